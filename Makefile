@@ -1,0 +1,80 @@
+# Overleg — the two commands: `make run` and `make test`.
+# Both work on a fresh Debian machine with Python 3.11 and make: they install what is missing.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+FLASK  := $(VENV)/bin/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+# Debian packages: WeasyPrint (Pango, HarfBuzz subsetting), PostgreSQL for the second test
+# database, Chromium for browser tests, Node.js/npm for the house-style assets.
+APT_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 nodejs npm
+APT_TEST := postgresql chromium poppler-utils
+
+VENDOR := static/vendor
+
+.PHONY: run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres clean help
+
+help:
+	@echo "make run   installeer, migreer, laad demo en start op http://$(HOST):$(PORT)"
+	@echo "make test  installeer en draai de hele testsuite (SQLite, PostgreSQL en browser)"
+
+run: install db
+	@echo ""
+	@echo "  Overleg draait op http://$(HOST):$(PORT)"
+	@echo "  Inloggen met een demo-account, bijvoorbeeld oov@example.org (OOV ambtenaar)"
+	@echo "  of beheerder@example.org; wachtwoord: Veilig-Overleg-2019 (zie README.md)."
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install-test
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite:
+	@echo "== Testsuite op SQLite (met browsertests) =="
+	$(VENV)/bin/pytest -p no:cacheprovider -q
+
+test-postgres:
+	@echo "== Testsuite op PostgreSQL (tijdelijk cluster) =="
+	tests/support/with-postgres.sh $(VENV)/bin/pytest -p no:cacheprovider -q -m "not browser"
+
+install: sysdeps $(VENV)/.installed assets
+install-test: sysdeps sysdeps-test $(VENV)/.installed-test assets
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.installed
+	$(PIP) install --disable-pip-version-check -q -r requirements-test.txt
+	touch $@
+
+sysdeps:
+	@tools/apt-ensure.sh $(APT_RUN)
+
+sysdeps-test:
+	@tools/apt-ensure.sh $(APT_TEST)
+
+assets: $(VENDOR)/.installed
+
+$(VENDOR)/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)
+	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht-components.css
+	cp node_modules/@utrecht/design-tokens/dist/theme.css $(VENDOR)/utrecht-theme.css
+	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe.min.js
+	touch $@
+
+db: install
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR)

@@ -1,0 +1,85 @@
+"""Settings, read from the environment.
+
+Development defaults: SQLite under ``instance/`` and a secret key generated once
+and kept in ``instance/secret_key``. In production (``OVERLEG_ENV=production``)
+the application refuses to start without ``SECRET_KEY``.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("OVERLEG_INSTANCE", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
+
+
+def _secret_key(env: str) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if env == "production":
+        raise RuntimeError(
+            "SECRET_KEY ontbreekt: zet de omgevingsvariabele SECRET_KEY voor productie."
+        )
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Configuration from the environment; create_app() accepts overrides."""
+
+    def __init__(self) -> None:
+        self.ENV_NAME = os.environ.get("OVERLEG_ENV", "development")
+        self.SECRET_KEY = _secret_key(self.ENV_NAME)
+        self.SQLALCHEMY_DATABASE_URI = _database_url()
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.MUNICIPALITY = os.environ.get("OVERLEG_MUNICIPALITY", "Gemeente Midden-Groningen")
+        self.TIMEZONE = "Europe/Amsterdam"
+        # Mail
+        self.MAIL_BACKEND = os.environ.get(
+            "MAIL_BACKEND", "console" if self.ENV_NAME == "development" else "smtp"
+        )
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+        self.MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+        self.MAIL_FROM = os.environ.get("MAIL_FROM", "overleg@midden-groningen.example.org")
+        # Cookies and sessions
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.ENV_NAME != "development"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "480"))
+        # Rate limiting (use a shared storage such as redis:// with several servers)
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
+        # Files
+        self.STORAGE_DIR = os.environ.get("STORAGE_DIR", str(INSTANCE_DIR / "files"))
+        self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+        self.WTF_CSRF_TIME_LIMIT = None
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql://" + url[len("postgres://"):]
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'overleg.db'}"

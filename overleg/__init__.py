@@ -1,0 +1,102 @@
+"""Overleg: plans and records the public-safety consultations of a municipality."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from config import BASE_DIR, INSTANCE_DIR, Config
+
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    app.config.from_object(Config())
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _init_login(app)
+
+    from . import models  # noqa: F401  (register the tables)
+    from .access import enforce_access
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+
+    app.before_request(enforce_access)
+    for bp in (auth_bp, main_bp, admin_bp):
+        app.register_blueprint(bp)
+
+    from .templating import init_templating
+    init_templating(app)
+    _init_errors(app)
+
+    from .cli import init_cli
+    init_cli(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from .auth.services import load_session
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log in om deze pagina te zien."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load(token: str):
+        return load_session(token, app.config["SESSION_IDLE_MINUTES"])
+
+
+def _init_errors(app: Flask) -> None:
+    messages = {
+        400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt."),
+        401: ("Niet ingelogd", "Log in om verder te gaan."),
+        403: ("Geen toegang", "U heeft geen toegang tot deze pagina."),
+        404: ("Niet gevonden", "Deze pagina bestaat niet of u heeft er geen toegang toe."),
+        405: ("Niet toegestaan", "Deze handeling is hier niet toegestaan."),
+        413: ("Bestand te groot", "Het bestand is groter dan toegestaan."),
+        429: ("Te veel pogingen", "Te veel pogingen. Wacht een paar minuten en probeer het opnieuw."),
+        500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
+    }
+
+    def render_error(code: int, detail: str | None = None):
+        title, text = messages[code]
+        return render_template("errors/error.html", code=code, title=title,
+                               text=detail or text), code
+
+    for code in messages:
+        if code in (429,):
+            continue
+        app.register_error_handler(code, lambda e, c=code: render_error(c))
+
+    @app.errorhandler(429)
+    def _too_many(e):
+        return render_error(429, getattr(e, "description", None))
+
+    @app.errorhandler(CSRFError)
+    def _csrf(e):
+        return render_error(
+            400,
+            "Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt). "
+            "Laad de pagina opnieuw en probeer het nog eens.",
+        )
+
+    @app.errorhandler(500)
+    def _server_error(e):
+        db.session.rollback()
+        return render_error(500)

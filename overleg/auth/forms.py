@@ -1,0 +1,17 @@
+from wtforms import EmailField, PasswordField
+from wtforms.validators import EqualTo
+
+from ..forms import Form, email_address, max_length, required
+
+
+class LoginForm(Form):
+    email = EmailField("E-mailadres", validators=[required("Vul uw e-mailadres in."),
+                                                  email_address(), max_length(254)])
+    password = PasswordField("Wachtwoord", validators=[required("Vul uw wachtwoord in.")])
+
+
+class ChangePasswordForm(Form):
+    current = PasswordField("Huidig wachtwoord", validators=[required()])
+    new = PasswordField("Nieuw wachtwoord", validators=[required()])
+    confirm = PasswordField("Herhaal nieuw wachtwoord", validators=[
+        required(), EqualTo("new", message="De twee nieuwe wachtwoorden zijn niet gelijk.")])

@@ -1,0 +1,108 @@
+"""Accounts: argon2id password hashes and server-side login sessions."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Optional
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import LoginSession, Person
+from ..models.people import person_by_email
+from ..timeutil import utcnow
+
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+
+MIN_PASSWORD_LENGTH = 12
+# Verified against when the e-mail is unknown, so that timing does not reveal accounts.
+_DUMMY_HASH = _hasher.hash("overleg-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_problem(password: str) -> Optional[str]:
+    """A Dutch explanation of why a new password is not acceptable, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
+    if len(password) > 200:
+        return "Kies een wachtwoord van hoogstens 200 tekens."
+    return None
+
+
+def set_password(person: Person, password: str) -> None:
+    person.password_hash = hash_password(password)
+
+
+def authenticate(email: str, password: str) -> Optional[Person]:
+    """The active person with this e-mail and password, or None."""
+    person = person_by_email(email)
+    if person is None or person.password_hash is None:
+        _verify(_DUMMY_HASH, password)
+        return None
+    if not _verify(person.password_hash, password) or not person.active:
+        return None
+    if _hasher.check_needs_rehash(person.password_hash):
+        person.password_hash = hash_password(password)
+    return person
+
+
+def check_password(person: Person, password: str) -> bool:
+    return person.password_hash is not None and _verify(person.password_hash, password)
+
+
+def _verify(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(person: Person, ip: Optional[str] = None,
+                  user_agent: Optional[str] = None) -> str:
+    """Create a server-side session; returns the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(token_hash=_digest(token), person=person, ip_address=ip,
+                                user_agent=(user_agent or "")[:255]))
+    person.last_login_at = utcnow()
+    person._login_session_token = token
+    return token
+
+
+def load_session(token: str, idle_minutes: int) -> Optional[Person]:
+    """The person of a live session token; expired sessions are removed."""
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    if now - row.last_seen_at > timedelta(minutes=idle_minutes) or not row.person.active:
+        db.session.delete(row)
+        db.session.commit()
+        return None
+    if now - row.last_seen_at > timedelta(minutes=1):
+        row.last_seen_at = now
+        db.session.commit()
+    person = row.person
+    person._login_session_token = token
+    return person
+
+
+def end_session(token: Optional[str]) -> None:
+    if token:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
+
+
+def end_other_sessions(person: Person, keep_token: Optional[str]) -> None:
+    stmt = delete(LoginSession).where(LoginSession.person_id == person.id)
+    if keep_token:
+        stmt = stmt.where(LoginSession.token_hash != _digest(keep_token))
+    db.session.execute(stmt)

@@ -1,0 +1,80 @@
+"""Login, logout and own password."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+
+from ..access import access
+from ..audit import record
+from ..extensions import db, limiter
+from . import bp
+from .forms import ChangePasswordForm, LoginForm
+from .services import (authenticate, end_other_sessions, end_session, password_problem,
+                       set_password, start_session, check_password)
+
+
+def _safe_next(target: str | None) -> str:
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//"):
+            return target
+    return url_for("main.home")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+@access("public")
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 200,
+               error_message="Te veel mislukte inlogpogingen. Wacht een paar minuten en probeer het dan opnieuw.")
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        person = authenticate(form.email.data, form.password.data)
+        if person is not None:
+            session.clear()
+            start_session(person, request.remote_addr, request.user_agent.string)
+            record("login", person, person=person)
+            db.session.commit()
+            login_user(person)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/uitloggen", methods=["POST"])
+@access("login")
+def logout():
+    end_session(current_user.get_id())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("U bent uitgelogd.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@access("login")
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        problem = password_problem(form.new.data)
+        if not check_password(current_user, form.current.data):
+            form.current.errors.append("Het huidige wachtwoord klopt niet.")
+        elif problem:
+            form.new.errors.append(problem)
+        else:
+            set_password(current_user, form.new.data)
+            end_other_sessions(current_user, current_user.get_id())
+            record("password_changed", current_user)
+            db.session.commit()
+            flash("Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)

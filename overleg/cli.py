@@ -1,0 +1,47 @@
+"""Command-line tasks: ``flask --app wsgi <command>``."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from .extensions import db
+
+
+def init_cli(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.option("--email", prompt="E-mailadres")
+    @click.option("--name", prompt="Naam")
+    @click.option("--role", "app_role", type=click.Choice(["beheerder", "secretaris", "deelnemer"]),
+                  default="beheerder", show_default=True)
+    @click.password_option("--password", prompt="Wachtwoord",
+                           confirmation_prompt="Herhaal wachtwoord")
+    def create_user(email: str, name: str, app_role: str, password: str) -> None:
+        """Maak een account aan (bijvoorbeeld de eerste beheerder)."""
+        from .auth.services import password_problem, set_password
+        from .models import Person
+
+        email = email.strip().lower()
+        problem = password_problem(password)
+        if problem:
+            raise click.ClickException(problem)
+        if db.session.scalar(select(Person).where(Person.email == email)):
+            raise click.ClickException(f"Er bestaat al een persoon met e-mailadres {email}.")
+        person = Person(name=name.strip(), email=email, app_role=app_role)
+        set_password(person, password)
+        db.session.add(person)
+        db.session.commit()
+        click.echo(f"Account aangemaakt voor {person.name} <{email}> als {app_role}.")
+
+    @app.cli.command("seed-demo")
+    @click.option("--if-empty", is_flag=True, help="Alleen laden als er nog niemand in de database staat.")
+    def seed_demo(if_empty: bool) -> None:
+        """Laad de demogegevens van Midden-Groningen (tweemaal laden verandert niets)."""
+        from .models.people import count_people
+        from .seed import seed_all
+
+        if if_empty and count_people() > 0:
+            click.echo("Database bevat al gegevens; demogegevens niet opnieuw geladen.")
+            return
+        counts = seed_all()
+        click.echo("Demogegevens geladen: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -1,0 +1,1 @@
+"""Domain rules as plain functions over model objects: no request, no form."""

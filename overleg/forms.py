@@ -1,0 +1,32 @@
+"""Form base class and shared fields: Dutch messages from WTForms' own translations."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import i18n
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+
+class Form(FlaskForm):
+    """Every form of the application: CSRF from Flask-WTF, messages in Dutch."""
+
+    class Meta:
+        locales = ("nl_NL", "nl")
+
+        def get_translations(self, form):
+            return i18n.get_translations(self.locales)
+
+
+def required(message: str = "Dit veld is verplicht."):
+    return DataRequired(message=message)
+
+
+def email_address():
+    return Email(message="Vul een geldig e-mailadres in, bijvoorbeeld naam@example.org.",
+                 check_deliverability=False)
+
+
+def max_length(n: int):
+    return Length(max=n, message=f"Gebruik hoogstens {n} tekens.")
+
+
+optional = Optional

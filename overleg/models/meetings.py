@@ -1,0 +1,154 @@
+"""Meetings (one sitting of a body), series and participants."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .bodies import MeetingType
+from .common import Timestamped, enum_check
+from .people import Person, Role
+
+MEETING_STATUSES = ("gepland", "geannuleerd")
+AGENDA_STATUSES = ("concept", "gepubliceerd")
+PARTICIPANT_PARTS = ("chair", "member", "advisor", "secretary", "guest")
+RSVP = ("open", "komt", "komt_niet", "onder_voorbehoud")
+RSVP_LABELS = {
+    "open": "Nog geen antwoord",
+    "komt": "Komt",
+    "komt_niet": "Komt niet",
+    "onder_voorbehoud": "Onder voorbehoud",
+}
+ATTENDANCE = ("aanwezig", "afwezig_met_bericht", "afwezig")
+ATTENDANCE_LABELS = {
+    "aanwezig": "Aanwezig",
+    "afwezig_met_bericht": "Afwezig met bericht",
+    "afwezig": "Afwezig",
+}
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@overleg"
+
+
+class MeetingSeries(Timestamped, db.Model):
+    """A body's recurring schedule; produces individual meetings."""
+
+    __tablename__ = "meeting_series"
+    __table_args__ = (
+        enum_check("frequency", ("weekly", "monthly_weekday")),
+        CheckConstraint("interval >= 1", name="interval_positive"),
+        CheckConstraint("until_date IS NOT NULL OR occurrences IS NOT NULL", name="has_end"),
+        CheckConstraint("duration_minutes > 0", name="duration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_type_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
+    )
+    frequency: Mapped[str] = mapped_column(String(20), default="weekly")
+    interval: Mapped[int] = mapped_column(Integer, default=1)
+    # For monthly_weekday: weekday (0=Monday) and which occurrence in the month (1..4, -1 last)
+    weekday: Mapped[Optional[int]] = mapped_column(Integer)
+    week_of_month: Mapped[Optional[int]] = mapped_column(Integer)
+    first_date: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[str] = mapped_column(String(5))  # "10:00", Amsterdam wall-clock
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    until_date: Mapped[Optional[date]] = mapped_column(Date)
+    occurrences: Mapped[Optional[int]] = mapped_column(Integer)
+    location: Mapped[Optional[str]] = mapped_column(String(200))
+    online_url: Mapped[Optional[str]] = mapped_column(String(500))
+
+    meeting_type: Mapped[MeetingType] = relationship()
+    meetings: Mapped[list["Meeting"]] = relationship(
+        back_populates="series", order_by="Meeting.starts_at"
+    )
+
+
+class Meeting(Timestamped, db.Model):
+    """One sitting of a body. Times are naive UTC, shown in Europe/Amsterdam."""
+
+    __tablename__ = "meeting"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        enum_check("status", MEETING_STATUSES),
+        enum_check("agenda_status", AGENDA_STATUSES),
+        CheckConstraint("sequence >= 0", name="sequence"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(100), unique=True, default=new_uid)
+    meeting_type_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
+    )
+    series_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
+    )
+    # Changed on its own: series edits leave it alone.
+    detached: Mapped[bool] = mapped_column(default=False)
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(DateTime)
+    location: Mapped[Optional[str]] = mapped_column(String(200))
+    online_url: Mapped[Optional[str]] = mapped_column(String(500))
+    remarks: Mapped[Optional[str]] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="gepland")
+    cancel_reason: Mapped[Optional[str]] = mapped_column(Text)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    organizer_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    agenda_status: Mapped[str] = mapped_column(String(20), default="concept")
+    agenda_published_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    agenda_changed_after_publish: Mapped[bool] = mapped_column(default=False)
+
+    meeting_type: Mapped[MeetingType] = relationship()
+    series: Mapped[Optional[MeetingSeries]] = relationship(back_populates="meetings")
+    organizer: Mapped[Optional[Person]] = relationship()
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == "geannuleerd"
+
+    @property
+    def title(self) -> str:
+        """What invitations and lists call it: the body, never an agenda item."""
+        return f"{self.meeting_type.name}"
+
+
+class Participant(Timestamped, db.Model):
+    """A person at a meeting, through a role or as a guest, with answer and attendance."""
+
+    __tablename__ = "participant"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "person_id"),
+        enum_check("part", PARTICIPANT_PARTS),
+        enum_check("rsvp", RSVP),
+        CheckConstraint(
+            "attendance IS NULL OR attendance IN ('aanwezig', 'afwezig_met_bericht', 'afwezig')",
+            name="attendance_valid",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    role_id: Mapped[Optional[int]] = mapped_column(ForeignKey("role.id", ondelete="SET NULL"))
+    # The person this participant stands in for (deputy invited instead of the holder).
+    deputy_for_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    part: Mapped[str] = mapped_column(String(20), default="member")
+    from_roster: Mapped[bool] = mapped_column(default=True)
+    rsvp: Mapped[str] = mapped_column(String(20), default="open")
+    rsvp_note: Mapped[Optional[str]] = mapped_column(String(500))
+    attendance: Mapped[Optional[str]] = mapped_column(String(30))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="participants")
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    role: Mapped[Optional[Role]] = relationship()
+    deputy_for: Mapped[Optional[Person]] = relationship(foreign_keys=[deputy_for_id])

@@ -1,0 +1,65 @@
+"""Time zone and Dutch formatting helpers.
+
+Datetimes are stored as naive UTC in the database (both SQLite and PostgreSQL),
+and shown in Europe/Amsterdam. Dutch wording comes from Babel.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+
+TZ = ZoneInfo("Europe/Amsterdam")
+LOCALE = "nl_NL"
+
+
+def utcnow() -> datetime:
+    """Now as naive UTC, the form stored in the database."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def to_local(value: datetime) -> datetime:
+    """Naive UTC (or aware) -> aware Europe/Amsterdam."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(TZ)
+
+
+def local_to_utc(day: date, at: time) -> datetime:
+    """Wall-clock time in Amsterdam on a day -> naive UTC."""
+    aware = datetime.combine(day, at, tzinfo=TZ)
+    return aware.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def today_local() -> date:
+    return datetime.now(TZ).date()
+
+
+def nl_date(value: date | datetime | None, fmt: str = "full") -> str:
+    """'dinsdag 12 maart 2019' (full), '12 mrt 2019' (medium), '12-03-2019' (short)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    if fmt == "full":
+        return format_date(value, "EEEE d MMMM y", locale=LOCALE)
+    if fmt == "long":
+        return format_date(value, "d MMMM y", locale=LOCALE)
+    return format_date(value, fmt, locale=LOCALE)
+
+
+def nl_time(value: datetime | time | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return format_time(value, "HH:mm", locale=LOCALE)
+
+
+def nl_datetime(value: datetime | None) -> str:
+    """'dinsdag 12 maart 2019 om 10:00' in Amsterdam time."""
+    if value is None:
+        return ""
+    local = to_local(value)
+    return format_datetime(local, "EEEE d MMMM y 'om' HH:mm", tzinfo=TZ, locale=LOCALE)

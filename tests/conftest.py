@@ -1,0 +1,185 @@
+"""Test fixtures: an app on SQLite (default) or on PostgreSQL when DATABASE_URL is set.
+
+The schema is created once per session; after each test every table is emptied, so
+tests are independent and fast on both databases.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import event, text
+
+from overleg import create_app
+from overleg.extensions import db as _db, limiter
+
+TEST_PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_BACKEND": "memory",
+        "BASE_URL": "http://overleg.test",
+        "STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
+        "RATELIMIT_ENABLED": True,
+        "SERVER_NAME": None,
+    })
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_db(app):
+    ctx = app.app_context()
+    ctx.push()
+    limiter.reset()
+    yield
+    _db.session.rollback()
+    _db.session.remove()
+    _empty_tables()
+    ctx.pop()
+
+
+def _empty_tables():
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same app with CSRF protection on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+# --- people ----------------------------------------------------------------------------
+
+def make_person(email: str, app_role: str = "deelnemer", name: str | None = None,
+                password: str | None = TEST_PASSWORD, organisation=None):
+    from overleg.auth.services import hash_password
+    from overleg.models import Person
+
+    person = Person(name=name or email.split("@")[0].title(), email=email, app_role=app_role,
+                    organisation=organisation,
+                    password_hash=_cached_hash(password) if password else None)
+    _db.session.add(person)
+    _db.session.commit()
+    return person
+
+
+_HASHES: dict[str, str] = {}
+
+
+def _cached_hash(password: str) -> str:
+    from overleg.auth.services import hash_password
+
+    if password not in _HASHES:
+        _HASHES[password] = hash_password(password)
+    return _HASHES[password]
+
+
+@pytest.fixture
+def people(app):
+    """One account of each application role."""
+    return {
+        "beheerder": make_person("beheerder@test.example.org", "beheerder", "Bea Beheer"),
+        "secretaris": make_person("secretaris@test.example.org", "secretaris", "Sam Secretaris"),
+        "deelnemer": make_person("deelnemer@test.example.org", "deelnemer", "Dirk Deelnemer"),
+    }
+
+
+def login(client, email: str, password: str = TEST_PASSWORD):
+    return client.post("/inloggen", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def as_role(app, people):
+    """as_role('secretaris') -> a test client logged in with that application role."""
+    def make(role: str):
+        c = app.test_client()
+        resp = login(c, people[role].email)
+        assert resp.status_code == 302, resp.get_data(as_text=True)
+        return c
+    return make
+
+
+@pytest.fixture
+def seeded(app):
+    from overleg.seed import seed_structure
+    seed_structure()
+    return True
+
+
+# --- query counting -------------------------------------------------------------------
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", statement, re.I):
+            self.statements.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(db):
+    return lambda: QueryCounter(db.engine)
+
+
+def assert_audit(event_name: str, **filters):
+    """Assert that an audit event with this name (and attributes) was written."""
+    from sqlalchemy import select
+    from overleg.models import AuditEvent
+
+    stmt = select(AuditEvent).where(AuditEvent.event == event_name)
+    for key, value in filters.items():
+        stmt = stmt.where(getattr(AuditEvent, key) == value)
+    rows = _db.session.scalars(stmt).all()
+    assert rows, f"no audit event {event_name!r} with {filters}"
+    return rows
