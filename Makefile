@@ -11,7 +11,7 @@ PORT   ?= 5000
 
 # Debian packages: WeasyPrint (Pango, HarfBuzz subsetting), PostgreSQL for the second test
 # database, Chromium for browser tests, Node.js/npm for the house-style assets.
-APT_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2 nodejs npm
+APT_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
 APT_TEST := postgresql chromium poppler-utils
 
 VENDOR := static/vendor
@@ -58,6 +58,7 @@ $(VENV)/.installed-test: requirements.txt requirements-test.txt $(VENV)/.install
 
 sysdeps:
 	@tools/apt-ensure.sh $(APT_RUN)
+	@command -v npm >/dev/null || tools/apt-ensure.sh nodejs npm
 
 sysdeps-test:
 	@tools/apt-ensure.sh $(APT_TEST)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 64cf45a8d1ff
+Revision ID: 9bf980e41edc
 Revises: 
-Create Date: 2026-11-28 05:05:44.937521
+Create Date: 2026-11-28 05:06:44.508828
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '64cf45a8d1ff'
+revision = '9bf980e41edc'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -289,6 +289,30 @@ def upgrade():
     with op.batch_alter_table('unavailability', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_unavailability_person_id'), ['person_id'], unique=False)
 
+    op.create_table('agenda_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('standard_kind', sa.String(length=20), nullable=True),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('presenter', sa.String(length=200), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint("kind IN ('standard', 'topic', 'free')", name=op.f('ck_agenda_item_kind_valid')),
+    sa.CheckConstraint("purpose IN ('informatie', 'bespreking', 'besluitvorming')", name=op.f('ck_agenda_item_purpose_valid')),
+    sa.CheckConstraint("standard_kind IS NULL OR standard_kind IN ('opening', 'verslag', 'actielijst', 'mededelingen', 'rondvraag', 'sluiting', 'overig')", name=op.f('ck_agenda_item_standard_kind_valid')),
+    sa.CheckConstraint('duration_minutes >= 0', name=op.f('ck_agenda_item_duration')),
+    sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_agenda_item_meeting_id_meeting'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_agenda_item'))
+    )
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_agenda_item_meeting_id'), ['meeting_id'], unique=False)
+
     op.create_table('participant',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('meeting_id', sa.Integer(), nullable=False),
@@ -326,6 +350,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_participant_meeting_id'))
 
     op.drop_table('participant')
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_agenda_item_meeting_id'))
+
+    op.drop_table('agenda_item')
     with op.batch_alter_table('unavailability', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_unavailability_person_id'))
 
