@@ -30,9 +30,13 @@ run: install db
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Both databases always run, so one report shows everything; fails if either failed.
 test: install-test
-	@$(MAKE) --no-print-directory test-sqlite
-	@$(MAKE) --no-print-directory test-postgres
+	@status=0; \
+	$(MAKE) --no-print-directory test-sqlite || status=1; \
+	$(MAKE) --no-print-directory test-postgres || status=1; \
+	if [ $$status -ne 0 ]; then echo "== Testsuite NIET geslaagd (zie hierboven) =="; fi; \
+	exit $$status
 
 test-sqlite:
 	@echo "== Testsuite op SQLite (met browsertests) =="

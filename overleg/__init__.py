@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 
 from config import BASE_DIR, INSTANCE_DIR, Config
 
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, init_engine_events, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,6 +22,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    init_engine_events()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"),
                      render_as_batch=True, compare_type=True)
@@ -33,11 +34,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .access import enforce_access
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .calendar import bp as calendar_bp
+    from .documents import bp as documents_bp
+    from .mail import bp as mail_bp
     from .main import bp as main_bp
+    from .meetings import bp as meetings_bp
+    from .agenda import bp as agenda_bp
+    from .topics import bp as topics_bp
+    from .minutes import bp as minutes_bp
 
     app.before_request(enforce_access)
-    for bp in (auth_bp, main_bp, admin_bp):
+    for bp in (auth_bp, main_bp, meetings_bp, admin_bp):
         app.register_blueprint(bp)
+    for bp in (calendar_bp, mail_bp, documents_bp):
+        app.register_blueprint(bp)
+    for bp in (agenda_bp, topics_bp):
+        app.register_blueprint(bp)
+    app.register_blueprint(minutes_bp)
 
     from .templating import init_templating
     init_templating(app)
@@ -59,7 +72,8 @@ def _init_login(app: Flask) -> None:
 
     @login_manager.user_loader
     def _load(token: str):
-        return load_session(token, app.config["SESSION_IDLE_MINUTES"])
+        # current_app, not app: the login manager is shared by every app created here
+        return load_session(token, current_app.config["SESSION_IDLE_MINUTES"])
 
 
 def _init_errors(app: Flask) -> None:

@@ -45,3 +45,12 @@ def init_cli(app: Flask) -> None:
             return
         counts = seed_all()
         click.echo("Demogegevens geladen: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+    @app.cli.command("send-mail")
+    @click.option("--limit", default=500, show_default=True, help="Hoogstens zoveel berichten per keer.")
+    def send_mail(limit: int) -> None:
+        """Verstuur de berichten in de uitgaande post die aan de beurt zijn (cron: elke minuut)."""
+        from .mail.outbox import deliver_due
+
+        report = deliver_due(app, limit=limit)
+        click.echo(f"Uitgaande post: {report}.")

@@ -35,6 +35,7 @@ ORGANISATIONS = [
     ("Jongerenwerk", "Jongerenwerk", "zorg"),
     ("BWRI", "BWRI", "overig"),
     ("Schakelteam personen met verward gedrag", "Schakelteam", "zorg"),
+    ("Onderwijs (scholen in Midden-Groningen)", "Onderwijs", "overig"),
 ]
 
 GEMEENTE, SOCIAAL, POLITIE, OM, VHUIS, VTHUIS = (o[0] for o in ORGANISATIONS[:6])
@@ -211,4 +212,13 @@ def seed_structure() -> dict[str, int]:
 
 def seed_all() -> dict[str, int]:
     """Everything the demo needs; later areas add their own demo content here."""
-    return seed_structure()
+    counts = seed_structure()
+    from .domain.demo_meetings import seed_meetings
+    counts["meetings"] = seed_meetings()
+    from .domain.demo_topics import seed_topics
+    counts["topics"] = seed_topics()
+    from .domain.demo_documents import seed_documents
+    counts["documents"] = seed_documents()
+    from .domain.demo_minutes import seed_minutes  # last: needs the meetings and topics
+    counts["minutes"] = seed_minutes()
+    return counts

@@ -9,6 +9,7 @@ import os
 import re
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import event, text
 
 from overleg import create_app
@@ -34,7 +35,15 @@ def app(tmp_path_factory):
         "STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
         "RATELIMIT_ENABLED": True,
         "SERVER_NAME": None,
+        # Still argon2id, at a cost that keeps hundreds of logins fast (production keeps
+        # the library's recommended parameters; tests/test_auth.py checks those).
+        "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
     })
+    # Each test keeps one app context pushed (see _clean_db), and Flask reuses it for the
+    # test client's requests, so `g` would carry Flask-Login's cached user from one request
+    # (and one client) to the next. In production every request has its own app context;
+    # forget the cached user at the start of each request to behave the same.
+    request_started.connect(_forget_cached_user, app)
     with app.app_context():
         _db.drop_all()
         _db.create_all()
@@ -43,6 +52,10 @@ def app(tmp_path_factory):
         _db.session.remove()
         _db.drop_all()
         _db.engine.dispose()
+
+
+def _forget_cached_user(sender, **extra):
+    g.pop("_login_user", None)
 
 
 @pytest.fixture(autouse=True)

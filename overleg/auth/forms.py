@@ -4,9 +4,14 @@ from wtforms.validators import EqualTo
 from ..forms import Form, email_address, max_length, required
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(Form):
-    email = EmailField("E-mailadres", validators=[required("Vul uw e-mailadres in."),
-                                                  email_address(), max_length(254)])
+    email = EmailField("E-mailadres", filters=[_strip],
+                       validators=[required("Vul uw e-mailadres in."),
+                                   email_address(), max_length(254)])
     password = PasswordField("Wachtwoord", validators=[required("Vul uw wachtwoord in.")])
 
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from sqlalchemy import delete, select
 
 from ..extensions import db
@@ -15,15 +16,35 @@ from ..models import LoginSession, Person
 from ..models.people import person_by_email
 from ..timeutil import utcnow
 
-_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+# argon2id with the library's recommended parameters (RFC 9106, low-memory profile).
+# ARGON2_PARAMETERS in the app config may lower the cost, which only the tests do.
+_DEFAULT_HASHER = PasswordHasher()
+_hashers: dict[tuple, PasswordHasher] = {}
+_dummy_hashes: dict[int, str] = {}
 
 MIN_PASSWORD_LENGTH = 12
-# Verified against when the e-mail is unknown, so that timing does not reveal accounts.
-_DUMMY_HASH = _hasher.hash("overleg-dummy-password")
+
+
+def _hasher() -> PasswordHasher:
+    params = current_app.config.get("ARGON2_PARAMETERS") if has_app_context() else None
+    if not params:
+        return _DEFAULT_HASHER
+    key = tuple(sorted(params.items()))
+    if key not in _hashers:
+        _hashers[key] = PasswordHasher(**params)
+    return _hashers[key]
+
+
+def _dummy_hash() -> str:
+    """Verified against when the e-mail is unknown, so that timing does not reveal accounts."""
+    hasher = _hasher()
+    if id(hasher) not in _dummy_hashes:
+        _dummy_hashes[id(hasher)] = hasher.hash("overleg-dummy-password")
+    return _dummy_hashes[id(hasher)]
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def password_problem(password: str) -> Optional[str]:
@@ -43,11 +64,11 @@ def authenticate(email: str, password: str) -> Optional[Person]:
     """The active person with this e-mail and password, or None."""
     person = person_by_email(email)
     if person is None or person.password_hash is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         return None
     if not _verify(person.password_hash, password) or not person.active:
         return None
-    if _hasher.check_needs_rehash(person.password_hash):
+    if _hasher().check_needs_rehash(person.password_hash):
         person.password_hash = hash_password(password)
     return person
 
@@ -58,7 +79,7 @@ def check_password(person: Person, password: str) -> bool:
 
 def _verify(hashed: str, password: str) -> bool:
     try:
-        return _hasher.verify(hashed, password)
+        return _hasher().verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
 

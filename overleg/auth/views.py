@@ -16,10 +16,14 @@ from .services import (authenticate, end_other_sessions, end_session, password_p
 
 
 def _safe_next(target: str | None) -> str:
-    if target:
+    """A local path to go to after login; anything that could leave the site goes home.
+
+    Browsers treat a backslash like a slash and drop tabs and newlines, so
+    ``/\\evil.example`` and ``/<TAB>/evil.example`` would leave the site too."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")) \
+            and "\\" not in target and target.isprintable() and " " not in target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//"):
+        if not parts.scheme and not parts.netloc:
             return target
     return url_for("main.home")
 
@@ -30,7 +34,7 @@ def _login_limit() -> str:
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @access("public")
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code == 200,
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302,
                error_message="Te veel mislukte inlogpogingen. Wacht een paar minuten en probeer het dan opnieuw.")
 def login():
     if current_user.is_authenticated:
@@ -46,7 +50,8 @@ def login():
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
-    return render_template("auth/login.html", form=form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/login.html", form=form), status
 
 
 @bp.route("/uitloggen", methods=["POST"])
@@ -77,4 +82,5 @@ def change_password():
             db.session.commit()
             flash("Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "success")
             return redirect(url_for("main.home"))
-    return render_template("auth/change_password.html", form=form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/change_password.html", form=form), status

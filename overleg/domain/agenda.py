@@ -29,3 +29,265 @@ def start_times(meeting: Meeting, items: list[AgendaItem]) -> dict[int, datetime
         result[item.id] = at
         at = at + timedelta(minutes=item.duration_minutes or 0)
     return result
+
+
+# --- building the agenda ------------------------------------------------------------------
+
+from typing import Optional  # noqa: E402
+
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.orm import selectinload  # noqa: E402
+
+from ..models import AgendaItemAccess, Person, Topic  # noqa: E402
+from ..models.bodies import PURPOSES  # noqa: E402
+from ..timeutil import utcnow  # noqa: E402
+
+# Standard items that stay at the end: new items go before these.
+TAIL_KINDS = ("rondvraag", "sluiting")
+
+
+class AgendaError(ValueError):
+    """A refused agenda change; errors by field name, in Dutch."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        if isinstance(errors, str):
+            errors = {"_": errors}
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def agenda_items(meeting: Meeting) -> list[AgendaItem]:
+    """The items on the agenda (not pending or declined proposals), in order, with topics;
+    one query."""
+    return [i for i in load_items(meeting) if i.on_agenda]
+
+
+def load_items(meeting: Meeting) -> list[AgendaItem]:
+    """All items of the meeting (proposals included) in order, topics loaded: two queries."""
+    return list(db.session.scalars(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+        .options(selectinload(AgendaItem.topic), selectinload(AgendaItem.proposed_by))
+        .order_by(AgendaItem.position, AgendaItem.id)))
+
+
+def _ordered(meeting: Meeting) -> list[AgendaItem]:
+    return [i for i in sorted(meeting.agenda_items,
+                              key=lambda i: (10**6 if i.position is None else i.position, i.id or 10**9))
+            if i.on_agenda]
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    for pos, item in enumerate(items):
+        item.position = pos
+
+
+def _insert_position(meeting: Meeting, item: AgendaItem) -> None:
+    """Put a new item before the closing standard items (rondvraag, sluiting)."""
+    items = [i for i in _ordered(meeting) if i is not item]
+    at = len(items)
+    for idx, existing in enumerate(items):
+        if existing.kind == "standard" and existing.standard_kind in TAIL_KINDS:
+            at = idx
+            break
+    items.insert(at, item)
+    _renumber(items)
+
+
+def _validate(title: str, purpose: str, duration: int) -> None:
+    errors = {}
+    if not (title or "").strip():
+        errors["title"] = "Geef het agendapunt een titel."
+    if purpose not in PURPOSES:
+        errors["purpose"] = "Kies ter informatie, ter bespreking of ter besluitvorming."
+    if duration is None or duration < 0 or duration > 480:
+        errors["duration_minutes"] = "De duur ligt tussen 0 en 480 minuten."
+    if errors:
+        raise AgendaError(errors)
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.is_cancelled:
+        raise AgendaError("Dit overleg is geannuleerd; de agenda kan niet meer worden gewijzigd.")
+
+
+def add_item(meeting: Meeting, *, title: str, purpose: str = "bespreking",
+             duration_minutes: int = 15, presenter: Optional[str] = None,
+             description: Optional[str] = None, topic: Optional[Topic] = None,
+             origin_label: Optional[str] = None, question: Optional[str] = None,
+             is_feedback: bool = False, by=None) -> AgendaItem:
+    """The secretary adds a topic item (with `topic`) or a free item."""
+    _check_open(meeting)
+    if topic is not None and not title:
+        title = topic.title
+    _validate(title, purpose, duration_minutes)
+    item = AgendaItem(meeting=meeting, kind="topic" if topic is not None else "free",
+                      title=title.strip()[:300], description=(description or "").strip() or None,
+                      purpose=purpose, duration_minutes=duration_minutes,
+                      presenter=(presenter or "").strip() or None, topic=topic,
+                      origin_label=origin_label, question=question, is_feedback=is_feedback)
+    db.session.add(item)
+    _insert_position(meeting, item)
+    db.session.flush()
+    if topic is not None:
+        from .topics import add_event, change_status
+        if topic.status == "nieuw":
+            change_status(topic, "in_behandeling", by=by)
+        add_event(topic, "geagendeerd", by=by, meeting=meeting)
+    changed_after_publish(meeting)
+    return item
+
+
+def update_item(item: AgendaItem, *, title: str, purpose: str, duration_minutes: int,
+                presenter: Optional[str], description: Optional[str]) -> None:
+    _check_open(item.meeting)
+    _validate(title, purpose, duration_minutes)
+    item.title = title.strip()[:300]
+    item.purpose = purpose
+    item.duration_minutes = duration_minutes
+    item.presenter = (presenter or "").strip() or None
+    item.description = (description or "").strip() or None
+    if item.on_agenda:
+        changed_after_publish(item.meeting)
+
+
+def remove_item(item: AgendaItem) -> None:
+    meeting = item.meeting
+    _check_open(meeting)
+    if item.kind == "standard":
+        raise AgendaError("Een vast agendapunt kan niet worden verwijderd.")
+    from ..models import Escalation
+    linked = db.session.scalar(select(func.count(Escalation.id)).where(
+        (Escalation.target_item_id == item.id) | (Escalation.origin_item_id == item.id)
+        | (Escalation.feedback_item_id == item.id)))
+    if linked:
+        raise AgendaError("Dit agendapunt hoort bij een opschaling of opdracht en kan niet "
+                          "worden verwijderd; kies bij de opschaling een ander overleg.")
+    was_on = item.on_agenda
+    meeting.agenda_items.remove(item)
+    db.session.delete(item)
+    _renumber(_ordered(meeting))
+    if was_on:
+        changed_after_publish(meeting)
+
+
+def move_item(item: AgendaItem, direction: str) -> bool:
+    """Move one place up or down; returns False at the edge."""
+    _check_open(item.meeting)
+    if not item.on_agenda:
+        raise AgendaError("Dit voorstel staat (nog) niet op de agenda.")
+    items = _ordered(item.meeting)
+    idx = items.index(item)
+    other = idx - 1 if direction == "up" else idx + 1
+    if other < 0 or other >= len(items):
+        return False
+    items[idx], items[other] = items[other], items[idx]
+    _renumber(items)
+    changed_after_publish(item.meeting)
+    return True
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+def propose_item(meeting: Meeting, person: Person, *, title: str, purpose: str,
+                 duration_minutes: int, description: Optional[str] = None) -> AgendaItem:
+    _check_open(meeting)
+    _validate(title, purpose, duration_minutes)
+    position = max([i.position for i in meeting.agenda_items] or [0]) + 1
+    item = AgendaItem(meeting=meeting, kind="free", title=title.strip()[:300],
+                      description=(description or "").strip() or None, purpose=purpose,
+                      duration_minutes=duration_minutes, presenter=person.name,
+                      proposal_status="voorgesteld", proposed_by=person, position=position)
+    db.session.add(item)
+    return item
+
+
+def accept_proposal(item: AgendaItem) -> None:
+    if item.proposal_status != "voorgesteld":
+        raise AgendaError("Dit voorstel is al behandeld.")
+    _check_open(item.meeting)
+    item.proposal_status = "geaccepteerd"
+    item.decline_reason = None
+    _insert_position(item.meeting, item)
+    changed_after_publish(item.meeting)
+
+
+def decline_proposal(item: AgendaItem, reason: str) -> None:
+    if item.proposal_status != "voorgesteld":
+        raise AgendaError("Dit voorstel is al behandeld.")
+    if not (reason or "").strip():
+        raise AgendaError({"reason": "Geef een reden waarom het voorstel niet op de agenda komt."})
+    item.proposal_status = "afgewezen"
+    item.decline_reason = reason.strip()
+
+
+# --- publication --------------------------------------------------------------------------
+
+def _notify(meeting: Meeting, reason: str) -> None:
+    """Queue mail to the participants (no case content: body, date and a link). Skipped when
+    the mail area is not there."""
+    try:
+        from ..mail import outbox
+        from ..models.mail import MAIL_REASONS
+    except ImportError:  # pragma: no cover - mail area missing
+        return
+    if reason not in MAIL_REASONS:
+        reason = "update"
+    outbox.queue_meeting_mail(meeting, list(meeting.participants), "REQUEST", reason)
+
+
+def publish_agenda(meeting: Meeting) -> None:
+    """Mark the agenda final and notify the participants (in this transaction)."""
+    _check_open(meeting)
+    if meeting.agenda_status == "gepubliceerd":
+        raise AgendaError("De agenda is al gepubliceerd.")
+    meeting.agenda_status = "gepubliceerd"
+    meeting.agenda_published_at = utcnow()
+    meeting.agenda_changed_after_publish = False
+    _notify(meeting, "agenda_published")
+
+
+def changed_after_publish(meeting: Meeting) -> None:
+    """A change to a published agenda: marked as such, and the participants are notified."""
+    if meeting.agenda_status != "gepubliceerd":
+        return
+    meeting.agenda_changed_after_publish = True
+    _notify(meeting, "agenda_changed")
+
+
+# --- guests for particular items, besloten items --------------------------------------------
+
+def set_item_access(item: AgendaItem, kind: str, person_ids: set[int]) -> None:
+    """Replace the people named on an item: `gast` (guests invited for it) or `besloten`."""
+    current = {a.person_id: a for a in db.session.scalars(
+        select(AgendaItemAccess).where(AgendaItemAccess.agenda_item_id == item.id,
+                                       AgendaItemAccess.kind == kind))}
+    allowed = {p.person_id for p in item.meeting.participants}
+    unknown = set(person_ids) - allowed
+    if unknown:
+        raise AgendaError({"people": "Kies alleen deelnemers van dit overleg."})
+    for pid, row in current.items():
+        if pid not in person_ids:
+            db.session.delete(row)
+    for pid in person_ids:
+        if pid not in current:
+            db.session.add(AgendaItemAccess(agenda_item_id=item.id, person_id=pid, kind=kind))
+
+
+def set_besloten(item: AgendaItem, besloten: bool, person_ids: set[int]) -> None:
+    if besloten and not person_ids:
+        raise AgendaError({"people": "Kies wie bij dit besloten agendapunt mag zijn."})
+    item.besloten = besloten
+    set_item_access(item, "besloten", set(person_ids) if besloten else set())
+    changed_after_publish(item.meeting)
+
+
+def item_access_map(meeting: Meeting) -> dict[int, dict[str, list[int]]]:
+    """{item id: {"gast": [person ids], "besloten": [...]}} in one query."""
+    result: dict[int, dict[str, list[int]]] = {}
+    rows = db.session.execute(
+        select(AgendaItemAccess.agenda_item_id, AgendaItemAccess.kind, AgendaItemAccess.person_id)
+        .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
+        .where(AgendaItem.meeting_id == meeting.id))
+    for item_id, kind, pid in rows:
+        result.setdefault(item_id, {}).setdefault(kind, []).append(pid)
+    return result

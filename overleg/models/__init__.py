@@ -1,13 +1,19 @@
 """All models, importable from one place: ``from overleg.models import Meeting``."""
 from .agenda import AgendaItem
 from .audit import AuditEvent
+from .documents import Document
 from .bodies import (AgendaTemplateItem, EscalationPath, MeetingType, RosterEntry, Theme,
                      ThemeGroup)
+from .mail import OutboxMessage
 from .meetings import Meeting, MeetingSeries, Participant
+from .minutes import ActionItem, Decision, DecisionCounter, Minutes, MinutesVersion
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
+from .topics import AgendaItemAccess, Escalation, Topic, TopicCounter, TopicEvent
 
 __all__ = [
-    "AgendaItem", "AgendaTemplateItem", "AuditEvent", "EscalationPath", "LoginSession", "Meeting",
-    "MeetingSeries", "MeetingType", "Organisation", "Participant", "Person", "Role",
+    "AgendaItem", "AgendaTemplateItem", "AuditEvent", "Document", "EscalationPath", "LoginSession", "Meeting",
+    "MeetingSeries", "MeetingType", "Organisation", "OutboxMessage", "Participant", "Person", "Role",
     "RoleHolding", "RosterEntry", "Theme", "ThemeGroup", "Unavailability",
+    "AgendaItemAccess", "Escalation", "Topic", "TopicCounter", "TopicEvent",
+    "ActionItem", "Decision", "DecisionCounter", "Minutes", "MinutesVersion",
 ]

@@ -7,11 +7,14 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .bodies import PURPOSES
+from .bodies import PURPOSE_LABELS, PURPOSES
 from .common import Timestamped, enum_check
 from .meetings import Meeting
 
 ITEM_KINDS = ("standard", "topic", "free")
+PROPOSAL_STATUSES = ("voorgesteld", "geaccepteerd", "afgewezen")
+PROPOSAL_STATUS_LABELS = {"voorgesteld": "Voorgesteld", "geaccepteerd": "Geaccepteerd",
+                          "afgewezen": "Afgewezen"}
 STANDARD_KINDS = ("opening", "verslag", "actielijst", "mededelingen", "rondvraag", "sluiting",
                   "overig")
 
@@ -25,6 +28,11 @@ class AgendaItem(Timestamped, db.Model):
                         + ", ".join(f"'{k}'" for k in STANDARD_KINDS) + ")",
                         name="standard_kind_valid"),
         CheckConstraint("duration_minutes >= 0", name="duration"),
+        CheckConstraint("proposal_status IS NULL OR proposal_status IN "
+                        "('voorgesteld', 'geaccepteerd', 'afgewezen')",
+                        name="proposal_status_valid"),
+        CheckConstraint("proposal_status IS NULL OR proposal_status <> 'afgewezen' "
+                        "OR decline_reason IS NOT NULL", name="decline_has_reason"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,7 +47,32 @@ class AgendaItem(Timestamped, db.Model):
     presenter: Mapped[Optional[str]] = mapped_column(String(200))
     # Minutes per item (notes taken during the meeting)
     notes: Mapped[Optional[str]] = mapped_column(Text)
+    # Topics and escalation (overleg/domain/topics.py, escalation.py)
+    topic_id: Mapped[Optional[int]] = mapped_column(ForeignKey("topic.id", ondelete="RESTRICT"),
+                                                    index=True)
+    origin_label: Mapped[Optional[str]] = mapped_column(String(300))  # "Opgeschaald door OVO ..."
+    question: Mapped[Optional[str]] = mapped_column(Text)  # what the origin body asks
+    is_feedback: Mapped[bool] = mapped_column(default=False)  # terugkoppeling item
+    outcome: Mapped[Optional[str]] = mapped_column(Text)  # conclusion of the item
+    # Need to know: a besloten item is open only to the participants named on it
+    besloten: Mapped[bool] = mapped_column(default=False)
+    # Proposals by participants: NULL for items the secretary made
+    proposal_status: Mapped[Optional[str]] = mapped_column(String(20))
+    proposed_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"))
+    decline_reason: Mapped[Optional[str]] = mapped_column(Text)
 
     meeting: Mapped[Meeting] = relationship(
         backref=db.backref("agenda_items", order_by="AgendaItem.position",
                            cascade="all, delete-orphan"))
+    topic = relationship("Topic")
+    proposed_by = relationship("Person", foreign_keys=[proposed_by_id])
+
+    @property
+    def on_agenda(self) -> bool:
+        """Part of the agenda (not a pending or declined proposal)."""
+        return self.proposal_status in (None, "geaccepteerd")
+
+    @property
+    def purpose_label(self) -> str:
+        return PURPOSE_LABELS.get(self.purpose, self.purpose)

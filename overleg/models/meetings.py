@@ -14,6 +14,7 @@ from .common import Timestamped, enum_check
 from .people import Person, Role
 
 MEETING_STATUSES = ("gepland", "geannuleerd")
+MEETING_STATUS_LABELS = {"gepland": "Gepland", "geannuleerd": "Geannuleerd"}
 AGENDA_STATUSES = ("concept", "gepubliceerd")
 PARTICIPANT_PARTS = ("chair", "member", "advisor", "secretary", "guest")
 RSVP = ("open", "komt", "komt_niet", "onder_voorbehoud")
@@ -78,6 +79,7 @@ class Meeting(Timestamped, db.Model):
         enum_check("status", MEETING_STATUSES),
         enum_check("agenda_status", AGENDA_STATUSES),
         CheckConstraint("sequence >= 0", name="sequence"),
+        UniqueConstraint("series_id", "occurrence_date", name="uq_meeting_series_occurrence"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,6 +90,8 @@ class Meeting(Timestamped, db.Model):
     series_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
     )
+    # The series date this meeting was generated for (kept when the meeting is moved).
+    occurrence_date: Mapped[Optional[date]] = mapped_column(Date)
     # Changed on its own: series edits leave it alone.
     detached: Mapped[bool] = mapped_column(default=False)
     starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
@@ -121,6 +125,15 @@ class Meeting(Timestamped, db.Model):
         """What invitations and lists call it: the body, never an agenda item."""
         return f"{self.meeting_type.name}"
 
+    @property
+    def status_label(self) -> str:
+        return MEETING_STATUS_LABELS.get(self.status, self.status)
+
+    def has_started(self, now: Optional[datetime] = None) -> bool:
+        """Held (or under way): series edits and roster changes leave it alone."""
+        from ..timeutil import utcnow
+        return self.starts_at <= (now or utcnow())
+
 
 class Participant(Timestamped, db.Model):
     """A person at a meeting, through a role or as a guest, with answer and attendance."""
@@ -152,3 +165,16 @@ class Participant(Timestamped, db.Model):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
     role: Mapped[Optional[Role]] = relationship()
     deputy_for: Mapped[Optional[Person]] = relationship(foreign_keys=[deputy_for_id])
+
+    @property
+    def part_label(self) -> str:
+        from .bodies import PART_LABELS
+        return PART_LABELS.get(self.part, self.part)
+
+    @property
+    def rsvp_label(self) -> str:
+        return RSVP_LABELS.get(self.rsvp, self.rsvp)
+
+    @property
+    def attendance_label(self) -> str:
+        return ATTENDANCE_LABELS.get(self.attendance, "") if self.attendance else ""

@@ -73,6 +73,12 @@ class Person(UserMixin, Timestamped, db.Model):
     # so that logging out on the server ends the session for good.
     _login_session_token = None  # set per request by the session loader; not a column
 
+    # UserMixin compares get_id(), which is None for everyone but the logged-in person:
+    # keep the ORM's identity semantics instead.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def get_id(self) -> str | None:  # pragma: no cover - used by Flask-Login
         return self._login_session_token
 

@@ -1,0 +1,447 @@
+"""The agenda page of a meeting and everything the secretary does with its items: add, edit,
+reorder (POST buttons, no JavaScript needed), proposals, publication, guests and besloten
+items, escalation (opschalen / opdracht geven) and concluding an item."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import insert, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..access import access
+from ..audit import record
+from ..domain import agenda as da
+from ..domain import escalation as de
+from ..domain import need_to_know as ntk
+from ..domain.visibility import get_visible_meeting_or_404
+from ..extensions import db
+from ..models import AgendaItem, AuditEvent, Escalation, Meeting, MeetingType, Participant, Topic
+from ..timeutil import nl_date, nl_time
+from . import bp
+from .forms import (AccessForm, ConcludeForm, DeclineForm, EditItemForm, EscalateForm, ItemForm,
+                    ProposeForm)
+
+
+@dataclass
+class Row:
+    number: int
+    item: AgendaItem
+    starts_at: datetime
+    full: bool
+    heading: str
+    escalation_in: Optional[Escalation] = None
+    escalations_out: tuple = ()
+    feedback_for: Optional[Escalation] = None
+    guests: tuple = ()
+    besloten_people: tuple = ()
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    return get_visible_meeting_or_404(
+        meeting_id, current_user,
+        options=(selectinload(Meeting.meeting_type),
+                 selectinload(Meeting.participants).selectinload(Participant.person)))
+
+
+def _item(item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        abort(404)
+    _meeting(item.meeting_id)  # 404 unless the person may see the meeting
+    return item
+
+
+def _participant(meeting: Meeting):
+    return next((p for p in meeting.participants if p.person_id == current_user.id), None)
+
+
+def _topic_choices(meeting: Meeting) -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Topic.id, Topic.reference, Topic.title)
+        .where(Topic.status != "afgerond").order_by(Topic.reference.desc()).limit(500))
+    return [(0, "Geen: een vrij agendapunt")] + [(tid, f"{ref} · {title}") for tid, ref, title in rows]
+
+
+def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
+    """Everything the page needs per item, in a fixed number of queries."""
+    on = [i for i in items if i.on_agenda]
+    times = da.start_times(meeting, on)
+    entitled = ntk.entitled_items(current_user, meeting, items=on)
+    ids = [i.id for i in on]
+    escalations = list(db.session.scalars(
+        select(Escalation).where(or_(Escalation.target_item_id.in_(ids),
+                                     Escalation.origin_item_id.in_(ids),
+                                     Escalation.feedback_item_id.in_(ids)))
+        .options(selectinload(Escalation.from_type), selectinload(Escalation.to_type)))
+    ) if ids else []
+    access_map = da.item_access_map(meeting) if current_user.is_secretary else {}
+    names = {p.person_id: p.person.name for p in meeting.participants}
+    rows = []
+    for n, item in enumerate(on, start=1):
+        full = item.id in entitled
+        acc = access_map.get(item.id, {})
+        rows.append(Row(
+            number=n, item=item, starts_at=times[item.id], full=full,
+            heading=ntk.item_heading(item, current_user, entitled),
+            escalation_in=next((e for e in escalations if e.target_item_id == item.id), None),
+            escalations_out=tuple(e for e in escalations if e.origin_item_id == item.id),
+            feedback_for=next((e for e in escalations if e.feedback_item_id == item.id), None),
+            guests=tuple(sorted(names.get(pid, "?") for pid in acc.get("gast", []))),
+            besloten_people=tuple(sorted(names.get(pid, "?") for pid in acc.get("besloten", [])))))
+    return rows
+
+
+def _audit_casus(rows: list[Row]) -> None:
+    """One casus_viewed event per casus shown in full (inserted together)."""
+    topics = {}
+    for row in rows:
+        topic = row.item.topic
+        if row.full and topic is not None and topic.is_casus:
+            topics[topic.id] = topic
+    if not topics:
+        return
+    # Built by audit.record (who, from where), written in one executemany statement.
+    with db.session.no_autoflush:
+        events = [record("casus_viewed", topic) for topic in topics.values()]
+        for ev in events:
+            db.session.expunge(ev)
+    cols = ("person_id", "event", "object_type", "object_id", "object_ref", "ip_address",
+            "user_agent")
+    db.session.execute(insert(AuditEvent), [{c: getattr(ev, c) for c in cols} for ev in events])
+    db.session.commit()
+
+
+def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int = 200):
+    items = da.load_items(meeting)
+    rows = _build_rows(meeting, items)
+    secretary = current_user.is_secretary
+    mine = _participant(meeting)
+    if secretary:
+        proposals = [i for i in items if i.proposal_status == "voorgesteld"]
+        declined = [i for i in items if i.proposal_status == "afgewezen"]
+    else:
+        proposals = [i for i in items if i.proposal_status == "voorgesteld"
+                     and i.proposed_by_id == current_user.id]
+        declined = [i for i in items if i.proposal_status == "afgewezen"
+                    and i.proposed_by_id == current_user.id]
+    if secretary and item_form is None:
+        item_form = ItemForm(formdata=None)
+    if item_form is not None:
+        item_form.topic.choices = _topic_choices(meeting)
+    can_propose = (mine is not None or secretary) and not meeting.is_cancelled
+    if can_propose and propose_form is None and not secretary:
+        propose_form = ProposeForm(formdata=None)
+    end = meeting.starts_at
+    if rows:
+        end = rows[-1].starts_at + timedelta(minutes=rows[-1].item.duration_minutes or 0)
+    html = render_template(
+        "agenda/view.html", meeting=meeting, rows=rows, secretary=secretary,
+        proposals=proposals, declined=declined, item_form=item_form, propose_form=propose_form,
+        computed_end=end, has_pdf="documents.agenda_pdf" in current_app.view_functions,
+        has_docs="documents.item_documents" in current_app.view_functions)
+    # After rendering: the commit expires what the template reads.
+    _audit_casus(rows)
+    return html, status
+
+
+@bp.route("/overleggen/<int:meeting_id>/agenda")
+@access("login")
+def view(meeting_id: int):
+    return _render(_meeting(meeting_id))
+
+
+def _back(meeting_id: int, anchor: str | None = None):
+    return redirect(url_for("agenda.view", meeting_id=meeting_id,
+                            _anchor=anchor) if anchor else url_for("agenda.view",
+                                                                   meeting_id=meeting_id))
+
+
+def _apply(form, errors: dict[str, str], flash_general: bool = False) -> None:
+    for name, message in errors.items():
+        f = getattr(form, name, None) if name != "_" else None
+        if f is not None and hasattr(f, "errors"):
+            f.errors = list(f.errors) + [message]
+        else:
+            form.form_errors.append(message)
+            if flash_general:  # the agenda page hides the form on a cancelled meeting
+                flash(message, "error")
+
+
+@bp.route("/overleggen/<int:meeting_id>/agenda/punten", methods=["POST"])
+@access("secretaris")
+def add(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    form = ItemForm()
+    form.topic.choices = _topic_choices(meeting)
+    if form.validate_on_submit():
+        topic = db.session.get(Topic, form.topic.data) if form.topic.data else None
+        try:
+            item = da.add_item(meeting, title=form.title.data or "", topic=topic,
+                               purpose=form.purpose.data,
+                               duration_minutes=form.duration_minutes.data,
+                               presenter=form.presenter.data, description=form.description.data,
+                               by=current_user)
+            db.session.commit()
+        except da.AgendaError as exc:
+            db.session.rollback()
+            _apply(form, exc.errors, flash_general=True)
+        else:
+            flash("Het agendapunt is toegevoegd.", "success")
+            return _back(meeting.id, f"punt-{item.id}")
+    return _render(meeting, item_form=form, status=400)
+
+
+@bp.route("/agendapunten/<int:item_id>/bewerken", methods=["GET", "POST"])
+@access("secretaris")
+def edit(item_id: int):
+    item = _item(item_id)
+    form = EditItemForm(obj=item if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            da.update_item(item, title=form.title.data, purpose=form.purpose.data,
+                           duration_minutes=form.duration_minutes.data,
+                           presenter=form.presenter.data, description=form.description.data)
+            db.session.commit()
+        except da.AgendaError as exc:
+            db.session.rollback()
+            _apply(form, exc.errors)
+        else:
+            flash("Het agendapunt is opgeslagen.", "success")
+            return _back(item.meeting_id, f"punt-{item.id}")
+    status = 400 if request.method == "POST" else 200
+    return render_template("agenda/item_form.html", form=form, item=item,
+                           meeting=item.meeting), status
+
+
+@bp.route("/agendapunten/<int:item_id>/verwijderen", methods=["POST"])
+@access("secretaris")
+def remove(item_id: int):
+    item = _item(item_id)
+    meeting_id = item.meeting_id
+    try:
+        da.remove_item(item)
+        db.session.commit()
+    except da.AgendaError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render(_meeting(meeting_id), status=400)
+    flash("Het agendapunt is verwijderd.", "success")
+    return _back(meeting_id)
+
+
+@bp.route("/agendapunten/<int:item_id>/<any(omhoog, omlaag):direction>", methods=["POST"])
+@access("secretaris")
+def move(item_id: int, direction: str):
+    item = _item(item_id)
+    try:
+        moved = da.move_item(item, "up" if direction == "omhoog" else "down")
+        db.session.commit()
+    except da.AgendaError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render(_meeting(item.meeting_id), status=400)
+    if not moved:
+        flash("Dit agendapunt staat al " + ("bovenaan." if direction == "omhoog" else "onderaan."),
+              "info")
+    return _back(item.meeting_id, f"punt-{item.id}")
+
+
+# --- proposals ----------------------------------------------------------------------------
+
+@bp.route("/overleggen/<int:meeting_id>/agenda/voorstellen", methods=["POST"])
+@access("login")
+def propose(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    if _participant(meeting) is None and not current_user.is_secretary:
+        abort(403)
+    form = ProposeForm()
+    if form.validate_on_submit():
+        try:
+            da.propose_item(meeting, current_user, title=form.title.data,
+                            purpose=form.purpose.data,
+                            duration_minutes=form.duration_minutes.data,
+                            description=form.description.data)
+            db.session.commit()
+        except da.AgendaError as exc:
+            db.session.rollback()
+            _apply(form, exc.errors, flash_general=True)
+        else:
+            flash("Uw voorstel is naar de secretaris gestuurd.", "success")
+            return _back(meeting.id, "voorstellen")
+    return _render(meeting, propose_form=form, status=400)
+
+
+@bp.route("/agendapunten/<int:item_id>/accepteren", methods=["POST"])
+@access("secretaris")
+def accept(item_id: int):
+    item = _item(item_id)
+    try:
+        da.accept_proposal(item)
+        db.session.commit()
+    except da.AgendaError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render(_meeting(item.meeting_id), status=400)
+    flash("Het voorstel staat op de agenda.", "success")
+    return _back(item.meeting_id, f"punt-{item.id}")
+
+
+@bp.route("/agendapunten/<int:item_id>/afwijzen", methods=["GET", "POST"])
+@access("secretaris")
+def decline(item_id: int):
+    item = _item(item_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            da.decline_proposal(item, form.reason.data)
+            db.session.commit()
+        except da.AgendaError as exc:
+            db.session.rollback()
+            _apply(form, exc.errors)
+        else:
+            flash("Het voorstel is afgewezen.", "success")
+            return _back(item.meeting_id, "voorstellen")
+    status = 400 if request.method == "POST" else 200
+    return render_template("agenda/decline.html", form=form, item=item,
+                           meeting=item.meeting), status
+
+
+# --- publication --------------------------------------------------------------------------
+
+@bp.route("/overleggen/<int:meeting_id>/agenda/publiceren", methods=["POST"])
+@access("secretaris")
+def publish(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        da.publish_agenda(meeting)
+        db.session.commit()
+    except da.AgendaError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render(meeting, status=400)
+    flash("De agenda is gepubliceerd; de deelnemers krijgen bericht.", "success")
+    return _back(meeting.id)
+
+
+# --- guests per item, besloten ------------------------------------------------------------
+
+@bp.route("/agendapunten/<int:item_id>/toegang", methods=["GET", "POST"])
+@access("secretaris")
+def item_access(item_id: int):
+    item = _item(item_id)
+    meeting = item.meeting
+    participants = sorted(meeting.participants, key=lambda p: p.person.name)
+    form = AccessForm()
+    form.guests.choices = [(p.person_id, p.person.name) for p in participants if p.part == "guest"]
+    form.members.choices = [(p.person_id, f"{p.person.name} ({p.part_label.lower()})")
+                            for p in participants]
+    if request.method == "GET":
+        current = da.item_access_map(meeting).get(item.id, {})
+        form.guests.data = current.get("gast", [])
+        form.members.data = current.get("besloten", [])
+        form.besloten.data = item.besloten
+    if form.validate_on_submit():
+        try:
+            da.set_item_access(item, "gast", set(form.guests.data or []))
+            besloten = bool(form.besloten.data)
+            if besloten and not (item.topic is not None and item.topic.is_casus):
+                raise da.AgendaError({"besloten": "Alleen een casus-agendapunt kan besloten zijn."})
+            da.set_besloten(item, besloten, set(form.members.data or []))
+            db.session.commit()
+        except da.AgendaError as exc:
+            db.session.rollback()
+            _apply(form, {("members" if k == "people" else k): v for k, v in exc.errors.items()})
+        else:
+            flash("Wie bij dit agendapunt mag zijn, is opgeslagen.", "success")
+            return _back(item.meeting_id, f"punt-{item.id}")
+    status = 400 if request.method == "POST" else 200
+    return render_template("agenda/access.html", form=form, item=item, meeting=meeting), status
+
+
+# --- escalation and conclusion -------------------------------------------------------------
+
+def _escalate_choices(form, meeting: Meeting) -> list:
+    paths = de.paths_from(meeting.meeting_type)
+    form.to_type.choices = [(p.to_type_id, f"{p.direction_label}: {p.to_type.name}")
+                            for p in paths]
+    meetings = [(0, "Automatisch: de eerstvolgende open agenda")]
+    for p in paths:
+        for m in de.candidate_meetings(p.to_type):
+            published = " (agenda gepubliceerd)" if m.agenda_status == "gepubliceerd" else ""
+            meetings.append((m.id, f"{p.to_type.name}, {nl_date(m.starts_at)} "
+                                   f"{nl_time(m.starts_at)}{published}"))
+    form.meeting.choices = meetings
+    return paths
+
+
+@bp.route("/agendapunten/<int:item_id>/opschalen", methods=["GET", "POST"])
+@access("secretaris")
+def escalate(item_id: int):
+    item = _item(item_id)
+    meeting = item.meeting
+    form = EscalateForm()
+    paths = _escalate_choices(form, meeting)
+    if form.validate_on_submit():
+        to_type = db.session.get(MeetingType, form.to_type.data)
+        target = db.session.get(Meeting, form.meeting.data) if form.meeting.data else None
+        try:
+            esc = de.escalate(item, to_type, question=form.question.data,
+                              reason=form.reason.data, by=current_user, target_meeting=target)
+            db.session.commit()
+        except de.NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except de.EscalationError as exc:
+            db.session.rollback()
+            _apply(form, {exc.field: str(exc)})
+        else:
+            if esc.target_item is not None:
+                flash(f"{esc.topic.reference} staat op de agenda van {esc.to_type.name} van "
+                      f"{_nl(esc.target_item.meeting.starts_at)}.", "success")
+            else:
+                flash(f"{esc.topic.reference} staat bij {esc.to_type.name} op ‘te agenderen’: er "
+                      "is nog geen overleg met een open agenda.", "success")
+            return _back(meeting.id, f"punt-{item.id}")
+    status = 400 if request.method == "POST" else 200
+    return render_template("agenda/escalate.html", form=form, item=item, meeting=meeting,
+                           paths=paths,
+                           heading=ntk.item_heading(item, current_user)), status
+
+
+def _nl(value) -> str:
+    return nl_date(value)
+
+
+@bp.route("/agendapunten/<int:item_id>/afhandelen", methods=["GET", "POST"])
+@access("secretaris")
+def conclude(item_id: int):
+    item = _item(item_id)
+    form = ConcludeForm()
+    if form.validate_on_submit():
+        try:
+            esc = de.conclude(item, outcome=form.outcome.data, outcome_kind=form.outcome_kind.data,
+                              by=current_user)
+            db.session.commit()
+        except de.NotAllowed:
+            db.session.rollback()
+            abort(403)
+        except de.EscalationError as exc:
+            db.session.rollback()
+            _apply(form, {exc.field: str(exc)})
+        else:
+            if esc is not None and esc.feedback_item is not None:
+                flash(f"Afgehandeld. De terugkoppeling staat op de agenda van {esc.from_type.name} "
+                      f"van {_nl(esc.feedback_item.meeting.starts_at)}.", "success")
+            elif esc is not None:
+                flash(f"Afgehandeld. De terugkoppeling wacht bij {esc.from_type.name} op "
+                      "‘te agenderen’.", "success")
+            else:
+                flash("De uitkomst is opgeslagen.", "success")
+            return _back(item.meeting_id, f"punt-{item.id}")
+    status = 400 if request.method == "POST" else 200
+    return render_template("agenda/conclude.html", form=form, item=item, meeting=item.meeting,
+                           heading=ntk.item_heading(item, current_user)), status

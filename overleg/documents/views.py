@@ -1,0 +1,195 @@
+"""Upload (secretary), download (entitled participants), agenda PDF and vergaderstukken PDF."""
+from __future__ import annotations
+
+import re
+import time
+from urllib.parse import quote
+
+from flask import (Response, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..access import access
+from ..audit import record
+from ..domain import documents as docs
+from ..domain.visibility import get_visible_meeting_or_404
+from ..extensions import db
+from ..models import AgendaItem, Document
+from ..timeutil import to_local, utcnow
+from . import bp
+from .forms import UploadForm
+
+
+# --- pages ----------------------------------------------------------------------------
+
+def _meeting_url(meeting) -> str | None:
+    """The meeting page (meetings blueprint), when it is there."""
+    for endpoint in ("meetings.view", "meetings.detail"):
+        if endpoint in current_app.view_functions:
+            return url_for(endpoint, meeting_id=meeting.id)
+    return None
+
+
+@bp.route("/overleggen/<int:meeting_id>/stukken")
+@access("login")
+def meeting_documents(meeting_id: int):
+    """The agenda with its documents, and the two PDFs, as this reader may see them."""
+    meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    view = docs.agenda_view(meeting, current_user)
+    return render_template("documents/meeting.html", view=view, meeting=meeting,
+                           meeting_url=_meeting_url(meeting))
+
+
+def _item_or_404(item_id: int) -> AgendaItem:
+    item = db.session.scalar(
+        select(AgendaItem).where(AgendaItem.id == item_id)
+        .options(selectinload(AgendaItem.documents), selectinload(AgendaItem.topic)))
+    if item is None:
+        abort(404)
+    get_visible_meeting_or_404(item.meeting_id, current_user)
+    return item
+
+
+def _render_item(item: AgendaItem, form: UploadForm, status: int = 200, error: str | None = None):
+    if error:
+        form.file.errors = [error]
+    return render_template("documents/item.html", item=item, meeting=item.meeting, form=form,
+                           max_upload=docs.max_upload_label(),
+                           allowed=docs.ALLOWED_LABEL), status
+
+
+@bp.route("/agendapunten/<int:item_id>/stukken", methods=["GET", "POST"])
+@access("secretaris")
+def item_documents(item_id: int):
+    item = _item_or_404(item_id)
+    try:
+        form = UploadForm()
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                return _render_item(item, form, 400)
+            upload = form.file.data
+            data = upload.read(docs.max_upload_bytes() + 1)
+            try:
+                doc = docs.add_document(item, upload.filename or "", data, current_user)
+            except docs.UploadRefused as refused:
+                return _render_item(item, form, refused.status, str(refused))
+            try:
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                docs.discard_stored(doc)
+                raise
+            flash(f"{doc.filename} is toegevoegd aan agendapunt '{item.title}'.", "success")
+            return redirect(url_for("documents.item_documents", item_id=item.id))
+    except RequestEntityTooLarge:
+        return _render_item(item, UploadForm(formdata=None), 413,
+                            f"Het bestand is te groot. Het mag hoogstens {docs.max_upload_label()} zijn.")
+    return _render_item(item, form)
+
+
+@bp.route("/stukken/<int:doc_id>/verwijderen", methods=["POST"])
+@access("secretaris")
+def delete_document(doc_id: int):
+    doc = db.session.get(Document, doc_id) or abort(404)
+    item = _item_or_404(doc.agenda_item_id)
+    name = doc.filename
+    key = docs.remove_document(doc)
+    db.session.commit()
+    from ..storage import get_storage
+    get_storage().delete(key)
+    flash(f"{name} is verwijderd.", "success")
+    return redirect(url_for("documents.item_documents", item_id=item.id))
+
+
+# --- downloads ------------------------------------------------------------------------
+
+def _attachment(data: bytes, filename: str, content_type: str, private: bool) -> Response:
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "document"
+    resp = Response(data, mimetype=content_type)
+    resp.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    resp.headers["Cache-Control"] = "private, no-store" if private else "private, max-age=0"
+    return resp
+
+
+@bp.route("/stukken/<int:doc_id>")
+@access("login")
+def download(doc_id: int):
+    doc = db.session.scalar(
+        select(Document).where(Document.id == doc_id)
+        .options(selectinload(Document.agenda_item).selectinload(AgendaItem.topic)))
+    if doc is None:
+        abort(404)
+    item = doc.agenda_item
+    get_visible_meeting_or_404(item.meeting_id, current_user)
+    if not current_user.is_secretary and not item.on_agenda:
+        abort(404)
+    if not docs.may_download(current_user, doc):
+        abort(404)
+    casus = docs.is_restricted_item(item)
+    data = docs.read_document(doc)
+    if casus:
+        record("casus_document_downloaded", doc)
+        db.session.commit()
+    return _attachment(data, doc.filename, doc.content_type, private=casus)
+
+
+def _pdf_name(meeting, kind: str) -> str:
+    day = to_local(meeting.starts_at).strftime("%Y-%m-%d")
+    return f"{kind}-{meeting.meeting_type.code}-{day}.pdf"
+
+
+def _render_agenda(view, bundle=None) -> bytes:
+    from ..pdf import render_pdf
+
+    html = render_template("print/agenda.html", view=view, meeting=view.meeting, bundle=bundle,
+                           reader=current_user, now=utcnow())
+    return render_pdf(html)
+
+
+@bp.route("/overleggen/<int:meeting_id>/agenda.pdf")
+@access("login")
+def agenda_pdf(meeting_id: int):
+    meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    view = docs.agenda_view(meeting, current_user)
+    started = time.perf_counter()
+    data = _render_agenda(view)
+    current_app.logger.info("agenda PDF of meeting %s rendered in %.0f ms", meeting.id,
+                            (time.perf_counter() - started) * 1000)
+    if view.has_casus:
+        record("agenda_exported", meeting)
+        db.session.commit()
+    return _attachment(data, _pdf_name(meeting, "agenda"), "application/pdf",
+                       private=view.has_casus)
+
+
+@bp.route("/overleggen/<int:meeting_id>/vergaderstukken.pdf")
+@access("login")
+def bundle_pdf(meeting_id: int):
+    meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    view = docs.agenda_view(meeting, current_user)
+    bundle = docs.bundle_plan(view)
+    agenda = _render_agenda(view, bundle)
+    data = docs.join_bundle(agenda, bundle)
+    for entry in bundle:
+        if entry.included and entry.casus:
+            record("casus_document_downloaded", entry.document)
+    if view.has_casus:
+        record("agenda_exported", meeting)
+    db.session.commit()
+    return _attachment(data, _pdf_name(meeting, "vergaderstukken"), "application/pdf",
+                       private=view.has_casus)
+
+
+@bp.errorhandler(413)
+def _too_large(e):
+    """A request over MAX_CONTENT_LENGTH, refused before the view (e.g. by the CSRF check)."""
+    return render_template(
+        "errors/error.html", code=413, title="Bestand te groot",
+        text=f"Het bestand is te groot. Het mag hoogstens {docs.max_upload_label()} zijn. "
+             "Ga terug en kies een kleiner bestand."), 413

@@ -1,0 +1,185 @@
+"""Action items (actiepunten): what, owner (a person or an organisation), due date, status.
+
+An open action appears under the actielijst item of every next meeting of the same body
+until it is closed there. ``carried_actions(meeting)`` is that list for a meeting, also for a
+meeting in the past (what was open at that time), in a constant number of queries.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased, selectinload
+
+from ..extensions import db
+from ..models import ActionItem, AgendaItem, Meeting, MeetingType, Organisation, Person
+from ..timeutil import to_local, today_local, utcnow
+
+
+class ActionError(ValueError):
+    """Input the domain refuses: errors by field name, in Dutch."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def _load_options():
+    return (selectinload(ActionItem.owner_person).selectinload(Person.organisation),
+            selectinload(ActionItem.owner_organisation),
+            selectinload(ActionItem.meeting),
+            selectinload(ActionItem.closed_in_meeting),
+            selectinload(ActionItem.agenda_item).selectinload(AgendaItem.topic))
+
+
+def add_action(meeting: Meeting, item: Optional[AgendaItem], what: str, *,
+               owner_person: Optional[Person] = None,
+               owner_organisation: Optional[Organisation] = None,
+               due_date: Optional[date] = None, by: Optional[Person] = None) -> ActionItem:
+    """A new open action, made at this meeting (under an agenda item)."""
+    what = (what or "").strip()
+    errors = {}
+    if not what:
+        errors["what"] = "Beschrijf wat er moet gebeuren."
+    elif len(what) > 2000:
+        errors["what"] = "Gebruik hoogstens 2000 tekens."
+    if owner_person is None and owner_organisation is None:
+        errors["owner"] = "Kies wie het actiepunt uitvoert: een persoon of een organisatie."
+    if item is not None and item.meeting_id != meeting.id:
+        errors["what"] = "Dit agendapunt hoort niet bij deze vergadering."
+    if errors:
+        raise ActionError(errors)
+    action = ActionItem(meeting_type_id=meeting.meeting_type_id, meeting=meeting,
+                        agenda_item=item, what=what, owner_person=owner_person,
+                        owner_organisation=owner_organisation if owner_person is None else None,
+                        due_date=due_date, status="open",
+                        created_by_id=by.id if by is not None else None)
+    db.session.add(action)
+    return action
+
+
+def close_action(action: ActionItem, at_meeting: Meeting, note: Optional[str] = None) -> None:
+    """Close an open action at a meeting of the same body (the one it was made at, or later)."""
+    if action.status != "open":
+        raise ActionError({"action": "Dit actiepunt is al afgerond."})
+    if at_meeting.meeting_type_id != action.meeting_type_id:
+        raise ActionError({"action": "Een actiepunt wordt afgerond in een vergadering van "
+                                     "hetzelfde overleg."})
+    if at_meeting.starts_at < action.meeting.starts_at:
+        raise ActionError({"action": "Een actiepunt kan niet worden afgerond in een eerdere "
+                                     "vergadering dan waarin het is gemaakt."})
+    action.status = "afgerond"
+    action.closed_in_meeting = at_meeting
+    action.closed_at = utcnow()
+    action.closing_note = (note or "").strip() or None
+
+
+def reopen_action(action: ActionItem, at_meeting: Meeting) -> None:
+    """Undo closing, only in the meeting where it was closed (while its minutes are a concept)."""
+    if action.status != "afgerond" or action.closed_in_meeting_id != at_meeting.id:
+        raise ActionError({"action": "Dit actiepunt is niet in deze vergadering afgerond."})
+    action.status = "open"
+    action.closed_in_meeting = None
+    action.closed_at = None
+    action.closing_note = None
+
+
+def actions_made_at(meeting: Meeting) -> list[ActionItem]:
+    return list(db.session.scalars(
+        select(ActionItem).where(ActionItem.meeting_id == meeting.id)
+        .options(*_load_options()).order_by(ActionItem.id)))
+
+
+def carried_actions(meeting: Meeting) -> list[ActionItem]:
+    """Actions of earlier meetings of the same body that were still open when this meeting
+    began: open now, or closed at this meeting or a later one. Oldest first."""
+    made_at = aliased(Meeting)
+    closed_at = aliased(Meeting)
+    stmt = (select(ActionItem)
+            .join(made_at, made_at.id == ActionItem.meeting_id)
+            .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
+            .where(ActionItem.meeting_type_id == meeting.meeting_type_id,
+                   made_at.starts_at < meeting.starts_at,
+                   or_(ActionItem.status == "open",
+                       ActionItem.closed_in_meeting_id == meeting.id,
+                       and_(closed_at.id.is_not(None), closed_at.starts_at > meeting.starts_at)))
+            .options(*_load_options())
+            .order_by(made_at.starts_at, ActionItem.id))
+    return list(db.session.scalars(stmt))
+
+
+def open_at(action: ActionItem, meeting: Meeting) -> bool:
+    """Was the action still open at the end of this meeting (not closed here or before)?"""
+    return action.status == "open" or (
+        action.closed_in_meeting is not None
+        and action.closed_in_meeting.starts_at > meeting.starts_at)
+
+
+def overdue(action: ActionItem, on: Optional[date] = None) -> bool:
+    return action.is_overdue(on or today_local())
+
+
+def meeting_day(meeting: Meeting) -> date:
+    return to_local(meeting.starts_at).date()
+
+
+def my_actions(person: Person, *, include_closed: bool = False) -> tuple[list[ActionItem], list[ActionItem]]:
+    """(actions owned by the person, actions owned by the person's organisation)."""
+    def query(cond):
+        stmt = (select(ActionItem).where(cond).options(*_load_options())
+                .order_by(ActionItem.status.desc(), ActionItem.due_date.is_(None),
+                          ActionItem.due_date, ActionItem.id))
+        if not include_closed:
+            stmt = stmt.where(ActionItem.status == "open")
+        return list(db.session.scalars(stmt))
+
+    mine = query(ActionItem.owner_person_id == person.id)
+    org = []
+    if person.organisation_id is not None:
+        org = query(and_(ActionItem.owner_organisation_id == person.organisation_id,
+                         ActionItem.owner_person_id.is_(None)))
+    return mine, org
+
+
+def register(meeting_type: MeetingType, person, *, status: Optional[str] = None,
+             only_overdue: bool = False, on: Optional[date] = None) -> list[ActionItem]:
+    """The action register of a body: actions of meetings the person may see."""
+    from .visibility import meeting_visibility_clause
+
+    on = on or today_local()
+    stmt = (select(ActionItem).join(Meeting, Meeting.id == ActionItem.meeting_id)
+            .where(ActionItem.meeting_type_id == meeting_type.id,
+                   meeting_visibility_clause(person))
+            .options(*_load_options())
+            .order_by(Meeting.starts_at.desc(), ActionItem.id))
+    if status in ("open", "afgerond"):
+        stmt = stmt.where(ActionItem.status == status)
+    if only_overdue:
+        stmt = stmt.where(ActionItem.status == "open", ActionItem.due_date < on)
+    return list(db.session.scalars(stmt))
+
+
+def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
+    """Of these actions, the ones whose text the person may read (need to know): an action
+    made under a casus item shows only the topic's reference to others. Constant queries."""
+    from .need_to_know import entitled_topic_ids
+
+    if getattr(person, "is_secretary", False):
+        return {a.id for a in actions}
+    restricted = [a for a in actions if a.agenda_item is not None and (
+        a.agenda_item.besloten or (a.agenda_item.topic is not None
+                                   and a.agenda_item.topic.is_casus))]
+    result = {a.id for a in actions} - {a.id for a in restricted}
+    if not restricted:
+        return result
+    topics = entitled_topic_ids(person, {a.agenda_item.topic_id for a in restricted
+                                         if a.agenda_item.topic_id is not None})
+    for a in restricted:
+        if a.agenda_item.topic_id in topics and not a.agenda_item.besloten:
+            result.add(a.id)
+        elif a.agenda_item.besloten:
+            from .need_to_know import can_see_casus
+            if can_see_casus(person, a.agenda_item):
+                result.add(a.id)
+    return result

@@ -1,0 +1,168 @@
+"""Decisions (besluiten): numbered per body and year (``TVO-2019-07``), never reused.
+
+The numbers come from ``DecisionCounter``, raised in the same transaction as the decision is
+written; deleting a concept decision leaves the counter alone, so its number is never handed
+out again.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import AgendaItem, Decision, DecisionCounter, Meeting, MeetingType, Minutes, Person
+from ..timeutil import to_local
+
+
+class DecisionError(ValueError):
+    """Input the domain refuses: errors by field name, in Dutch."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def decision_code(meeting_type: MeetingType, year: int, number: int) -> str:
+    return f"{meeting_type.code.upper()}-{year}-{number:02d}"
+
+
+def meeting_year(meeting: Meeting) -> int:
+    return to_local(meeting.starts_at).year
+
+
+def next_number(meeting_type: MeetingType, year: int) -> int:
+    """Raise the body's counter for the year and return the new number (in the caller's
+    transaction; on PostgreSQL the UPDATE locks the counter row until the commit)."""
+    bump = (update(DecisionCounter)
+            .where(DecisionCounter.meeting_type_id == meeting_type.id,
+                   DecisionCounter.year == year)
+            .values(last_number=DecisionCounter.last_number + 1)
+            .returning(DecisionCounter.last_number)
+            .execution_options(synchronize_session=False))
+    number = db.session.execute(bump).scalar()
+    if number is not None:
+        return number
+    # First decision of the body this year. Start after any number already used (data
+    # imported without a counter), so a number is never given twice.
+    used = db.session.scalar(select(func.max(Decision.number)).where(
+        Decision.meeting_type_id == meeting_type.id, Decision.year == year)) or 0
+    try:
+        with db.session.begin_nested():
+            db.session.add(DecisionCounter(meeting_type_id=meeting_type.id, year=year,
+                                           last_number=used + 1))
+        return used + 1
+    except IntegrityError:  # another transaction created it first
+        return db.session.execute(bump).scalar()
+
+
+def add_decision(meeting: Meeting, item: Optional[AgendaItem], text: str,
+                 by: Optional[Person] = None) -> Decision:
+    """Record a decision taken at this meeting (under an agenda item). The minutes must be a
+    concept; the caller checks that (``minutes.require_editable``)."""
+    text = (text or "").strip()
+    if not text:
+        raise DecisionError({"text": "Vul de tekst van het besluit in."})
+    if len(text) > 5000:
+        raise DecisionError({"text": "Gebruik hoogstens 5000 tekens."})
+    if item is not None and item.meeting_id != meeting.id:
+        raise DecisionError({"text": "Dit agendapunt hoort niet bij deze vergadering."})
+    year = meeting_year(meeting)
+    number = next_number(meeting.meeting_type, year)
+    topic = item.topic if item is not None else None
+    decision = Decision(
+        meeting_type_id=meeting.meeting_type_id, year=year, number=number,
+        code=decision_code(meeting.meeting_type, year, number), text=text, meeting=meeting,
+        agenda_item=item, topic_id=topic.id if topic is not None else None,
+        theme_id=topic.theme_id if topic is not None else None,
+        created_by_id=by.id if by is not None else None)
+    db.session.add(decision)
+    return decision
+
+
+def update_decision(decision: Decision, text: str) -> None:
+    text = (text or "").strip()
+    if not text:
+        raise DecisionError({"text": "Vul de tekst van het besluit in."})
+    if len(text) > 5000:
+        raise DecisionError({"text": "Gebruik hoogstens 5000 tekens."})
+    decision.text = text
+
+
+def delete_decision(decision: Decision) -> None:
+    """Remove a concept decision. Its number stays used."""
+    db.session.delete(decision)
+
+
+def decisions_of_meeting(meeting: Meeting) -> list[Decision]:
+    return list(db.session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting.id)
+        .order_by(Decision.year, Decision.number)))
+
+
+# --- the register --------------------------------------------------------------------------
+
+@dataclass
+class RegisterRow:
+    decision: Decision
+    visible: bool          # the reader may read the text (need to know)
+    minutes_status: str    # concept / ter_vaststelling / vastgesteld
+
+
+def register(meeting_type: MeetingType, person, *, year: Optional[int] = None,
+             theme_id: Optional[int] = None, topic_id: Optional[int] = None,
+             text: Optional[str] = None) -> list[RegisterRow]:
+    """The decision register of a body, newest first, limited to what the person may see:
+    decisions of meetings they may see; for non-secretaries only from minutes that left the
+    concept stage. Casus decisions the person is not entitled to keep their code only, and a
+    text search never matches text the person may not read."""
+    from .need_to_know import entitled_topic_ids
+    from .visibility import meeting_visibility_clause
+
+    stmt = (select(Decision, Minutes.status)
+            .join(Meeting, Meeting.id == Decision.meeting_id)
+            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+            .where(Decision.meeting_type_id == meeting_type.id,
+                   meeting_visibility_clause(person))
+            .options(selectinload(Decision.meeting), selectinload(Decision.topic),
+                     selectinload(Decision.theme), selectinload(Decision.agenda_item))
+            .order_by(Decision.year.desc(), Decision.number.desc()))
+    if not getattr(person, "is_secretary", False):
+        stmt = stmt.where(Minutes.status.in_(("ter_vaststelling", "vastgesteld")))
+    if year:
+        stmt = stmt.where(Decision.year == year)
+    if theme_id:
+        stmt = stmt.where(Decision.theme_id == theme_id)
+    if topic_id:
+        stmt = stmt.where(Decision.topic_id == topic_id)
+    if text:
+        like = f"%{text.strip().lower()}%"
+        stmt = stmt.where(or_(func.lower(Decision.text).like(like),
+                              func.lower(Decision.code).like(like)))
+    rows = db.session.execute(stmt).all()
+    casus_topics = {d.topic_id for d, _ in rows if d.topic is not None and d.topic.is_casus}
+    besloten = {d.id for d, _ in rows if d.agenda_item is not None and d.agenda_item.besloten}
+    entitled = entitled_topic_ids(person, casus_topics) if casus_topics else set()
+    result = []
+    for decision, status in rows:
+        visible = True
+        if decision.topic is not None and decision.topic.is_casus:
+            visible = decision.topic_id in entitled
+        if decision.id in besloten and not getattr(person, "is_secretary", False):
+            from .need_to_know import can_see_casus
+            visible = visible and can_see_casus(person, decision.agenda_item)
+        if text and not visible:
+            # The match may have been on text the reader may not see: leave it out.
+            if text.strip().lower() not in decision.code.lower():
+                continue
+        result.append(RegisterRow(decision, visible, status or "concept"))
+    return result
+
+
+def register_years(meeting_type: MeetingType) -> list[int]:
+    return list(db.session.scalars(
+        select(Decision.year).where(Decision.meeting_type_id == meeting_type.id)
+        .distinct().order_by(Decision.year.desc())))

@@ -1,0 +1,381 @@
+"""Documents (vergaderstukken) on agenda items, and the agenda as the PDFs show it.
+
+- the content type of an upload is detected from its bytes (magic numbers), never taken from
+  the file name or the browser; anything else is refused with a Dutch message;
+- the bytes go through the storage interface (overleg/storage.py) with their SHA-256;
+- a document inherits its agenda item's confidentiality: a document on a casus item is only
+  for people entitled to that item (need-to-know, overleg/domain/need_to_know.py);
+- ``agenda_rows(meeting, person)`` is the agenda as a given reader may see it, in a fixed
+  number of queries, for the agenda PDF and the vergaderstukken PDF.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Optional
+
+from flask import current_app
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import AgendaItem, Document, Meeting, Participant, Person
+from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
+from ..models.documents import DOCUMENT_TYPES
+from ..storage import get_storage
+from ..timeutil import utcnow
+from . import need_to_know
+from .agenda import changed_after_publish, start_times
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PNG = "image/png"
+JPEG = "image/jpeg"
+
+EXTENSIONS = {
+    ".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG,
+}
+ALLOWED_LABEL = "PDF, Word (.docx), Excel (.xlsx), PNG of JPEG"
+
+
+class UploadRefused(ValueError):
+    """An upload that is not accepted; ``str(e)`` is the Dutch message for the user."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --- content type from the bytes ------------------------------------------------------
+
+def detect_content_type(data: bytes) -> Optional[str]:
+    """The content type the bytes really are (one of DOCUMENT_TYPES), or None."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith(b"PK\x03\x04"):
+        return _office_type(data)
+    return None
+
+
+def _office_type(data: bytes) -> Optional[str]:
+    """DOCX or XLSX: a zip with [Content_Types].xml and word/ or xl/ parts; no macros."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            names = zf.namelist()
+            if "[Content_Types].xml" not in names:
+                return None
+            info = zf.getinfo("[Content_Types].xml")
+            if info.file_size > 1_000_000:
+                return None
+            types = zf.read("[Content_Types].xml").decode("utf-8", "replace").lower()
+    except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, OSError,
+            EOFError, ValueError):
+        return None
+    if "macroenabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
+        return None
+    if "word/document.xml" in names and "wordprocessingml" in types:
+        return DOCX
+    if "xl/workbook.xml" in names and "spreadsheetml" in types:
+        return XLSX
+    return None
+
+
+def clean_filename(name: str) -> str:
+    """The last path part of a name as a browser sent it, without control characters."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "", name).strip().strip(".")
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[:190] + dot + ext) if dot and len(ext) <= 10 else name[:200]
+    return name
+
+
+def max_upload_bytes() -> int:
+    mb = current_app.config.get("MAX_UPLOAD_MB")
+    if mb:
+        return int(float(mb) * 1024 * 1024)
+    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
+
+
+def max_upload_label() -> str:
+    mb = float(current_app.config.get("MAX_UPLOAD_MB") or max_upload_bytes() / (1024 * 1024))
+    if mb < 1:
+        return f"{round(mb * 1024)} kB"
+    return f"{round(mb, 1):g} MB".replace(".", ",")
+
+
+def check_upload(filename: str, data: bytes) -> tuple[str, str]:
+    """(clean file name, content type) of an acceptable upload, else UploadRefused."""
+    name = clean_filename(filename)
+    if not name or not data:
+        raise UploadRefused("Kies een bestand om te uploaden; het bestand is leeg.")
+    if len(data) > max_upload_bytes():
+        raise UploadRefused(
+            f"Het bestand is te groot. Het mag hoogstens {max_upload_label()} zijn.", 413)
+    ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if ext not in EXTENSIONS:
+        raise UploadRefused(
+            f"Dit soort bestand is niet toegestaan. Toegestaan zijn: {ALLOWED_LABEL}.")
+    detected = detect_content_type(data)
+    if detected is None:
+        raise UploadRefused(
+            f"De inhoud van het bestand is geen geldig {_label(EXTENSIONS[ext])}-bestand. "
+            f"Toegestaan zijn: {ALLOWED_LABEL}. Het bestand is niet opgeslagen.")
+    if detected != EXTENSIONS[ext]:
+        raise UploadRefused(
+            f"De bestandsnaam ({ext}) past niet bij de inhoud ({_label(detected)}). "
+            "Geef het bestand de juiste extensie en probeer het opnieuw.")
+    if detected == PDF:
+        _check_pdf(data)
+    return name, detected
+
+
+def _check_pdf(data: bytes) -> None:
+    """A PDF must be readable and not encrypted, so it can join the vergaderstukken PDF."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise UploadRefused("Dit PDF-bestand is beveiligd met een wachtwoord. "
+                                "Voeg een onbeveiligde versie toe.")
+        if len(reader.pages) < 1:
+            raise PyPdfError("no pages")
+    except UploadRefused:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
+            RecursionError, OSError, AssertionError):
+        raise UploadRefused("Dit PDF-bestand is beschadigd en kan niet worden gelezen. "
+                            "Het bestand is niet opgeslagen.") from None
+
+
+def _label(content_type: str) -> str:
+    return DOCUMENT_TYPES[content_type][0]
+
+
+# --- storing, reading, deleting -------------------------------------------------------
+
+def add_document(item: AgendaItem, filename: str, data: bytes, person: Optional[Person], *,
+                 mark_changed: bool = True) -> Document:
+    """Check and store an upload on an agenda item (added to the session, not committed).
+
+    The bytes are written first; the caller commits, and on a failed commit calls
+    ``discard_stored(doc)`` so no orphan file stays behind. A document added to a published
+    agenda marks it changed after publication (and the participants are notified), unless
+    ``mark_changed`` is False (demo data).
+    """
+    name, content_type = check_upload(filename, data)
+    key = get_storage().save(data)
+    doc = Document(agenda_item=item, filename=name, content_type=content_type, size=len(data),
+                   sha256=hashlib.sha256(data).hexdigest(), storage_key=key,
+                   uploaded_by=person, uploaded_at=utcnow())
+    db.session.add(doc)
+    if mark_changed:
+        changed_after_publish(item.meeting)
+    return doc
+
+
+def discard_stored(doc: Document) -> None:
+    get_storage().delete(doc.storage_key)
+
+
+def read_document(doc: Document) -> bytes:
+    """The stored bytes, checked against the SHA-256 taken at upload."""
+    data = get_storage().open(doc.storage_key)
+    if hashlib.sha256(data).hexdigest() != doc.sha256:
+        raise IOError(f"document {doc.id}: stored bytes do not match their SHA-256")
+    return data
+
+
+def remove_document(doc: Document) -> str:
+    """Delete the row (caller commits) and return the storage key to delete after commit."""
+    key = doc.storage_key
+    meeting = doc.agenda_item.meeting
+    db.session.delete(doc)
+    changed_after_publish(meeting)
+    return key
+
+
+# --- need to know ---------------------------------------------------------------------
+
+def is_casus_item(item: AgendaItem) -> bool:
+    topic = item.topic
+    return topic is not None and topic.confidentiality == "casus"
+
+
+def is_restricted_item(item: AgendaItem) -> bool:
+    """Need-to-know applies: a casus item, or a besloten (closed) item."""
+    return bool(item.besloten) or is_casus_item(item)
+
+
+def entitled_item_ids(person: Person, meeting: Meeting) -> set[int]:
+    """Ids of this meeting's items the person is entitled to in full (constant queries)."""
+    return need_to_know.entitled_items(person, meeting, items=list(meeting.agenda_items))
+
+
+def may_see_item_in_full(person: Person, item: AgendaItem) -> bool:
+    """Unrestricted items: whoever sees the meeting. Casus/besloten items: only those entitled."""
+    if not is_restricted_item(item):
+        return True
+    return bool(need_to_know.can_see_casus(person, item))
+
+
+def may_download(person: Person, doc: Document) -> bool:
+    """Meeting visibility is checked by the caller (404); this adds the item's need-to-know."""
+    return may_see_item_in_full(person, doc.agenda_item)
+
+
+# --- the agenda as a reader may see it ------------------------------------------------
+
+CONFIDENTIALITY_RANK = {name: rank for rank, name in enumerate(CONFIDENTIALITY)}
+
+
+@dataclass
+class AgendaRow:
+    number: int
+    item: AgendaItem
+    starts_at: datetime
+    full: bool                 # the reader sees title and text (False: reference only)
+    heading: str
+    description: Optional[str]
+    presenter: Optional[str]
+    purpose_label: str
+    reference: Optional[str]
+    casus: bool                # a casus (personal data) or besloten item: need-to-know applies
+    documents: list[Document] = field(default_factory=list)   # the reader may download these
+    withheld_documents: int = 0                                # "niet beschikbaar"
+
+
+@dataclass
+class AgendaView:
+    meeting: Meeting
+    rows: list[AgendaRow]
+    participants: list[Participant]
+    marking: str               # confidentiality class for header/footer
+    marking_label: str
+    has_casus: bool            # at least one casus or besloten item
+
+
+def agenda_load_options() -> list:
+    """Loader options: the meeting with everything the agenda needs, in a fixed number of
+    queries whatever the number of items (use with get_visible_meeting_or_404)."""
+    return [
+        selectinload(Meeting.meeting_type),
+        selectinload(Meeting.participants).selectinload(Participant.person)
+        .selectinload(Person.organisation),
+        selectinload(Meeting.participants).selectinload(Participant.role),
+        selectinload(Meeting.participants).selectinload(Participant.deputy_for),
+        selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+        selectinload(Meeting.agenda_items).selectinload(AgendaItem.documents),
+    ]
+
+
+def _item_text(item: AgendaItem) -> Optional[str]:
+    """The item's text as the agenda page shows it: its own, else its topic's description."""
+    if item.description:
+        return item.description
+    if item.topic is not None and not item.is_feedback:
+        return item.topic.description
+    return None
+
+
+_PART_ORDER = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
+
+
+def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
+    """The agenda of a meeting as this reader may see it: numbered items on the agenda with
+    their start times, headings (reference only for a casus they are not entitled to),
+    presenters and the documents they may download."""
+    items = [i for i in meeting.agenda_items if i.on_agenda]
+    times = start_times(meeting, items)
+    entitled = entitled_item_ids(person, meeting)
+    rows = []
+    ranks = [CONFIDENTIALITY_RANK.get(meeting.meeting_type.default_confidentiality, 0)]
+    has_casus = False
+    for number, item in enumerate(items, start=1):
+        casus = is_casus_item(item)
+        has_casus = has_casus or is_restricted_item(item)
+        full = (not is_restricted_item(item)) or item.id in entitled
+        topic = item.topic
+        if topic is not None:
+            ranks.append(CONFIDENTIALITY_RANK.get(topic.confidentiality, 0))
+        reference = topic.reference if topic is not None else None
+        heading = need_to_know.item_heading(item, person, entitled) if not full else item.title
+        docs = list(item.documents)
+        rows.append(AgendaRow(
+            number=number, item=item, starts_at=times[item.id], full=full, heading=heading,
+            description=_item_text(item) if full else None,
+            presenter=item.presenter if full else None,
+            purpose_label=item.purpose_label, reference=reference,
+            casus=casus or bool(item.besloten),
+            documents=docs if full else [], withheld_documents=0 if full else len(docs)))
+    participants = sorted(meeting.participants,
+                          key=lambda p: (_PART_ORDER.get(p.part, 9), p.person.name.lower()))
+    marking = CONFIDENTIALITY[max(ranks)]
+    return AgendaView(meeting=meeting, rows=rows, participants=participants, marking=marking,
+                      marking_label=CONFIDENTIALITY_LABELS[marking], has_casus=has_casus)
+
+
+# --- the vergaderstukken PDF ----------------------------------------------------------
+
+@dataclass
+class BundleEntry:
+    number: int                    # the agenda item's number
+    heading: str                   # as the reader may see it
+    document: Optional[Document]   # None for withheld documents
+    casus: bool
+    included: bool                 # joined into the bundle
+    note: str                      # Dutch: why (not) included
+    pages: int = 0
+    data: Optional[bytes] = None
+
+
+def bundle_plan(view: AgendaView) -> list[BundleEntry]:
+    """Every document of the agenda in agenda order, as this reader may have it: PDFs are
+    read (and checked) to be joined; other types are listed; documents of items the reader
+    is not entitled to are listed as not available, without their names."""
+    from pypdf import PdfReader
+
+    entries: list[BundleEntry] = []
+    for row in view.rows:
+        for doc in row.documents:
+            entry = BundleEntry(number=row.number, heading=row.heading, document=doc,
+                                casus=row.casus, included=False, note="")
+            if doc.is_pdf:
+                try:
+                    data = read_document(doc)
+                    entry.pages = len(PdfReader(io.BytesIO(data)).pages)
+                    entry.data, entry.included = data, True
+                    entry.note = "bijgevoegd" + (f", {entry.pages} pagina's" if entry.pages != 1
+                                                 else ", 1 pagina")
+                except Exception:  # noqa: BLE001 - a broken file must not break the bundle
+                    current_app.logger.exception("document %s not readable for bundle", doc.id)
+                    entry.note = "kon niet worden bijgevoegd (bestand onleesbaar)"
+            else:
+                entry.note = f"niet bijgevoegd ({doc.type_label}): apart te downloaden"
+            entries.append(entry)
+        if row.withheld_documents:
+            n = row.withheld_documents
+            entries.append(BundleEntry(
+                number=row.number, heading=row.heading, document=None, casus=row.casus,
+                included=False,
+                note=f"{n} {'stuk' if n == 1 else 'stukken'} niet beschikbaar"))
+    return entries
+
+
+def join_bundle(agenda_pdf: bytes, entries: list[BundleEntry]) -> bytes:
+    """The agenda PDF followed by every included PDF, in agenda order."""
+    from ..pdf import merge_pdfs
+
+    return merge_pdfs([agenda_pdf] + [e.data for e in entries if e.included and e.data])

@@ -1,0 +1,281 @@
+"""How a topic moves between bodies (DESIGN.md "How a topic moves").
+
+1. An agenda item about a topic is escalated from a meeting along a configured
+   `EscalationPath` (up: opschalen; down: opdracht geven), with a question and a reason.
+2. It waits in the target body's backlog ("te agenderen") and is placed on the target body's
+   next meeting whose agenda is still open (not published, not cancelled), or on a meeting
+   the secretary picks.
+3. Concluding the target item (outcome, optionally a decision or assignment) returns a
+   terugkoppeling item to the origin body's next open agenda.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import AgendaItem, Escalation, EscalationPath, Meeting, MeetingType
+from ..models.topics import OPEN_ESCALATION_STATUSES, OUTCOME_KINDS
+from ..timeutil import nl_date, utcnow
+from . import agenda as agenda_domain
+from .topics import add_event, change_status
+
+
+class EscalationError(ValueError):
+    """A refused escalation; the message is Dutch and meant for the user."""
+
+    def __init__(self, message: str, field: str = "_"):
+        super().__init__(message)
+        self.field = field
+
+
+class NotAllowed(EscalationError):
+    """The person may not do this (the view answers 403)."""
+
+
+def paths_from(meeting_type: MeetingType) -> list[EscalationPath]:
+    """The paths configured from this body: the only targets offered."""
+    return list(db.session.scalars(
+        select(EscalationPath).where(EscalationPath.from_type_id == meeting_type.id)
+        .options(selectinload(EscalationPath.to_type)).order_by(EscalationPath.direction,
+                                                                 EscalationPath.id)))
+
+
+def next_open_meeting(meeting_type: MeetingType, after: Optional[datetime] = None
+                      ) -> Optional[Meeting]:
+    """The body's next meeting whose agenda is not published and which is not cancelled."""
+    after = after or utcnow()
+    return db.session.scalar(
+        select(Meeting).where(Meeting.meeting_type_id == meeting_type.id,
+                              Meeting.status == "gepland", Meeting.agenda_status == "concept",
+                              Meeting.starts_at >= after)
+        .order_by(Meeting.starts_at, Meeting.id).limit(1))
+
+
+def candidate_meetings(meeting_type: MeetingType, after: Optional[datetime] = None
+                       ) -> list[Meeting]:
+    """Meetings the secretary may pick: the body's coming meetings that are not cancelled."""
+    after = after or utcnow()
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.meeting_type_id == meeting_type.id,
+                              Meeting.status == "gepland", Meeting.starts_at >= after)
+        .order_by(Meeting.starts_at).limit(20)))
+
+
+def escalate(item: AgendaItem, to_type: MeetingType, *, question: str, reason: str, by,
+             target_meeting: Optional[Meeting] = None, auto_place: bool = True,
+             now: Optional[datetime] = None) -> Escalation:
+    """Escalate (up) or assign (down) the topic of this agenda item to another body.
+    `now` (default: the current time) is the moment it happens; the demo data uses it."""
+    now = now or utcnow()
+    if by is None or not getattr(by, "is_secretary", False):
+        raise NotAllowed("Alleen de secretaris kan een onderwerp opschalen of een opdracht geven.")
+    meeting = item.meeting
+    from_type = meeting.meeting_type
+    if meeting.is_cancelled:
+        raise EscalationError("Dit overleg is geannuleerd; vanuit een geannuleerd overleg kan "
+                              "niet worden opgeschaald of een opdracht worden gegeven.")
+    if not item.on_agenda:
+        raise EscalationError("Dit voorstel staat (nog) niet op de agenda.")
+    topic = item.topic
+    if topic is None:
+        raise EscalationError("Alleen een agendapunt over een onderwerp kan worden opgeschaald. "
+                              "Maak eerst een onderwerp van dit agendapunt.")
+    if to_type is None:
+        raise EscalationError("Kies het overleg waarnaar het onderwerp gaat.", "to_type")
+    if to_type.id == from_type.id:
+        raise EscalationError(f"Een onderwerp kan niet naar hetzelfde overleg ({from_type.name}) "
+                              "worden opgeschaald.", "to_type")
+    path = db.session.scalar(select(EscalationPath).where(
+        EscalationPath.from_type_id == from_type.id, EscalationPath.to_type_id == to_type.id))
+    if path is None:
+        raise EscalationError(f"Er is geen escalatiepad ingesteld van {from_type.name} naar "
+                              f"{to_type.name}.", "to_type")
+    question = (question or "").strip()
+    reason = (reason or "").strip()
+    if not question:
+        raise EscalationError("Geef aan wat er aan het andere overleg wordt gevraagd.", "question")
+    if not reason:
+        raise EscalationError("Geef de reden van de opschaling of opdracht.", "reason")
+    existing = db.session.scalar(select(Escalation).where(
+        Escalation.topic_id == topic.id, Escalation.to_type_id == to_type.id,
+        Escalation.status.in_(OPEN_ESCALATION_STATUSES)))
+    if existing is not None:
+        raise EscalationError(
+            f"Onderwerp {topic.reference} staat al open bij {to_type.name} (sinds "
+            f"{nl_date(existing.created_at)}). Wacht de afhandeling af.", "to_type")
+    if target_meeting is not None:
+        _check_target(target_meeting, to_type, now)
+
+    esc = Escalation(topic=topic, from_type=from_type, to_type=to_type, direction=path.direction,
+                     origin_meeting_id=meeting.id, origin_item_id=item.id, question=question,
+                     reason=reason, status="te_agenderen", outcome_kind="geen", created_by=by,
+                     created_at=now)
+    db.session.add(esc)
+    db.session.flush()
+    topic.meeting_type = to_type
+    if path.direction == "up":
+        change_status(topic, "opgeschaald", by=by)
+    elif topic.status != "in_behandeling":
+        change_status(topic, "in_behandeling", by=by)
+    add_event(topic, "opgeschaald" if path.direction == "up" else "opdracht", by=by,
+              meeting=meeting, escalation=esc, note=question)
+    target = target_meeting or (next_open_meeting(to_type, now) if auto_place else None)
+    if target is not None:
+        place(esc, target, by=by, now=now)
+    return esc
+
+
+def _check_target(meeting: Meeting, to_type: MeetingType, now: Optional[datetime] = None) -> None:
+    if meeting.meeting_type_id != to_type.id:
+        raise EscalationError(f"Kies een overleg van {to_type.name}.", "meeting")
+    if meeting.is_cancelled:
+        raise EscalationError("Dit overleg is geannuleerd; kies een ander overleg.", "meeting")
+    if meeting.starts_at < (now or utcnow()):
+        raise EscalationError("Dit overleg is al geweest; kies een komend overleg.", "meeting")
+
+
+def origin_label(esc: Escalation, origin_meeting: Optional[Meeting]) -> str:
+    verb = "Opgeschaald door" if esc.direction == "up" else "Opdracht van"
+    when = f" van {nl_date(origin_meeting.starts_at)}" if origin_meeting is not None else ""
+    return f"{verb} {esc.from_type.name}{when}"
+
+
+def place(esc: Escalation, meeting: Meeting, *, by=None, now: Optional[datetime] = None
+          ) -> AgendaItem:
+    """Put the escalation on this meeting of the target body (moving it if it was placed
+    elsewhere and not yet concluded)."""
+    if not esc.is_open:
+        raise EscalationError("Deze opschaling is al afgehandeld.")
+    _check_target(meeting, esc.to_type, now)
+    old = esc.target_item
+    if old is not None:
+        if old.meeting_id == meeting.id:
+            return old
+        if old.outcome:
+            raise EscalationError("Dit agendapunt is al besproken; het kan niet meer verplaatst "
+                                  "worden.")
+        esc.target_item = None
+        db.session.flush()
+        old_meeting = old.meeting
+        old_meeting.agenda_items.remove(old)
+        db.session.delete(old)
+        agenda_domain._renumber(agenda_domain._ordered(old_meeting))
+        agenda_domain.changed_after_publish(old_meeting)
+    topic = esc.topic
+    item = agenda_domain.add_item(
+        meeting, title=topic.title, topic=topic,
+        purpose="besluitvorming" if esc.direction == "up" else "bespreking",
+        duration_minutes=20, origin_label=origin_label(esc, esc.origin_meeting),
+        question=esc.question, by=by)
+    esc.target_item = item
+    esc.status = "geagendeerd"
+    return item
+
+
+def conclude(item: AgendaItem, *, outcome: str, outcome_kind: str = "geen", by=None,
+             now: Optional[datetime] = None) -> Optional[Escalation]:
+    """Record the item's outcome. When the item answers an escalation, the escalation is
+    done and the outcome returns to the origin body as a terugkoppeling item on its next
+    open agenda (or waits in its backlog). Returns that escalation, if any."""
+    if by is not None and not getattr(by, "is_secretary", False):
+        raise NotAllowed("Alleen de secretaris kan een agendapunt afhandelen.")
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise EscalationError("Beschrijf de uitkomst.", "outcome")
+    if outcome_kind not in OUTCOME_KINDS:
+        raise EscalationError("Kies uitkomst, besluit of opdracht.", "outcome_kind")
+    if item.outcome:
+        raise EscalationError("Dit agendapunt is al afgehandeld.")
+    if not item.on_agenda:
+        raise EscalationError("Dit voorstel staat (nog) niet op de agenda.")
+    item.outcome = outcome
+    esc = db.session.scalar(select(Escalation).where(
+        Escalation.target_item_id == item.id, Escalation.status.in_(OPEN_ESCALATION_STATUSES)))
+    topic = item.topic
+    if esc is None:
+        if topic is not None:
+            add_event(topic, "afgehandeld", by=by, meeting=item.meeting, note=outcome)
+        return None
+    esc.status = "afgehandeld"
+    esc.outcome = outcome
+    esc.outcome_kind = outcome_kind
+    esc.concluded_at = now or utcnow()
+    topic.meeting_type = esc.from_type
+    if topic.status == "opgeschaald" and not _other_open_up(esc):
+        change_status(topic, "in_behandeling", by=by)
+    add_event(topic, "afgehandeld", by=by, meeting=item.meeting, escalation=esc, note=outcome)
+    target = next_open_meeting(esc.from_type, now)
+    if target is not None:
+        place_feedback(esc, target, by=by, now=now)
+    return esc
+
+
+def _other_open_up(esc: Escalation) -> bool:
+    return db.session.scalar(select(Escalation.id).where(
+        Escalation.topic_id == esc.topic_id, Escalation.id != esc.id,
+        Escalation.direction == "up", Escalation.status.in_(OPEN_ESCALATION_STATUSES))
+        .limit(1)) is not None
+
+
+def place_feedback(esc: Escalation, meeting: Meeting, *, by=None,
+                   now: Optional[datetime] = None) -> AgendaItem:
+    """The terugkoppeling of a concluded escalation, as an item on the origin body's meeting."""
+    if esc.status != "afgehandeld":
+        raise EscalationError("Deze opschaling is nog niet afgehandeld.")
+    if esc.feedback_item_id is not None:
+        raise EscalationError("De terugkoppeling staat al op een agenda.")
+    _check_target(meeting, esc.from_type, now)
+    target_meeting = esc.target_item.meeting if esc.target_item is not None else None
+    when = f" van {nl_date(target_meeting.starts_at)}" if target_meeting is not None else ""
+    label = f"Terugkoppeling {esc.to_type.name}{when}"
+    if esc.outcome_kind != "geen":
+        label += f" ({esc.outcome_kind_label.lower()})"
+    topic = esc.topic
+    item = agenda_domain.add_item(
+        meeting, title=topic.title, topic=topic, purpose="informatie" if esc.outcome_kind == "geen"
+        else "bespreking", duration_minutes=10, origin_label=label, question=esc.question,
+        description=esc.outcome, is_feedback=True, by=by)
+    esc.feedback_item = item
+    add_event(topic, "terugkoppeling", by=by, meeting=meeting, escalation=esc)
+    return item
+
+
+# --- backlog and overview -------------------------------------------------------------------
+
+def backlog(meeting_type: MeetingType) -> dict[str, list[Escalation]]:
+    """Te agenderen for a body: escalations to it waiting for a meeting, placed ones not yet
+    concluded, and terugkoppelingen to it that wait for a meeting."""
+    opts = (selectinload(Escalation.topic), selectinload(Escalation.from_type),
+            selectinload(Escalation.to_type),
+            selectinload(Escalation.target_item).selectinload(AgendaItem.meeting))
+    waiting = list(db.session.scalars(
+        select(Escalation).where(Escalation.to_type_id == meeting_type.id,
+                                 Escalation.status == "te_agenderen")
+        .options(*opts).order_by(Escalation.created_at)))
+    placed = list(db.session.scalars(
+        select(Escalation).where(Escalation.to_type_id == meeting_type.id,
+                                 Escalation.status == "geagendeerd")
+        .options(*opts).order_by(Escalation.created_at)))
+    feedback = list(db.session.scalars(
+        select(Escalation).where(Escalation.from_type_id == meeting_type.id,
+                                 Escalation.status == "afgehandeld",
+                                 Escalation.feedback_item_id.is_(None))
+        .options(*opts).order_by(Escalation.concluded_at)))
+    return {"waiting": waiting, "placed": placed, "feedback": feedback}
+
+
+def open_escalations() -> list[Escalation]:
+    return list(db.session.scalars(
+        select(Escalation).where(Escalation.status.in_(OPEN_ESCALATION_STATUSES))
+        .options(selectinload(Escalation.topic), selectinload(Escalation.from_type),
+                 selectinload(Escalation.to_type),
+                 selectinload(Escalation.target_item).selectinload(AgendaItem.meeting))
+        .order_by(Escalation.created_at)))
+
+
+def waiting_days(esc: Escalation, now: Optional[datetime] = None) -> int:
+    return max(0, ((now or utcnow()) - esc.created_at).days)

@@ -1,0 +1,390 @@
+"""Meeting rules: planning, rescheduling, cancelling, participants from the roster, guests,
+answers and attendance. Plain functions over model objects; the caller commits.
+
+Every change participants must hear of is queued through ``overleg.mail.outbox`` (rows in the
+same session, sent after the commit). ``Meeting.sequence`` rises on every change of time,
+place/online link or status; ``Meeting.uid`` never changes.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Iterable, Optional
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (Meeting, MeetingType, Participant, Person, Role, RoleHolding, RosterEntry,
+                      Unavailability)
+from ..models.meetings import ATTENDANCE, RSVP
+from ..timeutil import local_to_utc, to_local, utcnow
+
+ANSWERS = tuple(a for a in RSVP if a != "open")
+
+
+class MeetingError(ValueError):
+    """Input the domain refuses: errors by field name, in Dutch."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+# --- notifications -------------------------------------------------------------------------
+
+def notify(meeting: Meeting, people: Iterable[Person], method: str, reason: str) -> None:
+    """Queue invitation/update/cancellation mail for these people (rows in this session)."""
+    people = [p for p in people if p is not None]
+    if not people:
+        return
+    try:
+        outbox = importlib.import_module("overleg.mail.outbox")
+    except ModuleNotFoundError as exc:  # the mail area is not there yet
+        if exc.name and exc.name.startswith("overleg.mail"):
+            return
+        raise
+    outbox.queue_meeting_mail(meeting, people, method, reason)
+
+
+# --- times ---------------------------------------------------------------------------------
+
+def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
+    """Amsterdam wall-clock day/start/end -> naive UTC start and end."""
+    return local_to_utc(day, start), local_to_utc(day, end)
+
+
+def default_end(meeting_type: MeetingType, start: time) -> time:
+    moment = datetime.combine(date(2000, 1, 1), start) + timedelta(
+        minutes=meeting_type.default_duration_minutes or 90)
+    if moment.date() != date(2000, 1, 1):
+        return time(23, 59)
+    return moment.time()
+
+
+def overlapping_meetings(meeting_type: MeetingType, starts_at: datetime, ends_at: datetime,
+                         exclude_id: Optional[int] = None) -> list[Meeting]:
+    """Planned meetings of the same body whose time overlaps [starts_at, ends_at)."""
+    stmt = select(Meeting).where(
+        Meeting.meeting_type_id == meeting_type.id,
+        Meeting.status == "gepland",
+        Meeting.starts_at < ends_at,
+        Meeting.ends_at > starts_at,
+    ).order_by(Meeting.starts_at)
+    if exclude_id is not None:
+        stmt = stmt.where(Meeting.id != exclude_id)
+    return list(db.session.scalars(stmt))
+
+
+@dataclass
+class Check:
+    """Outcome of checking a meeting's time: errors block, warnings need confirmation."""
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_times(meeting_type: MeetingType, day: date, start: time, end: time, *,
+                exclude_id: Optional[int] = None, warn_past: bool = True,
+                now: Optional[datetime] = None) -> Check:
+    from ..timeutil import nl_date, nl_time
+
+    result = Check()
+    if end <= start:
+        result.errors["end"] = "De eindtijd moet na de begintijd liggen."
+        return result
+    starts_at, ends_at = local_span(day, start, end)
+    if warn_past and starts_at < (now or utcnow()):
+        result.warnings.append("Dit overleg ligt in het verleden. Vink 'Toch opslaan' aan om het "
+                               "toch vast te leggen (bijvoorbeeld achteraf).")
+    for other in overlapping_meetings(meeting_type, starts_at, ends_at, exclude_id):
+        result.warnings.append(
+            f"Er is al een {meeting_type.name} op {nl_date(other.starts_at)} van "
+            f"{nl_time(other.starts_at)} tot {nl_time(other.ends_at)} dat overlapt met deze tijd.")
+    return result
+
+
+# --- roster --------------------------------------------------------------------------------
+
+@dataclass
+class RosterSlot:
+    person: Person
+    role: Role
+    part: str
+    deputy_for: Optional[Person] = None
+
+
+def _unavailable_ids(person_ids: set[int], day: date) -> set[int]:
+    if not person_ids:
+        return set()
+    return set(db.session.scalars(
+        select(Unavailability.person_id).where(
+            Unavailability.person_id.in_(person_ids),
+            Unavailability.start_date <= day, Unavailability.end_date >= day)))
+
+
+def resolve_roster(meeting_type: MeetingType, day: date) -> list[RosterSlot]:
+    """Who is invited on a day, one slot per roster entry with a holder: the holder, or their
+    deputy when the holder is unavailable that day (and the deputy is not)."""
+    entries = db.session.scalars(
+        select(RosterEntry).where(RosterEntry.meeting_type_id == meeting_type.id)
+        .order_by(RosterEntry.position, RosterEntry.id)
+        .options(selectinload(RosterEntry.role))).all()
+    if not entries:
+        return []
+    holdings = db.session.scalars(
+        select(RoleHolding)
+        .where(RoleHolding.role_id.in_([e.role_id for e in entries]),
+               RoleHolding.start_date <= day,
+               or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day))
+        .order_by(RoleHolding.start_date.desc(), RoleHolding.id.desc())
+        .options(selectinload(RoleHolding.person), selectinload(RoleHolding.deputy))).all()
+    by_role: dict[int, RoleHolding] = {}
+    for h in holdings:
+        by_role.setdefault(h.role_id, h)  # the most recently started holding wins
+    people_ids = {h.person_id for h in by_role.values()} | {
+        h.deputy_id for h in by_role.values() if h.deputy_id}
+    away = _unavailable_ids(people_ids, day)
+    slots = []
+    for entry in entries:
+        holding = by_role.get(entry.role_id)
+        if holding is None:
+            continue
+        if holding.person_id in away and holding.deputy is not None \
+                and holding.deputy_id not in away:
+            slots.append(RosterSlot(holding.deputy, entry.role, entry.part, holding.person))
+        else:
+            slots.append(RosterSlot(holding.person, entry.role, entry.part, None))
+    return slots
+
+
+def _roster_for_meeting(meeting: Meeting) -> dict[int, RosterSlot]:
+    """The roster slots for a meeting's day, one per person (first entry wins)."""
+    day = to_local(meeting.starts_at).date()
+    result: dict[int, RosterSlot] = {}
+    for slot in resolve_roster(meeting.meeting_type, day):
+        result.setdefault(slot.person.id, slot)
+    return result
+
+
+def add_roster_participants(meeting: Meeting) -> list[Participant]:
+    added = []
+    for slot in _roster_for_meeting(meeting).values():
+        p = Participant(meeting=meeting, person=slot.person, role=slot.role, part=slot.part,
+                        deputy_for=slot.deputy_for, from_roster=True)
+        db.session.add(p)
+        added.append(p)
+    return added
+
+
+def refresh_meeting_participants(meeting: Meeting, *, notify_people: bool = True
+                                 ) -> tuple[list[Person], list[Person]]:
+    """Bring a meeting's roster participants in line with the roster on its day.
+    Guests stay. Returns (added, removed) people."""
+    wanted = _roster_for_meeting(meeting)
+    added: list[Person] = []
+    removed: list[Person] = []
+    current = {p.person_id: p for p in meeting.participants}
+    for person_id, p in list(current.items()):
+        if p.from_roster and person_id not in wanted:
+            removed.append(p.person)
+            meeting.participants.remove(p)
+            db.session.delete(p)
+    for person_id, slot in wanted.items():
+        p = current.get(person_id)
+        if p is None:
+            meeting.participants.append(Participant(
+                person=slot.person, role=slot.role, part=slot.part,
+                deputy_for=slot.deputy_for, from_roster=True))
+            added.append(slot.person)
+        else:  # update the seat (a guest who now holds a roster role becomes a roster member)
+            p.role, p.part, p.deputy_for, p.from_roster = (slot.role, slot.part,
+                                                           slot.deputy_for, True)
+    if notify_people and meeting.status == "gepland":
+        notify(meeting, removed, "CANCEL", "guest_removed")
+        notify(meeting, added, "REQUEST", "invitation")
+    return added, removed
+
+
+def future_meetings(meeting_type: Optional[MeetingType] = None,
+                    now: Optional[datetime] = None) -> list[Meeting]:
+    """Planned meetings not yet started, with their participants loaded."""
+    stmt = (select(Meeting)
+            .where(Meeting.starts_at > (now or utcnow()), Meeting.status == "gepland")
+            .order_by(Meeting.starts_at)
+            .options(selectinload(Meeting.participants).selectinload(Participant.person),
+                     selectinload(Meeting.meeting_type)))
+    if meeting_type is not None:
+        stmt = stmt.where(Meeting.meeting_type_id == meeting_type.id)
+    return list(db.session.scalars(stmt))
+
+
+def refresh_future_participants(role: Optional[Role] = None, *,
+                                meeting_type: Optional[MeetingType] = None,
+                                now: Optional[datetime] = None) -> dict[int, tuple[list, list]]:
+    """After a change of who holds a role (or an unavailability): update the roster
+    participants of future meetings not yet held; never past ones; guests stay. With a role,
+    only bodies whose roster has that role are touched. Returns {meeting id: (added, removed)}
+    for the meetings that changed."""
+    db.session.flush()
+    type_ids = None
+    if role is not None:
+        type_ids = set(db.session.scalars(
+            select(RosterEntry.meeting_type_id).where(RosterEntry.role_id == role.id)))
+    changes = {}
+    for meeting in future_meetings(meeting_type, now):
+        if type_ids is not None and meeting.meeting_type_id not in type_ids:
+            continue
+        added, removed = refresh_meeting_participants(meeting)
+        if added or removed:
+            changes[meeting.id] = (added, removed)
+    return changes
+
+
+# --- planning ------------------------------------------------------------------------------
+
+def plan_meeting(meeting_type: MeetingType, day: date, start: time, end: Optional[time] = None,
+                 *, location: Optional[str] = None, online_url: Optional[str] = None,
+                 remarks: Optional[str] = None, organizer: Optional[Person] = None,
+                 series=None, occurrence_date: Optional[date] = None,
+                 send: bool = True) -> Meeting:
+    """Plan a meeting: times from Amsterdam wall-clock, defaults from the body, participants
+    from the roster, the body's standard agenda items, invitations to all participants."""
+    from .agenda import create_standard_items
+
+    end = end or default_end(meeting_type, start)
+    if end <= start:
+        raise MeetingError({"end": "De eindtijd moet na de begintijd liggen."})
+    if not location and not online_url:
+        location = meeting_type.default_location
+    starts_at, ends_at = local_span(day, start, end)
+    meeting = Meeting(meeting_type=meeting_type, starts_at=starts_at, ends_at=ends_at,
+                      location=location or None, online_url=online_url or None,
+                      remarks=remarks or None, organizer=organizer, series=series,
+                      occurrence_date=occurrence_date, status="gepland", sequence=0)
+    db.session.add(meeting)
+    add_roster_participants(meeting)
+    db.session.flush()
+    create_standard_items(meeting)
+    if send:
+        notify(meeting, [p.person for p in meeting.participants], "REQUEST", "invitation")
+    return meeting
+
+
+def update_meeting(meeting: Meeting, day: date, start: time, end: time, *,
+                   location: Optional[str], online_url: Optional[str],
+                   remarks: Optional[str], send: bool = True) -> bool:
+    """Edit or reschedule. Raises the sequence and sends an update when time, place or
+    online link changed; a meeting of a series is then detached from it. Returns whether
+    participants were told. Moving it to another day re-resolves the roster for that day."""
+    if meeting.is_cancelled:
+        raise MeetingError({"day": "Een geannuleerd overleg kan niet meer worden gewijzigd."})
+    if end <= start:
+        raise MeetingError({"end": "De eindtijd moet na de begintijd liggen."})
+    starts_at, ends_at = local_span(day, start, end)
+    location, online_url = location or None, online_url or None
+    old_day = to_local(meeting.starts_at).date()
+    changed = (starts_at != meeting.starts_at or ends_at != meeting.ends_at
+               or location != meeting.location or online_url != meeting.online_url)
+    meeting.remarks = remarks or None
+    if not changed:
+        return False
+    meeting.starts_at, meeting.ends_at = starts_at, ends_at
+    meeting.location, meeting.online_url = location, online_url
+    meeting.sequence = (meeting.sequence or 0) + 1
+    if meeting.series_id is not None:
+        meeting.detached = True
+    added: list[Person] = []
+    if day != old_day and not meeting.has_started():
+        added, _ = refresh_meeting_participants(meeting, notify_people=send)
+    if send:
+        # (Person == compares login ids through UserMixin: compare by id.)
+        added_ids = {person.id for person in added}
+        notify(meeting, [p.person for p in meeting.participants if p.person_id not in added_ids],
+               "REQUEST", "update")
+    return True
+
+
+def cancel_meeting(meeting: Meeting, reason: str, *, send: bool = True) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise MeetingError({"reason": "Geef een reden voor het annuleren."})
+    if meeting.is_cancelled:
+        raise MeetingError({"reason": "Dit overleg is al geannuleerd."})
+    meeting.status = "geannuleerd"
+    meeting.cancel_reason = reason
+    meeting.sequence = (meeting.sequence or 0) + 1
+    if meeting.series_id is not None:
+        meeting.detached = True
+    if send:
+        notify(meeting, [p.person for p in meeting.participants], "CANCEL", "cancellation")
+
+
+# --- participants --------------------------------------------------------------------------
+
+def participant_of(meeting: Meeting, person: Person) -> Optional[Participant]:
+    return db.session.scalar(select(Participant).where(
+        Participant.meeting_id == meeting.id, Participant.person_id == person.id))
+
+
+def add_guest(meeting: Meeting, person: Optional[Person]) -> Participant:
+    if person is None:
+        raise MeetingError({"person": "Deze persoon is niet bekend. Kies een persoon uit de lijst."})
+    if meeting.is_cancelled:
+        raise MeetingError({"person": "Aan een geannuleerd overleg kunt u geen gast toevoegen."})
+    if participant_of(meeting, person) is not None:
+        raise MeetingError({"person": f"{person.name} neemt al deel aan dit overleg."})
+    p = Participant(meeting=meeting, person=person, part="guest", from_roster=False)
+    db.session.add(p)
+    notify(meeting, [person], "REQUEST", "guest_added")
+    return p
+
+
+def remove_guest(meeting: Meeting, participant: Participant) -> None:
+    if participant.meeting_id != meeting.id or participant.from_roster:
+        raise MeetingError({"person": "Alleen gasten kunnen worden verwijderd."})
+    person = participant.person
+    if participant in meeting.participants:
+        meeting.participants.remove(participant)
+    db.session.delete(participant)
+    if not meeting.is_cancelled:
+        notify(meeting, [person], "CANCEL", "guest_removed")
+
+
+def answer(participant: Participant, rsvp: str, note: Optional[str] = None) -> None:
+    if rsvp not in ANSWERS:
+        raise MeetingError({"rsvp": "Kies komt, komt niet of onder voorbehoud."})
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise MeetingError({"note": "Gebruik hoogstens 500 tekens."})
+    participant.rsvp = rsvp
+    participant.rsvp_note = note or None
+
+
+def record_attendance(meeting: Meeting, values: dict[int, str],
+                      now: Optional[datetime] = None) -> None:
+    """Attendance for all participants at once ({participant id: value}); after the start."""
+    if not meeting.has_started(now):
+        raise MeetingError({"attendance": "Aanwezigheid legt u vast na het begin van het overleg."})
+    by_id = {p.id: p for p in meeting.participants}
+    errors = {}
+    for pid, value in values.items():
+        if pid not in by_id:
+            errors[f"p{pid}"] = "Onbekende deelnemer."
+        elif value not in ATTENDANCE:
+            errors[f"p{pid}"] = "Kies aanwezig, afwezig met bericht of afwezig."
+    missing = [pid for pid in by_id if pid not in values]
+    for pid in missing:
+        errors[f"p{pid}"] = "Kies aanwezig, afwezig met bericht of afwezig."
+    if errors:
+        raise MeetingError(errors)
+    for pid, value in values.items():
+        by_id[pid].attendance = value
+
+
+def meetings_on(meeting_type: Optional[MeetingType], first: datetime, last: datetime):
+    """Select of meetings starting in [first, last) (naive UTC), optionally of one body."""
+    stmt = select(Meeting).where(and_(Meeting.starts_at >= first, Meeting.starts_at < last))
+    if meeting_type is not None:
+        stmt = stmt.where(Meeting.meeting_type_id == meeting_type.id)
+    return stmt.order_by(Meeting.starts_at)

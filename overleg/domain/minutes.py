@@ -1,0 +1,593 @@
+"""Minutes (verslag): taking notes per agenda item, the lifecycle, frozen versions.
+
+Lifecycle (explicit transitions, ``MINUTES_TRANSITIONS``):
+  concept (secretaries edit) → ter_vaststelling (sent to the participants, read-only for them;
+  back to concept allowed) → vastgesteld at a later meeting of the same body, recorded under
+  that meeting's "verslag vorige vergadering" item. Approved minutes are frozen; a correction
+  makes a new ``MinutesVersion`` with a reason, and every version stays readable.
+
+Optimistic locking: ``Minutes.version`` (SQLAlchemy ``version_id_col``) rises on every change.
+A notes form carries the version it was loaded at and a hash of the item's text at that time;
+a save on a stale version whose item text has changed since is refused (``MinutesConflict``),
+so nobody's text is silently overwritten. Two simultaneous requests are caught by the version
+column itself (``StaleDataError`` at flush), which the views treat the same way.
+
+Pages, the PDF and the frozen versions all come from one snapshot (``build_snapshot``): plain
+JSON data, need-to-know redaction applied per reader (``redact_for``).
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from datetime import datetime
+from typing import Any, Optional
+
+from flask import current_app, g, has_request_context
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import (ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesVersion,
+                      OutboxMessage, Participant, Person)
+from ..models.bodies import CONFIDENTIALITY_LABELS, PURPOSE_LABELS
+from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
+from ..models.minutes import MINUTES_STATUS_LABELS, MINUTES_TRANSITIONS
+from ..timeutil import nl_date, nl_datetime, nl_time, to_local, utcnow
+from . import actions as actions_domain
+from . import retention
+
+BESLOTEN_HEADING = "Besloten agendapunt"
+HIDDEN_TEXT = "Inhoud alleen zichtbaar voor wie bij deze casus betrokken is."
+
+
+class MinutesError(ValueError):
+    """A change the domain refuses: errors by field name, in Dutch."""
+
+    def __init__(self, errors: dict[str, str] | str):
+        if isinstance(errors, str):
+            errors = {"minutes": errors}
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class MinutesFrozen(MinutesError):
+    """The minutes are approved: only a versioned correction may change them."""
+
+
+class MinutesConflict(Exception):
+    """A save on a stale version: somebody else changed the same text in the meantime."""
+
+    def __init__(self, minutes: Minutes, item: AgendaItem, yours: str, theirs: str):
+        super().__init__("stale minutes version")
+        self.minutes = minutes
+        self.item = item
+        self.yours = yours
+        self.theirs = theirs
+
+
+# --- basics --------------------------------------------------------------------------------
+
+def text_hash(text: Optional[str]) -> str:
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:32]
+
+
+def normalise(text: Optional[str]) -> str:
+    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def get_minutes(meeting: Meeting) -> Optional[Minutes]:
+    return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+
+
+def ensure_minutes(meeting: Meeting, by: Optional[Person] = None) -> Minutes:
+    """The meeting's minutes, created as a concept the first time (minute-taker: the
+    secretary who starts them, or the meeting's secretary)."""
+    minutes = get_minutes(meeting)
+    if minutes is not None:
+        return minutes
+    taker = by if by is not None and by.is_secretary else None
+    if taker is None:
+        taker = next((p.person for p in meeting.participants if p.part == "secretary"), None)
+    minutes = Minutes(meeting=meeting, status="concept",
+                      minute_taker_id=taker.id if taker is not None else None)
+    db.session.add(minutes)
+    db.session.flush()
+    return minutes
+
+
+def require_editable(minutes: Minutes) -> None:
+    if minutes.status == "vastgesteld":
+        raise MinutesFrozen("Dit verslag is vastgesteld en kan niet meer worden gewijzigd. "
+                            "Een correctie maakt u met ‘Correctie na vaststelling’, met een reden.")
+    if minutes.status != "concept":
+        raise MinutesError("Dit verslag ligt ter vaststelling en is alleen-lezen. Zet het "
+                           "terug naar concept om het te wijzigen.")
+
+
+def touch(minutes: Minutes, by: Optional[Person] = None) -> None:
+    """Mark a change: the UPDATE raises the version column."""
+    minutes.updated_at = utcnow()
+    if by is not None:
+        minutes.last_edited_by_id = by.id
+
+
+def _transition(minutes: Minutes, to: str) -> None:
+    if to not in MINUTES_TRANSITIONS.get(minutes.status, ()):
+        raise MinutesError(f"Een verslag met status ‘{minutes.status_label}’ kan niet naar "
+                           f"‘{MINUTES_STATUS_LABELS[to]}’.")
+    minutes.status = to
+
+
+# --- taking minutes ------------------------------------------------------------------------
+
+def save_notes(minutes: Minutes, item: AgendaItem, text: Optional[str], *,
+               base_version: Optional[int], base_hash: Optional[str],
+               by: Optional[Person] = None) -> bool:
+    """Save an item's notes. Returns False when nothing changed. Raises MinutesConflict when
+    the form was loaded at an older version and the item's text changed since."""
+    require_editable(minutes)
+    if item.meeting_id != minutes.meeting_id:
+        raise MinutesError({"notes": "Dit agendapunt hoort niet bij dit verslag."})
+    new = normalise(text)
+    if len(new) > 50000:
+        raise MinutesError({"notes": "Gebruik hoogstens 50.000 tekens per agendapunt."})
+    current = normalise(item.notes)
+    if new == current:
+        return False
+    if base_version != minutes.version and base_hash != text_hash(current):
+        raise MinutesConflict(minutes, item, new, current)
+    item.notes = new or None
+    touch(minutes, by)
+    return True
+
+
+def record_attendance(minutes: Minutes, values: dict[int, str]) -> None:
+    """Attendance at the top of the minutes (stored on Participant.attendance)."""
+    require_editable(minutes)
+    from .meetings import MeetingError, record_attendance as record
+
+    try:
+        record(minutes.meeting, values)
+    except MeetingError as exc:
+        raise MinutesError(exc.errors) from exc
+    touch(minutes)
+
+
+# --- lifecycle -----------------------------------------------------------------------------
+
+def send_for_approval(minutes: Minutes, by: Optional[Person] = None) -> list[OutboxMessage]:
+    """concept → ter vaststelling: read-only for everyone; the participants get an e-mail with
+    a link (no case content)."""
+    _transition(minutes, "ter_vaststelling")
+    minutes.sent_at = utcnow()
+    touch(minutes, by)
+    return _queue_review_mail(minutes)
+
+
+def back_to_concept(minutes: Minutes, by: Optional[Person] = None) -> None:
+    _transition(minutes, "concept")
+    touch(minutes, by)
+
+
+def _queue_review_mail(minutes: Minutes) -> list[OutboxMessage]:
+    meeting = minutes.meeting
+    base = current_app.config.get("BASE_URL", "").rstrip("/")
+    link = f"{base}/overleggen/{meeting.id}/verslag"
+    subject = (f"Verslag ter vaststelling: {meeting.meeting_type.name} van "
+               f"{nl_date(meeting.starts_at)}")
+    messages = []
+    seen = set()
+    for p in meeting.participants:
+        person = p.person
+        if person is None or not person.active or not person.email or person.email in seen:
+            continue
+        seen.add(person.email)
+        body = (f"Beste {person.name},\n\n"
+                f"Het conceptverslag van het {meeting.meeting_type.name} van "
+                f"{nl_date(meeting.starts_at)} ligt ter vaststelling. Het wordt vastgesteld in "
+                f"de volgende vergadering. U kunt het lezen via:\n\n{link}\n\n"
+                f"Met vriendelijke groet,\n{current_app.config.get('MUNICIPALITY', '')}\n")
+        msg = OutboxMessage(recipient=person.email, recipient_name=person.name,
+                            person_id=person.id, meeting_id=meeting.id, reason="minutes_review",
+                            subject=subject[:300], body_text=body, status="pending", attempts=0,
+                            next_attempt_at=utcnow())
+        db.session.add(msg)
+        messages.append(msg)
+    if messages and has_request_context():
+        g.overleg_outbox_queued = True
+    return messages
+
+
+def approvable_minutes(at_meeting: Meeting) -> list[Minutes]:
+    """Minutes of earlier meetings of the same body that await approval (ter vaststelling)."""
+    return list(db.session.scalars(
+        select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
+        .where(Meeting.meeting_type_id == at_meeting.meeting_type_id,
+               Meeting.starts_at < at_meeting.starts_at,
+               Minutes.status == "ter_vaststelling")
+        .options(selectinload(Minutes.meeting))
+        .order_by(Meeting.starts_at)))
+
+
+def approved_at(meeting: Meeting) -> list[Minutes]:
+    """Minutes approved at this meeting (under its verslag item)."""
+    return list(db.session.scalars(
+        select(Minutes).where(Minutes.approved_in_meeting_id == meeting.id)
+        .options(selectinload(Minutes.meeting), selectinload(Minutes.versions))
+        .order_by(Minutes.id)))
+
+
+def verslag_item(meeting: Meeting) -> Optional[AgendaItem]:
+    return next((i for i in meeting.agenda_items if i.standard_kind == "verslag"), None)
+
+
+def approve(minutes: Minutes, at_meeting: Meeting, by: Optional[Person] = None, *,
+            render_pdf: bool = True) -> MinutesVersion:
+    """ter vaststelling → vastgesteld, recorded at a later meeting of the same body under its
+    "verslag vorige vergadering" item. Freezes the minutes as version 1 with its PDF."""
+    meeting = minutes.meeting
+    if at_meeting.meeting_type_id != meeting.meeting_type_id:
+        raise MinutesError("Een verslag wordt vastgesteld in een vergadering van hetzelfde overleg.")
+    if at_meeting.starts_at <= meeting.starts_at:
+        raise MinutesError("Een verslag wordt vastgesteld in een latere vergadering.")
+    if minutes.status != "ter_vaststelling":
+        raise MinutesError("Alleen een verslag dat ter vaststelling ligt, kan worden vastgesteld.")
+    item = verslag_item(at_meeting)
+    if item is None:
+        raise MinutesError("Deze vergadering heeft geen agendapunt ‘Verslag vorige vergadering’.")
+    host = ensure_minutes(at_meeting, by)
+    require_editable(host)
+    _transition(minutes, "vastgesteld")
+    minutes.approved_at = utcnow()
+    minutes.approved_in_meeting = at_meeting
+    minutes.approved_item_id = item.id
+    touch(minutes, by)
+    touch(host, by)
+    reason = (f"Vastgesteld in de vergadering van {nl_date(at_meeting.starts_at)} "
+              f"(agendapunt ‘{item.title}’).")
+    return freeze_version(minutes, reason, by, render_pdf=render_pdf)
+
+
+def correct(minutes: Minutes, notes: dict[int, str], reason: str,
+            by: Optional[Person] = None) -> MinutesVersion:
+    """A correction after approval: changes item notes and writes a new version with a reason.
+    Earlier versions (and their PDFs) stay as they were."""
+    if minutes.status != "vastgesteld":
+        raise MinutesError("Alleen een vastgesteld verslag wordt met een correctie gewijzigd; "
+                           "een concept kunt u gewoon bewerken.")
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = "Geef de reden van de correctie op."
+    elif len(reason) > 2000:
+        errors["reason"] = "Gebruik hoogstens 2000 tekens."
+    items = {i.id: i for i in minutes.meeting.agenda_items}
+    changed = False
+    for item_id, text in notes.items():
+        item = items.get(item_id)
+        if item is None:
+            errors[f"notes_{item_id}"] = "Onbekend agendapunt."
+            continue
+        if normalise(text) != normalise(item.notes):
+            changed = True
+    if not errors and not changed:
+        errors["notes"] = "Er is niets gewijzigd; een correctie moet de tekst wijzigen."
+    if errors:
+        raise MinutesError(errors)
+    for item_id, text in notes.items():
+        items[item_id].notes = normalise(text) or None
+    touch(minutes, by)
+    return freeze_version(minutes, reason, by)
+
+
+def freeze_version(minutes: Minutes, reason: str, by: Optional[Person] = None, *,
+                   render_pdf: bool = True) -> MinutesVersion:
+    """Write the next frozen version: snapshot, archival PDF (and the casus-redacted variant
+    when needed), both stored with their SHA-256. The stored bytes are what every later
+    download serves. With render_pdf=False (bulk demo data) the PDFs are made and stored at
+    the first download instead (``stored_pdf``)."""
+    db.session.flush()
+    number = len(minutes.versions) + 1
+    snap = build_snapshot(minutes, version_number=number, version_reason=reason,
+                          version_at=utcnow())
+    version = MinutesVersion(minutes=minutes, number=number, reason=reason,
+                             created_by_id=by.id if by is not None else None,
+                             snapshot_json=json.dumps(snap, ensure_ascii=False, sort_keys=True))
+    db.session.add(version)
+    if render_pdf:
+        for name, value in _render_pdfs(snap).items():
+            setattr(version, name, value)
+    return version
+
+
+def _render_pdfs(snap: dict[str, Any]) -> dict[str, Any]:
+    """Render and store the PDFs of a frozen snapshot; the column values to record."""
+    from ..minutes.export import minutes_pdf
+    from ..storage import get_storage
+
+    storage = get_storage()
+    full = minutes_pdf(snap)
+    values = {"pdf_key": storage.save(full), "pdf_sha256": sha256(full), "pdf_size": len(full),
+              "redacted_pdf_key": None, "redacted_pdf_sha256": None}
+    if has_restricted(snap):
+        redacted = minutes_pdf(redact(snap, set(), set()))
+        values["redacted_pdf_key"] = storage.save(redacted)
+        values["redacted_pdf_sha256"] = sha256(redacted)
+    return values
+
+
+def stored_pdf(version: MinutesVersion, redacted: bool) -> tuple[bytes, str]:
+    """The stored PDF bytes of a frozen version (full or casus-redacted) and their SHA-256.
+    Made and stored once if the version was frozen without PDFs (demo data); the first writer
+    wins, so every download serves the same bytes. Refuses bytes that do not match their hash.
+    May commit (only that)."""
+    from sqlalchemy import update
+
+    from ..storage import get_storage
+
+    if version.pdf_key is None:
+        values = _render_pdfs(version.snapshot)
+        won = db.session.execute(
+            update(MinutesVersion).where(MinutesVersion.id == version.id,
+                                         MinutesVersion.pdf_key.is_(None))
+            .values(**values).execution_options(synchronize_session=False)).rowcount
+        db.session.commit()
+        db.session.refresh(version)
+        if not won:  # another request stored them first: serve those, drop ours
+            for key in (values["pdf_key"], values["redacted_pdf_key"]):
+                if key:
+                    get_storage().delete(key)
+    key, sha = ((version.redacted_pdf_key, version.redacted_pdf_sha256) if redacted
+                else (version.pdf_key, version.pdf_sha256))
+    if key is None:  # no casus in it: the full PDF is the only one
+        key, sha = version.pdf_key, version.pdf_sha256
+    data = get_storage().open(key)
+    if sha256(data) != sha:
+        raise RuntimeError(f"stored PDF of minutes version {version.id} does not match its SHA-256")
+    return data, sha
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def latest_version(minutes: Minutes) -> Optional[MinutesVersion]:
+    return minutes.versions[-1] if minutes.versions else None
+
+
+# --- the snapshot: one set of data for page, PDF and frozen versions ----------------------
+
+def load_meeting(meeting_id: int) -> Optional[Meeting]:
+    """A meeting with what the minutes need, in a fixed number of queries."""
+    return db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id).options(
+            selectinload(Meeting.meeting_type),
+            selectinload(Meeting.participants).selectinload(Participant.person)
+            .selectinload(Person.organisation),
+            selectinload(Meeting.participants).selectinload(Participant.role),
+            selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic)))
+
+
+def _action_dict(a: ActionItem, on_meeting: Meeting) -> dict[str, Any]:
+    item = a.agenda_item
+    topic = item.topic if item is not None else None
+    day = actions_domain.meeting_day(on_meeting)
+    open_then = actions_domain.open_at(a, on_meeting)
+    return {
+        "id": a.id,
+        "item_id": item.id if item is not None else None,
+        "meeting_id": a.meeting_id,
+        "topic_id": topic.id if topic is not None else None,
+        "reference": topic.reference if topic is not None else None,
+        "casus": bool(topic is not None and topic.is_casus),
+        "besloten": bool(item is not None and item.besloten),
+        "what": a.what,
+        "owner": a.owner_label,
+        "due": a.due_date.isoformat() if a.due_date else None,
+        "due_label": nl_date(a.due_date, "long") if a.due_date else "",
+        "made_at_label": nl_date(a.meeting.starts_at, "long"),
+        "status": "open" if open_then else "afgerond",
+        "status_label": "Open" if open_then else "Afgerond",
+        "closed_here": a.closed_in_meeting_id == on_meeting.id,
+        "overdue": bool(open_then and a.due_date is not None and a.due_date < day),
+    }
+
+
+def build_snapshot(minutes: Minutes, *, version_number: Optional[int] = None,
+                   version_reason: Optional[str] = None,
+                   version_at: Optional[datetime] = None) -> dict[str, Any]:
+    """Everything the minutes show, as JSON-safe data with Dutch labels (a frozen version
+    reads the same forever). A fixed number of queries, whatever the number of items."""
+    meeting = minutes.meeting
+    mt = meeting.meeting_type
+    items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
+    decisions = list(db.session.scalars(
+        select(Decision).where(Decision.meeting_id == meeting.id)
+        .order_by(Decision.year, Decision.number)))
+    made = actions_domain.actions_made_at(meeting)
+    carried = actions_domain.carried_actions(meeting)
+    approved_here = approved_at(meeting)
+    taker = db.session.get(Person, minutes.minute_taker_id) if minutes.minute_taker_id else None
+
+    attendance = {key: [] for key in ATTENDANCE}
+    unknown = []
+    chair = None
+    order = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
+    for p in sorted(meeting.participants, key=lambda p: (order.get(p.part, 9), p.person.name)):
+        org = p.person.organisation
+        detail = ", ".join(x for x in [p.role.name if p.role else None,
+                                        (org.short_name or org.name) if org else None,
+                                        "voorzitter" if p.part == "chair" else None,
+                                        "gast" if p.part == "guest" else None] if x)
+        entry = {"name": p.person.name, "detail": detail}
+        if p.part == "chair" and chair is None:
+            chair = p.person.name
+        (attendance[p.attendance] if p.attendance in attendance else unknown).append(entry)
+    groups = [{"key": k, "label": ATTENDANCE_LABELS[k], "people": attendance[k]}
+              for k in ATTENDANCE]
+    if unknown:
+        groups.append({"key": "onbekend", "label": "Aanwezigheid niet vastgelegd",
+                       "people": unknown})
+
+    def item_info(i: AgendaItem) -> dict[str, Any]:
+        t = i.topic
+        return {"item_id": i.id, "topic_id": t.id if t else None,
+                "reference": t.reference if t else None,
+                "casus": bool(t is not None and t.is_casus), "besloten": bool(i.besloten)}
+
+    by_item: dict[int, dict[str, Any]] = {}
+    out_items = []
+    for number, i in enumerate(items, start=1):
+        info = item_info(i)
+        entry = {
+            "id": i.id, "number": number, "title": i.title, "kind": i.kind,
+            "standard_kind": i.standard_kind, "purpose_label": PURPOSE_LABELS.get(i.purpose, ""),
+            "description": i.description, "notes": normalise(i.notes) or None,
+            "outcome": getattr(i, "outcome", None),
+            "decisions": [], "actions": [], "carried": [], "approved_minutes": [],
+            "hidden": False, **info,
+        }
+        by_item[i.id] = entry
+        out_items.append(entry)
+    all_decisions = []
+    for d in decisions:
+        info = by_item.get(d.agenda_item_id) or {}
+        dd = {"id": d.id, "code": d.code, "text": d.text, "item_id": d.agenda_item_id,
+              "item_number": info.get("number"), "topic_id": info.get("topic_id"),
+              "reference": info.get("reference"), "casus": info.get("casus", False),
+              "besloten": info.get("besloten", False)}
+        all_decisions.append(dd)
+        if d.agenda_item_id in by_item:
+            by_item[d.agenda_item_id]["decisions"].append(dd)
+    made_dicts = []
+    for a in made:
+        ad = _action_dict(a, meeting)
+        ad["item_number"] = by_item.get(a.agenda_item_id, {}).get("number")
+        made_dicts.append(ad)
+        if a.agenda_item_id in by_item:
+            by_item[a.agenda_item_id]["actions"].append(ad)
+    carried_dicts = [_action_dict(a, meeting) for a in carried]
+    actielijst = next((e for e in out_items if e["standard_kind"] == "actielijst"), None)
+    if actielijst is not None:
+        actielijst["carried"] = carried_dicts
+    verslag = next((e for e in out_items if e["standard_kind"] == "verslag"), None)
+    if verslag is not None:
+        verslag["approved_minutes"] = [
+            {"meeting_id": m.meeting_id,
+             "label": f"Het verslag van de vergadering van {nl_date(m.meeting.starts_at)} "
+                      f"is vastgesteld."} for m in approved_here]
+
+    destroy = retention.destruction_date(meeting)
+    local_start = to_local(meeting.starts_at)
+    status = "vastgesteld" if version_number else minutes.status
+    approved = None
+    if minutes.approved_in_meeting is not None:
+        approved = {"meeting_id": minutes.approved_in_meeting_id,
+                    "label": f"Vastgesteld in de vergadering van "
+                             f"{nl_date(minutes.approved_in_meeting.starts_at)}"}
+    return {
+        "schema": 1,
+        "minutes_id": minutes.id,
+        "meeting_id": meeting.id,
+        "status": status,
+        "status_label": MINUTES_STATUS_LABELS[status],
+        "version_number": version_number,
+        "version_reason": version_reason,
+        "version_at_label": nl_datetime(version_at) if version_at else None,
+        "municipality": current_app.config.get("MUNICIPALITY", ""),
+        "body": {"code": mt.code, "name": mt.name, "level": mt.level_label},
+        "title": f"Verslag {mt.name}",
+        "date_label": nl_date(meeting.starts_at),
+        "date_iso": local_start.date().isoformat(),
+        "time_label": f"{nl_time(meeting.starts_at)} – {nl_time(meeting.ends_at)}",
+        "year": local_start.year,
+        "location": meeting.location or "",
+        "confidentiality": mt.default_confidentiality,
+        "confidentiality_label": CONFIDENTIALITY_LABELS.get(mt.default_confidentiality,
+                                                             mt.default_confidentiality),
+        "chair": chair,
+        "minute_taker": taker.name if taker is not None else None,
+        "attendance": groups,
+        "items": out_items,
+        "decisions": all_decisions,
+        "actions": made_dicts,
+        "carried_actions": carried_dicts,
+        "approved": approved,
+        "retention": {"category": retention.category_label(mt),
+                      "years": mt.retention_years,
+                      "destroy_label": nl_date(destroy, "long") if destroy else None},
+    }
+
+
+def has_restricted(snap: dict[str, Any]) -> bool:
+    return any(e["casus"] or e["besloten"] for e in snap["items"]) or any(
+        a["casus"] or a["besloten"] for a in snap["carried_actions"])
+
+
+def redact(snap: dict[str, Any], visible_items: set[int], visible_topics: set[int]) -> dict[str, Any]:
+    """A copy in which restricted (casus or besloten) items the reader is not entitled to show
+    only their reference, and their notes, decisions and actions no text.
+    `visible_items`: restricted item ids of this meeting the reader may see; `visible_topics`:
+    casus topic ids the reader may see (for actions carried from earlier meetings)."""
+    snap = copy.deepcopy(snap)
+
+    def hidden(entry: dict[str, Any], own_meeting: bool) -> bool:
+        if not (entry.get("casus") or entry.get("besloten")):
+            return False
+        if own_meeting and entry.get("item_id") in visible_items:
+            return False
+        if not own_meeting and not entry.get("besloten") and entry.get("topic_id") in visible_topics:
+            return False
+        return True
+
+    for e in snap["items"]:
+        if hidden(e, True):
+            e["hidden"] = True
+            e["title"] = e["reference"] or BESLOTEN_HEADING
+            e["notes"] = None
+            e["description"] = None
+            e["outcome"] = None
+    for d in snap["decisions"]:
+        if hidden(d, True):
+            d["text"] = None
+    for a in snap["actions"]:
+        if hidden(a, True):
+            a["what"] = None
+    for a in snap["carried_actions"]:
+        if hidden(a, a["meeting_id"] == snap["meeting_id"]):
+            a["what"] = None
+    # After the deep copy the per-item lists no longer share entries with the lists above:
+    # rebuild them from the redacted ones.
+    for e in snap["items"]:
+        e["decisions"] = [d for d in snap["decisions"] if d["item_id"] == e["id"]]
+        e["actions"] = [a for a in snap["actions"] if a["item_id"] == e["id"]]
+        if e["standard_kind"] == "actielijst":
+            e["carried"] = snap["carried_actions"]
+    return snap
+
+
+def entitlement_sets(person, snap: dict[str, Any]) -> tuple[set[int], set[int]] | None:
+    """(restricted item ids, casus topic ids) the person may see, or None for "everything".
+    A constant number of queries."""
+    from .need_to_know import entitled_items, entitled_topic_ids
+
+    if getattr(person, "is_secretary", False):
+        return None
+    if not has_restricted(snap):
+        return None
+    meeting = db.session.get(Meeting, snap["meeting_id"])
+    visible_items = entitled_items(person, meeting) if meeting is not None else set()
+    topics = {a["topic_id"] for a in snap["carried_actions"] if a["casus"] and a["topic_id"]}
+    visible_topics = entitled_topic_ids(person, topics) if topics else set()
+    return set(visible_items), set(visible_topics)
+
+
+def redact_for(person, snap: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The snapshot as this person may read it, and whether anything was withheld."""
+    sets = entitlement_sets(person, snap)
+    if sets is None:
+        return snap, False
+    red = redact(snap, *sets)
+    withheld = red != snap
+    return red, withheld

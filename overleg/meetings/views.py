@@ -1,0 +1,520 @@
+"""Meeting pages: my meetings, the secretary's planning (list and month), planning and
+editing meetings and series, the meeting page with answers, guests and attendance."""
+from __future__ import annotations
+
+import calendar
+from datetime import date, time, timedelta
+
+from babel.dates import format_date
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..access import access
+from ..audit import record
+from ..domain import meetings as dm
+from ..domain import series as ds
+from ..domain.visibility import get_visible_meeting_or_404
+from ..extensions import db
+from ..models import Meeting, MeetingSeries, MeetingType, Participant, Person
+from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
+from ..timeutil import LOCALE, local_to_utc, to_local, today_local, utcnow
+from . import bp
+from .forms import (CancelForm, EditMeetingForm, EditSeriesForm, GuestForm, MeetingForm,
+                    PlainForm, RsvpForm, SeriesForm)
+
+PART_ORDER = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
+DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+
+
+def _bodies() -> list[MeetingType]:
+    return list(db.session.scalars(
+        select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)))
+
+
+def _body_by_code(code: str | None) -> MeetingType | None:
+    if not code:
+        return None
+    return db.session.scalar(select(MeetingType).where(MeetingType.code == code))
+
+
+def _apply_errors(form, errors: dict[str, str]) -> None:
+    for name, message in errors.items():
+        f = getattr(form, name, None)
+        if f is not None and hasattr(f, "errors"):
+            if isinstance(f.errors, tuple):
+                f.errors = list(f.errors)
+            f.errors.append(message)
+        else:
+            form.form_errors.append(message)
+
+
+def _ics_url(meeting: Meeting) -> str | None:
+    if "calendar.meeting_ics" in current_app.view_functions:
+        return url_for("calendar.meeting_ics", meeting_id=meeting.id)
+    return None
+
+
+PLANNING_ENDPOINTS = {"meetings.planning", "meetings.new", "meetings.edit", "meetings.cancel",
+                      "meetings.attendance", "meetings.series_new", "meetings.series_view",
+                      "meetings.series_edit", "meetings.add_guest", "meetings.remove_guest"}
+
+
+@bp.before_request
+def _nav_current():
+    """Which menu item is current: the planning pages under "Planning", the rest under
+    "Mijn overleggen" (a secretary's meeting page under "Planning")."""
+    planning = request.endpoint in PLANNING_ENDPOINTS or (
+        current_user.is_authenticated and current_user.is_secretary)
+    g.nav_current = "meetings.planning" if planning else "meetings.mine"
+    if request.endpoint == "meetings.mine":
+        g.nav_current = "meetings.mine"
+
+
+# --- my meetings -----------------------------------------------------------------------------
+
+@bp.route("/mijn-overleggen")
+@access("login")
+def mine():
+    now = utcnow()
+    base = (select(Participant, Meeting)
+            .join(Meeting, Participant.meeting_id == Meeting.id)
+            .where(Participant.person_id == current_user.id)
+            .options(joinedload(Meeting.meeting_type)))
+    upcoming = db.session.execute(
+        base.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)).all()
+    past = db.session.execute(
+        base.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc()).limit(50)).all()
+    return render_template("meetings/mine.html", upcoming=upcoming, past=past)
+
+
+# --- planning overview -----------------------------------------------------------------------
+
+def _parse_month(value: str | None) -> date:
+    today = today_local()
+    if value:
+        try:
+            year, month = (int(x) for x in value.split("-"))
+            return date(year, month, 1)
+        except (ValueError, TypeError):
+            abort(404)
+    return today.replace(day=1)
+
+
+@bp.route("/planning")
+@access("secretaris")
+def planning():
+    bodies = _bodies()
+    body = _body_by_code(request.args.get("overleg"))
+    if request.args.get("overleg") and body is None:
+        abort(404)
+    view = request.args.get("weergave", "lijst")
+    if view not in ("lijst", "maand"):
+        abort(404)
+    options = (joinedload(Meeting.meeting_type),)
+    ctx = {"bodies": bodies, "body": body, "view": view}
+    if view == "maand":
+        month = _parse_month(request.args.get("maand"))
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
+        first, last = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
+        stmt = dm.meetings_on(body, local_to_utc(first, time(0, 0)),
+                              local_to_utc(last, time(0, 0))).options(*options)
+        by_day: dict[date, list[Meeting]] = {}
+        for m in db.session.scalars(stmt):
+            by_day.setdefault(to_local(m.starts_at).date(), []).append(m)
+        prev_month = (month - timedelta(days=1)).replace(day=1)
+        next_month = (month + timedelta(days=32)).replace(day=1)
+        ctx.update(month=month, weeks=weeks, by_day=by_day, day_names=DAY_NAMES,
+                   month_label=format_date(month, "MMMM y", locale=LOCALE),
+                   prev_month=prev_month.strftime("%Y-%m"), next_month=next_month.strftime("%Y-%m"),
+                   today=today_local())
+    else:
+        period = request.args.get("periode", "komend")
+        if period not in ("komend", "eerder"):
+            abort(404)
+        now = utcnow()
+        stmt = select(Meeting).options(*options)
+        if body is not None:
+            stmt = stmt.where(Meeting.meeting_type_id == body.id)
+        if period == "komend":
+            stmt = stmt.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)
+        else:
+            stmt = stmt.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc())
+        series_stmt = select(MeetingSeries).options(joinedload(MeetingSeries.meeting_type)) \
+            .order_by(MeetingSeries.meeting_type_id, MeetingSeries.first_date)
+        if body is not None:
+            series_stmt = series_stmt.where(MeetingSeries.meeting_type_id == body.id)
+        ctx.update(meetings=list(db.session.scalars(stmt.limit(200))), period=period,
+                   series=list(db.session.scalars(series_stmt)), describe=ds.describe)
+    return render_template("meetings/planning.html", **ctx)
+
+
+# --- plan / edit / cancel --------------------------------------------------------------------
+
+def _warnings_block(form, check: dm.Check) -> bool:
+    """True when the form may be saved: no warnings, or the secretary confirmed them."""
+    return not check.warnings or form.confirm.data
+
+
+@bp.route("/planning/nieuw", methods=["GET", "POST"])
+@access("secretaris")
+def new():
+    bodies = _bodies()
+    form = MeetingForm()
+    form.meeting_type.choices = [(b.id, b.name) for b in bodies]
+    if request.method == "GET":
+        body = _body_by_code(request.args.get("overleg")) or (bodies[0] if bodies else None)
+        if body is not None:
+            form.meeting_type.data = body.id
+            form.location.data = body.default_location
+    warnings: list[str] = []
+    if form.validate_on_submit():
+        body = db.session.get(MeetingType, form.meeting_type.data)
+        start = form.start.data
+        end = form.end.data or dm.default_end(body, start)
+        check = dm.check_times(body, form.day.data, start, end)
+        if check.errors:
+            _apply_errors(form, check.errors)
+        elif not _warnings_block(form, check):
+            warnings = check.warnings
+        else:
+            try:
+                meeting = dm.plan_meeting(body, form.day.data, start, end,
+                                          location=(form.location.data or "").strip(),
+                                          online_url=(form.online_url.data or "").strip(),
+                                          remarks=form.remarks.data, organizer=current_user)
+                db.session.flush()
+                record("meeting_planned", meeting)
+                db.session.commit()
+            except dm.MeetingError as exc:
+                db.session.rollback()
+                _apply_errors(form, exc.errors)
+            else:
+                flash(f"{body.name} gepland; de deelnemers worden uitgenodigd.", "success")
+                return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/form.html", form=form, warnings=warnings, meeting=None,
+                           bodies=bodies), status
+
+
+def _load_meeting(meeting_id: int) -> Meeting:
+    return get_visible_meeting_or_404(meeting_id, current_user, options=(
+        joinedload(Meeting.meeting_type), joinedload(Meeting.series),
+        selectinload(Meeting.participants).joinedload(Participant.person)
+        .joinedload(Person.organisation),
+        selectinload(Meeting.participants).joinedload(Participant.role),
+        selectinload(Meeting.participants).joinedload(Participant.deputy_for),
+    ))
+
+
+@bp.route("/overleggen/<int:meeting_id>/bewerken", methods=["GET", "POST"])
+@access("secretaris")
+def edit(meeting_id: int):
+    meeting = _load_meeting(meeting_id)
+    if meeting.is_cancelled:
+        flash("Een geannuleerd overleg kan niet meer worden gewijzigd.", "warning")
+        return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    form = EditMeetingForm()
+    if request.method == "GET":
+        start, end = to_local(meeting.starts_at), to_local(meeting.ends_at)
+        form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
+        form.location.data, form.online_url.data = meeting.location, meeting.online_url
+        form.remarks.data = meeting.remarks
+    warnings: list[str] = []
+    if form.validate_on_submit():
+        start = form.start.data
+        end = form.end.data or dm.default_end(meeting.meeting_type, start)
+        new_start = local_to_utc(form.day.data, start)
+        moved = new_start != meeting.starts_at or local_to_utc(form.day.data, end) != meeting.ends_at
+        check = dm.check_times(meeting.meeting_type, form.day.data, start, end,
+                               exclude_id=meeting.id, warn_past=moved)
+        if not moved:  # only warn about what this change introduces
+            check.warnings = []
+        if check.errors:
+            _apply_errors(form, check.errors)
+        elif not _warnings_block(form, check):
+            warnings = check.warnings
+        else:
+            try:
+                told = dm.update_meeting(meeting, form.day.data, start, end,
+                                         location=(form.location.data or "").strip(),
+                                         online_url=(form.online_url.data or "").strip(),
+                                         remarks=form.remarks.data)
+                record("meeting_changed", meeting)
+                db.session.commit()
+            except dm.MeetingError as exc:
+                db.session.rollback()
+                _apply_errors(form, exc.errors)
+            else:
+                flash("Het overleg is gewijzigd; de deelnemers krijgen een bijgewerkte "
+                      "uitnodiging." if told else "Het overleg is opgeslagen.", "success")
+                return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/form.html", form=form, warnings=warnings, meeting=meeting,
+                           bodies=None), status
+
+
+@bp.route("/overleggen/<int:meeting_id>/annuleren", methods=["GET", "POST"])
+@access("secretaris")
+def cancel(meeting_id: int):
+    meeting = _load_meeting(meeting_id)
+    form = CancelForm()
+    if meeting.is_cancelled:
+        flash("Dit overleg is al geannuleerd.", "info")
+        return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    if form.validate_on_submit():
+        try:
+            dm.cancel_meeting(meeting, form.reason.data)
+            record("meeting_cancelled", meeting)
+            db.session.commit()
+        except dm.MeetingError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            flash("Het overleg is geannuleerd; de deelnemers krijgen een annulering.", "success")
+            return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/cancel.html", form=form, meeting=meeting), status
+
+
+# --- the meeting page ------------------------------------------------------------------------
+
+def _guest_choices(meeting: Meeting) -> list[tuple[str, str]]:
+    taken = {p.person_id for p in meeting.participants}
+    people = db.session.execute(
+        select(Person.id, Person.name, Person.email).where(Person.active.is_(True))
+        .order_by(Person.name)).all()
+    return [("", "Kies een persoon")] + [(str(pid), f"{name} ({email})")
+                                         for pid, name, email in people if pid not in taken]
+
+
+def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: int = 200):
+    participants = sorted(meeting.participants,
+                          key=lambda p: (PART_ORDER.get(p.part, 9), p.person.name))
+    mine = next((p for p in participants if p.person_id == current_user.id), None)
+    if rsvp_form is None and mine is not None:
+        rsvp_form = RsvpForm(formdata=None, rsvp=None if mine.rsvp == "open" else mine.rsvp,
+                             note=mine.rsvp_note)
+    secretary = current_user.is_secretary
+    if secretary and guest_form is None:
+        guest_form = GuestForm(formdata=None)
+    if guest_form is not None:
+        guest_form.person.choices = _guest_choices(meeting)
+    started = meeting.has_started()
+    return render_template(
+        "meetings/view.html", meeting=meeting, participants=participants, mine=mine,
+        rsvp_form=rsvp_form, guest_form=guest_form, secretary=secretary, started=started,
+        ics_url=_ics_url(meeting), plain_form=PlainForm(formdata=None),
+        describe=ds.describe), status
+
+
+@bp.route("/overleggen/<int:meeting_id>")
+@access("login")
+def view(meeting_id: int):
+    meeting = _load_meeting(meeting_id)
+    return _render_meeting(meeting)
+
+
+@bp.route("/overleggen/<int:meeting_id>/antwoord", methods=["POST"])
+@access("login")
+def rsvp(meeting_id: int):
+    meeting = _load_meeting(meeting_id)
+    mine = next((p for p in meeting.participants if p.person_id == current_user.id), None)
+    if mine is None:
+        abort(403)
+    form = RsvpForm()
+    if meeting.is_cancelled:
+        form.rsvp.errors = ["Dit overleg is geannuleerd; een antwoord is niet meer nodig."]
+        return _render_meeting(meeting, rsvp_form=form, status=400)
+    if form.validate_on_submit():
+        try:
+            dm.answer(mine, form.rsvp.data, form.note.data)
+            db.session.commit()
+        except dm.MeetingError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            flash("Uw antwoord is opgeslagen.", "success")
+            return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    return _render_meeting(meeting, rsvp_form=form, status=400)
+
+
+@bp.route("/overleggen/<int:meeting_id>/gasten", methods=["POST"])
+@access("secretaris")
+def add_guest(meeting_id: int):
+    meeting = _load_meeting(meeting_id)
+    form = GuestForm()
+    form.person.choices = []
+    if form.validate_on_submit():
+        person = None
+        raw = (form.person.data or "").strip()
+        if raw.isdigit():
+            person = db.session.get(Person, int(raw))
+            if person is not None and not person.active:
+                person = None
+        try:
+            participant = dm.add_guest(meeting, person)
+            db.session.flush()
+            record("guest_added", meeting)
+            db.session.commit()
+        except dm.MeetingError as exc:
+            db.session.rollback()
+            meeting = _load_meeting(meeting_id)
+            _apply_errors(form, exc.errors)
+        else:
+            flash(f"{participant.person.name} is als gast uitgenodigd.", "success")
+            return redirect(url_for("meetings.view", meeting_id=meeting.id) + "#deelnemers")
+    return _render_meeting(meeting, guest_form=form, status=400)
+
+
+@bp.route("/overleggen/<int:meeting_id>/gasten/<int:participant_id>/verwijderen",
+          methods=["POST"])
+@access("secretaris")
+def remove_guest(meeting_id: int, participant_id: int):
+    meeting = _load_meeting(meeting_id)
+    participant = next((p for p in meeting.participants if p.id == participant_id), None)
+    if participant is None:
+        abort(404)
+    form = PlainForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        name = participant.person.name
+        dm.remove_guest(meeting, participant)
+        record("guest_removed", meeting)
+        db.session.commit()
+    except dm.MeetingError as exc:
+        db.session.rollback()
+        flash(next(iter(exc.errors.values())), "error")
+        return redirect(url_for("meetings.view", meeting_id=meeting_id))
+    flash(f"{name} is als gast verwijderd en krijgt een annulering.", "success")
+    return redirect(url_for("meetings.view", meeting_id=meeting_id) + "#deelnemers")
+
+
+@bp.route("/overleggen/<int:meeting_id>/aanwezigheid", methods=["GET", "POST"])
+@access("secretaris")
+def attendance(meeting_id: int):
+    meeting = _load_meeting(meeting_id)
+    participants = sorted(meeting.participants,
+                          key=lambda p: (PART_ORDER.get(p.part, 9), p.person.name))
+    form = PlainForm()
+    errors: dict[str, str] = {}
+    values = {p.id: p.attendance for p in participants}
+    if request.method == "POST" and form.validate_on_submit():
+        submitted = {}
+        for p in participants:
+            value = request.form.get(f"aanwezigheid-{p.id}", "")
+            if value:
+                submitted[p.id] = value
+            values[p.id] = value or None
+        try:
+            dm.record_attendance(meeting, submitted)
+            record("attendance_recorded", meeting)
+            db.session.commit()
+        except dm.MeetingError as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            flash("De aanwezigheid is vastgelegd.", "success")
+            return redirect(url_for("meetings.view", meeting_id=meeting.id) + "#deelnemers")
+    elif request.method == "POST":
+        abort(400)
+    if not meeting.has_started() and not errors:
+        errors = {"attendance": "Aanwezigheid legt u vast na het begin van het overleg."}
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/attendance.html", meeting=meeting, participants=participants,
+                           values=values, errors=errors, form=form, choices=ATTENDANCE,
+                           labels=ATTENDANCE_LABELS, started=meeting.has_started()), status
+
+
+# --- series ----------------------------------------------------------------------------------
+
+def _series_kwargs(form) -> dict:
+    return dict(frequency=form.frequency.data, interval=form.interval.data,
+                weekday=form.weekday.data,
+                week_of_month=form.week_of_month.data if form.frequency.data == "monthly_weekday"
+                else None,
+                first_date=form.first_date.data, start_time=form.start_time.data,
+                duration_minutes=form.duration_minutes.data, until_date=form.until_date.data,
+                occurrences=form.occurrences.data,
+                location=(form.location.data or "").strip(),
+                online_url=(form.online_url.data or "").strip())
+
+
+@bp.route("/planning/reeks/nieuw", methods=["GET", "POST"])
+@access("secretaris")
+def series_new():
+    bodies = _bodies()
+    form = SeriesForm()
+    form.meeting_type.choices = [(b.id, b.name) for b in bodies]
+    if request.method == "GET":
+        body = _body_by_code(request.args.get("overleg")) or (bodies[0] if bodies else None)
+        if body is not None:
+            form.meeting_type.data = body.id
+            form.location.data = body.default_location
+            form.duration_minutes.data = body.default_duration_minutes
+    if form.validate_on_submit():
+        body = db.session.get(MeetingType, form.meeting_type.data)
+        try:
+            series = ds.create_series(body, organizer=current_user, **_series_kwargs(form))
+            db.session.flush()
+            record("series_created", series)
+            db.session.commit()
+        except dm.MeetingError as exc:
+            db.session.rollback()
+            _apply_errors(form, exc.errors)
+        else:
+            flash(f"Reeks aangemaakt: {len(series.meetings)} overleggen gepland.", "success")
+            return redirect(url_for("meetings.series_view", series_id=series.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/series_form.html", form=form, series=None), status
+
+
+def _get_series(series_id: int) -> MeetingSeries:
+    series = db.session.get(MeetingSeries, series_id, options=[
+        joinedload(MeetingSeries.meeting_type),
+        selectinload(MeetingSeries.meetings)])
+    if series is None:
+        abort(404)
+    return series
+
+
+@bp.route("/planning/reeks/<int:series_id>")
+@access("secretaris")
+def series_view(series_id: int):
+    series = _get_series(series_id)
+    return render_template("meetings/series.html", series=series, describe=ds.describe,
+                           now=utcnow())
+
+
+@bp.route("/planning/reeks/<int:series_id>/bewerken", methods=["GET", "POST"])
+@access("secretaris")
+def series_edit(series_id: int):
+    series = _get_series(series_id)
+    form = EditSeriesForm()
+    if request.method == "GET":
+        form.frequency.data, form.interval.data = series.frequency, series.interval
+        form.weekday.data = series.weekday
+        form.week_of_month.data = series.week_of_month or 1
+        form.first_date.data = series.first_date
+        form.start_time.data = ds.parse_time(series.start_time)
+        form.duration_minutes.data = series.duration_minutes
+        form.until_date.data, form.occurrences.data = series.until_date, series.occurrences
+        form.location.data, form.online_url.data = series.location, series.online_url
+    if form.validate_on_submit():
+        try:
+            change = ds.update_series(series, organizer=current_user, **_series_kwargs(form))
+            record("series_changed", series)
+            db.session.commit()
+        except dm.MeetingError as exc:
+            db.session.rollback()
+            series = _get_series(series_id)
+            _apply_errors(form, exc.errors)
+        else:
+            flash(f"Reeks gewijzigd: {change.updated} overleggen aangepast, {change.created} "
+                  f"toegevoegd, {change.cancelled} geannuleerd. Overleggen die al zijn geweest of "
+                  f"los zijn gewijzigd, bleven ongemoeid.", "success")
+            return redirect(url_for("meetings.series_view", series_id=series.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("meetings/series_form.html", form=form, series=series), status

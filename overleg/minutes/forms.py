@@ -1,0 +1,73 @@
+from wtforms import (DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField,
+                     TextAreaField)
+from wtforms.validators import Optional as OptionalValidator
+
+from ..forms import Form, max_length, optional, required
+
+DATE_MESSAGE = "Vul een geldige datum in (dd-mm-jjjj)."
+
+
+class NotesForm(Form):
+    notes = TextAreaField("Aantekeningen", validators=[optional(), max_length(50000)])
+    version = IntegerField("Versie", validators=[OptionalValidator()])
+    base = HiddenField("Basis")
+
+
+class DecisionForm(Form):
+    text = TextAreaField("Besluit", validators=[required("Vul de tekst van het besluit in."),
+                                                max_length(5000)])
+
+
+class ActionForm(Form):
+    what = TextAreaField("Actie", validators=[required("Beschrijf wat er moet gebeuren."),
+                                              max_length(2000)])
+    owner = SelectField("Wie", validators=[required("Kies wie het actiepunt uitvoert.")],
+                        validate_choice=True)
+    due_date = DateField("Uiterlijk", validators=[optional()])
+
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        f = self.due_date
+        if f.errors and f.raw_data and f.raw_data[0]:
+            f.errors[:] = [DATE_MESSAGE]
+        if self.owner.errors and self.owner.data:
+            self.owner.errors[:] = ["Kies een persoon of organisatie uit de lijst."]
+        return ok
+
+
+class CloseActionForm(Form):
+    note = StringField("Toelichting", validators=[optional(), max_length(1000)])
+
+
+class PlainForm(Form):
+    pass
+
+
+class CorrectionForm(Form):
+    reason = TextAreaField("Reden van de correctie",
+                           validators=[required("Geef de reden van de correctie op."),
+                                       max_length(2000)])
+
+
+class DecisionFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    jaar = SelectField("Jaar", validators=[optional()], validate_choice=False)
+    thema = SelectField("Thema", validators=[optional()], validate_choice=False)
+    onderwerp = SelectField("Onderwerp", validators=[optional()], validate_choice=False)
+    tekst = StringField("Zoek in tekst", validators=[optional(), max_length(200)])
+
+
+class ActionFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    status = SelectField("Status", choices=[SelectChoice("", "Alle"), SelectChoice("open", "Open"),
+                                            SelectChoice("afgerond", "Afgerond"),
+                                            SelectChoice("verlopen", "Verlopen")],
+                         validators=[optional()], validate_choice=False)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(str(value), label) for value, label in pairs]

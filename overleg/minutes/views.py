@@ -1,0 +1,720 @@
+"""Minutes pages: taking minutes, approval and versions, the PDF, the registers of decisions
+and actions, "Mijn actiepunten" and the retention list."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from flask import (Response, abort, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..access import access
+from ..audit import record
+from ..domain import actions as da
+from ..domain import decisions as dd
+from ..domain import minutes as dmin
+from ..domain import retention as dret
+from ..domain.visibility import get_visible_meeting_or_404
+from ..extensions import db
+from ..models import (ActionItem, AgendaItem, Decision, Meeting, MeetingType, Minutes,
+                      MinutesVersion, Organisation, Participant, Person, Theme, ThemeGroup, Topic)
+from ..models.minutes import MINUTES_STATUS_LABELS
+from ..timeutil import nl_time, to_local, today_local, utcnow
+from . import bp
+from .export import filename, minutes_pdf
+from .forms import (ActionFilterForm, ActionForm, CloseActionForm, CorrectionForm,
+                    DecisionFilterForm, DecisionForm, NotesForm, PlainForm, choices)
+
+MEETING_OPTIONS = (
+    selectinload(Meeting.meeting_type),
+    selectinload(Meeting.participants).selectinload(Participant.person)
+    .selectinload(Person.organisation),
+    selectinload(Meeting.participants).selectinload(Participant.role),
+    selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+@bp.context_processor
+def _links():
+    from flask import current_app
+
+    def meeting_link(meeting: Meeting) -> Optional[str]:
+        if "meetings.view" in current_app.view_functions:
+            return url_for("meetings.view", meeting_id=meeting.id)
+        return None
+    return {"meeting_link": meeting_link}
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    return get_visible_meeting_or_404(meeting_id, current_user, options=MEETING_OPTIONS)
+
+
+def _wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _item_of(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = next((i for i in meeting.agenda_items if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    return item
+
+
+def _page_url(meeting: Meeting, anchor: Optional[str] = None) -> str:
+    url = url_for("minutes.page", meeting_id=meeting.id)
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _owner_choices(meeting: Meeting) -> list[tuple[str, Any]]:
+    """Grouped choices: the meeting's participants, everyone else, organisations."""
+    here = {p.person_id for p in meeting.participants}
+    participants = sorted((p.person for p in meeting.participants), key=lambda p: p.name)
+    others = db.session.scalars(select(Person).where(Person.active.is_(True))
+                                .order_by(Person.name)).all()
+    orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
+    return [
+        ("Deelnemers", [(f"p-{p.id}", p.name) for p in participants]),
+        ("Anderen", [(f"p-{p.id}", p.name) for p in others if p.id not in here]),
+        ("Organisaties", [(f"o-{o.id}", o.name) for o in orgs]),
+    ]
+
+
+def _flat(choices) -> list[tuple[str, str]]:
+    return [c for _, group in choices for c in group]
+
+
+def _readable(minutes: Optional[Minutes]) -> bool:
+    """Participants read minutes once they left the concept stage; secretaries always."""
+    if current_user.is_secretary:
+        return True
+    return minutes is not None and minutes.status in ("ter_vaststelling", "vastgesteld")
+
+
+def _transient_minutes(meeting: Meeting) -> Minutes:
+    """Unsaved minutes for a meeting whose minutes were not started yet (for display)."""
+    m = Minutes(status="concept", version=0)
+    m.meeting = meeting
+    m.versions = []
+    taker = next((p.person for p in meeting.participants if p.part == "secretary"), None)
+    m.minute_taker_id = (current_user.id if current_user.is_secretary
+                         else (taker.id if taker else None))
+    return m
+
+
+def _current_snapshot(minutes: Minutes) -> dict:
+    latest = dmin.latest_version(minutes) if minutes.id else None
+    if minutes.status == "vastgesteld" and latest is not None:
+        return latest.snapshot
+    return dmin.build_snapshot(minutes)
+
+
+def _render_edit(meeting: Meeting, minutes: Optional[Minutes], *, failed: Optional[dict] = None,
+                 attendance_errors: Optional[dict] = None, status: int = 200):
+    shown = minutes or _transient_minutes(meeting)
+    snap = dmin.build_snapshot(shown)
+    hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
+    owner_choices = _owner_choices(meeting)
+    return render_template(
+        "minutes/edit.html", meeting=meeting, minutes=minutes, s=snap, hashes=hashes,
+        version=minutes.version if minutes is not None else 0, owner_choices=owner_choices,
+        approvable=dmin.approvable_minutes(meeting), failed=failed or {},
+        attendance_errors=attendance_errors or {},
+        participants=_sorted_participants(meeting), plain_form=PlainForm(formdata=None),
+        destroy=dret.destruction_date(meeting), today=today_local()), status
+
+
+def _sorted_participants(meeting: Meeting) -> list[Participant]:
+    order = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
+    return sorted(meeting.participants, key=lambda p: (order.get(p.part, 9), p.person.name))
+
+
+def _render_read(meeting: Meeting, minutes: Optional[Minutes], *,
+                 version: Optional[MinutesVersion] = None, status: int = 200):
+    snap = None
+    withheld = False
+    if minutes is not None and _readable(minutes):
+        raw = version.snapshot if version is not None else _current_snapshot(minutes)
+        snap, withheld = dmin.redact_for(current_user, raw)
+        if dmin.has_restricted(snap) and any(
+                not e["hidden"] for e in snap["items"] if e["casus"] or e["besloten"]):
+            record("casus_viewed", minutes)  # case content was shown (never logged itself)
+            db.session.commit()
+    return render_template(
+        "minutes/read.html", meeting=meeting, minutes=minutes, s=snap, version=version,
+        withheld=withheld, versions=minutes.versions if minutes is not None and minutes.id else [],
+        plain_form=PlainForm(formdata=None), destroy=dret.destruction_date(meeting)), status
+
+
+def _refuse(meeting: Meeting, minutes: Optional[Minutes], message: str, *,
+            yours: Optional[str] = None, item: Optional[AgendaItem] = None, status: int = 409):
+    if _wants_json():
+        return jsonify({"ok": False, "message": message}), status
+    return render_template("minutes/refused.html", meeting=meeting, minutes=minutes,
+                           message=message, yours=yours, item=item), status
+
+
+def _require_editable_or_refuse(meeting, minutes, yours=None, item=None):
+    try:
+        dmin.require_editable(minutes)
+    except dmin.MinutesError as exc:
+        return _refuse(meeting, minutes, str(exc), yours=yours, item=item)
+    return None
+
+
+# --- the minutes page ----------------------------------------------------------------------
+
+@bp.route("/overleggen/<int:meeting_id>/verslag")
+@access("login")
+def page(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    minutes = dmin.get_minutes(meeting)
+    if current_user.is_secretary and (minutes is None or minutes.status == "concept"):
+        return _render_edit(meeting, minutes)
+    return _render_read(meeting, minutes)
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/aanwezigheid", methods=["POST"])
+@access("secretaris")
+def attendance(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    values = {}
+    for p in meeting.participants:
+        value = request.form.get(f"aanwezigheid-{p.id}", "")
+        if value:
+            values[p.id] = value
+    try:
+        dmin.record_attendance(minutes, values)
+        db.session.commit()
+    except dmin.MinutesFrozen as exc:
+        db.session.rollback()
+        return _refuse(meeting, minutes, str(exc))
+    except dmin.MinutesError as exc:
+        db.session.rollback()
+        meeting = _meeting(meeting_id)
+        for p in meeting.participants:  # show what was chosen, not what is stored
+            p.attendance = values.get(p.id)
+        resp = _render_edit(meeting, dmin.get_minutes(meeting), attendance_errors=exc.errors,
+                            status=400)
+        db.session.rollback()
+        return resp
+    flash("De aanwezigheid is vastgelegd.", "success")
+    return redirect(_page_url(meeting, "aanwezigheid"))
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/notities",
+          methods=["POST"])
+@access("secretaris")
+def save_notes(meeting_id: int, item_id: int):
+    meeting = _meeting(meeting_id)
+    item = _item_of(meeting, item_id)
+    form = NotesForm()
+    yours = form.notes.data or ""
+    if not form.validate_on_submit():
+        message = "; ".join(e for errs in form.errors.values() for e in errs)
+        if _wants_json():
+            return jsonify({"ok": False, "message": message}), 400
+        return _render_edit(meeting, dmin.get_minutes(meeting), status=400,
+                            failed={"kind": "notes", "item_id": item.id, "form": form})
+    existed = dmin.get_minutes(meeting) is not None
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    base_version = form.version.data
+    if not existed and not base_version:
+        base_version = minutes.version  # the page showed minutes not yet started
+    try:
+        changed = dmin.save_notes(minutes, item, yours, base_version=base_version,
+                                  base_hash=form.base.data, by=current_user)
+        db.session.commit()
+    except dmin.MinutesConflict as exc:
+        db.session.rollback()
+        return _conflict(meeting, item, yours)
+    except StaleDataError:
+        db.session.rollback()
+        return _conflict(meeting, item, yours)
+    except dmin.MinutesError as exc:
+        db.session.rollback()
+        return _refuse(meeting, dmin.get_minutes(meeting), str(exc), yours=yours, item=item)
+    if _wants_json():
+        return jsonify({"ok": True, "changed": changed, "version": minutes.version,
+                        "base": dmin.text_hash(item.notes), "saved_at": nl_time(utcnow())})
+    flash(f"De aantekeningen bij ‘{item.title}’ zijn opgeslagen." if changed
+          else "Er was niets gewijzigd.", "success")
+    return redirect(_page_url(meeting, f"punt-{item.id}"))
+
+
+def _conflict(meeting: Meeting, item: AgendaItem, yours: str):
+    """409: show both texts side by side; the reader's own text stays in an editable field."""
+    db.session.expire_all()
+    meeting = _meeting(meeting.id)
+    item = _item_of(meeting, item.id)
+    minutes = dmin.get_minutes(meeting)
+    theirs = dmin.normalise(item.notes)
+    message = ("Iemand anders heeft de aantekeningen bij dit agendapunt gewijzigd nadat u de "
+               "pagina opende. Uw tekst is niet opgeslagen, maar ook niet weggegooid: "
+               "vergelijk beide teksten en sla de juiste versie op.")
+    if _wants_json():
+        return jsonify({"ok": False, "conflict": True, "message": message, "theirs": theirs,
+                        "version": minutes.version if minutes is not None else 0}), 409
+    editor = minutes.last_edited_by if minutes is not None else None
+    return render_template("minutes/conflict.html", meeting=meeting, item=item, minutes=minutes,
+                           yours=dmin.normalise(yours), theirs=theirs, editor=editor,
+                           version=minutes.version if minutes is not None else 0,
+                           base=dmin.text_hash(theirs),
+                           message=message), 409
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/besluiten",
+          methods=["POST"])
+@access("secretaris")
+def add_decision(meeting_id: int, item_id: int):
+    meeting = _meeting(meeting_id)
+    item = _item_of(meeting, item_id)
+    form = DecisionForm()
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    refused = _require_editable_or_refuse(meeting, minutes, form.text.data, item)
+    if refused:
+        db.session.rollback()
+        return refused
+    if form.validate_on_submit():
+        try:
+            decision = dd.add_decision(meeting, item, form.text.data, by=current_user)
+            dmin.touch(minutes, current_user)
+            db.session.commit()
+        except dd.DecisionError as exc:
+            db.session.rollback()
+            form.text.errors = list(exc.errors.values())
+        else:
+            flash(f"Besluit {decision.code} is vastgelegd.", "success")
+            return redirect(_page_url(meeting, f"punt-{item.id}"))
+    db.session.rollback()
+    meeting = _meeting(meeting_id)
+    return _render_edit(meeting, dmin.get_minutes(meeting), status=400,
+                        failed={"kind": "decision", "item_id": item_id, "form": form})
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/besluiten/<int:decision_id>/verwijderen",
+          methods=["POST"])
+@access("secretaris")
+def delete_decision(meeting_id: int, decision_id: int):
+    meeting = _meeting(meeting_id)
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.meeting_id != meeting.id:
+        abort(404)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    refused = _require_editable_or_refuse(meeting, minutes)
+    if refused:
+        db.session.rollback()
+        return refused
+    code, item_id = decision.code, decision.agenda_item_id
+    dd.delete_decision(decision)
+    dmin.touch(minutes, current_user)
+    db.session.commit()
+    flash(f"Besluit {code} is verwijderd. Het nummer wordt niet opnieuw gebruikt.", "success")
+    return redirect(_page_url(meeting, f"punt-{item_id}" if item_id else None))
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/actiepunten",
+          methods=["POST"])
+@access("secretaris")
+def add_action(meeting_id: int, item_id: int):
+    meeting = _meeting(meeting_id)
+    item = _item_of(meeting, item_id)
+    form = ActionForm()
+    form.owner.choices = choices(_flat(_owner_choices(meeting)))
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    refused = _require_editable_or_refuse(meeting, minutes, form.what.data, item)
+    if refused:
+        db.session.rollback()
+        return refused
+    if form.validate_on_submit():
+        kind, _, raw = (form.owner.data or "").partition("-")
+        person = db.session.get(Person, int(raw)) if kind == "p" and raw.isdigit() else None
+        org = db.session.get(Organisation, int(raw)) if kind == "o" and raw.isdigit() else None
+        try:
+            da.add_action(meeting, item, form.what.data, owner_person=person,
+                          owner_organisation=org, due_date=form.due_date.data, by=current_user)
+            dmin.touch(minutes, current_user)
+            db.session.commit()
+        except da.ActionError as exc:
+            db.session.rollback()
+            for key, msg in exc.errors.items():
+                getattr(form, key if key in ("what", "owner") else "what").errors = [msg]
+        else:
+            flash("Het actiepunt is toegevoegd.", "success")
+            return redirect(_page_url(meeting, f"punt-{item.id}"))
+    db.session.rollback()
+    meeting = _meeting(meeting_id)
+    return _render_edit(meeting, dmin.get_minutes(meeting), status=400,
+                        failed={"kind": "action", "item_id": item_id, "form": form})
+
+
+def _action_here(meeting: Meeting, action_id: int) -> ActionItem:
+    action = db.session.get(ActionItem, action_id)
+    if action is None or action.meeting_type_id != meeting.meeting_type_id:
+        abort(404)
+    return action
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/verwijderen",
+          methods=["POST"])
+@access("secretaris")
+def delete_action(meeting_id: int, action_id: int):
+    meeting = _meeting(meeting_id)
+    action = _action_here(meeting, action_id)
+    if action.meeting_id != meeting.id or not PlainForm().validate_on_submit():
+        abort(400)
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    refused = _require_editable_or_refuse(meeting, minutes)
+    if refused:
+        db.session.rollback()
+        return refused
+    item_id = action.agenda_item_id
+    db.session.delete(action)
+    dmin.touch(minutes, current_user)
+    db.session.commit()
+    flash("Het actiepunt is verwijderd.", "success")
+    return redirect(_page_url(meeting, f"punt-{item_id}" if item_id else None))
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/afronden",
+          methods=["POST"])
+@access("secretaris")
+def close_action(meeting_id: int, action_id: int):
+    meeting = _meeting(meeting_id)
+    action = _action_here(meeting, action_id)
+    form = CloseActionForm()
+    if not form.validate_on_submit():
+        flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
+        return redirect(_page_url(meeting, "actielijst")), 303
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    refused = _require_editable_or_refuse(meeting, minutes)
+    if refused:
+        db.session.rollback()
+        return refused
+    try:
+        da.close_action(action, meeting, form.note.data)
+        dmin.touch(minutes, current_user)
+        db.session.commit()
+    except da.ActionError as exc:
+        db.session.rollback()
+        return _refuse(meeting, minutes, next(iter(exc.errors.values())), status=400)
+    flash("Het actiepunt is afgerond in deze vergadering.", "success")
+    return redirect(_page_url(meeting, "actielijst"))
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/heropenen",
+          methods=["POST"])
+@access("secretaris")
+def reopen_action(meeting_id: int, action_id: int):
+    meeting = _meeting(meeting_id)
+    action = _action_here(meeting, action_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    refused = _require_editable_or_refuse(meeting, minutes)
+    if refused:
+        db.session.rollback()
+        return refused
+    try:
+        da.reopen_action(action, meeting)
+        dmin.touch(minutes, current_user)
+        db.session.commit()
+    except da.ActionError as exc:
+        db.session.rollback()
+        return _refuse(meeting, minutes, next(iter(exc.errors.values())), status=400)
+    flash("Het actiepunt staat weer open.", "success")
+    return redirect(_page_url(meeting, "actielijst"))
+
+
+# --- lifecycle -----------------------------------------------------------------------------
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/ter-vaststelling", methods=["POST"])
+@access("secretaris")
+def send(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    if not PlainForm().validate_on_submit():
+        abort(400)
+    minutes = dmin.ensure_minutes(meeting, current_user)
+    try:
+        messages = dmin.send_for_approval(minutes, current_user)
+        record("minutes_sent", minutes)
+        db.session.commit()
+    except dmin.MinutesError as exc:
+        db.session.rollback()
+        return _refuse(meeting, minutes, str(exc))
+    flash(f"Het verslag ligt ter vaststelling; {len(messages)} deelnemer(s) krijgen bericht.",
+          "success")
+    return redirect(_page_url(meeting))
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/concept", methods=["POST"])
+@access("secretaris")
+def back_to_concept(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    minutes = dmin.get_minutes(meeting)
+    if minutes is None or not PlainForm().validate_on_submit():
+        abort(400)
+    try:
+        dmin.back_to_concept(minutes, current_user)
+        db.session.commit()
+    except dmin.MinutesError as exc:
+        db.session.rollback()
+        return _refuse(meeting, minutes, str(exc))
+    flash("Het verslag is terug in concept en kan weer worden bewerkt.", "success")
+    return redirect(_page_url(meeting))
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/vaststellen/<int:minutes_id>", methods=["POST"])
+@access("secretaris")
+def approve(meeting_id: int, minutes_id: int):
+    """At this (later) meeting, approve the minutes of an earlier one."""
+    meeting = _meeting(meeting_id)
+    earlier = db.session.get(Minutes, minutes_id)
+    if earlier is None or not PlainForm().validate_on_submit():
+        abort(404)
+    try:
+        version = dmin.approve(earlier, meeting, current_user)
+        record("minutes_approved", earlier)
+        db.session.commit()
+    except dmin.MinutesError as exc:
+        db.session.rollback()
+        return _refuse(meeting, dmin.get_minutes(meeting), str(exc))
+    flash(f"Het verslag van {earlier.meeting.meeting_type.name} van "
+          f"{to_local(earlier.meeting.starts_at).strftime('%d-%m-%Y')} is vastgesteld "
+          f"(versie {version.number}).", "success")
+    item = dmin.verslag_item(meeting)
+    return redirect(_page_url(meeting, f"punt-{item.id}" if item else None))
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/correctie", methods=["GET", "POST"])
+@access("secretaris")
+def correction(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    minutes = dmin.get_minutes(meeting)
+    if minutes is None or minutes.status != "vastgesteld":
+        return _refuse(meeting, minutes, "Alleen een vastgesteld verslag wordt met een correctie "
+                                         "gewijzigd; een concept bewerkt u op de verslagpagina.",
+                       status=400 if request.method == "POST" else 409)
+    form = CorrectionForm()
+    items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
+    values = {i.id: dmin.normalise(i.notes) for i in items}
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {i.id: request.form.get(f"notes-{i.id}", "") for i in items}
+        if form.validate_on_submit():
+            try:
+                version = dmin.correct(minutes, values, form.reason.data, current_user)
+                record("minutes_corrected", minutes)
+                db.session.commit()
+            except dmin.MinutesError as exc:
+                db.session.rollback()
+                errors = exc.errors
+                if "reason" in errors:
+                    form.reason.errors = [errors.pop("reason")]
+            else:
+                flash(f"De correctie is vastgelegd als versie {version.number}.", "success")
+                return redirect(_page_url(meeting))
+        status = 400
+    else:
+        status = 200
+    return render_template("minutes/correction.html", meeting=meeting, minutes=minutes,
+                           form=form, items=items, values=values, errors=errors), status
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/versies/<int:number>")
+@access("login")
+def version(meeting_id: int, number: int):
+    meeting = _meeting(meeting_id)
+    minutes = dmin.get_minutes(meeting)
+    if minutes is None:
+        abort(404)
+    v = next((v for v in minutes.versions if v.number == number), None)
+    if v is None:
+        abort(404)
+    return _render_read(meeting, minutes, version=v)
+
+
+# --- PDF -----------------------------------------------------------------------------------
+
+def _pdf_response(data: bytes, name: str, sha: Optional[str] = None) -> Response:
+    resp = Response(data, mimetype="application/pdf")
+    resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp.headers["Cache-Control"] = "private, no-store"
+    if sha:
+        resp.headers["ETag"] = f'"{sha}"'
+        resp.headers["X-Content-SHA256"] = sha
+    return resp
+
+
+def _stored_version_pdf(v: MinutesVersion) -> tuple[bytes, str]:
+    """The stored bytes of a frozen version, in the variant this reader may see: the full
+    PDF for readers entitled to every casus item in it, else the one with references only."""
+    snap = v.snapshot
+    sets = dmin.entitlement_sets(current_user, snap)
+    full_ok = sets is None or dmin.redact(snap, *sets) == snap
+    return dmin.stored_pdf(v, redacted=not full_ok)
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag.pdf")
+@access("login")
+def pdf(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    minutes = dmin.get_minutes(meeting)
+    if minutes is None or not _readable(minutes):
+        abort(404)
+    latest = dmin.latest_version(minutes)
+    if minutes.status == "vastgesteld" and latest is not None:
+        data, sha = _stored_version_pdf(latest)
+        name = filename(latest.snapshot, latest.number)
+    else:
+        snap, _ = dmin.redact_for(current_user, dmin.build_snapshot(minutes))
+        data, sha, name = minutes_pdf(snap), None, filename(snap)
+    record("minutes_exported", minutes)
+    db.session.commit()
+    return _pdf_response(data, name, sha)
+
+
+@bp.route("/overleggen/<int:meeting_id>/verslag/versies/<int:number>.pdf")
+@access("login")
+def version_pdf(meeting_id: int, number: int):
+    meeting = _meeting(meeting_id)
+    minutes = dmin.get_minutes(meeting)
+    if minutes is None:
+        abort(404)
+    v = next((v for v in minutes.versions if v.number == number), None)
+    if v is None:
+        abort(404)
+    data, sha = _stored_version_pdf(v)
+    record("minutes_exported", minutes)
+    db.session.commit()
+    return _pdf_response(data, filename(v.snapshot, v.number), sha)
+
+
+# --- registers -----------------------------------------------------------------------------
+
+def _body_or_404(code: str) -> MeetingType:
+    mt = db.session.scalar(select(MeetingType).where(MeetingType.code == code))
+    if mt is None:
+        abort(404)
+    return mt
+
+
+@bp.route("/verslagen")
+@access("login")
+def index():
+    """Minutes of the meetings the person may see: held ones and today's, newest first."""
+    from datetime import timedelta
+
+    from ..domain.visibility import visible_meetings
+
+    now = utcnow()
+    body = request.args.get("overleg", "")
+    stmt = (visible_meetings(current_user)
+            .add_columns(Minutes.status, Minutes.id)
+            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+            .where(Meeting.starts_at < now + timedelta(days=1),
+                   Meeting.starts_at > now - timedelta(days=730),
+                   Meeting.status == "gepland")
+            .options(selectinload(Meeting.meeting_type))
+            .order_by(Meeting.starts_at.desc()).limit(300))
+    bodies = db.session.scalars(select(MeetingType).where(MeetingType.active.is_(True))
+                                .order_by(MeetingType.id)).all()
+    chosen = next((b for b in bodies if b.code == body), None)
+    if chosen is not None:
+        stmt = stmt.where(Meeting.meeting_type_id == chosen.id)
+    rows = db.session.execute(stmt).all()
+    return render_template("minutes/index.html", rows=rows, bodies=bodies, chosen=chosen,
+                           labels=MINUTES_STATUS_LABELS)
+
+
+@bp.route("/besluiten")
+@access("login")
+def registers():
+    bodies = db.session.scalars(select(MeetingType).where(MeetingType.active.is_(True))
+                                .order_by(MeetingType.id)).all()
+    return render_template("minutes/registers.html", bodies=bodies)
+
+
+@bp.route("/besluiten/<code>")
+@access("login")
+def decision_register(code: str):
+    mt = _body_or_404(code)
+    form = DecisionFilterForm(request.args)
+    years = dd.register_years(mt)
+    form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
+    themes = db.session.scalars(select(Theme).join(ThemeGroup).order_by(
+        ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)).all()
+    form.thema.choices = choices([("", "Alle thema's")] + [(t.id, t.name) for t in themes])
+    topics = db.session.scalars(
+        select(Topic).join(Decision, Decision.topic_id == Topic.id)
+        .where(Decision.meeting_type_id == mt.id).distinct().order_by(Topic.reference)).all()
+    secretary = current_user.is_secretary
+    form.onderwerp.choices = choices([("", "Alle onderwerpen")] + [
+        (t.id, f"{t.reference} {t.title}" if secretary else t.reference)
+        for t in topics])
+    status = 200
+    if not form.validate():
+        status = 400
+        rows = []
+    else:
+        def as_int(v):
+            return int(v) if v and str(v).isdigit() else None
+        rows = dd.register(mt, current_user, year=as_int(form.jaar.data),
+                           theme_id=as_int(form.thema.data), topic_id=as_int(form.onderwerp.data),
+                           text=(form.tekst.data or "").strip() or None)
+    return render_template("minutes/decisions.html", body=mt, form=form, rows=rows), status
+
+
+@bp.route("/actiepunten/<code>")
+@access("login")
+def action_register(code: str):
+    mt = _body_or_404(code)
+    form = ActionFilterForm(request.args)
+    choice = form.status.data or ""
+    today = today_local()
+    actions = da.register(mt, current_user,
+                          status=choice if choice in ("open", "afgerond") else None,
+                          only_overdue=choice == "verlopen", on=today)
+    return render_template("minutes/actions.html", body=mt, form=form, actions=actions,
+                           visible=da.visible_action_ids(current_user, actions), today=today)
+
+
+@bp.route("/mijn-actiepunten")
+@access("login")
+def my_actions():
+    show_closed = request.args.get("afgerond") == "1"
+    mine, org = da.my_actions(current_user, include_closed=show_closed)
+    return render_template("minutes/mine.html", mine=mine, org=org, show_closed=show_closed,
+                           visible=da.visible_action_ids(current_user, mine + org),
+                           today=today_local())
+
+
+@bp.app_template_global("open_actions_for")
+def open_actions_for(meeting: Meeting) -> list[tuple[ActionItem, bool, bool]]:
+    """For agenda pages and PDFs: the open actions of earlier meetings of the body that return
+    under this meeting's actielijst item, each with whether the viewer may read its text (need
+    to know) and whether it is overdue on the meeting's date. Use with
+    ``{% include "minutes/_agenda_actions.html" %}``."""
+    actions = [a for a in da.carried_actions(meeting) if da.open_at(a, meeting)]
+    visible = da.visible_action_ids(current_user, actions)
+    day = da.meeting_day(meeting)
+    return [(a, a.id in visible, a.is_overdue(day)) for a in actions]
+
+
+@bp.route("/beheer/bewaartermijnen")
+@access("beheerder")
+def retention():
+    rows = dret.past_term()
+    return render_template("minutes/retention.html", rows=rows, today=today_local(),
+                           bodies=db.session.scalars(select(MeetingType)
+                                                     .order_by(MeetingType.id)).all(),
+                           category_label=dret.category_label)

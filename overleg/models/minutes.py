@@ -1,0 +1,243 @@
+"""Minutes (verslag) of a meeting, their frozen versions, decisions (besluiten) and action items
+(actiepunten).
+
+The notes per agenda item live on ``AgendaItem.notes``; ``Minutes`` holds the lifecycle and the
+optimistic-locking version column. An approved (vastgesteld) minutes is frozen: every approval
+or correction writes a ``MinutesVersion`` with a snapshot of the whole text and the stored PDF.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any, Optional
+
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .agenda import AgendaItem
+from .bodies import MeetingType, Theme
+from .common import Timestamped, enum_check
+from .meetings import Meeting
+from .people import Organisation, Person
+
+MINUTES_STATUSES = ("concept", "ter_vaststelling", "vastgesteld")
+MINUTES_STATUS_LABELS = {
+    "concept": "Concept",
+    "ter_vaststelling": "Ter vaststelling",
+    "vastgesteld": "Vastgesteld",
+}
+# Allowed status transitions (from -> to). Approval happens at a later meeting of the body.
+MINUTES_TRANSITIONS = {
+    "concept": ("ter_vaststelling",),
+    "ter_vaststelling": ("concept", "vastgesteld"),
+    "vastgesteld": (),
+}
+
+ACTION_STATUSES = ("open", "afgerond")
+ACTION_STATUS_LABELS = {"open": "Open", "afgerond": "Afgerond"}
+
+
+class Minutes(Timestamped, db.Model):
+    """The verslag of one meeting. ``version`` rises on every change (optimistic locking)."""
+
+    __tablename__ = "minutes"
+    __table_args__ = (
+        enum_check("status", MINUTES_STATUSES),
+        CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("status <> 'vastgesteld' OR approved_at IS NOT NULL",
+                        name="approved_has_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"),
+                                            unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="concept")
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    minute_taker_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"))
+    last_edited_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"))
+    sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    approved_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    # The later meeting of the same body where they were approved, and its verslag item.
+    approved_in_meeting_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("meeting.id", ondelete="RESTRICT"), index=True)
+    approved_item_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
+    minute_taker: Mapped[Optional[Person]] = relationship(foreign_keys=[minute_taker_id])
+    last_edited_by: Mapped[Optional[Person]] = relationship(foreign_keys=[last_edited_by_id])
+    approved_in_meeting: Mapped[Optional[Meeting]] = relationship(
+        foreign_keys=[approved_in_meeting_id])
+    versions: Mapped[list["MinutesVersion"]] = relationship(
+        back_populates="minutes", order_by="MinutesVersion.number",
+        cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_label(self) -> str:
+        return MINUTES_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == "vastgesteld"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == "concept"
+
+    @property
+    def reference(self) -> str:
+        from ..timeutil import to_local
+        day = to_local(self.meeting.starts_at).date().isoformat()
+        return f"{self.meeting.meeting_type.code.upper()}-verslag-{day}"
+
+
+class MinutesVersion(db.Model):
+    """A frozen version of approved minutes: the snapshot, why it was made, and its PDF."""
+
+    __tablename__ = "minutes_version"
+    __table_args__ = (
+        UniqueConstraint("minutes_id", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"),
+                                            index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    snapshot_json: Mapped[str] = mapped_column(Text)
+    # The archival PDF (full text) and, when the minutes hold casus items, the variant with
+    # casus items reduced to their reference, for readers not entitled to them.
+    pdf_key: Mapped[Optional[str]] = mapped_column(String(100))
+    pdf_sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    pdf_size: Mapped[Optional[int]] = mapped_column(Integer)
+    redacted_pdf_key: Mapped[Optional[str]] = mapped_column(String(100))
+    redacted_pdf_sha256: Mapped[Optional[str]] = mapped_column(String(64))
+
+    minutes: Mapped[Minutes] = relationship(back_populates="versions")
+    created_by: Mapped[Optional[Person]] = relationship()
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        return json.loads(self.snapshot_json)
+
+
+class DecisionCounter(db.Model):
+    """The last decision number handed out per body and year: numbers are never reused, not
+    even after a concept decision is deleted."""
+
+    __tablename__ = "decision_counter"
+    __table_args__ = (UniqueConstraint("meeting_type_id", "year"),
+                      CheckConstraint("last_number >= 0", name="last_number"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_type_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_type.id", ondelete="CASCADE"))
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Decision(Timestamped, db.Model):
+    """A besluit, numbered per body and year: ``TVO-2019-07``."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        UniqueConstraint("meeting_type_id", "year", "number"),
+        CheckConstraint("number >= 1", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_type_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"),
+                                            index=True)
+    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True)
+    topic_id: Mapped[Optional[int]] = mapped_column(ForeignKey("topic.id", ondelete="SET NULL"),
+                                                    index=True)
+    theme_id: Mapped[Optional[int]] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"),
+                                                    index=True)
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"))
+
+    meeting_type: Mapped[MeetingType] = relationship()
+    meeting: Mapped[Meeting] = relationship()
+    agenda_item: Mapped[Optional[AgendaItem]] = relationship()
+    topic = relationship("Topic")
+    theme: Mapped[Optional[Theme]] = relationship()
+
+    @property
+    def reference(self) -> str:
+        return self.code
+
+
+class ActionItem(Timestamped, db.Model):
+    """An actiepunt: what, who (a person or an organisation), by when; open until closed at a
+    later meeting of the same body."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (
+        enum_check("status", ACTION_STATUSES),
+        CheckConstraint("owner_person_id IS NOT NULL OR owner_organisation_id IS NOT NULL",
+                        name="has_owner"),
+        CheckConstraint("status <> 'afgerond' OR closed_at IS NOT NULL", name="closed_has_time"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_type_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"),
+                                            index=True)
+    agenda_item_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    owner_person_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT"), index=True)
+    owner_organisation_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    due_date: Mapped[Optional[date]] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    closed_in_meeting_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
+    closed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    closing_note: Mapped[Optional[str]] = mapped_column(Text)
+    created_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"))
+
+    meeting_type: Mapped[MeetingType] = relationship()
+    meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
+    agenda_item: Mapped[Optional[AgendaItem]] = relationship()
+    owner_person: Mapped[Optional[Person]] = relationship(foreign_keys=[owner_person_id])
+    owner_organisation: Mapped[Optional[Organisation]] = relationship()
+    closed_in_meeting: Mapped[Optional[Meeting]] = relationship(
+        foreign_keys=[closed_in_meeting_id])
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner_person is not None:
+            org = self.owner_person.organisation
+            return f"{self.owner_person.name}" + (f" ({org.short_name or org.name})" if org else "")
+        if self.owner_organisation is not None:
+            return self.owner_organisation.name
+        return ""
+
+    @property
+    def status_label(self) -> str:
+        return ACTION_STATUS_LABELS.get(self.status, self.status)
+
+    def is_overdue(self, on: date) -> bool:
+        return self.status == "open" and self.due_date is not None and self.due_date < on

@@ -1,0 +1,274 @@
+"""Topic pages: the list (with need-to-know), a topic with its timeline, the backlog per body
+and the overview of open escalations."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from ..access import access
+from ..audit import record
+from ..domain import escalation as de
+from ..domain import need_to_know as ntk
+from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
+from ..extensions import db
+from ..models import Escalation, Meeting, MeetingType, Organisation, Theme, ThemeGroup, Topic
+from ..models.topics import TOPIC_STATUS_LABELS
+from ..timeutil import utcnow
+from . import bp
+from .forms import EditTopicForm, StatusForm, TopicForm
+
+
+def _bodies() -> list[MeetingType]:
+    return list(db.session.scalars(select(MeetingType).where(MeetingType.active.is_(True))
+                                   .order_by(MeetingType.id)))
+
+
+def _theme_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Theme.id, Theme.name, ThemeGroup.name, ThemeGroup.year)
+                              .join(ThemeGroup).order_by(ThemeGroup.year.desc(),
+                                                         ThemeGroup.position, Theme.position))
+    return [(0, "Geen")] + [(tid, f"{year} · {group}: {name}") for tid, name, group, year in rows]
+
+
+def _org_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    return [(0, "Onbekend")] + [(oid, name) for oid, name in rows]
+
+
+def _fill(form) -> None:
+    if getattr(form, "meeting_type", None) is not None:
+        form.meeting_type.choices = [(b.id, b.name) for b in _bodies()]
+    form.theme.choices = _theme_choices()
+    form.aanbrenger.choices = _org_choices()
+
+
+def _get_topic(topic_id: int) -> Topic:
+    topic = db.session.get(Topic, topic_id)
+    if topic is None or not ntk.can_view_topic(current_user, topic):
+        abort(404)
+    return topic
+
+
+# --- list -----------------------------------------------------------------------------------
+
+@bp.route("/onderwerpen")
+@access("login")
+def index():
+    q = (request.args.get("q") or "").strip()
+    status = request.args.get("status") or ""
+    body = request.args.get("overleg") or ""
+    stmt = (ntk.visible_topics_stmt(current_user)
+            .options(selectinload(Topic.meeting_type), selectinload(Topic.theme))
+            .order_by(Topic.created_at.desc(), Topic.id.desc()))
+    if status in TOPIC_STATUS_LABELS:
+        stmt = stmt.where(Topic.status == status)
+    if body:
+        stmt = stmt.join(MeetingType, MeetingType.id == Topic.meeting_type_id).where(
+            MeetingType.code == body)
+    staff = current_user.is_secretary
+    if q and staff:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Topic.reference.ilike(like), Topic.title.ilike(like),
+                              Topic.description.ilike(like)))
+    topics = list(db.session.scalars(stmt.limit(500)))
+    entitled = ntk.entitled_topic_ids(current_user, [t.id for t in topics])
+    if q and not staff:
+        # Search only what the person may read: a casus they are not entitled to is found
+        # by its reference only.
+        needle = q.lower()
+        topics = [t for t in topics if needle in t.reference.lower()
+                  or (t.id in entitled and (needle in t.title.lower()
+                                            or needle in (t.description or "").lower()))]
+    rows = [{"topic": t, "full": t.id in entitled,
+             "heading": t.title if t.id in entitled else t.reference} for t in topics]
+    return render_template("topics/index.html", rows=rows, q=q, status=status, body=body,
+                           bodies=_bodies(), statuses=TOPIC_STATUS_LABELS)
+
+
+@bp.route("/onderwerpen/nieuw", methods=["GET", "POST"])
+@access("secretaris")
+def new():
+    form = TopicForm()
+    _fill(form)
+    if request.method == "GET":
+        body = request.args.get("overleg")
+        match = next((b for b in _bodies() if b.code == body), None)
+        if match is not None:
+            form.meeting_type.data = match.id
+            form.confidentiality.data = match.default_confidentiality
+    if form.validate_on_submit():
+        body = db.session.get(MeetingType, form.meeting_type.data)
+        topic = create_topic(
+            title=form.title.data, description=form.description.data, meeting_type=body,
+            confidentiality=form.confidentiality.data,
+            theme=db.session.get(Theme, form.theme.data) if form.theme.data else None,
+            aanbrenger=db.session.get(Organisation, form.aanbrenger.data)
+            if form.aanbrenger.data else None,
+            by=current_user)
+        db.session.commit()
+        flash(f"Onderwerp {topic.reference} is aangemaakt.", "success")
+        return redirect(url_for("topics.view", topic_id=topic.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("topics/form.html", form=form, topic=None), status
+
+
+@bp.route("/onderwerpen/<int:topic_id>/bewerken", methods=["GET", "POST"])
+@access("secretaris")
+def edit(topic_id: int):
+    topic = _get_topic(topic_id)
+    form = EditTopicForm(obj=topic if request.method == "GET" else None)
+    _fill(form)
+    if request.method == "GET":
+        form.theme.data = topic.theme_id or 0
+        form.aanbrenger.data = topic.aanbrenger_id or 0
+    if form.validate_on_submit():
+        topic.title = form.title.data.strip()
+        topic.description = (form.description.data or "").strip() or None
+        topic.theme_id = form.theme.data or None
+        topic.aanbrenger_id = form.aanbrenger.data or None
+        topic.confidentiality = form.confidentiality.data
+        from ..domain.topics import add_event
+        add_event(topic, "gewijzigd", by=current_user)
+        db.session.commit()
+        flash("Het onderwerp is opgeslagen.", "success")
+        return redirect(url_for("topics.view", topic_id=topic.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("topics/form.html", form=form, topic=topic), status
+
+
+# --- the topic page with its timeline --------------------------------------------------------
+
+def _render_topic(topic: Topic, status_form=None, code: int = 200):
+    full = ntk.can_see_casus(current_user, topic)
+    tl = timeline(topic)
+    if status_form is None and current_user.is_secretary:
+        status_form = StatusForm(formdata=None)
+    if status_form is not None:
+        status_form.status.choices = allowed_statuses(topic)
+    html = render_template("topics/view.html", topic=topic, full=full, tl=tl,
+                           status_form=status_form, now=utcnow(), waiting_days=de.waiting_days)
+    if topic.is_casus and full:
+        record("casus_viewed", topic)
+        db.session.commit()
+    return html, code
+
+
+@bp.route("/onderwerpen/<int:topic_id>")
+@access("login")
+def view(topic_id: int):
+    return _render_topic(_get_topic(topic_id))
+
+
+@bp.route("/onderwerpen/<int:topic_id>/status", methods=["POST"])
+@access("secretaris")
+def set_status(topic_id: int):
+    topic = _get_topic(topic_id)
+    form = StatusForm()
+    form.status.choices = allowed_statuses(topic)
+    if form.validate_on_submit():
+        try:
+            change_status(topic, form.status.data, by=current_user, note=form.note.data or None)
+        except TopicError as exc:
+            db.session.rollback()
+            form.status.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(f"De status is nu ‘{topic.status_label}’.", "success")
+            return redirect(url_for("topics.view", topic_id=topic.id))
+    elif request.form.get("status") and request.form.get("status") not in dict(form.status.choices):
+        form.status.errors = [f"Deze status is vanuit ‘{topic.status_label}’ niet toegestaan."]
+    return _render_topic(topic, status_form=form, code=400)
+
+
+# --- backlog and escalations ------------------------------------------------------------------
+
+def _body_or_404(code: str) -> MeetingType:
+    body = db.session.scalar(select(MeetingType).where(MeetingType.code == code))
+    if body is None:
+        abort(404)
+    return body
+
+
+@bp.route("/te-agenderen")
+@access("secretaris")
+def backlogs():
+    return redirect(url_for("topics.backlog", code=_bodies()[0].code)) if _bodies() else abort(404)
+
+
+@bp.route("/te-agenderen/<code>")
+@access("secretaris")
+def backlog(code: str):
+    body = _body_or_404(code)
+    lists = de.backlog(body)
+    candidates = de.candidate_meetings(body)
+    return render_template("topics/backlog.html", body=body, bodies=_bodies(), lists=lists,
+                           candidates=candidates, now=utcnow(), waiting_days=de.waiting_days)
+
+
+@bp.route("/escalaties")
+@access("secretaris")
+def escalations():
+    items = de.open_escalations()
+    return render_template("topics/escalations.html", escalations=items, now=utcnow(),
+                           waiting_days=de.waiting_days)
+
+
+def _escalation_or_404(esc_id: int) -> Escalation:
+    esc = db.session.get(Escalation, esc_id)
+    if esc is None:
+        abort(404)
+    return esc
+
+
+def _chosen_meeting(body: MeetingType) -> Meeting | None:
+    try:
+        meeting_id = int(request.form.get("meeting") or 0)
+    except ValueError:
+        meeting_id = 0
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
+    return meeting
+
+
+@bp.route("/escalaties/<int:esc_id>/agenderen", methods=["POST"])
+@access("secretaris")
+def place(esc_id: int):
+    esc = _escalation_or_404(esc_id)
+    meeting = _chosen_meeting(esc.to_type)
+    if meeting is None:
+        flash("Kies een overleg.", "error")
+        return redirect(url_for("topics.backlog", code=esc.to_type.code)), 303
+    try:
+        de.place(esc, meeting, by=current_user)
+    except de.EscalationError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return render_template("topics/backlog.html", body=esc.to_type, bodies=_bodies(),
+                               lists=de.backlog(esc.to_type), error=str(exc),
+                               candidates=de.candidate_meetings(esc.to_type), now=utcnow(),
+                               waiting_days=de.waiting_days), 400
+    db.session.commit()
+    flash(f"{esc.topic.reference} staat op de agenda van {meeting.meeting_type.name}.", "success")
+    return redirect(url_for("topics.backlog", code=esc.to_type.code))
+
+
+@bp.route("/escalaties/<int:esc_id>/terugkoppeling-agenderen", methods=["POST"])
+@access("secretaris")
+def place_feedback(esc_id: int):
+    esc = _escalation_or_404(esc_id)
+    meeting = _chosen_meeting(esc.from_type)
+    if meeting is None:
+        flash("Kies een overleg.", "error")
+        return redirect(url_for("topics.backlog", code=esc.from_type.code)), 303
+    try:
+        de.place_feedback(esc, meeting, by=current_user)
+    except de.EscalationError as exc:
+        db.session.rollback()
+        return render_template("topics/backlog.html", body=esc.from_type, bodies=_bodies(),
+                               lists=de.backlog(esc.from_type), error=str(exc),
+                               candidates=de.candidate_meetings(esc.from_type), now=utcnow(),
+                               waiting_days=de.waiting_days), 400
+    db.session.commit()
+    flash("De terugkoppeling staat op de agenda.", "success")
+    return redirect(url_for("topics.backlog", code=esc.from_type.code))

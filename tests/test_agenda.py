@@ -1,0 +1,303 @@
+"""The agenda page: items with start times, reorder, proposals, publication, need to know,
+audit and query counts."""
+from __future__ import annotations
+
+import re
+import time as _time
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from overleg.domain.agenda import add_item, set_item_access
+from overleg.domain.topics import create_topic
+from overleg.extensions import db
+from overleg.models import AgendaItem, AuditEvent, Meeting
+from tests.conftest import assert_audit, login
+from tests.factories import make_meeting, meeting_type, person
+
+DEMO_PASSWORD = "Veilig-Overleg-2019"
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def _client(app, email):
+    c = app.test_client()
+    resp = login(c, email, DEMO_PASSWORD)
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    return c
+
+
+@pytest.fixture
+def sec(app):
+    return _client(app, "oov@example.org")
+
+
+@pytest.fixture
+def tvo():
+    return make_meeting("tvo", date.today() + timedelta(days=7), at=time(10, 0),
+                        participants=[(person("specialist@example.org"), "member"),
+                                      (person("sociaalteam@example.org"), "member"),
+                                      (person("veiligthuis@example.org"), "guest")])
+
+
+def _titles(html):
+    return re.findall(r'<h2 class="utrecht-heading-3">\s*(\d+)\. ([^<]*)</h2>', html)
+
+
+def test_agenda_shows_standard_items_with_start_times(sec, tvo):
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    titles = [t for _, t in _titles(html)]
+    assert titles[0] == "Opening en vaststelling agenda" and titles[-1] == "Sluiting"
+    # 10:00 opening (5), verslag 10:05 (5), actielijst 10:10 (10), mededelingen 10:20
+    assert "10:00" in html and "10:05" in html and "10:10" in html and "10:20" in html
+
+
+def test_secretary_adds_free_and_topic_items_before_rondvraag(sec, tvo):
+    topic = create_topic(title="Overlast Kielsterplein", meeting_type=meeting_type("tvo"),
+                         year=2019)
+    db.session.commit()
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
+                 data={"topic": "0", "title": "Evaluatie jaarwisseling", "purpose": "bespreking",
+                       "duration_minutes": "20", "presenter": "BT-chef"})
+    assert r.status_code == 302
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
+                 data={"topic": str(topic.id), "title": "", "purpose": "besluitvorming",
+                       "duration_minutes": "15"})
+    assert r.status_code == 302
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    titles = [t for _, t in _titles(html)]
+    assert titles[4:7] == ["Evaluatie jaarwisseling", "Overlast Kielsterplein", "Rondvraag"]
+    assert "10:30" in html  # mededelingen 10:20 + 10 -> evaluatie at 10:30
+    assert topic.status == "in_behandeling"
+
+
+def test_add_item_validation_in_dutch(sec, tvo):
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
+                 data={"topic": "0", "title": "", "purpose": "bespreking",
+                       "duration_minutes": "-5"})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "Geef het agendapunt een titel, of kies een onderwerp." in html
+    assert "Vul een duur in minuten in, van 0 tot 480." in html
+
+
+def test_reorder_up_and_down(sec, tvo):
+    items = sorted(tvo.agenda_items, key=lambda i: i.position)
+    second = items[1]
+    r = sec.post(f"/agendapunten/{second.id}/omhoog")
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"#punt-{second.id}")
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert [t for _, t in _titles(html)][:2] == ["Verslag vorige vergadering",
+                                                 "Opening en vaststelling agenda"]
+    sec.post(f"/agendapunten/{second.id}/omlaag")
+    sec.post(f"/agendapunten/{second.id}/omlaag")
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert [t for _, t in _titles(html)][:3] == ["Opening en vaststelling agenda", "Actielijst",
+                                                 "Verslag vorige vergadering"]
+    # buttons are real POST forms with accessible names
+    assert 'aria-label="Agendapunt 1 omhoog"' in html
+
+
+def test_participant_cannot_reorder(app, tvo):
+    c = _client(app, "specialist@example.org")
+    item = tvo.agenda_items[1]
+    assert c.post(f"/agendapunten/{item.id}/omhoog").status_code == 403
+
+
+def test_proposal_accept_and_decline(app, sec, tvo):
+    member = _client(app, "specialist@example.org")
+    r = member.post(f"/overleggen/{tvo.id}/agenda/voorstellen",
+                    data={"title": "Drugsoverlast Hoogezand-Noord", "purpose": "bespreking",
+                          "duration_minutes": "15"})
+    assert r.status_code == 302
+    r = member.post(f"/overleggen/{tvo.id}/agenda/voorstellen",
+                    data={"title": "Cameratoezicht", "purpose": "informatie",
+                          "duration_minutes": "5"})
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Drugsoverlast Hoogezand-Noord" in html and "voorgesteld door Erik Dijkstra" in html
+    assert "Drugsoverlast" not in " ".join(t for _, t in _titles(html))
+    first, second = db.session.scalars(select(AgendaItem).where(
+        AgendaItem.proposal_status == "voorgesteld").order_by(AgendaItem.id)).all()
+    assert sec.post(f"/agendapunten/{first.id}/accepteren").status_code == 302
+    r = sec.post(f"/agendapunten/{second.id}/afwijzen", data={"reason": ""})
+    assert r.status_code == 400
+    assert "Geef een reden waarom het voorstel niet op de agenda komt." in r.get_data(as_text=True)
+    r = sec.post(f"/agendapunten/{second.id}/afwijzen",
+                 data={"reason": "Komt in het Driehoeksoverleg"})
+    assert r.status_code == 302
+    html = member.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Drugsoverlast Hoogezand-Noord" in " ".join(t for _, t in _titles(html))
+    assert "Afgewezen" in html and "Komt in het Driehoeksoverleg" in html
+    # a non-participant may not propose
+    outsider = _client(app, "wijkagent@example.org")
+    r = outsider.post(f"/overleggen/{tvo.id}/agenda/voorstellen",
+                      data={"title": "X", "purpose": "bespreking", "duration_minutes": "5"})
+    assert r.status_code == 404
+
+
+def test_publish_and_change_after_publication(app, sec, tvo):
+    from overleg.models import OutboxMessage
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/publiceren")
+    assert r.status_code == 302
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, tvo.id)
+    assert meeting.agenda_status == "gepubliceerd" and not meeting.agenda_changed_after_publish
+    sent = db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count()
+    assert sent == 3
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Gepubliceerd op" in html and "Gewijzigd na publicatie" not in html
+    assert sec.post(f"/overleggen/{tvo.id}/agenda/publiceren").status_code == 400
+    sec.post(f"/overleggen/{tvo.id}/agenda/punten",
+             data={"topic": "0", "title": "Extra punt", "purpose": "informatie",
+                   "duration_minutes": "5"})
+    db.session.expire_all()
+    assert db.session.get(Meeting, tvo.id).agenda_changed_after_publish
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Gewijzigd na publicatie" in html
+    assert db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count() == 6
+    # mail carries no agenda content
+    bodies = [m.body_text for m in db.session.query(OutboxMessage).all()]
+    assert not any("Extra punt" in b for b in bodies)
+
+
+def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):
+    mine = create_topic(title="Huiselijk geweld gezin K.", description="Melding Veilig Thuis",
+                        meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019)
+    other = create_topic(title="Woonoverlast familie B. Slochteren",
+                         description="Drugsgebruik in de woning",
+                         meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019)
+    item_mine = add_item(tvo, title="", topic=mine)
+    item_other = add_item(tvo, title="", topic=other)
+    db.session.flush()
+    set_item_access(item_mine, "gast", {person("veiligthuis@example.org").id})
+    db.session.commit()
+    guest = _client(app, "veiligthuis@example.org")
+    html = guest.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Huiselijk geweld gezin K." in html and "Melding Veilig Thuis" in html
+    assert "Woonoverlast familie B." not in html and "Drugsgebruik" not in html
+    assert other.reference in html
+    # the topics list and the topic page, too
+    html = guest.get("/onderwerpen").get_data(as_text=True)
+    assert "Woonoverlast familie B." not in html and other.reference in html
+    assert "Huiselijk geweld gezin K." in html
+    html = guest.get(f"/onderwerpen/{other.id}").get_data(as_text=True)
+    assert "Woonoverlast" not in html and "Drugsgebruik" not in html
+    # searching by case text does not find it; by reference it does
+    assert other.reference not in guest.get("/onderwerpen?q=Woonoverlast").get_data(as_text=True)
+    assert other.reference in guest.get(f"/onderwerpen?q={other.reference}").get_data(as_text=True)
+    # member sees everything; audit rows for the casus views, without case text
+    member = _client(app, "specialist@example.org")
+    html = member.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Woonoverlast familie B. Slochteren" in html
+    rows = assert_audit("casus_viewed", object_ref=other.reference,
+                        person_id=person("specialist@example.org").id)
+    assert rows[0].object_type == "topic"
+    guest_rows = assert_audit("casus_viewed", person_id=person("veiligthuis@example.org").id)
+    assert {r.object_ref for r in guest_rows} == {mine.reference}
+    for ev in db.session.scalars(select(AuditEvent)):
+        assert "Woonoverlast" not in (ev.object_ref or "")
+
+
+def test_besloten_item_hidden_from_unnamed_member(app, sec, tvo):
+    topic = create_topic(title="Zorgmijder wijk Muntendam", meeting_type=meeting_type("tvo"),
+                         confidentiality="casus", year=2019)
+    item = add_item(tvo, title="", topic=topic)
+    db.session.commit()
+    r = sec.post(f"/agendapunten/{item.id}/toegang",
+                 data={"besloten": "y", "members": [str(person("specialist@example.org").id)]})
+    assert r.status_code == 302
+    html = _client(app, "sociaalteam@example.org").get(
+        f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Zorgmijder" not in html and topic.reference in html
+    html = _client(app, "specialist@example.org").get(
+        f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Zorgmijder wijk Muntendam" in html
+    r = sec.post(f"/agendapunten/{item.id}/toegang", data={"besloten": "y"})
+    assert r.status_code == 400
+    assert "Kies wie bij dit besloten agendapunt mag zijn." in r.get_data(as_text=True)
+
+
+def test_non_participant_gets_404(app, tvo):
+    c = _client(app, "burgemeester@example.org")
+    assert c.get(f"/overleggen/{tvo.id}/agenda").status_code == 404
+
+
+def _fill(meeting, n):
+    for k in range(n):
+        topic = create_topic(title=f"Casus {k}", meeting_type=meeting_type("tvo"),
+                             confidentiality="casus" if k % 2 else "vertrouwelijk", year=2019)
+        add_item(meeting, title="", topic=topic, duration_minutes=1)
+    db.session.commit()
+
+
+@pytest.mark.parametrize("email", ["oov@example.org", "veiligthuis@example.org"])
+def test_agenda_page_queries_do_not_grow(app, count_queries, email):
+    guest = person("veiligthuis@example.org")
+    small = make_meeting("tvo", date.today() + timedelta(days=3),
+                         participants=[(guest, "guest")])
+    large = make_meeting("tvo", date.today() + timedelta(days=4),
+                         participants=[(guest, "guest")])
+    _fill(small, 5)
+    _fill(large, 50)
+    set_item_access(small.agenda_items[-1], "gast", {guest.id})
+    set_item_access(large.agenda_items[-1], "gast", {guest.id})
+    db.session.commit()
+    c = _client(app, email)
+    counts, timings = [], []
+    for meeting in (small, large):
+        c.get(f"/overleggen/{meeting.id}/agenda")  # warm up
+        db.session.expire_all()
+        start = _time.perf_counter()
+        with count_queries() as q:
+            r = c.get(f"/overleggen/{meeting.id}/agenda")
+        timings.append(_time.perf_counter() - start)
+        assert r.status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1], counts
+    print(f"agenda page queries {counts}, seconds {[round(t, 3) for t in timings]}")
+
+
+def test_pending_proposal_cannot_be_moved_or_escalated(app, sec, tvo):
+    member = _client(app, "specialist@example.org")
+    member.post(f"/overleggen/{tvo.id}/agenda/voorstellen",
+                data={"title": "Voorstel", "purpose": "bespreking", "duration_minutes": "5"})
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.proposal_status == "voorgesteld"))
+    r = sec.post(f"/agendapunten/{item.id}/omhoog")
+    assert r.status_code == 400
+    assert "Dit voorstel staat (nog) niet op de agenda." in r.get_data(as_text=True)
+
+
+def test_cancelled_meeting_agenda_is_frozen(sec, tvo):
+    tvo.status = "geannuleerd"
+    db.session.commit()
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
+                 data={"topic": "0", "title": "Nog een punt", "purpose": "bespreking",
+                       "duration_minutes": "5"})
+    assert r.status_code == 400
+    assert "Dit overleg is geannuleerd; de agenda kan niet meer worden gewijzigd." in r.get_data(
+        as_text=True)
+
+
+def test_item_pages_render_and_edit(app, sec, tvo):
+    guest = person("veiligthuis@example.org")
+    topic = create_topic(title="Casus X", meeting_type=meeting_type("tvo"),
+                         confidentiality="casus", year=2019)
+    item = add_item(tvo, title="", topic=topic)
+    db.session.commit()
+    for url in (f"/agendapunten/{item.id}/bewerken", f"/agendapunten/{item.id}/toegang",
+                f"/agendapunten/{item.id}/afhandelen", f"/agendapunten/{item.id}/opschalen"):
+        r = sec.get(url)
+        assert r.status_code == 200, url
+        assert "Casus X" in r.get_data(as_text=True)
+    assert guest.name in sec.get(f"/agendapunten/{item.id}/toegang").get_data(as_text=True)
+    r = sec.post(f"/agendapunten/{item.id}/bewerken",
+                 data={"title": "Casus X (vervolg)", "purpose": "besluitvorming",
+                       "duration_minutes": "25", "presenter": "Coördinator OOV"})
+    assert r.status_code == 302
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Casus X (vervolg)" in html and "Ter besluitvorming · 25 min · Coördinator OOV" in html
+    r = sec.post(f"/agendapunten/{item.id}/bewerken",
+                 data={"title": "", "purpose": "besluitvorming", "duration_minutes": "abc"})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "Geef het agendapunt een titel." in html and "Vul een duur in minuten in" in html

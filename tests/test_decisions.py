@@ -1,0 +1,125 @@
+"""Decisions: numbered per body and year, never reused (not even after deleting a concept
+decision); the register per body filterable by year, theme, topic and text."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from overleg.domain import decisions as dd
+from overleg.extensions import db
+from overleg.models import Decision, Theme, Topic
+from tests.conftest import login
+from tests.factories import make_meeting, meeting_type
+from tests.minutes_support import item_of
+
+
+def test_numbering_per_body_and_year(seeded):
+    dec_2019 = make_meeting("tvo", day=date(2019, 12, 17))
+    jan_2020 = make_meeting("tvo", day=date(2020, 1, 14))
+    ovo_2019 = make_meeting("ovo", day=date(2019, 12, 18))
+    item = item_of(dec_2019, "mededelingen")
+    codes = [dd.add_decision(dec_2019, item, f"Besluit {n}").code for n in range(1, 4)]
+    assert codes == ["TVO-2019-01", "TVO-2019-02", "TVO-2019-03"]
+    assert dd.add_decision(ovo_2019, item_of(ovo_2019, "mededelingen"), "Ander overleg").code \
+        == "OVO-2019-01"
+    assert dd.add_decision(jan_2020, item_of(jan_2020, "mededelingen"), "Nieuw jaar").code \
+        == "TVO-2020-01"
+    db.session.commit()
+    # A meeting on New Year's Eve evening (Amsterdam) counts for the local year, not UTC
+    from datetime import time
+    late = make_meeting("tvo", day=date(2019, 12, 31), at=time(23, 30))
+    assert dd.add_decision(late, None, "Laat besluit").code == "TVO-2019-04"
+
+
+def test_numbers_never_reused_after_deleting_a_concept_decision(seeded, people, as_role):
+    sec = as_role("secretaris")
+    meeting = make_meeting("tvo", day=date(2019, 3, 12), participants=[(people["secretaris"], "secretary")])
+    item = item_of(meeting, "mededelingen")
+    for text in ("Eerste", "Tweede", "Derde"):
+        assert sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten",
+                        data={"text": text}).status_code == 302
+    third = db.session.scalar(select(Decision).where(Decision.code == "TVO-2019-03"))
+    resp = sec.post(f"/overleggen/{meeting.id}/verslag/besluiten/{third.id}/verwijderen")
+    assert resp.status_code == 302
+    sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten", data={"text": "Vierde"})
+    codes = db.session.scalars(select(Decision.code).order_by(Decision.number)).all()
+    assert codes == ["TVO-2019-01", "TVO-2019-02", "TVO-2019-04"]
+    # Deleting the newest one does not give its number back either
+    newest = db.session.scalar(select(Decision).where(Decision.code == "TVO-2019-04"))
+    sec.post(f"/overleggen/{meeting.id}/verslag/besluiten/{newest.id}/verwijderen")
+    sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten", data={"text": "Vijfde"})
+    assert db.session.scalar(select(Decision.code).order_by(Decision.number.desc())) == "TVO-2019-05"
+
+
+def _topic(ref, title, theme=None, confidentiality="intern"):
+    t = Topic(reference=ref, title=title, meeting_type=meeting_type("tvo"),
+              confidentiality=confidentiality, theme=theme)
+    db.session.add(t)
+    db.session.flush()
+    return t
+
+
+def _topic_item(meeting, topic):
+    from overleg.models import AgendaItem
+    item = AgendaItem(meeting=meeting, position=50, kind="topic", title=topic.title, topic=topic,
+                      purpose="besluitvorming")
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def test_register_filters_by_year_theme_topic_and_text(seeded, people, as_role):
+    sec = as_role("secretaris")
+    themes = db.session.scalars(select(Theme).order_by(Theme.id)).all()
+    jeugd = next(t for t in themes if "jeugd" in t.name.lower())
+    drugs = next(t for t in themes if "drugs" in t.name.lower())
+    m19 = make_meeting("tvo", day=date(2019, 5, 14))
+    m20 = make_meeting("tvo", day=date(2020, 2, 11))
+    t1 = _topic("TVO-2019-001", "Jeugdgroep Kiel", jeugd)
+    t2 = _topic("TVO-2019-002", "Hennepteelt Sappemeer", drugs)
+    dd.add_decision(m19, _topic_item(m19, t1), "Groepsscan laten uitvoeren door de politie.")
+    dd.add_decision(m19, _topic_item(m19, t2), "Damoclesbeleid toepassen op het pand.")
+    dd.add_decision(m20, item_of(m20, "mededelingen"), "Jaarverslag vastgesteld.")
+    db.session.commit()
+
+    def codes(query):
+        html = sec.get(f"/besluiten/tvo?{query}").get_data(as_text=True)
+        return [c for c in ("TVO-2019-01", "TVO-2019-02", "TVO-2020-01") if c in html]
+
+    assert codes("") == ["TVO-2019-01", "TVO-2019-02", "TVO-2020-01"]
+    assert codes("jaar=2020") == ["TVO-2020-01"]
+    assert codes(f"thema={jeugd.id}") == ["TVO-2019-01"]
+    assert codes(f"onderwerp={t2.id}") == ["TVO-2019-02"]
+    assert codes("tekst=damocles") == ["TVO-2019-02"]
+    assert codes("jaar=2019&tekst=jaarverslag") == []
+    assert sec.get("/besluiten/bestaat-niet").status_code == 404
+
+
+def test_register_shows_participants_only_their_meetings_and_hides_casus_text(seeded, people, app, as_role):
+    reader = people["deelnemer"]
+    mine = make_meeting("tvo", day=date(2019, 5, 14), participants=[(reader, "member")])
+    other = make_meeting("tvo", day=date(2019, 6, 11))
+    casus = _topic("TVO-2019-014", "Gezin Jansen, Hoogezand", confidentiality="casus")
+    # reader takes part in `mine`, but the casus item is besloten to others
+    item = _topic_item(mine, casus)
+    item.besloten = True
+    dd.add_decision(mine, item_of(mine, "mededelingen"), "Openbaar besluit voor iedereen.")
+    dd.add_decision(mine, item, "Huisverbod Jansen verlengen.")
+    dd.add_decision(other, item_of(other, "mededelingen"), "Besluit elders.")
+    from overleg.domain.minutes import ensure_minutes
+    for m in (mine, other):
+        ensure_minutes(m).status = "ter_vaststelling"
+    db.session.commit()
+    c = app.test_client()
+    login(c, reader.email)
+    html = c.get("/besluiten/tvo").get_data(as_text=True)
+    assert "Openbaar besluit voor iedereen." in html
+    assert "TVO-2019-02" in html and "Huisverbod Jansen" not in html and "Gezin Jansen" not in html
+    assert "Besluit elders." not in html
+    # a text search never reveals hidden text by its hits
+    html = c.get("/besluiten/tvo?tekst=huisverbod").get_data(as_text=True)
+    assert "TVO-2019-02" not in html
+    # the secretary sees everything
+    html = as_role("secretaris").get("/besluiten/tvo").get_data(as_text=True)
+    assert "Huisverbod Jansen verlengen." in html and "Besluit elders." in html

@@ -1,0 +1,120 @@
+"""The minutes PDF: archival PDF/A-2u with structure tags, metadata, decisions and actions,
+CONCEPT on every page of a concept, byte-identical downloads of an approved version, and an
+audit row for every export."""
+from __future__ import annotations
+
+import hashlib
+import io
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from overleg.extensions import db
+from overleg.models import AuditEvent
+from tests.conftest import login
+from tests.minutes_support import (item_of, minutes_of, page_state, past_meeting, pdf_text,
+                                   save_notes)
+
+
+@pytest.fixture
+def approved(seeded, people, as_role):
+    """A TVO meeting with notes, a decision and actions, approved at the next TVO meeting."""
+    sec = as_role("secretaris")
+    reader = people["deelnemer"]
+    first = past_meeting("tvo", 28, [(reader, "member"), (people["secretaris"], "secretary")])
+    second = past_meeting("tvo", 7, [(reader, "member"), (people["secretaris"], "secretary")])
+    item = item_of(first, "mededelingen")
+    version, base = page_state(sec, first, item)
+    assert save_notes(sec, first, item, "De wijkagent meldt overlast bij het winkelcentrum.",
+                      version, base).status_code == 302
+    sec.post(f"/overleggen/{first.id}/verslag/punten/{item.id}/besluiten",
+             data={"text": "Het TVO stelt een integrale aanpak winkelcentrum op."})
+    sec.post(f"/overleggen/{first.id}/verslag/punten/{item.id}/actiepunten",
+             data={"what": "Cameratoezicht onderzoeken", "owner": f"p-{reader.id}",
+                   "due_date": "2019-04-30"})
+    ps = {p.person_id: p.id for p in first.participants}
+    sec.post(f"/overleggen/{first.id}/verslag/aanwezigheid", data={
+        f"aanwezigheid-{ps[reader.id]}": "afwezig_met_bericht",
+        f"aanwezigheid-{ps[people['secretaris'].id]}": "aanwezig"})
+    assert sec.post(f"/overleggen/{first.id}/verslag/ter-vaststelling").status_code == 302
+    m = minutes_of(first)
+    assert sec.post(f"/overleggen/{second.id}/verslag/vaststellen/{m.id}").status_code == 302
+    return {"sec": sec, "first": first, "second": second, "minutes": minutes_of(first)}
+
+
+def _pdf(client, url):
+    resp = client.get(url)
+    assert resp.status_code == 200, resp.status_code
+    assert resp.mimetype == "application/pdf"
+    return resp.data
+
+
+def test_approved_pdf_is_pdfa2u_tagged_and_complete(approved, people, year=None):
+    data = _pdf(approved["sec"], f"/overleggen/{approved['first'].id}/verslag.pdf")
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert "<pdfaid:part>2</pdfaid:part>" in xmp or 'pdfaid:part="2"' in xmp
+    assert "<pdfaid:conformance>U</pdfaid:conformance>" in xmp or 'pdfaid:conformance="U"' in xmp
+    assert "/StructTreeRoot" in root
+    assert str(root["/Lang"]).lower().startswith("nl")
+    assert root["/MarkInfo"]["/Marked"]
+    info = reader.metadata
+    assert info.title.startswith("Verslag Tactisch Veiligheidsoverleg")
+    assert info.author == people["secretaris"].name
+    assert "Tactisch Veiligheidsoverleg" in info.subject
+    text = "\n".join(pdf_text(data))
+    for expected in ("Tactisch Veiligheidsoverleg", "Voorzitter", "Notulist", "Aanwezig",
+                     "Afwezig met bericht", people["deelnemer"].name,
+                     "De wijkagent meldt overlast bij het winkelcentrum.",
+                     "Het TVO stelt een integrale aanpak winkelcentrum op.",
+                     "Cameratoezicht onderzoeken", "Bevat persoonsgegevens",
+                     "Vastgesteld in de vergadering van"):
+        assert expected.replace(" ", "") in text.replace(" ", "").replace("\n", ""), expected
+    code = db.session.scalar(select(__import__("overleg.models", fromlist=["Decision"]).Decision.code))
+    assert code in text
+    pages = pdf_text(data)
+    assert all(f"pagina {n} van {len(pages)}" in p for n, p in enumerate(pages, 1))
+    assert not any("CONCEPT" in p for p in pages)
+
+
+def test_approved_version_downloads_byte_identical(approved, people, app):
+    first = approved["first"]
+    one = _pdf(approved["sec"], f"/overleggen/{first.id}/verslag.pdf")
+    two = _pdf(approved["sec"], f"/overleggen/{first.id}/verslag.pdf")
+    reader = app.test_client()
+    login(reader, people["deelnemer"].email)
+    three = _pdf(reader, f"/overleggen/{first.id}/verslag/versies/1.pdf")
+    assert one == two == three
+    v = approved["minutes"].versions[0]
+    assert hashlib.sha256(one).hexdigest() == v.pdf_sha256
+    resp = reader.get(f"/overleggen/{first.id}/verslag.pdf")
+    assert resp.headers["ETag"] == f'"{v.pdf_sha256}"'
+
+
+def test_every_export_is_logged_with_who(approved, people, app):
+    first, m = approved["first"], approved["minutes"]
+    reader = app.test_client()
+    login(reader, people["deelnemer"].email)
+    _pdf(approved["sec"], f"/overleggen/{first.id}/verslag.pdf")
+    _pdf(reader, f"/overleggen/{first.id}/verslag.pdf")
+    rows = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.event == "minutes_exported", AuditEvent.object_id == m.id)).all()
+    assert [r.person_id for r in rows] == [people["secretaris"].id, people["deelnemer"].id]
+    assert all(r.object_type == "minutes" and r.object_ref.startswith("TVO-verslag-") for r in rows)
+
+
+def test_concept_has_concept_on_every_page(seeded, people, as_role):
+    sec = as_role("secretaris")
+    meeting = past_meeting("tvo", 3, [(people["secretaris"], "secretary")])
+    long_text = "\n".join(f"Regel {n}: bespreking van de aanpak in de wijk." for n in range(40))
+    for item in meeting.agenda_items:
+        version, base = page_state(sec, meeting, item)
+        assert save_notes(sec, meeting, item, long_text, version, base).status_code == 302
+    data = _pdf(sec, f"/overleggen/{meeting.id}/verslag.pdf")
+    pages = pdf_text(data)
+    assert len(pages) >= 3
+    assert all("CONCEPT" in p for p in pages)
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    assert "/StructTreeRoot" in root

@@ -1,0 +1,43 @@
+"""Retention: minutes show their destruction date; the beheerder sees records past their term."""
+from __future__ import annotations
+
+from datetime import date
+
+from overleg.domain import retention as dr
+from overleg.domain.minutes import ensure_minutes
+from overleg.extensions import db
+from tests.factories import make_meeting
+
+
+def test_destruction_date_from_the_meeting_type(seeded):
+    tvo = make_meeting("tvo", day=date(2019, 3, 12))      # 19.1.11, 5 years
+    driehoek = make_meeting("driehoek", day=date(2019, 3, 12))  # 19.1.10, 10 years
+    assert dr.destruction_date(tvo) == date(2024, 3, 12)
+    assert dr.destruction_date(driehoek) == date(2029, 3, 12)
+    assert dr.add_years(date(2020, 2, 29), 5) == date(2025, 2, 28)
+    assert "19.1.11" in dr.category_label(tvo.meeting_type)
+
+
+def test_minutes_page_shows_destruction_date(seeded, people, as_role):
+    m = make_meeting("tvo", day=date(2019, 3, 12))
+    html = as_role("secretaris").get(f"/overleggen/{m.id}/verslag").get_data(as_text=True)
+    assert "Te vernietigen vanaf 12 maart 2024" in html
+    assert "19.1.11" in html
+
+
+def test_beheerder_lists_records_past_their_term(seeded, people, as_role):
+    old = make_meeting("tvo", day=date(2019, 3, 12))
+    recent = make_meeting("tvo", day=date.today())
+    old_driehoek = make_meeting("driehoek", day=date(2019, 3, 12))
+    for m in (old, recent, old_driehoek):
+        ensure_minutes(m)
+    db.session.commit()
+    rows = dr.past_term(on=date(2026, 1, 1))
+    assert [r.minutes.meeting_id for r in rows] == [old.id]
+    assert rows[0].destroy_from == date(2024, 3, 12)
+    resp = as_role("beheerder").get("/beheer/bewaartermijnen")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "12 maart 2024" in html and "Tactisch Veiligheidsoverleg" in html
+    assert "1 verslag komen voor vernietiging" in html or "1 verslag" in html
+    assert as_role("secretaris").get("/beheer/bewaartermijnen").status_code == 403

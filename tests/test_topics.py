@@ -1,0 +1,191 @@
+"""Topic pages: create with reference, status transitions, list, timeline page, backlog,
+open escalations overview, and the timeline's query count."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from overleg.domain.agenda import add_item, publish_agenda
+from overleg.domain.escalation import conclude, escalate
+from overleg.domain.topics import TopicError, change_status, create_topic
+from overleg.extensions import db
+from overleg.models import Theme, Topic, TopicEvent
+from tests.conftest import assert_audit, login
+from tests.factories import make_meeting, meeting_type, person
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def _client(app, email):
+    c = app.test_client()
+    assert login(c, email, "Veilig-Overleg-2019").status_code == 302
+    return c
+
+
+@pytest.fixture
+def sec(app):
+    return _client(app, "oov@example.org")
+
+
+def test_create_topic_gets_reference(sec):
+    theme = db.session.scalar(select(Theme).where(Theme.name == "Verwarde personen"))
+    r = sec.post("/onderwerpen/nieuw", data={
+        "title": "Verward gedrag rond station Kropswolde", "description": "Meldingen E33",
+        "meeting_type": str(meeting_type("ovo").id), "theme": str(theme.id), "aanbrenger": "0",
+        "confidentiality": "vertrouwelijk"})
+    assert r.status_code == 302
+    topic = db.session.scalar(select(Topic))
+    year = topic.created_at.year
+    assert topic.reference == f"OVO-{year}-001"
+    html = sec.get(r.headers["Location"]).get_data(as_text=True)
+    assert f"OVO-{year}-001" in html and "Verward gedrag rond station Kropswolde" in html
+    assert "Verwarde personen" in html
+
+
+def test_create_topic_validation(sec):
+    r = sec.post("/onderwerpen/nieuw", data={"title": "", "meeting_type": str(meeting_type("ovo").id),
+                                              "theme": "0", "aanbrenger": "0",
+                                              "confidentiality": "casus"})
+    assert r.status_code == 400
+    assert "Geef het onderwerp een titel." in r.get_data(as_text=True)
+    assert db.session.scalar(select(Topic)) is None
+
+
+def test_status_transitions_table_and_history(sec):
+    topic = create_topic(title="Inbraakgolf Zuidbroek", meeting_type=meeting_type("tvo"), year=2019)
+    db.session.commit()
+    r = sec.post(f"/onderwerpen/{topic.id}/status", data={"status": "afgerond"})
+    assert r.status_code == 302
+    r = sec.post(f"/onderwerpen/{topic.id}/status", data={"status": "opgeschaald"})
+    assert r.status_code == 400
+    assert "Deze status is vanuit ‘Afgerond’ niet toegestaan." in r.get_data(as_text=True)
+    with pytest.raises(TopicError, match="De status kan niet van ‘Afgerond’ naar ‘Opgeschaald’"):
+        change_status(topic, "opgeschaald")
+    kinds = [(e.kind, e.from_status, e.to_status) for e in db.session.scalars(
+        select(TopicEvent).where(TopicEvent.topic_id == topic.id).order_by(TopicEvent.id))]
+    assert kinds == [("aangemaakt", None, "nieuw"), ("status", "nieuw", "afgerond")]
+
+
+def test_participant_cannot_create_and_outsider_gets_404(app):
+    topic = create_topic(title="X", meeting_type=meeting_type("tvo"), year=2019)
+    db.session.commit()
+    c = _client(app, "wijkagent@example.org")
+    assert c.get("/onderwerpen/nieuw").status_code == 403
+    assert c.get(f"/onderwerpen/{topic.id}").status_code == 404
+    assert c.get("/escalaties").status_code == 403
+
+
+def _chain():
+    sec = person("oov@example.org")
+    ovo = make_meeting("ovo", date.today() + timedelta(days=1))
+    tvo = make_meeting("tvo", date.today() + timedelta(days=3))
+    driehoek = make_meeting("driehoek", date.today() + timedelta(days=5))
+    ovo2 = make_meeting("ovo", date.today() + timedelta(days=8))
+    topic = create_topic(title="Hennepteelt bedrijventerrein Foxhol", meeting_type=meeting_type("ovo"),
+                         confidentiality="casus", description="Signalen van stroomdiefstal",
+                         year=2019)
+    item = add_item(ovo, title="", topic=topic)
+    db.session.flush()
+    up1 = escalate(item, meeting_type("tvo"), question="Integrale aanpak starten?",
+                   reason="Signalen van meerdere partners", by=sec)
+    publish_agenda(ovo)
+    up2 = escalate(up1.target_item, meeting_type("driehoek"), question="Bestuurlijke sluiting?",
+                   reason="Artikel 13b Opiumwet", by=sec)
+    conclude(up1.target_item, outcome="Voorgelegd aan de Driehoek", by=sec)
+    db.session.commit()
+    return topic, up1, up2, dict(ovo=ovo, tvo=tvo, driehoek=driehoek, ovo2=ovo2)
+
+
+def test_timeline_page_up_and_back(sec):
+    topic, up1, up2, m = _chain()
+    html = sec.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
+    assert "Hennepteelt bedrijventerrein Foxhol" in html
+    assert "Integrale aanpak starten?" in html and "Bestuurlijke sluiting?" in html
+    assert "Opgeschaald door Operationeel Veiligheidsoverleg" in html
+    assert "Terugkoppeling Tactisch Veiligheidsoverleg" in html
+    assert "Uitkomst: Voorgelegd aan de Driehoek" in html
+    # open escalations: the one at the Driehoek
+    open_part = html.split("Open escalaties")[1].split("Tijdlijn")[0]
+    assert "naar Driehoeksoverleg" in open_part and "wacht 0 dagen" in open_part
+    # order of the timeline: OVO, TVO, Driehoek, OVO (terugkoppeling)
+    tl = html.split("Tijdlijn</h2>")[1]
+    positions = [tl.index(f"/overleggen/{m[k].id}/agenda") for k in ("ovo", "tvo", "driehoek", "ovo2")]
+    assert positions == sorted(positions)
+    assert_audit("casus_viewed", object_ref=topic.reference)
+
+
+def test_timeline_reference_only_for_outsider_participant(app):
+    topic, up1, up2, m = _chain()
+    # the burgemeester sits in the Driehoek meeting only after this: make him a participant of
+    # a later meeting where the casus is besloten to someone else.
+    from overleg.domain.agenda import set_besloten
+    from overleg.models import Participant
+    db.session.add(Participant(meeting=m["driehoek"], person=person("burgemeester@example.org"),
+                               part="chair"))
+    db.session.add(Participant(meeting=m["driehoek"], person=person("ovj@example.org"),
+                               part="member"))
+    db.session.flush()
+    set_besloten(up2.target_item, True, {person("ovj@example.org").id})
+    db.session.commit()
+    html = _client(app, "burgemeester@example.org").get(f"/onderwerpen/{topic.id}").get_data(
+        as_text=True)
+    assert "Hennepteelt" not in html and "Bestuurlijke sluiting" not in html
+    assert topic.reference in html
+    html = _client(app, "ovj@example.org").get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
+    assert "Hennepteelt bedrijventerrein Foxhol" in html
+
+
+def test_backlog_and_escalations_overview(sec):
+    topic, up1, up2, m = _chain()
+    # an escalation with no open meeting waits in the backlog
+    lonely = create_topic(title="Jeugdgroep Oostwold", meeting_type=meeting_type("tvo"), year=2019)
+    item = add_item(m["tvo"], title="", topic=lonely)
+    db.session.flush()
+    esc = escalate(item, meeting_type("po"), question="Extra inzet?", reason="Escalatie",
+                   by=person("oov@example.org"))
+    db.session.commit()
+    assert esc.status == "te_agenderen"
+    html = sec.get("/te-agenderen/po").get_data(as_text=True)
+    assert "Jeugdgroep Oostwold" in html and "Er is geen komend overleg gepland." in html
+    po = make_meeting("po", date.today() + timedelta(days=20))
+    html = sec.get("/te-agenderen/po").get_data(as_text=True)
+    r = sec.post(f"/escalaties/{esc.id}/agenderen", data={"meeting": str(po.id)})
+    assert r.status_code == 302
+    db.session.refresh(esc)
+    assert esc.status == "geagendeerd" and esc.target_item.meeting_id == po.id
+    # choosing a meeting of the wrong body is refused
+    r = sec.post(f"/escalaties/{esc.id}/agenderen", data={"meeting": str(m["tvo"].id)})
+    assert r.status_code == 400 and "Kies een overleg van Politie Overleg." in r.get_data(as_text=True)
+    html = sec.get("/escalaties").get_data(as_text=True)
+    assert "Jeugdgroep Oostwold" in html and "Hennepteelt" in html and "0 dagen" in html
+
+
+def test_topics_list_filters(sec):
+    create_topic(title="Fietsendiefstal station", meeting_type=meeting_type("ovo"), year=2019)
+    create_topic(title="Ondermijning vakantiepark", meeting_type=meeting_type("tvo"), year=2019)
+    db.session.commit()
+    html = sec.get("/onderwerpen?overleg=ovo").get_data(as_text=True)
+    assert "Fietsendiefstal" in html and "Ondermijning" not in html
+    html = sec.get("/onderwerpen?q=vakantiepark").get_data(as_text=True)
+    assert "Ondermijning" in html and "Fietsendiefstal" not in html
+
+
+def test_timeline_queries_do_not_grow(sec, count_queries):
+    counts = []
+    for n in (5, 50):
+        topic = create_topic(title=f"Langlopend {n}", meeting_type=meeting_type("tvo"),
+                             confidentiality="casus", year=2019)
+        for k in range(n):
+            meeting = make_meeting("tvo", date.today() + timedelta(days=k + 1), commit=False,
+                                   standard_items=False)
+            add_item(meeting, title="", topic=topic)
+        db.session.commit()
+        sec.get(f"/onderwerpen/{topic.id}")
+        db.session.expire_all()
+        with count_queries() as q:
+            assert sec.get(f"/onderwerpen/{topic.id}").status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1], counts
+    print(f"timeline queries {counts}")
