@@ -129,3 +129,23 @@ def test_open_actions_partial_for_the_agenda(seeded, people, app):
         html = render_template_string('{% include "minutes/_agenda_actions.html" %}', meeting=m2)
     assert "Open actie voor de agenda" in html and "verlopen" in html
     assert "Al afgerond" not in html
+
+
+def test_open_actions_on_the_next_agenda_page_and_pdf(seeded, people, as_role):
+    from tests.minutes_support import pdf_text
+
+    sec = as_role("secretaris")
+    m1 = past_meeting("tvo", 30)
+    m2 = make_meeting("tvo", day=date.today() + timedelta(days=10))
+    da.add_action(m1, item_of(m1, "mededelingen"), "Buurtbemiddeling inschakelen",
+                  owner_person=people["deelnemer"], due_date=date.today() - timedelta(days=3))
+    db.session.commit()
+    html = sec.get(f"/overleggen/{m2.id}/agenda").get_data(as_text=True)
+    start = html.index(f'id="punt-{item_of(m2, "actielijst").id}"')
+    section = html[start:start + 4000]
+    assert "Buurtbemiddeling inschakelen" in section
+    assert "verlopen" in section
+    resp = sec.get(f"/overleggen/{m2.id}/agenda.pdf")
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    text = " ".join(" ".join(pdf_text(resp.data)).split())
+    assert "Buurtbemiddeling inschakelen" in text, text

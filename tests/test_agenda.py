@@ -158,6 +158,23 @@ def test_publish_and_change_after_publication(app, sec, tvo):
     # mail carries no agenda content
     bodies = [m.body_text for m in db.session.query(OutboxMessage).all()]
     assert not any("Extra punt" in b for b in bodies)
+    subjects = sorted({m.subject.split(":")[0] for m in db.session.query(OutboxMessage).all()})
+    assert subjects == ["Agenda", "Agenda gewijzigd"]
+    assert any("is gewijzigd na publicatie" in b for b in bodies)
+
+
+def test_several_changes_before_mail_goes_out_make_one_message(app, sec, tvo):
+    from overleg.domain.agenda import changed_after_publish, publish_agenda
+    from overleg.models import OutboxMessage
+
+    meeting = db.session.get(Meeting, tvo.id)
+    publish_agenda(meeting)
+    changed_after_publish(meeting)
+    changed_after_publish(meeting)
+    db.session.commit()
+    reasons = [m.reason for m in db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id)]
+    assert reasons.count("agenda_published") == 3
+    assert reasons.count("agenda_changed") == 3
 
 
 def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):

@@ -59,6 +59,7 @@ def test_login_failure_is_refused_in_dutch(client, people, db, email, password):
     assert resp.status_code == 400
     html = resp.get_data(as_text=True)
     assert "Dit e-mailadres en wachtwoord horen niet bij elkaar." in html
+    assert "Inloggen is niet gelukt." in html
     assert 'aria-invalid="true"' in html
     assert db.session.scalar(select(func.count(LoginSession.id))) == 0
     # Still anonymous.

@@ -271,3 +271,12 @@ def test_upload_needs_the_csrf_token(csrf_app, db, tvo, people):
                        content_type="multipart/form-data")
     assert resp.status_code == 302, re.sub(r"\s+", " ", resp.get_data(as_text=True))[-1500:]
     assert doc_count(db) == 1
+
+
+def test_missing_or_damaged_file_gives_a_dutch_404_not_a_500(app, db, tvo, as_role):
+    doc = _add(as_role("secretaris"), tvo["open_item"], make_pdf(["Notitie"]), "notitie.pdf")
+    member = client_for(app, tvo["member"])
+    get_storage().delete(doc.storage_key)
+    resp = member.get(f"/stukken/{doc.id}")
+    assert resp.status_code == 404
+    assert "het bestand ontbreekt of is beschadigd" in resp.get_data(as_text=True)

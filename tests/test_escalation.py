@@ -148,6 +148,11 @@ def test_conclude_returns_terugkoppeling_and_timeline_up_down_back():
                     reason="Besluit Driehoek", by=sec)
     db.session.commit()
     assert back.feedback_item.meeting_id == tvo2.id
+    # The decision is numbered in the Driehoek's register and its number travels back.
+    from overleg.models import Decision
+    decision = db.session.query(Decision).filter_by(agenda_item_id=up2.target_item.id).one()
+    assert decision.code.startswith("DRIEHOEK-") and decision.text == "Prioriteit toegekend"
+    assert back.outcome.startswith(f"Besluit {decision.code}: Prioriteit toegekend")
     assert down.direction == "down" and down.target_item.meeting_id == tvo2.id
     conclude(down.target_item, outcome="Plan van aanpak vastgesteld", by=sec)
     db.session.commit()

@@ -132,7 +132,14 @@ def download(doc_id: int):
     if not docs.may_download(current_user, doc):
         abort(404)
     casus = docs.is_restricted_item(item)
-    data = docs.read_document(doc)
+    try:
+        data = docs.read_document(doc)
+    except docs.DocumentUnavailable:
+        current_app.logger.exception("Document %s cannot be served", doc.id)
+        return render_template(
+            "errors/error.html", code=404, title="Stuk niet beschikbaar",
+            text="Dit stuk kan niet worden geopend: het bestand ontbreekt of is beschadigd. "
+                 "Neem contact op met de secretaris van het overleg."), 404
     if casus:
         record("casus_document_downloaded", doc)
         db.session.commit()

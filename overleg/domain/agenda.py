@@ -232,7 +232,16 @@ def _notify(meeting: Meeting, reason: str) -> None:
         return
     if reason not in MAIL_REASONS:
         reason = "update"
-    outbox.queue_meeting_mail(meeting, list(meeting.participants), "REQUEST", reason)
+    people = list(meeting.participants)
+    if reason == "agenda_changed":
+        # Several edits in a row make one message per person, not one per edit.
+        from ..models.mail import OutboxMessage
+
+        waiting = set(db.session.scalars(select(OutboxMessage.person_id).where(
+            OutboxMessage.meeting_id == meeting.id, OutboxMessage.reason == reason,
+            OutboxMessage.status == "pending")))
+        people = [p for p in people if p.person_id not in waiting]
+    outbox.queue_meeting_mail(meeting, people, "REQUEST", reason)
 
 
 def publish_agenda(meeting: Meeting) -> None:

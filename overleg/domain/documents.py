@@ -190,11 +190,18 @@ def discard_stored(doc: Document) -> None:
     get_storage().delete(doc.storage_key)
 
 
+class DocumentUnavailable(IOError):
+    """The stored file is missing or no longer matches its SHA-256."""
+
+
 def read_document(doc: Document) -> bytes:
     """The stored bytes, checked against the SHA-256 taken at upload."""
-    data = get_storage().open(doc.storage_key)
+    try:
+        data = get_storage().open(doc.storage_key)
+    except FileNotFoundError as exc:
+        raise DocumentUnavailable(f"document {doc.id}: stored file is missing") from exc
     if hashlib.sha256(data).hexdigest() != doc.sha256:
-        raise IOError(f"document {doc.id}: stored bytes do not match their SHA-256")
+        raise DocumentUnavailable(f"document {doc.id}: stored bytes do not match their SHA-256")
     return data
 
 

@@ -192,6 +192,8 @@ def conclude(item: AgendaItem, *, outcome: str, outcome_kind: str = "geen", by=N
         raise EscalationError("Dit agendapunt is al afgehandeld.")
     if not item.on_agenda:
         raise EscalationError("Dit voorstel staat (nog) niet op de agenda.")
+    if outcome_kind == "besluit":
+        outcome = f"Besluit {_record_decision(item, outcome, by)}: {outcome}"
     item.outcome = outcome
     esc = db.session.scalar(select(Escalation).where(
         Escalation.target_item_id == item.id, Escalation.status.in_(OPEN_ESCALATION_STATUSES)))
@@ -212,6 +214,17 @@ def conclude(item: AgendaItem, *, outcome: str, outcome_kind: str = "geen", by=N
     if target is not None:
         place_feedback(esc, target, by=by, now=now)
     return esc
+
+
+def _record_decision(item: AgendaItem, text: str, by) -> str:
+    """A decision taken while concluding an item gets its number in the body's register."""
+    from . import decisions, minutes
+
+    current = minutes.get_minutes(item.meeting)
+    if current is not None and current.status != "concept":
+        raise EscalationError("Het verslag van deze vergadering is niet meer in concept; een "
+                              "besluit kan daar niet meer bij.", "outcome_kind")
+    return decisions.add_decision(item.meeting, item, text, by=by).code
 
 
 def _other_open_up(esc: Escalation) -> bool:

@@ -42,6 +42,8 @@ SUBJECT_PREFIX = {
     "cancellation": "Geannuleerd",
     "guest_added": "Uitnodiging",
     "guest_removed": "Uitnodiging ingetrokken",
+    "agenda_published": "Agenda",
+    "agenda_changed": "Agenda gewijzigd",
 }
 
 

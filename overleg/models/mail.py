@@ -14,13 +14,17 @@ from .common import Timestamped, enum_check
 OUTBOX_STATUSES = ("pending", "sent", "failed")
 OUTBOX_STATUS_LABELS = {"pending": "Wacht op verzending", "sent": "Verzonden", "failed": "Mislukt"}
 MAIL_METHODS = ("REQUEST", "CANCEL")
-MAIL_REASONS = ("invitation", "update", "cancellation", "guest_added", "guest_removed")
+MAIL_REASONS = ("invitation", "update", "cancellation", "guest_added", "guest_removed",
+                "agenda_published", "agenda_changed")
 MAIL_REASON_LABELS = {
     "invitation": "Uitnodiging",
     "update": "Wijziging",
     "cancellation": "Annulering",
     "guest_added": "Gast uitgenodigd",
     "guest_removed": "Gast afgemeld",
+    "agenda_published": "Agenda gepubliceerd",
+    "agenda_changed": "Agenda gewijzigd",
+    "minutes_review": "Verslag ter vaststelling",
 }
 
 
