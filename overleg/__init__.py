@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 
 from config import BASE_DIR, INSTANCE_DIR, Config
 
-from .extensions import csrf, db, init_engine_events, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -22,7 +22,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
-    init_engine_events()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"),
                      render_as_batch=True, compare_type=True)

@@ -39,20 +39,3 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-
-def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite enforces foreign keys only when asked, per connection."""
-    import sqlite3
-
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-
-def init_engine_events() -> None:
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
-    if not event.contains(Engine, "connect", _sqlite_foreign_keys):
-        event.listen(Engine, "connect", _sqlite_foreign_keys)

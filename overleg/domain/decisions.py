@@ -1,6 +1,6 @@
 """Decisions (besluiten): numbered per body and year (``TVO-2019-07``), never reused.
 
-The numbers come from ``DecisionCounter``, raised in the same transaction as the decision is
+The numbers come from the ``decision`` counter (``overleg.domain.numbering``), raised in the same transaction as the decision is
 written; deleting a concept decision leaves the counter alone, so its number is never handed
 out again.
 """
@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AgendaItem, Decision, DecisionCounter, Meeting, MeetingType, Minutes, Person
+from . import numbering
+from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person
 from ..timeutil import to_local
 
 
@@ -35,28 +35,10 @@ def meeting_year(meeting: Meeting) -> int:
 
 
 def next_number(meeting_type: MeetingType, year: int) -> int:
-    """Raise the body's counter for the year and return the new number (in the caller's
-    transaction; on PostgreSQL the UPDATE locks the counter row until the commit)."""
-    bump = (update(DecisionCounter)
-            .where(DecisionCounter.meeting_type_id == meeting_type.id,
-                   DecisionCounter.year == year)
-            .values(last_number=DecisionCounter.last_number + 1)
-            .returning(DecisionCounter.last_number)
-            .execution_options(synchronize_session=False))
-    number = db.session.execute(bump).scalar()
-    if number is not None:
-        return number
-    # First decision of the body this year. Start after any number already used (data
-    # imported without a counter), so a number is never given twice.
+    """The body's next decision number for the year (never reused)."""
     used = db.session.scalar(select(func.max(Decision.number)).where(
         Decision.meeting_type_id == meeting_type.id, Decision.year == year)) or 0
-    try:
-        with db.session.begin_nested():
-            db.session.add(DecisionCounter(meeting_type_id=meeting_type.id, year=year,
-                                           last_number=used + 1))
-        return used + 1
-    except IntegrityError:  # another transaction created it first
-        return db.session.execute(bump).scalar()
+    return numbering.next_number("decision", meeting_type, year, floor=used)
 
 
 def add_decision(meeting: Meeting, item: Optional[AgendaItem], text: str,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AgendaItem, Document, Meeting
+from ..models import AgendaItem, Meeting
 from ..timeutil import nl_date
 from .documents import add_document
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AgendaItem, Escalation, Meeting, MeetingType, Topic, TopicCounter, TopicEvent
+from . import numbering
+from ..models import AgendaItem, Escalation, Meeting, MeetingType, Topic, TopicEvent
 from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS
 from ..timeutil import utcnow
 
@@ -19,18 +20,9 @@ class TopicError(ValueError):
 
 def next_reference(meeting_type: MeetingType, year: int) -> str:
     """`<CODE>-<year>-<nnn>`, numbered per body and year; a number is never handed out twice
-    (the counter row is only ever raised, also when a topic is removed)."""
-    counter = db.session.scalar(
-        select(TopicCounter).where(TopicCounter.meeting_type_id == meeting_type.id,
-                                   TopicCounter.year == year).with_for_update())
-    if counter is None:
-        counter = TopicCounter(meeting_type_id=meeting_type.id, year=year, last_number=0)
-        db.session.add(counter)
-        db.session.flush()
-    db.session.execute(update(TopicCounter).where(TopicCounter.id == counter.id)
-                       .values(last_number=TopicCounter.last_number + 1))
-    db.session.refresh(counter)
-    return f"{meeting_type.code.upper()}-{year}-{counter.last_number:03d}"
+    (the counter is only ever raised, also when a topic is removed)."""
+    number = numbering.next_number("topic", meeting_type, year)
+    return f"{meeting_type.code.upper()}-{year}-{number:03d}"
 
 
 def create_topic(*, title: str, meeting_type: MeetingType, confidentiality: str = "vertrouwelijk",

@@ -1,7 +1,7 @@
 """Home page and the person's own profile."""
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import render_template
 from flask_login import current_user
 
 from ..access import access

@@ -232,7 +232,7 @@ def save_notes(meeting_id: int, item_id: int):
         changed = dmin.save_notes(minutes, item, yours, base_version=base_version,
                                   base_hash=form.base.data, by=current_user)
         db.session.commit()
-    except dmin.MinutesConflict as exc:
+    except dmin.MinutesConflict:
         db.session.rollback()
         return _conflict(meeting, item, yours)
     except StaleDataError:

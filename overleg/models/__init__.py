@@ -6,14 +6,16 @@ from .bodies import (AgendaTemplateItem, EscalationPath, MeetingType, RosterEntr
                      ThemeGroup)
 from .mail import OutboxMessage
 from .meetings import Meeting, MeetingSeries, Participant
-from .minutes import ActionItem, Decision, DecisionCounter, Minutes, MinutesVersion
+from .numbering import NumberCounter
+from .minutes import ActionItem, Decision, Minutes, MinutesVersion
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
-from .topics import AgendaItemAccess, Escalation, Topic, TopicCounter, TopicEvent
+from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
 __all__ = [
+    "NumberCounter",
     "AgendaItem", "AgendaTemplateItem", "AuditEvent", "Document", "EscalationPath", "LoginSession", "Meeting",
     "MeetingSeries", "MeetingType", "Organisation", "OutboxMessage", "Participant", "Person", "Role",
     "RoleHolding", "RosterEntry", "Theme", "ThemeGroup", "Unavailability",
-    "AgendaItemAccess", "Escalation", "Topic", "TopicCounter", "TopicEvent",
-    "ActionItem", "Decision", "DecisionCounter", "Minutes", "MinutesVersion",
+    "AgendaItemAccess", "Escalation", "Topic", "TopicEvent",
+    "ActionItem", "Decision", "Minutes", "MinutesVersion",
 ]

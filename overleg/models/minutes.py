@@ -132,21 +132,6 @@ class MinutesVersion(db.Model):
         return json.loads(self.snapshot_json)
 
 
-class DecisionCounter(db.Model):
-    """The last decision number handed out per body and year: numbers are never reused, not
-    even after a concept decision is deleted."""
-
-    __tablename__ = "decision_counter"
-    __table_args__ = (UniqueConstraint("meeting_type_id", "year"),
-                      CheckConstraint("last_number >= 0", name="last_number"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_type_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_type.id", ondelete="CASCADE"))
-    year: Mapped[int] = mapped_column(Integer)
-    last_number: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class Decision(Timestamped, db.Model):
     """A besluit, numbered per body and year: ``TVO-2019-07``."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text,
+from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Index, String, Text,
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,20 +45,6 @@ OUTCOME_KINDS = ("geen", "besluit", "opdracht")
 OUTCOME_KIND_LABELS = {"geen": "Uitkomst", "besluit": "Besluit", "opdracht": "Opdracht"}
 
 ACCESS_KINDS = ("gast", "besloten")
-
-
-class TopicCounter(db.Model):
-    """The last reference number handed out per body and year; numbers are never reused."""
-
-    __tablename__ = "topic_counter"
-    __table_args__ = (UniqueConstraint("meeting_type_id", "year"),
-                      CheckConstraint("last_number >= 0", name="last_number"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_type_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_type.id", ondelete="CASCADE"))
-    year: Mapped[int] = mapped_column(Integer)
-    last_number: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Topic(Timestamped, db.Model):

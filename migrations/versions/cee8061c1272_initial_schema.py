@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 6f0ff17a380b
+Revision ID: cee8061c1272
 Revises: 
-Create Date: 2026-11-28 05:44:36.569819
+Create Date: 2026-11-28 05:50:30.524167
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '6f0ff17a380b'
+revision = 'cee8061c1272'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -77,16 +77,6 @@ def upgrade():
     with op.batch_alter_table('agenda_template_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agenda_template_item_meeting_type_id'), ['meeting_type_id'], unique=False)
 
-    op.create_table('decision_counter',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('meeting_type_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('last_number', sa.Integer(), nullable=False),
-    sa.CheckConstraint('last_number >= 0', name=op.f('ck_decision_counter_last_number')),
-    sa.ForeignKeyConstraint(['meeting_type_id'], ['meeting_type.id'], name=op.f('fk_decision_counter_meeting_type_id_meeting_type'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_decision_counter')),
-    sa.UniqueConstraint('meeting_type_id', 'year', name=op.f('uq_decision_counter_meeting_type_id_year'))
-    )
     op.create_table('escalation_path',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('from_type_id', sa.Integer(), nullable=False),
@@ -129,6 +119,18 @@ def upgrade():
     with op.batch_alter_table('meeting_series', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meeting_series_meeting_type_id'), ['meeting_type_id'], unique=False)
 
+    op.create_table('number_counter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('meeting_type_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('last_number', sa.Integer(), nullable=False),
+    sa.CheckConstraint("kind IN ('topic', 'decision')", name=op.f('ck_number_counter_kind_valid')),
+    sa.CheckConstraint('last_number >= 0', name=op.f('ck_number_counter_last_number')),
+    sa.ForeignKeyConstraint(['meeting_type_id'], ['meeting_type.id'], name=op.f('fk_number_counter_meeting_type_id_meeting_type'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_number_counter')),
+    sa.UniqueConstraint('kind', 'meeting_type_id', 'year', name=op.f('uq_number_counter_kind_meeting_type_id_year'))
+    )
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -179,16 +181,6 @@ def upgrade():
     with op.batch_alter_table('theme', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_theme_group_id'), ['group_id'], unique=False)
 
-    op.create_table('topic_counter',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('meeting_type_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('last_number', sa.Integer(), nullable=False),
-    sa.CheckConstraint('last_number >= 0', name=op.f('ck_topic_counter_last_number')),
-    sa.ForeignKeyConstraint(['meeting_type_id'], ['meeting_type.id'], name=op.f('fk_topic_counter_meeting_type_id_meeting_type'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_topic_counter')),
-    sa.UniqueConstraint('meeting_type_id', 'year', name=op.f('uq_topic_counter_meeting_type_id_year'))
-    )
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -752,7 +744,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
 
     op.drop_table('audit_event')
-    op.drop_table('topic_counter')
     with op.batch_alter_table('theme', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_theme_group_id'))
 
@@ -765,6 +756,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_person_organisation_id'))
 
     op.drop_table('person')
+    op.drop_table('number_counter')
     with op.batch_alter_table('meeting_series', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_series_meeting_type_id'))
 
@@ -774,7 +766,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_escalation_path_from_type_id'))
 
     op.drop_table('escalation_path')
-    op.drop_table('decision_counter')
     with op.batch_alter_table('agenda_template_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agenda_template_item_meeting_type_id'))
 
