@@ -5,10 +5,21 @@ from typing import Any, Mapping
 
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, INSTANCE_DIR, Config
 
+from .forms import MAX_ID
 from .extensions import csrf, db, limiter, login_manager, migrate
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:…> limited to the range of a database integer."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)  # the largest database integer
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -21,6 +32,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object(Config())
     if config:
         app.config.update(config)
+    # Ids in URLs fit the database's integer: a larger number is simply not found (404).
+    app.url_map.converters["int"] = BoundedIntConverter
+    if app.config.get("TRUSTED_PROXIES"):
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
+    if app.config["ENV_NAME"] == "production" and "127.0.0.1" in app.config["BASE_URL"]:
+        app.logger.warning("BASE_URL is not set: links in e-mails and invitations point to %s",
+                           app.config["BASE_URL"])
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"),

@@ -30,3 +30,15 @@ def max_length(n: int):
 
 
 optional = Optional
+
+
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value) -> int | None:
+    """A filter value as a database id or year: None when empty, not a number or out of range."""
+    text = str(value or "").strip()
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None

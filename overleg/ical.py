@@ -116,7 +116,7 @@ def meeting_url(meeting) -> str:
 def description_of(meeting) -> str:
     lines = [
         f"{summary_of(meeting)} op {nl_date(meeting.starts_at)}, "
-        f"{nl_time(meeting.starts_at)}–{nl_time(meeting.ends_at)} uur.",
+        f"{nl_time(meeting.starts_at)} – {nl_time(meeting.ends_at)} uur.",
     ]
     if meeting.online_url:
         lines.append(f"Online: {meeting.online_url}")

@@ -22,24 +22,33 @@ NAVIGATION: list[tuple[str, str]] = [
 ]
 
 
+def current_nav_endpoint(endpoint: str | None, named: str | None,
+                         entries: list[str]) -> str | None:
+    """Which menu entry is current: the entry whose endpoint is the request's endpoint, else
+    the one the view named (``g.nav_current``; a name that is no entry means none), else the
+    only entry of the request's blueprint (none when the blueprint has several)."""
+    if endpoint in entries:
+        return endpoint
+    if named:
+        return named if named in entries else None
+    if not endpoint or "." not in endpoint:
+        return None
+    blueprint = endpoint.split(".")[0]
+    same = [e for e in entries if e.split(".")[0] == blueprint]
+    return same[0] if len(same) == 1 else None
+
+
 def navigation() -> list[dict]:
+    entries = [e for e, _ in NAVIGATION if e in current_app.view_functions]
+    current = current_nav_endpoint(request.endpoint, g.get("nav_current"), entries)
     items = []
     for endpoint, label in NAVIGATION:
         if endpoint not in current_app.view_functions:
             continue
         rule = rule_for(endpoint)
         if rule and allowed(rule, current_user):
-            area = endpoint.split(".")[0]
-            current = request.endpoint is not None and request.endpoint.split(".")[0] == area
-            items.append({"endpoint": endpoint, "label": label, "current": current})
-    # One current item: the one a view named (g.nav_current), the exact endpoint if listed,
-    # else the first of the same area.
-    marked = [i for i in items if i["current"]]
-    if len(marked) > 1:
-        wanted = g.get("nav_current") or request.endpoint
-        keep = next((i for i in marked if i["endpoint"] == wanted), marked[0])
-        for i in marked:
-            i["current"] = i is keep
+            items.append({"endpoint": endpoint, "label": label,
+                          "current": endpoint == current})
     return items
 
 

@@ -142,18 +142,46 @@ def test_publish_and_change_after_publication(app, sec, tvo):
     db.session.expire_all()
     meeting = db.session.get(Meeting, tvo.id)
     assert meeting.agenda_status == "gepubliceerd" and not meeting.agenda_changed_after_publish
+    assert not meeting.agenda_change_pending
     sent = db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count()
     assert sent == 3
     html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Gepubliceerd op" in html and "Gewijzigd na publicatie" not in html
+    assert "Wijziging melden aan deelnemers" not in html
     assert sec.post(f"/overleggen/{tvo.id}/agenda/publiceren").status_code == 400
+    # nothing to report yet: refused in Dutch, no mail
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/wijziging-melden")
+    assert r.status_code == 400
+    assert "Er is geen wijziging van de agenda die nog gemeld moet worden." in r.get_data(
+        as_text=True)
     sec.post(f"/overleggen/{tvo.id}/agenda/punten",
              data={"topic": "0", "title": "Extra punt", "purpose": "informatie",
                    "duration_minutes": "5"})
     db.session.expire_all()
-    assert db.session.get(Meeting, tvo.id).agenda_changed_after_publish
+    meeting = db.session.get(Meeting, tvo.id)
+    assert meeting.agenda_changed_after_publish and meeting.agenda_change_pending
+    # the change itself sends no mail; the secretary sees a notice with a button
+    assert db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count() == 3
     html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Gewijzigd na publicatie" in html
+    assert "De agenda is na publicatie gewijzigd en de deelnemers weten dat nog niet." in html
+    assert (f'action="/overleggen/{tvo.id}/agenda/wijziging-melden"' in html
+            and "Wijziging melden aan deelnemers</button>" in html)
+    # a participant sees the marker but not the secretary's notice
+    member = _client(app, "specialist@example.org")
+    html = member.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Gewijzigd na publicatie" in html and "Wijziging melden" not in html
+    assert member.post(f"/overleggen/{tvo.id}/agenda/wijziging-melden").status_code == 403
+    assert db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count() == 3
+
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/wijziging-melden")
+    assert r.status_code == 302
+    html = sec.get(r.headers["Location"]).get_data(as_text=True)
+    assert "De deelnemers krijgen bericht dat de agenda is gewijzigd." in html
+    assert "Gewijzigd na publicatie" in html and "Wijziging melden aan deelnemers" not in html
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, tvo.id)
+    assert meeting.agenda_changed_after_publish and not meeting.agenda_change_pending
     assert db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count() == 6
     # mail carries no agenda content
     bodies = [m.body_text for m in db.session.query(OutboxMessage).all()]
@@ -161,20 +189,60 @@ def test_publish_and_change_after_publication(app, sec, tvo):
     subjects = sorted({m.subject.split(":")[0] for m in db.session.query(OutboxMessage).all()})
     assert subjects == ["Agenda", "Agenda gewijzigd"]
     assert any("is gewijzigd na publicatie" in b for b in bodies)
+    # reporting twice is refused
+    assert sec.post(f"/overleggen/{tvo.id}/agenda/wijziging-melden").status_code == 400
+    assert db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count() == 6
 
 
 def test_several_changes_before_mail_goes_out_make_one_message(app, sec, tvo):
+    """Reordering up and down, adding and editing after publication sends nothing by itself;
+    the one report sends one message per participant."""
+    from overleg.models import OutboxMessage
+
+    def reasons():
+        return [m.reason for m in db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id)]
+
+    assert sec.post(f"/overleggen/{tvo.id}/agenda/publiceren").status_code == 302
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
+                 data={"topic": "0", "title": "Evaluatie jaarwisseling", "purpose": "bespreking",
+                       "duration_minutes": "10"})
+    assert r.status_code == 302
+    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == tvo.id,
+                                                      AgendaItem.title == "Evaluatie jaarwisseling"))
+    assert sec.post(f"/agendapunten/{item.id}/omhoog").status_code == 302
+    assert sec.post(f"/agendapunten/{item.id}/omlaag").status_code == 302
+    assert sec.post(f"/agendapunten/{item.id}/bewerken",
+                    data={"title": "Evaluatie oud en nieuw", "purpose": "bespreking",
+                          "duration_minutes": "15"}).status_code == 302
+    assert reasons().count("agenda_published") == 3
+    assert reasons().count("agenda_changed") == 0
+    assert sec.post(f"/overleggen/{tvo.id}/agenda/wijziging-melden").status_code == 302
+    changed = [m for m in db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id)
+               if m.reason == "agenda_changed"]
+    assert len(changed) == 3
+    assert len({m.recipient for m in changed}) == 3
+    # further changes wait for the next report
+    assert sec.post(f"/agendapunten/{item.id}/omhoog").status_code == 302
+    assert reasons().count("agenda_changed") == 3
+    db.session.expire_all()
+    assert db.session.get(Meeting, tvo.id).agenda_change_pending
+
+
+def test_report_change_refused_on_cancelled_meeting(app, sec, tvo):
     from overleg.domain.agenda import changed_after_publish, publish_agenda
     from overleg.models import OutboxMessage
 
     meeting = db.session.get(Meeting, tvo.id)
     publish_agenda(meeting)
     changed_after_publish(meeting)
-    changed_after_publish(meeting)
+    meeting.status = "geannuleerd"
     db.session.commit()
-    reasons = [m.reason for m in db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id)]
-    assert reasons.count("agenda_published") == 3
-    assert reasons.count("agenda_changed") == 3
+    before = db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count()
+    html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    assert "Wijziging melden aan deelnemers" not in html
+    r = sec.post(f"/overleggen/{tvo.id}/agenda/wijziging-melden")
+    assert r.status_code == 400 and "geannuleerd" in r.get_data(as_text=True)
+    assert db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count() == before
 
 
 def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):

@@ -1,6 +1,7 @@
 """Escalation between bodies: paths, refusals, placement, terugkoppeling, timeline."""
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from overleg.extensions import db
 from sqlalchemy import select
 
 from overleg.models import Escalation
+from overleg.timeutil import nl_date
 from tests.factories import make_meeting, meeting_type, person
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -152,7 +154,7 @@ def test_conclude_returns_terugkoppeling_and_timeline_up_down_back():
     from overleg.models import Decision
     decision = db.session.query(Decision).filter_by(agenda_item_id=up2.target_item.id).one()
     assert decision.code.startswith("DRIEHOEK-") and decision.text == "Prioriteit toegekend"
-    assert back.outcome.startswith(f"Besluit {decision.code}: Prioriteit toegekend")
+    assert back.outcome == f"{decision.code}: Prioriteit toegekend"
     assert down.direction == "down" and down.target_item.meeting_id == tvo2.id
     conclude(down.target_item, outcome="Plan van aanpak vastgesteld", by=sec)
     db.session.commit()
@@ -265,3 +267,173 @@ def test_escalate_page_to_chosen_meeting_and_conclude_page(app):
     html = c.get(f"/overleggen/{ovo_next.id}/agenda").get_data(as_text=True)
     assert "Terugkoppeling Tactisch Veiligheidsoverleg" in html
     assert "Gebiedsverbod wordt voorbereid" in html
+
+
+# --- never placed before the meeting it comes from ---------------------------------------------
+
+def _option_ids(html, action):
+    """The meeting ids offered by the place form that posts to `action`."""
+    form = html.split(f'action="{action}"')[1].split("</form>")[0]
+    return [int(v) for v in re.findall(r'<option value="(\d+)"', form)]
+
+
+def test_feedback_and_assignment_land_after_the_concluding_meeting(app):
+    """A Driehoek that meets after an open TVO agenda sends its terugkoppeling and its
+    assignment to the TVO after it, not to the earlier one."""
+    sec = _secretary()
+    tvo_early = make_meeting("tvo", date.today() + timedelta(days=3))
+    driehoek = make_meeting("driehoek", date.today() + timedelta(days=20))
+    tvo_after = make_meeting("tvo", date.today() + timedelta(days=27))
+    topic = _topic("tvo")
+    up = escalate(_item_on(tvo_early, topic), meeting_type("driehoek"), question="Mandaat?",
+                  reason="Ernst", by=sec)
+    db.session.commit()
+    assert up.target_item.meeting_id == driehoek.id
+    later_topic = _topic("tvo", title="Ondermijning vakantiepark")
+    other = _item_on(tvo_early, later_topic)
+    back = conclude(up.target_item, outcome="Mandaat gegeven", outcome_kind="besluit", by=sec)
+    db.session.commit()
+    assert back.feedback_item.meeting_id == tvo_after.id  # not the open TVO of day 3
+    down = escalate(up.target_item, meeting_type("tvo"), question="Plan van aanpak?",
+                    reason="Besluit Driehoek", by=sec)
+    db.session.commit()
+    assert down.target_item.meeting_id == tvo_after.id
+    assert not [i for i in tvo_early.agenda_items if i.is_feedback]
+    # the domain refuses a chosen meeting before the source meeting, in Dutch
+    esc2 = escalate(other, meeting_type("driehoek"), question="V", reason="R", by=sec,
+                    auto_place=False)
+    db.session.commit()
+    with pytest.raises(EscalationError, match="Dit overleg is niet na het Tactisch "
+                                              "Veiligheidsoverleg van"):
+        place(esc2, make_meeting("driehoek", date.today() + timedelta(days=2)), by=sec)
+
+
+def test_escalation_never_before_its_meeting_and_lists_offer_only_later_meetings(app):
+    c = _client(app, "oov@example.org")
+    tvo_early = make_meeting("tvo", date.today() + timedelta(days=3))
+    ovo = make_meeting("ovo", date.today() + timedelta(days=10))
+    tvo_after = make_meeting("tvo", date.today() + timedelta(days=17))
+    item = _item_on(ovo, _topic())
+    # the "Agenderen op" list offers only the TVO after the OVO
+    html = c.get(f"/agendapunten/{item.id}/opschalen").get_data(as_text=True)
+    select_html = html.split('name="meeting"')[1].split("</select>")[0]
+    ids = [int(v) for v in re.findall(r'<option value="(\d+)"', select_html)]
+    assert tvo_after.id in ids and tvo_early.id not in ids
+    # choosing the earlier one anyway is refused with a Dutch message
+    data = {"to_type": str(meeting_type("tvo").id), "question": "Gebiedsverbod?",
+            "reason": "Ernst", "meeting": str(tvo_early.id)}
+    r = c.post(f"/agendapunten/{item.id}/opschalen", data=data)
+    assert r.status_code == 400
+    assert ("Dit overleg is niet na het Operationeel Veiligheidsoverleg van"
+            in r.get_data(as_text=True))
+    assert db.session.query(Escalation).count() == 0
+    # automatic placement skips the open TVO before the OVO
+    r = c.post(f"/agendapunten/{item.id}/opschalen", data={**data, "meeting": "0"})
+    assert r.status_code == 302
+    esc = db.session.scalar(select(Escalation))
+    assert esc.target_item.meeting_id == tvo_after.id
+    # "Naar ander overleg" in the backlog offers only meetings after the OVO
+    html = c.get("/te-agenderen/tvo").get_data(as_text=True)
+    ids = _option_ids(html, f"/escalaties/{esc.id}/agenderen")
+    assert tvo_after.id in ids and tvo_early.id not in ids
+    # moving it to the earlier meeting through the backlog is refused, too
+    r = c.post(f"/escalaties/{esc.id}/agenderen", data={"meeting": str(tvo_early.id)})
+    assert r.status_code == 400
+    assert "kies een later overleg" in r.get_data(as_text=True)
+
+
+def test_waiting_feedback_offers_only_meetings_after_the_concluding_meeting(app):
+    c = _client(app, "oov@example.org")
+    sec = _secretary()
+    ovo_early = make_meeting("ovo", date.today() + timedelta(days=2))
+    tvo = make_meeting("tvo", date.today() + timedelta(days=9))
+    ovo_after = make_meeting("ovo", date.today() + timedelta(days=16))
+    esc = escalate(_item_on(ovo_early, _topic()), meeting_type("tvo"), question="V",
+                   reason="R", by=sec)
+    publish_agenda(ovo_after)  # no open OVO agenda after the TVO: the feedback waits
+    db.session.commit()
+    conclude(esc.target_item, outcome="Aanpak afgesproken", by=sec)
+    db.session.commit()
+    assert esc.feedback_item is None  # the open OVO of day 2 is not used
+    html = c.get("/te-agenderen/ovo").get_data(as_text=True)
+    ids = _option_ids(html, f"/escalaties/{esc.id}/terugkoppeling-agenderen")
+    assert ids == [ovo_after.id]
+    r = c.post(f"/escalaties/{esc.id}/terugkoppeling-agenderen",
+               data={"meeting": str(ovo_early.id)})
+    assert r.status_code == 400 and "kies een later overleg" in r.get_data(as_text=True)
+    assert tvo.id  # the concluding meeting
+
+
+# --- labels on the topic page and the Afhandelen screen ---------------------------------------
+
+def test_timeline_labels_and_one_entry_per_meeting(app):
+    sec = _secretary()
+    ovo = make_meeting("ovo", date.today() + timedelta(days=1))
+    tvo = make_meeting("tvo", date.today() + timedelta(days=3))
+    driehoek = make_meeting("driehoek", date.today() + timedelta(days=5))
+    make_meeting("ovo", date.today() + timedelta(days=8))
+    tvo2 = make_meeting("tvo", date.today() + timedelta(days=10))
+    driehoek2 = make_meeting("driehoek", date.today() + timedelta(days=20))
+    topic = _topic()
+    up1 = escalate(_item_on(ovo, topic), meeting_type("tvo"), question="Integrale aanpak?",
+                   reason="Meerdere meldingen", by=sec)
+    up2 = escalate(up1.target_item, meeting_type("driehoek"), question="Prioriteit?",
+                   reason="Capaciteit", by=sec)
+    conclude(up1.target_item, outcome="Voorgelegd aan de Driehoek", by=sec)
+    back = conclude(up2.target_item, outcome="Prioriteit toegekend", outcome_kind="besluit",
+                    by=sec)
+    down = escalate(up2.target_item, meeting_type("tvo"), question="Stel een plan op",
+                    reason="Besluit Driehoek", by=sec)
+    db.session.commit()
+    # the terugkoppeling and the assignment are both on the second TVO
+    assert back.feedback_item.meeting_id == tvo2.id and down.target_item.meeting_id == tvo2.id
+    conclude(down.target_item, outcome="Plan van aanpak vastgesteld", outcome_kind="opdracht",
+             by=sec)
+    db.session.commit()
+    assert down.feedback_item.meeting_id == driehoek2.id
+    code = back.outcome.split(":")[0]
+    assert code.startswith("DRIEHOEK-")
+    assert down.feedback_item.origin_label.startswith("Terugkoppeling Tactisch Veiligheidsoverleg")
+    assert "(opdracht)" not in down.feedback_item.origin_label
+    assert back.feedback_item.origin_label.endswith("(besluit)")
+    # a decision in the minutes on an item does not make its plain outcome a decision
+    from overleg.domain.decisions import add_decision
+    add_decision(tvo, up1.target_item, "Werkgroep ingesteld", by=sec)
+    db.session.commit()
+
+    c = _client(app, "oov@example.org")
+    html = c.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
+    tl = html.split("Tijdlijn</h2>")[1]
+    assert f"Besluit: {code}: Prioriteit toegekend" in tl
+    assert "Besluit: Besluit" not in tl
+    assert "Uitkomst: Voorgelegd aan de Driehoek" in tl
+    # what comes back on an assignment is its result, not a new assignment
+    assert "Uitkomst: Plan van aanpak vastgesteld" in tl
+    assert "Opdracht: Plan van aanpak" not in tl
+    today = nl_date(up1.created_at, "long")
+    assert f"Opgeschaald op {today} naar het Tactisch Veiligheidsoverleg" in tl
+    assert f"Opdracht gegeven op {today} aan het Tactisch Veiligheidsoverleg" in tl
+    assert "Opschalen naar" not in tl
+    # the second TVO appears once, with both the terugkoppeling and the assignment
+    assert tl.count(f'href="/overleggen/{tvo2.id}/agenda"') == 1
+    entry = tl.split(f'href="/overleggen/{tvo2.id}/agenda"')[1].split('class="timeline__entry"')[0]
+    assert "Terugkoppeling Driehoeksoverleg" in entry and "Opdracht van Driehoeksoverleg" in entry
+    assert tl.count(f'href="/overleggen/{tvo.id}/agenda"') == 1
+    assert tl.count(f'href="/overleggen/{driehoek.id}/agenda"') == 1
+
+
+def test_conclude_page_dutch_labels(app):
+    c = _client(app, "oov@example.org")
+    tvo = make_meeting("tvo", date.today() + timedelta(days=2))
+    item = _item_on(tvo, _topic("tvo"))
+    html = c.get(f"/agendapunten/{item.id}/afhandelen").get_data(as_text=True)
+    assert ">Alleen uitkomst (geen besluit of opdracht)</option>" in html
+    assert ">Uitkomst</option>" not in html
+
+
+def test_escalations_overview_links_each_backlog(app):
+    c = _client(app, "oov@example.org")
+    html = c.get("/escalaties").get_data(as_text=True)
+    for code, name in (("driehoek", "Driehoeksoverleg"), ("tvo", "Tactisch Veiligheidsoverleg"),
+                       ("ovo", "Operationeel Veiligheidsoverleg")):
+        assert f'href="/te-agenderen/{code}">Te agenderen: {name}</a>' in html

@@ -49,7 +49,7 @@ def test_secretary_plans_a_meeting_with_defaults_from_the_body(seeded, as_role):
     invited = {r[0] for r in outbox_rows(m) if r[1:] == ("REQUEST", "invitation")}
     assert invited == {p.person.email for p in m.participants}
     page = c.get(resp.headers["Location"]).get_data(as_text=True)
-    assert "Tactisch Veiligheidsoverleg" in page and "13:30–15:30" in page
+    assert "Tactisch Veiligheidsoverleg" in page and "13:30 – 15:30" in page
     assert day.strftime("%Y") in page and "Voorzitter" in page and "Nog geen antwoord" in page
 
 
@@ -296,7 +296,7 @@ def test_series_through_the_pages(seeded, as_role):
     resp = c.post("/planning/reeks/nieuw", data=data | {"occurrences": "5"})
     assert resp.status_code == 302
     page = c.get(resp.headers["Location"]).get_data(as_text=True)
-    assert "Elke 2 weken op dinsdag, 10:00–11:30" in page
+    assert "Elke 2 weken op dinsdag, 10:00 – 11:30" in page
     assert _count(Meeting) == 5
     series_url = resp.headers["Location"]
     resp = c.post(series_url + "/bewerken", data=data | {"occurrences": "5", "start_time": "09:30"})

@@ -52,8 +52,11 @@ def test_member_sees_all_guest_only_own_item(setup):
     assert can_see_casus(s["guest"], s["i3"])  # not a casus
     assert item_heading(s["i2"], s["guest"]) == s["casus2"].reference
     assert item_heading(s["i1"], s["guest"]) == "Gezin Jansen-de Wit, Hoogezand"
-    # a guest invited for the whole meeting counts as a participant
-    assert can_see_casus(s["general_guest"], s["i2"])
+    # default deny: a guest invited without particular items sees open items only
+    # (this used to say "counts as a participant"; changed with the usability review)
+    assert not can_see_casus(s["general_guest"], s["i2"])
+    assert not can_see_casus(s["general_guest"], s["i1"])
+    assert can_see_casus(s["general_guest"], s["i3"])
 
 
 def test_outsider_and_secretary(setup):

@@ -45,7 +45,7 @@ def test_every_other_tuesday_and_every_six_weeks_and_first_thursday(seeded):
                         duration_minutes=90, interval=2, occurrences=4, send=False)
     assert [m.occurrence_date for m in ovo.meetings] == [
         date(2019, 1, 8), date(2019, 1, 22), date(2019, 2, 5), date(2019, 2, 19)]
-    assert describe(ovo) == "Elke 2 weken op dinsdag, 10:00–11:30"
+    assert describe(ovo) == "Elke 2 weken op dinsdag, 10:00 – 11:30"
 
     driehoek = create_series(meeting_type("driehoek"), first_date=date(2019, 1, 7),
                              start_time=time(16, 0), interval=6, occurrences=3, send=False)
@@ -60,7 +60,7 @@ def test_every_other_tuesday_and_every_six_weeks_and_first_thursday(seeded):
     assert [m.occurrence_date for m in tvo.meetings] == [
         date(2019, 1, 3), date(2019, 2, 7), date(2019, 3, 7), date(2019, 4, 4), date(2019, 5, 2),
         date(2019, 6, 6)]
-    assert describe(tvo) == "Elke maand op de eerste donderdag, 13:30–15:30"
+    assert describe(tvo) == "Elke maand op de eerste donderdag, 13:30 – 15:30"
     last_friday = create_series(meeting_type("po"), first_date=date(2019, 1, 1),
                                 start_time=time(9, 0), frequency="monthly_weekday", weekday=4,
                                 week_of_month=-1, occurrences=2, send=False)

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
-from . import views  # noqa: E402,F401
+from . import audit_log, views  # noqa: E402,F401

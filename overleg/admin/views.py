@@ -1,6 +1,9 @@
 """Administration (beheerder): organisations, people and accounts, roles and who holds them,
 meeting types with roster and agenda template, escalation paths.
 
+A body's roster (vaste deelnemers) and agenda template are also kept by the secretaries
+(``@access("secretaris")``); its settings and deletion stay with the beheerder.
+
 Views stay thin: parse the form, call ``overleg.domain.admin``, render. A refused change
 comes back as ``AdminError`` and is shown beside its field with status 400."""
 from __future__ import annotations
@@ -527,7 +530,7 @@ def meeting_type_delete(type_id: int):
 
 
 @bp.route("/overlegvormen/<int:type_id>/deelnemers", methods=["GET", "POST"])
-@access("beheerder")
+@access("secretaris")
 def meeting_type_roster(type_id: int):
     mt = _get(MeetingType, type_id)
     form = _roster_form()
@@ -563,7 +566,7 @@ def _render_roster(mt: MeetingType, form, status: int = 200, part_errors=None):
 
 
 @bp.route("/overlegvormen/<int:type_id>/deelnemers/<int:entry_id>", methods=["POST"])
-@access("beheerder")
+@access("secretaris")
 def roster_entry_update(type_id: int, entry_id: int):
     entry = _get(RosterEntry, entry_id)
     if entry.meeting_type_id != type_id:
@@ -582,7 +585,7 @@ def roster_entry_update(type_id: int, entry_id: int):
 
 @bp.route("/overlegvormen/<int:type_id>/deelnemers/<int:entry_id>/verwijderen",
           methods=["POST"])
-@access("beheerder")
+@access("secretaris")
 def roster_entry_delete(type_id: int, entry_id: int):
     entry = _get(RosterEntry, entry_id)
     if entry.meeting_type_id != type_id:
@@ -598,7 +601,7 @@ def roster_entry_delete(type_id: int, entry_id: int):
 
 
 @bp.route("/overlegvormen/<int:type_id>/agenda", methods=["GET", "POST"])
-@access("beheerder")
+@access("secretaris")
 def meeting_type_template(type_id: int):
     mt = _get(MeetingType, type_id)
     form = TemplateItemForm()
@@ -627,7 +630,7 @@ def _template_item(type_id: int, item_id: int) -> AgendaTemplateItem:
 
 
 @bp.route("/overlegvormen/<int:type_id>/agenda/<int:item_id>", methods=["GET", "POST"])
-@access("beheerder")
+@access("secretaris")
 def template_item_edit(type_id: int, item_id: int):
     item = _template_item(type_id, item_id)
     form = TemplateItemForm(obj=item)
@@ -646,7 +649,7 @@ def template_item_edit(type_id: int, item_id: int):
 
 @bp.route("/overlegvormen/<int:type_id>/agenda/<int:item_id>/<any(omhoog, omlaag):where>",
           methods=["POST"])
-@access("beheerder")
+@access("secretaris")
 def template_item_move(type_id: int, item_id: int, where: str):
     item = _template_item(type_id, item_id)
     domain.move_template_item(item, -1 if where == "omhoog" else 1)
@@ -656,7 +659,7 @@ def template_item_move(type_id: int, item_id: int, where: str):
 
 
 @bp.route("/overlegvormen/<int:type_id>/agenda/<int:item_id>/verwijderen", methods=["POST"])
-@access("beheerder")
+@access("secretaris")
 def template_item_delete(type_id: int, item_id: int):
     item = _template_item(type_id, item_id)
     title = item.title

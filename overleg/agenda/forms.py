@@ -76,8 +76,10 @@ class EscalateForm(Form):
 class ConcludeForm(Form):
     outcome = TextAreaField("Uitkomst", validators=[required("Beschrijf de uitkomst."),
                                                     max_length(5000)])
-    outcome_kind = SelectField("Soort", choices=list(OUTCOME_KIND_LABELS.items()), default="geen",
-                               validators=[required("Kies uitkomst, besluit of opdracht.")])
+    outcome_kind = SelectField(
+        "Soort", choices=[(k, "Alleen uitkomst (geen besluit of opdracht)" if k == "geen" else v)
+                          for k, v in OUTCOME_KIND_LABELS.items()], default="geen",
+        validators=[required("Kies de soort: alleen uitkomst, besluit of opdracht.")])
 
 
 class MultiCheckboxField(SelectMultipleField):

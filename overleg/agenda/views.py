@@ -327,6 +327,21 @@ def publish(meeting_id: int):
     return _back(meeting.id)
 
 
+@bp.route("/overleggen/<int:meeting_id>/agenda/wijziging-melden", methods=["POST"])
+@access("secretaris")
+def report_change(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        da.report_agenda_change(meeting)
+        db.session.commit()
+    except da.AgendaError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _render(meeting, status=400)
+    flash("De deelnemers krijgen bericht dat de agenda is gewijzigd.", "success")
+    return _back(meeting.id)
+
+
 # --- guests per item, besloten ------------------------------------------------------------
 
 @bp.route("/agendapunten/<int:item_id>/toegang", methods=["GET", "POST"])
@@ -369,8 +384,9 @@ def _escalate_choices(form, meeting: Meeting) -> list:
     form.to_type.choices = [(p.to_type_id, f"{p.direction_label}: {p.to_type.name}")
                             for p in paths]
     meetings = [(0, "Automatisch: de eerstvolgende open agenda")]
+    after = de.not_before(meeting)  # never before the meeting the topic comes from
     for p in paths:
-        for m in de.candidate_meetings(p.to_type):
+        for m in de.candidate_meetings(p.to_type, after):
             published = " (agenda gepubliceerd)" if m.agenda_status == "gepubliceerd" else ""
             meetings.append((m.id, f"{p.to_type.name}, {nl_date(m.starts_at)} "
                                    f"{nl_time(m.starts_at)}{published}"))

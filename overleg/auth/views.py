@@ -32,10 +32,23 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """Failed logins also count per account, so rotating addresses does not help a guesser."""
+    return "login-account:" + (request.form.get("email") or "").strip().lower()
+
+
 @bp.route("/inloggen", methods=["GET", "POST"])
 @access("public")
 @limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302,
                error_message="Te veel mislukte inlogpogingen. Wacht een paar minuten en probeer het dan opnieuw.")
+@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"],
+               deduct_when=lambda r: r.status_code != 302,
+               error_message="Te veel mislukte inlogpogingen voor dit account. Wacht een kwartier "
+                             "en probeer het dan opnieuw, of vraag de beheerder om hulp.")
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

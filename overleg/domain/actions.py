@@ -162,8 +162,9 @@ def register(meeting_type: MeetingType, person, *, status: Optional[str] = None,
 
 def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
     """Of these actions, the ones whose text the person may read (need to know): an action
-    made under a casus item shows only the topic's reference to others. Constant queries."""
-    from .need_to_know import entitled_topic_ids
+    made under a casus item shows only the topic's reference to others, one under a besloten
+    item only to those named on it. Constant queries."""
+    from .need_to_know import entitled_among
 
     if getattr(person, "is_secretary", False):
         return {a.id for a in actions}
@@ -173,13 +174,27 @@ def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
     result = {a.id for a in actions} - {a.id for a in restricted}
     if not restricted:
         return result
-    topics = entitled_topic_ids(person, {a.agenda_item.topic_id for a in restricted
-                                         if a.agenda_item.topic_id is not None})
-    for a in restricted:
-        if a.agenda_item.topic_id in topics and not a.agenda_item.besloten:
-            result.add(a.id)
-        elif a.agenda_item.besloten:
-            from .need_to_know import can_see_casus
-            if can_see_casus(person, a.agenda_item):
-                result.add(a.id)
+    items = list({a.agenda_item.id: a.agenda_item for a in restricted}.values())
+    entitled = entitled_among(person, items)
+    result |= {a.id for a in restricted if a.agenda_item_id in entitled}
     return result
+
+
+def my_visible_action_ids(person, actions: list[ActionItem]) -> tuple[set[int], set[int]]:
+    """For "Mijn actiepunten" (actions of the person and of their organisation, from any
+    meeting): (ids of actions whose text the person may read, ids of the meetings among them
+    the person may not see). The text is shown to the owner named in person, and otherwise
+    only when the person may see the meeting and the item (need to know). Constant queries."""
+    from .visibility import meeting_visibility_clause
+
+    if getattr(person, "is_secretary", False):
+        return {a.id for a in actions}, set()
+    meeting_ids = {a.meeting_id for a in actions if a.meeting_id is not None}
+    seen = set(db.session.scalars(
+        select(Meeting.id).where(Meeting.id.in_(meeting_ids),
+                                 meeting_visibility_clause(person)))) if meeting_ids else set()
+    in_seen = [a for a in actions if a.meeting_id in seen]
+    result = visible_action_ids(person, in_seen) if in_seen else set()
+    result |= {a.id for a in actions
+               if a.owner_person_id is not None and a.owner_person_id == person.id}
+    return result, meeting_ids - seen

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
-from ..models import (AgendaTemplateItem, EscalationPath, LoginSession, Meeting, MeetingSeries,
-                      MeetingType, Organisation, Person, Role, RoleHolding,
+from ..models import (AgendaTemplateItem, AuditEvent, EscalationPath, LoginSession, Meeting,
+                      MeetingSeries, MeetingType, Organisation, Person, Role, RoleHolding,
                       RosterEntry, Unavailability)
 from ..models.bodies import PARTS
 from ..timeutil import nl_date, today_local
@@ -357,6 +357,7 @@ def counts() -> dict[str, int]:
         "roles": n(Role),
         "meeting_types": n(MeetingType),
         "paths": n(EscalationPath),
+        "audit_events": n(AuditEvent),
     }
 
 

@@ -223,7 +223,7 @@ def decline_proposal(item: AgendaItem, reason: str) -> None:
 # --- publication --------------------------------------------------------------------------
 
 def _notify(meeting: Meeting, reason: str) -> None:
-    """Queue mail to the participants (no case content: body, date and a link). Skipped when
+    """Queue one mail per participant (no case content: body, date and a link). Skipped when
     the mail area is not there."""
     try:
         from ..mail import outbox
@@ -232,16 +232,7 @@ def _notify(meeting: Meeting, reason: str) -> None:
         return
     if reason not in MAIL_REASONS:
         reason = "update"
-    people = list(meeting.participants)
-    if reason == "agenda_changed":
-        # Several edits in a row make one message per person, not one per edit.
-        from ..models.mail import OutboxMessage
-
-        waiting = set(db.session.scalars(select(OutboxMessage.person_id).where(
-            OutboxMessage.meeting_id == meeting.id, OutboxMessage.reason == reason,
-            OutboxMessage.status == "pending")))
-        people = [p for p in people if p.person_id not in waiting]
-    outbox.queue_meeting_mail(meeting, people, "REQUEST", reason)
+    outbox.queue_meeting_mail(meeting, list(meeting.participants), "REQUEST", reason)
 
 
 def publish_agenda(meeting: Meeting) -> None:
@@ -252,14 +243,26 @@ def publish_agenda(meeting: Meeting) -> None:
     meeting.agenda_status = "gepubliceerd"
     meeting.agenda_published_at = utcnow()
     meeting.agenda_changed_after_publish = False
+    meeting.agenda_change_pending = False
     _notify(meeting, "agenda_published")
 
 
 def changed_after_publish(meeting: Meeting) -> None:
-    """A change to a published agenda: marked as such, and the participants are notified."""
+    """A change to a published agenda: marked as such and waiting to be reported. No mail
+    here: the secretary reports all changes at once (`report_agenda_change`)."""
     if meeting.agenda_status != "gepubliceerd":
         return
     meeting.agenda_changed_after_publish = True
+    meeting.agenda_change_pending = True
+
+
+def report_agenda_change(meeting: Meeting) -> None:
+    """The secretary tells the participants the published agenda changed: one message per
+    participant, however many changes; the agenda stays marked as changed."""
+    _check_open(meeting)
+    if meeting.agenda_status != "gepubliceerd" or not meeting.agenda_change_pending:
+        raise AgendaError("Er is geen wijziging van de agenda die nog gemeld moet worden.")
+    meeting.agenda_change_pending = False
     _notify(meeting, "agenda_changed")
 
 

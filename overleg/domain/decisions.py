@@ -101,7 +101,7 @@ def register(meeting_type: MeetingType, person, *, year: Optional[int] = None,
     decisions of meetings they may see; for non-secretaries only from minutes that left the
     concept stage. Casus decisions the person is not entitled to keep their code only, and a
     text search never matches text the person may not read."""
-    from .need_to_know import entitled_topic_ids
+    from .need_to_know import entitled_among, entitled_topic_ids
     from .visibility import meeting_visibility_clause
 
     stmt = (select(Decision, Minutes.status)
@@ -128,14 +128,16 @@ def register(meeting_type: MeetingType, person, *, year: Optional[int] = None,
     casus_topics = {d.topic_id for d, _ in rows if d.topic is not None and d.topic.is_casus}
     besloten = {d.id for d, _ in rows if d.agenda_item is not None and d.agenda_item.besloten}
     entitled = entitled_topic_ids(person, casus_topics) if casus_topics else set()
+    # A besloten item opens only to those named on it (never through another meeting).
+    besloten_items = [d.agenda_item for d, _ in rows if d.id in besloten]
+    open_besloten = entitled_among(person, besloten_items) if besloten_items else set()
     result = []
     for decision, status in rows:
         visible = True
         if decision.topic is not None and decision.topic.is_casus:
             visible = decision.topic_id in entitled
-        if decision.id in besloten and not getattr(person, "is_secretary", False):
-            from .need_to_know import can_see_casus
-            visible = visible and can_see_casus(person, decision.agenda_item)
+        if decision.id in besloten:
+            visible = visible and decision.agenda_item_id in open_besloten
         if text and not visible:
             # The match may have been on text the reader may not see: leave it out.
             if text.strip().lower() not in decision.code.lower():

@@ -172,7 +172,7 @@ def add_document(item: AgendaItem, filename: str, data: bytes, person: Optional[
 
     The bytes are written first; the caller commits, and on a failed commit calls
     ``discard_stored(doc)`` so no orphan file stays behind. A document added to a published
-    agenda marks it changed after publication (and the participants are notified), unless
+    agenda marks it changed after publication (the secretary then reports it), unless
     ``mark_changed`` is False (demo data).
     """
     name, content_type = check_upload(filename, data)

@@ -44,24 +44,35 @@ def paths_from(meeting_type: MeetingType) -> list[EscalationPath]:
                                                                  EscalationPath.id)))
 
 
+def not_before(source: Optional[Meeting], now: Optional[datetime] = None) -> datetime:
+    """The moment a placement must come after: now, or the start of the meeting the topic
+    comes from, whichever is later (a terugkoppeling never lands before its meeting)."""
+    now = now or utcnow()
+    if source is not None and source.starts_at > now:
+        return source.starts_at
+    return now
+
+
 def next_open_meeting(meeting_type: MeetingType, after: Optional[datetime] = None
                       ) -> Optional[Meeting]:
-    """The body's next meeting whose agenda is not published and which is not cancelled."""
+    """The body's next meeting after `after` (default: now) whose agenda is not published
+    and which is not cancelled."""
     after = after or utcnow()
     return db.session.scalar(
         select(Meeting).where(Meeting.meeting_type_id == meeting_type.id,
                               Meeting.status == "gepland", Meeting.agenda_status == "concept",
-                              Meeting.starts_at >= after)
+                              Meeting.starts_at > after)
         .order_by(Meeting.starts_at, Meeting.id).limit(1))
 
 
 def candidate_meetings(meeting_type: MeetingType, after: Optional[datetime] = None
                        ) -> list[Meeting]:
-    """Meetings the secretary may pick: the body's coming meetings that are not cancelled."""
+    """Meetings the secretary may pick: the body's meetings after `after` (default: now)
+    that are not cancelled."""
     after = after or utcnow()
     return list(db.session.scalars(
         select(Meeting).where(Meeting.meeting_type_id == meeting_type.id,
-                              Meeting.status == "gepland", Meeting.starts_at >= after)
+                              Meeting.status == "gepland", Meeting.starts_at > after)
         .order_by(Meeting.starts_at).limit(20)))
 
 
@@ -108,7 +119,7 @@ def escalate(item: AgendaItem, to_type: MeetingType, *, question: str, reason: s
             f"Onderwerp {topic.reference} staat al open bij {to_type.name} (sinds "
             f"{nl_date(existing.created_at)}). Wacht de afhandeling af.", "to_type")
     if target_meeting is not None:
-        _check_target(target_meeting, to_type, now)
+        _check_target(target_meeting, to_type, now, source=meeting)
 
     esc = Escalation(topic=topic, from_type=from_type, to_type=to_type, direction=path.direction,
                      origin_meeting_id=meeting.id, origin_item_id=item.id, question=question,
@@ -123,19 +134,27 @@ def escalate(item: AgendaItem, to_type: MeetingType, *, question: str, reason: s
         change_status(topic, "in_behandeling", by=by)
     add_event(topic, "opgeschaald" if path.direction == "up" else "opdracht", by=by,
               meeting=meeting, escalation=esc, note=question)
-    target = target_meeting or (next_open_meeting(to_type, now) if auto_place else None)
+    target = target_meeting or (next_open_meeting(to_type, not_before(meeting, now))
+                                if auto_place else None)
     if target is not None:
         place(esc, target, by=by, now=now)
     return esc
 
 
-def _check_target(meeting: Meeting, to_type: MeetingType, now: Optional[datetime] = None) -> None:
+def _check_target(meeting: Meeting, to_type: MeetingType, now: Optional[datetime] = None,
+                  source: Optional[Meeting] = None) -> None:
+    """`source`: the meeting the topic comes from; the target must start after it."""
     if meeting.meeting_type_id != to_type.id:
-        raise EscalationError(f"Kies een overleg van {to_type.name}.", "meeting")
+        raise EscalationError(f"Kies een vergadering van het {to_type.name}.", "meeting")
     if meeting.is_cancelled:
         raise EscalationError("Dit overleg is geannuleerd; kies een ander overleg.", "meeting")
     if meeting.starts_at < (now or utcnow()):
         raise EscalationError("Dit overleg is al geweest; kies een komend overleg.", "meeting")
+    if source is not None and meeting.starts_at <= source.starts_at:
+        raise EscalationError(
+            f"Dit overleg is niet na het {source.meeting_type.name} van "
+            f"{nl_date(source.starts_at)}, waar het onderwerp vandaan komt; kies een later "
+            "overleg.", "meeting")
 
 
 def origin_label(esc: Escalation, origin_meeting: Optional[Meeting]) -> str:
@@ -150,7 +169,7 @@ def place(esc: Escalation, meeting: Meeting, *, by=None, now: Optional[datetime]
     elsewhere and not yet concluded)."""
     if not esc.is_open:
         raise EscalationError("Deze opschaling is al afgehandeld.")
-    _check_target(meeting, esc.to_type, now)
+    _check_target(meeting, esc.to_type, now, source=esc.origin_meeting)
     old = esc.target_item
     if old is not None:
         if old.meeting_id == meeting.id:
@@ -187,13 +206,14 @@ def conclude(item: AgendaItem, *, outcome: str, outcome_kind: str = "geen", by=N
     if not outcome:
         raise EscalationError("Beschrijf de uitkomst.", "outcome")
     if outcome_kind not in OUTCOME_KINDS:
-        raise EscalationError("Kies uitkomst, besluit of opdracht.", "outcome_kind")
+        raise EscalationError("Kies de soort: alleen uitkomst, besluit of opdracht.",
+                              "outcome_kind")
     if item.outcome:
         raise EscalationError("Dit agendapunt is al afgehandeld.")
     if not item.on_agenda:
         raise EscalationError("Dit voorstel staat (nog) niet op de agenda.")
     if outcome_kind == "besluit":
-        outcome = f"Besluit {_record_decision(item, outcome, by)}: {outcome}"
+        outcome = f"{_record_decision(item, outcome, by)}: {outcome}"
     item.outcome = outcome
     esc = db.session.scalar(select(Escalation).where(
         Escalation.target_item_id == item.id, Escalation.status.in_(OPEN_ESCALATION_STATUSES)))
@@ -210,7 +230,7 @@ def conclude(item: AgendaItem, *, outcome: str, outcome_kind: str = "geen", by=N
     if topic.status == "opgeschaald" and not _other_open_up(esc):
         change_status(topic, "in_behandeling", by=by)
     add_event(topic, "afgehandeld", by=by, meeting=item.meeting, escalation=esc, note=outcome)
-    target = next_open_meeting(esc.from_type, now)
+    target = next_open_meeting(esc.from_type, not_before(item.meeting, now))
     if target is not None:
         place_feedback(esc, target, by=by, now=now)
     return esc
@@ -241,12 +261,13 @@ def place_feedback(esc: Escalation, meeting: Meeting, *, by=None,
         raise EscalationError("Deze opschaling is nog niet afgehandeld.")
     if esc.feedback_item_id is not None:
         raise EscalationError("De terugkoppeling staat al op een agenda.")
-    _check_target(meeting, esc.from_type, now)
     target_meeting = esc.target_item.meeting if esc.target_item is not None else None
+    _check_target(meeting, esc.from_type, now, source=target_meeting)
     when = f" van {nl_date(target_meeting.starts_at)}" if target_meeting is not None else ""
     label = f"Terugkoppeling {esc.to_type.name}{when}"
-    if esc.outcome_kind != "geen":
-        label += f" ({esc.outcome_kind_label.lower()})"
+    kind = feedback_label(esc)
+    if kind != "Uitkomst":
+        label += f" ({kind.lower()})"
     topic = esc.topic
     item = agenda_domain.add_item(
         meeting, title=topic.title, topic=topic, purpose="informatie" if esc.outcome_kind == "geen"
@@ -257,13 +278,24 @@ def place_feedback(esc: Escalation, meeting: Meeting, *, by=None,
     return item
 
 
+def feedback_label(esc: Escalation) -> str:
+    """What a terugkoppeling reports: "Besluit" for a numbered decision, "Opdracht" for an
+    assignment given in answer to an escalation up; otherwise (also for the result of an
+    assignment, direction down) "Uitkomst"."""
+    if esc.outcome_kind == "besluit":
+        return "Besluit"
+    if esc.outcome_kind == "opdracht" and esc.direction == "up":
+        return "Opdracht"
+    return "Uitkomst"
+
+
 # --- backlog and overview -------------------------------------------------------------------
 
 def backlog(meeting_type: MeetingType) -> dict[str, list[Escalation]]:
     """Te agenderen for a body: escalations to it waiting for a meeting, placed ones not yet
     concluded, and terugkoppelingen to it that wait for a meeting."""
     opts = (selectinload(Escalation.topic), selectinload(Escalation.from_type),
-            selectinload(Escalation.to_type),
+            selectinload(Escalation.to_type), selectinload(Escalation.origin_meeting),
             selectinload(Escalation.target_item).selectinload(AgendaItem.meeting))
     waiting = list(db.session.scalars(
         select(Escalation).where(Escalation.to_type_id == meeting_type.id,

@@ -48,6 +48,45 @@ def notify(meeting: Meeting, people: Iterable[Person], method: str, reason: str)
     outbox.queue_meeting_mail(meeting, people, method, reason)
 
 
+# --- state shown to people --------------------------------------------------------------------
+
+MEETING_STATE_LABELS = {"gepland": "Gepland", "geweest": "Geweest", "geannuleerd": "Geannuleerd"}
+PAST_MESSAGES = {
+    "cancel": "Dit overleg is al geweest en kan niet meer worden geannuleerd.",
+    "rsvp": "Dit overleg is al geweest; een antwoord is niet meer nodig.",
+    "guest": "Dit overleg is al geweest; u kunt geen gast meer toevoegen.",
+}
+
+
+def is_past(meeting: Meeting, now: Optional[datetime] = None) -> bool:
+    """Held: planned (not cancelled) and already ended."""
+    return not meeting.is_cancelled and meeting.ends_at <= (now or utcnow())
+
+
+def meeting_state(meeting: Meeting, now: Optional[datetime] = None) -> str:
+    """'gepland', 'geweest' or 'geannuleerd': the stored status plus whether it was held
+    (a computed label: the stored status of a held meeting stays 'gepland')."""
+    if meeting.is_cancelled:
+        return "geannuleerd"
+    return "geweest" if is_past(meeting, now) else "gepland"
+
+
+def meeting_state_label(meeting: Meeting, now: Optional[datetime] = None) -> str:
+    return MEETING_STATE_LABELS[meeting_state(meeting, now)]
+
+
+def bodies_seen_by(person) -> list[MeetingType]:
+    """Active bodies for a person's lists and filters: all for secretaries and
+    administrators, else those of which the person may see at least one meeting."""
+    from .visibility import meeting_visibility_clause, sees_all_meetings
+
+    stmt = select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
+    if not sees_all_meetings(person):
+        stmt = stmt.where(MeetingType.id.in_(
+            select(Meeting.meeting_type_id).where(meeting_visibility_clause(person))))
+    return list(db.session.scalars(stmt))
+
+
 # --- times ---------------------------------------------------------------------------------
 
 def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
@@ -332,6 +371,8 @@ def add_guest(meeting: Meeting, person: Optional[Person]) -> Participant:
         raise MeetingError({"person": "Deze persoon is niet bekend. Kies een persoon uit de lijst."})
     if meeting.is_cancelled:
         raise MeetingError({"person": "Aan een geannuleerd overleg kunt u geen gast toevoegen."})
+    if is_past(meeting):
+        raise MeetingError({"person": PAST_MESSAGES["guest"]})
     if participant_of(meeting, person) is not None:
         raise MeetingError({"person": f"{person.name} neemt al deel aan dit overleg."})
     p = Participant(meeting=meeting, person=person, part="guest", from_roster=False)
@@ -352,6 +393,11 @@ def remove_guest(meeting: Meeting, participant: Participant) -> None:
 
 
 def answer(participant: Participant, rsvp: str, note: Optional[str] = None) -> None:
+    meeting = participant.meeting
+    if meeting is not None and meeting.is_cancelled:
+        raise MeetingError({"rsvp": "Dit overleg is geannuleerd; een antwoord is niet meer nodig."})
+    if meeting is not None and is_past(meeting):
+        raise MeetingError({"rsvp": PAST_MESSAGES["rsvp"]})
     if rsvp not in ANSWERS:
         raise MeetingError({"rsvp": "Kies komt, komt niet of onder voorbehoud."})
     note = (note or "").strip()

@@ -3,9 +3,13 @@
 Rules (DESIGN.md "Who may see what", issue 4 item 7):
 - secretaries and beheerders see everything;
 - a casus is shown in full only to those entitled to an agenda item it was on: every participant
-  of that item's meeting, except guests invited for other items only (a guest invited for the
-  meeting without particular items counts as a participant), and except people not named on a
-  besloten item;
+  of that item's meeting, except guests and except people not named on a besloten item;
+- a guest (``Participant.part == "guest"``) is entitled only to the items they are named on
+  (``gast`` access rows). Default deny: a guest invited without particular items sees the open
+  (non-casus, non-besloten) items of the meeting only, and casus items by reference;
+- a besloten item is shown in full only to those named on it (a ``besloten`` access row) and to
+  secretaries/beheerders. Seeing the same casus in full at another meeting does not open a
+  besloten item: that travels to open (non-besloten) items only;
 - everyone else sees the topic's reference only (e.g. ``TVO-2019-014``).
 
 A besloten item without a casus topic is hidden the same way (heading "Besloten agendapunt").
@@ -36,20 +40,13 @@ def _entitled_item_condition(person_id: int):
     """SQL condition on AgendaItem (joined with Participant p of that meeting for the person):
     the person is entitled to that item."""
     guest_row = aliased(AgendaItemAccess)
-    any_guest_row = aliased(AgendaItemAccess)
-    same_meeting_item = aliased(AgendaItem)
     closed_row = aliased(AgendaItemAccess)
     return and_(
         AgendaItem.proposal_status.is_(None) | (AgendaItem.proposal_status == "geaccepteerd"),
         or_(Participant.part != "guest",
-            # a guest invited for particular items: only those
+            # default deny: a guest only for the items they are named on
             exists().where(guest_row.agenda_item_id == AgendaItem.id,
-                           guest_row.person_id == person_id, guest_row.kind == "gast"),
-            # a guest invited for the whole meeting (no particular items)
-            ~exists().where(any_guest_row.agenda_item_id == same_meeting_item.id,
-                            same_meeting_item.meeting_id == AgendaItem.meeting_id,
-                            any_guest_row.person_id == person_id,
-                            any_guest_row.kind == "gast")),
+                           guest_row.person_id == person_id, guest_row.kind == "gast")),
         or_(AgendaItem.besloten.is_(False),
             exists().where(closed_row.agenda_item_id == AgendaItem.id,
                            closed_row.person_id == person_id, closed_row.kind == "besloten")),
@@ -95,7 +92,8 @@ def can_see_casus(person, item_or_topic) -> bool:
             return True
         if _entitled_to_item(person, item):
             return True
-        if item.besloten and not casus:
+        if item.besloten:
+            # only a besloten access row on this item opens it, never another meeting
             return False
         return topic.id in entitled_topic_ids(person, [topic.id])
     topic = item_or_topic
@@ -122,6 +120,14 @@ def entitled_items(person, meeting: Meeting, items: Optional[list[AgendaItem]] =
         items = list(db.session.scalars(
             select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
             .options(selectinload(AgendaItem.topic)).order_by(AgendaItem.position)))
+    return entitled_among(person, items)
+
+
+def entitled_among(person, items: list[AgendaItem]) -> set[int]:
+    """Ids of these agenda items (of any meetings; topics loaded) the person may see in full,
+    by the same rule as ``can_see_casus`` per item. At most two queries, whatever the number
+    of items: the person's entitled items among them, and casus topics the person is entitled
+    to through other meetings (for open, non-besloten casus items only)."""
     if _is_staff(person):
         return {i.id for i in items}
     if person is None or not getattr(person, "is_authenticated", True):
@@ -134,12 +140,17 @@ def entitled_items(person, meeting: Meeting, items: Optional[list[AgendaItem]] =
         select(AgendaItem.id)
         .join(Participant, and_(Participant.meeting_id == AgendaItem.meeting_id,
                                 Participant.person_id == person.id))
-        .where(AgendaItem.meeting_id == meeting.id, _entitled_item_condition(person.id))))
+        .where(AgendaItem.id.in_({i.id for i in restricted}),
+               _entitled_item_condition(person.id))))
+    # Entitlement to a casus travels from other meetings to open items only, never to a
+    # besloten item (there only the item's own besloten access row counts).
     elsewhere_needed = [i.topic_id for i in restricted
-                        if i.id not in here and i.topic is not None and i.topic.is_casus]
+                        if i.id not in here and not i.besloten
+                        and i.topic is not None and i.topic.is_casus]
     elsewhere = _casus_entitled(person, elsewhere_needed)
     for i in restricted:
-        if i.id in here or (i.topic_id in elsewhere and i.topic is not None and i.topic.is_casus):
+        if i.id in here or (not i.besloten and i.topic_id in elsewhere
+                            and i.topic is not None and i.topic.is_casus):
             result.add(i.id)
     return result
 
@@ -176,19 +187,26 @@ def topic_heading(topic: Topic, person, entitled: Optional[set[int]] = None) -> 
 
 def visible_topics_stmt(person):
     """Topics a person may find in lists and search (by heading; casus may still show only
-    the reference): all for secretaries; otherwise those on an agenda of a meeting the person
-    takes part in. Deny by default."""
+    the reference): all for secretaries; otherwise those with at least one agenda item the
+    person may see: on the agenda of a meeting the person takes part in, and not besloten
+    unless the person is named on it. Deny by default."""
     stmt = select(Topic)
     if _is_staff(person):
         return stmt
     if person is None or not getattr(person, "is_authenticated", True):
         return stmt.where(False)
+    closed_row = aliased(AgendaItemAccess)
     on_my_meeting = (select(AgendaItem.id)
                      .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
                      .where(AgendaItem.topic_id == Topic.id,
                             Participant.person_id == person.id,
                             AgendaItem.proposal_status.is_(None)
-                            | (AgendaItem.proposal_status == "geaccepteerd"))
+                            | (AgendaItem.proposal_status == "geaccepteerd"),
+                            # a besloten item counts only for those named on it
+                            or_(AgendaItem.besloten.is_(False),
+                                exists().where(closed_row.agenda_item_id == AgendaItem.id,
+                                               closed_row.person_id == person.id,
+                                               closed_row.kind == "besloten")))
                      .exists())
     return stmt.where(on_my_meeting)
 
@@ -202,5 +220,5 @@ def can_view_topic(person, topic: Topic) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-__all__ = ["BESLOTEN_HEADING", "can_see_casus", "can_view_topic", "entitled_items",
+__all__ = ["BESLOTEN_HEADING", "can_see_casus", "can_view_topic", "entitled_among", "entitled_items",
            "entitled_topic_ids", "item_heading", "topic_heading", "visible_topics_stmt"]

@@ -112,7 +112,7 @@ def series_dates(series: MeetingSeries) -> list[date]:
 
 
 def describe(series: MeetingSeries) -> str:
-    """'Elke 2 weken op dinsdag, 10:00–11:30' in Dutch."""
+    """'Elke 2 weken op dinsdag, 10:00 – 11:30' in Dutch."""
     weekday = series.weekday if series.weekday is not None else series.first_date.weekday()
     day = DAY_NAMES[weekday]
     if series.frequency == "monthly_weekday":
@@ -124,7 +124,7 @@ def describe(series: MeetingSeries) -> str:
     start = parse_time(series.start_time)
     end = (datetime.combine(date(2000, 1, 1), start)
            + timedelta(minutes=series.duration_minutes)).time()
-    return f"{text}, {start:%H:%M}–{end:%H:%M}"
+    return f"{text}, {start:%H:%M} – {end:%H:%M}"
 
 
 def _span(series: MeetingSeries, day: date) -> tuple[datetime, datetime]:

@@ -79,6 +79,26 @@ class TimelineEntry:
     escalation_in: Optional[Escalation] = None   # the escalation that brought it here
     escalation_out: list[Escalation] = field(default_factory=list)  # raised from this item
     feedback_for: Optional[Escalation] = None    # terugkoppeling of this escalation
+    decided: bool = False    # its outcome is a numbered decision ("DRIEHOEK-2026-01: …")
+
+    @property
+    def outcome_label(self) -> str:
+        """Label of the item's own outcome: "Besluit" when it holds a numbered decision."""
+        return "Besluit" if self.decided else "Uitkomst"
+
+    @property
+    def feedback_label(self) -> str:
+        """Label of the outcome a terugkoppeling reports (see escalation.feedback_label)."""
+        from .escalation import feedback_label
+
+        return feedback_label(self.feedback_for) if self.feedback_for else "Uitkomst"
+
+
+@dataclass
+class TimelineMeeting:
+    """One meeting on the timeline with every item about the topic it held."""
+    meeting: Meeting
+    entries: list[TimelineEntry]
 
 
 @dataclass
@@ -87,6 +107,20 @@ class Timeline:
     escalations: list[Escalation]
     open_escalations: list[Escalation]
     events: list[TopicEvent]
+
+    @property
+    def meetings(self) -> list[TimelineMeeting]:
+        """The entries grouped per meeting (in order): a meeting the topic passed through
+        twice (a terugkoppeling and a new assignment, say) is shown once."""
+        groups: list[TimelineMeeting] = []
+        seen: dict[int, TimelineMeeting] = {}
+        for entry in self.entries:
+            group = seen.get(entry.meeting.id)
+            if group is None:
+                group = seen[entry.meeting.id] = TimelineMeeting(entry.meeting, [])
+                groups.append(group)
+            group.entries.append(entry)
+        return groups
 
 
 def timeline(topic: Topic) -> Timeline:
@@ -111,8 +145,18 @@ def timeline(topic: Topic) -> Timeline:
     for e in escalations:
         if e.origin_item_id:
             out.setdefault(e.origin_item_id, []).append(e)
+    on = [i for i in items if i.on_agenda]
+    from ..models import Decision
+    concluded = [i for i in on if i.outcome]
+    codes = db.session.execute(
+        select(Decision.agenda_item_id, Decision.code)
+        .where(Decision.agenda_item_id.in_([i.id for i in concluded]))) if concluded else []
+    outcomes = {i.id: i.outcome for i in concluded}
+    decided = {item_id for item_id, code in codes
+               if outcomes.get(item_id, "").startswith(f"{code}: ")}
     entries = [TimelineEntry(item=i, meeting=i.meeting, escalation_in=by_target.get(i.id),
-                             escalation_out=out.get(i.id, []), feedback_for=by_feedback.get(i.id))
-               for i in items if i.on_agenda]
+                             escalation_out=out.get(i.id, []), feedback_for=by_feedback.get(i.id),
+                             decided=i.id in decided)
+               for i in on]
     return Timeline(entries=entries, escalations=escalations,
                     open_escalations=[e for e in escalations if e.is_open], events=events)

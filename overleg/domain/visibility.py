@@ -40,6 +40,17 @@ def visible_meetings(person) -> Select:
     return select(Meeting).where(meeting_visibility_clause(person))
 
 
+def visible_meeting_ids(person, meeting_ids) -> set[int]:
+    """Which of these meetings the person may see, in one query."""
+    ids = set(meeting_ids)
+    if not ids or not _is_person(person):
+        return set()
+    if person.is_secretary:
+        return ids
+    return set(db.session.scalars(select(Participant.meeting_id).where(
+        Participant.person_id == person.id, Participant.meeting_id.in_(ids))))
+
+
 def can_see_meeting(person, meeting: Meeting) -> bool:
     if not _is_person(person) or meeting is None:
         return False

@@ -23,7 +23,7 @@ def outbox():
     status = request.args.get("status") or None
     if status not in (None, *OUTBOX_STATUS_LABELS):
         status = None
-    page = max(request.args.get("pagina", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("pagina", 1, type=int) or 1, 1), 100_000)
     stmt = select(OutboxMessage)
     count_stmt = select(func.count(OutboxMessage.id))
     if status:

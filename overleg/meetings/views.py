@@ -17,6 +17,7 @@ from ..domain import meetings as dm
 from ..domain import series as ds
 from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
+from ..forms import parse_id
 from ..models import Meeting, MeetingSeries, MeetingType, Participant, Person
 from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
 from ..timeutil import LOCALE, local_to_utc, to_local, today_local, utcnow
@@ -61,6 +62,12 @@ PLANNING_ENDPOINTS = {"meetings.planning", "meetings.new", "meetings.edit", "mee
                       "meetings.series_edit", "meetings.add_guest", "meetings.remove_guest"}
 
 
+@bp.app_template_global("meeting_state")
+def _meeting_state(meeting: Meeting) -> str:
+    """'gepland', 'geweest' or 'geannuleerd' for badges and buttons in any template."""
+    return dm.meeting_state(meeting)
+
+
 @bp.before_request
 def _nav_current():
     """Which menu item is current: the planning pages under "Planning", the rest under
@@ -78,15 +85,21 @@ def _nav_current():
 @access("login")
 def mine():
     now = utcnow()
+    code = request.args.get("overleg")
+    body = _body_by_code(code)
+    if code and body is None:
+        abort(404)
     base = (select(Participant, Meeting)
             .join(Meeting, Participant.meeting_id == Meeting.id)
             .where(Participant.person_id == current_user.id)
             .options(joinedload(Meeting.meeting_type)))
+    if body is not None:
+        base = base.where(Meeting.meeting_type_id == body.id)
     upcoming = db.session.execute(
         base.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)).all()
     past = db.session.execute(
         base.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc()).limit(50)).all()
-    return render_template("meetings/mine.html", upcoming=upcoming, past=past)
+    return render_template("meetings/mine.html", upcoming=upcoming, past=past, body=body)
 
 
 # --- planning overview -----------------------------------------------------------------------
@@ -163,11 +176,12 @@ def new():
     bodies = _bodies()
     form = MeetingForm()
     form.meeting_type.choices = [(b.id, b.name) for b in bodies]
-    if request.method == "GET":
-        body = _body_by_code(request.args.get("overleg")) or (bodies[0] if bodies else None)
-        if body is not None:
-            form.meeting_type.data = body.id
-            form.location.data = body.default_location
+    # Opened for one body (?overleg=tvo): its place is filled in. Otherwise the place and end
+    # stay empty, and the chosen body's own defaults apply when saving (plan_meeting).
+    chosen = _body_by_code(request.args.get("overleg"))
+    if request.method == "GET" and chosen is not None:
+        form.meeting_type.data = chosen.id
+        form.location.data = chosen.default_location
     warnings: list[str] = []
     if form.validate_on_submit():
         body = db.session.get(MeetingType, form.meeting_type.data)
@@ -195,7 +209,7 @@ def new():
                 return redirect(url_for("meetings.view", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
     return render_template("meetings/form.html", form=form, warnings=warnings, meeting=None,
-                           bodies=bodies), status
+                           bodies=bodies, chosen=chosen), status
 
 
 def _load_meeting(meeting_id: int) -> Meeting:
@@ -252,7 +266,7 @@ def edit(meeting_id: int):
                 return redirect(url_for("meetings.view", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
     return render_template("meetings/form.html", form=form, warnings=warnings, meeting=meeting,
-                           bodies=None), status
+                           bodies=None, chosen=None), status
 
 
 @bp.route("/overleggen/<int:meeting_id>/annuleren", methods=["GET", "POST"])
@@ -262,6 +276,11 @@ def cancel(meeting_id: int):
     form = CancelForm()
     if meeting.is_cancelled:
         flash("Dit overleg is al geannuleerd.", "info")
+        return redirect(url_for("meetings.view", meeting_id=meeting.id))
+    if dm.is_past(meeting):
+        flash(dm.PAST_MESSAGES["cancel"], "error")
+        if request.method == "POST":
+            return _render_meeting(meeting, status=400)
         return redirect(url_for("meetings.view", meeting_id=meeting.id))
     if form.validate_on_submit():
         try:
@@ -305,6 +324,7 @@ def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: i
     return render_template(
         "meetings/view.html", meeting=meeting, participants=participants, mine=mine,
         rsvp_form=rsvp_form, guest_form=guest_form, secretary=secretary, started=started,
+        past=dm.is_past(meeting),
         ics_url=_ics_url(meeting), plain_form=PlainForm(formdata=None),
         describe=ds.describe), status
 
@@ -324,9 +344,11 @@ def rsvp(meeting_id: int):
     if mine is None:
         abort(403)
     form = RsvpForm()
-    if meeting.is_cancelled:
-        form.rsvp.errors = ["Dit overleg is geannuleerd; een antwoord is niet meer nodig."]
-        return _render_meeting(meeting, rsvp_form=form, status=400)
+    if meeting.is_cancelled or dm.is_past(meeting):
+        # The answer form is not shown on such a meeting: say why at the top of the page.
+        flash("Dit overleg is geannuleerd; een antwoord is niet meer nodig."
+              if meeting.is_cancelled else dm.PAST_MESSAGES["rsvp"], "error")
+        return _render_meeting(meeting, status=400)
     if form.validate_on_submit():
         try:
             dm.answer(mine, form.rsvp.data, form.note.data)
@@ -348,9 +370,9 @@ def add_guest(meeting_id: int):
     form.person.choices = []
     if form.validate_on_submit():
         person = None
-        raw = (form.person.data or "").strip()
-        if raw.isdigit():
-            person = db.session.get(Person, int(raw))
+        person_id = parse_id(form.person.data)
+        if person_id is not None:
+            person = db.session.get(Person, person_id)
             if person is not None and not person.active:
                 person = None
         try:
@@ -361,9 +383,12 @@ def add_guest(meeting_id: int):
         except dm.MeetingError as exc:
             db.session.rollback()
             meeting = _load_meeting(meeting_id)
+            if meeting.is_cancelled or dm.is_past(meeting):  # no guest form shown: flash it
+                flash(next(iter(exc.errors.values())), "error")
             _apply_errors(form, exc.errors)
         else:
-            flash(f"{participant.person.name} is als gast uitgenodigd.", "success")
+            flash(f"{participant.person.name} is als gast uitgenodigd. Een gast ziet een casus "
+                  "pas als u hem of haar op de agenda bij dat agendapunt noemt.", "success")
             return redirect(url_for("meetings.view", meeting_id=meeting.id) + "#deelnemers")
     return _render_meeting(meeting, guest_form=form, status=400)
 
@@ -448,12 +473,11 @@ def series_new():
     bodies = _bodies()
     form = SeriesForm()
     form.meeting_type.choices = [(b.id, b.name) for b in bodies]
-    if request.method == "GET":
-        body = _body_by_code(request.args.get("overleg")) or (bodies[0] if bodies else None)
-        if body is not None:
-            form.meeting_type.data = body.id
-            form.location.data = body.default_location
-            form.duration_minutes.data = body.default_duration_minutes
+    chosen = _body_by_code(request.args.get("overleg"))
+    if request.method == "GET" and chosen is not None:
+        form.meeting_type.data = chosen.id
+        form.location.data = chosen.default_location
+        form.duration_minutes.data = chosen.default_duration_minutes
     if form.validate_on_submit():
         body = db.session.get(MeetingType, form.meeting_type.data)
         try:
@@ -468,7 +492,8 @@ def series_new():
             flash(f"Reeks aangemaakt: {len(series.meetings)} overleggen gepland.", "success")
             return redirect(url_for("meetings.series_view", series_id=series.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/series_form.html", form=form, series=None), status
+    return render_template("meetings/series_form.html", form=form, series=None,
+                           chosen=chosen), status
 
 
 def _get_series(series_id: int) -> MeetingSeries:
@@ -517,4 +542,5 @@ def series_edit(series_id: int):
                   f"los zijn gewijzigd, bleven ongemoeid.", "success")
             return redirect(url_for("meetings.series_view", series_id=series.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/series_form.html", form=form, series=series), status
+    return render_template("meetings/series_form.html", form=form, series=series,
+                           chosen=None), status

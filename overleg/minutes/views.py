@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from flask import (Response, abort, flash, jsonify, redirect, render_template, request,
+from flask import (Response, abort, flash, g, jsonify, redirect, render_template, request,
                    url_for)
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,12 +17,14 @@ from ..domain import actions as da
 from ..domain import decisions as dd
 from ..domain import minutes as dmin
 from ..domain import retention as dret
+from ..domain.meetings import bodies_seen_by
 from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
+from ..forms import parse_id
 from ..models import (ActionItem, AgendaItem, Decision, Meeting, MeetingType, Minutes,
-                      MinutesVersion, Organisation, Participant, Person, Theme, ThemeGroup, Topic)
+                      MinutesVersion, Organisation, Participant, Person, Theme, ThemeGroup)
 from ..models.minutes import MINUTES_STATUS_LABELS
-from ..timeutil import nl_time, to_local, today_local, utcnow
+from ..timeutil import nl_date, nl_time, today_local, utcnow
 from . import bp
 from .export import filename, minutes_pdf
 from .forms import (ActionFilterForm, ActionForm, CloseActionForm, CorrectionForm,
@@ -38,6 +40,13 @@ MEETING_OPTIONS = (
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+@bp.before_request
+def _nav_current():
+    """The minutes pages sit under "Verslagen" in the menu (a listed endpoint such as
+    "Mijn actiepunten" or "Bewaartermijnen" is current by itself)."""
+    g.nav_current = "minutes.index"
+
 
 @bp.context_processor
 def _links():
@@ -337,8 +346,9 @@ def add_action(meeting_id: int, item_id: int):
         return refused
     if form.validate_on_submit():
         kind, _, raw = (form.owner.data or "").partition("-")
-        person = db.session.get(Person, int(raw)) if kind == "p" and raw.isdigit() else None
-        org = db.session.get(Organisation, int(raw)) if kind == "o" and raw.isdigit() else None
+        owner_id = parse_id(raw)
+        person = db.session.get(Person, owner_id) if kind == "p" and owner_id else None
+        org = db.session.get(Organisation, owner_id) if kind == "o" and owner_id else None
         try:
             da.add_action(meeting, item, form.what.data, owner_person=person,
                           owner_organisation=org, due_date=form.due_date.data, by=current_user)
@@ -451,8 +461,9 @@ def send(meeting_id: int):
     except dmin.MinutesError as exc:
         db.session.rollback()
         return _refuse(meeting, minutes, str(exc))
-    flash(f"Het verslag ligt ter vaststelling; {len(messages)} deelnemer(s) krijgen bericht.",
-          "success")
+    told = (f"{len(messages)} deelnemer krijgt bericht" if len(messages) == 1
+            else f"{len(messages)} deelnemers krijgen bericht")
+    flash(f"Het verslag ligt ter vaststelling; {told}.", "success")
     return redirect(_page_url(meeting))
 
 
@@ -489,7 +500,7 @@ def approve(meeting_id: int, minutes_id: int):
         db.session.rollback()
         return _refuse(meeting, dmin.get_minutes(meeting), str(exc))
     flash(f"Het verslag van {earlier.meeting.meeting_type.name} van "
-          f"{to_local(earlier.meeting.starts_at).strftime('%d-%m-%Y')} is vastgesteld "
+          f"{nl_date(earlier.meeting.starts_at, 'long')} is vastgesteld "
           f"(versie {version.number}).", "success")
     item = dmin.verslag_item(meeting)
     return redirect(_page_url(meeting, f"punt-{item.id}" if item else None))
@@ -626,8 +637,7 @@ def index():
                    Meeting.status == "gepland")
             .options(selectinload(Meeting.meeting_type))
             .order_by(Meeting.starts_at.desc()).limit(300))
-    bodies = db.session.scalars(select(MeetingType).where(MeetingType.active.is_(True))
-                                .order_by(MeetingType.id)).all()
+    bodies = bodies_seen_by(current_user)  # only bodies the person takes part in
     chosen = next((b for b in bodies if b.code == body), None)
     if chosen is not None:
         stmt = stmt.where(Meeting.meeting_type_id == chosen.id)
@@ -639,8 +649,7 @@ def index():
 @bp.route("/besluiten")
 @access("login")
 def registers():
-    bodies = db.session.scalars(select(MeetingType).where(MeetingType.active.is_(True))
-                                .order_by(MeetingType.id)).all()
+    bodies = bodies_seen_by(current_user)  # only bodies the person takes part in
     return render_template("minutes/registers.html", bodies=bodies)
 
 
@@ -654,9 +663,10 @@ def decision_register(code: str):
     themes = db.session.scalars(select(Theme).join(ThemeGroup).order_by(
         ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)).all()
     form.thema.choices = choices([("", "Alle thema's")] + [(t.id, t.name) for t in themes])
-    topics = db.session.scalars(
-        select(Topic).join(Decision, Decision.topic_id == Topic.id)
-        .where(Decision.meeting_type_id == mt.id).distinct().order_by(Topic.reference)).all()
+    # Only topics of decisions the reader finds in this register (meetings they may see).
+    topics = sorted({r.decision.topic_id: r.decision.topic
+                     for r in dd.register(mt, current_user) if r.decision.topic is not None}
+                    .values(), key=lambda t: t.reference)
     secretary = current_user.is_secretary
     form.onderwerp.choices = choices([("", "Alle onderwerpen")] + [
         (t.id, f"{t.reference} {t.title}" if secretary else t.reference)
@@ -666,10 +676,8 @@ def decision_register(code: str):
         status = 400
         rows = []
     else:
-        def as_int(v):
-            return int(v) if v and str(v).isdigit() else None
-        rows = dd.register(mt, current_user, year=as_int(form.jaar.data),
-                           theme_id=as_int(form.thema.data), topic_id=as_int(form.onderwerp.data),
+        rows = dd.register(mt, current_user, year=parse_id(form.jaar.data),
+                           theme_id=parse_id(form.thema.data), topic_id=parse_id(form.onderwerp.data),
                            text=(form.tekst.data or "").strip() or None)
     return render_template("minutes/decisions.html", body=mt, form=form, rows=rows), status
 
@@ -693,9 +701,9 @@ def action_register(code: str):
 def my_actions():
     show_closed = request.args.get("afgerond") == "1"
     mine, org = da.my_actions(current_user, include_closed=show_closed)
+    visible, unseen = da.my_visible_action_ids(current_user, mine + org)
     return render_template("minutes/mine.html", mine=mine, org=org, show_closed=show_closed,
-                           visible=da.visible_action_ids(current_user, mine + org),
-                           today=today_local())
+                           visible=visible, unseen_meetings=unseen, today=today_local())
 
 
 @bp.app_template_global("open_actions_for")

@@ -5,7 +5,8 @@ import uuid
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, false)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -108,6 +109,9 @@ class Meeting(Timestamped, db.Model):
     agenda_status: Mapped[str] = mapped_column(String(20), default="concept")
     agenda_published_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     agenda_changed_after_publish: Mapped[bool] = mapped_column(default=False)
+    # Changed after publication and the participants not yet told (the secretary sends one
+    # message for several changes).
+    agenda_change_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     meeting_type: Mapped[MeetingType] = relationship()
     series: Mapped[Optional[MeetingSeries]] = relationship(back_populates="meetings")

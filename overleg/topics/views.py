@@ -2,7 +2,7 @@
 and the overview of open escalations."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -11,6 +11,7 @@ from ..access import access
 from ..audit import record
 from ..domain import escalation as de
 from ..domain import need_to_know as ntk
+from ..domain.visibility import visible_meeting_ids
 from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
 from ..extensions import db
 from ..models import Escalation, Meeting, MeetingType, Organisation, Theme, ThemeGroup, Topic
@@ -143,11 +144,26 @@ def edit(topic_id: int):
 def _render_topic(topic: Topic, status_form=None, code: int = 200):
     full = ntk.can_see_casus(current_user, topic)
     tl = timeline(topic)
+    # Each timeline entry by the item-level check (a besloten item stays closed to those not
+    # named on it, whatever the topic's confidentiality).
+    entitled = ntk.entitled_among(current_user, [e.item for e in tl.entries])
+    item_ids = {e.item.id for e in tl.entries}
+    # An escalation's question belongs to the item it came from.
+    question_visible = {e.id: full and (e.origin_item_id is None or e.origin_item_id not in item_ids
+                                        or e.origin_item_id in entitled)
+                        for e in tl.escalations}
+    # Meetings the reader does not take part in are left off the timeline (their body and
+    # date stay unseen); the page only says that there were such meetings.
+    seen = visible_meeting_ids(current_user, {g.meeting.id for g in tl.meetings})
+    groups = [g for g in tl.meetings if g.meeting.id in seen]
+    hidden_meetings = len(tl.meetings) - len(groups)
     if status_form is None and current_user.is_secretary:
         status_form = StatusForm(formdata=None)
     if status_form is not None:
         status_form.status.choices = allowed_statuses(topic)
-    html = render_template("topics/view.html", topic=topic, full=full, tl=tl,
+    html = render_template("topics/view.html", topic=topic, full=full, tl=tl, entitled=entitled,
+                           groups=groups, hidden_meetings=hidden_meetings,
+                           question_visible=question_visible,
                            status_form=status_form, now=utcnow(), waiting_days=de.waiting_days)
     if topic.is_casus and full:
         record("casus_viewed", topic)
@@ -184,6 +200,14 @@ def set_status(topic_id: int):
 
 # --- backlog and escalations ------------------------------------------------------------------
 
+@bp.before_request
+def _nav_current():
+    """Topic pages sit under "Onderwerpen"; backlog pages under "Escalaties"."""
+    g.nav_current = ("topics.escalations" if request.endpoint in ("topics.backlog",
+                                                                   "topics.backlogs")
+                     else "topics.index")
+
+
 def _body_or_404(code: str) -> MeetingType:
     body = db.session.scalar(select(MeetingType).where(MeetingType.code == code))
     if body is None:
@@ -212,7 +236,7 @@ def backlog(code: str):
 def escalations():
     items = de.open_escalations()
     return render_template("topics/escalations.html", escalations=items, now=utcnow(),
-                           waiting_days=de.waiting_days)
+                           waiting_days=de.waiting_days, bodies=_bodies())
 
 
 def _escalation_or_404(esc_id: int) -> Escalation:

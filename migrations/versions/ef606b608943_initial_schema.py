@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: cee8061c1272
+Revision ID: ef606b608943
 Revises: 
-Create Date: 2026-11-28 05:50:30.524167
+Create Date: 2026-11-28 06:09:27.777774
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'cee8061c1272'
+revision = 'ef606b608943'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -233,6 +233,7 @@ def upgrade():
     sa.Column('agenda_status', sa.String(length=20), nullable=False),
     sa.Column('agenda_published_at', sa.DateTime(), nullable=True),
     sa.Column('agenda_changed_after_publish', sa.Boolean(), nullable=False),
+    sa.Column('agenda_change_pending', sa.Boolean(), server_default=sa.text('0'), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("agenda_status IN ('concept', 'gepubliceerd')", name=op.f('ck_meeting_agenda_status_valid')),

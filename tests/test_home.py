@@ -1,0 +1,98 @@
+"""The home page: the person's next meetings, body cards linking to that body's meetings,
+a constant number of queries; and "Mijn overleggen" filtered by body."""
+from datetime import time, timedelta
+
+from overleg.domain.meetings import plan_meeting
+from overleg.extensions import db
+from overleg.models import Participant
+from overleg.timeutil import nl_date, today_local
+from tests.conftest import make_person
+from tests.factories import meeting_type, person
+from tests.test_meetings_review import _client
+
+
+def _plan(code, days, at=time(10, 0)):
+    m = plan_meeting(meeting_type(code), today_local() + timedelta(days=days), at, send=False)
+    db.session.commit()
+    return m
+
+
+def _upcoming_section(html):
+    start = html.index("Komende overleggen")
+    return html[start:html.index("Uw overleggen", start)]
+
+
+def test_home_lists_the_next_five_visible_meetings(seeded, app):
+    ovo = [_plan("ovo", d) for d in (14, 2, 7, 21, 28, 35)]   # six coming OVO meetings
+    held = _plan("ovo", -7)
+    cancelled = _plan("ovo", 1)
+    cancelled.status = "geannuleerd"
+    driehoek = _plan("driehoek", 3, time(16, 0))                # not the wijkagent's
+    db.session.commit()
+    mine = next(p for p in ovo[1].participants
+                if p.person_id == person("wijkagent@example.org").id)
+    mine.rsvp = "komt"
+    db.session.commit()
+    html = _client(app, "wijkagent@example.org").get("/").get_data(as_text=True)
+    section = _upcoming_section(html)
+    first_five = sorted(ovo, key=lambda m: m.starts_at)[:5]
+    for m in first_five:
+        assert f'href="/overleggen/{m.id}"' in section
+        assert nl_date(m.starts_at) in section
+    last = max(ovo, key=lambda m: m.starts_at)
+    for m in (last, held, cancelled, driehoek):
+        assert f'href="/overleggen/{m.id}"' not in section
+    assert "Driehoeksoverleg" not in html
+    assert "10:00 – 11:30" in section and "Operationeel Veiligheidsoverleg" in section
+    assert meeting_type("ovo").default_location in section
+    assert ">Komt<" in section and "Nog geen antwoord" in section
+    # The body card leads to that body's meetings in "Mijn overleggen".
+    assert 'href="/mijn-overleggen?overleg=ovo"' in html
+
+
+def test_home_for_a_secretary_links_bodies_to_the_planning(seeded, app):
+    _plan("tvo", 5, time(13, 30))
+    html = _client(app, "oov@example.org").get("/").get_data(as_text=True)
+    assert 'href="/planning?overleg=tvo"' in html and 'href="/planning?overleg=ovo"' in html
+    assert "13:30 – 15:30" in _upcoming_section(html)
+
+
+def test_home_without_meetings_says_so(seeded, app, people):
+    from tests.conftest import login
+    c = app.test_client()
+    login(c, people["deelnemer"].email)
+    html = c.get("/").get_data(as_text=True)
+    assert "U heeft geen komende overleggen." in html
+
+
+def test_home_queries_do_not_grow_with_meetings(seeded, app, count_queries):
+    c = _client(app, "wijkagent@example.org")
+    _plan("ovo", 3)
+    c.get("/")  # warm up
+    with count_queries() as one:
+        assert c.get("/").status_code == 200
+    for d in (5, 9, 12, 16, 19, 23):
+        m = _plan("ovo", d)
+        for i in range(3):
+            guest = make_person(f"gast{d}-{i}@example.org", name=f"Gast {d} {i}")
+            db.session.add(Participant(meeting=m, person=guest, part="guest",
+                                       from_roster=False))
+    db.session.commit()
+    with count_queries() as many:
+        html = c.get("/").get_data(as_text=True)
+    assert _upcoming_section(html).count('href="/overleggen/') == 5
+    assert many.count == one.count, "\n---\n".join(one.statements + ["=====MANY"]
+                                                   + many.statements)
+
+
+def test_my_meetings_filtered_by_body(seeded, app):
+    ovo = _plan("ovo", 4)
+    tvo = _plan("tvo", 5, time(13, 30))
+    c = _client(app, "specialist@example.org")  # in the rosters of both TVO and OVO
+    all_html = c.get("/mijn-overleggen").get_data(as_text=True)
+    assert f'href="/overleggen/{ovo.id}"' in all_html and f'href="/overleggen/{tvo.id}"' in all_html
+    html = c.get("/mijn-overleggen?overleg=tvo").get_data(as_text=True)
+    assert f'href="/overleggen/{tvo.id}"' in html
+    assert f'href="/overleggen/{ovo.id}"' not in html
+    assert "Mijn overleggen: Tactisch Veiligheidsoverleg" in html and "Alle overleggen tonen" in html
+    assert c.get("/mijn-overleggen?overleg=bestaatniet").status_code == 404
