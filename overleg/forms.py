@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import i18n
+from wtforms import SelectChoice, i18n
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 
@@ -30,6 +30,21 @@ def max_length(n: int):
 
 
 optional = Optional
+
+
+def choice(value, label: str | None = None) -> SelectChoice:
+    """One option of a select, radio or checkbox list (WTForms 3.4 no longer takes tuples).
+
+    The value may stay an int for a ``coerce=int`` field; it is rendered with ``str()``.
+    """
+    return SelectChoice(value, label)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options from ``(value, label)`` pairs, or from a ``{value: label}`` dict in its order."""
+    if isinstance(pairs, dict):
+        pairs = pairs.items()
+    return [choice(value, label) for value, label in pairs]
 
 
 MAX_ID = 2**31 - 1

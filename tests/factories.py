@@ -44,3 +44,14 @@ def person(email: str) -> Person:
     p = db.session.scalar(select(Person).where(Person.email == email))
     assert p is not None, email
     return p
+
+
+def publish(meeting: Meeting, commit: bool = True) -> Meeting:
+    """Mark the meeting's agenda as published (what the secretary does when it is final):
+    from then on its participants see the agenda, its PDFs and documents."""
+    from overleg.timeutil import utcnow
+    meeting.agenda_status = "gepubliceerd"
+    meeting.agenda_published_at = utcnow()
+    if commit:
+        db.session.commit()
+    return meeting

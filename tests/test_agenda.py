@@ -14,7 +14,7 @@ from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import AgendaItem, AuditEvent, Meeting
 from tests.conftest import assert_audit, login
-from tests.factories import make_meeting, meeting_type, person
+from tests.factories import make_meeting, meeting_type, person, publish
 
 DEMO_PASSWORD = "Veilig-Overleg-2019"
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -125,6 +125,8 @@ def test_proposal_accept_and_decline(app, sec, tvo):
     r = sec.post(f"/agendapunten/{second.id}/afwijzen",
                  data={"reason": "Komt in het Driehoeksoverleg"})
     assert r.status_code == 302
+    # participants see the agenda once the secretary publishes it
+    assert sec.post(f"/overleggen/{tvo.id}/agenda/publiceren").status_code == 302
     html = member.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Drugsoverlast Hoogezand-Noord" in " ".join(t for _, t in _titles(html))
     assert "Afgewezen" in html and "Komt in het Driehoeksoverleg" in html
@@ -255,7 +257,7 @@ def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):
     item_other = add_item(tvo, title="", topic=other)
     db.session.flush()
     set_item_access(item_mine, "gast", {person("veiligthuis@example.org").id})
-    db.session.commit()
+    publish(tvo)
     guest = _client(app, "veiligthuis@example.org")
     html = guest.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Huiselijk geweld gezin K." in html and "Melding Veilig Thuis" in html
@@ -291,6 +293,7 @@ def test_besloten_item_hidden_from_unnamed_member(app, sec, tvo):
     r = sec.post(f"/agendapunten/{item.id}/toegang",
                  data={"besloten": "y", "members": [str(person("specialist@example.org").id)]})
     assert r.status_code == 302
+    publish(tvo)
     html = _client(app, "sociaalteam@example.org").get(
         f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Zorgmijder" not in html and topic.reference in html

@@ -348,3 +348,32 @@ def test_outbox_page_query_count_does_not_grow_with_messages(tvo, seeded, count_
         html = client.get("/uitgaande-post/").get_data(as_text=True)
     assert html.count("Wacht op verzending") >= 19
     assert many.count == few.count
+
+
+def test_secretary_reads_one_message_with_text_and_calendar(tvo, app, as_role):
+    queue_meeting_mail(tvo, [person("specialist@example.org")], "REQUEST", "invitation")
+    db.session.commit()
+    (row,) = rows()
+    row.attempts, row.last_error = 2, "Verbinding geweigerd"
+    db.session.commit()
+    assert as_role("deelnemer").get(f"/uitgaande-post/{row.id}").status_code == 403
+    assert as_role("deelnemer").get(f"/uitgaande-post/{row.id}/uitnodiging.ics").status_code == 403
+    sec = _secretary(tvo)
+    listing = sec.get("/uitgaande-post/").get_data(as_text=True)
+    assert f'href="/uitgaande-post/{row.id}"' in listing
+    resp = sec.get(f"/uitgaande-post/{row.id}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "specialist@example.org" in html and "Erik Dijkstra" in html
+    assert row.subject in html
+    assert "Verbinding geweigerd" in html and row.status_label in html
+    first_line = next(line for line in row.body_text.splitlines() if line.strip())
+    from markupsafe import escape
+    assert str(escape(first_line)) in html
+    assert "Casus De Vries" not in html  # mail never carries case content
+    assert f'href="/uitgaande-post/{row.id}/uitnodiging.ics"' in html
+    ics = sec.get(f"/uitgaande-post/{row.id}/uitnodiging.ics")
+    assert ics.status_code == 200 and ics.mimetype == "text/calendar"
+    assert ics.headers["Content-Disposition"].startswith("attachment;")
+    assert b"BEGIN:VCALENDAR" in ics.data and b"METHOD:REQUEST" in ics.data
+    assert sec.get("/uitgaande-post/999999").status_code == 404

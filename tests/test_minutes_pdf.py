@@ -69,7 +69,7 @@ def test_approved_pdf_is_pdfa2u_tagged_and_complete(approved, people, year=None)
                      "Afwezig met bericht", people["deelnemer"].name,
                      "De wijkagent meldt overlast bij het winkelcentrum.",
                      "Het TVO stelt een integrale aanpak winkelcentrum op.",
-                     "Cameratoezicht onderzoeken", "Bevat persoonsgegevens",
+                     "Cameratoezicht onderzoeken", "Rubricering Intern",
                      "Vastgesteld in de vergadering van"):
         assert expected.replace(" ", "") in text.replace(" ", "").replace("\n", ""), expected
     code = db.session.scalar(select(__import__("overleg.models", fromlist=["Decision"]).Decision.code))
@@ -118,3 +118,87 @@ def test_concept_has_concept_on_every_page(seeded, people, as_role):
     assert all("CONCEPT" in p for p in pages)
     root = PdfReader(io.BytesIO(data)).trailer["/Root"]
     assert "/StructTreeRoot" in root
+
+
+def test_marking_is_the_most_confidential_topic_item_not_the_body_default(seeded, people, as_role):
+    """A TVO (body default: casus) without any casus on its agenda is marked "Intern"; a
+    vertrouwelijk topic makes it "Vertrouwelijk", a besloten item at least that, a casus topic
+    "Bevat persoonsgegevens (casus)"; on the minutes page and in the minutes PDF alike."""
+    from overleg.domain.agenda import add_item, meeting_marking
+    from overleg.domain.topics import create_topic
+    from tests.factories import meeting_type
+
+    sec = as_role("secretaris")
+    meeting = past_meeting("tvo", 10, [(people["deelnemer"], "member"),
+                                       (people["secretaris"], "secretary")])
+    assert meeting.meeting_type.default_confidentiality == "casus"
+
+    def marking():
+        db.session.expire_all()
+        items = [i for i in meeting.agenda_items if i.on_agenda]
+        return meeting_marking(meeting, items)
+
+    assert marking() == "intern"
+    item = item_of(meeting, "mededelingen")
+    version, base = page_state(sec, meeting, item)
+    assert save_notes(sec, meeting, item, "Geen bijzonderheden.", version, base).status_code == 302
+    text = "".join(pdf_text(_pdf(sec, f"/overleggen/{meeting.id}/verslag.pdf")))
+    assert "INTERN" in text and "PERSOONSGEGEVENS" not in text
+    agenda = sec.get(f"/overleggen/{meeting.id}/agenda.pdf")
+    assert b"%PDF" in agenda.data[:8]
+
+    tvo = meeting_type("tvo")
+    intern = create_topic(title="Openbare verlichting", meeting_type=tvo,
+                          confidentiality="intern", year=2019)
+    add_item(meeting, title="Openbare verlichting", topic=intern)
+    db.session.commit()
+    assert marking() == "intern"
+    besloten = add_item(meeting, title="Besloten punt")
+    besloten.besloten = True
+    db.session.commit()
+    assert marking() == "vertrouwelijk"
+    besloten.besloten = False
+    vertrouwelijk = create_topic(title="Signalen ondermijning", meeting_type=tvo,
+                                 confidentiality="vertrouwelijk", year=2019)
+    add_item(meeting, title="Signalen ondermijning", topic=vertrouwelijk)
+    db.session.commit()
+    assert marking() == "vertrouwelijk"
+    text = "".join(pdf_text(_pdf(sec, f"/overleggen/{meeting.id}/verslag.pdf")))
+    assert "VERTROUWELIJK" in text and "PERSOONSGEGEVENS" not in text
+    casus = create_topic(title="Casus Dorpsstraat", meeting_type=tvo, confidentiality="casus",
+                         year=2019)
+    add_item(meeting, title="Casus Dorpsstraat", topic=casus)
+    db.session.commit()
+    assert marking() == "casus"
+    assert sec.post(f"/overleggen/{meeting.id}/verslag/ter-vaststelling").status_code == 302
+    page = as_role("deelnemer").get(f"/overleggen/{meeting.id}/verslag").get_data(as_text=True)
+    assert "Rubricering</th><td>Bevat persoonsgegevens (casus)" in page
+    text = "".join(pdf_text(_pdf(sec, f"/overleggen/{meeting.id}/verslag.pdf")))
+    assert "PERSOONSGEGEVENS" in text.replace(" ", "")
+
+
+def test_demo_decisions_and_actions_belong_to_their_topic(app):
+    from overleg.domain.demo_minutes import DECISIONS, TOPIC_DECISIONS, TOPIC_FALLBACK
+    from overleg.models import ActionItem, AgendaItem, Decision
+    from overleg.seed import seed_all
+
+    seed_all()
+    decisions = db.session.scalars(select(Decision)).all()
+    assert decisions
+    general = {t for texts in DECISIONS.values() for t in texts}
+    on_topics = 0
+    for d in decisions:
+        item = db.session.get(AgendaItem, d.agenda_item_id)
+        if item.topic is None:
+            assert d.text in general, d.text
+        else:
+            on_topics += 1
+            own, _ = TOPIC_DECISIONS.get(item.topic.title, TOPIC_FALLBACK)
+            # or the outcome of an escalation concluded on that very item
+            assert d.text in own or d.text in (item.outcome or ""), (d.text, item.topic.title)
+    assert on_topics
+    for a in db.session.scalars(select(ActionItem)).all():
+        item = db.session.get(AgendaItem, a.agenda_item_id)
+        if item is not None and item.topic is not None:
+            _, own = TOPIC_DECISIONS.get(item.topic.title, TOPIC_FALLBACK)
+            assert a.what in own, (a.what, item.topic.title)

@@ -14,7 +14,7 @@ from overleg.domain.need_to_know import can_see_casus, entitled_items, item_head
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from tests.conftest import login
-from tests.factories import make_meeting, meeting_type, person
+from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -52,6 +52,7 @@ def setup():
     db.session.flush()
     set_item_access(c1, "gast", {named_guest.id})
     set_besloten(closed, True, {member.id})
+    publish(meeting, commit=False)  # participants see the agenda once it is published
     db.session.commit()
     return dict(sec=sec, member=member, plain_guest=plain_guest, named_guest=named_guest,
                 meeting=meeting, casus=casus, casus_two=casus_two, c1=c1, c2=c2, o1=o1,

@@ -98,7 +98,8 @@ def test_agenda_export_with_casus_is_audited(app, db, tvo):
 
 def test_agenda_without_casus_is_not_audited(app, db, seeded, people):
     from tests.factories import make_meeting
-    meeting = make_meeting("ovo", participants=[(people["deelnemer"], "member")])
+    from tests.factories import publish
+    meeting = publish(make_meeting("ovo", participants=[(people["deelnemer"], "member")]))
     get_pdf(client_for(app, people["deelnemer"]), f"/overleggen/{meeting.id}/agenda.pdf")
     assert db.session.scalar(select(func.count(AuditEvent.id))
                              .where(AuditEvent.event == "agenda_exported")) == 0
@@ -219,6 +220,8 @@ def test_demo_guest_gets_references_only_in_both_pdfs(app, db):
     guest_part = db.session.scalar(select(Participant).join(Meeting).where(
         Participant.part == "guest", Meeting.starts_at > utcnow()))
     meeting_id = guest_part.meeting_id
+    from tests.factories import publish
+    publish(guest_part.meeting)  # participants see the agenda once it is published
     c = app.test_client()
     assert login(c, guest_part.person.email, "Veilig-Overleg-2019").status_code == 302
     hidden = ("Aanhoudende burenruzie Kerkstraat", "Verward gedrag rond station Kropswolde")
@@ -237,3 +240,36 @@ def test_demo_guest_gets_references_only_in_both_pdfs(app, db):
             assert name not in text
     assert "niet beschikbaar" in text
     assert "Notitie" in text  # the note of the item the guest is invited for is joined
+
+
+def test_agenda_pdf_long_action_list_breaks_across_pages_and_marks_intern(app, db, seeded, people,
+                                                                          as_role):
+    """A TVO (body default: casus) with no casus on its agenda is marked "Intern". The open
+    actions under "Actielijst" start on page 1 right under their item and run on to the next
+    page row by row; the actions table is wide enough for a date on one line."""
+    from datetime import timedelta
+
+    from overleg.domain import actions as da
+    from overleg.timeutil import nl_date
+    from tests.factories import make_meeting
+
+    today = date.today()
+    earlier = make_meeting("tvo", today - timedelta(days=30),
+                           participants=[(people["deelnemer"], "member")])
+    item = next(i for i in earlier.agenda_items if i.standard_kind == "mededelingen")
+    due = today - timedelta(days=3)
+    for n in range(1, 41):
+        da.add_action(earlier, item, f"Actiepunt nummer {n:02d} uitwerken",
+                      owner_person=people["deelnemer"], due_date=due)
+    meeting = make_meeting("tvo", today + timedelta(days=5),
+                           participants=[(people["deelnemer"], "member")])
+    db.session.commit()
+    reader, _ = pdf_text(get_pdf(as_role("secretaris"), f"/overleggen/{meeting.id}/agenda.pdf"))
+    pages = [page.extract_text() for page in reader.pages]
+    first = flat(pages[0])
+    assert "INTERN" in first and "PERSOONSGEGEVENS" not in flat(" ".join(pages))
+    assert "Actielijst" in first and "Actiepunt nummer 01 uitwerken" in first
+    assert "Actiepunt nummer 40 uitwerken" not in first
+    assert any("Actiepunt nummer 40 uitwerken" in flat(p) for p in pages[1:])
+    due_label = nl_date(due, "long")
+    assert any(due_label in line for p in pages for line in p.splitlines()), due_label

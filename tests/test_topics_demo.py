@@ -10,6 +10,7 @@ from overleg.extensions import db
 from overleg.models import Escalation, Meeting, Participant, Theme, Topic
 from overleg.timeutil import utcnow
 from tests.conftest import login
+from tests.factories import publish
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ def test_demo_guest_sees_only_reference(demo, app):
     guest_part = db.session.scalar(select(Participant).join(Meeting).where(
         Participant.part == "guest", Meeting.starts_at > utcnow()))
     meeting = guest_part.meeting
+    publish(meeting)  # participants see the agenda once it is published
     c = app.test_client()
     login(c, "veiligthuis@example.org", "Veilig-Overleg-2019")
     html = c.get(f"/overleggen/{meeting.id}/agenda").get_data(as_text=True)

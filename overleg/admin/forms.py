@@ -6,14 +6,10 @@ from wtforms import (BooleanField, DateField, EmailField, IntegerField, Password
 from wtforms.validators import EqualTo, InputRequired, NumberRange
 
 from ..domain.admin import STANDARD_KIND_LABELS
-from ..forms import Form, email_address, max_length, optional, required
+from ..forms import Form, choice, email_address, max_length, optional, required
 from ..models.bodies import (CONFIDENTIALITY_LABELS, DIRECTION_LABELS, LEVEL_LABELS, PART_LABELS,
                              PARTS, PURPOSE_LABELS)
 from ..models.people import APP_ROLE_LABELS, ORGANISATION_KIND_LABELS
-
-
-def choice(value: str, label: str) -> SelectChoice:
-    return SelectChoice(value, label)
 
 
 def _choices(labels: dict, keys=None) -> list[SelectChoice]:

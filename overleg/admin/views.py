@@ -22,6 +22,7 @@ from ..auth.services import password_problem, set_password
 from ..domain import admin as domain
 from ..domain.admin import AdminError
 from ..extensions import db
+from ..forms import choice
 from ..models import (AgendaTemplateItem, EscalationPath, MeetingType, Organisation, Person, Role,
                       RoleHolding, RosterEntry, Unavailability)
 from ..models.bodies import (CONFIDENTIALITY_LABELS, DIRECTION_LABELS, LEVEL_LABELS, PART_LABELS,
@@ -31,7 +32,7 @@ from ..timeutil import today_local
 from . import bp
 from .forms import (HoldingForm, MeetingTypeForm, OrganisationForm, PasswordForm, PathForm,
                     PersonForm, RoleForm, RosterEntryForm, RosterPartForm, TemplateItemForm,
-                    UnavailabilityForm, choice, id_or_none)
+                    UnavailabilityForm, id_or_none)
 
 LABELS = {
     "app_role": APP_ROLE_LABELS, "kind": ORGANISATION_KIND_LABELS, "level": LEVEL_LABELS,

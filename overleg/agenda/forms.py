@@ -2,7 +2,7 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form, max_length, optional, required
+from ..forms import Form, choice, choices, max_length, optional, required
 from ..models.bodies import PURPOSE_LABELS
 from ..models.topics import OUTCOME_KIND_LABELS
 
@@ -19,7 +19,7 @@ class ItemForm(Form):
     topic = SelectField("Onderwerp", coerce=int, default=0, validators=[optional()])
     title = StringField("Titel", validators=[optional(), max_length(300)])
     description = TextAreaField("Toelichting", validators=[optional(), max_length(5000)])
-    purpose = SelectField("Doel", choices=list(PURPOSE_LABELS.items()), default="bespreking",
+    purpose = SelectField("Doel", choices=choices(PURPOSE_LABELS), default="bespreking",
                           validators=[required("Kies het doel van het agendapunt.")])
     duration_minutes = _duration()
     presenter = StringField("Inbrenger / presentator", validators=[optional(), max_length(200)])
@@ -52,7 +52,7 @@ class ProposeForm(Form):
     title = StringField("Titel", validators=[required("Geef uw voorstel een titel."),
                                              max_length(300)])
     description = TextAreaField("Toelichting", validators=[optional(), max_length(5000)])
-    purpose = SelectField("Doel", choices=list(PURPOSE_LABELS.items()), default="bespreking",
+    purpose = SelectField("Doel", choices=choices(PURPOSE_LABELS), default="bespreking",
                           validators=[required("Kies het doel van het agendapunt.")])
     duration_minutes = _duration()
 
@@ -77,7 +77,8 @@ class ConcludeForm(Form):
     outcome = TextAreaField("Uitkomst", validators=[required("Beschrijf de uitkomst."),
                                                     max_length(5000)])
     outcome_kind = SelectField(
-        "Soort", choices=[(k, "Alleen uitkomst (geen besluit of opdracht)" if k == "geen" else v)
+        "Soort", choices=[choice(k, "Alleen uitkomst (geen besluit of opdracht)"
+                                 if k == "geen" else v)
                           for k, v in OUTCOME_KIND_LABELS.items()], default="geen",
         validators=[required("Kies de soort: alleen uitkomst, besluit of opdracht.")])
 

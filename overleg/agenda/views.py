@@ -11,6 +11,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from ..access import access
 from ..audit import record
@@ -19,6 +20,7 @@ from ..domain import escalation as de
 from ..domain import need_to_know as ntk
 from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
+from ..forms import choice, choices
 from ..models import AgendaItem, AuditEvent, Escalation, Meeting, MeetingType, Participant, Topic
 from ..timeutil import nl_date, nl_time
 from . import bp
@@ -59,11 +61,12 @@ def _participant(meeting: Meeting):
     return next((p for p in meeting.participants if p.person_id == current_user.id), None)
 
 
-def _topic_choices(meeting: Meeting) -> list[tuple[int, str]]:
+def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
     rows = db.session.execute(
         select(Topic.id, Topic.reference, Topic.title)
         .where(Topic.status != "afgerond").order_by(Topic.reference.desc()).limit(500))
-    return [(0, "Geen: een vrij agendapunt")] + [(tid, f"{ref} · {title}") for tid, ref, title in rows]
+    return choices([(0, "Geen: een vrij agendapunt")]
+                   + [(tid, f"{ref} · {title}") for tid, ref, title in rows])
 
 
 def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
@@ -117,7 +120,9 @@ def _audit_casus(rows: list[Row]) -> None:
 
 def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int = 200):
     items = da.load_items(meeting)
-    rows = _build_rows(meeting, items)
+    # Before publication a participant sees only the header and their own proposals.
+    agenda_open = da.agenda_visible_to(current_user, meeting)
+    rows = _build_rows(meeting, items) if agenda_open else []
     secretary = current_user.is_secretary
     mine = _participant(meeting)
     if secretary:
@@ -139,7 +144,7 @@ def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int 
     if rows:
         end = rows[-1].starts_at + timedelta(minutes=rows[-1].item.duration_minutes or 0)
     html = render_template(
-        "agenda/view.html", meeting=meeting, rows=rows, secretary=secretary,
+        "agenda/view.html", meeting=meeting, rows=rows, secretary=secretary, agenda_open=agenda_open,
         proposals=proposals, declined=declined, item_form=item_form, propose_form=propose_form,
         computed_end=end, has_pdf="documents.agenda_pdf" in current_app.view_functions,
         has_docs="documents.item_documents" in current_app.view_functions)
@@ -351,8 +356,9 @@ def item_access(item_id: int):
     meeting = item.meeting
     participants = sorted(meeting.participants, key=lambda p: p.person.name)
     form = AccessForm()
-    form.guests.choices = [(p.person_id, p.person.name) for p in participants if p.part == "guest"]
-    form.members.choices = [(p.person_id, f"{p.person.name} ({p.part_label.lower()})")
+    form.guests.choices = [choice(p.person_id, p.person.name)
+                           for p in participants if p.part == "guest"]
+    form.members.choices = [choice(p.person_id, f"{p.person.name} ({p.part_label.lower()})")
                             for p in participants]
     if request.method == "GET":
         current = da.item_access_map(meeting).get(item.id, {})
@@ -381,15 +387,15 @@ def item_access(item_id: int):
 
 def _escalate_choices(form, meeting: Meeting) -> list:
     paths = de.paths_from(meeting.meeting_type)
-    form.to_type.choices = [(p.to_type_id, f"{p.direction_label}: {p.to_type.name}")
+    form.to_type.choices = [choice(p.to_type_id, f"{p.direction_label}: {p.to_type.name}")
                             for p in paths]
-    meetings = [(0, "Automatisch: de eerstvolgende open agenda")]
+    meetings = [choice(0, "Automatisch: de eerstvolgende open agenda")]
     after = de.not_before(meeting)  # never before the meeting the topic comes from
     for p in paths:
         for m in de.candidate_meetings(p.to_type, after):
             published = " (agenda gepubliceerd)" if m.agenda_status == "gepubliceerd" else ""
-            meetings.append((m.id, f"{p.to_type.name}, {nl_date(m.starts_at)} "
-                                   f"{nl_time(m.starts_at)}{published}"))
+            meetings.append(choice(m.id, f"{p.to_type.name}, {nl_date(m.starts_at)} "
+                                         f"{nl_time(m.starts_at)}{published}"))
     form.meeting.choices = meetings
     return paths
 

@@ -15,6 +15,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..access import access
 from ..audit import record
 from ..domain import documents as docs
+from ..domain.agenda import agenda_visible_to
 from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
 from ..models import AgendaItem, Document
@@ -38,6 +39,9 @@ def _meeting_url(meeting) -> str | None:
 def meeting_documents(meeting_id: int):
     """The agenda with its documents, and the two PDFs, as this reader may see them."""
     meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    if not agenda_visible_to(current_user, meeting):
+        # Not published yet: the agenda page says so (and takes proposals).
+        return redirect(url_for("agenda.view", meeting_id=meeting.id))
     view = docs.agenda_view(meeting, current_user)
     return render_template("documents/meeting.html", view=view, meeting=meeting,
                            meeting_url=_meeting_url(meeting))
@@ -163,6 +167,8 @@ def _render_agenda(view, bundle=None) -> bytes:
 @access("login")
 def agenda_pdf(meeting_id: int):
     meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    if not agenda_visible_to(current_user, meeting):
+        abort(404)  # a participant sees the agenda once it is published
     view = docs.agenda_view(meeting, current_user)
     started = time.perf_counter()
     data = _render_agenda(view)
@@ -179,6 +185,8 @@ def agenda_pdf(meeting_id: int):
 @access("login")
 def bundle_pdf(meeting_id: int):
     meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    if not agenda_visible_to(current_user, meeting):
+        abort(404)  # a participant sees the agenda once it is published
     view = docs.agenda_view(meeting, current_user)
     bundle = docs.bundle_plan(view)
     agenda = _render_agenda(view, bundle)

@@ -6,10 +6,10 @@ meeting in the past (what was open at that time), in a constant number of querie
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
@@ -30,6 +30,7 @@ def _load_options():
             selectinload(ActionItem.owner_organisation),
             selectinload(ActionItem.meeting),
             selectinload(ActionItem.closed_in_meeting),
+            selectinload(ActionItem.closed_by),
             selectinload(ActionItem.agenda_item).selectinload(AgendaItem.topic))
 
 
@@ -59,7 +60,8 @@ def add_action(meeting: Meeting, item: Optional[AgendaItem], what: str, *,
     return action
 
 
-def close_action(action: ActionItem, at_meeting: Meeting, note: Optional[str] = None) -> None:
+def close_action(action: ActionItem, at_meeting: Meeting, note: Optional[str] = None,
+                 by: Optional[Person] = None) -> None:
     """Close an open action at a meeting of the same body (the one it was made at, or later)."""
     if action.status != "open":
         raise ActionError({"action": "Dit actiepunt is al afgerond."})
@@ -73,6 +75,47 @@ def close_action(action: ActionItem, at_meeting: Meeting, note: Optional[str] = 
     action.closed_in_meeting = at_meeting
     action.closed_at = utcnow()
     action.closing_note = (note or "").strip() or None
+    action.closed_by = by
+
+
+def may_close(person, action: ActionItem) -> bool:
+    """Who may close an action between meetings: the person named as its owner, or a
+    secretary (administrators included). An action owned by an organisation is closed by the
+    secretary."""
+    if person is None or getattr(person, "id", None) is None:
+        return False
+    if getattr(person, "is_secretary", False):
+        return True
+    return action.owner_person_id is not None and action.owner_person_id == person.id
+
+
+def close_between_meetings(action: ActionItem, by: Person, note: Optional[str] = None,
+                           at: Optional[datetime] = None) -> None:
+    """Close an open action outside a meeting ("Mijn actiepunten"): by its named owner or a
+    secretary, at a moment, with an optional short note. Who closed it is written to the
+    action (and the audit log, ``action_closed``); the next meeting's actielijst shows it as
+    "afgerond door X op <datum>" (see `closed_between_for`)."""
+    from ..audit import record
+
+    if not may_close(by, action):
+        raise ActionError({"action": "Alleen wie het actiepunt uitvoert of de secretaris kan "
+                                     "het afronden."})
+    if action.status != "open":
+        raise ActionError({"action": "Dit actiepunt is al afgerond."})
+    note = (note or "").strip()
+    if len(note) > 1000:
+        raise ActionError({"note": "Gebruik hoogstens 1000 tekens."})
+    action.status = "afgerond"
+    action.closed_in_meeting = None
+    action.closed_at = at or utcnow()
+    action.closing_note = note or None
+    action.closed_by = by
+    record("action_closed", action, person=by)
+
+
+def closed_between(action: ActionItem) -> bool:
+    """Closed outside a meeting (by its owner or the secretary between meetings)."""
+    return action.status == "afgerond" and action.closed_in_meeting_id is None
 
 
 def reopen_action(action: ActionItem, at_meeting: Meeting) -> None:
@@ -83,6 +126,7 @@ def reopen_action(action: ActionItem, at_meeting: Meeting) -> None:
     action.closed_in_meeting = None
     action.closed_at = None
     action.closing_note = None
+    action.closed_by = None
 
 
 def actions_made_at(meeting: Meeting) -> list[ActionItem]:
@@ -96,6 +140,16 @@ def carried_actions(meeting: Meeting) -> list[ActionItem]:
     began: open now, or closed at this meeting or a later one. Oldest first."""
     made_at = aliased(Meeting)
     closed_at = aliased(Meeting)
+    # Closed between meetings: shown on the first meeting after the previous one of the body
+    # (as "afgerond door …"), and as still open on earlier meetings.
+    previous_start = db.session.scalar(
+        select(func.max(Meeting.starts_at)).where(
+            Meeting.meeting_type_id == meeting.meeting_type_id,
+            Meeting.starts_at < meeting.starts_at, Meeting.status != "geannuleerd"))
+    between = and_(ActionItem.status == "afgerond", ActionItem.closed_in_meeting_id.is_(None),
+                   ActionItem.closed_at.is_not(None))
+    if previous_start is not None:
+        between = and_(between, ActionItem.closed_at > previous_start)
     stmt = (select(ActionItem)
             .join(made_at, made_at.id == ActionItem.meeting_id)
             .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
@@ -103,7 +157,8 @@ def carried_actions(meeting: Meeting) -> list[ActionItem]:
                    made_at.starts_at < meeting.starts_at,
                    or_(ActionItem.status == "open",
                        ActionItem.closed_in_meeting_id == meeting.id,
-                       and_(closed_at.id.is_not(None), closed_at.starts_at > meeting.starts_at)))
+                       and_(closed_at.id.is_not(None), closed_at.starts_at > meeting.starts_at),
+                       between))
             .options(*_load_options())
             .order_by(made_at.starts_at, ActionItem.id))
     return list(db.session.scalars(stmt))
@@ -111,9 +166,12 @@ def carried_actions(meeting: Meeting) -> list[ActionItem]:
 
 def open_at(action: ActionItem, meeting: Meeting) -> bool:
     """Was the action still open at the end of this meeting (not closed here or before)?"""
-    return action.status == "open" or (
-        action.closed_in_meeting is not None
-        and action.closed_in_meeting.starts_at > meeting.starts_at)
+    if action.status == "open":
+        return True
+    if action.closed_in_meeting is not None:
+        return action.closed_in_meeting.starts_at > meeting.starts_at
+    # closed between meetings: open at meetings that began before it was closed
+    return action.closed_at is not None and action.closed_at > meeting.starts_at
 
 
 def overdue(action: ActionItem, on: Optional[date] = None) -> bool:

@@ -303,3 +303,37 @@ def item_access_map(meeting: Meeting) -> dict[int, dict[str, list[int]]]:
     for item_id, kind, pid in rows:
         result.setdefault(item_id, {}).setdefault(kind, []).append(pid)
     return result
+
+
+# --- confidentiality marking ----------------------------------------------------------------
+
+def meeting_marking(meeting: Meeting, items: list[AgendaItem]) -> str:
+    """The confidentiality class printed on a meeting's agenda and minutes: the most
+    confidential class among its topic items (casus > vertrouwelijk > intern), a besloten item
+    counting as at least vertrouwelijk; "intern" when there is none. Uses only the items and
+    their (loaded) topics: no queries. `meeting` is the meeting the items belong to."""
+    from ..models.bodies import CONFIDENTIALITY
+
+    rank = {name: pos for pos, name in enumerate(CONFIDENTIALITY)}
+    best = rank["intern"]
+    for item in items:
+        if item.topic is not None:
+            best = max(best, rank.get(item.topic.confidentiality, best))
+        if item.besloten:
+            best = max(best, rank["vertrouwelijk"])
+    return CONFIDENTIALITY[best]
+
+
+# --- when participants see the agenda -------------------------------------------------------
+
+def agenda_visible_to(person, meeting: Meeting, now: Optional[datetime] = None) -> bool:
+    """May this person see the agenda (items, PDFs, documents) of a meeting they may see?
+    Secretaries and administrators always; participants only once the secretary has
+    published it, or once the meeting has started (a held meeting's agenda is visible even
+    if it was never formally published). Meeting visibility itself is decided elsewhere
+    (domain.visibility); this rule only narrows it."""
+    if person is None or getattr(person, "id", None) is None:
+        return False
+    if getattr(person, "is_secretary", False):
+        return True
+    return meeting.agenda_status == "gepubliceerd" or meeting.has_started(now)

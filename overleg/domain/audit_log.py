@@ -42,6 +42,7 @@ EVENT_LABELS: dict[str, str] = {
     "guest_added": "Gast uitgenodigd",
     "guest_removed": "Gast afgemeld",
     "attendance_recorded": "Aanwezigheid vastgelegd",
+    "action_closed": "Actiepunt afgerond (tussen vergaderingen)",
     "organisation_created": "Organisatie toegevoegd",
     "organisation_changed": "Organisatie gewijzigd",
     "organisation_deleted": "Organisatie verwijderd",

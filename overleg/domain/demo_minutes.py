@@ -47,27 +47,70 @@ MEDEDELINGEN = {
                  "De burgemeester meldt het interprovinciaal overleg over het windpark N33."],
 }
 
+# Decisions taken under "mededelingen" when a meeting has no topic on its agenda: about the
+# body's own business, never about a topic (those are below, filed under their own item).
 DECISIONS = {
-    "ovo": ["Het OVO schaalt de overlast rond het winkelcentrum op naar het TVO.",
-            "Het OVO besluit tot extra surveillance in de avonduren bij het station.",
-            "De hennepkwekerijen worden gemeld voor toepassing van het Damoclesbeleid."],
-    "tvo": ["Het TVO stelt een integrale aanpak problematische jeugdgroepen op.",
-            "Het TVO vraagt het Veiligheidshuis om casusregie bij de besproken casus.",
-            "Het TVO stemt in met het plan van aanpak sociale woonoverlast."],
-    "po": ["Het PO geeft het TVO opdracht de aanpak rond het windpark N33 uit te werken.",
-           "Het PO stemt in met de inzet van het districtelijk hennepteam."],
-    "driehoek": ["De driehoek prioriteert de aanpak van drugscriminaliteit voor 2019.",
-                 "De driehoek stemt in met het in beeld brengen van cybercrime in de gemeente."],
+    "ovo": ["Het OVO besluit tot extra surveillance in de avonduren bij het station.",
+            "Het OVO vraagt de wijkagenten de overlastmeldingen per wijk bij te houden."],
+    "tvo": ["Het TVO stelt met de ketenpartners het ondermijningsbeeld 2019 op.",
+            "Het TVO stemt in met de werkwijze voor de casusoverleggen van het Veiligheidshuis."],
+    "po": ["Het PO stemt in met de verdeling van de capaciteit van het basisteam."],
+    "driehoek": ["De driehoek prioriteert de aanpak van drugscriminaliteit voor 2019."],
 }
-
-ACTIONS = [
+GENERAL_ACTIONS = [
     "Overzicht van de meldingen van de afgelopen maand aanleveren",
-    "Contact opnemen met de woningcorporatie over de overlastadressen",
-    "Groepsscan laten uitvoeren en resultaten terugkoppelen",
     "Voorstel voor een gezamenlijke communicatie aan bewoners opstellen",
-    "Bestuurlijke rapportage aanleveren voor het Damoclesbeleid",
-    "Afspraken met het jongerenwerk vastleggen",
 ]
+
+# Decisions and actions about a demo topic, by the topic's title: each is filed under the
+# agenda item (and so the topic) it is about. A topic not listed gets the generic texts below.
+TOPIC_DECISIONS = {
+    "Hennepteelt en drugsoverlast bedrijventerrein Foxhol": (
+        ["De aangetroffen hennepkwekerijen worden gemeld voor toepassing van het Damoclesbeleid.",
+         "Het overleg stemt in met de inzet van het districtelijk hennepteam op het "
+         "bedrijventerrein Foxhol."],
+        ["Bestuurlijke rapportage aanleveren voor het Damoclesbeleid",
+         "Controle van de bedrijfspanden met de netbeheerder plannen"]),
+    "Jeugdgroep bij winkelcentrum Hoogezand": (
+        ["Het overleg stelt een integrale aanpak problematische jeugdgroepen op.",
+         "De overlast van de jeugdgroep bij het winkelcentrum wordt integraal aangepakt."],
+        ["Groepsscan laten uitvoeren en resultaten terugkoppelen",
+         "Afspraken met het jongerenwerk vastleggen"]),
+    "Gezin met zorgen om de kinderen, Martenshoek": (
+        ["Veilig Thuis en het sociaal team stellen samen een veiligheidsplan voor het gezin op."],
+        ["Veiligheidsplan met Veilig Thuis afstemmen"]),
+    "Aanhoudende burenruzie Kerkstraat, Slochteren": (
+        ["Het overleg stemt in met het plan van aanpak sociale woonoverlast."],
+        ["Contact opnemen met de woningcorporatie over de overlastadressen"]),
+    "Verward gedrag rond station Kropswolde": (
+        ["Het overleg vraagt het Veiligheidshuis om casusregie bij de besproken casus."],
+        ["Zorgmelding bij de GGZ doen en de uitkomst terugkoppelen"]),
+    "Signalen van malafide vastgoedtransacties": (
+        ["De signalen worden aan het RIEC voorgelegd voor een integraal onderzoek."],
+        ["Overzicht van de opvallende vastgoedtransacties aanleveren aan het RIEC"]),
+    "Spanningen rond de bouw van windmolenpark N33": (
+        ["Het overleg geeft opdracht de aanpak rond het windpark N33 uit te werken."],
+        ["Voorstel voor een gezamenlijke communicatie aan bewoners opstellen"]),
+    "Inventarisatie cybercrime en rol van de ketenpartners": (
+        ["Het overleg stemt in met het in beeld brengen van cybercrime in de gemeente."],
+        ["Overzicht van de aangiften van cybercrime aanleveren"]),
+}
+TOPIC_FALLBACK = (["Het overleg stemt in met de voorgestelde aanpak van dit onderwerp."],
+                  ["Stand van zaken van dit onderwerp terugkoppelen"])
+
+
+class _TopicTexts:
+    """Per topic, its own decision and action texts in turn (varied over the meetings)."""
+
+    def __init__(self) -> None:
+        self._turn: dict[tuple[str, str], int] = {}
+
+    def next(self, topic_title: str, kind: str) -> str:
+        decisions, actions = TOPIC_DECISIONS.get(topic_title, TOPIC_FALLBACK)
+        texts = decisions if kind == "decision" else actions
+        n = self._turn.get((topic_title, kind), 0)
+        self._turn[(topic_title, kind)] = n + 1
+        return texts[n % len(texts)]
 
 
 def _secretary() -> Optional[Person]:
@@ -98,7 +141,8 @@ def seed_minutes() -> int:
             Minutes.meeting_id.in_([m.id for m in meetings]))))
         texts = cycle(MEDEDELINGEN.get(body.code, MEDEDELINGEN["tvo"]))
         decisions = cycle(DECISIONS.get(body.code, DECISIONS["tvo"]))
-        actions = cycle(ACTIONS)
+        actions = cycle(GENERAL_ACTIONS)
+        topic_texts = _TopicTexts()
         previous: Optional[Minutes] = None
         for n, meeting in enumerate(meetings):
             if meeting.id in have:
@@ -116,14 +160,15 @@ def seed_minutes() -> int:
                     previous.approved_at = meeting.starts_at
                 except dm.MinutesError:
                     pass
-            _fill(meeting, n, texts, decisions, actions, orgs, by)
+            _fill(meeting, n, texts, decisions, actions, topic_texts, orgs, by)
             db.session.flush()
             previous = minutes
     db.session.commit()
     return created
 
 
-def _fill(meeting: Meeting, n: int, texts, decisions, actions, orgs, by) -> None:
+def _fill(meeting: Meeting, n: int, texts, decisions, actions, topic_texts: _TopicTexts, orgs,
+          by) -> None:
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
     for item in items:
         if item.notes:
@@ -135,22 +180,41 @@ def _fill(meeting: Meeting, n: int, texts, decisions, actions, orgs, by) -> None
         elif item.topic is not None:
             item.notes = ("Het onderwerp is besproken aan de hand van de inbreng van de "
                           "partners. Zie de besluiten en actiepunten.")
+    # The decision and actions belong to the item whose subject they are about: a topic item
+    # (in turn over the meetings) with its topic's own texts, else "mededelingen" with the
+    # body's general texts.
     topic_items = [i for i in items if i.topic is not None]
-    target = topic_items[0] if topic_items else next(
-        (i for i in items if i.standard_kind == "mededelingen"), None)
+    if topic_items:
+        target = topic_items[n % len(topic_items)]
+        title = target.topic.title
+
+        def decision_text():
+            return topic_texts.next(title, "decision")
+
+        def action_text():
+            return topic_texts.next(title, "action")
+    else:
+        target = next((i for i in items if i.standard_kind == "mededelingen"), None)
+
+        def decision_text():
+            return next(decisions)
+
+        def action_text():
+            return next(actions)
     if target is not None and n % 3 != 1:
-        dd.add_decision(meeting, target, next(decisions), by=by)
+        dd.add_decision(meeting, target, decision_text(), by=by)
     # Actions: owners from the participants (not the secretary) or a partner organisation
     owners = [p.person for p in sorted(meeting.participants, key=lambda p: p.person_id)
               if p.part != "secretary" and p.person is not None]
     day = to_local(meeting.starts_at).date()
     if target is not None:
         owner = owners[n % len(owners)] if owners else None
-        da.add_action(meeting, target, next(actions), owner_person=owner,
-                      owner_organisation=None if owner else (orgs[0] if orgs else None),
-                      due_date=day + timedelta(days=14), by=by) if (owner or orgs) else None
+        if owner or orgs:
+            da.add_action(meeting, target, action_text(), owner_person=owner,
+                          owner_organisation=None if owner else orgs[0],
+                          due_date=day + timedelta(days=14), by=by)
         if orgs and n % 2 == 0:
-            da.add_action(meeting, target, next(actions), owner_organisation=orgs[n % len(orgs)],
+            da.add_action(meeting, target, action_text(), owner_organisation=orgs[n % len(orgs)],
                           due_date=day + timedelta(days=45), by=by)
     # Close part of what is open from earlier meetings: the oldest open action, every other time
     if n % 2 == 1:

@@ -196,5 +196,9 @@ def seed_topics(today: Optional[date] = None) -> int:
              if p is not None and any(x.person_id == p.id for x in tvo_next.participants)]
     if named:
         da.set_besloten(items[THEME_TOPICS[1][1]], True, {p.id for p in named})
+    # The next TVO's agenda is final already, so its participants (and the guest) can read it;
+    # the other coming agendas are still being prepared (no mail for demo data).
+    tvo_next.agenda_status = "gepubliceerd"
+    tvo_next.agenda_published_at = utcnow()
     db.session.commit()
     return made

@@ -29,7 +29,7 @@ from ..models.documents import DOCUMENT_TYPES
 from ..storage import get_storage
 from ..timeutil import utcnow
 from . import need_to_know
-from .agenda import changed_after_publish, start_times
+from .agenda import agenda_visible_to, changed_after_publish, meeting_marking, start_times
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -239,8 +239,13 @@ def may_see_item_in_full(person: Person, item: AgendaItem) -> bool:
 
 
 def may_download(person: Person, doc: Document) -> bool:
-    """Meeting visibility is checked by the caller (404); this adds the item's need-to-know."""
-    return may_see_item_in_full(person, doc.agenda_item)
+    """Meeting visibility is checked by the caller (404); this adds that the agenda is out
+    (published or the meeting started, see agenda.agenda_visible_to) and the item's
+    need-to-know."""
+    item = doc.agenda_item
+    if not agenda_visible_to(person, item.meeting):
+        return False
+    return may_see_item_in_full(person, item)
 
 
 # --- the agenda as a reader may see it ------------------------------------------------
@@ -308,15 +313,12 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
     times = start_times(meeting, items)
     entitled = entitled_item_ids(person, meeting)
     rows = []
-    ranks = [CONFIDENTIALITY_RANK.get(meeting.meeting_type.default_confidentiality, 0)]
     has_casus = False
     for number, item in enumerate(items, start=1):
         casus = is_casus_item(item)
         has_casus = has_casus or is_restricted_item(item)
         full = (not is_restricted_item(item)) or item.id in entitled
         topic = item.topic
-        if topic is not None:
-            ranks.append(CONFIDENTIALITY_RANK.get(topic.confidentiality, 0))
         reference = topic.reference if topic is not None else None
         heading = need_to_know.item_heading(item, person, entitled) if not full else item.title
         docs = list(item.documents)
@@ -329,7 +331,7 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
             documents=docs if full else [], withheld_documents=0 if full else len(docs)))
     participants = sorted(meeting.participants,
                           key=lambda p: (_PART_ORDER.get(p.part, 9), p.person.name.lower()))
-    marking = CONFIDENTIALITY[max(ranks)]
+    marking = meeting_marking(meeting, items)
     return AgendaView(meeting=meeting, rows=rows, participants=participants, marking=marking,
                       marking_label=CONFIDENTIALITY_LABELS[marking], has_casus=has_casus)
 

@@ -36,6 +36,7 @@ from ..models.minutes import MINUTES_STATUS_LABELS, MINUTES_TRANSITIONS
 from ..timeutil import nl_date, nl_datetime, nl_time, to_local, utcnow
 from . import actions as actions_domain
 from . import retention
+from .agenda import meeting_marking
 
 BESLOTEN_HEADING = "Besloten agendapunt"
 HIDDEN_TEXT = "Inhoud alleen zichtbaar voor wie bij deze casus betrokken is."
@@ -478,6 +479,7 @@ def build_snapshot(minutes: Minutes, *, version_number: Optional[int] = None,
              "label": f"Het verslag van de vergadering van {nl_date(m.meeting.starts_at)} "
                       f"is vastgesteld."} for m in approved_here]
 
+    marking = meeting_marking(meeting, items)
     destroy = retention.destruction_date(meeting)
     local_start = to_local(meeting.starts_at)
     status = "vastgesteld" if version_number else minutes.status
@@ -503,9 +505,8 @@ def build_snapshot(minutes: Minutes, *, version_number: Optional[int] = None,
         "time_label": f"{nl_time(meeting.starts_at)} – {nl_time(meeting.ends_at)}",
         "year": local_start.year,
         "location": meeting.location or "",
-        "confidentiality": mt.default_confidentiality,
-        "confidentiality_label": CONFIDENTIALITY_LABELS.get(mt.default_confidentiality,
-                                                             mt.default_confidentiality),
+        "confidentiality": marking,
+        "confidentiality_label": CONFIDENTIALITY_LABELS.get(marking, marking),
         "chair": chair,
         "minute_taker": taker.name if taker is not None else None,
         "attendance": groups,

@@ -1,7 +1,7 @@
 """Verzonden berichten: the outbox with status and attempts per message (secretary)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -58,3 +58,29 @@ def retry(message_id: int):
         g.overleg_outbox_queued = True
         flash(f"Het bericht aan {message.recipient} wordt opnieuw verzonden.", "success")
     return redirect(url_for("mail.outbox"))
+
+
+def _message_or_404(message_id: int) -> OutboxMessage:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return message
+
+
+@bp.route("/<int:message_id>")
+@access("secretaris")
+def message(message_id: int):
+    """One message as it was (or will be) sent: recipient, status, attempts, the text body."""
+    return render_template("mail/message.html", m=_message_or_404(message_id))
+
+
+@bp.route("/<int:message_id>/uitnodiging.ics")
+@access("secretaris")
+def message_ics(message_id: int):
+    m = _message_or_404(message_id)
+    if not m.ics_text:
+        abort(404)
+    method = f"; method={m.method}" if m.method else ""
+    return Response(m.ics_text, mimetype="text/calendar",
+                    headers={"Content-Type": f"text/calendar; charset=utf-8{method}",
+                             "Content-Disposition": f'attachment; filename="bericht-{m.id}.ics"'})

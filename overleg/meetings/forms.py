@@ -2,7 +2,7 @@ from wtforms import (BooleanField, DateField, IntegerField, RadioField, SelectFi
                      TextAreaField, TimeField, URLField)
 from wtforms.validators import NumberRange, URL
 
-from ..forms import Form, max_length, optional, required
+from ..forms import Form, choices, max_length, optional, required
 
 DATE_MESSAGE = "Vul een geldige datum in (dd-mm-jjjj)."
 TIME_MESSAGE = "Vul een geldige tijd in (uu:mm)."
@@ -50,8 +50,9 @@ class GuestForm(Form):
 
 
 class RsvpForm(Form):
-    rsvp = RadioField("Uw antwoord", choices=[("komt", "Ik kom"), ("komt_niet", "Ik kom niet"),
-                                              ("onder_voorbehoud", "Onder voorbehoud")],
+    rsvp = RadioField("Uw antwoord", choices=choices([("komt", "Ik kom"),
+                                                      ("komt_niet", "Ik kom niet"),
+                                                      ("onder_voorbehoud", "Onder voorbehoud")]),
                       validators=[required("Kies komt, komt niet of onder voorbehoud.")],
                       validate_choice=False)
     note = StringField("Toelichting", validators=[optional(), max_length(500)])
@@ -63,18 +64,19 @@ class PlainForm(Form):
 
 class SeriesForm(Form):
     meeting_type = SelectField("Overleg", coerce=int, validators=[required("Kies een overleg.")])
-    frequency = SelectField("Herhaling", choices=[("weekly", "Wekelijks (elke N weken)"),
-                                                  ("monthly_weekday",
-                                                   "Maandelijks op een vaste weekdag")],
+    frequency = SelectField("Herhaling", choices=choices([("weekly", "Wekelijks (elke N weken)"),
+                                                          ("monthly_weekday",
+                                                           "Maandelijks op een vaste weekdag")]),
                             validators=[required()])
     interval = IntegerField("Elke hoeveel weken of maanden", default=1, validators=[
         required("Vul een getal in."),
         NumberRange(min=1, max=52, message="Vul een getal tussen 1 en 52 in.")])
-    weekday = SelectField("Dag van de week", coerce=int, choices=[
+    weekday = SelectField("Dag van de week", coerce=int, choices=choices([
         (0, "maandag"), (1, "dinsdag"), (2, "woensdag"), (3, "donderdag"), (4, "vrijdag"),
-        (5, "zaterdag"), (6, "zondag")], default=1)
-    week_of_month = SelectField("Week van de maand (bij maandelijks)", coerce=int, choices=[
-        (1, "eerste"), (2, "tweede"), (3, "derde"), (4, "vierde"), (-1, "laatste")], default=1)
+        (5, "zaterdag"), (6, "zondag")]), default=1)
+    week_of_month = SelectField("Week van de maand (bij maandelijks)", coerce=int,
+                                choices=choices([(1, "eerste"), (2, "tweede"), (3, "derde"),
+                                                 (4, "vierde"), (-1, "laatste")]), default=1)
     first_date = DateField("Eerste datum (vanaf)", validators=[required(DATE_MESSAGE)])
     start_time = TimeField("Begintijd", validators=[required(TIME_MESSAGE)])
     duration_minutes = IntegerField("Duur in minuten", validators=[

@@ -10,14 +10,16 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms import SelectChoice
 
 from ..access import access
 from ..audit import record
 from ..domain import meetings as dm
 from ..domain import series as ds
+from ..domain.agenda import agenda_visible_to
 from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
-from ..forms import parse_id
+from ..forms import choices, parse_id
 from ..models import Meeting, MeetingSeries, MeetingType, Participant, Person
 from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
 from ..timeutil import LOCALE, local_to_utc, to_local, today_local, utcnow
@@ -175,7 +177,7 @@ def _warnings_block(form, check: dm.Check) -> bool:
 def new():
     bodies = _bodies()
     form = MeetingForm()
-    form.meeting_type.choices = [(b.id, b.name) for b in bodies]
+    form.meeting_type.choices = choices((b.id, b.name) for b in bodies)
     # Opened for one body (?overleg=tvo): its place is filled in. Otherwise the place and end
     # stay empty, and the chosen body's own defaults apply when saving (plan_meeting).
     chosen = _body_by_code(request.args.get("overleg"))
@@ -299,13 +301,14 @@ def cancel(meeting_id: int):
 
 # --- the meeting page ------------------------------------------------------------------------
 
-def _guest_choices(meeting: Meeting) -> list[tuple[str, str]]:
+def _guest_choices(meeting: Meeting) -> list[SelectChoice]:
     taken = {p.person_id for p in meeting.participants}
     people = db.session.execute(
         select(Person.id, Person.name, Person.email).where(Person.active.is_(True))
         .order_by(Person.name)).all()
-    return [("", "Kies een persoon")] + [(str(pid), f"{name} ({email})")
-                                         for pid, name, email in people if pid not in taken]
+    return choices([("", "Kies een persoon")]
+                   + [(str(pid), f"{name} ({email})")
+                      for pid, name, email in people if pid not in taken])
 
 
 def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: int = 200):
@@ -324,7 +327,7 @@ def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: i
     return render_template(
         "meetings/view.html", meeting=meeting, participants=participants, mine=mine,
         rsvp_form=rsvp_form, guest_form=guest_form, secretary=secretary, started=started,
-        past=dm.is_past(meeting),
+        past=dm.is_past(meeting), agenda_visible=agenda_visible_to(current_user, meeting),
         ics_url=_ics_url(meeting), plain_form=PlainForm(formdata=None),
         describe=ds.describe), status
 
@@ -472,7 +475,7 @@ def _series_kwargs(form) -> dict:
 def series_new():
     bodies = _bodies()
     form = SeriesForm()
-    form.meeting_type.choices = [(b.id, b.name) for b in bodies]
+    form.meeting_type.choices = choices((b.id, b.name) for b in bodies)
     chosen = _body_by_code(request.args.get("overleg"))
     if request.method == "GET" and chosen is not None:
         form.meeting_type.data = chosen.id

@@ -67,7 +67,3 @@ class ActionFilterForm(Form):
                                             SelectChoice("afgerond", "Afgerond"),
                                             SelectChoice("verlopen", "Verlopen")],
                          validators=[optional()], validate_choice=False)
-
-
-def choices(pairs) -> list[SelectChoice]:
-    return [SelectChoice(str(value), label) for value, label in pairs]

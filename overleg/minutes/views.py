@@ -20,7 +20,7 @@ from ..domain import retention as dret
 from ..domain.meetings import bodies_seen_by
 from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
-from ..forms import parse_id
+from ..forms import choices, parse_id
 from ..models import (ActionItem, AgendaItem, Decision, Meeting, MeetingType, Minutes,
                       MinutesVersion, Organisation, Participant, Person, Theme, ThemeGroup)
 from ..models.minutes import MINUTES_STATUS_LABELS
@@ -28,7 +28,7 @@ from ..timeutil import nl_date, nl_time, today_local, utcnow
 from . import bp
 from .export import filename, minutes_pdf
 from .forms import (ActionFilterForm, ActionForm, CloseActionForm, CorrectionForm,
-                    DecisionFilterForm, DecisionForm, NotesForm, PlainForm, choices)
+                    DecisionFilterForm, DecisionForm, NotesForm, PlainForm)
 
 MEETING_OPTIONS = (
     selectinload(Meeting.meeting_type),
@@ -411,7 +411,7 @@ def close_action(meeting_id: int, action_id: int):
         db.session.rollback()
         return refused
     try:
-        da.close_action(action, meeting, form.note.data)
+        da.close_action(action, meeting, form.note.data, by=current_user)
         dmin.touch(minutes, current_user)
         db.session.commit()
     except da.ActionError as exc:
@@ -716,6 +716,46 @@ def open_actions_for(meeting: Meeting) -> list[tuple[ActionItem, bool, bool]]:
     visible = da.visible_action_ids(current_user, actions)
     day = da.meeting_day(meeting)
     return [(a, a.id in visible, a.is_overdue(day)) for a in actions]
+
+
+@bp.app_template_global("agenda_actions_for")
+def agenda_actions_for(meeting: Meeting) -> tuple[list, list]:
+    """The actielijst of an agenda: (open rows as in `open_actions_for`, rows of actions
+    closed between meetings since the previous meeting as (action, visible, closer name)).
+    Use with ``{% include "minutes/_agenda_actions.html" %}``."""
+    carried = da.carried_actions(meeting)
+    open_ = [a for a in carried if da.open_at(a, meeting)]
+    closed = [a for a in carried if da.closed_between(a) and not da.open_at(a, meeting)]
+    visible = da.visible_action_ids(current_user, open_ + closed)
+    day = da.meeting_day(meeting)
+    return ([(a, a.id in visible, a.is_overdue(day)) for a in open_],
+            [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed])
+
+
+@bp.route("/actiepunten/<int:action_id>/afronden", methods=["POST"])
+@access("login")
+def close_own_action(action_id: int):
+    """"Mijn actiepunten": the named owner (or a secretary) closes an action between
+    meetings, with an optional short note."""
+    action = db.session.get(ActionItem, action_id)
+    if action is None or not da.may_close(current_user, action):
+        abort(404)  # not revealed to anyone else
+    form = CloseActionForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
+        return redirect(url_for("minutes.my_actions")), 303
+    try:
+        da.close_between_meetings(action, current_user, form.note.data)
+        db.session.commit()
+    except da.ActionError as exc:
+        db.session.rollback()
+        flash(next(iter(exc.errors.values())), "error")
+        return redirect(url_for("minutes.my_actions")), 303
+    flash("Het actiepunt is afgerond. De secretaris ziet het op de actielijst van de "
+          "volgende vergadering.", "success")
+    return redirect(url_for("minutes.my_actions"))
 
 
 @bp.route("/beheer/bewaartermijnen")

@@ -200,6 +200,8 @@ class ActionItem(Timestamped, db.Model):
         ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
     closed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
     closing_note: Mapped[Optional[str]] = mapped_column(Text)
+    closed_by_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"))
     created_by_id: Mapped[Optional[int]] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"))
 
@@ -210,6 +212,7 @@ class ActionItem(Timestamped, db.Model):
     owner_organisation: Mapped[Optional[Organisation]] = relationship()
     closed_in_meeting: Mapped[Optional[Meeting]] = relationship(
         foreign_keys=[closed_in_meeting_id])
+    closed_by: Mapped[Optional[Person]] = relationship(foreign_keys=[closed_by_id])
 
     @property
     def owner_label(self) -> str:

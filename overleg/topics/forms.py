@@ -1,6 +1,6 @@
 from wtforms import SelectField, StringField, TextAreaField
 
-from ..forms import Form, max_length, optional, required
+from ..forms import Form, choices, max_length, optional, required
 from ..models.bodies import CONFIDENTIALITY_LABELS
 
 
@@ -13,7 +13,7 @@ class TopicForm(Form):
     theme = SelectField("Prioriteit (thema)", coerce=int, validators=[optional()])
     aanbrenger = SelectField("Aanbrenger", coerce=int, validators=[optional()])
     confidentiality = SelectField(
-        "Vertrouwelijkheid", choices=list(CONFIDENTIALITY_LABELS.items()),
+        "Vertrouwelijkheid", choices=choices(CONFIDENTIALITY_LABELS),
         validators=[required("Kies de vertrouwelijkheid.")])
 
 

@@ -6,6 +6,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
 
 from ..access import access
 from ..audit import record
@@ -14,6 +15,7 @@ from ..domain import need_to_know as ntk
 from ..domain.visibility import visible_meeting_ids
 from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
 from ..extensions import db
+from ..forms import choices
 from ..models import Escalation, Meeting, MeetingType, Organisation, Theme, ThemeGroup, Topic
 from ..models.topics import TOPIC_STATUS_LABELS
 from ..timeutil import utcnow
@@ -26,21 +28,22 @@ def _bodies() -> list[MeetingType]:
                                    .order_by(MeetingType.id)))
 
 
-def _theme_choices() -> list[tuple[int, str]]:
+def _theme_choices() -> list[SelectChoice]:
     rows = db.session.execute(select(Theme.id, Theme.name, ThemeGroup.name, ThemeGroup.year)
                               .join(ThemeGroup).order_by(ThemeGroup.year.desc(),
                                                          ThemeGroup.position, Theme.position))
-    return [(0, "Geen")] + [(tid, f"{year} · {group}: {name}") for tid, name, group, year in rows]
+    return choices([(0, "Geen")] + [(tid, f"{year} · {group}: {name}")
+                                    for tid, name, group, year in rows])
 
 
-def _org_choices() -> list[tuple[int, str]]:
+def _org_choices() -> list[SelectChoice]:
     rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
-    return [(0, "Onbekend")] + [(oid, name) for oid, name in rows]
+    return choices([(0, "Onbekend")] + [(oid, name) for oid, name in rows])
 
 
 def _fill(form) -> None:
     if getattr(form, "meeting_type", None) is not None:
-        form.meeting_type.choices = [(b.id, b.name) for b in _bodies()]
+        form.meeting_type.choices = choices((b.id, b.name) for b in _bodies())
     form.theme.choices = _theme_choices()
     form.aanbrenger.choices = _org_choices()
 
@@ -160,7 +163,7 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
     if status_form is None and current_user.is_secretary:
         status_form = StatusForm(formdata=None)
     if status_form is not None:
-        status_form.status.choices = allowed_statuses(topic)
+        status_form.status.choices = choices(allowed_statuses(topic))
     html = render_template("topics/view.html", topic=topic, full=full, tl=tl, entitled=entitled,
                            groups=groups, hidden_meetings=hidden_meetings,
                            question_visible=question_visible,
@@ -182,7 +185,7 @@ def view(topic_id: int):
 def set_status(topic_id: int):
     topic = _get_topic(topic_id)
     form = StatusForm()
-    form.status.choices = allowed_statuses(topic)
+    form.status.choices = choices(allowed_statuses(topic))
     if form.validate_on_submit():
         try:
             change_status(topic, form.status.data, by=current_user, note=form.note.data or None)
@@ -193,7 +196,8 @@ def set_status(topic_id: int):
             db.session.commit()
             flash(f"De status is nu ‘{topic.status_label}’.", "success")
             return redirect(url_for("topics.view", topic_id=topic.id))
-    elif request.form.get("status") and request.form.get("status") not in dict(form.status.choices):
+    elif request.form.get("status") and request.form.get("status") not in {
+            c.value for c in form.status.choices}:
         form.status.errors = [f"Deze status is vanuit ‘{topic.status_label}’ niet toegestaan."]
     return _render_topic(topic, status_form=form, code=400)
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ef606b608943
+Revision ID: b6aaf7c6c163
 Revises: 
-Create Date: 2026-11-28 06:09:27.777774
+Create Date: 2026-11-28 06:29:01.626295
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'ef606b608943'
+revision = 'b6aaf7c6c163'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -440,6 +440,7 @@ def upgrade():
     sa.Column('closed_in_meeting_id', sa.Integer(), nullable=True),
     sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('closing_note', sa.Text(), nullable=True),
+    sa.Column('closed_by_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -447,6 +448,7 @@ def upgrade():
     sa.CheckConstraint("status IN ('open', 'afgerond')", name=op.f('ck_action_item_status_valid')),
     sa.CheckConstraint('owner_person_id IS NOT NULL OR owner_organisation_id IS NOT NULL', name=op.f('ck_action_item_has_owner')),
     sa.ForeignKeyConstraint(['agenda_item_id'], ['agenda_item.id'], name=op.f('fk_action_item_agenda_item_id_agenda_item'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['person.id'], name=op.f('fk_action_item_closed_by_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['closed_in_meeting_id'], ['meeting.id'], name=op.f('fk_action_item_closed_in_meeting_id_meeting'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['person.id'], name=op.f('fk_action_item_created_by_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_action_item_meeting_id_meeting'), ondelete='RESTRICT'),
