@@ -122,11 +122,15 @@ def test_remove_account_makes_a_guest(app, admin):
     p = make_person("ex@example.org", name="Ex Collega")
     own = app.test_client()
     login(own, "ex@example.org")
+    assert own.post("/agenda/abonnement").status_code == 302  # a personal calendar feed
+    token = by_email("ex@example.org").feed_token
+    assert token and app.test_client().get(f"/agenda/{token}.ics").status_code == 200
     resp = admin.post(f"/beheer/personen/{p.id}/account/verwijderen", follow_redirects=True)
     assert "Ex Collega kan niet meer inloggen" in alerts(resp, "ok")[0]
     assert by_email("ex@example.org").password_hash is None
     assert own.get("/").status_code == 302
     assert login(app.test_client(), "ex@example.org").status_code != 302  # refused
+    assert app.test_client().get(f"/agenda/{token}.ics").status_code == 404
     assert_audit("account_removed", object_id=p.id)
 
 

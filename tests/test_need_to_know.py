@@ -10,7 +10,7 @@ from overleg.domain.need_to_know import (can_see_casus, entitled_items, entitled
                                          item_heading, topic_heading)
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
-from tests.factories import make_meeting, meeting_type, person
+from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -37,7 +37,7 @@ def setup():
     i3 = add_item(meeting, title="", topic=open_topic)
     db.session.flush()
     set_item_access(i1, "gast", {guest.id})
-    db.session.commit()
+    publish(meeting)  # the agenda is out: its participants are entitled from now on
     return dict(sec=sec, member=member, guest=guest, general_guest=general_guest,
                 outsider=outsider, meeting=meeting, casus1=casus1, casus2=casus2,
                 open_topic=open_topic, i1=i1, i2=i2, i3=i3)
@@ -85,6 +85,9 @@ def test_entitlement_travels_to_other_meetings(setup):
     j1 = add_item(later, title="", topic=s["casus1"])
     j2 = add_item(later, title="", topic=s["casus2"])
     db.session.commit()
+    # while the later agenda is being prepared, it entitles no one
+    assert not entitled_items(s["outsider"], later) & {j1.id, j2.id}
+    publish(later)
     # the outsider is a member here: entitled to both now
     assert entitled_items(s["outsider"], later) >= {j1.id, j2.id}
     ids = entitled_items(s["guest"], s["meeting"])

@@ -99,3 +99,56 @@ def test_concept_agenda_item_hidden_from_timeline_of_a_topic_the_reader_knows(ap
     assert OPEN_TITLE in html                       # the held meeting is fine
     assert ITEM_TITLE not in html                   # the concept agenda's item is not
     assert f"/overleggen/{concept_tvo.id}/agenda" not in html
+
+
+def test_cancelled_meeting_never_published_keeps_its_concept_agenda_closed(app):
+    """agenda_visible_to opens an unpublished agenda once the meeting "has started"
+    (starts_at <= now) - also for a meeting that was cancelled before it was held. Its
+    concept agenda (frozen: a cancelled meeting's agenda can no longer be edited) then
+    becomes readable to every participant the moment the cancelled start time passes."""
+    from overleg.domain.meetings import cancel_meeting
+
+    member = person("specialist@example.org")
+    meeting = make_meeting("tvo", date.today() - timedelta(days=1),
+                           participants=[(member, "member")])
+    topic = create_topic(title=OPEN_TITLE, meeting_type=meeting_type("tvo"),
+                         confidentiality="vertrouwelijk", year=2019)
+    add_item(meeting, title=ITEM_TITLE, topic=topic, description=OPEN_DESCRIPTION)
+    cancel_meeting(meeting, "Agenda nog niet rijp", send=False)
+    db.session.commit()
+    assert meeting.agenda_status != "gepubliceerd"
+    c = _client("specialist@example.org")
+    html = c.get(f"/overleggen/{meeting.id}/agenda").get_data(as_text=True)
+    assert ITEM_TITLE not in html
+    assert OPEN_DESCRIPTION not in html
+    assert c.get(f"/overleggen/{meeting.id}/agenda.pdf").status_code == 404
+
+
+def test_concept_agenda_does_not_open_a_casus_in_other_meetings_minutes(app, concept_tvo):
+    """Entitlement to a casus travels from other meetings (need_to_know._casus_entitled), and
+    that query counts items on concept agendas too: a guest who saw only the reference in the
+    minutes of a held meeting reads the casus notes in full as soon as the secretary puts the
+    casus on the concept agenda of a meeting that guest is a member of."""
+    from overleg.domain.minutes import ensure_minutes, send_for_approval
+
+    sec = person("oov@example.org")
+    member = person("specialist@example.org")
+    notes = "Moeder heeft contactverbod overtreden; kinderen tijdelijk bij oma ondergebracht"
+    held = make_meeting("tvo", date.today() - timedelta(days=14),
+                        participants=[(member, "guest"), (sec, "secretary")])
+    topic = create_topic(title=CASUS_TITLE, meeting_type=meeting_type("tvo"),
+                         confidentiality="casus", year=2019)
+    item = add_item(held, title="", topic=topic)
+    minutes = ensure_minutes(held, sec)
+    item.notes = notes
+    db.session.flush()
+    send_for_approval(minutes, sec)
+    db.session.commit()
+    c = _client("specialist@example.org")
+    before = c.get(f"/overleggen/{held.id}/verslag").get_data(as_text=True)
+    assert notes not in before                      # a guest not named: reference only
+    add_item(concept_tvo, title="", topic=topic)    # secretary prepares next week's agenda
+    db.session.commit()
+    after = c.get(f"/overleggen/{held.id}/verslag").get_data(as_text=True)
+    assert notes not in after
+    assert CASUS_TITLE not in after

@@ -15,7 +15,7 @@ from overleg.domain.escalation import conclude
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from tests.conftest import login
-from tests.factories import make_meeting, meeting_type, person
+from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -43,7 +43,7 @@ def besloten_on_open_topic():
     db.session.flush()
     set_besloten(closed, True, {named.id})
     conclude(closed, outcome=SECRET_OUTCOME, by=sec)
-    db.session.commit()
+    publish(meeting)  # the agenda is out, so the participants' rights apply
     return dict(topic=topic, closed=closed, open_item=open_item, meeting=meeting)
 
 
@@ -80,7 +80,7 @@ def topic_only_on_besloten_item():
     closed = add_item(meeting, title="", topic=topic)
     db.session.flush()
     set_besloten(closed, True, {named.id})
-    db.session.commit()
+    publish(meeting)
     return dict(topic=topic, meeting=meeting)
 
 

@@ -6,7 +6,7 @@ from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import AgendaItem
 from tests.conftest import login
-from tests.factories import make_meeting, meeting_type, person
+from tests.factories import make_meeting, meeting_type, person, publish
 
 
 def test_participant_does_not_see_meetings_of_other_bodies_on_the_timeline(app, seeded):
@@ -23,6 +23,7 @@ def test_participant_does_not_see_meetings_of_other_bodies_on_the_timeline(app, 
     escalate(item, meeting_type("tvo"), question="Integrale aanpak?", reason="Aanhoudend",
              by=person("oov@example.org"))
     db.session.commit()
+    publish(ovo)
 
     c = app.test_client()
     login(c, "wijkagent@example.org", "Veilig-Overleg-2019")

@@ -13,7 +13,7 @@ from overleg.domain.topics import TopicError, change_status, create_topic
 from overleg.extensions import db
 from overleg.models import Theme, Topic, TopicEvent
 from tests.conftest import assert_audit, login
-from tests.factories import make_meeting, meeting_type, person
+from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -128,7 +128,7 @@ def test_timeline_reference_only_for_outsider_participant(app):
                                part="member"))
     db.session.flush()
     set_besloten(up2.target_item, True, {person("ovj@example.org").id})
-    db.session.commit()
+    publish(m["driehoek"])
     r = _client(app, "burgemeester@example.org").get(f"/onderwerpen/{topic.id}")
     html = r.get_data(as_text=True)
     assert "Hennepteelt" not in html and "Bestuurlijke sluiting" not in html

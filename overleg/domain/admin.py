@@ -434,9 +434,11 @@ def end_all_sessions(person: Person) -> None:
 
 
 def remove_account(person: Person, actor: Optional[Person] = None) -> None:
-    """The person can no longer log in (an external guest); sessions end at once."""
+    """The person can no longer log in (an external guest); sessions end at once, and their
+    personal calendar feed stops working."""
     _guard_last_admin(person, actor, keeps_admin=False)
     person.password_hash = None
+    person.feed_token = None
     end_all_sessions(person)
     _flush()
 

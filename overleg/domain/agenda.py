@@ -2,9 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Optional
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AgendaItem, Meeting
+from ..models import AgendaItem, AgendaItemAccess, Meeting, Person, Topic
+from ..models.bodies import PURPOSES
+from ..timeutil import utcnow
 
 
 def create_standard_items(meeting: Meeting) -> list[AgendaItem]:
@@ -32,15 +38,6 @@ def start_times(meeting: Meeting, items: list[AgendaItem]) -> dict[int, datetime
 
 
 # --- building the agenda ------------------------------------------------------------------
-
-from typing import Optional  # noqa: E402
-
-from sqlalchemy import func, select  # noqa: E402
-from sqlalchemy.orm import selectinload  # noqa: E402
-
-from ..models import AgendaItemAccess, Person, Topic  # noqa: E402
-from ..models.bodies import PURPOSES  # noqa: E402
-from ..timeutil import utcnow  # noqa: E402
 
 # Standard items that stay at the end: new items go before these.
 TAIL_KINDS = ("rondvraag", "sluiting")
@@ -336,4 +333,17 @@ def agenda_visible_to(person, meeting: Meeting, now: Optional[datetime] = None) 
         return False
     if getattr(person, "is_secretary", False):
         return True
-    return meeting.agenda_status == "gepubliceerd" or meeting.has_started(now)
+    return agenda_released(meeting, now)
+
+
+def agenda_released(meeting: Meeting, now: Optional[datetime] = None) -> bool:
+    """Is the agenda out for its participants? Once published, or once the meeting has been
+    held (an agenda never formally published); a draft of a cancelled meeting never is."""
+    return meeting.agenda_status == "gepubliceerd" or (
+        meeting.has_started(now) and not meeting.is_cancelled)
+
+
+def agenda_released_clause(now: Optional[datetime] = None):
+    """`agenda_released` as a WHERE clause on Meeting (for need-to-know queries)."""
+    return or_(Meeting.agenda_status == "gepubliceerd",
+               and_(Meeting.starts_at <= (now or utcnow()), Meeting.status != "geannuleerd"))

@@ -144,9 +144,3 @@ def register(meeting_type: MeetingType, person, *, year: Optional[int] = None,
                 continue
         result.append(RegisterRow(decision, visible, status or "concept"))
     return result
-
-
-def register_years(meeting_type: MeetingType) -> list[int]:
-    return list(db.session.scalars(
-        select(Decision.year).where(Decision.meeting_type_id == meeting_type.id)
-        .distinct().order_by(Decision.year.desc())))

@@ -10,7 +10,9 @@ Rules (DESIGN.md "Who may see what", issue 4 item 7):
 - a besloten item is shown in full only to those named on it (a ``besloten`` access row) and to
   secretaries/beheerders. Seeing the same casus in full at another meeting does not open a
   besloten item: that travels to open (non-besloten) items only;
-- everyone else sees the topic's reference only (e.g. ``TVO-2019-014``).
+- everyone else sees the topic's reference only (e.g. ``TVO-2019-014``);
+- an item entitles no participant while its agenda is still being prepared (not published and
+  the meeting not yet held: ``agenda.agenda_released``).
 
 A besloten item without a casus topic is hidden the same way (heading "Besloten agendapunt").
 Non-casus topics (intern, vertrouwelijk) are not hidden here: who sees the meeting sees them.
@@ -43,6 +45,8 @@ def _entitled_item_condition(person_id: int):
     closed_row = aliased(AgendaItemAccess)
     return and_(
         AgendaItem.proposal_status.is_(None) | (AgendaItem.proposal_status == "geaccepteerd"),
+        # an item on an agenda still being prepared entitles no one yet
+        _released_agenda(),
         or_(Participant.part != "guest",
             # default deny: a guest only for the items they are named on
             exists().where(guest_row.agenda_item_id == AgendaItem.id,
@@ -51,6 +55,13 @@ def _entitled_item_condition(person_id: int):
             exists().where(closed_row.agenda_item_id == AgendaItem.id,
                            closed_row.person_id == person_id, closed_row.kind == "besloten")),
     )
+
+
+def _released_agenda():
+    """Condition on AgendaItem: its meeting's agenda is out for the participants."""
+    from .agenda import agenda_released_clause
+
+    return exists().where(Meeting.id == AgendaItem.meeting_id, agenda_released_clause())
 
 
 def entitled_topic_ids(person, topic_ids: Iterable[int]) -> set[int]:
@@ -202,6 +213,7 @@ def visible_topics_stmt(person):
                             Participant.person_id == person.id,
                             AgendaItem.proposal_status.is_(None)
                             | (AgendaItem.proposal_status == "geaccepteerd"),
+                            _released_agenda(),
                             # a besloten item counts only for those named on it
                             or_(AgendaItem.besloten.is_(False),
                                 exists().where(closed_row.agenda_item_id == AgendaItem.id,

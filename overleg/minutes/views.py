@@ -658,14 +658,16 @@ def registers():
 def decision_register(code: str):
     mt = _body_or_404(code)
     form = DecisionFilterForm(request.args)
-    years = dd.register_years(mt)
+    # Filter choices come from the decisions the reader finds in this register (meetings
+    # they may see), so the filters give nothing away about the others.
+    readable = dd.register(mt, current_user)
+    years = sorted({r.decision.year for r in readable}, reverse=True)
     form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
     themes = db.session.scalars(select(Theme).join(ThemeGroup).order_by(
         ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)).all()
     form.thema.choices = choices([("", "Alle thema's")] + [(t.id, t.name) for t in themes])
-    # Only topics of decisions the reader finds in this register (meetings they may see).
     topics = sorted({r.decision.topic_id: r.decision.topic
-                     for r in dd.register(mt, current_user) if r.decision.topic is not None}
+                     for r in readable if r.decision.topic is not None}
                     .values(), key=lambda t: t.reference)
     secretary = current_user.is_secretary
     form.onderwerp.choices = choices([("", "Alle onderwerpen")] + [

@@ -12,6 +12,7 @@ from ..access import access
 from ..audit import record
 from ..domain import escalation as de
 from ..domain import need_to_know as ntk
+from ..domain.agenda import agenda_visible_to
 from ..domain.visibility import visible_meeting_ids
 from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
 from ..extensions import db
@@ -150,16 +151,18 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
     # Each timeline entry by the item-level check (a besloten item stays closed to those not
     # named on it, whatever the topic's confidentiality).
     entitled = ntk.entitled_among(current_user, [e.item for e in tl.entries])
-    item_ids = {e.item.id for e in tl.entries}
-    # An escalation's question belongs to the item it came from.
-    question_visible = {e.id: full and (e.origin_item_id is None or e.origin_item_id not in item_ids
-                                        or e.origin_item_id in entitled)
-                        for e in tl.escalations}
-    # Meetings the reader does not take part in are left off the timeline (their body and
-    # date stay unseen); the page only says that there were such meetings.
+    # Only meetings the reader takes part in, and whose agenda is out, are on the timeline
+    # (the others' body and date stay unseen); the page only says that there were others.
     seen = visible_meeting_ids(current_user, {g.meeting.id for g in tl.meetings})
-    groups = [g for g in tl.meetings if g.meeting.id in seen]
+    groups = [g for g in tl.meetings
+              if g.meeting.id in seen and agenda_visible_to(current_user, g.meeting)]
+    shown_items = {e.item.id for g in groups for e in g.entries}
     hidden_meetings = len(tl.meetings) - len(groups)
+    # An escalation's question belongs to the item it came from: shown only with that item.
+    question_visible = {e.id: full and (current_user.is_secretary
+                                        or (e.origin_item_id in shown_items
+                                            and e.origin_item_id in entitled))
+                        for e in tl.escalations}
     if status_form is None and current_user.is_secretary:
         status_form = StatusForm(formdata=None)
     if status_form is not None:
