@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import smtplib
 import sys
+from abc import ABC, abstractmethod
 from email import policy
 from email.generator import BytesGenerator
 from email.message import EmailMessage
@@ -56,14 +57,15 @@ def build_email(message, mail_from: str) -> EmailMessage:
     return mail
 
 
-class Backend:
+class Backend(ABC):
     """Opened once per delivery run; ``send`` raises on failure."""
 
     def __init__(self, app: Flask):
         self.app = app
 
-    def send(self, mail: EmailMessage) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abstractmethod
+    def send(self, mail: EmailMessage) -> None:
+        """Deliver one message or raise."""
 
     def close(self) -> None:
         pass
