@@ -167,12 +167,17 @@ def _refuse(meeting: Meeting, minutes: Optional[Minutes], message: str, *,
                            message=message, yours=yours, item=item), status
 
 
-def _require_editable_or_refuse(meeting, minutes, yours=None, item=None):
+def _editable_minutes(meeting, yours=None, item=None):
+    """(minutes, None) when the meeting's minutes may be edited (created when missing);
+    (None, refusal page) otherwise, with the transaction rolled back and what was typed
+    (``yours``) shown again so nothing is lost."""
+    minutes = dmin.ensure_minutes(meeting, current_user)
     try:
         dmin.require_editable(minutes)
     except dmin.MinutesError as exc:
-        return _refuse(meeting, minutes, str(exc), yours=yours, item=item)
-    return None
+        db.session.rollback()
+        return None, _refuse(meeting, dmin.get_minutes(meeting), str(exc), yours=yours, item=item)
+    return minutes, None
 
 
 # --- the minutes page ----------------------------------------------------------------------
@@ -286,10 +291,8 @@ def add_decision(meeting_id: int, item_id: int):
     meeting = _meeting(meeting_id)
     item = _item_of(meeting, item_id)
     form = DecisionForm()
-    minutes = dmin.ensure_minutes(meeting, current_user)
-    refused = _require_editable_or_refuse(meeting, minutes, form.text.data, item)
+    minutes, refused = _editable_minutes(meeting, form.text.data, item)
     if refused:
-        db.session.rollback()
         return refused
     if form.validate_on_submit():
         try:
@@ -318,10 +321,8 @@ def delete_decision(meeting_id: int, decision_id: int):
         abort(404)
     if not PlainForm().validate_on_submit():
         abort(400)
-    minutes = dmin.ensure_minutes(meeting, current_user)
-    refused = _require_editable_or_refuse(meeting, minutes)
+    minutes, refused = _editable_minutes(meeting)
     if refused:
-        db.session.rollback()
         return refused
     code, item_id = decision.code, decision.agenda_item_id
     dd.delete_decision(decision)
@@ -339,10 +340,8 @@ def add_action(meeting_id: int, item_id: int):
     item = _item_of(meeting, item_id)
     form = ActionForm()
     form.owner.choices = choices(_flat(_owner_choices(meeting)))
-    minutes = dmin.ensure_minutes(meeting, current_user)
-    refused = _require_editable_or_refuse(meeting, minutes, form.what.data, item)
+    minutes, refused = _editable_minutes(meeting, form.what.data, item)
     if refused:
-        db.session.rollback()
         return refused
     if form.validate_on_submit():
         kind, _, raw = (form.owner.data or "").partition("-")
@@ -382,10 +381,8 @@ def delete_action(meeting_id: int, action_id: int):
     action = _action_here(meeting, action_id)
     if action.meeting_id != meeting.id or not PlainForm().validate_on_submit():
         abort(400)
-    minutes = dmin.ensure_minutes(meeting, current_user)
-    refused = _require_editable_or_refuse(meeting, minutes)
+    minutes, refused = _editable_minutes(meeting)
     if refused:
-        db.session.rollback()
         return refused
     item_id = action.agenda_item_id
     db.session.delete(action)
@@ -405,10 +402,8 @@ def close_action(meeting_id: int, action_id: int):
     if not form.validate_on_submit():
         flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
         return redirect(_page_url(meeting, "actielijst")), 303
-    minutes = dmin.ensure_minutes(meeting, current_user)
-    refused = _require_editable_or_refuse(meeting, minutes)
+    minutes, refused = _editable_minutes(meeting)
     if refused:
-        db.session.rollback()
         return refused
     try:
         da.close_action(action, meeting, form.note.data, by=current_user)
@@ -429,10 +424,8 @@ def reopen_action(meeting_id: int, action_id: int):
     action = _action_here(meeting, action_id)
     if not PlainForm().validate_on_submit():
         abort(400)
-    minutes = dmin.ensure_minutes(meeting, current_user)
-    refused = _require_editable_or_refuse(meeting, minutes)
+    minutes, refused = _editable_minutes(meeting)
     if refused:
-        db.session.rollback()
         return refused
     try:
         da.reopen_action(action, meeting)
