@@ -1,8 +1,9 @@
 """Need to know for guests: default deny (usability/security review, finding 5).
 
 A guest (Participant.part == "guest") is entitled only to the agenda items they are named on
-(``gast`` access rows). A guest invited without any particular items sees the open (non-casus,
-non-besloten) items only, and casus items by their reference."""
+(``gast`` access rows): a guest invited for particular items sees those and the standard items
+in full, everything else by reference. A guest invited without any particular items sees the
+open (non-casus, non-besloten) items only, and casus items by their reference."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -74,8 +75,10 @@ def test_guest_named_on_one_item_sees_that_item_only(setup):
     s = setup
     g = s["named_guest"]
     ids = entitled_items(g, s["meeting"])
-    assert s["c1"].id in ids and s["o1"].id in ids
-    assert s["c2"].id not in ids and s["closed"].id not in ids
+    assert s["c1"].id in ids
+    # invited for c1 only: the open item too is shown by its reference
+    assert s["o1"].id not in ids and s["c2"].id not in ids and s["closed"].id not in ids
+    assert item_heading(s["o1"], g) == s["o1"].topic.reference
     assert can_see_casus(g, s["casus"]) and not can_see_casus(g, s["casus_two"])
 
 
@@ -118,7 +121,7 @@ def test_guest_without_items_constant_queries(setup, count_queries):
                              confidentiality="casus", year=2019)
         add_item(s["meeting"], title="", topic=topic, duration_minutes=1)
     db.session.commit()
-    assert count() == small <= 6
+    assert count() == small <= 7
 
 
 def test_meeting_page_tells_secretary_how_guests_see_casus(app, setup):
@@ -128,3 +131,22 @@ def test_meeting_page_tells_secretary_how_guests_see_casus(app, setup):
     assert "Gast toevoegen" in html
     assert "ziet een gast pas in zijn geheel als u de gast bij dat agendapunt noemt" in html
     assert f'href="/overleggen/{s["meeting"].id}/agenda"' in html
+
+
+def test_guest_for_one_item_does_not_read_the_action_list(app, setup):
+    from overleg.domain import actions as da
+    from tests.minutes_support import item_of, past_meeting
+
+    s = setup
+    earlier = past_meeting("tvo", 20)
+    da.add_action(earlier, item_of(earlier, "mededelingen"), "Cameratoezicht evalueren",
+                  owner_person=s["member"])
+    db.session.commit()
+    named = _client(app, "veiligthuis@example.org").get(
+        f"/overleggen/{s['meeting'].id}/agenda").get_data(as_text=True)
+    assert CASUS_TITLE in named                         # the item she is invited for
+    assert "Cameratoezicht evalueren" not in named      # not the body's action list
+    assert OPEN_TITLE not in named                      # nor the other topics
+    member = _client(app, "specialist@example.org").get(
+        f"/overleggen/{s['meeting'].id}/agenda").get_data(as_text=True)
+    assert "Cameratoezicht evalueren" in member and OPEN_TITLE in member

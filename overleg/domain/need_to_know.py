@@ -5,8 +5,9 @@ Rules (DESIGN.md "Who may see what", issue 4 item 7):
 - a casus is shown in full only to those entitled to an agenda item it was on: every participant
   of that item's meeting, except guests and except people not named on a besloten item;
 - a guest (``Participant.part == "guest"``) is entitled only to the items they are named on
-  (``gast`` access rows). Default deny: a guest invited without particular items sees the open
-  (non-casus, non-besloten) items of the meeting only, and casus items by reference;
+  (``gast`` access rows). A guest invited for particular items sees those (and the standard
+  items) only; a guest invited without particular items sees the open (non-casus,
+  non-besloten) items of the meeting, and casus items by reference;
 - a besloten item is shown in full only to those named on it (a ``besloten`` access row) and to
   secretaries/beheerders. Seeing the same casus in full at another meeting does not open a
   besloten item: that travels to open (non-besloten) items only;
@@ -99,8 +100,12 @@ def can_see_casus(person, item_or_topic) -> bool:
         item = item_or_topic
         topic = item.topic
         casus = topic is not None and topic.is_casus
-        if not casus and not item.besloten:
+        for_items = item.kind != "standard" and item.meeting_id in named_guest_meetings(
+            person, {item.meeting_id})
+        if not casus and not item.besloten and not for_items:
             return True
+        if for_items and not casus:
+            return _entitled_to_item(person, item)
         if _entitled_to_item(person, item):
             return True
         if item.besloten:
@@ -143,7 +148,9 @@ def entitled_among(person, items: list[AgendaItem]) -> set[int]:
         return {i.id for i in items}
     if person is None or not getattr(person, "is_authenticated", True):
         return set()
-    restricted = [i for i in items if i.besloten or (i.topic is not None and i.topic.is_casus)]
+    for_items = named_guest_meetings(person, {i.meeting_id for i in items})
+    restricted = [i for i in items if i.besloten or (i.topic is not None and i.topic.is_casus)
+                  or (i.meeting_id in for_items and i.kind != "standard")]
     result = {i.id for i in items} - {i.id for i in restricted}
     if not restricted:
         return result
@@ -164,6 +171,23 @@ def entitled_among(person, items: list[AgendaItem]) -> set[int]:
                             and i.topic is not None and i.topic.is_casus):
             result.add(i.id)
     return result
+
+
+def named_guest_meetings(person, meeting_ids) -> set[int]:
+    """Of these meetings, those where the person is a guest invited for particular items
+    (named on at least one): there they see only those items (and the standard ones). A guest
+    invited without particular items takes part in the whole meeting. One query."""
+    ids = set(meeting_ids)
+    if not ids or _is_staff(person) or person is None or getattr(person, "id", None) is None:
+        return set()
+    named = (select(AgendaItemAccess.id)
+             .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
+             .where(AgendaItem.meeting_id == Participant.meeting_id,
+                    AgendaItemAccess.person_id == person.id, AgendaItemAccess.kind == "gast")
+             .exists())
+    return set(db.session.scalars(select(Participant.meeting_id).where(
+        Participant.person_id == person.id, Participant.part == "guest",
+        Participant.meeting_id.in_(ids), named)))
 
 
 def _casus_entitled(person, casus_topic_ids: list[int]) -> set[int]:
@@ -233,4 +257,5 @@ def can_view_topic(person, topic: Topic) -> bool:
 
 
 __all__ = ["BESLOTEN_HEADING", "can_see_casus", "can_view_topic", "entitled_among", "entitled_items",
+           "named_guest_meetings",
            "entitled_topic_ids", "item_heading", "topic_heading", "visible_topics_stmt"]

@@ -18,6 +18,7 @@ from ..domain import decisions as dd
 from ..domain import minutes as dmin
 from ..domain import retention as dret
 from ..domain.meetings import bodies_seen_by
+from ..domain.need_to_know import named_guest_meetings
 from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
 from ..forms import choices, parse_id
@@ -701,6 +702,14 @@ def my_actions():
                            visible=visible, unseen_meetings=unseen, today=today_local())
 
 
+def _agenda_actions_visible(meeting: Meeting, actions: list[ActionItem]) -> set[int]:
+    """Actions whose text the reader sees under this meeting's actielijst: none for a guest
+    invited for particular items (the action list is not theirs), otherwise by need to know."""
+    if meeting.id in named_guest_meetings(current_user, {meeting.id}):
+        return set()
+    return da.visible_action_ids(current_user, actions)
+
+
 @bp.app_template_global("open_actions_for")
 def open_actions_for(meeting: Meeting) -> list[tuple[ActionItem, bool, bool]]:
     """For agenda pages and PDFs: the open actions of earlier meetings of the body that return
@@ -708,7 +717,7 @@ def open_actions_for(meeting: Meeting) -> list[tuple[ActionItem, bool, bool]]:
     to know) and whether it is overdue on the meeting's date. Use with
     ``{% include "minutes/_agenda_actions.html" %}``."""
     actions = [a for a in da.carried_actions(meeting) if da.open_at(a, meeting)]
-    visible = da.visible_action_ids(current_user, actions)
+    visible = _agenda_actions_visible(meeting, actions)
     day = da.meeting_day(meeting)
     return [(a, a.id in visible, a.is_overdue(day)) for a in actions]
 
@@ -721,7 +730,7 @@ def agenda_actions_for(meeting: Meeting) -> tuple[list, list]:
     carried = da.carried_actions(meeting)
     open_ = [a for a in carried if da.open_at(a, meeting)]
     closed = [a for a in carried if da.closed_between(a) and not da.open_at(a, meeting)]
-    visible = da.visible_action_ids(current_user, open_ + closed)
+    visible = _agenda_actions_visible(meeting, open_ + closed)
     day = da.meeting_day(meeting)
     return ([(a, a.id in visible, a.is_overdue(day)) for a in open_],
             [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed])
