@@ -4,33 +4,12 @@ from __future__ import annotations
 import io
 import zipfile
 
+from overleg.domain.demo_documents import simple_pdf
+
 
 def make_pdf(pages: list[str]) -> bytes:
-    """A valid PDF with one line of text per page (Helvetica), readable by pypdf."""
-    n = len(pages)
-    kids = [4 + 2 * i for i in range(n)]
-    objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {n} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    for i, text in enumerate(pages):
-        safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        content = f"BT /F1 20 Tf 72 720 Td ({safe}) Tj ET".encode("latin-1")
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                    f"/Resources << /Font << /F1 3 0 R >> >> /Contents {kids[i] + 1} 0 R >>".encode())
-        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for i, obj in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    for off in offsets:
-        out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return out
+    """A valid PDF with one line of text per page, readable by pypdf (the demo's writer)."""
+    return simple_pdf([[text] for text in pages])
 
 
 def _zip(files: dict[str, str]) -> bytes:

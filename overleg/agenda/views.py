@@ -317,34 +317,33 @@ def decline(item_id: int):
 
 # --- publication --------------------------------------------------------------------------
 
-@bp.route("/overleggen/<int:meeting_id>/agenda/publiceren", methods=["POST"])
-@access("secretaris")
-def publish(meeting_id: int):
+def _publication_step(meeting_id: int, step, done: str):
+    """Run a publication step on the meeting's agenda; a refusal re-renders it with the
+    Dutch message (400)."""
     meeting = _meeting(meeting_id)
     try:
-        da.publish_agenda(meeting)
+        step(meeting)
         db.session.commit()
     except da.AgendaError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return _render(meeting, status=400)
-    flash("De agenda is gepubliceerd; de deelnemers krijgen bericht.", "success")
+    flash(done, "success")
     return _back(meeting.id)
+
+
+@bp.route("/overleggen/<int:meeting_id>/agenda/publiceren", methods=["POST"])
+@access("secretaris")
+def publish(meeting_id: int):
+    return _publication_step(meeting_id, da.publish_agenda,
+                             "De agenda is gepubliceerd; de deelnemers krijgen bericht.")
 
 
 @bp.route("/overleggen/<int:meeting_id>/agenda/wijziging-melden", methods=["POST"])
 @access("secretaris")
 def report_change(meeting_id: int):
-    meeting = _meeting(meeting_id)
-    try:
-        da.report_agenda_change(meeting)
-        db.session.commit()
-    except da.AgendaError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render(meeting, status=400)
-    flash("De deelnemers krijgen bericht dat de agenda is gewijzigd.", "success")
-    return _back(meeting.id)
+    return _publication_step(meeting_id, da.report_agenda_change,
+                             "De deelnemers krijgen bericht dat de agenda is gewijzigd.")
 
 
 # --- guests per item, besloten ------------------------------------------------------------

@@ -27,8 +27,10 @@ def simple_pdf(pages: list[list[str]]) -> bytes:
         for j, line in enumerate(lines):
             if j == 1:
                 ops.append("/F1 11 Tf")
+            if j:
+                ops.append("T*")  # next line
             safe = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            ops.append(f"({safe}) Tj T*")
+            ops.append(f"({safe}) Tj")
         ops.append("ET")
         content = "\n".join(ops).encode("cp1252", "replace")
         objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
