@@ -16,7 +16,8 @@ APT_TEST := postgresql chromium poppler-utils
 
 VENDOR := static/vendor
 
-.PHONY: schema run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres clean help
+
+.PHONY: lint schema run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres clean help
 
 help:
 	@echo "make run   installeer, migreer, laad demo en start op http://$(HOST):$(PORT)"
@@ -38,13 +39,26 @@ test: install-test
 	if [ $$status -ne 0 ]; then echo "== Testsuite NIET geslaagd (zie hierboven) =="; fi; \
 	exit $$status
 
+# Each pass runs on its own frozen clock (tests/conftest.py), chosen to be awkward:
+# SQLite late on the Saturday before the spring DST change, PostgreSQL on a weekday
+# morning just after the usual 10:00 meetings began. `make test OVERLEG_TEST_NOW=…`
+# (ISO 8601, Amsterdam time unless an offset is given) runs both at another moment.
+SQLITE_NOW   := $(or $(OVERLEG_TEST_NOW),2027-03-27T23:45)
+POSTGRES_NOW := $(or $(OVERLEG_TEST_NOW),2027-06-09T10:45)
+
 test-sqlite:
-	@echo "== Testsuite op SQLite (met browsertests) =="
-	$(VENV)/bin/pytest -p no:cacheprovider -q
+	@echo "== Testsuite op SQLite (met browsertests), klok op $(SQLITE_NOW) =="
+	OVERLEG_TEST_NOW=$(SQLITE_NOW) $(VENV)/bin/pytest -q
 
 test-postgres:
-	@echo "== Testsuite op PostgreSQL (tijdelijk cluster) =="
-	tests/support/with-postgres.sh $(VENV)/bin/pytest -p no:cacheprovider -q -m "not browser"
+	@echo "== Testsuite op PostgreSQL (tijdelijk cluster), klok op $(POSTGRES_NOW) =="
+	OVERLEG_TEST_NOW=$(POSTGRES_NOW) tests/support/with-postgres.sh $(VENV)/bin/pytest -q -m "not browser"
+
+# Lint and type check: ruff (rules and format in pyproject.toml) and mypy on overleg/.
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 install: sysdeps $(VENV)/.installed assets
 install-test: sysdeps sysdeps-test $(VENV)/.installed-test assets

@@ -4,6 +4,7 @@ Development defaults: SQLite under ``instance/`` and a secret key generated once
 and kept in ``instance/secret_key``. In production (``OVERLEG_ENV=production``)
 the application refuses to start without ``SECRET_KEY``.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,8 +73,9 @@ class Config:
         # Rate limiting (use a shared storage such as redis:// with several servers)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
-        self.LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get("LOGIN_ACCOUNT_RATE_LIMIT",
-                                                       "10 per 15 minutes")
+        self.LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
+            "LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
+        )
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (0: none). Needed for throttling and the audit log's address behind a proxy.
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
@@ -87,9 +89,9 @@ def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if url:
         if url.startswith("postgres://"):
-            url = "postgresql://" + url[len("postgres://"):]
+            url = "postgresql://" + url[len("postgres://") :]
         if url.startswith("postgresql://"):
-            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
         return url
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{INSTANCE_DIR / 'overleg.db'}"

@@ -1,7 +1,9 @@
 """Overleg: plans and records the public-safety consultations of a municipality."""
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
@@ -10,8 +12,8 @@ from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, INSTANCE_DIR, Config
 
-from .forms import MAX_ID
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .forms import MAX_ID
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -38,12 +40,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
     if app.config["ENV_NAME"] == "production" and "127.0.0.1" in app.config["BASE_URL"]:
-        app.logger.warning("BASE_URL is not set: links in e-mails and invitations point to %s",
-                           app.config["BASE_URL"])
+        app.logger.warning(
+            "BASE_URL is not set: links in e-mails and invitations point to %s",
+            app.config["BASE_URL"],
+        )
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"),
-                     render_as_batch=True, compare_type=True)
+    migrate.init_app(
+        app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True
+    )
     csrf.init_app(app)
     limiter.init_app(app)
     _init_login(app)
@@ -51,15 +56,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import models  # noqa: F401  (register the tables)
     from .access import enforce_access
     from .admin import bp as admin_bp
+    from .agenda import bp as agenda_bp
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
     from .documents import bp as documents_bp
     from .mail import bp as mail_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
-    from .agenda import bp as agenda_bp
-    from .topics import bp as topics_bp
     from .minutes import bp as minutes_bp
+    from .topics import bp as topics_bp
 
     app.before_request(enforce_access)
     for bp in (auth_bp, main_bp, meetings_bp, admin_bp):
@@ -71,10 +76,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(minutes_bp)
 
     from .templating import init_templating
+
     init_templating(app)
     _init_errors(app)
 
     from .cli import init_cli
+
     init_cli(app)
     return app
 
@@ -102,14 +109,18 @@ def _init_errors(app: Flask) -> None:
         404: ("Niet gevonden", "Deze pagina bestaat niet of u heeft er geen toegang toe."),
         405: ("Niet toegestaan", "Deze handeling is hier niet toegestaan."),
         413: ("Bestand te groot", "Het bestand is groter dan toegestaan."),
-        429: ("Te veel pogingen", "Te veel pogingen. Wacht een paar minuten en probeer het opnieuw."),
+        429: (
+            "Te veel pogingen",
+            "Te veel pogingen. Wacht een paar minuten en probeer het opnieuw.",
+        ),
         500: ("Er ging iets mis", "Er ging iets mis aan onze kant. Probeer het later opnieuw."),
     }
 
     def render_error(code: int, detail: str | None = None):
         title, text = messages[code]
-        return render_template("errors/error.html", code=code, title=title,
-                               text=detail or text), code
+        return render_template(
+            "errors/error.html", code=code, title=title, text=detail or text
+        ), code
 
     for code in messages:
         if code in (429,):

@@ -14,9 +14,11 @@ Rules:
 Objects a logged-in person may not see answer 404, decided by the domain's
 visibility functions inside the view.
 """
+
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user

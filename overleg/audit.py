@@ -1,8 +1,7 @@
 """Write audit events. Names are fixed strings (``casus_viewed``, ``minutes_exported``);
 an event carries an object type, id and reference, never case text."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from flask import has_request_context, request
 from flask_login import current_user
@@ -11,9 +10,15 @@ from .extensions import db
 from .models import AuditEvent
 
 
-def record(event: str, obj=None, *, object_type: Optional[str] = None,
-           object_id: Optional[int] = None, ref: Optional[str] = None,
-           person=None) -> AuditEvent:
+def record(
+    event: str,
+    obj=None,
+    *,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    ref: str | None = None,
+    person=None,
+) -> AuditEvent:
     """Add an audit event to the session (committed with the caller's transaction)."""
     if obj is not None:
         object_type = object_type or obj.__tablename__
@@ -25,8 +30,14 @@ def record(event: str, obj=None, *, object_type: Optional[str] = None,
         agent = (request.user_agent.string or "")[:255]
         if person is None and current_user.is_authenticated:
             person = current_user
-    ev = AuditEvent(event=event, object_type=object_type, object_id=object_id, object_ref=ref,
-                    person_id=person.id if person is not None else None,
-                    ip_address=ip, user_agent=agent)
+    ev = AuditEvent(
+        event=event,
+        object_type=object_type,
+        object_id=object_id,
+        object_ref=ref,
+        person_id=person.id if person is not None else None,
+        ip_address=ip,
+        user_agent=agent,
+    )
     db.session.add(ev)
     return ev

@@ -1,4 +1,5 @@
 """Command-line tasks: ``flask --app wsgi <command>``."""
+
 from __future__ import annotations
 
 import click
@@ -12,10 +13,16 @@ def init_cli(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.option("--email", prompt="E-mailadres")
     @click.option("--name", prompt="Naam")
-    @click.option("--role", "app_role", type=click.Choice(["beheerder", "secretaris", "deelnemer"]),
-                  default="beheerder", show_default=True)
-    @click.password_option("--password", prompt="Wachtwoord",
-                           confirmation_prompt="Herhaal wachtwoord")
+    @click.option(
+        "--role",
+        "app_role",
+        type=click.Choice(["beheerder", "secretaris", "deelnemer"]),
+        default="beheerder",
+        show_default=True,
+    )
+    @click.password_option(
+        "--password", prompt="Wachtwoord", confirmation_prompt="Herhaal wachtwoord"
+    )
     def create_user(email: str, name: str, app_role: str, password: str) -> None:
         """Maak een account aan (bijvoorbeeld de eerste beheerder)."""
         from .auth.services import password_problem, set_password
@@ -34,7 +41,9 @@ def init_cli(app: Flask) -> None:
         click.echo(f"Account aangemaakt voor {person.name} <{email}> als {app_role}.")
 
     @app.cli.command("seed-demo")
-    @click.option("--if-empty", is_flag=True, help="Alleen laden als er nog niemand in de database staat.")
+    @click.option(
+        "--if-empty", is_flag=True, help="Alleen laden als er nog niemand in de database staat."
+    )
     def seed_demo(if_empty: bool) -> None:
         """Laad de demogegevens van Midden-Groningen (tweemaal laden verandert niets)."""
         from .models.people import count_people
@@ -47,7 +56,9 @@ def init_cli(app: Flask) -> None:
         click.echo("Demogegevens geladen: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
     @app.cli.command("send-mail")
-    @click.option("--limit", default=500, show_default=True, help="Hoogstens zoveel berichten per keer.")
+    @click.option(
+        "--limit", default=500, show_default=True, help="Hoogstens zoveel berichten per keer."
+    )
     def send_mail(limit: int) -> None:
         """Verstuur de berichten in de uitgaande post die aan de beurt zijn (cron: elke minuut)."""
         from .mail.outbox import deliver_due

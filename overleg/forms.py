@@ -1,4 +1,5 @@
 """Form base class and shared fields: Dutch messages from WTForms' own translations."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -21,8 +22,10 @@ def required(message: str = "Dit veld is verplicht."):
 
 
 def email_address():
-    return Email(message="Vul een geldig e-mailadres in, bijvoorbeeld naam@example.org.",
-                 check_deliverability=False)
+    return Email(
+        message="Vul een geldig e-mailadres in, bijvoorbeeld naam@example.org.",
+        check_deliverability=False,
+    )
 
 
 def max_length(n: int):

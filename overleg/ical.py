@@ -8,14 +8,25 @@
 - SUMMARY and DESCRIPTION name the body and "overleg", the time and a link: never an agenda
   item or a case.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Iterable, Optional
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress, vRecur, vText
+from icalendar import (
+    Alarm,
+    Calendar,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vRecur,
+    vText,
+)
 
 from .timeutil import nl_date, nl_time, to_local, utcnow
 
@@ -77,7 +88,7 @@ def amsterdam_vtimezone() -> Timezone:
     return tz
 
 
-def new_calendar(method: str, name: Optional[str] = None) -> Calendar:
+def new_calendar(method: str, name: str | None = None) -> Calendar:
     if method not in METHODS:
         raise ValueError(f"unknown iTIP method {method!r}")
     cal = Calendar()
@@ -142,9 +153,14 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
     return address
 
 
-def meeting_event(meeting, attendees: Optional[Iterable[Attendee]] = None, *,
-                  cancelled: Optional[bool] = None, alarm_minutes: Optional[int] = None,
-                  stamp: Optional[datetime] = None) -> Event:
+def meeting_event(
+    meeting,
+    attendees: Iterable[Attendee] | None = None,
+    *,
+    cancelled: bool | None = None,
+    alarm_minutes: int | None = None,
+    stamp: datetime | None = None,
+) -> Event:
     """The VEVENT of a meeting. ``attendees`` defaults to all participants."""
     if attendees is None:
         attendees = attendees_of(meeting)
@@ -154,13 +170,13 @@ def meeting_event(meeting, attendees: Optional[Iterable[Attendee]] = None, *,
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence or 0)
-    event.add("dtstamp", stamp.replace(tzinfo=timezone.utc))
+    event.add("dtstamp", stamp.replace(tzinfo=UTC))
     event.add("dtstart", to_local(meeting.starts_at))
     event.add("dtend", to_local(meeting.ends_at))
     if meeting.created_at:
-        event.add("created", meeting.created_at.replace(tzinfo=timezone.utc))
+        event.add("created", meeting.created_at.replace(tzinfo=UTC))
     if meeting.updated_at:
-        event.add("last-modified", meeting.updated_at.replace(tzinfo=timezone.utc))
+        event.add("last-modified", meeting.updated_at.replace(tzinfo=UTC))
     event.add("summary", summary_of(meeting))
     location = location_of(meeting)
     if location:
@@ -173,9 +189,17 @@ def meeting_event(meeting, attendees: Optional[Iterable[Attendee]] = None, *,
     org_email, org_name = organizer_of(meeting)
     event.add("organizer", _address(org_email, org_name))
     for a in attendees:
-        event.add("attendee", _address(
-            a.email, a.name, cutype="INDIVIDUAL", role=ROLE_BY_PART.get(a.part, "REQ-PARTICIPANT"),
-            partstat=PARTSTAT_BY_RSVP.get(a.rsvp, "NEEDS-ACTION"), rsvp="TRUE"))
+        event.add(
+            "attendee",
+            _address(
+                a.email,
+                a.name,
+                cutype="INDIVIDUAL",
+                role=ROLE_BY_PART.get(a.part, "REQ-PARTICIPANT"),
+                partstat=PARTSTAT_BY_RSVP.get(a.rsvp, "NEEDS-ACTION"),
+                rsvp="TRUE",
+            ),
+        )
     if alarm_minutes and not cancelled:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
@@ -185,17 +209,26 @@ def meeting_event(meeting, attendees: Optional[Iterable[Attendee]] = None, *,
     return event
 
 
-def meeting_ics(meeting, method: str = "PUBLISH", attendees: Optional[Iterable[Attendee]] = None,
-                alarm_minutes: Optional[int] = None) -> str:
+def meeting_ics(
+    meeting,
+    method: str = "PUBLISH",
+    attendees: Iterable[Attendee] | None = None,
+    alarm_minutes: int | None = None,
+) -> str:
     """A whole calendar with one meeting: PUBLISH (download), REQUEST or CANCEL (e-mail)."""
     cal = new_calendar(method)
-    cal.add_component(meeting_event(
-        meeting, attendees, cancelled=True if method == "CANCEL" else None,
-        alarm_minutes=None if method == "CANCEL" else alarm_minutes))
+    cal.add_component(
+        meeting_event(
+            meeting,
+            attendees,
+            cancelled=True if method == "CANCEL" else None,
+            alarm_minutes=None if method == "CANCEL" else alarm_minutes,
+        )
+    )
     return cal.to_ical().decode("utf-8")
 
 
-def feed_ics(person, meetings: Iterable, alarm_minutes: Optional[int] = None) -> str:
+def feed_ics(person, meetings: Iterable, alarm_minutes: int | None = None) -> str:
     """A person's subscription feed: their visible meetings."""
     cal = new_calendar("PUBLISH", name=f"Overleg veiligheid – {person.name}")
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
@@ -206,5 +239,13 @@ def feed_ics(person, meetings: Iterable, alarm_minutes: Optional[int] = None) ->
     return cal.to_ical().decode("utf-8")
 
 
-__all__ = ["Attendee", "amsterdam_vtimezone", "attendees_of", "feed_ics", "meeting_event",
-           "meeting_ics", "meeting_url", "summary_of"]
+__all__ = [
+    "Attendee",
+    "amsterdam_vtimezone",
+    "attendees_of",
+    "feed_ics",
+    "meeting_event",
+    "meeting_ics",
+    "meeting_url",
+    "summary_of",
+]

@@ -11,6 +11,7 @@ Usage::
     from overleg.pdf import render_pdf
     pdf_bytes = render_pdf(render_template("print/agenda.html", ...))
 """
+
 from __future__ import annotations
 
 import io
@@ -44,7 +45,7 @@ def static_path_for(url: str, static_dir: Path = STATIC_DIR) -> Path:
     path = unquote(parts.path)
     if not path.startswith("/static/"):
         raise RefusedURL(f"refused URL (not under /static/): {url[:200]}")
-    relative = path[len("/static/"):]
+    relative = path[len("/static/") :]
     root = static_dir.resolve()
     target = (root / relative).resolve()
     if root not in target.parents or not target.is_file():
@@ -62,7 +63,7 @@ def _fetcher_class():
             super().__init__(allowed_protocols=("https",), allow_redirects=False, **kwargs)
             self.static_dir = static_dir
 
-        def fetch(self, url, headers=None):  # noqa: D401 - WeasyPrint interface
+        def fetch(self, url, headers=None):
             target = static_path_for(url, self.static_dir)
             mime = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
             head = {"Content-Type": mime}
@@ -109,7 +110,7 @@ def render_pdf(html: str, base_url: str = PDF_BASE_URL, **options: Any) -> bytes
 
 def merge_pdfs(parts: list[bytes]) -> bytes:
     """Join PDFs (bytes) in order into one PDF. Unreadable parts raise pypdf's errors."""
-    from pypdf import PdfWriter, PdfReader
+    from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for data in parts:

@@ -9,6 +9,7 @@
 
 Keys are random and never derived from a user's file name.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Jinja filters, globals and the navigation by role."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g, request
@@ -22,8 +23,7 @@ NAVIGATION: list[tuple[str, str]] = [
 ]
 
 
-def current_nav_endpoint(endpoint: str | None, named: str | None,
-                         entries: list[str]) -> str | None:
+def current_nav_endpoint(endpoint: str | None, named: str | None, entries: list[str]) -> str | None:
     """Which menu entry is current: the entry whose endpoint is the request's endpoint, else
     the one the view named (``g.nav_current``; a name that is no entry means none), else the
     only entry of the request's blueprint (none when the blueprint has several)."""
@@ -47,8 +47,7 @@ def navigation() -> list[dict]:
             continue
         rule = rule_for(endpoint)
         if rule and allowed(rule, current_user):
-            items.append({"endpoint": endpoint, "label": label,
-                          "current": endpoint == current})
+            items.append({"endpoint": endpoint, "label": label, "current": endpoint == current})
     return items
 
 

@@ -1,11 +1,17 @@
-"""Time zone and Dutch formatting helpers.
+"""The clock, the time zone and Dutch formatting.
+
+This is the only module that reads the real clock: all code asks `utcnow()`,
+`now_local()` or `today_local()` here, so that tests can freeze one moment for the
+whole application (tests/conftest.py) and a lint rule (ruff DTZ) plus
+tests/test_clock.py refuse a naive `datetime.now()` or `date.today()` elsewhere.
 
 Datetimes are stored as naive UTC in the database (both SQLite and PostgreSQL),
 and shown in Europe/Amsterdam. Dutch wording comes from Babel.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -16,24 +22,30 @@ LOCALE = "nl_NL"
 
 def utcnow() -> datetime:
     """Now as naive UTC, the form stored in the database."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def to_local(value: datetime) -> datetime:
     """Naive UTC (or aware) -> aware Europe/Amsterdam."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     return value.astimezone(TZ)
 
 
 def local_to_utc(day: date, at: time) -> datetime:
     """Wall-clock time in Amsterdam on a day -> naive UTC."""
     aware = datetime.combine(day, at, tzinfo=TZ)
-    return aware.astimezone(timezone.utc).replace(tzinfo=None)
+    return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+def now_local() -> datetime:
+    """Now as an aware Europe/Amsterdam datetime."""
+    return datetime.now(TZ)
 
 
 def today_local() -> date:
-    return datetime.now(TZ).date()
+    """Today's date in Amsterdam (not the server's zone, not UTC)."""
+    return now_local().date()
 
 
 def nl_date(value: date | datetime | None, fmt: str = "full") -> str:

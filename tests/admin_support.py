@@ -1,4 +1,5 @@
 """Helpers for the beheer tests: read what a user sees on a page."""
+
 from __future__ import annotations
 
 import html
@@ -26,8 +27,9 @@ def field_error(resp, field_id: str) -> str:
 
 def alerts(resp, kind: str = "error") -> list[str]:
     """Texts of the alerts (flash messages and form summaries) of a kind: error, ok, info."""
-    found = re.findall(rf'<div class="utrecht-alert utrecht-alert--{kind}"[^>]*>(.*?)</div>',
-                       page(resp), re.S)
+    found = re.findall(
+        rf'<div class="utrecht-alert utrecht-alert--{kind}"[^>]*>(.*?)</div>', page(resp), re.S
+    )
     return [_strip(f) for f in found]
 
 

@@ -2,20 +2,75 @@
 
 The schema is created once per session; after each test every table is emptied, so
 tests are independent and fast on both databases.
+
+Every test runs on a frozen clock (`clock` below): the moment comes from
+OVERLEG_TEST_NOW (ISO 8601; without an offset it is Amsterdam wall-clock time), and the
+Makefile gives each database pass a different, deliberately awkward moment. A test that
+needs time to pass moves the clock (`clock.shift(timedelta(hours=2))`,
+`clock.move_to(...)`); none reads the real one.
 """
+
 from __future__ import annotations
 
 import os
 import re
+from datetime import datetime
 
 import pytest
+import time_machine
 from flask import g, request_started
 from sqlalchemy import event, text
 
 from overleg import create_app
-from overleg.extensions import db as _db, limiter
+from overleg.extensions import db as _db
+from overleg.extensions import limiter
 
 TEST_PASSWORD = "correct-horse-battery"
+
+# Saturday evening before the spring DST change (the next day has 23 hours), in Amsterdam.
+DEFAULT_TEST_NOW = "2027-03-27T23:45"
+
+
+def test_moment() -> datetime:
+    """The frozen moment of this run, as an aware datetime."""
+    from overleg.timeutil import TZ
+
+    raw = os.environ.get("OVERLEG_TEST_NOW") or DEFAULT_TEST_NOW
+    moment = datetime.fromisoformat(raw)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=TZ)
+    return moment
+
+
+test_moment.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+TEST_NOW = test_moment()
+
+
+def pytest_report_header(config):
+    from overleg.timeutil import TZ
+
+    local = TEST_NOW.astimezone(TZ)
+    return f"frozen clock: {local.isoformat()} Europe/Amsterdam (OVERLEG_TEST_NOW)"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_clock():
+    """Session fixtures (the app, the demo behind the browser tests) see the frozen
+    moment too: autouse, so it starts before every other session fixture."""
+    with time_machine.travel(TEST_NOW, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The application's clock, frozen at TEST_NOW for the whole test (threads included).
+
+    Yields time-machine's traveller: `clock.shift(delta)` and `clock.move_to(moment)`.
+    Move it forward only once logged in: a signed session cookie from the future is refused.
+    """
+    with time_machine.travel(TEST_NOW, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")
@@ -24,21 +79,23 @@ def app(tmp_path_factory):
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "SECRET_KEY": "test-secret",
-        "WTF_CSRF_ENABLED": False,
-        "MAIL_BACKEND": "memory",
-        "BASE_URL": "http://overleg.test",
-        "STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
-        "RATELIMIT_ENABLED": True,
-        "SERVER_NAME": None,
-        # Still argon2id, at a cost that keeps hundreds of logins fast (production keeps
-        # the library's recommended parameters; tests/test_auth.py checks those).
-        "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-    })
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "MAIL_BACKEND": "memory",
+            "BASE_URL": "http://overleg.test",
+            "STORAGE_DIR": str(tmp_path_factory.mktemp("files")),
+            "RATELIMIT_ENABLED": True,
+            "SERVER_NAME": None,
+            # Still argon2id, at a cost that keeps hundreds of logins fast (production keeps
+            # the library's recommended parameters; tests/test_auth.py checks those).
+            "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        }
+    )
     # Each test keeps one app context pushed (see _clean_db), and Flask reuses it for the
     # test client's requests, so `g` would carry Flask-Login's cached user from one request
     # (and one client) to the next. In production every request has its own app context;
@@ -59,7 +116,7 @@ def _forget_cached_user(sender, **extra):
 
 
 @pytest.fixture(autouse=True)
-def _clean_db(app):
+def _clean_db(app, clock):
     ctx = app.app_context()
     ctx.push()
     limiter.reset()
@@ -101,14 +158,23 @@ def csrf_app(app):
 
 # --- people ----------------------------------------------------------------------------
 
-def make_person(email: str, app_role: str = "deelnemer", name: str | None = None,
-                password: str | None = TEST_PASSWORD, organisation=None):
-    from overleg.auth.services import hash_password
+
+def make_person(
+    email: str,
+    app_role: str = "deelnemer",
+    name: str | None = None,
+    password: str | None = TEST_PASSWORD,
+    organisation=None,
+):
     from overleg.models import Person
 
-    person = Person(name=name or email.split("@")[0].title(), email=email, app_role=app_role,
-                    organisation=organisation,
-                    password_hash=_cached_hash(password) if password else None)
+    person = Person(
+        name=name or email.split("@")[0].title(),
+        email=email,
+        app_role=app_role,
+        organisation=organisation,
+        password_hash=_cached_hash(password) if password else None,
+    )
     _db.session.add(person)
     _db.session.commit()
     return person
@@ -142,22 +208,26 @@ def login(client, email: str, password: str = TEST_PASSWORD):
 @pytest.fixture
 def as_role(app, people):
     """as_role('secretaris') -> a test client logged in with that application role."""
+
     def make(role: str):
         c = app.test_client()
         resp = login(c, people[role].email)
         assert resp.status_code == 302, resp.get_data(as_text=True)
         return c
+
     return make
 
 
 @pytest.fixture
 def seeded(app):
     from overleg.seed import seed_structure
+
     seed_structure()
     return True
 
 
 # --- query counting -------------------------------------------------------------------
+
 
 class QueryCounter:
     def __init__(self, engine):
@@ -188,6 +258,7 @@ def count_queries(db):
 def assert_audit(event_name: str, **filters):
     """Assert that an audit event with this name (and attributes) was written."""
     from sqlalchemy import select
+
     from overleg.models import AuditEvent
 
     stmt = select(AuditEvent).where(AuditEvent.event == event_name)

@@ -4,6 +4,7 @@ The test walks ``app.url_map``, so routes added later are checked without touchi
 file: an endpoint without ``@access(...)`` fails the test by name, and every endpoint is
 requested as anonymous, deelnemer, secretaris and beheerder with dummy URL values.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -14,12 +15,17 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.routing.converters import (AnyConverter, FloatConverter, IntegerConverter,
-                                         UUIDConverter)
+from werkzeug.routing.converters import (
+    AnyConverter,
+    FloatConverter,
+    IntegerConverter,
+    UUIDConverter,
+)
 
 from overleg.access import RULES, access, enforce_access, rule_for
 from overleg.auth.services import start_session
-from overleg.extensions import db as _db, login_manager
+from overleg.extensions import db as _db
+from overleg.extensions import login_manager
 from overleg.models import LoginSession
 
 ROLES = ("anonymous", "deelnemer", "secretaris", "beheerder")
@@ -61,8 +67,10 @@ def method_for(rule) -> str:
 
 
 def is_login_redirect(resp) -> bool:
-    return resp.status_code in (301, 302, 303, 307, 308) and \
-        urlsplit(resp.headers.get("Location", "")).path == "/inloggen"
+    return (
+        resp.status_code in (301, 302, 303, 307, 308)
+        and urlsplit(resp.headers.get("Location", "")).path == "/inloggen"
+    )
 
 
 def client_as(app, people, role):
@@ -81,8 +89,14 @@ def client_as(app, people, role):
 
 def session_alive(token: str) -> bool:
     _db.session.expire_all()
-    return _db.session.scalar(select(LoginSession.id).where(
-        LoginSession.token_hash == hashlib.sha256(token.encode()).hexdigest())) is not None
+    return (
+        _db.session.scalar(
+            select(LoginSession.id).where(
+                LoginSession.token_hash == hashlib.sha256(token.encode()).hexdigest()
+            )
+        )
+        is not None
+    )
 
 
 def check(rule_name: str, role: str, method: str, resp, logged_out: bool = False) -> str | None:
@@ -110,8 +124,9 @@ def check(rule_name: str, role: str, method: str, resp, logged_out: bool = False
         return None
     if is_login_redirect(resp) and not logged_out:
         return f"logged in as {role} but redirected to the login page"
-    must_refuse = (rule_name == "secretaris" and role == "deelnemer") or \
-                  (rule_name == "beheerder" and role in ("deelnemer", "secretaris"))
+    must_refuse = (rule_name == "secretaris" and role == "deelnemer") or (
+        rule_name == "beheerder" and role in ("deelnemer", "secretaris")
+    )
     if must_refuse and code != 403:
         return f"{rule_name} route answered {code} to a {role}, expected 403"
     if not must_refuse and code == 403:
@@ -152,6 +167,7 @@ def walk(app, people, role) -> tuple[list[str], int]:
 
 # --- tests ------------------------------------------------------------------------------
 
+
 def test_every_endpoint_declares_an_access_rule(app):
     missing = undeclared_endpoints(app)
     assert not missing, "endpoints without @access(...): " + ", ".join(missing)
@@ -179,6 +195,7 @@ def test_access_rules_hold_for(app, people, seeded, role):
 
 def test_checker_catches_wrong_answers(app):
     """The check itself fails when a rule is not kept (so the walk cannot pass vacuously)."""
+
     class R:
         def __init__(self, code, location=""):
             self.status_code = code

@@ -1,5 +1,6 @@
 """Action items: carried to the actielijst of every next meeting of the body until closed
 there, overdue flags, "Mijn actiepunten" and the register per body."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -7,6 +8,7 @@ from datetime import date, timedelta
 from overleg.domain import actions as da
 from overleg.extensions import db
 from overleg.models import Organisation
+from overleg.timeutil import today_local
 from tests.conftest import login, make_person
 from tests.factories import make_meeting
 from tests.minutes_support import item_of, past_meeting
@@ -20,8 +22,13 @@ def test_open_actions_carried_to_every_next_meeting_until_closed(seeded, people,
     m3 = make_meeting("tvo", day=date(2019, 3, 12))
     m4 = make_meeting("tvo", day=date(2019, 4, 9))
     ovo = make_meeting("ovo", day=date(2019, 2, 13))
-    action = da.add_action(m1, item_of(m1, "mededelingen"), "Plan van aanpak opstellen",
-                           owner_person=owner, due_date=date(2019, 2, 28))
+    action = da.add_action(
+        m1,
+        item_of(m1, "mededelingen"),
+        "Plan van aanpak opstellen",
+        owner_person=owner,
+        due_date=date(2019, 2, 28),
+    )
     db.session.commit()
     assert [a.id for a in da.carried_actions(m1)] == []
     assert [a.id for a in da.carried_actions(m2)] == [action.id]
@@ -31,10 +38,12 @@ def test_open_actions_carried_to_every_next_meeting_until_closed(seeded, people,
     for m in (m2, m3):
         html = sec.get(f"/overleggen/{m.id}/verslag").get_data(as_text=True)
         start = html.index(f'id="punt-{item_of(m, "actielijst").id}"')
-        assert "Plan van aanpak opstellen" in html[start:start + 4000]
+        assert "Plan van aanpak opstellen" in html[start : start + 4000]
     # Closed at the third meeting: still listed there (as closed), gone from the fourth
-    resp = sec.post(f"/overleggen/{m3.id}/verslag/actiepunten/{action.id}/afronden",
-                    data={"note": "Plan is klaar"})
+    resp = sec.post(
+        f"/overleggen/{m3.id}/verslag/actiepunten/{action.id}/afronden",
+        data={"note": "Plan is klaar"},
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     assert action.status == "afgerond" and action.closed_in_meeting_id == m3.id
@@ -47,28 +56,34 @@ def test_open_actions_carried_to_every_next_meeting_until_closed(seeded, people,
     # Cannot be closed at an earlier meeting or at another body
     other = da.add_action(m3, None, "Nog iets", owner_person=owner)
     db.session.commit()
-    assert sec.post(f"/overleggen/{m2.id}/verslag/actiepunten/{other.id}/afronden").status_code == 400
-    assert sec.post(f"/overleggen/{ovo.id}/verslag/actiepunten/{other.id}/afronden").status_code == 404
+    assert (
+        sec.post(f"/overleggen/{m2.id}/verslag/actiepunten/{other.id}/afronden").status_code == 400
+    )
+    assert (
+        sec.post(f"/overleggen/{ovo.id}/verslag/actiepunten/{other.id}/afronden").status_code == 404
+    )
 
 
 def test_overdue_flags(seeded, people, as_role):
     sec = as_role("secretaris")
     owner = people["deelnemer"]
-    today = date.today()
+    today = today_local()
     m1 = past_meeting("tvo", 40)
     m2 = past_meeting("tvo", 2)
-    late = da.add_action(m1, None, "Te laat actiepunt", owner_person=owner,
-                         due_date=today - timedelta(days=10))
-    fine = da.add_action(m1, None, "Op tijd actiepunt", owner_person=owner,
-                         due_date=today + timedelta(days=10))
+    late = da.add_action(
+        m1, None, "Te laat actiepunt", owner_person=owner, due_date=today - timedelta(days=10)
+    )
+    fine = da.add_action(
+        m1, None, "Op tijd actiepunt", owner_person=owner, due_date=today + timedelta(days=10)
+    )
     nodate = da.add_action(m1, None, "Zonder datum", owner_person=owner)
     db.session.commit()
     assert late.is_overdue(today) and not fine.is_overdue(today) and not nodate.is_overdue(today)
     # At the meeting (its date) and in the register (today)
     html = sec.get(f"/overleggen/{m2.id}/verslag").get_data(as_text=True)
-    row = html[html.index("Te laat actiepunt"):][:600]
+    row = html[html.index("Te laat actiepunt") :][:600]
     assert "Verlopen" in row
-    assert "Verlopen" not in html[html.index("Op tijd actiepunt"):][:600]
+    assert "Verlopen" not in html[html.index("Op tijd actiepunt") :][:600]
     html = sec.get("/actiepunten/tvo?status=verlopen").get_data(as_text=True)
     assert "Te laat actiepunt" in html and "Op tijd actiepunt" not in html
     # Closed actions are never overdue
@@ -106,6 +121,7 @@ def test_my_actions_and_the_register(seeded, people, app):
 def test_action_needs_an_owner(seeded):
     m = past_meeting("tvo", 3)
     import pytest
+
     with pytest.raises(da.ActionError) as exc:
         da.add_action(m, None, "Zonder eigenaar")
     assert "Kies wie het actiepunt uitvoert" in str(exc.value)
@@ -119,8 +135,13 @@ def test_open_actions_partial_for_the_agenda(seeded, people, app):
 
     m1 = make_meeting("tvo", day=date(2019, 1, 15))
     m2 = make_meeting("tvo", day=date(2019, 2, 12))
-    da.add_action(m1, None, "Open actie voor de agenda", owner_person=people["deelnemer"],
-                  due_date=date(2019, 2, 1))
+    da.add_action(
+        m1,
+        None,
+        "Open actie voor de agenda",
+        owner_person=people["deelnemer"],
+        due_date=date(2019, 2, 1),
+    )
     closed = da.add_action(m1, None, "Al afgerond", owner_person=people["deelnemer"])
     da.close_action(closed, m1)
     db.session.commit()
@@ -136,13 +157,18 @@ def test_open_actions_on_the_next_agenda_page_and_pdf(seeded, people, as_role):
 
     sec = as_role("secretaris")
     m1 = past_meeting("tvo", 30)
-    m2 = make_meeting("tvo", day=date.today() + timedelta(days=10))
-    da.add_action(m1, item_of(m1, "mededelingen"), "Buurtbemiddeling inschakelen",
-                  owner_person=people["deelnemer"], due_date=date.today() - timedelta(days=3))
+    m2 = make_meeting("tvo", day=today_local() + timedelta(days=10))
+    da.add_action(
+        m1,
+        item_of(m1, "mededelingen"),
+        "Buurtbemiddeling inschakelen",
+        owner_person=people["deelnemer"],
+        due_date=today_local() - timedelta(days=3),
+    )
     db.session.commit()
     html = sec.get(f"/overleggen/{m2.id}/agenda").get_data(as_text=True)
     start = html.index(f'id="punt-{item_of(m2, "actielijst").id}"')
-    section = html[start:start + 4000]
+    section = html[start : start + 4000]
     assert "Buurtbemiddeling inschakelen" in section
     assert "verlopen" in section
     resp = sec.get(f"/overleggen/{m2.id}/agenda.pdf")

@@ -1,5 +1,6 @@
 """Beheer: the audit log (Logboek) — filters, pages, CSV export, who may read it, and that
 it never shows case text."""
+
 from __future__ import annotations
 
 import csv
@@ -14,7 +15,7 @@ from sqlalchemy import delete, func, select
 from overleg.domain.audit_log import EVENT_LABELS
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
-from overleg.models import AuditEvent, Person
+from overleg.models import AuditEvent
 from tests.admin_support import admin, alerts, page, table_column  # noqa: F401
 from tests.conftest import assert_audit, make_person
 from tests.factories import meeting_type
@@ -28,11 +29,25 @@ def log(admin, people):
     db.session.execute(delete(AuditEvent))
     db.session.commit()
 
-    def add(event="casus_viewed", at=datetime(2019, 3, 12, 9, 0, 5), person=None,
-            object_type="topic", object_id=7, ref="TVO-2019-014", ip="10.1.2.3", commit=True):
-        ev = AuditEvent(event=event, at=at, person_id=person.id if person else None,
-                        object_type=object_type, object_id=object_id, object_ref=ref,
-                        ip_address=ip)
+    def add(
+        event="casus_viewed",
+        at=datetime(2019, 3, 12, 9, 0, 5),
+        person=None,
+        object_type="topic",
+        object_id=7,
+        ref="TVO-2019-014",
+        ip="10.1.2.3",
+        commit=True,
+    ):
+        ev = AuditEvent(
+            event=event,
+            at=at,
+            person_id=person.id if person else None,
+            object_type=object_type,
+            object_id=object_id,
+            object_ref=ref,
+            ip_address=ip,
+        )
         db.session.add(ev)
         if commit:
             db.session.commit()
@@ -48,18 +63,41 @@ def rows(resp) -> list[list[str]]:
 def test_log_shows_events_newest_first_in_dutch(admin, log, people):
     bea = people["beheerder"]
     log(at=datetime(2019, 3, 12, 9, 0, 5), person=people["secretaris"])
-    log(event="minutes_exported", at=datetime(2019, 7, 1, 22, 30), person=bea,
-        object_type="minutes", object_id=12, ref=None, ip=None)
-    log(event="iets_nieuws", at=datetime(2019, 1, 2, 8, 0), person=None, object_type=None,
-        object_id=None, ref=None)
+    log(
+        event="minutes_exported",
+        at=datetime(2019, 7, 1, 22, 30),
+        person=bea,
+        object_type="minutes",
+        object_id=12,
+        ref=None,
+        ip=None,
+    )
+    log(
+        event="iets_nieuws",
+        at=datetime(2019, 1, 2, 8, 0),
+        person=None,
+        object_type=None,
+        object_id=None,
+        ref=None,
+    )
     resp = admin.get(URL)
     assert resp.status_code == 200
     assert rows(resp) == [
         # 22:30 UTC in summer is 00:30 the next day in Amsterdam
-        ["2 juli 2019, 00:30:00", "Bea Beheer", "Verslag geëxporteerd (PDF)", "Verslag nr. 12",
-         "—"],
-        ["12 maart 2019, 10:00:05", "Sam Secretaris", "Casus ingezien",
-         "Onderwerp TVO-2019-014", "10.1.2.3"],
+        [
+            "2 juli 2019, 00:30:00",
+            "Bea Beheer",
+            "Verslag geëxporteerd (PDF)",
+            "Verslag nr. 12",
+            "—",
+        ],
+        [
+            "12 maart 2019, 10:00:05",
+            "Sam Secretaris",
+            "Casus ingezien",
+            "Onderwerp TVO-2019-014",
+            "10.1.2.3",
+        ],
         ["2 januari 2019, 09:00:00", "onbekend", "iets_nieuws", "—", "10.1.2.3"],
     ]
     html = page(resp)
@@ -72,11 +110,17 @@ def test_log_shows_events_newest_first_in_dutch(admin, log, people):
 
 def test_filters(admin, log, people):
     sam, bea = people["secretaris"], people["beheerder"]
-    log(at=datetime(2019, 3, 11, 23, 30), person=sam, ref="TVO-2019-014")   # 12 March 00:30
-    log(at=datetime(2019, 3, 12, 22, 59), person=bea, ref="OVO-2019-003")   # 12 March 23:59
-    log(at=datetime(2019, 3, 12, 23, 0), person=sam, ref="TVO-2019-015")    # 13 March 00:00
-    log(event="agenda_exported", at=datetime(2019, 3, 1, 9, 0), person=bea,
-        object_type="meeting", object_id=4, ref=None)
+    log(at=datetime(2019, 3, 11, 23, 30), person=sam, ref="TVO-2019-014")  # 12 March 00:30
+    log(at=datetime(2019, 3, 12, 22, 59), person=bea, ref="OVO-2019-003")  # 12 March 23:59
+    log(at=datetime(2019, 3, 12, 23, 0), person=sam, ref="TVO-2019-015")  # 13 March 00:00
+    log(
+        event="agenda_exported",
+        at=datetime(2019, 3, 1, 9, 0),
+        person=bea,
+        object_type="meeting",
+        object_id=4,
+        ref=None,
+    )
 
     def whats(query):
         resp = admin.get(URL + query)
@@ -84,19 +128,27 @@ def test_filters(admin, log, people):
         return [(r[0], r[1], r[3]) for r in rows(resp)] if "<tbody" in page(resp) else []
 
     assert whats("?gebeurtenis=agenda_exported") == [
-        ("1 maart 2019, 10:00:00", "Bea Beheer", "Overleg nr. 4")]
-    assert [w[2] for w in whats("?persoon=sam")] == ["Onderwerp TVO-2019-015",
-                                                     "Onderwerp TVO-2019-014"]
+        ("1 maart 2019, 10:00:00", "Bea Beheer", "Overleg nr. 4")
+    ]
+    assert [w[2] for w in whats("?persoon=sam")] == [
+        "Onderwerp TVO-2019-015",
+        "Onderwerp TVO-2019-014",
+    ]
     assert [w[2] for w in whats("?object=tvo-2019-014")] == ["Onderwerp TVO-2019-014"]
-    assert [w[2] for w in whats("?object=TVO-2019")] == ["Onderwerp TVO-2019-015",
-                                                         "Onderwerp TVO-2019-014"]
+    assert [w[2] for w in whats("?object=TVO-2019")] == [
+        "Onderwerp TVO-2019-015",
+        "Onderwerp TVO-2019-014",
+    ]
     # one Amsterdam day, from midnight to midnight
     assert [w[0] for w in whats("?van=2019-03-12&tot=2019-03-12")] == [
-        "12 maart 2019, 23:59:00", "12 maart 2019, 00:30:00"]
+        "12 maart 2019, 23:59:00",
+        "12 maart 2019, 00:30:00",
+    ]
     assert [w[0] for w in whats("?van=13-03-2019")] == ["13 maart 2019, 00:00:00"]
     assert [w[2] for w in whats("?tot=2019-03-11")] == ["Overleg nr. 4"]
     assert whats("?persoon=sam&van=2019-03-12&tot=2019-03-12&gebeurtenis=casus_viewed") == [
-        ("12 maart 2019, 00:30:00", "Sam Secretaris", "Onderwerp TVO-2019-014")]
+        ("12 maart 2019, 00:30:00", "Sam Secretaris", "Onderwerp TVO-2019-014")
+    ]
     resp = admin.get(URL + "?persoon=niemand")
     assert "Geen logregels met dit filter." in page(resp)
     # wildcards are taken literally
@@ -107,21 +159,31 @@ def test_filters(admin, log, people):
     assert 'name="van" value="2019-03-12"' in html
 
 
-@pytest.mark.parametrize("query, message", [
-    ("?van=2019-03-12&tot=2019-03-01",
-     "De periode klopt niet: ‘tot en met’ ligt vóór ‘van’."),
-    ("?van=12 maart", "De datum ‘van’ is geen geldige datum. Gebruik dd-mm-jjjj, "
-                      "bijvoorbeeld 12-03-2019."),
-    ("?tot=2019-02-30", "De datum ‘tot en met’ is geen geldige datum. Gebruik dd-mm-jjjj, "
-                        "bijvoorbeeld 12-03-2019."),
-    ("?tot=9999-12-31", "Kies voor ‘tot en met’ een datum tussen 2000 en 2999."),
-    ("?van=0001-01-01", "Kies voor ‘van’ een datum tussen 2000 en 2999."),
-    ("?gebeurtenis=<script>", "Kies een gebeurtenis uit de lijst."),
-    ("?pagina=0", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
-    ("?pagina=abc", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
-    ("?pagina=-1", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
-    ("?pagina=99999999999999999999999", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("?van=2019-03-12&tot=2019-03-01", "De periode klopt niet: ‘tot en met’ ligt vóór ‘van’."),
+        (
+            "?van=12 maart",
+            "De datum ‘van’ is geen geldige datum. Gebruik dd-mm-jjjj, bijvoorbeeld 12-03-2019.",
+        ),
+        (
+            "?tot=2019-02-30",
+            "De datum ‘tot en met’ is geen geldige datum. Gebruik dd-mm-jjjj, "
+            "bijvoorbeeld 12-03-2019.",
+        ),
+        ("?tot=9999-12-31", "Kies voor ‘tot en met’ een datum tussen 2000 en 2999."),
+        ("?van=0001-01-01", "Kies voor ‘van’ een datum tussen 2000 en 2999."),
+        ("?gebeurtenis=<script>", "Kies een gebeurtenis uit de lijst."),
+        ("?pagina=0", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
+        ("?pagina=abc", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
+        ("?pagina=-1", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
+        (
+            "?pagina=99999999999999999999999",
+            "Dat paginanummer bestaat niet. Kies een pagina vanaf 1.",
+        ),
+    ],
+)
 def test_bad_filter_input_is_refused_in_dutch(admin, log, query, message):
     log()
     resp = admin.get(URL + query)
@@ -139,8 +201,12 @@ def test_bad_filter_input_is_refused_in_dutch(admin, log, query, message):
 def test_pagination(admin, log, people):
     start = datetime(2019, 1, 1, 12, 0)
     for i in range(120):
-        log(at=start + timedelta(minutes=i), ref=f"TVO-2019-{i:03d}", person=people["secretaris"],
-            commit=False)
+        log(
+            at=start + timedelta(minutes=i),
+            ref=f"TVO-2019-{i:03d}",
+            person=people["secretaris"],
+            commit=False,
+        )
     db.session.commit()
     first = admin.get(URL)
     html = page(first)
@@ -184,35 +250,65 @@ def test_csv_export_of_the_filter(admin, log, people):
     sam = people["secretaris"]
     log(at=datetime(2019, 3, 12, 9, 0, 5), person=sam, ref="TVO-2019-014")
     log(event="agenda_exported", person=sam, object_type="meeting", object_id=4, ref=None)
-    evil = make_person("evil@test.example.org", name="=HYPERLINK(\"http://x\")", password=None)
+    evil = make_person("evil@test.example.org", name='=HYPERLINK("http://x")', password=None)
     log(at=datetime(2019, 3, 12, 10, 0), person=evil, ref="TVO-2019-020")
     log(at=datetime(2019, 4, 1, 9, 0), person=sam, ref="TVO-2019-030")
 
     html = page(admin.get(URL + "?gebeurtenis=casus_viewed&tot=2019-03-31"))
-    assert ('href="/beheer/logboek/export.csv?gebeurtenis=casus_viewed&tot=2019-03-31"' in html)
+    assert 'href="/beheer/logboek/export.csv?gebeurtenis=casus_viewed&tot=2019-03-31"' in html
     assert "Exporteren (CSV)" in html
     resp = admin.get("/beheer/logboek/export.csv?gebeurtenis=casus_viewed&tot=2019-03-31")
     assert resp.status_code == 200
     assert resp.mimetype == "text/csv"
-    assert re.match(r'attachment; filename="logboek-\d{8}-\d{4}\.csv"',
-                    resp.headers["Content-Disposition"])
+    assert re.match(
+        r'attachment; filename="logboek-\d{8}-\d{4}\.csv"', resp.headers["Content-Disposition"]
+    )
     assert resp.headers["Cache-Control"] == "no-store"
     text = resp.get_data(as_text=True)
     assert text.startswith("\ufeff")
     lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
-    assert lines[0] == ["Tijdstip", "Persoon", "Gebeurtenis", "Code", "Object", "Objecttype",
-                        "Object-id", "Referentie", "IP-adres"]
+    assert lines[0] == [
+        "Tijdstip",
+        "Persoon",
+        "Gebeurtenis",
+        "Code",
+        "Object",
+        "Objecttype",
+        "Object-id",
+        "Referentie",
+        "IP-adres",
+    ]
     assert lines[1:] == [
-        ["2019-03-12 11:00:00", "'=HYPERLINK(\"http://x\")", "Casus ingezien", "casus_viewed",
-         "Onderwerp TVO-2019-020", "Onderwerp", "7", "TVO-2019-020", "10.1.2.3"],
-        ["2019-03-12 10:00:05", "Sam Secretaris", "Casus ingezien", "casus_viewed",
-         "Onderwerp TVO-2019-014", "Onderwerp", "7", "TVO-2019-014", "10.1.2.3"],
+        [
+            "2019-03-12 11:00:00",
+            '\'=HYPERLINK("http://x")',
+            "Casus ingezien",
+            "casus_viewed",
+            "Onderwerp TVO-2019-020",
+            "Onderwerp",
+            "7",
+            "TVO-2019-020",
+            "10.1.2.3",
+        ],
+        [
+            "2019-03-12 10:00:05",
+            "Sam Secretaris",
+            "Casus ingezien",
+            "casus_viewed",
+            "Onderwerp TVO-2019-014",
+            "Onderwerp",
+            "7",
+            "TVO-2019-014",
+            "10.1.2.3",
+        ],
     ]
     exported = assert_audit("audit_log_exported", person_id=people["beheerder"].id)
     assert len(exported) == 1
     # the export itself shows in the log
     assert rows(admin.get(URL + "?gebeurtenis=audit_log_exported"))[0][1:3] == [
-        "Bea Beheer", "Logboek geëxporteerd (CSV)"]
+        "Bea Beheer",
+        "Logboek geëxporteerd (CSV)",
+    ]
 
 
 def test_large_export_is_complete(admin, log):
@@ -231,8 +327,14 @@ def test_only_the_beheerder_reads_the_log(as_role, role):
     c = as_role(role)
     assert c.get(URL).status_code == 403
     assert c.get(URL + "/export.csv").status_code == 403
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)
-                             .where(AuditEvent.event == "audit_log_exported")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.event == "audit_log_exported")
+        )
+        == 0
+    )
 
 
 def test_anonymous_is_sent_to_login(client):
@@ -243,9 +345,14 @@ def test_anonymous_is_sent_to_login(client):
 def test_no_case_text_in_the_log(app, admin, seeded):
     """A casus viewed for real: the log names its reference, never its title or text."""
     from tests.conftest import login
-    topic = create_topic(title="Woninginbraak familie Jansen Kerkstraat 12",
-                         meeting_type=meeting_type("tvo"), confidentiality="casus",
-                         description="Zoon van 16 betrokken bij inbraken", year=2019)
+
+    topic = create_topic(
+        title="Woninginbraak familie Jansen Kerkstraat 12",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        description="Zoon van 16 betrokken bij inbraken",
+        year=2019,
+    )
     db.session.commit()
     sec = app.test_client()
     assert login(sec, "oov@example.org", "Veilig-Overleg-2019").status_code == 302
@@ -253,8 +360,11 @@ def test_no_case_text_in_the_log(app, admin, seeded):
     assert viewed.status_code == 200 and "familie Jansen" in page(viewed)
     assert_audit("casus_viewed", object_ref=topic.reference)
 
-    for text in (page(admin.get(URL)), page(admin.get(f"{URL}?object={topic.reference}")),
-                 admin.get(URL + "/export.csv").get_data(as_text=True)):
+    for text in (
+        page(admin.get(URL)),
+        page(admin.get(f"{URL}?object={topic.reference}")),
+        admin.get(URL + "/export.csv").get_data(as_text=True),
+    ):
         assert topic.reference in text
         for secret in ("Jansen", "Kerkstraat", "Woninginbraak", "Zoon van 16", "inbraken"):
             assert secret not in text

@@ -1,4 +1,5 @@
 """Beheer: organisations (ketenpartners)."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,9 +19,15 @@ def org(name, short=None, kind="overig"):
 
 
 def test_create_organisation(admin):
-    resp = admin.post("/beheer/organisaties/nieuw", data={
-        "name": "  Brandweer Groningen ", "short_name": "Brandweer", "kind": "veiligheid",
-        "description": "Veiligheidsregio"})
+    resp = admin.post(
+        "/beheer/organisaties/nieuw",
+        data={
+            "name": "  Brandweer Groningen ",
+            "short_name": "Brandweer",
+            "kind": "veiligheid",
+            "description": "Veiligheidsregio",
+        },
+    )
     assert resp.status_code == 302
     o = db.session.scalar(select(Organisation).where(Organisation.name == "Brandweer Groningen"))
     assert o.short_name == "Brandweer" and o.kind == "veiligheid"
@@ -33,9 +40,11 @@ def test_edit_organisation(admin):
     o = org("Politie", "Pol", "politie")
     form = admin.get(f"/beheer/organisaties/{o.id}")
     assert 'value="Politie"' in page(form)
-    resp = admin.post(f"/beheer/organisaties/{o.id}", data={
-        "name": "Politie Noord-Nederland", "short_name": "Politie", "kind": "politie"},
-        follow_redirects=True)
+    resp = admin.post(
+        f"/beheer/organisaties/{o.id}",
+        data={"name": "Politie Noord-Nederland", "short_name": "Politie", "kind": "politie"},
+        follow_redirects=True,
+    )
     assert resp.status_code == 200
     assert "Organisatie ‘Politie Noord-Nederland’ is opgeslagen." in alerts(resp, "ok")[0]
     db.session.expire_all()
@@ -49,8 +58,9 @@ def test_bad_input_is_refused_in_dutch(admin):
     assert field_error(resp, "name") == "Vul de naam van de organisatie in."
     assert "Het formulier is niet opgeslagen" in alerts(resp)[0]
 
-    resp = admin.post("/beheer/organisaties/nieuw",
-                      data={"name": "gemeente midden-groningen", "kind": "overig"})
+    resp = admin.post(
+        "/beheer/organisaties/nieuw", data={"name": "gemeente midden-groningen", "kind": "overig"}
+    )
     assert resp.status_code == 400
     assert field_error(resp, "name") == "Er bestaat al een organisatie met deze naam."
 
@@ -76,15 +86,17 @@ def test_delete_in_use_is_refused_with_what_uses_it(admin):
     o = org("OM")
     for i in range(3):
         make_person(f"p{i}@example.org", name=f"Persoon {i}", organisation=o)
-    db.session.add_all([Role(name="Officier", organisation=o), Role(name="Parketsecretaris",
-                                                                       organisation=o)])
+    db.session.add_all(
+        [Role(name="Officier", organisation=o), Role(name="Parketsecretaris", organisation=o)]
+    )
     db.session.commit()
     resp = admin.post(f"/beheer/organisaties/{o.id}/verwijderen")
     assert resp.status_code == 302
     resp = admin.get(resp.headers["Location"])
     assert alerts(resp) == [
         "Deze organisatie kan niet worden verwijderd: 3 personen (Persoon 0, Persoon 1, "
-        "Persoon 2) en 2 functies (Officier, Parketsecretaris) horen erbij."]
+        "Persoon 2) en 2 functies (Officier, Parketsecretaris) horen erbij."
+    ]
     assert db.session.get(Organisation, o.id) is not None
 
 
@@ -117,7 +129,10 @@ def test_non_admins_get_403(as_role, role):
     c = as_role(role)
     assert c.get("/beheer/organisaties").status_code == 403
     assert c.get(f"/beheer/organisaties/{o.id}").status_code == 403
-    assert c.post("/beheer/organisaties/nieuw", data={"name": "Nep", "kind": "overig"}).status_code == 403
+    assert (
+        c.post("/beheer/organisaties/nieuw", data={"name": "Nep", "kind": "overig"}).status_code
+        == 403
+    )
     assert c.post(f"/beheer/organisaties/{o.id}/verwijderen").status_code == 403
     assert db.session.scalar(select(Organisation).where(Organisation.name == "Nep")) is None
     assert db.session.get(Organisation, o.id) is not None

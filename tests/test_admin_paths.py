@@ -1,4 +1,5 @@
 """Beheer: escalation paths between meeting types."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,41 +18,60 @@ def n_paths():
 
 def test_list_shows_the_seeded_paths_in_dutch(admin, seeded):
     resp = admin.get("/beheer/escalatiepaden")
-    assert table_column(resp) == ["Driehoeksoverleg", "Operationeel Veiligheidsoverleg",
-                                  "Politie Overleg", "Tactisch Veiligheidsoverleg",
-                                  "Tactisch Veiligheidsoverleg"]
+    assert table_column(resp) == [
+        "Driehoeksoverleg",
+        "Operationeel Veiligheidsoverleg",
+        "Politie Overleg",
+        "Tactisch Veiligheidsoverleg",
+        "Tactisch Veiligheidsoverleg",
+    ]
     assert table_column(resp, 2).count("Opschalen") == 3
     assert table_column(resp, 2).count("Opdracht geven") == 2
 
 
 def test_add_path(admin, seeded):
     ovo, driehoek = meeting_type("ovo"), meeting_type("driehoek")
-    resp = admin.post("/beheer/escalatiepaden", data={
-        "from_type_id": str(ovo.id), "to_type_id": str(driehoek.id), "direction": "up"},
-        follow_redirects=True)
-    assert "Het pad van Operationeel Veiligheidsoverleg naar Driehoeksoverleg is toegevoegd." \
+    resp = admin.post(
+        "/beheer/escalatiepaden",
+        data={"from_type_id": str(ovo.id), "to_type_id": str(driehoek.id), "direction": "up"},
+        follow_redirects=True,
+    )
+    assert (
+        "Het pad van Operationeel Veiligheidsoverleg naar Driehoeksoverleg is toegevoegd."
         in alerts(resp, "ok")
-    path = db.session.scalar(select(EscalationPath).where(
-        EscalationPath.from_type_id == ovo.id, EscalationPath.to_type_id == driehoek.id))
+    )
+    path = db.session.scalar(
+        select(EscalationPath).where(
+            EscalationPath.from_type_id == ovo.id, EscalationPath.to_type_id == driehoek.id
+        )
+    )
     assert path.direction == "up"
     assert_audit("escalation_path_created", object_id=path.id)
 
 
 def test_bad_paths_are_refused(admin, seeded):
     tvo, po = meeting_type("tvo"), meeting_type("po")
-    resp = admin.post("/beheer/escalatiepaden", data={
-        "from_type_id": str(tvo.id), "to_type_id": str(tvo.id), "direction": "up"})
+    resp = admin.post(
+        "/beheer/escalatiepaden",
+        data={"from_type_id": str(tvo.id), "to_type_id": str(tvo.id), "direction": "up"},
+    )
     assert resp.status_code == 400
-    assert field_error(resp, "to_type_id") == \
-        "Een escalatiepad loopt tussen twee verschillende overlegvormen."
-    resp = admin.post("/beheer/escalatiepaden", data={
-        "from_type_id": str(tvo.id), "to_type_id": str(po.id), "direction": "down"})
+    assert (
+        field_error(resp, "to_type_id")
+        == "Een escalatiepad loopt tussen twee verschillende overlegvormen."
+    )
+    resp = admin.post(
+        "/beheer/escalatiepaden",
+        data={"from_type_id": str(tvo.id), "to_type_id": str(po.id), "direction": "down"},
+    )
     assert resp.status_code == 400
-    assert field_error(resp, "to_type_id") == ("Er bestaat al een pad van Tactisch "
-                                               "Veiligheidsoverleg naar Politie Overleg "
-                                               "(opschalen).")
-    resp = admin.post("/beheer/escalatiepaden", data={
-        "from_type_id": "", "to_type_id": "999", "direction": "opzij"})
+    assert field_error(resp, "to_type_id") == (
+        "Er bestaat al een pad van Tactisch Veiligheidsoverleg naar Politie Overleg (opschalen)."
+    )
+    resp = admin.post(
+        "/beheer/escalatiepaden",
+        data={"from_type_id": "", "to_type_id": "999", "direction": "opzij"},
+    )
     assert resp.status_code == 400
     assert field_error(resp, "from_type_id") == "Kies de overlegvorm waar het pad begint."
     assert field_error(resp, "to_type_id") == "Ongeldige keuze."
@@ -60,11 +80,13 @@ def test_bad_paths_are_refused(admin, seeded):
 
 
 def test_delete_path(admin, seeded):
-    path = db.session.scalar(select(EscalationPath).where(
-        EscalationPath.from_type_id == meeting_type("po").id))
+    path = db.session.scalar(
+        select(EscalationPath).where(EscalationPath.from_type_id == meeting_type("po").id)
+    )
     resp = admin.post(f"/beheer/escalatiepaden/{path.id}/verwijderen", follow_redirects=True)
-    assert "Het pad van Politie Overleg naar Tactisch Veiligheidsoverleg is verwijderd." \
-        in alerts(resp, "ok")
+    assert "Het pad van Politie Overleg naar Tactisch Veiligheidsoverleg is verwijderd." in alerts(
+        resp, "ok"
+    )
     assert n_paths() == 4
     assert admin.post(f"/beheer/escalatiepaden/{path.id}/verwijderen").status_code == 404
 
@@ -73,7 +95,8 @@ def test_search_and_sort(admin, seeded):
     resp = admin.get("/beheer/escalatiepaden?q=driehoek")
     assert sorted(zip(table_column(resp, 0), table_column(resp, 1))) == [
         ("Driehoeksoverleg", "Tactisch Veiligheidsoverleg"),
-        ("Tactisch Veiligheidsoverleg", "Driehoeksoverleg")]
+        ("Tactisch Veiligheidsoverleg", "Driehoeksoverleg"),
+    ]
     assert "2 paden gevonden voor ‘driehoek’" in page(resp)
     directions = table_column(admin.get("/beheer/escalatiepaden?sort=richting&richting=desc"), 2)
     assert directions == ["Opschalen"] * 3 + ["Opdracht geven"] * 2
@@ -87,8 +110,12 @@ def test_non_admins_get_403(as_role, seeded, role):
     tvo, ovo = meeting_type("tvo"), meeting_type("ovo")
     path = db.session.scalar(select(EscalationPath).limit(1))
     assert c.get("/beheer/escalatiepaden").status_code == 403
-    assert c.post("/beheer/escalatiepaden", data={
-        "from_type_id": str(tvo.id), "to_type_id": str(ovo.id),
-        "direction": "down"}).status_code == 403
+    assert (
+        c.post(
+            "/beheer/escalatiepaden",
+            data={"from_type_id": str(tvo.id), "to_type_id": str(ovo.id), "direction": "down"},
+        ).status_code
+        == 403
+    )
     assert c.post(f"/beheer/escalatiepaden/{path.id}/verwijderen").status_code == 403
     assert n_paths() == 5

@@ -1,4 +1,5 @@
 """Beheer: people, accounts (argon2id), unavailability."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -15,8 +16,14 @@ NEW_PASSWORD = "een-lang-en-sterk-wachtwoord"
 
 
 def person_data(**overrides):
-    data = {"name": "Wim Wijkagent", "email": "Wim.Wijkagent@Example.org", "phone": "06-12345678",
-            "organisation_id": "", "app_role": "deelnemer", "active": "y"}
+    data = {
+        "name": "Wim Wijkagent",
+        "email": "Wim.Wijkagent@Example.org",
+        "phone": "06-12345678",
+        "organisation_id": "",
+        "app_role": "deelnemer",
+        "active": "y",
+    }
     data.update(overrides)
     return data
 
@@ -46,8 +53,12 @@ def test_edit_person_and_deactivate_ends_sessions(app, admin):
     own = app.test_client()
     assert login(own, "dirk@example.org").status_code == 302
     assert own.get("/").status_code == 200
-    resp = admin.post(f"/beheer/personen/{p.id}", data=person_data(
-        name="Dirk de Vries", email="dirk@example.org", app_role="secretaris", active=""))
+    resp = admin.post(
+        f"/beheer/personen/{p.id}",
+        data=person_data(
+            name="Dirk de Vries", email="dirk@example.org", app_role="secretaris", active=""
+        ),
+    )
     assert resp.status_code == 302
     p = by_email("dirk@example.org")
     assert (p.name, p.app_role, p.active) == ("Dirk de Vries", "secretaris", False)
@@ -60,11 +71,14 @@ def test_bad_person_input_is_refused_in_dutch(admin, people):
     resp = admin.post("/beheer/personen/nieuw", data=person_data(name="", email="geen-adres"))
     assert resp.status_code == 400
     assert field_error(resp, "name") == "Vul de naam in."
-    assert field_error(resp, "email") == \
-        "Vul een geldig e-mailadres in, bijvoorbeeld naam@example.org."
+    assert (
+        field_error(resp, "email")
+        == "Vul een geldig e-mailadres in, bijvoorbeeld naam@example.org."
+    )
 
-    resp = admin.post("/beheer/personen/nieuw",
-                      data=person_data(email="DEELNEMER@test.example.org"))
+    resp = admin.post(
+        "/beheer/personen/nieuw", data=person_data(email="DEELNEMER@test.example.org")
+    )
     assert resp.status_code == 400
     assert field_error(resp, "email") == "Dit e-mailadres is al in gebruik bij Dirk Deelnemer."
 
@@ -80,8 +94,10 @@ def test_bad_person_input_is_refused_in_dutch(admin, people):
 
 def test_admin_cannot_take_away_own_administration(admin, people):
     me = people["beheerder"]
-    resp = admin.post(f"/beheer/personen/{me.id}", data=person_data(
-        name=me.name, email=me.email, app_role="deelnemer"))
+    resp = admin.post(
+        f"/beheer/personen/{me.id}",
+        data=person_data(name=me.name, email=me.email, app_role="deelnemer"),
+    )
     assert resp.status_code == 400
     assert "U kunt uw eigen beheerdersrechten" in field_error(resp, "app_role")
     resp = admin.post(f"/beheer/personen/{me.id}/verwijderen", follow_redirects=True)
@@ -96,25 +112,31 @@ def test_set_password_creates_account_with_argon2id(app, admin):
     page_before = page(admin.get(f"/beheer/personen/{p.id}/account"))
     assert "Geen account" in page_before and "Account aanmaken" in page_before
 
-    resp = admin.post(f"/beheer/personen/{p.id}/account",
-                      data={"password": "kort", "confirm": "kort"})
+    resp = admin.post(
+        f"/beheer/personen/{p.id}/account", data={"password": "kort", "confirm": "kort"}
+    )
     assert resp.status_code == 400
     assert field_error(resp, "password") == "Kies een wachtwoord van minstens 12 tekens."
-    resp = admin.post(f"/beheer/personen/{p.id}/account",
-                      data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"})
+    resp = admin.post(
+        f"/beheer/personen/{p.id}/account",
+        data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD + "x"},
+    )
     assert resp.status_code == 400
     assert field_error(resp, "confirm") == "De twee wachtwoorden zijn niet gelijk."
     assert by_email("gast@example.org").password_hash is None
 
-    resp = admin.post(f"/beheer/personen/{p.id}/account",
-                      data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    resp = admin.post(
+        f"/beheer/personen/{p.id}/account", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    )
     assert resp.status_code == 302
     assert by_email("gast@example.org").password_hash.startswith("$argon2id$")
     assert_audit("account_created", object_id=p.id)
     assert login(app.test_client(), "gast@example.org", NEW_PASSWORD).status_code == 302
 
-    admin.post(f"/beheer/personen/{p.id}/account",
-               data={"password": NEW_PASSWORD + "2", "confirm": NEW_PASSWORD + "2"})
+    admin.post(
+        f"/beheer/personen/{p.id}/account",
+        data={"password": NEW_PASSWORD + "2", "confirm": NEW_PASSWORD + "2"},
+    )
     assert_audit("account_password_set", object_id=p.id)
 
 
@@ -138,8 +160,10 @@ def test_one_admin_may_demote_another_but_not_the_last(admin, people):
     from overleg.domain.admin import AdminError, remove_account
 
     other = make_person("beheer2@example.org", "beheerder", "Tweede Beheerder")
-    resp = admin.post(f"/beheer/personen/{other.id}", data=person_data(
-        name=other.name, email=other.email, app_role="deelnemer"))
+    resp = admin.post(
+        f"/beheer/personen/{other.id}",
+        data=person_data(name=other.name, email=other.email, app_role="deelnemer"),
+    )
     assert resp.status_code == 302
     assert by_email(other.email).app_role == "deelnemer"
     # outside the screens (no acting person) the last beheerder is still kept
@@ -150,8 +174,11 @@ def test_one_admin_may_demote_another_but_not_the_last(admin, people):
 def test_unavailability(admin):
     p = make_person("verlof@example.org", name="Vera Verlof")
     url = f"/beheer/personen/{p.id}/afwezigheid"
-    resp = admin.post(url, data={"start_date": "2019-07-01", "end_date": "2019-07-21",
-                                 "reason": "Zomerverlof"}, follow_redirects=True)
+    resp = admin.post(
+        url,
+        data={"start_date": "2019-07-01", "end_date": "2019-07-21", "reason": "Zomerverlof"},
+        follow_redirects=True,
+    )
     assert "De afwezigheid is vastgelegd." in alerts(resp, "ok")[0]
     assert "1 juli 2019 – 21 juli 2019" in page(resp) and "Zomerverlof" in page(resp)
     assert_audit("person_changed", object_id=p.id)
@@ -163,7 +190,8 @@ def test_unavailability(admin):
     assert resp.status_code == 400
     assert field_error(resp, "start_date") == (
         "Deze periode overlapt met een afwezigheid die al is vastgelegd (van 1 juli 2019 tot en "
-        "met 21 juli 2019).")
+        "met 21 juli 2019)."
+    )
     resp = admin.post(url, data={"start_date": "1 juli", "end_date": ""})
     assert resp.status_code == 400
     assert field_error(resp, "start_date") == "Ongeldige datum."
@@ -187,13 +215,15 @@ def test_delete_person_in_use_is_refused(admin):
     deputy = make_person("loco@example.org", name="Loco L")
     role = Role(name="Burgemeester")
     db.session.add(role)
-    db.session.add(RoleHolding(role=role, person=holder, deputy=deputy,
-                               start_date=date(2019, 1, 1)))
+    db.session.add(
+        RoleHolding(role=role, person=holder, deputy=deputy, start_date=date(2019, 1, 1))
+    )
     db.session.commit()
     resp = admin.post(f"/beheer/personen/{deputy.id}/verwijderen", follow_redirects=True)
     assert alerts(resp) == [
         "Deze persoon kan niet worden verwijderd: 1 plaatsvervanging (Burgemeester (voor "
-        "Burgemeester B)) hoort erbij. Zet de persoon op inactief als die niet meer meedoet."]
+        "Burgemeester B)) hoort erbij. Zet de persoon op inactief als die niet meer meedoet."
+    ]
     resp = admin.post(f"/beheer/personen/{holder.id}/verwijderen", follow_redirects=True)
     assert "1 functiebezetting (Burgemeester)" in alerts(resp)[0]
     assert by_email("bgm@example.org") is not None and by_email("loco@example.org") is not None
@@ -238,11 +268,19 @@ def test_non_admins_get_403(as_role, people, role):
     assert c.get("/beheer/personen").status_code == 403
     assert c.get(f"/beheer/personen/{target.id}/account").status_code == 403
     assert c.post("/beheer/personen/nieuw", data=person_data()).status_code == 403
-    assert c.post(f"/beheer/personen/{people[role].id}",
-                  data=person_data(app_role="beheerder")).status_code == 403
-    assert c.post(f"/beheer/personen/{target.id}/account",
-                  data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 403
+    assert (
+        c.post(
+            f"/beheer/personen/{people[role].id}", data=person_data(app_role="beheerder")
+        ).status_code
+        == 403
+    )
+    assert (
+        c.post(
+            f"/beheer/personen/{target.id}/account",
+            data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+        ).status_code
+        == 403
+    )
     assert by_email(people[role].email).app_role == role
     assert by_email("wim.wijkagent@example.org") is None
-    assert not db.session.scalars(select(AuditEvent).where(
-        AuditEvent.event.like("account%"))).all()
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.event.like("account%"))).all()

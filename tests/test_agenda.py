@@ -1,10 +1,11 @@
 """The agenda page: items with start times, reorder, proposals, publication, need to know,
 audit and query counts."""
+
 from __future__ import annotations
 
 import re
 import time as _time
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from overleg.domain.agenda import add_item, set_item_access
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import AgendaItem, AuditEvent, Meeting
+from overleg.timeutil import today_local
 from tests.conftest import assert_audit, login
 from tests.factories import make_meeting, meeting_type, person, publish
 
@@ -34,10 +36,16 @@ def sec(app):
 
 @pytest.fixture
 def tvo():
-    return make_meeting("tvo", date.today() + timedelta(days=7), at=time(10, 0),
-                        participants=[(person("specialist@example.org"), "member"),
-                                      (person("sociaalteam@example.org"), "member"),
-                                      (person("veiligthuis@example.org"), "guest")])
+    return make_meeting(
+        "tvo",
+        today_local() + timedelta(days=7),
+        at=time(10, 0),
+        participants=[
+            (person("specialist@example.org"), "member"),
+            (person("sociaalteam@example.org"), "member"),
+            (person("veiligthuis@example.org"), "guest"),
+        ],
+    )
 
 
 def _titles(html):
@@ -53,16 +61,30 @@ def test_agenda_shows_standard_items_with_start_times(sec, tvo):
 
 
 def test_secretary_adds_free_and_topic_items_before_rondvraag(sec, tvo):
-    topic = create_topic(title="Overlast Kielsterplein", meeting_type=meeting_type("tvo"),
-                         year=2019)
+    topic = create_topic(
+        title="Overlast Kielsterplein", meeting_type=meeting_type("tvo"), year=2019
+    )
     db.session.commit()
-    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
-                 data={"topic": "0", "title": "Evaluatie jaarwisseling", "purpose": "bespreking",
-                       "duration_minutes": "20", "presenter": "BT-chef"})
+    r = sec.post(
+        f"/overleggen/{tvo.id}/agenda/punten",
+        data={
+            "topic": "0",
+            "title": "Evaluatie jaarwisseling",
+            "purpose": "bespreking",
+            "duration_minutes": "20",
+            "presenter": "BT-chef",
+        },
+    )
     assert r.status_code == 302
-    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
-                 data={"topic": str(topic.id), "title": "", "purpose": "besluitvorming",
-                       "duration_minutes": "15"})
+    r = sec.post(
+        f"/overleggen/{tvo.id}/agenda/punten",
+        data={
+            "topic": str(topic.id),
+            "title": "",
+            "purpose": "besluitvorming",
+            "duration_minutes": "15",
+        },
+    )
     assert r.status_code == 302
     html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     titles = [t for _, t in _titles(html)]
@@ -72,9 +94,10 @@ def test_secretary_adds_free_and_topic_items_before_rondvraag(sec, tvo):
 
 
 def test_add_item_validation_in_dutch(sec, tvo):
-    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
-                 data={"topic": "0", "title": "", "purpose": "bespreking",
-                       "duration_minutes": "-5"})
+    r = sec.post(
+        f"/overleggen/{tvo.id}/agenda/punten",
+        data={"topic": "0", "title": "", "purpose": "bespreking", "duration_minutes": "-5"},
+    )
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     assert "Geef het agendapunt een titel, of kies een onderwerp." in html
@@ -87,13 +110,18 @@ def test_reorder_up_and_down(sec, tvo):
     r = sec.post(f"/agendapunten/{second.id}/omhoog")
     assert r.status_code == 302 and r.headers["Location"].endswith(f"#punt-{second.id}")
     html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
-    assert [t for _, t in _titles(html)][:2] == ["Verslag vorige vergadering",
-                                                 "Opening en vaststelling agenda"]
+    assert [t for _, t in _titles(html)][:2] == [
+        "Verslag vorige vergadering",
+        "Opening en vaststelling agenda",
+    ]
     sec.post(f"/agendapunten/{second.id}/omlaag")
     sec.post(f"/agendapunten/{second.id}/omlaag")
     html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
-    assert [t for _, t in _titles(html)][:3] == ["Opening en vaststelling agenda", "Actielijst",
-                                                 "Verslag vorige vergadering"]
+    assert [t for _, t in _titles(html)][:3] == [
+        "Opening en vaststelling agenda",
+        "Actielijst",
+        "Verslag vorige vergadering",
+    ]
     # buttons are real POST forms with accessible names
     assert 'aria-label="Agendapunt 1 omhoog"' in html
 
@@ -106,24 +134,34 @@ def test_participant_cannot_reorder(app, tvo):
 
 def test_proposal_accept_and_decline(app, sec, tvo):
     member = _client(app, "specialist@example.org")
-    r = member.post(f"/overleggen/{tvo.id}/agenda/voorstellen",
-                    data={"title": "Drugsoverlast Hoogezand-Noord", "purpose": "bespreking",
-                          "duration_minutes": "15"})
+    r = member.post(
+        f"/overleggen/{tvo.id}/agenda/voorstellen",
+        data={
+            "title": "Drugsoverlast Hoogezand-Noord",
+            "purpose": "bespreking",
+            "duration_minutes": "15",
+        },
+    )
     assert r.status_code == 302
-    r = member.post(f"/overleggen/{tvo.id}/agenda/voorstellen",
-                    data={"title": "Cameratoezicht", "purpose": "informatie",
-                          "duration_minutes": "5"})
+    r = member.post(
+        f"/overleggen/{tvo.id}/agenda/voorstellen",
+        data={"title": "Cameratoezicht", "purpose": "informatie", "duration_minutes": "5"},
+    )
     html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Drugsoverlast Hoogezand-Noord" in html and "voorgesteld door Erik Dijkstra" in html
     assert "Drugsoverlast" not in " ".join(t for _, t in _titles(html))
-    first, second = db.session.scalars(select(AgendaItem).where(
-        AgendaItem.proposal_status == "voorgesteld").order_by(AgendaItem.id)).all()
+    first, second = db.session.scalars(
+        select(AgendaItem)
+        .where(AgendaItem.proposal_status == "voorgesteld")
+        .order_by(AgendaItem.id)
+    ).all()
     assert sec.post(f"/agendapunten/{first.id}/accepteren").status_code == 302
     r = sec.post(f"/agendapunten/{second.id}/afwijzen", data={"reason": ""})
     assert r.status_code == 400
     assert "Geef een reden waarom het voorstel niet op de agenda komt." in r.get_data(as_text=True)
-    r = sec.post(f"/agendapunten/{second.id}/afwijzen",
-                 data={"reason": "Komt in het Driehoeksoverleg"})
+    r = sec.post(
+        f"/agendapunten/{second.id}/afwijzen", data={"reason": "Komt in het Driehoeksoverleg"}
+    )
     assert r.status_code == 302
     # participants see the agenda once the secretary publishes it
     assert sec.post(f"/overleggen/{tvo.id}/agenda/publiceren").status_code == 302
@@ -132,13 +170,16 @@ def test_proposal_accept_and_decline(app, sec, tvo):
     assert "Afgewezen" in html and "Komt in het Driehoeksoverleg" in html
     # a non-participant may not propose
     outsider = _client(app, "wijkagent@example.org")
-    r = outsider.post(f"/overleggen/{tvo.id}/agenda/voorstellen",
-                      data={"title": "X", "purpose": "bespreking", "duration_minutes": "5"})
+    r = outsider.post(
+        f"/overleggen/{tvo.id}/agenda/voorstellen",
+        data={"title": "X", "purpose": "bespreking", "duration_minutes": "5"},
+    )
     assert r.status_code == 404
 
 
 def test_publish_and_change_after_publication(app, sec, tvo):
     from overleg.models import OutboxMessage
+
     r = sec.post(f"/overleggen/{tvo.id}/agenda/publiceren")
     assert r.status_code == 302
     db.session.expire_all()
@@ -155,10 +196,17 @@ def test_publish_and_change_after_publication(app, sec, tvo):
     r = sec.post(f"/overleggen/{tvo.id}/agenda/wijziging-melden")
     assert r.status_code == 400
     assert "Er is geen wijziging van de agenda die nog gemeld moet worden." in r.get_data(
-        as_text=True)
-    sec.post(f"/overleggen/{tvo.id}/agenda/punten",
-             data={"topic": "0", "title": "Extra punt", "purpose": "informatie",
-                   "duration_minutes": "5"})
+        as_text=True
+    )
+    sec.post(
+        f"/overleggen/{tvo.id}/agenda/punten",
+        data={
+            "topic": "0",
+            "title": "Extra punt",
+            "purpose": "informatie",
+            "duration_minutes": "5",
+        },
+    )
     db.session.expire_all()
     meeting = db.session.get(Meeting, tvo.id)
     assert meeting.agenda_changed_after_publish and meeting.agenda_change_pending
@@ -167,8 +215,10 @@ def test_publish_and_change_after_publication(app, sec, tvo):
     html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Gewijzigd na publicatie" in html
     assert "De agenda is na publicatie gewijzigd en de deelnemers weten dat nog niet." in html
-    assert (f'action="/overleggen/{tvo.id}/agenda/wijziging-melden"' in html
-            and "Wijziging melden aan deelnemers</button>" in html)
+    assert (
+        f'action="/overleggen/{tvo.id}/agenda/wijziging-melden"' in html
+        and "Wijziging melden aan deelnemers</button>" in html
+    )
     # a participant sees the marker but not the secretary's notice
     member = _client(app, "specialist@example.org")
     html = member.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
@@ -205,22 +255,42 @@ def test_several_changes_before_mail_goes_out_make_one_message(app, sec, tvo):
         return [m.reason for m in db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id)]
 
     assert sec.post(f"/overleggen/{tvo.id}/agenda/publiceren").status_code == 302
-    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
-                 data={"topic": "0", "title": "Evaluatie jaarwisseling", "purpose": "bespreking",
-                       "duration_minutes": "10"})
+    r = sec.post(
+        f"/overleggen/{tvo.id}/agenda/punten",
+        data={
+            "topic": "0",
+            "title": "Evaluatie jaarwisseling",
+            "purpose": "bespreking",
+            "duration_minutes": "10",
+        },
+    )
     assert r.status_code == 302
-    item = db.session.scalar(select(AgendaItem).where(AgendaItem.meeting_id == tvo.id,
-                                                      AgendaItem.title == "Evaluatie jaarwisseling"))
+    item = db.session.scalar(
+        select(AgendaItem).where(
+            AgendaItem.meeting_id == tvo.id, AgendaItem.title == "Evaluatie jaarwisseling"
+        )
+    )
     assert sec.post(f"/agendapunten/{item.id}/omhoog").status_code == 302
     assert sec.post(f"/agendapunten/{item.id}/omlaag").status_code == 302
-    assert sec.post(f"/agendapunten/{item.id}/bewerken",
-                    data={"title": "Evaluatie oud en nieuw", "purpose": "bespreking",
-                          "duration_minutes": "15"}).status_code == 302
+    assert (
+        sec.post(
+            f"/agendapunten/{item.id}/bewerken",
+            data={
+                "title": "Evaluatie oud en nieuw",
+                "purpose": "bespreking",
+                "duration_minutes": "15",
+            },
+        ).status_code
+        == 302
+    )
     assert reasons().count("agenda_published") == 3
     assert reasons().count("agenda_changed") == 0
     assert sec.post(f"/overleggen/{tvo.id}/agenda/wijziging-melden").status_code == 302
-    changed = [m for m in db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id)
-               if m.reason == "agenda_changed"]
+    changed = [
+        m
+        for m in db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id)
+        if m.reason == "agenda_changed"
+    ]
     assert len(changed) == 3
     assert len({m.recipient for m in changed}) == 3
     # further changes wait for the next report
@@ -248,11 +318,20 @@ def test_report_change_refused_on_cancelled_meeting(app, sec, tvo):
 
 
 def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):
-    mine = create_topic(title="Huiselijk geweld gezin K.", description="Melding Veilig Thuis",
-                        meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019)
-    other = create_topic(title="Woonoverlast familie B. Slochteren",
-                         description="Drugsgebruik in de woning",
-                         meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019)
+    mine = create_topic(
+        title="Huiselijk geweld gezin K.",
+        description="Melding Veilig Thuis",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
+    other = create_topic(
+        title="Woonoverlast familie B. Slochteren",
+        description="Drugsgebruik in de woning",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
     item_mine = add_item(tvo, title="", topic=mine)
     item_other = add_item(tvo, title="", topic=other)
     db.session.flush()
@@ -276,8 +355,9 @@ def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):
     member = _client(app, "specialist@example.org")
     html = member.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Woonoverlast familie B. Slochteren" in html
-    rows = assert_audit("casus_viewed", object_ref=other.reference,
-                        person_id=person("specialist@example.org").id)
+    rows = assert_audit(
+        "casus_viewed", object_ref=other.reference, person_id=person("specialist@example.org").id
+    )
     assert rows[0].object_type == "topic"
     guest_rows = assert_audit("casus_viewed", person_id=person("veiligthuis@example.org").id)
     assert {r.object_ref for r in guest_rows} == {mine.reference}
@@ -286,19 +366,31 @@ def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):
 
 
 def test_besloten_item_hidden_from_unnamed_member(app, sec, tvo):
-    topic = create_topic(title="Zorgmijder wijk Muntendam", meeting_type=meeting_type("tvo"),
-                         confidentiality="casus", year=2019)
+    topic = create_topic(
+        title="Zorgmijder wijk Muntendam",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
     item = add_item(tvo, title="", topic=topic)
     db.session.commit()
-    r = sec.post(f"/agendapunten/{item.id}/toegang",
-                 data={"besloten": "y", "members": [str(person("specialist@example.org").id)]})
+    r = sec.post(
+        f"/agendapunten/{item.id}/toegang",
+        data={"besloten": "y", "members": [str(person("specialist@example.org").id)]},
+    )
     assert r.status_code == 302
     publish(tvo)
-    html = _client(app, "sociaalteam@example.org").get(
-        f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    html = (
+        _client(app, "sociaalteam@example.org")
+        .get(f"/overleggen/{tvo.id}/agenda")
+        .get_data(as_text=True)
+    )
     assert "Zorgmijder" not in html and topic.reference in html
-    html = _client(app, "specialist@example.org").get(
-        f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    html = (
+        _client(app, "specialist@example.org")
+        .get(f"/overleggen/{tvo.id}/agenda")
+        .get_data(as_text=True)
+    )
     assert "Zorgmijder wijk Muntendam" in html
     r = sec.post(f"/agendapunten/{item.id}/toegang", data={"besloten": "y"})
     assert r.status_code == 400
@@ -312,8 +404,12 @@ def test_non_participant_gets_404(app, tvo):
 
 def _fill(meeting, n):
     for k in range(n):
-        topic = create_topic(title=f"Casus {k}", meeting_type=meeting_type("tvo"),
-                             confidentiality="casus" if k % 2 else "vertrouwelijk", year=2019)
+        topic = create_topic(
+            title=f"Casus {k}",
+            meeting_type=meeting_type("tvo"),
+            confidentiality="casus" if k % 2 else "vertrouwelijk",
+            year=2019,
+        )
         add_item(meeting, title="", topic=topic, duration_minutes=1)
     db.session.commit()
 
@@ -321,10 +417,8 @@ def _fill(meeting, n):
 @pytest.mark.parametrize("email", ["oov@example.org", "veiligthuis@example.org"])
 def test_agenda_page_queries_do_not_grow(app, count_queries, email):
     guest = person("veiligthuis@example.org")
-    small = make_meeting("tvo", date.today() + timedelta(days=3),
-                         participants=[(guest, "guest")])
-    large = make_meeting("tvo", date.today() + timedelta(days=4),
-                         participants=[(guest, "guest")])
+    small = make_meeting("tvo", today_local() + timedelta(days=3), participants=[(guest, "guest")])
+    large = make_meeting("tvo", today_local() + timedelta(days=4), participants=[(guest, "guest")])
     _fill(small, 5)
     _fill(large, 50)
     set_item_access(small.agenda_items[-1], "gast", {guest.id})
@@ -347,8 +441,10 @@ def test_agenda_page_queries_do_not_grow(app, count_queries, email):
 
 def test_pending_proposal_cannot_be_moved_or_escalated(app, sec, tvo):
     member = _client(app, "specialist@example.org")
-    member.post(f"/overleggen/{tvo.id}/agenda/voorstellen",
-                data={"title": "Voorstel", "purpose": "bespreking", "duration_minutes": "5"})
+    member.post(
+        f"/overleggen/{tvo.id}/agenda/voorstellen",
+        data={"title": "Voorstel", "purpose": "bespreking", "duration_minutes": "5"},
+    )
     item = db.session.scalar(select(AgendaItem).where(AgendaItem.proposal_status == "voorgesteld"))
     r = sec.post(f"/agendapunten/{item.id}/omhoog")
     assert r.status_code == 400
@@ -358,34 +454,54 @@ def test_pending_proposal_cannot_be_moved_or_escalated(app, sec, tvo):
 def test_cancelled_meeting_agenda_is_frozen(sec, tvo):
     tvo.status = "geannuleerd"
     db.session.commit()
-    r = sec.post(f"/overleggen/{tvo.id}/agenda/punten",
-                 data={"topic": "0", "title": "Nog een punt", "purpose": "bespreking",
-                       "duration_minutes": "5"})
+    r = sec.post(
+        f"/overleggen/{tvo.id}/agenda/punten",
+        data={
+            "topic": "0",
+            "title": "Nog een punt",
+            "purpose": "bespreking",
+            "duration_minutes": "5",
+        },
+    )
     assert r.status_code == 400
     assert "Dit overleg is geannuleerd; de agenda kan niet meer worden gewijzigd." in r.get_data(
-        as_text=True)
+        as_text=True
+    )
 
 
 def test_item_pages_render_and_edit(app, sec, tvo):
     guest = person("veiligthuis@example.org")
-    topic = create_topic(title="Casus X", meeting_type=meeting_type("tvo"),
-                         confidentiality="casus", year=2019)
+    topic = create_topic(
+        title="Casus X", meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019
+    )
     item = add_item(tvo, title="", topic=topic)
     db.session.commit()
-    for url in (f"/agendapunten/{item.id}/bewerken", f"/agendapunten/{item.id}/toegang",
-                f"/agendapunten/{item.id}/afhandelen", f"/agendapunten/{item.id}/opschalen"):
+    for url in (
+        f"/agendapunten/{item.id}/bewerken",
+        f"/agendapunten/{item.id}/toegang",
+        f"/agendapunten/{item.id}/afhandelen",
+        f"/agendapunten/{item.id}/opschalen",
+    ):
         r = sec.get(url)
         assert r.status_code == 200, url
         assert "Casus X" in r.get_data(as_text=True)
     assert guest.name in sec.get(f"/agendapunten/{item.id}/toegang").get_data(as_text=True)
-    r = sec.post(f"/agendapunten/{item.id}/bewerken",
-                 data={"title": "Casus X (vervolg)", "purpose": "besluitvorming",
-                       "duration_minutes": "25", "presenter": "Coördinator OOV"})
+    r = sec.post(
+        f"/agendapunten/{item.id}/bewerken",
+        data={
+            "title": "Casus X (vervolg)",
+            "purpose": "besluitvorming",
+            "duration_minutes": "25",
+            "presenter": "Coördinator OOV",
+        },
+    )
     assert r.status_code == 302
     html = sec.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
     assert "Casus X (vervolg)" in html and "Ter besluitvorming · 25 min · Coördinator OOV" in html
-    r = sec.post(f"/agendapunten/{item.id}/bewerken",
-                 data={"title": "", "purpose": "besluitvorming", "duration_minutes": "abc"})
+    r = sec.post(
+        f"/agendapunten/{item.id}/bewerken",
+        data={"title": "", "purpose": "besluitvorming", "duration_minutes": "abc"},
+    )
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     assert "Geef het agendapunt een titel." in html and "Vul een duur in minuten in" in html

@@ -2,15 +2,17 @@
 started): before that the agenda page shows only the header, a notice, their own proposals
 and the proposal form; the agenda PDF, the vergaderstukken PDF and the item documents answer
 404. Secretaries always see it; the minutes are not affected."""
+
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 
 from overleg.domain.agenda import add_item, agenda_visible_to
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
+from overleg.timeutil import today_local
 from tests.conftest import login
 from tests.doc_samples import make_pdf
 from tests.factories import make_meeting, meeting_type, publish
@@ -32,22 +34,29 @@ def setup(seeded, people):
     """A TVO next week (concept agenda) with the deelnemer as member, a casus item just
     escalated there and an open item with a document."""
     member = people["deelnemer"]
-    meeting = make_meeting("tvo", date.today() + timedelta(days=7), time(10, 0),
-                           participants=[(member, "member")])
-    casus = create_topic(title=CASUS_TITLE, meeting_type=meeting_type("tvo"),
-                         confidentiality="casus", description="Zorgen om de kinderen",
-                         year=2019)
+    meeting = make_meeting(
+        "tvo", today_local() + timedelta(days=7), time(10, 0), participants=[(member, "member")]
+    )
+    casus = create_topic(
+        title=CASUS_TITLE,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        description="Zorgen om de kinderen",
+        year=2019,
+    )
     casus_item = add_item(meeting, title="", topic=casus)
     open_item = add_item(meeting, title=OPEN_TITLE, description="Na een halfjaar.")
     db.session.commit()
-    return dict(meeting=meeting, member=member, casus=casus, casus_item=casus_item,
-                open_item=open_item)
+    return dict(
+        meeting=meeting, member=member, casus=casus, casus_item=casus_item, open_item=open_item
+    )
 
 
 def _doc_id(open_item):
     from sqlalchemy import select
 
     from overleg.models import Document
+
     return db.session.scalar(select(Document.id).where(Document.agenda_item_id == open_item.id))
 
 
@@ -87,7 +96,9 @@ def test_participant_before_publication(app, setup, as_role):
     assert c.get(f"/stukken/{doc_id}").status_code == 404
     # the stukken page sends them to the agenda page with the notice
     resp = c.get(f"/overleggen/{mid}/stukken")
-    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/overleggen/{mid}/agenda")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(
+        f"/overleggen/{mid}/agenda"
+    )
     # the secretary sees all of it
     html = sec.get(f"/overleggen/{mid}/agenda").get_data(as_text=True)
     assert PENDING not in html and OPEN_TITLE in html and CASUS_TITLE in html
@@ -98,9 +109,14 @@ def test_participant_before_publication(app, setup, as_role):
 def test_participant_still_proposes_and_sees_own_proposals(app, setup):
     s = setup
     c = _client(app, s["member"])
-    resp = c.post(f"/overleggen/{s['meeting'].id}/agenda/voorstellen",
-                  data={"title": "Overlast scooters Kiel-Windeweer", "purpose": "bespreking",
-                        "duration_minutes": "10"})
+    resp = c.post(
+        f"/overleggen/{s['meeting'].id}/agenda/voorstellen",
+        data={
+            "title": "Overlast scooters Kiel-Windeweer",
+            "purpose": "bespreking",
+            "duration_minutes": "10",
+        },
+    )
     assert resp.status_code == 302
     html = c.get(f"/overleggen/{s['meeting'].id}/agenda").get_data(as_text=True)
     assert PENDING in html
@@ -129,8 +145,9 @@ def test_participant_after_publication_sees_full_agenda(app, setup, as_role):
 
 def test_held_meeting_agenda_visible_without_publication(app, seeded, people):
     member = people["deelnemer"]
-    held = make_meeting("tvo", date.today() - timedelta(days=3), time(10, 0),
-                        participants=[(member, "member")])
+    held = make_meeting(
+        "tvo", today_local() - timedelta(days=3), time(10, 0), participants=[(member, "member")]
+    )
     add_item(held, title=OPEN_TITLE)
     db.session.commit()
     assert held.agenda_status != "gepubliceerd"
@@ -142,6 +159,7 @@ def test_held_meeting_agenda_visible_without_publication(app, seeded, people):
 
 def test_non_participant_still_404(app, setup):
     from tests.conftest import make_person
+
     outsider = make_person("buiten@test.example.org", "deelnemer", "Otto Buiten")
     publish(setup["meeting"])
     c = _client(app, outsider)
@@ -150,7 +168,7 @@ def test_non_participant_still_404(app, setup):
 
 
 def test_meeting_page_offers_agenda_pdf_only_once_published(app, seeded):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from overleg.domain.agenda import publish_agenda
     from overleg.extensions import db
@@ -158,8 +176,9 @@ def test_meeting_page_offers_agenda_pdf_only_once_published(app, seeded):
     from tests.factories import make_meeting, person
 
     member = person("sociaalteam@example.org")
-    meeting = make_meeting("tvo", date.today() + timedelta(days=9),
-                           participants=[(member, "member")])
+    meeting = make_meeting(
+        "tvo", today_local() + timedelta(days=9), participants=[(member, "member")]
+    )
     c = app.test_client()
     login(c, member.email, "Veilig-Overleg-2019")
     html = c.get(f"/overleggen/{meeting.id}").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """Accounts: login, logout, throttling, CSRF, argon2id hashes, own password, safe redirects."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -21,11 +22,13 @@ def _cookie(client, name="session"):
 
 
 def _session_count(db, person) -> int:
-    return db.session.scalar(select(func.count(LoginSession.id))
-                             .where(LoginSession.person_id == person.id))
+    return db.session.scalar(
+        select(func.count(LoginSession.id)).where(LoginSession.person_id == person.id)
+    )
 
 
 # --- login ----------------------------------------------------------------------------
+
 
 def test_login_page_has_labelled_fields(client):
     html = client.get("/inloggen").get_data(as_text=True)
@@ -50,10 +53,13 @@ def test_login_email_is_case_insensitive(client, people):
     assert resp.status_code == 302
 
 
-@pytest.mark.parametrize("email,password", [
-    ("secretaris@test.example.org", "verkeerd-wachtwoord"),
-    ("onbekend@test.example.org", TEST_PASSWORD),
-])
+@pytest.mark.parametrize(
+    "email,password",
+    [
+        ("secretaris@test.example.org", "verkeerd-wachtwoord"),
+        ("onbekend@test.example.org", TEST_PASSWORD),
+    ],
+)
 def test_login_failure_is_refused_in_dutch(client, people, db, email, password):
     resp = login(client, email, password)
     assert resp.status_code == 400
@@ -133,6 +139,7 @@ def test_session_cookie_holds_no_person_id(client, people):
 
 # --- logout ---------------------------------------------------------------------------
 
+
 def test_logout_ends_the_session_on_the_server(app, client, people, db):
     login(client, people["secretaris"].email)
     assert client.get("/").status_code == 200
@@ -174,6 +181,7 @@ def test_logout_anonymous_gets_401(client):
 
 # --- throttling -----------------------------------------------------------------------
 
+
 def test_failed_logins_are_throttled_with_dutch_message(client, people):
     for _ in range(5):
         assert login(client, people["deelnemer"].email, "fout-wachtwoord").status_code == 400
@@ -214,10 +222,10 @@ def test_limiter_is_reset_between_tests_part_two(client, people):
 
 # --- CSRF -----------------------------------------------------------------------------
 
+
 def test_login_without_csrf_token_is_refused(csrf_app, people):
     c = csrf_app.test_client()
-    resp = c.post("/inloggen", data={"email": people["deelnemer"].email,
-                                     "password": TEST_PASSWORD})
+    resp = c.post("/inloggen", data={"email": people["deelnemer"].email, "password": TEST_PASSWORD})
     assert resp.status_code == 400
     assert "Het formulier is verlopen of ongeldig" in resp.get_data(as_text=True)
     assert c.get("/").status_code == 302
@@ -229,8 +237,10 @@ def test_login_with_csrf_token_works(csrf_app, people):
     c = csrf_app.test_client()
     html = c.get("/inloggen").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-    resp = c.post("/inloggen", data={"email": people["deelnemer"].email,
-                                     "password": TEST_PASSWORD, "csrf_token": token})
+    resp = c.post(
+        "/inloggen",
+        data={"email": people["deelnemer"].email, "password": TEST_PASSWORD, "csrf_token": token},
+    )
     assert resp.status_code == 302
 
 
@@ -246,14 +256,17 @@ def test_logout_and_password_change_without_csrf_token_are_refused(csrf_app, peo
     assert "Het formulier is verlopen of ongeldig" in resp.get_data(as_text=True)
     assert c.get("/").status_code == 200  # still logged in
 
-    resp = c.post("/account/wachtwoord", data={"current": TEST_PASSWORD, "new": NEW_PASSWORD,
-                                               "confirm": NEW_PASSWORD})
+    resp = c.post(
+        "/account/wachtwoord",
+        data={"current": TEST_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert resp.status_code == 400
     db.session.expire_all()
     assert authenticate(people["deelnemer"].email, TEST_PASSWORD) is not None
 
 
 # --- hashes ---------------------------------------------------------------------------
+
 
 def test_password_hashes_are_argon2id(people, db):
     for person in people.values():
@@ -266,9 +279,19 @@ def test_password_hashes_are_argon2id(people, db):
 
 def test_create_user_command_makes_argon2id_beheerder(app, db):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["create-user", "--email", "Eerste@Test.Example.org",
-                                 "--name", "Eerste Beheerder", "--role", "beheerder",
-                                 "--password", "een-lang-beheerderswachtwoord"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "Eerste@Test.Example.org",
+            "--name",
+            "Eerste Beheerder",
+            "--role",
+            "beheerder",
+            "--password",
+            "een-lang-beheerderswachtwoord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     person = db.session.scalar(select(Person).where(Person.email == "eerste@test.example.org"))
     assert person.app_role == "beheerder"
@@ -278,8 +301,17 @@ def test_create_user_command_makes_argon2id_beheerder(app, db):
 
 
 def test_create_user_command_refuses_short_password(app, db):
-    result = app.test_cli_runner().invoke(args=["create-user", "--email", "kort@test.example.org",
-                                                "--name", "Kort", "--password", "kort"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "--email",
+            "kort@test.example.org",
+            "--name",
+            "Kort",
+            "--password",
+            "kort",
+        ]
+    )
     assert result.exit_code != 0
     assert "minstens 12 tekens" in result.output
     assert db.session.scalar(select(Person).where(Person.email == "kort@test.example.org")) is None
@@ -287,9 +319,12 @@ def test_create_user_command_refuses_short_password(app, db):
 
 # --- change own password --------------------------------------------------------------
 
+
 def _change(c, current, new, confirm=None):
-    return c.post("/account/wachtwoord", data={"current": current, "new": new,
-                                               "confirm": new if confirm is None else confirm})
+    return c.post(
+        "/account/wachtwoord",
+        data={"current": current, "new": new, "confirm": new if confirm is None else confirm},
+    )
 
 
 def test_change_password_page(as_role):
@@ -356,41 +391,52 @@ def test_change_password_success_ends_other_sessions(app, people, db):
 
 # --- next -----------------------------------------------------------------------------
 
+
 def test_login_redirect_carries_next(client, people):
     resp = client.get("/mijn-gegevens")
     assert resp.status_code == 302
     location = resp.headers["Location"]
     assert urlsplit(location).path == "/inloggen"
     assert "next=" in location
-    resp = client.post(location, data={"email": people["deelnemer"].email,
-                                       "password": TEST_PASSWORD})
+    resp = client.post(
+        location, data={"email": people["deelnemer"].email, "password": TEST_PASSWORD}
+    )
     assert resp.status_code == 302
     assert resp.headers["Location"] == "/mijn-gegevens"
 
 
-@pytest.mark.parametrize("target", [
-    "https://evil.example.com/",
-    "//evil.example.com/",
-    "/\\evil.example.com",
-    "\\\\evil.example.com",
-    "/\t/evil.example.com",
-    "/\n/evil.example.com",
-    "https:evil.example.com",
-    "javascript:alert(1)",
-    " //evil.example.com",
-    "/\\/evil.example.com",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example.com/",
+        "//evil.example.com/",
+        "/\\evil.example.com",
+        "\\\\evil.example.com",
+        "/\t/evil.example.com",
+        "/\n/evil.example.com",
+        "https:evil.example.com",
+        "javascript:alert(1)",
+        " //evil.example.com",
+        "/\\/evil.example.com",
+    ],
+)
 def test_next_cannot_redirect_off_site(client, people, target):
-    resp = client.post("/inloggen", query_string={"next": target},
-                       data={"email": people["deelnemer"].email, "password": TEST_PASSWORD})
+    resp = client.post(
+        "/inloggen",
+        query_string={"next": target},
+        data={"email": people["deelnemer"].email, "password": TEST_PASSWORD},
+    )
     assert resp.status_code == 302
     location = resp.headers["Location"]
     assert location == "/", f"{target!r} -> {location!r}"
 
 
 def test_next_keeps_local_path_with_query(client, people):
-    resp = client.post("/inloggen", query_string={"next": "/mijn-gegevens?tab=1"},
-                       data={"email": people["deelnemer"].email, "password": TEST_PASSWORD})
+    resp = client.post(
+        "/inloggen",
+        query_string={"next": "/mijn-gegevens?tab=1"},
+        data={"email": people["deelnemer"].email, "password": TEST_PASSWORD},
+    )
     assert resp.headers["Location"] == "/mijn-gegevens?tab=1"
 
 
@@ -431,8 +477,10 @@ class _no_app:
 
     def __enter__(self):
         from flask.globals import _cv_app
+
         self._token = _cv_app.set(None)
 
     def __exit__(self, *exc):
         from flask.globals import _cv_app
+
         _cv_app.reset(self._token)

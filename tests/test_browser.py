@@ -4,6 +4,7 @@ Debian's Chromium (/usr/bin/chromium) driven by Playwright; the app runs on a fr
 localhost port in a background thread against its own SQLite file with the demo loaded,
 with CSRF protection on as in production. Screenshots go to test-artifacts/.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,15 +33,17 @@ def live_app(tmp_path_factory):
     from overleg.seed import seed_all
 
     tmp = tmp_path_factory.mktemp("browser")
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'browser.db'}",
-        "SECRET_KEY": "browser-test",
-        "WTF_CSRF_ENABLED": True,
-        "MAIL_BACKEND": "memory",
-        "STORAGE_DIR": str(tmp / "files"),
-        "RATELIMIT_ENABLED": True,
-        "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'browser.db'}",
+            "SECRET_KEY": "browser-test",
+            "WTF_CSRF_ENABLED": True,
+            "MAIL_BACKEND": "memory",
+            "STORAGE_DIR": str(tmp / "files"),
+            "RATELIMIT_ENABLED": True,
+            "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
+        }
+    )
     with app.app_context():
         db.create_all()
         seed_all()
@@ -91,7 +94,9 @@ def axe_violations(page) -> list[dict]:
         page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-        "resultTypes: ['violations']})", WCAG_TAGS)
+        "resultTypes: ['violations']})",
+        WCAG_TAGS,
+    )
     return result["violations"]
 
 
@@ -111,8 +116,9 @@ def assert_accessible(page, label: str) -> None:
     violations = axe_violations(page)
     if violations:
         print(f"\naxe-core on {label} ({page.url}):\n{describe(violations)}")
-    assert not violations, f"axe-core found {len(violations)} violation(s) on {label}:\n" \
-                           + describe(violations)
+    assert not violations, (
+        f"axe-core found {len(violations)} violation(s) on {label}:\n" + describe(violations)
+    )
 
 
 def log_in(page, base: str, email: str) -> None:
@@ -128,13 +134,18 @@ def admin_pages(app) -> list[tuple[str, str]]:
     """(endpoint, url) of every beheer page reachable without URL arguments."""
     pages = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("admin.") and "GET" in rule.methods and not rule.arguments \
-                and not rule.rule.endswith((".csv", ".pdf", ".ics")):
+        if (
+            rule.endpoint.startswith("admin.")
+            and "GET" in rule.methods
+            and not rule.arguments
+            and not rule.rule.endswith((".csv", ".pdf", ".ics"))
+        ):
             pages.append((rule.endpoint, rule.rule))
     return sorted(pages, key=lambda p: p[1])
 
 
 # --- tests ------------------------------------------------------------------------------
+
 
 def test_login_page_is_accessible(live_app, page):
     base = live_app.config["LIVE_URL"]
@@ -166,8 +177,12 @@ def test_oov_logs_in_and_sees_home(live_app, page):
     heading = page.get_by_role("heading", level=1)
     assert heading.inner_text() == "Welkom, Sanne de Vries"
     text = page.locator("main").inner_text()
-    for body in ("Driehoeksoverleg", "Politie Overleg", "Tactisch Veiligheidsoverleg",
-                 "Operationeel Veiligheidsoverleg"):
+    for body in (
+        "Driehoeksoverleg",
+        "Politie Overleg",
+        "Tactisch Veiligheidsoverleg",
+        "Operationeel Veiligheidsoverleg",
+    ):
         assert body in text
     assert "Ambtenaar OOV" in text
     assert page.locator("header").inner_text().count("Gemeente Midden-Groningen") >= 1
@@ -189,8 +204,10 @@ def test_oov_logs_in_and_sees_home(live_app, page):
 def test_own_pages_are_accessible(live_app, page):
     base = live_app.config["LIVE_URL"]
     log_in(page, base, "wijkagent@example.org")
-    for path, name in (("/mijn-gegevens", "mijn-gegevens"),
-                       ("/account/wachtwoord", "wachtwoord-wijzigen")):
+    for path, name in (
+        ("/mijn-gegevens", "mijn-gegevens"),
+        ("/account/wachtwoord", "wachtwoord-wijzigen"),
+    ):
         resp = page.goto(base + path)
         assert resp.status == 200, path
         shot(page, name)

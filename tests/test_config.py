@@ -1,4 +1,5 @@
 """Settings from the environment: secret key, cookies, database URL."""
+
 from __future__ import annotations
 
 import stat
@@ -83,16 +84,24 @@ def test_session_cookie_is_httponly_and_samesite_lax(client, people):
     assert "SameSite=Lax" in cookies[-1]
 
 
-@pytest.mark.parametrize("given,expected", [
-    ("postgres://u:p@db.example.org:5432/overleg",
-     "postgresql+psycopg://u:p@db.example.org:5432/overleg"),
-    ("postgresql://u:p@db.example.org/overleg", "postgresql+psycopg://u:p@db.example.org/overleg"),
-    ("postgresql+psycopg://u@/overleg?host=/tmp", "postgresql+psycopg://u@/overleg?host=/tmp"),
-    ("sqlite:////var/lib/overleg/overleg.db", "sqlite:////var/lib/overleg/overleg.db"),
-])
+@pytest.mark.parametrize(
+    "given,expected",
+    [
+        (
+            "postgres://u:p@db.example.org:5432/overleg",
+            "postgresql+psycopg://u:p@db.example.org:5432/overleg",
+        ),
+        (
+            "postgresql://u:p@db.example.org/overleg",
+            "postgresql+psycopg://u:p@db.example.org/overleg",
+        ),
+        ("postgresql+psycopg://u@/overleg?host=/tmp", "postgresql+psycopg://u@/overleg?host=/tmp"),
+        ("sqlite:////var/lib/overleg/overleg.db", "sqlite:////var/lib/overleg/overleg.db"),
+    ],
+)
 def test_database_url_is_normalised(env, given, expected):
     env.setenv("DATABASE_URL", given)
-    assert Config().SQLALCHEMY_DATABASE_URI == expected
+    assert expected == Config().SQLALCHEMY_DATABASE_URI
 
 
 def test_database_default_is_sqlite_in_instance(env):

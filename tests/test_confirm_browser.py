@@ -1,4 +1,5 @@
 """Deleting asks first: answering "Annuleren" keeps the agenda item, "OK" removes it."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,13 +17,27 @@ def _upcoming_tvo_with_free_item(app) -> tuple[int, str]:
 
     with app.app_context():
         meeting = db.session.scalar(
-            select(Meeting).join(MeetingType).where(
-                MeetingType.code == "tvo", Meeting.starts_at > utcnow(),
-                Meeting.status == "gepland", Meeting.agenda_status == "concept")
-            .order_by(Meeting.starts_at))
+            select(Meeting)
+            .join(MeetingType)
+            .where(
+                MeetingType.code == "tvo",
+                Meeting.starts_at > utcnow(),
+                Meeting.status == "gepland",
+                Meeting.agenda_status == "concept",
+            )
+            .order_by(Meeting.starts_at)
+        )
         title = "Tijdelijk punt om te verwijderen"
-        db.session.add(AgendaItem(meeting=meeting, title=title, kind="free", position=90,
-                                  purpose="informatie", duration_minutes=5))
+        db.session.add(
+            AgendaItem(
+                meeting=meeting,
+                title=title,
+                kind="free",
+                position=90,
+                purpose="informatie",
+                duration_minutes=5,
+            )
+        )
         db.session.commit()
         return meeting.id, title
 

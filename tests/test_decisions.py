@@ -1,5 +1,6 @@
 """Decisions: numbered per body and year, never reused (not even after deleting a concept
 decision); the register per body filterable by year, theme, topic and text."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,40 +22,62 @@ def test_numbering_per_body_and_year(seeded):
     item = item_of(dec_2019, "mededelingen")
     codes = [dd.add_decision(dec_2019, item, f"Besluit {n}").code for n in range(1, 4)]
     assert codes == ["TVO-2019-01", "TVO-2019-02", "TVO-2019-03"]
-    assert dd.add_decision(ovo_2019, item_of(ovo_2019, "mededelingen"), "Ander overleg").code \
+    assert (
+        dd.add_decision(ovo_2019, item_of(ovo_2019, "mededelingen"), "Ander overleg").code
         == "OVO-2019-01"
-    assert dd.add_decision(jan_2020, item_of(jan_2020, "mededelingen"), "Nieuw jaar").code \
+    )
+    assert (
+        dd.add_decision(jan_2020, item_of(jan_2020, "mededelingen"), "Nieuw jaar").code
         == "TVO-2020-01"
+    )
     db.session.commit()
     # A meeting on New Year's Eve evening (Amsterdam) counts for the local year, not UTC
     from datetime import time
+
     late = make_meeting("tvo", day=date(2019, 12, 31), at=time(23, 30))
     assert dd.add_decision(late, None, "Laat besluit").code == "TVO-2019-04"
 
 
 def test_numbers_never_reused_after_deleting_a_concept_decision(seeded, people, as_role):
     sec = as_role("secretaris")
-    meeting = make_meeting("tvo", day=date(2019, 3, 12), participants=[(people["secretaris"], "secretary")])
+    meeting = make_meeting(
+        "tvo", day=date(2019, 3, 12), participants=[(people["secretaris"], "secretary")]
+    )
     item = item_of(meeting, "mededelingen")
     for text in ("Eerste", "Tweede", "Derde"):
-        assert sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten",
-                        data={"text": text}).status_code == 302
+        assert (
+            sec.post(
+                f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten", data={"text": text}
+            ).status_code
+            == 302
+        )
     third = db.session.scalar(select(Decision).where(Decision.code == "TVO-2019-03"))
     resp = sec.post(f"/overleggen/{meeting.id}/verslag/besluiten/{third.id}/verwijderen")
     assert resp.status_code == 302
-    sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten", data={"text": "Vierde"})
+    sec.post(
+        f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten", data={"text": "Vierde"}
+    )
     codes = db.session.scalars(select(Decision.code).order_by(Decision.number)).all()
     assert codes == ["TVO-2019-01", "TVO-2019-02", "TVO-2019-04"]
     # Deleting the newest one does not give its number back either
     newest = db.session.scalar(select(Decision).where(Decision.code == "TVO-2019-04"))
     sec.post(f"/overleggen/{meeting.id}/verslag/besluiten/{newest.id}/verwijderen")
-    sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten", data={"text": "Vijfde"})
-    assert db.session.scalar(select(Decision.code).order_by(Decision.number.desc())) == "TVO-2019-05"
+    sec.post(
+        f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten", data={"text": "Vijfde"}
+    )
+    assert (
+        db.session.scalar(select(Decision.code).order_by(Decision.number.desc())) == "TVO-2019-05"
+    )
 
 
 def _topic(ref, title, theme=None, confidentiality="intern"):
-    t = Topic(reference=ref, title=title, meeting_type=meeting_type("tvo"),
-              confidentiality=confidentiality, theme=theme)
+    t = Topic(
+        reference=ref,
+        title=title,
+        meeting_type=meeting_type("tvo"),
+        confidentiality=confidentiality,
+        theme=theme,
+    )
     db.session.add(t)
     db.session.flush()
     return t
@@ -62,8 +85,15 @@ def _topic(ref, title, theme=None, confidentiality="intern"):
 
 def _topic_item(meeting, topic):
     from overleg.models import AgendaItem
-    item = AgendaItem(meeting=meeting, position=50, kind="topic", title=topic.title, topic=topic,
-                      purpose="besluitvorming")
+
+    item = AgendaItem(
+        meeting=meeting,
+        position=50,
+        kind="topic",
+        title=topic.title,
+        topic=topic,
+        purpose="besluitvorming",
+    )
     db.session.add(item)
     db.session.flush()
     return item
@@ -96,7 +126,9 @@ def test_register_filters_by_year_theme_topic_and_text(seeded, people, as_role):
     assert sec.get("/besluiten/bestaat-niet").status_code == 404
 
 
-def test_register_shows_participants_only_their_meetings_and_hides_casus_text(seeded, people, app, as_role):
+def test_register_shows_participants_only_their_meetings_and_hides_casus_text(
+    seeded, people, app, as_role
+):
     reader = people["deelnemer"]
     mine = make_meeting("tvo", day=date(2019, 5, 14), participants=[(reader, "member")])
     other = make_meeting("tvo", day=date(2019, 6, 11))
@@ -108,6 +140,7 @@ def test_register_shows_participants_only_their_meetings_and_hides_casus_text(se
     dd.add_decision(mine, item, "Huisverbod Jansen verlengen.")
     dd.add_decision(other, item_of(other, "mededelingen"), "Besluit elders.")
     from overleg.domain.minutes import ensure_minutes
+
     for m in (mine, other):
         ensure_minutes(m).status = "ter_vaststelling"
     db.session.commit()

@@ -1,4 +1,5 @@
 """Documents (vergaderstukken): upload checks, storage, download and need-to-know."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,9 +11,20 @@ from sqlalchemy import func, select
 from overleg.models import AuditEvent, Document
 from overleg.storage import get_storage
 from tests.conftest import login
-from tests.doc_samples import (CASUS_DOC, CASUS_TEXT, CASUS_TITLE, EXE, HTML, build_tvo,
-                               make_docx, make_jpeg, make_pdf, make_plain_zip, make_png,
-                               make_xlsx)
+from tests.doc_samples import (
+    CASUS_DOC,
+    CASUS_TEXT,
+    CASUS_TITLE,
+    EXE,
+    HTML,
+    build_tvo,
+    make_docx,
+    make_jpeg,
+    make_pdf,
+    make_plain_zip,
+    make_png,
+    make_xlsx,
+)
 
 PDF_TYPE = "application/pdf"
 
@@ -29,9 +41,11 @@ def client_for(app, person):
 
 
 def upload(client, item, data: bytes, name: str, mimetype: str = "application/octet-stream"):
-    return client.post(f"/agendapunten/{item.id}/stukken",
-                       data={"file": (io.BytesIO(data), name, mimetype)},
-                       content_type="multipart/form-data")
+    return client.post(
+        f"/agendapunten/{item.id}/stukken",
+        data={"file": (io.BytesIO(data), name, mimetype)},
+        content_type="multipart/form-data",
+    )
 
 
 def doc_count(db) -> int:
@@ -40,19 +54,32 @@ def doc_count(db) -> int:
 
 def stored_files(app) -> int:
     import os
+
     root = app.config["STORAGE_DIR"]
     return sum(len([f for f in files if not f.startswith(".")]) for _, _, files in os.walk(root))
 
 
 # --- upload -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("maker,name,expected", [
-    (lambda: make_pdf(["Notitie"]), "notitie.pdf", "application/pdf"),
-    (make_docx, "brief.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    (make_xlsx, "cijfers.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    (make_png, "kaart.png", "image/png"),
-    (make_jpeg, "foto.JPG", "image/jpeg"),
-])
+
+@pytest.mark.parametrize(
+    "maker,name,expected",
+    [
+        (lambda: make_pdf(["Notitie"]), "notitie.pdf", "application/pdf"),
+        (
+            make_docx,
+            "brief.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            make_xlsx,
+            "cijfers.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (make_png, "kaart.png", "image/png"),
+        (make_jpeg, "foto.JPG", "image/jpeg"),
+    ],
+)
 def test_upload_accepts_each_type_detected_from_bytes(app, db, tvo, as_role, maker, name, expected):
     data = maker()
     # The browser's claim is ignored: always text/html here.
@@ -68,19 +95,22 @@ def test_upload_accepts_each_type_detected_from_bytes(app, db, tvo, as_role, mak
     assert name in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("data,name,message", [
-    (EXE, "agenda.pdf", "geen geldig PDF-bestand"),
-    (HTML, "notulen.pdf", "geen geldig PDF-bestand"),
-    (HTML, "kaart.png", "geen geldig PNG-afbeelding-bestand"),
-    (make_plain_zip(), "brief.docx", "geen geldig Word-bestand"),
-    (make_docx(macros=True), "brief.docx", "geen geldig Word-bestand"),
-    (make_docx(), "cijfers.xlsx", "past niet bij de inhoud"),
-    (make_pdf(["x"]), "brief.docx", "past niet bij de inhoud"),
-    (EXE, "setup.exe", "Dit soort bestand is niet toegestaan"),
-    (HTML, "pagina.html", "Dit soort bestand is niet toegestaan"),
-    (b"%PDF-1.7\nkapot", "kapot.pdf", "beschadigd"),
-    (b"", "leeg.pdf", "het bestand is leeg"),
-])
+@pytest.mark.parametrize(
+    "data,name,message",
+    [
+        (EXE, "agenda.pdf", "geen geldig PDF-bestand"),
+        (HTML, "notulen.pdf", "geen geldig PDF-bestand"),
+        (HTML, "kaart.png", "geen geldig PNG-afbeelding-bestand"),
+        (make_plain_zip(), "brief.docx", "geen geldig Word-bestand"),
+        (make_docx(macros=True), "brief.docx", "geen geldig Word-bestand"),
+        (make_docx(), "cijfers.xlsx", "past niet bij de inhoud"),
+        (make_pdf(["x"]), "brief.docx", "past niet bij de inhoud"),
+        (EXE, "setup.exe", "Dit soort bestand is niet toegestaan"),
+        (HTML, "pagina.html", "Dit soort bestand is niet toegestaan"),
+        (b"%PDF-1.7\nkapot", "kapot.pdf", "beschadigd"),
+        (b"", "leeg.pdf", "het bestand is leeg"),
+    ],
+)
 def test_upload_refuses_disguised_and_other_files(app, db, tvo, as_role, data, name, message):
     before = stored_files(app)
     resp = upload(as_role("secretaris"), tvo["open_item"], data, name, "application/pdf")
@@ -93,8 +123,9 @@ def test_upload_refuses_disguised_and_other_files(app, db, tvo, as_role, data, n
 
 
 def test_upload_without_file_is_refused(tvo, as_role, db):
-    resp = as_role("secretaris").post(f"/agendapunten/{tvo['open_item'].id}/stukken", data={},
-                                      content_type="multipart/form-data")
+    resp = as_role("secretaris").post(
+        f"/agendapunten/{tvo['open_item'].id}/stukken", data={}, content_type="multipart/form-data"
+    )
     assert resp.status_code == 400
     assert "Kies een bestand om te uploaden." in resp.get_data(as_text=True)
     assert doc_count(db) == 0
@@ -107,7 +138,9 @@ def test_upload_over_the_size_limit_is_refused_with_413(app, db, tvo, as_role):
         assert len(data) > 11 * 1024
         resp = upload(as_role("secretaris"), tvo["open_item"], data, "groot.pdf")
         assert resp.status_code == 413
-        assert "Het bestand is te groot. Het mag hoogstens 10 kB zijn." in resp.get_data(as_text=True)
+        assert "Het bestand is te groot. Het mag hoogstens 10 kB zijn." in resp.get_data(
+            as_text=True
+        )
     finally:
         app.config.pop("MAX_UPLOAD_MB")
     assert doc_count(db) == 0
@@ -150,8 +183,12 @@ def test_only_secretaries_upload(tvo, as_role, db):
 
 
 def test_file_name_is_cleaned(tvo, as_role, db):
-    resp = upload(as_role("secretaris"), tvo["open_item"], make_pdf(["x"]),
-                  "..\\..\\C:\\temp\\<script>nota.pdf")
+    resp = upload(
+        as_role("secretaris"),
+        tvo["open_item"],
+        make_pdf(["x"]),
+        "..\\..\\C:\\temp\\<script>nota.pdf",
+    )
     assert resp.status_code == 302
     name = db.session.scalar(select(Document.filename))
     assert name.endswith("scriptnota.pdf") and "/" not in name and "\\" not in name
@@ -160,10 +197,12 @@ def test_file_name_is_cleaned(tvo, as_role, db):
 
 # --- download ---------------------------------------------------------------------------
 
+
 def _add(client, item, data, name):
     resp = upload(client, item, data, name)
     assert resp.status_code == 302, resp.get_data(as_text=True)
     from overleg.extensions import db
+
     return db.session.scalars(select(Document).order_by(Document.id.desc())).first()
 
 
@@ -175,7 +214,9 @@ def test_download_is_an_attachment_with_nosniff(app, tvo, as_role):
     assert resp.data == data
     assert resp.mimetype == PDF_TYPE
     assert resp.headers["Content-Disposition"].startswith("attachment;")
-    assert "filename*=UTF-8''evaluatie%20camera%27s%202019.pdf" in resp.headers["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''evaluatie%20camera%27s%202019.pdf" in resp.headers["Content-Disposition"]
+    )
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
     # An open item: no audit row
     assert not AuditEvent.query.filter_by(event="casus_document_downloaded").count()
@@ -186,15 +227,24 @@ def test_casus_document_only_for_entitled_and_audited(app, db, tvo, as_role):
     # The guest (invited for another item) and an outsider: 404, nothing logged
     assert client_for(app, tvo["guest"]).get(f"/stukken/{doc.id}").status_code == 404
     assert client_for(app, tvo["outsider"]).get(f"/stukken/{doc.id}").status_code == 404
-    assert db.session.scalar(select(func.count(AuditEvent.id))
-                             .where(AuditEvent.event == "casus_document_downloaded")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.event == "casus_document_downloaded")
+        )
+        == 0
+    )
     # A member of the meeting is entitled: downloaded and logged with the reference only
     resp = client_for(app, tvo["member"]).get(f"/stukken/{doc.id}")
     assert resp.status_code == 200
     assert "no-store" in resp.headers["Cache-Control"]
     from tests.conftest import assert_audit
-    rows = assert_audit("casus_document_downloaded", object_type="document", object_id=doc.id,
-                        person_id=tvo["member"].id)
+
+    rows = assert_audit(
+        "casus_document_downloaded",
+        object_type="document",
+        object_id=doc.id,
+        person_id=tvo["member"].id,
+    )
     assert rows[0].object_ref == tvo["topic"].reference
 
 
@@ -240,7 +290,9 @@ def test_document_on_published_agenda_marks_it_changed(db, tvo, as_role):
     meeting = tvo["meeting"]
     meeting.agenda_status = "gepubliceerd"
     db.session.commit()
-    assert upload(as_role("secretaris"), tvo["open_item"], make_pdf(["x"]), "x.pdf").status_code == 302
+    assert (
+        upload(as_role("secretaris"), tvo["open_item"], make_pdf(["x"]), "x.pdf").status_code == 302
+    )
     db.session.refresh(meeting)
     assert meeting.agenda_changed_after_publish is True
 
@@ -249,11 +301,18 @@ def test_upload_needs_the_csrf_token(csrf_app, db, tvo, people):
     client = csrf_app.test_client()
     page = client.get("/inloggen").get_data(as_text=True)
     import re
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', page)
-    resp = client.post("/inloggen", data={"email": people["secretaris"].email,
-                                          "password": "correct-horse-battery",
-                                          "csrf_token": token.group(1)})
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    resp = client.post(
+        "/inloggen",
+        data={
+            "email": people["secretaris"].email,
+            "password": "correct-horse-battery",
+            "csrf_token": token.group(1),
+        },
+    )
     assert resp.status_code == 302
     resp = upload(client, tvo["open_item"], make_pdf(["x"]), "x.pdf")
     assert resp.status_code == 400
@@ -262,13 +321,15 @@ def test_upload_needs_the_csrf_token(csrf_app, db, tvo, people):
     # Tests share one app context, so Flask-WTF's per-request cache of the token (g.csrf_token)
     # would outlive the login (which starts a new session); production has a fresh g per request.
     from flask import g
+
     g.pop("csrf_token", None)
     form = client.get(f"/agendapunten/{tvo['open_item'].id}/stukken").get_data(as_text=True)
     token = re.search(r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', form)
-    resp = client.post(f"/agendapunten/{tvo['open_item'].id}/stukken",
-                       data={"file": (io.BytesIO(make_pdf(["x"])), "x.pdf"),
-                             "csrf_token": token.group(1)},
-                       content_type="multipart/form-data")
+    resp = client.post(
+        f"/agendapunten/{tvo['open_item'].id}/stukken",
+        data={"file": (io.BytesIO(make_pdf(["x"])), "x.pdf"), "csrf_token": token.group(1)},
+        content_type="multipart/form-data",
+    )
     assert resp.status_code == 302, re.sub(r"\s+", " ", resp.get_data(as_text=True))[-1500:]
     assert doc_count(db) == 1
 

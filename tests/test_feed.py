@@ -1,4 +1,5 @@
 """The personal calendar feed: secret URL without login, renewable, need-to-know, reminders."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -43,15 +44,30 @@ def meetings(seeded):
     wijkagent = person("wijkagent@example.org")
     specialist = person("specialist@example.org")
     return {
-        "ovo_next": make_meeting("ovo", today + timedelta(days=14), participants=[
-            (specialist, "chair"), (wijkagent, "member")]),
-        "ovo_recent": make_meeting("ovo", today - timedelta(days=60), participants=[
-            (specialist, "chair"), (wijkagent, "member")]),
-        "ovo_old": make_meeting("ovo", today - timedelta(days=120), participants=[
-            (specialist, "chair"), (wijkagent, "member")]),
-        "driehoek": make_meeting("driehoek", today + timedelta(days=10), participants=[
-            (person("burgemeester@example.org"), "chair"), (person("ovj@example.org"), "member"),
-            (person("btchef@example.org"), "member")]),
+        "ovo_next": make_meeting(
+            "ovo",
+            today + timedelta(days=14),
+            participants=[(specialist, "chair"), (wijkagent, "member")],
+        ),
+        "ovo_recent": make_meeting(
+            "ovo",
+            today - timedelta(days=60),
+            participants=[(specialist, "chair"), (wijkagent, "member")],
+        ),
+        "ovo_old": make_meeting(
+            "ovo",
+            today - timedelta(days=120),
+            participants=[(specialist, "chair"), (wijkagent, "member")],
+        ),
+        "driehoek": make_meeting(
+            "driehoek",
+            today + timedelta(days=10),
+            participants=[
+                (person("burgemeester@example.org"), "chair"),
+                (person("ovj@example.org"), "member"),
+                (person("btchef@example.org"), "member"),
+            ],
+        ),
     }
 
 
@@ -133,8 +149,15 @@ def test_feed_query_count_is_constant(app, seeded, count_queries):
 
     def add(n, start):
         for i in range(n):
-            make_meeting("ovo", today_local() + timedelta(days=start + i), participants=[
-                (specialist, "chair"), (wijkagent, "member"), (person("oov@example.org"), "secretary")])
+            make_meeting(
+                "ovo",
+                today_local() + timedelta(days=start + i),
+                participants=[
+                    (specialist, "chair"),
+                    (wijkagent, "member"),
+                    (person("oov@example.org"), "secretary"),
+                ],
+            )
 
     add(2, 1)
     client.get(f"/agenda/{token}.ics")  # warm up
@@ -157,7 +180,7 @@ def test_profile_shows_feed_address_copy_and_renew(app, meetings):
     token = person("wijkagent@example.org").feed_token
     html = client.get("/mijn-gegevens").get_data(as_text=True)
     assert f'value="http://overleg.test/agenda/{token}.ics"' in html
-    assert 'readonly' in html and 'id="feed-url"' in html  # selectable without JavaScript
+    assert "readonly" in html and 'id="feed-url"' in html  # selectable without JavaScript
     assert 'data-copy-target="feed-url"' in html and "Kopieer adres" in html
     assert "js/copy.js" in html and "onclick" not in html
     assert "Nieuw agenda-adres maken" in html
@@ -197,22 +220,30 @@ def test_reminder_with_bad_value_is_refused_in_dutch(app, meetings):
 
 def test_profile_forms_work_with_csrf_protection(csrf_app, meetings):
     import re
+
     client = csrf_app.test_client()
     page = client.get("/inloggen").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/inloggen", data={"email": "wijkagent@example.org", "password": DEMO_PASSWORD,
-                                   "csrf_token": token})
+    client.post(
+        "/inloggen",
+        data={"email": "wijkagent@example.org", "password": DEMO_PASSWORD, "csrf_token": token},
+    )
     # the tests share one app context, so Flask-WTF's token cached in g would outlive the
     # session the login replaced; in production every request starts with a fresh g
     from flask import g
+
     g.pop("csrf_token", None)
     html = client.get("/mijn-gegevens").get_data(as_text=True)
     tokens = re.findall(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert tokens
     assert client.post("/agenda/abonnement").status_code == 400  # without the token
     assert client.post("/agenda/abonnement", data={"csrf_token": tokens[0]}).status_code == 302
-    assert client.post("/agenda/herinnering",
-                       data={"alarm_minutes": "15", "csrf_token": tokens[0]}).status_code == 302
+    assert (
+        client.post(
+            "/agenda/herinnering", data={"alarm_minutes": "15", "csrf_token": tokens[0]}
+        ).status_code
+        == 302
+    )
     db.session.expire_all()
     wijkagent = person("wijkagent@example.org")
     assert wijkagent.feed_token and wijkagent.alarm_minutes == 15

@@ -1,5 +1,6 @@
 """The home page: the person's next meetings, body cards linking to that body's meetings,
 a constant number of queries; and "Mijn overleggen" filtered by body."""
+
 from datetime import time, timedelta
 
 from overleg.domain.meetings import plan_meeting
@@ -19,18 +20,17 @@ def _plan(code, days, at=time(10, 0)):
 
 def _upcoming_section(html):
     start = html.index("Komende overleggen")
-    return html[start:html.index("Uw overleggen", start)]
+    return html[start : html.index("Uw overleggen", start)]
 
 
 def test_home_lists_the_next_five_visible_meetings(seeded, app):
-    ovo = [_plan("ovo", d) for d in (14, 2, 7, 21, 28, 35)]   # six coming OVO meetings
+    ovo = [_plan("ovo", d) for d in (14, 2, 7, 21, 28, 35)]  # six coming OVO meetings
     held = _plan("ovo", -7)
     cancelled = _plan("ovo", 1)
     cancelled.status = "geannuleerd"
-    driehoek = _plan("driehoek", 3, time(16, 0))                # not the wijkagent's
+    driehoek = _plan("driehoek", 3, time(16, 0))  # not the wijkagent's
     db.session.commit()
-    mine = next(p for p in ovo[1].participants
-                if p.person_id == person("wijkagent@example.org").id)
+    mine = next(p for p in ovo[1].participants if p.person_id == person("wijkagent@example.org").id)
     mine.rsvp = "komt"
     db.session.commit()
     html = _client(app, "wijkagent@example.org").get("/").get_data(as_text=True)
@@ -59,6 +59,7 @@ def test_home_for_a_secretary_links_bodies_to_the_planning(seeded, app):
 
 def test_home_without_meetings_says_so(seeded, app, people):
     from tests.conftest import login
+
     c = app.test_client()
     login(c, people["deelnemer"].email)
     html = c.get("/").get_data(as_text=True)
@@ -75,14 +76,12 @@ def test_home_queries_do_not_grow_with_meetings(seeded, app, count_queries):
         m = _plan("ovo", d)
         for i in range(3):
             guest = make_person(f"gast{d}-{i}@example.org", name=f"Gast {d} {i}")
-            db.session.add(Participant(meeting=m, person=guest, part="guest",
-                                       from_roster=False))
+            db.session.add(Participant(meeting=m, person=guest, part="guest", from_roster=False))
     db.session.commit()
     with count_queries() as many:
         html = c.get("/").get_data(as_text=True)
     assert _upcoming_section(html).count('href="/overleggen/') == 5
-    assert many.count == one.count, "\n---\n".join(one.statements + ["=====MANY"]
-                                                   + many.statements)
+    assert many.count == one.count, "\n---\n".join(one.statements + ["=====MANY"] + many.statements)
 
 
 def test_my_meetings_filtered_by_body(seeded, app):
@@ -94,5 +93,7 @@ def test_my_meetings_filtered_by_body(seeded, app):
     html = c.get("/mijn-overleggen?overleg=tvo").get_data(as_text=True)
     assert f'href="/overleggen/{tvo.id}"' in html
     assert f'href="/overleggen/{ovo.id}"' not in html
-    assert "Mijn overleggen: Tactisch Veiligheidsoverleg" in html and "Alle overleggen tonen" in html
+    assert (
+        "Mijn overleggen: Tactisch Veiligheidsoverleg" in html and "Alle overleggen tonen" in html
+    )
     assert c.get("/mijn-overleggen?overleg=bestaatniet").status_code == 404

@@ -1,7 +1,8 @@
 """iCalendar for meetings: parsed back with icalendar and with recurring-ical-events."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -37,19 +38,36 @@ def attendees(event) -> dict[str, dict]:
 @pytest.fixture
 def tvo(seeded):
     """A TVO meeting with every kind of part and answer, and a case on its agenda."""
-    m = make_meeting("tvo", date(2019, 3, 12), time(10, 0), minutes=120, location="Gemeentehuis, zaal 2",
-                     participants=[(person("coordinator.oov@example.org"), "chair"),
-                                   (person("specialist@example.org"), "member"),
-                                   (person("sociaalteam@example.org"), "member"),
-                                   (person("ovj@example.org"), "advisor"),
-                                   (person("veiligthuis@example.org"), "guest"),
-                                   (person("oov@example.org"), "secretary")])
-    answers = {"specialist@example.org": "komt", "sociaalteam@example.org": "komt_niet",
-               "ovj@example.org": "onder_voorbehoud"}
+    m = make_meeting(
+        "tvo",
+        date(2019, 3, 12),
+        time(10, 0),
+        minutes=120,
+        location="Gemeentehuis, zaal 2",
+        participants=[
+            (person("coordinator.oov@example.org"), "chair"),
+            (person("specialist@example.org"), "member"),
+            (person("sociaalteam@example.org"), "member"),
+            (person("ovj@example.org"), "advisor"),
+            (person("veiligthuis@example.org"), "guest"),
+            (person("oov@example.org"), "secretary"),
+        ],
+    )
+    answers = {
+        "specialist@example.org": "komt",
+        "sociaalteam@example.org": "komt_niet",
+        "ovj@example.org": "onder_voorbehoud",
+    }
     for p in m.participants:
         p.rsvp = answers.get(p.person.email, "open")
-    db.session.add(AgendaItem(meeting=m, position=99, title=SECRET_ITEM,
-                              description="Zorgen over de kinderen op Kerkstraat 12"))
+    db.session.add(
+        AgendaItem(
+            meeting=m,
+            position=99,
+            title=SECRET_ITEM,
+            description="Zorgen over de kinderen op Kerkstraat 12",
+        )
+    )
     db.session.commit()
     return m
 
@@ -80,9 +98,11 @@ def test_download_for_participant_is_publish_with_attendees_roles_and_local_time
         assert int(ev["SEQUENCE"]) == 0
         start, end = ev["DTSTART"].dt, ev["DTEND"].dt
         assert (start.replace(tzinfo=None), end.replace(tzinfo=None)) == (
-            datetime(2019, 3, 12, 10, 0), datetime(2019, 3, 12, 12, 0))
+            datetime(2019, 3, 12, 10, 0),
+            datetime(2019, 3, 12, 12, 0),
+        )
         assert start.utcoffset() == timedelta(hours=1)
-        assert start.astimezone(timezone.utc).hour == 9
+        assert start.astimezone(UTC).hour == 9
     assert vevent["DTSTART"].params["TZID"] == "Europe/Amsterdam"
     got = attendees(vevent)
     assert set(got) == set(EXPECTED)
@@ -95,7 +115,9 @@ def test_download_for_participant_is_publish_with_attendees_roles_and_local_time
     assert set(attendees(event)) == set(EXPECTED)
     assert str(vevent["ORGANIZER"]) == "mailto:oov@example.org"
     assert vevent["ORGANIZER"].params["CN"] == "Sanne de Vries"
-    assert vevent["DTSTAMP"].dt.tzinfo is not None and vevent["DTSTAMP"].dt.utcoffset() == timedelta(0)
+    assert vevent["DTSTAMP"].dt.tzinfo is not None and vevent[
+        "DTSTAMP"
+    ].dt.utcoffset() == timedelta(0)
     assert "DTSTAMP:" in text and text.split("DTSTAMP:")[1][15] == "Z"
     assert str(vevent["LOCATION"]) == "Gemeentehuis, zaal 2"
     assert str(vevent["STATUS"]) == "CONFIRMED"
@@ -109,33 +131,57 @@ def test_download_for_participant_is_publish_with_attendees_roles_and_local_time
 def test_vtimezone_is_hand_written_with_yearly_rrules_and_resolves_right(tvo):
     text = meeting_ics(tvo, "REQUEST")
     assert "RDATE" not in text
-    block = text[text.index("BEGIN:VTIMEZONE"):text.index("END:VTIMEZONE")]
+    block = text[text.index("BEGIN:VTIMEZONE") : text.index("END:VTIMEZONE")]
     assert block.count("BEGIN:VTIMEZONE") == 1
-    std = block[block.index("BEGIN:STANDARD"):block.index("END:STANDARD")]
-    dst = block[block.index("BEGIN:DAYLIGHT"):block.index("END:DAYLIGHT")]
-    assert "DTSTART:19701025T030000" in std and "TZOFFSETFROM:+0200" in std and "TZOFFSETTO:+0100" in std
+    std = block[block.index("BEGIN:STANDARD") : block.index("END:STANDARD")]
+    dst = block[block.index("BEGIN:DAYLIGHT") : block.index("END:DAYLIGHT")]
+    assert (
+        "DTSTART:19701025T030000" in std
+        and "TZOFFSETFROM:+0200" in std
+        and "TZOFFSETTO:+0100" in std
+    )
     assert "FREQ=YEARLY" in std and "BYMONTH=10" in std and "BYDAY=-1SU" in std
-    assert "DTSTART:19700329T020000" in dst and "TZOFFSETFROM:+0100" in dst and "TZOFFSETTO:+0200" in dst
+    assert (
+        "DTSTART:19700329T020000" in dst
+        and "TZOFFSETFROM:+0100" in dst
+        and "TZOFFSETTO:+0200" in dst
+    )
     assert "FREQ=YEARLY" in dst and "BYMONTH=3" in dst and "BYDAY=-1SU" in dst
     # the VTIMEZONE itself (not the system zone database) gives the offsets zoneinfo gives
     vtz = icalendar.Calendar.from_ical(text).walk("VTIMEZONE")[0].to_tz()
-    for moment in (datetime(2019, 3, 31, 1, 59), datetime(2019, 3, 31, 3, 0),
-                   datetime(2019, 10, 27, 1, 0), datetime(2019, 10, 27, 3, 1),
-                   datetime(2026, 3, 29, 12, 0), datetime(2026, 10, 25, 12, 0)):
-        assert moment.replace(tzinfo=vtz).utcoffset() == moment.replace(tzinfo=AMS).utcoffset(), moment
+    for moment in (
+        datetime(2019, 3, 31, 1, 59),
+        datetime(2019, 3, 31, 3, 0),
+        datetime(2019, 10, 27, 1, 0),
+        datetime(2019, 10, 27, 3, 1),
+        datetime(2026, 3, 29, 12, 0),
+        datetime(2026, 10, 25, 12, 0),
+    ):
+        assert moment.replace(tzinfo=vtz).utcoffset() == moment.replace(tzinfo=AMS).utcoffset(), (
+            moment
+        )
 
 
-@pytest.mark.parametrize("day, offset", [(date(2019, 3, 26), 1), (date(2019, 4, 2), 2),
-                                         (date(2019, 10, 22), 2), (date(2019, 10, 29), 1)])
+@pytest.mark.parametrize(
+    "day, offset",
+    [
+        (date(2019, 3, 26), 1),
+        (date(2019, 4, 2), 2),
+        (date(2019, 10, 22), 2),
+        (date(2019, 10, 29), 1),
+    ],
+)
 def test_local_ten_oclock_across_daylight_saving_changes(seeded, day, offset):
-    m = make_meeting("ovo", day, time(10, 0), participants=[(person("wijkagent@example.org"), "member")])
+    m = make_meeting(
+        "ovo", day, time(10, 0), participants=[(person("wijkagent@example.org"), "member")]
+    )
     text = meeting_ics(m, "REQUEST")
     assert f"DTSTART;TZID=Europe/Amsterdam:{day:%Y%m%d}T100000" in text
     cal, event = parse(text)
     start = event["DTSTART"].dt
     assert (start.hour, start.minute) == (10, 0)
     assert start.utcoffset() == timedelta(hours=offset)
-    assert start.astimezone(timezone.utc).hour == 10 - offset
+    assert start.astimezone(UTC).hour == 10 - offset
 
 
 def _outbox(meeting=None):
@@ -170,15 +216,22 @@ def test_sequence_rises_on_each_change_and_cancel_reaches_everyone(tvo):
     assert len(rows) == 4 * len(everyone)
     seen = []
     for batch in range(4):
-        chunk = rows[batch * len(everyone):(batch + 1) * len(everyone)]
+        chunk = rows[batch * len(everyone) : (batch + 1) * len(everyone)]
         assert {r.recipient for r in chunk} == set(EXPECTED)
         for r in chunk:
             cal, event = parse(r.ics_text)
             assert str(event["UID"]) == tvo.uid
             assert set(attendees(event)) == set(EXPECTED)
             assert str(cal["METHOD"]) == r.method
-            seen.append((int(event["SEQUENCE"]), r.method, str(event["STATUS"]),
-                         event["DTSTART"].dt.date(), str(event["LOCATION"])))
+            seen.append(
+                (
+                    int(event["SEQUENCE"]),
+                    r.method,
+                    str(event["STATUS"]),
+                    event["DTSTART"].dt.date(),
+                    str(event["LOCATION"]),
+                )
+            )
     per_batch = [seen[i * len(everyone)] for i in range(4)]
     assert per_batch == [
         (0, "REQUEST", "CONFIRMED", date(2019, 3, 12), "Gemeentehuis, zaal 2"),
@@ -220,7 +273,9 @@ def test_removed_guest_gets_cancel_for_themselves_only_added_guest_gets_request(
     got = attendees(event)
     assert "ovj.cybercrime@example.org" in got and "veiligthuis@example.org" not in got
     assert got["ovj.cybercrime@example.org"]["ROLE"] == "OPT-PARTICIPANT"
-    assert added.subject.startswith("Uitnodiging: Tactisch Veiligheidsoverleg op dinsdag 12 maart 2019")
+    assert added.subject.startswith(
+        "Uitnodiging: Tactisch Veiligheidsoverleg op dinsdag 12 maart 2019"
+    )
 
 
 def test_queued_message_keeps_what_was_true_when_queued(tvo):
@@ -258,7 +313,9 @@ def test_download_with_reminder_of_the_person(tvo, client):
 
 
 def test_download_refused_to_non_participants_and_anonymous(seeded, client):
-    driehoek = make_meeting("driehoek", participants=[(person("burgemeester@example.org"), "chair")])
+    driehoek = make_meeting(
+        "driehoek", participants=[(person("burgemeester@example.org"), "chair")]
+    )
     assert client.get(f"/agenda/overleg/{driehoek.id}.ics").status_code == 302  # to the login page
     login(client, "wijkagent@example.org", DEMO_PASSWORD)
     resp = client.get(f"/agenda/overleg/{driehoek.id}.ics")
@@ -268,7 +325,9 @@ def test_download_refused_to_non_participants_and_anonymous(seeded, client):
 
 
 def test_secretary_downloads_any_meeting(seeded, client):
-    driehoek = make_meeting("driehoek", participants=[(person("burgemeester@example.org"), "chair")])
+    driehoek = make_meeting(
+        "driehoek", participants=[(person("burgemeester@example.org"), "chair")]
+    )
     login(client, "oov@example.org", DEMO_PASSWORD)
     resp = client.get(f"/agenda/overleg/{driehoek.id}.ics")
     assert resp.status_code == 200

@@ -1,5 +1,6 @@
 """Planning, editing, cancelling meetings through the pages; answers, guests, attendance;
 bad input; the meeting page's query count."""
+
 from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
@@ -22,8 +23,15 @@ def _count(model):
 
 
 def _plan_form(body, day, start="10:00", end="", **extra):
-    data = {"meeting_type": str(body.id), "day": day.isoformat(), "start": start, "end": end,
-            "location": "", "online_url": "", "remarks": ""}
+    data = {
+        "meeting_type": str(body.id),
+        "day": day.isoformat(),
+        "start": start,
+        "end": end,
+        "location": "",
+        "online_url": "",
+        "remarks": "",
+    }
     data.update(extra)
     return data
 
@@ -34,17 +42,24 @@ def test_secretary_plans_a_meeting_with_defaults_from_the_body(seeded, as_role):
     day = _day()
     form = c.get("/planning/nieuw?overleg=tvo").get_data(as_text=True)
     assert "Gemeentehuis Hoogezand, zaal 2" in form  # place prefilled from the body
-    resp = c.post("/planning/nieuw", data=_plan_form(tvo, day, "13:30",
-                                                     location="Gemeentehuis Hoogezand, zaal 2"))
+    resp = c.post(
+        "/planning/nieuw",
+        data=_plan_form(tvo, day, "13:30", location="Gemeentehuis Hoogezand, zaal 2"),
+    )
     assert resp.status_code == 302
     m = db.session.scalar(select(Meeting))
     start, end = to_local(m.starts_at), to_local(m.ends_at)
     assert (start.date(), start.strftime("%H:%M"), end.strftime("%H:%M")) == (day, "13:30", "15:30")
-    assert m.status == "gepland" and m.sequence == 0 and m.location == "Gemeentehuis Hoogezand, zaal 2"
+    assert (
+        m.status == "gepland" and m.sequence == 0 and m.location == "Gemeentehuis Hoogezand, zaal 2"
+    )
     assert {(p.person.email, p.part) for p in m.participants} == {
-        ("coordinator.oov@example.org", "chair"), ("specialist@example.org", "member"),
-        ("sociaalteam@example.org", "member"), ("veiligheidshuis@example.org", "member"),
-        ("oov@example.org", "secretary")}
+        ("coordinator.oov@example.org", "chair"),
+        ("specialist@example.org", "member"),
+        ("sociaalteam@example.org", "member"),
+        ("veiligheidshuis@example.org", "member"),
+        ("oov@example.org", "secretary"),
+    }
     assert [i.title for i in m.agenda_items][0] == "Opening en vaststelling agenda"
     invited = {r[0] for r in outbox_rows(m) if r[1:] == ("REQUEST", "invitation")}
     assert invited == {p.person.email for p in m.participants}
@@ -58,26 +73,50 @@ def test_reschedule_raises_sequence_and_sends_update(seeded, as_role):
     m = plan_meeting(meeting_type("ovo"), _day(), time(10, 0), send=False)
     db.session.commit()
     uid = m.uid
-    resp = c.post(f"/overleggen/{m.id}/bewerken", data={
-        "day": _day(15).isoformat(), "start": "11:00", "end": "12:30",
-        "location": "Politiebureau Veendam", "online_url": "", "remarks": "Verzet"})
+    resp = c.post(
+        f"/overleggen/{m.id}/bewerken",
+        data={
+            "day": _day(15).isoformat(),
+            "start": "11:00",
+            "end": "12:30",
+            "location": "Politiebureau Veendam",
+            "online_url": "",
+            "remarks": "Verzet",
+        },
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     assert m.sequence == 1 and m.uid == uid
     assert to_local(m.starts_at).strftime("%H:%M") == "11:00"
-    assert {r for r in outbox_rows(m)} == {(p.person.email, "REQUEST", "update")
-                                           for p in m.participants}
+    assert {r for r in outbox_rows(m)} == {
+        (p.person.email, "REQUEST", "update") for p in m.participants
+    }
     # Only the remarks: no new sequence, no mail.
-    c.post(f"/overleggen/{m.id}/bewerken", data={
-        "day": _day(15).isoformat(), "start": "11:00", "end": "12:30",
-        "location": "Politiebureau Veendam", "online_url": "", "remarks": "Iets anders"})
+    c.post(
+        f"/overleggen/{m.id}/bewerken",
+        data={
+            "day": _day(15).isoformat(),
+            "start": "11:00",
+            "end": "12:30",
+            "location": "Politiebureau Veendam",
+            "online_url": "",
+            "remarks": "Iets anders",
+        },
+    )
     db.session.expire_all()
     assert m.sequence == 1 and len(outbox_rows(m)) == len(m.participants)
     # The online link counts as place.
-    c.post(f"/overleggen/{m.id}/bewerken", data={
-        "day": _day(15).isoformat(), "start": "11:00", "end": "12:30",
-        "location": "Politiebureau Veendam", "online_url": "https://meet.example.org/ovo",
-        "remarks": ""})
+    c.post(
+        f"/overleggen/{m.id}/bewerken",
+        data={
+            "day": _day(15).isoformat(),
+            "start": "11:00",
+            "end": "12:30",
+            "location": "Politiebureau Veendam",
+            "online_url": "https://meet.example.org/ovo",
+            "remarks": "",
+        },
+    )
     db.session.expire_all()
     assert m.sequence == 2
 
@@ -91,12 +130,15 @@ def test_cancel_with_reason_stays_visible_as_cancelled(seeded, as_role):
     assert "Geef een reden voor het annuleren." in resp.get_data(as_text=True)
     db.session.expire_all()
     assert m.status == "gepland" and m.sequence == 0
-    assert c.post(f"/overleggen/{m.id}/annuleren", data={"reason": "Te weinig punten"}
-                  ).status_code == 302
+    assert (
+        c.post(f"/overleggen/{m.id}/annuleren", data={"reason": "Te weinig punten"}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert (m.status, m.cancel_reason, m.sequence) == ("geannuleerd", "Te weinig punten", 1)
-    assert {r for r in outbox_rows(m)} == {(p.person.email, "CANCEL", "cancellation")
-                                           for p in m.participants}
+    assert {r for r in outbox_rows(m)} == {
+        (p.person.email, "CANCEL", "cancellation") for p in m.participants
+    }
     page = c.get(f"/overleggen/{m.id}").get_data(as_text=True)
     assert "Dit overleg is geannuleerd." in page and "Te weinig punten" in page
     assert "Geannuleerd" in c.get("/planning").get_data(as_text=True)
@@ -112,8 +154,11 @@ def test_end_before_start_is_refused(seeded, as_role):
 
 def test_garbage_date_and_time_are_refused_in_dutch(seeded, as_role):
     c = as_role("secretaris")
-    resp = c.post("/planning/nieuw", data=_plan_form(meeting_type("tvo"), _day(), "25:99")
-                  | {"day": "31-02-2019", "online_url": "geen link"})
+    resp = c.post(
+        "/planning/nieuw",
+        data=_plan_form(meeting_type("tvo"), _day(), "25:99")
+        | {"day": "31-02-2019", "online_url": "geen link"},
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "Vul een geldige datum in" in html and "Vul een geldige tijd in" in html
@@ -141,10 +186,17 @@ def test_overlapping_meeting_of_same_body_needs_confirmation(seeded, as_role):
     assert resp.status_code == 400
     assert "dat overlapt met deze tijd" in resp.get_data(as_text=True)
     assert _count(Meeting) == 2
-    assert c.post("/planning/nieuw", data=_plan_form(meeting_type("tvo"), _day(), "13:00")
-                  ).status_code == 302
-    assert c.post("/planning/nieuw", data=_plan_form(meeting_type("ovo"), _day(), "11:00", "12:00")
-                  | {"confirm": "y"}).status_code == 302
+    assert (
+        c.post("/planning/nieuw", data=_plan_form(meeting_type("tvo"), _day(), "13:00")).status_code
+        == 302
+    )
+    assert (
+        c.post(
+            "/planning/nieuw",
+            data=_plan_form(meeting_type("ovo"), _day(), "11:00", "12:00") | {"confirm": "y"},
+        ).status_code
+        == 302
+    )
     assert _count(Meeting) == 4
 
 
@@ -160,7 +212,9 @@ def test_unknown_person_as_guest_is_refused(seeded, as_role):
         assert "Deze persoon is niet bekend" in html or "Kies een persoon." in html
     # Somebody already taking part cannot be added twice.
     resp = c.post(f"/overleggen/{m.id}/gasten", data={"person": str(person("ovj@example.org").id)})
-    assert resp.status_code == 400 and "neemt al deel aan dit overleg" in resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "neemt al deel aan dit overleg" in resp.get_data(
+        as_text=True
+    )
     assert _count(Participant) == before and not outbox_rows(m)
 
 
@@ -186,6 +240,7 @@ def test_guest_added_and_removed_get_request_and_cancel(seeded, as_role):
 
 def test_participant_answers_in_the_app(app, seeded):
     from tests.test_visibility import _client
+
     m = plan_meeting(meeting_type("ovo"), _day(), time(10, 0), send=False)
     db.session.commit()
     c = _client(app, "wijkagent@example.org")
@@ -194,11 +249,13 @@ def test_participant_answers_in_the_app(app, seeded):
     resp = c.post(f"/overleggen/{m.id}/antwoord", data={"rsvp": "misschien"})
     assert resp.status_code == 400
     assert "Kies komt, komt niet of onder voorbehoud." in resp.get_data(as_text=True)
-    resp = c.post(f"/overleggen/{m.id}/antwoord",
-                  data={"rsvp": "onder_voorbehoud", "note": "Mogelijk later"})
+    resp = c.post(
+        f"/overleggen/{m.id}/antwoord", data={"rsvp": "onder_voorbehoud", "note": "Mogelijk later"}
+    )
     assert resp.status_code == 302
-    p = db.session.scalar(select(Participant).where(
-        Participant.person_id == person("wijkagent@example.org").id))
+    p = db.session.scalar(
+        select(Participant).where(Participant.person_id == person("wijkagent@example.org").id)
+    )
     assert (p.rsvp, p.rsvp_note) == ("onder_voorbehoud", "Mogelijk later")
     mine = c.get("/mijn-overleggen").get_data(as_text=True)
     assert "Onder voorbehoud" in mine and "Komende overleggen" in mine
@@ -211,8 +268,9 @@ def test_participant_answers_in_the_app(app, seeded):
 def test_attendance_for_all_participants_on_one_form(seeded, as_role):
     c = as_role("secretaris")
     future = plan_meeting(meeting_type("ovo"), _day(), time(10, 0), send=False)
-    m = plan_meeting(meeting_type("ovo"), today_local() - timedelta(days=2), time(10, 0),
-                     send=False)
+    m = plan_meeting(
+        meeting_type("ovo"), today_local() - timedelta(days=2), time(10, 0), send=False
+    )
     db.session.commit()
     resp = c.get(f"/overleggen/{future.id}/aanwezigheid")
     assert "na het begin van het overleg" in resp.get_data(as_text=True)
@@ -241,8 +299,9 @@ def test_meeting_page_queries_do_not_grow_with_participants(seeded, as_role, cou
     db.session.flush()
     for i in range(12):
         extra = make_person(f"gast{i}@example.org", name=f"Gast {i}")
-        db.session.add(Participant(meeting=big, person=extra, part="guest", from_roster=False,
-                                   rsvp="komt"))
+        db.session.add(
+            Participant(meeting=big, person=extra, part="guest", from_roster=False, rsvp="komt")
+        )
     db.session.commit()
     small_url, big_url = f"/overleggen/{small.id}", f"/overleggen/{big.id}"
     c.get(small_url)  # warm up
@@ -251,7 +310,9 @@ def test_meeting_page_queries_do_not_grow_with_participants(seeded, as_role, cou
     with count_queries() as q_big:
         html = c.get(big_url).get_data(as_text=True)
     assert "Gast 11" in html
-    assert q_big.count == q_small.count, "\n---\n".join(q_small.statements + ["=====BIG"] + q_big.statements)
+    assert q_big.count == q_small.count, "\n---\n".join(
+        q_small.statements + ["=====BIG"] + q_big.statements
+    )
 
 
 def test_planning_list_and_month_view(seeded, as_role):
@@ -283,10 +344,20 @@ def test_series_through_the_pages(seeded, as_role):
     c = as_role("secretaris")
     ovo = meeting_type("ovo")
     first = today_local() + timedelta(days=1)
-    data = {"meeting_type": str(ovo.id), "frequency": "weekly", "interval": "2",
-            "weekday": "1", "week_of_month": "1", "first_date": first.isoformat(),
-            "start_time": "10:00", "duration_minutes": "90", "until_date": "",
-            "occurrences": "", "location": "Politiebureau Hoogezand", "online_url": ""}
+    data = {
+        "meeting_type": str(ovo.id),
+        "frequency": "weekly",
+        "interval": "2",
+        "weekday": "1",
+        "week_of_month": "1",
+        "first_date": first.isoformat(),
+        "start_time": "10:00",
+        "duration_minutes": "90",
+        "until_date": "",
+        "occurrences": "",
+        "location": "Politiebureau Hoogezand",
+        "online_url": "",
+    }
     resp = c.post("/planning/reeks/nieuw", data=data)
     assert resp.status_code == 400 and "Een reeks heeft een einde" in resp.get_data(as_text=True)
     far = (today_local() + timedelta(days=3 * 366 + 10)).isoformat()
@@ -307,14 +378,25 @@ def test_series_through_the_pages(seeded, as_role):
 
 def test_forms_carry_the_csrf_token(csrf_app, seeded):
     import re
+
     from flask import g
+
     m = plan_meeting(meeting_type("ovo"), _day(), time(10, 0), send=False)
     db.session.commit()
     c = csrf_app.test_client()
     login_page = c.get("/inloggen").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    assert c.post("/inloggen", data={"email": "wijkagent@example.org", "csrf_token": token,
-                                     "password": "Veilig-Overleg-2019"}).status_code == 302
+    assert (
+        c.post(
+            "/inloggen",
+            data={
+                "email": "wijkagent@example.org",
+                "csrf_token": token,
+                "password": "Veilig-Overleg-2019",
+            },
+        ).status_code
+        == 302
+    )
     # The tests' app context outlives requests, so Flask-WTF's per-context token cache (g)
     # would keep the pre-login token; a real request starts without it.
     g.pop("csrf_token", None)
@@ -328,12 +410,17 @@ def test_forms_carry_the_csrf_token(csrf_app, seeded):
 def test_moving_a_meeting_to_another_day_re_resolves_the_roster(seeded, as_role):
     from overleg.domain.meetings import update_meeting
     from overleg.models import Unavailability
+
     m = plan_meeting(meeting_type("driehoek"), _day(10), time(16, 0), send=False)
-    db.session.add(Unavailability(person=person("burgemeester@example.org"),
-                                  start_date=_day(20), end_date=_day(22)))
+    db.session.add(
+        Unavailability(
+            person=person("burgemeester@example.org"), start_date=_day(20), end_date=_day(22)
+        )
+    )
     db.session.commit()
-    update_meeting(m, _day(21), time(16, 0), time(17, 30), location=m.location, online_url=None,
-                   remarks=None)
+    update_meeting(
+        m, _day(21), time(16, 0), time(17, 30), location=m.location, online_url=None, remarks=None
+    )
     db.session.commit()
     chair = next(p for p in m.participants if p.part == "chair")
     assert chair.person.email == "locoburgemeester@example.org"

@@ -1,8 +1,8 @@
 """The meeting pages in a real browser: accessible (axe-core, WCAG 2.1 AA) on demo data."""
+
 import pytest
 
-from tests.test_browser import (assert_accessible, browser, live_app, log_in,  # noqa: F401
-                                page, shot)
+from tests.test_browser import assert_accessible, browser, live_app, log_in, page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -16,10 +16,13 @@ def _first_meeting_url(page, base):
 def test_meeting_pages_are_accessible(live_app, page):  # noqa: F811
     base = live_app.config["LIVE_URL"]
     log_in(page, base, "oov@example.org")
-    for path, name in (("/mijn-overleggen", "mijn-overleggen"), ("/planning", "planning-lijst"),
-                       ("/planning?weergave=maand", "planning-maand"),
-                       ("/planning/nieuw", "overleg-plannen"),
-                       ("/planning/reeks/nieuw", "reeks-plannen")):
+    for path, name in (
+        ("/mijn-overleggen", "mijn-overleggen"),
+        ("/planning", "planning-lijst"),
+        ("/planning?weergave=maand", "planning-maand"),
+        ("/planning/nieuw", "overleg-plannen"),
+        ("/planning/reeks/nieuw", "reeks-plannen"),
+    ):
         resp = page.goto(base + path)
         assert resp.status == 200, path
         shot(page, name)

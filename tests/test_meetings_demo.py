@@ -1,4 +1,5 @@
 """Demo meetings: four series around today, idempotent, visible per need to know."""
+
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -26,11 +27,23 @@ def test_seed_meetings_is_idempotent_and_spans_the_demo_period(seeded):
     for m in meetings:
         by_code.setdefault(m.meeting_type.code, []).append(m)
     ovo = sorted(by_code["ovo"], key=lambda m: m.starts_at)
-    assert {(to_local(m.starts_at).weekday(), to_local(m.starts_at).strftime("%H:%M"),
-             to_local(m.ends_at).strftime("%H:%M")) for m in ovo} == {(1, "10:00", "11:30")}
-    assert {(b.starts_at - a.starts_at).days for a, b in zip(ovo, ovo[1:])} <= {13, 14, 15}  # DST shifts UTC by 1h
-    assert {to_local(m.starts_at).day <= 7 and to_local(m.starts_at).weekday() == 3
-            for m in by_code["tvo"]} == {True}
+    assert {
+        (
+            to_local(m.starts_at).weekday(),
+            to_local(m.starts_at).strftime("%H:%M"),
+            to_local(m.ends_at).strftime("%H:%M"),
+        )
+        for m in ovo
+    } == {(1, "10:00", "11:30")}
+    assert {(b.starts_at - a.starts_at).days for a, b in zip(ovo, ovo[1:])} <= {
+        13,
+        14,
+        15,
+    }  # DST shifts UTC by 1h
+    assert {
+        to_local(m.starts_at).day <= 7 and to_local(m.starts_at).weekday() == 3
+        for m in by_code["tvo"]
+    } == {True}
     assert len(by_code["driehoek"]) in (4, 5, 6, 7)
     held = [m for m in meetings if m.starts_at < utcnow()]
     assert held and all(p.attendance for m in held for p in m.participants)

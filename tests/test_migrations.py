@@ -4,6 +4,7 @@
 separate process; alembic's compare_metadata must then find no difference with the models.
 When this fails after a model change, the migration has to be regenerated (`make schema`).
 """
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config as AlembicConfig
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import create_engine, inspect
 
 from overleg.extensions import db
@@ -24,10 +25,21 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def flask_db(args: list[str], url: str, tmp_path: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="migration-test",
-               OVERLEG_INSTANCE=str(tmp_path / "instance"), OVERLEG_ENV="development")
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY="migration-test",
+        OVERLEG_INSTANCE=str(tmp_path / "instance"),
+        OVERLEG_ENV="development",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +67,16 @@ def _describe(diff) -> str:
 def test_upgrade_builds_the_schema_of_the_models(upgraded):
     url, engine, _ = upgraded
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True,
-                                                         "render_as_batch": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "render_as_batch": True}
+        )
         diff = compare_metadata(context, db.metadata)
     if diff:
-        pytest.fail("the migrations differ from the models; regenerate them (make schema):\n"
-                    + _describe(diff), pytrace=False)
+        pytest.fail(
+            "the migrations differ from the models; regenerate them (make schema):\n"
+            + _describe(diff),
+            pytrace=False,
+        )
 
 
 def test_every_model_table_exists_after_upgrade(upgraded):

@@ -1,5 +1,6 @@
 """Taking minutes and their lifecycle: concept → ter vaststelling → vastgesteld at a later
 meeting, frozen, corrected as a new version with a reason."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -7,7 +8,6 @@ from sqlalchemy import select
 from overleg.extensions import db
 from overleg.models import Decision, MinutesVersion, OutboxMessage
 from tests.conftest import assert_audit, login, make_person
-from tests.factories import person
 from tests.minutes_support import item_of, minutes_of, page_state, past_meeting, save_notes
 
 
@@ -28,12 +28,19 @@ def test_secretary_takes_notes_decisions_and_actions(seeded, people, as_role):
     version, base = page_state(sec, meeting, item)
     resp = save_notes(sec, meeting, item, "Politie meldt een rustige maand.", version, base)
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"#punt-{item.id}")
-    resp = sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten",
-                    data={"text": "Het TVO stemt in met de aanpak."})
+    resp = sec.post(
+        f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten",
+        data={"text": "Het TVO stemt in met de aanpak."},
+    )
     assert resp.status_code == 302
-    resp = sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/actiepunten",
-                    data={"what": "Buurtschouw organiseren", "owner": f"p-{people['deelnemer'].id}",
-                          "due_date": "2030-01-31"})
+    resp = sec.post(
+        f"/overleggen/{meeting.id}/verslag/punten/{item.id}/actiepunten",
+        data={
+            "what": "Buurtschouw organiseren",
+            "owner": f"p-{people['deelnemer'].id}",
+            "due_date": "2030-01-31",
+        },
+    )
     assert resp.status_code == 302
     html = sec.get(f"/overleggen/{meeting.id}/verslag").get_data(as_text=True)
     assert "Politie meldt een rustige maand." in html
@@ -46,12 +53,15 @@ def test_bad_input_is_refused_beside_the_field(seeded, people, as_role):
     sec = as_role("secretaris")
     meeting, _ = _two_meetings(people)
     item = item_of(meeting, "mededelingen")
-    resp = sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten",
-                    data={"text": "  "})
+    resp = sec.post(
+        f"/overleggen/{meeting.id}/verslag/punten/{item.id}/besluiten", data={"text": "  "}
+    )
     assert resp.status_code == 400
     assert "Vul de tekst van het besluit in." in resp.get_data(as_text=True)
-    resp = sec.post(f"/overleggen/{meeting.id}/verslag/punten/{item.id}/actiepunten",
-                    data={"what": "Iets doen", "owner": "", "due_date": "31-31-2019"})
+    resp = sec.post(
+        f"/overleggen/{meeting.id}/verslag/punten/{item.id}/actiepunten",
+        data={"what": "Iets doen", "owner": "", "due_date": "31-31-2019"},
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "Kies wie het actiepunt uitvoert." in html
@@ -63,15 +73,21 @@ def test_attendance_at_the_top(seeded, people, as_role):
     sec = as_role("secretaris")
     meeting, _ = _two_meetings(people)
     ps = {p.person_id: p.id for p in meeting.participants}
-    resp = sec.post(f"/overleggen/{meeting.id}/verslag/aanwezigheid", data={
-        f"aanwezigheid-{ps[people['deelnemer'].id]}": "afwezig_met_bericht",
-        f"aanwezigheid-{ps[people['secretaris'].id]}": "aanwezig"})
+    resp = sec.post(
+        f"/overleggen/{meeting.id}/verslag/aanwezigheid",
+        data={
+            f"aanwezigheid-{ps[people['deelnemer'].id]}": "afwezig_met_bericht",
+            f"aanwezigheid-{ps[people['secretaris'].id]}": "aanwezig",
+        },
+    )
     assert resp.status_code == 302
     db.session.expire_all()
     assert {p.attendance for p in meeting.participants} == {"afwezig_met_bericht", "aanwezig"}
     # Incomplete: refused with a message, nothing saved
-    resp = sec.post(f"/overleggen/{meeting.id}/verslag/aanwezigheid", data={
-        f"aanwezigheid-{ps[people['deelnemer'].id]}": "aanwezig"})
+    resp = sec.post(
+        f"/overleggen/{meeting.id}/verslag/aanwezigheid",
+        data={f"aanwezigheid-{ps[people['deelnemer'].id]}": "aanwezig"},
+    )
     assert resp.status_code == 400
     assert "Kies aanwezig, afwezig met bericht of afwezig." in resp.get_data(as_text=True)
 
@@ -94,8 +110,11 @@ def test_lifecycle_approval_freeze_and_correction(seeded, people, as_role, app):
     resp = sec.post(f"/overleggen/{first.id}/verslag/ter-vaststelling")
     assert resp.status_code == 302
     assert minutes_of(first).status == "ter_vaststelling"
-    mails = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.meeting_id == first.id, OutboxMessage.reason == "minutes_review")).all()
+    mails = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.meeting_id == first.id, OutboxMessage.reason == "minutes_review"
+        )
+    ).all()
     assert {m.recipient for m in mails} == {people["deelnemer"].email, people["secretaris"].email}
     assert all("Oorspronkelijke tekst." not in m.body_text for m in mails)
     html = reader.get(f"/overleggen/{first.id}/verslag").get_data(as_text=True)
@@ -125,8 +144,12 @@ def test_lifecycle_approval_freeze_and_correction(seeded, people, as_role, app):
     body = resp.get_data(as_text=True)
     assert "vastgesteld en kan niet meer worden gewijzigd" in body
     assert "Stiekem gewijzigd." in body  # the typed text is shown, not lost
-    assert sec.post(f"/overleggen/{first.id}/verslag/punten/{item.id}/besluiten",
-                    data={"text": "Te laat"}).status_code == 409
+    assert (
+        sec.post(
+            f"/overleggen/{first.id}/verslag/punten/{item.id}/besluiten", data={"text": "Te laat"}
+        ).status_code
+        == 409
+    )
     assert sec.post(f"/overleggen/{first.id}/verslag/ter-vaststelling").status_code == 409
     db.session.expire_all()
     assert item_of(first, "mededelingen").notes == "Oorspronkelijke tekst."
@@ -186,6 +209,10 @@ def test_minutes_index_lists_visible_meetings(seeded, people, as_role, app):
     reader = app.test_client()
     login(reader, people["deelnemer"].email)
     html = reader.get("/verslagen").get_data(as_text=True)
-    assert f"/overleggen/{mine.id}/verslag" in html and f"/overleggen/{other.id}/verslag" not in html
+    assert (
+        f"/overleggen/{mine.id}/verslag" in html and f"/overleggen/{other.id}/verslag" not in html
+    )
     html = sec.get("/verslagen?overleg=ovo").get_data(as_text=True)
-    assert f"/overleggen/{other.id}/verslag" in html and f"/overleggen/{mine.id}/verslag" not in html
+    assert (
+        f"/overleggen/{other.id}/verslag" in html and f"/overleggen/{mine.id}/verslag" not in html
+    )

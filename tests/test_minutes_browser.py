@@ -2,13 +2,13 @@
 localStorage draft that survives a lost connection, and the whole round: the OOV ambtenaar
 takes minutes of a TVO meeting with a decision and an action, sends them for approval, they
 are approved at the next TVO meeting, and the PDF downloads."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
-from tests.test_browser import (assert_accessible, browser, live_app, log_in,  # noqa: F401
-                                page, shot)
+from tests.test_browser import assert_accessible, browser, live_app, log_in, page, shot  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -19,13 +19,21 @@ def _tvo_meetings(app):
 
     with app.app_context():
         concept = db.session.execute(
-            select(Minutes.meeting_id, Meeting.starts_at).join(Meeting, Meeting.id == Minutes.meeting_id)
-            .join(MeetingType).where(MeetingType.code == "tvo", Minutes.status == "concept")
+            select(Minutes.meeting_id, Meeting.starts_at)
+            .join(Meeting, Meeting.id == Minutes.meeting_id)
+            .join(MeetingType)
+            .where(MeetingType.code == "tvo", Minutes.status == "concept")
         ).first()
         nxt = db.session.scalar(
-            select(Meeting.id).join(MeetingType).where(
-                MeetingType.code == "tvo", Meeting.starts_at > concept.starts_at,
-                Meeting.status == "gepland").order_by(Meeting.starts_at))
+            select(Meeting.id)
+            .join(MeetingType)
+            .where(
+                MeetingType.code == "tvo",
+                Meeting.starts_at > concept.starts_at,
+                Meeting.status == "gepland",
+            )
+            .order_by(Meeting.starts_at)
+        )
         return concept.meeting_id, nxt
 
 
@@ -33,11 +41,14 @@ def test_minutes_pages_are_accessible(live_app, page):  # noqa: F811
     base = live_app.config["LIVE_URL"]
     concept_id, _ = _tvo_meetings(live_app)
     log_in(page, base, "oov@example.org")
-    for path, name in ((f"/overleggen/{concept_id}/verslag", "verslag-bewerken"),
-                       ("/verslagen", "verslagen"),
-                       ("/besluiten", "besluiten"), ("/besluiten/tvo", "besluitenlijst-tvo"),
-                       ("/actiepunten/tvo", "actielijst-tvo"),
-                       ("/mijn-actiepunten", "mijn-actiepunten")):
+    for path, name in (
+        (f"/overleggen/{concept_id}/verslag", "verslag-bewerken"),
+        ("/verslagen", "verslagen"),
+        ("/besluiten", "besluiten"),
+        ("/besluiten/tvo", "besluitenlijst-tvo"),
+        ("/actiepunten/tvo", "actielijst-tvo"),
+        ("/mijn-actiepunten", "mijn-actiepunten"),
+    ):
         resp = page.goto(base + path)
         assert resp.status == 200, path
         shot(page, name)
@@ -69,7 +80,10 @@ def test_autosave_and_draft_survive_a_lost_connection(live_app, browser):  # noq
     area.fill("Automatisch bewaard: de wijkagent meldt rust in Kiel.")
     pg.wait_for_selector("text=Automatisch opgeslagen om", timeout=20000)
     pg.reload()
-    assert "de wijkagent meldt rust in Kiel." in pg.get_by_label("Aantekeningen bij punt 4").input_value()
+    assert (
+        "de wijkagent meldt rust in Kiel."
+        in pg.get_by_label("Aantekeningen bij punt 4").input_value()
+    )
 
     # The connection drops while typing: nothing is lost
     context.set_offline(True)
@@ -84,8 +98,10 @@ def test_autosave_and_draft_survive_a_lost_connection(live_app, browser):  # noq
     pg.get_by_role("button", name="Bewaarde tekst terugzetten").first.click()
     pg.wait_for_selector("text=Automatisch opgeslagen om", timeout=20000)
     pg.reload()
-    assert pg.get_by_label("Aantekeningen bij punt 4").input_value() == \
-        "Offline getypt: afspraken met het jongerenwerk."
+    assert (
+        pg.get_by_label("Aantekeningen bij punt 4").input_value()
+        == "Offline getypt: afspraken met het jongerenwerk."
+    )
     context.close()
 
 
@@ -100,7 +116,9 @@ def test_take_minutes_approve_and_download(live_app, page):  # noqa: F811
     assert "zijn opgeslagen" in page.content()
     item = page.locator("section.minutes-edit-item").nth(3)
     item.locator("summary", has_text="Besluit toevoegen").click()
-    item.get_by_label("Besluit", exact=True).fill("Browserbesluit: het TVO kiest voor de wijkaanpak.")
+    item.get_by_label("Besluit", exact=True).fill(
+        "Browserbesluit: het TVO kiest voor de wijkaanpak."
+    )
     item.get_by_role("button", name="Besluit vastleggen").click()
     page.wait_for_load_state()
     assert "is vastgelegd" in page.content()
@@ -129,10 +147,13 @@ def test_take_minutes_approve_and_download(live_app, page):  # noqa: F811
     data = open(dl.value.path(), "rb").read()
     assert data.startswith(b"%PDF")
     from tests.minutes_support import pdf_text
+
     text = " ".join(pdf_text(data))
     assert "Browserbesluit" in text and "Browseractie" in text
     import io
+
     from pypdf import PdfReader
+
     root = PdfReader(io.BytesIO(data)).trailer["/Root"]
     xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
     assert "pdfaid:part" in xmp and "/StructTreeRoot" in root and str(root["/Lang"]) == "nl"

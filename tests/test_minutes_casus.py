@@ -1,5 +1,6 @@
 """Need to know in minutes: a casus item shows only its reference to readers not entitled, in
 the page and in the PDF (live concept and the stored approved PDF)."""
+
 from __future__ import annotations
 
 from overleg.domain import actions as da
@@ -23,10 +24,22 @@ def _setup(people):
     parts = [(outsider, "member"), (insider, "member"), (sec, "secretary")]
     first = past_meeting("tvo", 28, parts)
     second = past_meeting("tvo", 7, parts)
-    topic = Topic(reference="TVO-2019-014", title=CASE_TITLE, meeting_type=meeting_type("tvo"),
-                  confidentiality="casus")
-    item = AgendaItem(meeting=first, position=3, kind="topic", title=CASE_TITLE, topic=topic,
-                      purpose="bespreking", besloten=True, notes=CASE_NOTES)
+    topic = Topic(
+        reference="TVO-2019-014",
+        title=CASE_TITLE,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+    )
+    item = AgendaItem(
+        meeting=first,
+        position=3,
+        kind="topic",
+        title=CASE_TITLE,
+        topic=topic,
+        purpose="bespreking",
+        besloten=True,
+        notes=CASE_NOTES,
+    )
     db.session.add_all([topic, item])
     db.session.flush()
     db.session.add(AgendaItemAccess(agenda_item_id=item.id, person_id=insider.id, kind="besloten"))
@@ -64,6 +77,7 @@ def test_casus_hidden_in_page_and_pdf_for_reader_not_entitled(seeded, people, as
     html = ins.get(f"/overleggen/{first.id}/verslag").get_data(as_text=True)
     assert CASE_NOTES in html and CASE_DECISION in html and CASE_ACTION in html
     from tests.conftest import assert_audit
+
     rows = assert_audit("casus_viewed", object_type="minutes", person_id=insider.id)
     assert all(CASE_TITLE not in (r.object_ref or "") for r in rows)
 
@@ -79,6 +93,6 @@ def test_casus_hidden_in_page_and_pdf_for_reader_not_entitled(seeded, people, as
     _assert_hidden(out.get(f"/overleggen/{first.id}/verslag/versies/1").get_data(as_text=True))
 
     # The carried action on the next meeting's actielijst: hidden too
-    html = out.get(f"/actiepunten/tvo").get_data(as_text=True)
+    html = out.get("/actiepunten/tvo").get_data(as_text=True)
     _assert_hidden(html)
     assert "TVO-2019-014" in html

@@ -1,5 +1,6 @@
 """Two secretaries editing the same minutes: a save on a stale version is refused (409) with
 both texts side by side, and neither text is lost."""
+
 from __future__ import annotations
 
 from overleg.extensions import db
@@ -24,7 +25,9 @@ def test_two_stale_saves_neither_text_lost(seeded, people, as_role, app):
     b_version, b_base = page_state(bob, meeting, item)
     assert (a_version, a_base) == (b_version, b_base)
 
-    assert save_notes(alice, meeting, item, "Tekst van Alice.", a_version, a_base).status_code == 302
+    assert (
+        save_notes(alice, meeting, item, "Tekst van Alice.", a_version, a_base).status_code == 302
+    )
     resp = save_notes(bob, meeting, item, "Tekst van Bob.", b_version, b_base)
     assert resp.status_code == 409
     html = resp.get_data(as_text=True)
@@ -40,6 +43,7 @@ def test_two_stale_saves_neither_text_lost(seeded, people, as_role, app):
 
     # Bob resolves from the conflict screen (it carries the current version): saved
     import re
+
     version = int(re.search(r'name="version" value="(\d+)"', html).group(1))
     base = re.search(r'name="base" value="([0-9a-f]+)"', html).group(1)
     merged = "Tekst van Alice.\nTekst van Bob."
@@ -69,18 +73,27 @@ def test_autosave_json_and_conflict(seeded, people, as_role, app):
     meeting = past_meeting("tvo", 5, [(people["secretaris"], "secretary")])
     item = item_of(meeting, "mededelingen")
     version, base = page_state(alice, meeting, item)
-    resp = save_notes(alice, meeting, item, "Eerste zin.", version, base,
-                      **{"X-Requested-With": "fetch"})
+    resp = save_notes(
+        alice, meeting, item, "Eerste zin.", version, base, **{"X-Requested-With": "fetch"}
+    )
     assert resp.status_code == 200
     data = resp.get_json()
     assert data["ok"] and data["version"] > version
     # autosave continues from the returned version and base
-    resp = save_notes(alice, meeting, item, "Eerste zin. Tweede zin.", data["version"],
-                      data["base"], **{"X-Requested-With": "fetch"})
+    resp = save_notes(
+        alice,
+        meeting,
+        item,
+        "Eerste zin. Tweede zin.",
+        data["version"],
+        data["base"],
+        **{"X-Requested-With": "fetch"},
+    )
     assert resp.status_code == 200
     # Bob's stale autosave is refused with 409 JSON; his text is not stored
-    resp = save_notes(bob, meeting, item, "Bob typt iets anders.", version, base,
-                      **{"X-Requested-With": "fetch"})
+    resp = save_notes(
+        bob, meeting, item, "Bob typt iets anders.", version, base, **{"X-Requested-With": "fetch"}
+    )
     assert resp.status_code == 409
     assert resp.get_json()["conflict"] is True
     db.session.expire_all()
@@ -92,7 +105,7 @@ def test_page_works_without_javascript_and_offers_drafts(seeded, people, as_role
     meeting = past_meeting("tvo", 5, [(people["secretaris"], "secretary")])
     html = sec.get(f"/overleggen/{meeting.id}/verslag").get_data(as_text=True)
     # plain forms with a submit button, enhanced by the script
-    assert html.count('data-autosave') == len(meeting.agenda_items)
+    assert html.count("data-autosave") == len(meeting.agenda_items)
     assert "minutes-autosave.js" in html
     assert ">Opslaan</button>" in html
 
@@ -113,10 +126,12 @@ def test_version_column_catches_simultaneous_writes(seeded, people):
     loaded = minutes.version
     # another process saves in between
     with db.engine.begin() as conn:
-        conn.execute(text("UPDATE minutes SET version = version + 1 WHERE id = :id"),
-                     {"id": minutes.id})
-    dm.save_notes(minutes, item, "Mijn tekst", base_version=loaded,
-                  base_hash=dm.text_hash(item.notes))
+        conn.execute(
+            text("UPDATE minutes SET version = version + 1 WHERE id = :id"), {"id": minutes.id}
+        )
+    dm.save_notes(
+        minutes, item, "Mijn tekst", base_version=loaded, base_hash=dm.text_hash(item.notes)
+    )
     with pytest.raises(StaleDataError):
         db.session.commit()
     db.session.rollback()

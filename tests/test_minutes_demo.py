@@ -1,5 +1,6 @@
 """Demo minutes: approved minutes with decisions and actions (open, overdue, closed), the most
 recent of each body a concept; loading twice changes nothing."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -8,20 +9,25 @@ from overleg.domain import actions as da
 from overleg.extensions import db
 from overleg.models import ActionItem, Decision, Meeting, MeetingType, Minutes
 from overleg.seed import seed_all
-from overleg.timeutil import today_local, utcnow
+from overleg.timeutil import today_local
 from tests.conftest import login
 
 
 def test_demo_minutes(app):
     seed_all()
-    counts = (db.session.scalar(select(func.count(Minutes.id))),
-              db.session.scalar(select(func.count(Decision.id))),
-              db.session.scalar(select(func.count(ActionItem.id))))
+    counts = (
+        db.session.scalar(select(func.count(Minutes.id))),
+        db.session.scalar(select(func.count(Decision.id))),
+        db.session.scalar(select(func.count(ActionItem.id))),
+    )
     assert all(counts)
     for body in db.session.scalars(select(MeetingType)).all():
         rows = db.session.execute(
-            select(Minutes.status, Meeting.starts_at).join(Meeting, Meeting.id == Minutes.meeting_id)
-            .where(Meeting.meeting_type_id == body.id).order_by(Meeting.starts_at)).all()
+            select(Minutes.status, Meeting.starts_at)
+            .join(Meeting, Meeting.id == Minutes.meeting_id)
+            .where(Meeting.meeting_type_id == body.id)
+            .order_by(Meeting.starts_at)
+        ).all()
         if not rows:
             continue
         assert rows[-1].status == "concept"
@@ -32,24 +38,33 @@ def test_demo_minutes(app):
     assert any(a.is_overdue(today) for a in actions)
 
     seed_all()  # idempotent
-    assert counts == (db.session.scalar(select(func.count(Minutes.id))),
-                      db.session.scalar(select(func.count(Decision.id))),
-                      db.session.scalar(select(func.count(ActionItem.id))))
+    assert counts == (
+        db.session.scalar(select(func.count(Minutes.id))),
+        db.session.scalar(select(func.count(Decision.id))),
+        db.session.scalar(select(func.count(ActionItem.id))),
+    )
 
     # The OOV ambtenaar sees registers and minutes; the approved PDF is made at first download
     c = app.test_client()
     login(c, "oov@example.org", "Veilig-Overleg-2019")
     assert "TVO-" in c.get("/besluiten/tvo").get_data(as_text=True)
     approved = db.session.scalar(
-        select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
-        .join(MeetingType).where(MeetingType.code == "tvo", Minutes.status == "vastgesteld"))
+        select(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .join(MeetingType)
+        .where(MeetingType.code == "tvo", Minutes.status == "vastgesteld")
+    )
     one = c.get(f"/overleggen/{approved.meeting_id}/verslag.pdf")
     two = c.get(f"/overleggen/{approved.meeting_id}/verslag.pdf")
     assert one.status_code == 200 and one.data == two.data
     # Someone who owns actions sees them in "Mijn actiepunten"
-    owner = db.session.scalar(select(ActionItem.owner_person_id).where(
-        ActionItem.status == "open", ActionItem.owner_person_id.is_not(None)))
+    owner = db.session.scalar(
+        select(ActionItem.owner_person_id).where(
+            ActionItem.status == "open", ActionItem.owner_person_id.is_not(None)
+        )
+    )
     from overleg.models import Person
+
     person = db.session.get(Person, owner)
     c2 = app.test_client()
     login(c2, person.email, "Veilig-Overleg-2019")
@@ -57,6 +72,9 @@ def test_demo_minutes(app):
     assert "Verlopen" in html or "Open" in html
     # open actions appear on the next agenda's actielijst (the concept minutes)
     concept = db.session.scalar(
-        select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
-        .join(MeetingType).where(MeetingType.code == "tvo", Minutes.status == "concept"))
+        select(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .join(MeetingType)
+        .where(MeetingType.code == "tvo", Minutes.status == "concept")
+    )
     assert da.carried_actions(concept.meeting)

@@ -1,6 +1,7 @@
 """The minutes PDF: archival PDF/A-2u with structure tags, metadata, decisions and actions,
 CONCEPT on every page of a concept, byte-identical downloads of an approved version, and an
 audit row for every export."""
+
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +14,14 @@ from sqlalchemy import select
 from overleg.extensions import db
 from overleg.models import AuditEvent
 from tests.conftest import login
-from tests.minutes_support import (item_of, minutes_of, page_state, past_meeting, pdf_text,
-                                   save_notes)
+from tests.minutes_support import (
+    item_of,
+    minutes_of,
+    page_state,
+    past_meeting,
+    pdf_text,
+    save_notes,
+)
 
 
 @pytest.fixture
@@ -26,17 +33,32 @@ def approved(seeded, people, as_role):
     second = past_meeting("tvo", 7, [(reader, "member"), (people["secretaris"], "secretary")])
     item = item_of(first, "mededelingen")
     version, base = page_state(sec, first, item)
-    assert save_notes(sec, first, item, "De wijkagent meldt overlast bij het winkelcentrum.",
-                      version, base).status_code == 302
-    sec.post(f"/overleggen/{first.id}/verslag/punten/{item.id}/besluiten",
-             data={"text": "Het TVO stelt een integrale aanpak winkelcentrum op."})
-    sec.post(f"/overleggen/{first.id}/verslag/punten/{item.id}/actiepunten",
-             data={"what": "Cameratoezicht onderzoeken", "owner": f"p-{reader.id}",
-                   "due_date": "2019-04-30"})
+    assert (
+        save_notes(
+            sec, first, item, "De wijkagent meldt overlast bij het winkelcentrum.", version, base
+        ).status_code
+        == 302
+    )
+    sec.post(
+        f"/overleggen/{first.id}/verslag/punten/{item.id}/besluiten",
+        data={"text": "Het TVO stelt een integrale aanpak winkelcentrum op."},
+    )
+    sec.post(
+        f"/overleggen/{first.id}/verslag/punten/{item.id}/actiepunten",
+        data={
+            "what": "Cameratoezicht onderzoeken",
+            "owner": f"p-{reader.id}",
+            "due_date": "2019-04-30",
+        },
+    )
     ps = {p.person_id: p.id for p in first.participants}
-    sec.post(f"/overleggen/{first.id}/verslag/aanwezigheid", data={
-        f"aanwezigheid-{ps[reader.id]}": "afwezig_met_bericht",
-        f"aanwezigheid-{ps[people['secretaris'].id]}": "aanwezig"})
+    sec.post(
+        f"/overleggen/{first.id}/verslag/aanwezigheid",
+        data={
+            f"aanwezigheid-{ps[reader.id]}": "afwezig_met_bericht",
+            f"aanwezigheid-{ps[people['secretaris'].id]}": "aanwezig",
+        },
+    )
     assert sec.post(f"/overleggen/{first.id}/verslag/ter-vaststelling").status_code == 302
     m = minutes_of(first)
     assert sec.post(f"/overleggen/{second.id}/verslag/vaststellen/{m.id}").status_code == 302
@@ -65,14 +87,23 @@ def test_approved_pdf_is_pdfa2u_tagged_and_complete(approved, people, year=None)
     assert info.author == people["secretaris"].name
     assert "Tactisch Veiligheidsoverleg" in info.subject
     text = "\n".join(pdf_text(data))
-    for expected in ("Tactisch Veiligheidsoverleg", "Voorzitter", "Notulist", "Aanwezig",
-                     "Afwezig met bericht", people["deelnemer"].name,
-                     "De wijkagent meldt overlast bij het winkelcentrum.",
-                     "Het TVO stelt een integrale aanpak winkelcentrum op.",
-                     "Cameratoezicht onderzoeken", "Rubricering Intern",
-                     "Vastgesteld in de vergadering van"):
+    for expected in (
+        "Tactisch Veiligheidsoverleg",
+        "Voorzitter",
+        "Notulist",
+        "Aanwezig",
+        "Afwezig met bericht",
+        people["deelnemer"].name,
+        "De wijkagent meldt overlast bij het winkelcentrum.",
+        "Het TVO stelt een integrale aanpak winkelcentrum op.",
+        "Cameratoezicht onderzoeken",
+        "Rubricering Intern",
+        "Vastgesteld in de vergadering van",
+    ):
         assert expected.replace(" ", "") in text.replace(" ", "").replace("\n", ""), expected
-    code = db.session.scalar(select(__import__("overleg.models", fromlist=["Decision"]).Decision.code))
+    code = db.session.scalar(
+        select(__import__("overleg.models", fromlist=["Decision"]).Decision.code)
+    )
     assert code in text
     pages = pdf_text(data)
     assert all(f"pagina {n} van {len(pages)}" in p for n, p in enumerate(pages, 1))
@@ -99,8 +130,11 @@ def test_every_export_is_logged_with_who(approved, people, app):
     login(reader, people["deelnemer"].email)
     _pdf(approved["sec"], f"/overleggen/{first.id}/verslag.pdf")
     _pdf(reader, f"/overleggen/{first.id}/verslag.pdf")
-    rows = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.event == "minutes_exported", AuditEvent.object_id == m.id)).all()
+    rows = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.event == "minutes_exported", AuditEvent.object_id == m.id
+        )
+    ).all()
     assert [r.person_id for r in rows] == [people["secretaris"].id, people["deelnemer"].id]
     assert all(r.object_type == "minutes" and r.object_ref.startswith("TVO-verslag-") for r in rows)
 
@@ -129,8 +163,9 @@ def test_marking_is_the_most_confidential_topic_item_not_the_body_default(seeded
     from tests.factories import meeting_type
 
     sec = as_role("secretaris")
-    meeting = past_meeting("tvo", 10, [(people["deelnemer"], "member"),
-                                       (people["secretaris"], "secretary")])
+    meeting = past_meeting(
+        "tvo", 10, [(people["deelnemer"], "member"), (people["secretaris"], "secretary")]
+    )
     assert meeting.meeting_type.default_confidentiality == "casus"
 
     def marking():
@@ -148,8 +183,9 @@ def test_marking_is_the_most_confidential_topic_item_not_the_body_default(seeded
     assert b"%PDF" in agenda.data[:8]
 
     tvo = meeting_type("tvo")
-    intern = create_topic(title="Openbare verlichting", meeting_type=tvo,
-                          confidentiality="intern", year=2019)
+    intern = create_topic(
+        title="Openbare verlichting", meeting_type=tvo, confidentiality="intern", year=2019
+    )
     add_item(meeting, title="Openbare verlichting", topic=intern)
     db.session.commit()
     assert marking() == "intern"
@@ -158,15 +194,17 @@ def test_marking_is_the_most_confidential_topic_item_not_the_body_default(seeded
     db.session.commit()
     assert marking() == "vertrouwelijk"
     besloten.besloten = False
-    vertrouwelijk = create_topic(title="Signalen ondermijning", meeting_type=tvo,
-                                 confidentiality="vertrouwelijk", year=2019)
+    vertrouwelijk = create_topic(
+        title="Signalen ondermijning", meeting_type=tvo, confidentiality="vertrouwelijk", year=2019
+    )
     add_item(meeting, title="Signalen ondermijning", topic=vertrouwelijk)
     db.session.commit()
     assert marking() == "vertrouwelijk"
     text = "".join(pdf_text(_pdf(sec, f"/overleggen/{meeting.id}/verslag.pdf")))
     assert "VERTROUWELIJK" in text and "PERSOONSGEGEVENS" not in text
-    casus = create_topic(title="Casus Dorpsstraat", meeting_type=tvo, confidentiality="casus",
-                         year=2019)
+    casus = create_topic(
+        title="Casus Dorpsstraat", meeting_type=tvo, confidentiality="casus", year=2019
+    )
     add_item(meeting, title="Casus Dorpsstraat", topic=casus)
     db.session.commit()
     assert marking() == "casus"

@@ -1,11 +1,11 @@
 """The minutes page and PDF issue a number of queries that does not grow with the items."""
+
 from __future__ import annotations
 
 from overleg.domain import actions as da
 from overleg.domain import decisions as dd
 from overleg.extensions import db
-from overleg.models import AgendaItem, Participant, Topic
-from tests.conftest import make_person
+from overleg.models import AgendaItem, Topic
 from tests.factories import meeting_type
 from tests.minutes_support import item_of, past_meeting
 
@@ -17,17 +17,27 @@ def _meeting_with(n_items: int, people, tag: str, code: str):
     prev = past_meeting(code, 60)
     m = past_meeting(code, 30, [(owner, "member"), (people["secretaris"], "secretary")])
     for n in range(n_items):
-        topic = Topic(reference=f"TVO-Q{tag}-{n:03d}", title=f"Onderwerp {n}",
-                      meeting_type=meeting_type(code),
-                      confidentiality="casus" if n % 3 == 0 else "intern")
-        item = AgendaItem(meeting=m, position=10 + n, kind="topic", title=f"Onderwerp {n}",
-                          topic=topic, notes=f"Aantekening {n}")
+        topic = Topic(
+            reference=f"TVO-Q{tag}-{n:03d}",
+            title=f"Onderwerp {n}",
+            meeting_type=meeting_type(code),
+            confidentiality="casus" if n % 3 == 0 else "intern",
+        )
+        item = AgendaItem(
+            meeting=m,
+            position=10 + n,
+            kind="topic",
+            title=f"Onderwerp {n}",
+            topic=topic,
+            notes=f"Aantekening {n}",
+        )
         db.session.add_all([topic, item])
         db.session.flush()
         dd.add_decision(m, item, f"Besluit {n}")
         da.add_action(m, item, f"Actie {n}", owner_person=owner)
         da.add_action(prev, item_of(prev, "mededelingen"), f"Oude actie {n}", owner_person=owner)
     from overleg.domain.minutes import ensure_minutes
+
     ensure_minutes(m)
     db.session.commit()
     return m
@@ -51,10 +61,12 @@ def test_page_and_pdf_queries_constant(seeded, people, as_role, count_queries, a
         assert a == b, (url, a, b)
     # and for a participant reading minutes ter vaststelling (need-to-know checks included)
     from overleg.domain.minutes import ensure_minutes
+
     for m in (small, large):
         ensure_minutes(m).status = "ter_vaststelling"
     db.session.commit()
     from tests.conftest import login
+
     reader = app.test_client()
     login(reader, people["deelnemer"].email)
     for url in ("/overleggen/{}/verslag", "/overleggen/{}/verslag.pdf"):

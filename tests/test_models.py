@@ -1,4 +1,5 @@
 """The database itself refuses bad rows: uniques, foreign keys, not-null and CHECKs."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -7,9 +8,24 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from overleg.models import (AgendaItem, AgendaTemplateItem, EscalationPath, LoginSession, Meeting,
-                            MeetingSeries, MeetingType, Organisation, Participant, Person, Role,
-                            RoleHolding, RosterEntry, Theme, ThemeGroup, Unavailability)
+from overleg.models import (
+    AgendaItem,
+    AgendaTemplateItem,
+    EscalationPath,
+    LoginSession,
+    Meeting,
+    MeetingSeries,
+    MeetingType,
+    Organisation,
+    Participant,
+    Person,
+    Role,
+    RoleHolding,
+    RosterEntry,
+    Theme,
+    ThemeGroup,
+    Unavailability,
+)
 
 START = datetime(2019, 3, 12, 9, 0)
 
@@ -41,28 +57,39 @@ def accepted(db, *objects):
 
 
 def meeting(base, **kw):
-    values = {"meeting_type": base["tvo"], "starts_at": START,
-              "ends_at": START + timedelta(hours=2)}
+    values = {
+        "meeting_type": base["tvo"],
+        "starts_at": START,
+        "ends_at": START + timedelta(hours=2),
+    }
     values.update(kw)
     return Meeting(**values)
 
 
 # --- the fixture's rows are valid: the refusals below are about the one bad value ------
 
+
 def test_valid_rows_are_accepted(db, base):
-    accepted(db,
-             RoleHolding(role=base["role"], person=base["anna"], deputy=base["bert"],
-                         start_date=date(2019, 1, 1), end_date=date(2019, 12, 31)),
-             RoleHolding(role=base["role"], person=base["bert"], start_date=date(2020, 1, 1)),
-             RosterEntry(meeting_type=base["tvo"], role=base["role"], part="secretary"),
-             EscalationPath(from_type=base["ovo"], to_type=base["tvo"], direction="up"),
-             meeting(base),
-             Unavailability(person=base["anna"], start_date=date(2019, 7, 1),
-                            end_date=date(2019, 7, 1)))
+    accepted(
+        db,
+        RoleHolding(
+            role=base["role"],
+            person=base["anna"],
+            deputy=base["bert"],
+            start_date=date(2019, 1, 1),
+            end_date=date(2019, 12, 31),
+        ),
+        RoleHolding(role=base["role"], person=base["bert"], start_date=date(2020, 1, 1)),
+        RosterEntry(meeting_type=base["tvo"], role=base["role"], part="secretary"),
+        EscalationPath(from_type=base["ovo"], to_type=base["tvo"], direction="up"),
+        meeting(base),
+        Unavailability(person=base["anna"], start_date=date(2019, 7, 1), end_date=date(2019, 7, 1)),
+    )
     assert db.session.get(Person, base["anna"].id).app_role == "deelnemer"
 
 
 # --- meeting types ---------------------------------------------------------------------
+
 
 def test_duplicate_meeting_type_code(db, base):
     refused(db, MeetingType(code="tvo", name="Ander overleg", level="tactisch"))
@@ -79,14 +106,15 @@ def test_meeting_type_level_must_be_known(db, base, level):
 
 @pytest.mark.parametrize("confidentiality", ["geheim", "Casus", ""])
 def test_meeting_type_confidentiality_must_be_known(db, base, confidentiality):
-    refused(db, MeetingType(code="x", name="X", level="tactisch",
-                            default_confidentiality=confidentiality))
+    refused(
+        db,
+        MeetingType(code="x", name="X", level="tactisch", default_confidentiality=confidentiality),
+    )
 
 
 @pytest.mark.parametrize("minutes", [0, -30, 721])
 def test_meeting_type_duration_must_be_sensible(db, base, minutes):
-    refused(db, MeetingType(code="x", name="X", level="tactisch",
-                            default_duration_minutes=minutes))
+    refused(db, MeetingType(code="x", name="X", level="tactisch", default_duration_minutes=minutes))
 
 
 def test_meeting_type_needs_code_name_and_level(db, base):
@@ -100,6 +128,7 @@ def test_meeting_type_retention_positive(db, base):
 
 
 # --- roster and escalation paths -------------------------------------------------------
+
 
 @pytest.mark.parametrize("part", ["guest", "voorzitter", ""])
 def test_roster_part_must_be_known(db, base, part):
@@ -141,6 +170,7 @@ def test_agenda_template_purpose_and_kind(db, base):
 
 # --- people, roles, holdings -----------------------------------------------------------
 
+
 def test_duplicate_person_email(db, base):
     refused(db, Person(name="Andere Anna", email="anna@test.example.org"))
 
@@ -173,13 +203,27 @@ def test_role_name_unique(db, base):
 
 
 def test_role_holding_ending_before_it_starts(db, base):
-    refused(db, RoleHolding(role=base["role"], person=base["anna"],
-                            start_date=date(2019, 6, 1), end_date=date(2019, 5, 31)))
+    refused(
+        db,
+        RoleHolding(
+            role=base["role"],
+            person=base["anna"],
+            start_date=date(2019, 6, 1),
+            end_date=date(2019, 5, 31),
+        ),
+    )
 
 
 def test_role_holding_of_one_day_is_fine(db, base):
-    accepted(db, RoleHolding(role=base["role"], person=base["anna"],
-                             start_date=date(2019, 6, 1), end_date=date(2019, 6, 1)))
+    accepted(
+        db,
+        RoleHolding(
+            role=base["role"],
+            person=base["anna"],
+            start_date=date(2019, 6, 1),
+            end_date=date(2019, 6, 1),
+        ),
+    )
 
 
 def test_role_holding_needs_a_start(db, base):
@@ -187,26 +231,29 @@ def test_role_holding_needs_a_start(db, base):
 
 
 def test_deputy_is_someone_else(db, base):
-    refused(db, RoleHolding(role=base["role"], person=base["anna"], deputy=base["anna"],
-                            start_date=date(2019, 1, 1)))
+    refused(
+        db,
+        RoleHolding(
+            role=base["role"], person=base["anna"], deputy=base["anna"], start_date=date(2019, 1, 1)
+        ),
+    )
 
 
 def test_role_holding_needs_existing_person(db, base):
-    refused(db, RoleHolding(role_id=base["role"].id, person_id=999999,
-                            start_date=date(2019, 1, 1)))
+    refused(db, RoleHolding(role_id=base["role"].id, person_id=999999, start_date=date(2019, 1, 1)))
 
 
 def test_person_holding_a_role_cannot_be_deleted(db, base):
-    accepted(db, RoleHolding(role=base["role"], person=base["anna"],
-                             start_date=date(2019, 1, 1)))
-    with pytest.raises(IntegrityError):
-        with db.engine.begin() as conn:
-            conn.execute(text("DELETE FROM person WHERE id = :id"), {"id": base["anna"].id})
+    accepted(db, RoleHolding(role=base["role"], person=base["anna"], start_date=date(2019, 1, 1)))
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM person WHERE id = :id"), {"id": base["anna"].id})
 
 
 def test_unavailability_period(db, base):
-    refused(db, Unavailability(person=base["anna"], start_date=date(2019, 7, 2),
-                               end_date=date(2019, 7, 1)))
+    refused(
+        db,
+        Unavailability(person=base["anna"], start_date=date(2019, 7, 2), end_date=date(2019, 7, 1)),
+    )
 
 
 def test_login_session_token_unique(db, base):
@@ -216,6 +263,7 @@ def test_login_session_token_unique(db, base):
 
 # --- meetings --------------------------------------------------------------------------
 
+
 def test_meeting_ending_before_start(db, base):
     refused(db, meeting(base, ends_at=START - timedelta(minutes=1)))
 
@@ -224,9 +272,9 @@ def test_meeting_ending_when_it_starts(db, base):
     refused(db, meeting(base, ends_at=START))
 
 
-@pytest.mark.parametrize("field,value", [("status", "uitgesteld"),
-                                         ("agenda_status", "definitief"),
-                                         ("sequence", -1)])
+@pytest.mark.parametrize(
+    "field,value", [("status", "uitgesteld"), ("agenda_status", "definitief"), ("sequence", -1)]
+)
 def test_meeting_enumerations(db, base, field, value):
     refused(db, meeting(base, **{field: value}))
 
@@ -237,19 +285,20 @@ def test_meeting_uid_unique(db, base):
 
 
 def test_meeting_needs_existing_type(db, base):
-    refused(db, Meeting(meeting_type_id=999999, starts_at=START,
-                        ends_at=START + timedelta(hours=1)))
+    refused(
+        db, Meeting(meeting_type_id=999999, starts_at=START, ends_at=START + timedelta(hours=1))
+    )
 
 
 def test_body_with_meetings_cannot_be_deleted(db, base):
     accepted(db, meeting(base))
-    with pytest.raises(IntegrityError):
-        with db.engine.begin() as conn:
-            conn.execute(text("DELETE FROM meeting_type WHERE id = :id"), {"id": base["tvo"].id})
+    with pytest.raises(IntegrityError), db.engine.begin() as conn:
+        conn.execute(text("DELETE FROM meeting_type WHERE id = :id"), {"id": base["tvo"].id})
 
 
-@pytest.mark.parametrize("field,value", [("part", "voorzitter"), ("rsvp", "misschien"),
-                                         ("attendance", "te laat")])
+@pytest.mark.parametrize(
+    "field,value", [("part", "voorzitter"), ("rsvp", "misschien"), ("attendance", "te laat")]
+)
 def test_participant_enumerations(db, base, field, value):
     m = meeting(base)
     accepted(db, m)
@@ -262,24 +311,46 @@ def test_participant_once_per_meeting(db, base):
     refused(db, Participant(meeting_id=m.id, person_id=base["anna"].id, part="guest"))
 
 
-@pytest.mark.parametrize("field,value", [("frequency", "daily"), ("interval", 0),
-                                         ("duration_minutes", 0)])
+@pytest.mark.parametrize(
+    "field,value", [("frequency", "daily"), ("interval", 0), ("duration_minutes", 0)]
+)
 def test_series_constraints(db, base, field, value):
-    values = {"meeting_type": base["tvo"], "frequency": "weekly", "interval": 1,
-              "first_date": date(2019, 1, 8), "start_time": "10:00", "duration_minutes": 90,
-              "occurrences": 4}
+    values = {
+        "meeting_type": base["tvo"],
+        "frequency": "weekly",
+        "interval": 1,
+        "first_date": date(2019, 1, 8),
+        "start_time": "10:00",
+        "duration_minutes": 90,
+        "occurrences": 4,
+    }
     values[field] = value
     refused(db, MeetingSeries(**values))
 
 
 def test_series_needs_an_end(db, base):
-    refused(db, MeetingSeries(meeting_type=base["tvo"], frequency="weekly", interval=1,
-                              first_date=date(2019, 1, 8), start_time="10:00",
-                              duration_minutes=90))
+    refused(
+        db,
+        MeetingSeries(
+            meeting_type=base["tvo"],
+            frequency="weekly",
+            interval=1,
+            first_date=date(2019, 1, 8),
+            start_time="10:00",
+            duration_minutes=90,
+        ),
+    )
 
 
-@pytest.mark.parametrize("field,value", [("kind", "casus"), ("purpose", "beslissen"),
-                                         ("standard_kind", "pauze"), ("duration_minutes", -5)])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("kind", "casus"),
+        ("purpose", "beslissen"),
+        ("standard_kind", "pauze"),
+        ("duration_minutes", -5),
+    ],
+)
 def test_agenda_item_constraints(db, base, field, value):
     m = meeting(base)
     accepted(db, m)
@@ -287,6 +358,7 @@ def test_agenda_item_constraints(db, base, field, value):
 
 
 # --- themes ----------------------------------------------------------------------------
+
 
 def test_theme_names_unique_within_group_and_year(db, base):
     group = ThemeGroup(year=2019, name="Geweld")

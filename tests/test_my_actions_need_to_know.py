@@ -1,8 +1,9 @@
 """/mijn-actiepunten: an organisation's action from a meeting the reader may not see keeps its
 text hidden (security review), but the owner named in person always reads it."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -10,6 +11,7 @@ from overleg.domain.actions import add_action
 from overleg.domain.agenda import add_item
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
+from overleg.timeutil import today_local
 from tests.conftest import login
 from tests.factories import make_meeting, meeting_type, person
 
@@ -25,23 +27,33 @@ def _client(app, email):
 def test_named_owner_reads_text_unseen_colleague_gets_reference(app):
     btchef = person("btchef@example.org")
     wijkagent = person("wijkagent@example.org")
-    driehoek = make_meeting("driehoek", date.today() - timedelta(days=5),
-                            participants=[(person("burgemeester@example.org"), "chair"),
-                                          (btchef, "member")])
-    topic = create_topic(title="Ondermijning haven", meeting_type=meeting_type("driehoek"),
-                         confidentiality="vertrouwelijk", year=2019)
+    driehoek = make_meeting(
+        "driehoek",
+        today_local() - timedelta(days=5),
+        participants=[(person("burgemeester@example.org"), "chair"), (btchef, "member")],
+    )
+    topic = create_topic(
+        title="Ondermijning haven",
+        meeting_type=meeting_type("driehoek"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     item = add_item(driehoek, title="", topic=topic)
     free = add_item(driehoek, title="Rondvraag")
     db.session.flush()
     add_action(driehoek, item, "Pand Havenkade 3 in kaart brengen", owner_person=wijkagent)
-    add_action(driehoek, free, "Terugkoppeling rondvraag aan korpsleiding",
-               owner_organisation=btchef.organisation)
+    add_action(
+        driehoek,
+        free,
+        "Terugkoppeling rondvraag aan korpsleiding",
+        owner_organisation=btchef.organisation,
+    )
     db.session.commit()
     html = _client(app, "wijkagent@example.org").get("/mijn-actiepunten").get_data(as_text=True)
-    assert "Pand Havenkade 3 in kaart brengen" in html          # named owner
-    assert "Terugkoppeling rondvraag" not in html                # organisation, unseen meeting
+    assert "Pand Havenkade 3 in kaart brengen" in html  # named owner
+    assert "Terugkoppeling rondvraag" not in html  # organisation, unseen meeting
     assert "Actiepunt uit een overleg waar u niet bij was" in html
-    assert f"/overleggen/{driehoek.id}/verslag" not in html     # no link to a 404
+    assert f"/overleggen/{driehoek.id}/verslag" not in html  # no link to a 404
     # a participant of the meeting reads the organisation's action in full
     html = _client(app, "btchef@example.org").get("/mijn-actiepunten").get_data(as_text=True)
     assert "Terugkoppeling rondvraag aan korpsleiding" in html

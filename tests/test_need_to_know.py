@@ -1,15 +1,22 @@
 """Need to know: who sees a casus in full, and who only its reference."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from overleg.domain.agenda import add_item, set_besloten, set_item_access
-from overleg.domain.need_to_know import (can_see_casus, entitled_items, entitled_topic_ids,
-                                         item_heading, topic_heading)
+from overleg.domain.need_to_know import (
+    can_see_casus,
+    entitled_items,
+    entitled_topic_ids,
+    item_heading,
+    topic_heading,
+)
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
+from overleg.timeutil import today_local
 from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -22,25 +29,55 @@ def setup():
     guest = person("veiligthuis@example.org")
     general_guest = person("ovj@example.org")
     outsider = person("wijkagent@example.org")
-    meeting = make_meeting("tvo", date.today() + timedelta(days=3),
-                           participants=[(member, "member"), (guest, "guest"),
-                                         (general_guest, "guest"),
-                                         (person("sociaalteam@example.org"), "member")])
-    casus1 = create_topic(title="Gezin Jansen-de Wit, Hoogezand", description="Zorgen om kinderen",
-                          meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019)
-    casus2 = create_topic(title="Woonoverlast Slochteren nr 12", meeting_type=meeting_type("tvo"),
-                          confidentiality="casus", year=2019)
-    open_topic = create_topic(title="Inbraken Sappemeer", meeting_type=meeting_type("tvo"),
-                              confidentiality="vertrouwelijk", year=2019)
+    meeting = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=3),
+        participants=[
+            (member, "member"),
+            (guest, "guest"),
+            (general_guest, "guest"),
+            (person("sociaalteam@example.org"), "member"),
+        ],
+    )
+    casus1 = create_topic(
+        title="Gezin Jansen-de Wit, Hoogezand",
+        description="Zorgen om kinderen",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
+    casus2 = create_topic(
+        title="Woonoverlast Slochteren nr 12",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
+    open_topic = create_topic(
+        title="Inbraken Sappemeer",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     i1 = add_item(meeting, title="", topic=casus1)
     i2 = add_item(meeting, title="", topic=casus2)
     i3 = add_item(meeting, title="", topic=open_topic)
     db.session.flush()
     set_item_access(i1, "gast", {guest.id})
     publish(meeting)  # the agenda is out: its participants are entitled from now on
-    return dict(sec=sec, member=member, guest=guest, general_guest=general_guest,
-                outsider=outsider, meeting=meeting, casus1=casus1, casus2=casus2,
-                open_topic=open_topic, i1=i1, i2=i2, i3=i3)
+    return dict(
+        sec=sec,
+        member=member,
+        guest=guest,
+        general_guest=general_guest,
+        outsider=outsider,
+        meeting=meeting,
+        casus1=casus1,
+        casus2=casus2,
+        open_topic=open_topic,
+        i1=i1,
+        i2=i2,
+        i3=i3,
+    )
 
 
 def test_member_sees_all_guest_only_own_item(setup):
@@ -66,7 +103,8 @@ def test_outsider_and_secretary(setup):
     assert topic_heading(s["casus1"], s["outsider"]) == s["casus1"].reference
     assert can_see_casus(s["sec"], s["casus1"])
     assert entitled_topic_ids(s["outsider"], [s["casus1"].id, s["open_topic"].id]) == {
-        s["open_topic"].id}
+        s["open_topic"].id
+    }
 
 
 def test_besloten_item_excludes_unnamed(setup):
@@ -81,8 +119,11 @@ def test_besloten_item_excludes_unnamed(setup):
 def test_entitlement_travels_to_other_meetings(setup):
     """Someone entitled on one meeting sees the casus in full on a later agenda, too."""
     s = setup
-    later = make_meeting("driehoek", date.today() + timedelta(days=10),
-                         participants=[(s["guest"], "member"), (s["outsider"], "member")])
+    later = make_meeting(
+        "driehoek",
+        today_local() + timedelta(days=10),
+        participants=[(s["guest"], "member"), (s["outsider"], "member")],
+    )
     j1 = add_item(later, title="", topic=s["casus1"])
     j2 = add_item(later, title="", topic=s["casus2"])
     db.session.commit()
@@ -107,8 +148,9 @@ def test_entitled_items_constant_queries(setup, count_queries):
     small, ids = _count(count_queries, s["guest"], s["meeting"])
     assert s["i1"].id in ids and s["i2"].id not in ids and s["i3"].id not in ids
     for n in range(40):
-        topic = create_topic(title=f"Casus {n}", meeting_type=meeting_type("tvo"),
-                             confidentiality="casus", year=2019)
+        topic = create_topic(
+            title=f"Casus {n}", meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019
+        )
         add_item(s["meeting"], title="", topic=topic, duration_minutes=1)
     db.session.commit()
     large, ids = _count(count_queries, s["guest"], s["meeting"])

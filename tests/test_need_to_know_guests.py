@@ -4,9 +4,10 @@ A guest (Participant.part == "guest") is entitled only to the agenda items they 
 (``gast`` access rows): a guest invited for particular items sees those and the standard items
 in full, everything else by reference. A guest invited without any particular items sees the
 open (non-casus, non-besloten) items only, and casus items by their reference."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -14,6 +15,7 @@ from overleg.domain.agenda import add_item, set_besloten, set_item_access
 from overleg.domain.need_to_know import can_see_casus, entitled_items, item_heading
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
+from overleg.timeutil import today_local
 from tests.conftest import login
 from tests.factories import make_meeting, meeting_type, person, publish
 
@@ -35,17 +37,34 @@ def _client(app, email):
 def setup():
     sec = person("oov@example.org")
     member = person("specialist@example.org")
-    plain_guest = person("ovj@example.org")          # invited, no particular items
+    plain_guest = person("ovj@example.org")  # invited, no particular items
     named_guest = person("veiligthuis@example.org")  # invited for one casus item
-    meeting = make_meeting("tvo", date.today() + timedelta(days=4),
-                           participants=[(member, "member"), (plain_guest, "guest"),
-                                         (named_guest, "guest"), (sec, "secretary")])
-    casus = create_topic(title=CASUS_TITLE, description="Zorgen om de kinderen",
-                         meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019)
-    casus_two = create_topic(title=CASUS_TWO_TITLE, meeting_type=meeting_type("tvo"),
-                             confidentiality="casus", year=2019)
-    open_topic = create_topic(title=OPEN_TITLE, meeting_type=meeting_type("tvo"),
-                              confidentiality="vertrouwelijk", year=2019)
+    meeting = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=4),
+        participants=[
+            (member, "member"),
+            (plain_guest, "guest"),
+            (named_guest, "guest"),
+            (sec, "secretary"),
+        ],
+    )
+    casus = create_topic(
+        title=CASUS_TITLE,
+        description="Zorgen om de kinderen",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
+    casus_two = create_topic(
+        title=CASUS_TWO_TITLE, meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019
+    )
+    open_topic = create_topic(
+        title=OPEN_TITLE,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     c1 = add_item(meeting, title="", topic=casus)
     c2 = add_item(meeting, title="", topic=casus_two)
     o1 = add_item(meeting, title="", topic=open_topic)
@@ -55,9 +74,19 @@ def setup():
     set_besloten(closed, True, {member.id})
     publish(meeting, commit=False)  # participants see the agenda once it is published
     db.session.commit()
-    return dict(sec=sec, member=member, plain_guest=plain_guest, named_guest=named_guest,
-                meeting=meeting, casus=casus, casus_two=casus_two, c1=c1, c2=c2, o1=o1,
-                closed=closed)
+    return dict(
+        sec=sec,
+        member=member,
+        plain_guest=plain_guest,
+        named_guest=named_guest,
+        meeting=meeting,
+        casus=casus,
+        casus_two=casus_two,
+        c1=c1,
+        c2=c2,
+        o1=o1,
+        closed=closed,
+    )
 
 
 def test_guest_without_items_sees_open_items_only(setup):
@@ -90,8 +119,11 @@ def test_members_still_see_every_casus(setup):
 
 def test_guest_without_items_reads_references_on_agenda(app, setup):
     s = setup
-    html = _client(app, "ovj@example.org").get(
-        f"/overleggen/{s['meeting'].id}/agenda").get_data(as_text=True)
+    html = (
+        _client(app, "ovj@example.org")
+        .get(f"/overleggen/{s['meeting'].id}/agenda")
+        .get_data(as_text=True)
+    )
     assert OPEN_TITLE in html
     assert CASUS_TITLE not in html and CASUS_TWO_TITLE not in html
     assert s["casus"].reference in html and s["casus_two"].reference in html
@@ -100,8 +132,11 @@ def test_guest_without_items_reads_references_on_agenda(app, setup):
 
 def test_named_guest_reads_own_casus_on_agenda(app, setup):
     s = setup
-    html = _client(app, "veiligthuis@example.org").get(
-        f"/overleggen/{s['meeting'].id}/agenda").get_data(as_text=True)
+    html = (
+        _client(app, "veiligthuis@example.org")
+        .get(f"/overleggen/{s['meeting'].id}/agenda")
+        .get_data(as_text=True)
+    )
     assert CASUS_TITLE in html
     assert CASUS_TWO_TITLE not in html
 
@@ -117,8 +152,9 @@ def test_guest_without_items_constant_queries(setup, count_queries):
 
     small = count()
     for n in range(25):
-        topic = create_topic(title=f"Casus {n}", meeting_type=meeting_type("tvo"),
-                             confidentiality="casus", year=2019)
+        topic = create_topic(
+            title=f"Casus {n}", meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019
+        )
         add_item(s["meeting"], title="", topic=topic, duration_minutes=1)
     db.session.commit()
     assert count() == small <= 7
@@ -126,8 +162,9 @@ def test_guest_without_items_constant_queries(setup, count_queries):
 
 def test_meeting_page_tells_secretary_how_guests_see_casus(app, setup):
     s = setup
-    html = _client(app, "oov@example.org").get(
-        f"/overleggen/{s['meeting'].id}").get_data(as_text=True)
+    html = (
+        _client(app, "oov@example.org").get(f"/overleggen/{s['meeting'].id}").get_data(as_text=True)
+    )
     assert "Gast toevoegen" in html
     assert "ziet een gast pas in zijn geheel als u de gast bij dat agendapunt noemt" in html
     assert f'href="/overleggen/{s["meeting"].id}/agenda"' in html
@@ -139,14 +176,24 @@ def test_guest_for_one_item_does_not_read_the_action_list(app, setup):
 
     s = setup
     earlier = past_meeting("tvo", 20)
-    da.add_action(earlier, item_of(earlier, "mededelingen"), "Cameratoezicht evalueren",
-                  owner_person=s["member"])
+    da.add_action(
+        earlier,
+        item_of(earlier, "mededelingen"),
+        "Cameratoezicht evalueren",
+        owner_person=s["member"],
+    )
     db.session.commit()
-    named = _client(app, "veiligthuis@example.org").get(
-        f"/overleggen/{s['meeting'].id}/agenda").get_data(as_text=True)
-    assert CASUS_TITLE in named                         # the item she is invited for
-    assert "Cameratoezicht evalueren" not in named      # not the body's action list
-    assert OPEN_TITLE not in named                      # nor the other topics
-    member = _client(app, "specialist@example.org").get(
-        f"/overleggen/{s['meeting'].id}/agenda").get_data(as_text=True)
+    named = (
+        _client(app, "veiligthuis@example.org")
+        .get(f"/overleggen/{s['meeting'].id}/agenda")
+        .get_data(as_text=True)
+    )
+    assert CASUS_TITLE in named  # the item she is invited for
+    assert "Cameratoezicht evalueren" not in named  # not the body's action list
+    assert OPEN_TITLE not in named  # nor the other topics
+    member = (
+        _client(app, "specialist@example.org")
+        .get(f"/overleggen/{s['meeting'].id}/agenda")
+        .get_data(as_text=True)
+    )
     assert "Cameratoezicht evalueren" in member and OPEN_TITLE in member

@@ -1,4 +1,5 @@
 """The agenda PDF and the vergaderstukken PDF: content, order, need-to-know, audit, queries."""
+
 from __future__ import annotations
 
 import io
@@ -10,9 +11,9 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from overleg.models import AuditEvent
+from overleg.timeutil import today_local
 from tests.conftest import assert_audit, login
-from tests.doc_samples import (CASUS_DOC, CASUS_TEXT, CASUS_TITLE, build_tvo, make_docx,
-                               make_pdf)
+from tests.doc_samples import CASUS_DOC, CASUS_TEXT, CASUS_TITLE, build_tvo, make_docx, make_pdf
 from tests.test_documents import client_for, upload
 
 
@@ -53,6 +54,7 @@ def test_agenda_pdf_holds_items_in_order_with_times(app, tvo, as_role):
     titles = [i.title for i in tvo["meeting"].agenda_items if i.on_agenda]
     from overleg.domain.agenda import start_times
     from overleg.timeutil import nl_time
+
     items = [i for i in tvo["meeting"].agenda_items if i.on_agenda]
     times = start_times(tvo["meeting"], items)
     positions = []
@@ -83,26 +85,35 @@ def test_agenda_pdf_for_guest_shows_casus_reference_only(app, db, tvo, as_role):
     assert "Wijkagent Noord" not in text
     assert "Cameratoezicht Gorecht-Oost" in text  # the item the guest is invited for
     # The member sees the casus in full
-    _, member_text = pdf_text(get_pdf(client_for(app, tvo["member"]),
-                                      f"/overleggen/{tvo['meeting'].id}/agenda.pdf"))
+    _, member_text = pdf_text(
+        get_pdf(client_for(app, tvo["member"]), f"/overleggen/{tvo['meeting'].id}/agenda.pdf")
+    )
     assert CASUS_TITLE in flat(member_text)
 
 
 def test_agenda_export_with_casus_is_audited(app, db, tvo):
     get_pdf(client_for(app, tvo["member"]), f"/overleggen/{tvo['meeting'].id}/agenda.pdf")
-    rows = assert_audit("agenda_exported", object_type="meeting", object_id=tvo["meeting"].id,
-                        person_id=tvo["member"].id)
+    rows = assert_audit(
+        "agenda_exported",
+        object_type="meeting",
+        object_id=tvo["meeting"].id,
+        person_id=tvo["member"].id,
+    )
     assert len(rows) == 1
     assert rows[0].ip_address
 
 
 def test_agenda_without_casus_is_not_audited(app, db, seeded, people):
-    from tests.factories import make_meeting
-    from tests.factories import publish
+    from tests.factories import make_meeting, publish
+
     meeting = publish(make_meeting("ovo", participants=[(people["deelnemer"], "member")]))
     get_pdf(client_for(app, people["deelnemer"]), f"/overleggen/{meeting.id}/agenda.pdf")
-    assert db.session.scalar(select(func.count(AuditEvent.id))
-                             .where(AuditEvent.event == "agenda_exported")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.event == "agenda_exported")
+        )
+        == 0
+    )
 
 
 def test_agenda_pdf_is_404_for_non_participant(app, tvo):
@@ -115,23 +126,45 @@ def test_agenda_pdf_is_404_for_non_participant(app, tvo):
 def test_vergaderstukken_pdf_joins_agenda_and_pdfs_in_agenda_order(app, db, tvo, as_role):
     sec = as_role("secretaris")
     # Upload the open item's files first, the casus file last: order follows the agenda.
-    upload(sec, tvo["open_item"], make_pdf(["Camera bijlage 1 blad 1", "Camera bijlage 1 blad 2"]),
-           "camera-1.pdf")
+    upload(
+        sec,
+        tvo["open_item"],
+        make_pdf(["Camera bijlage 1 blad 1", "Camera bijlage 1 blad 2"]),
+        "camera-1.pdf",
+    )
     upload(sec, tvo["open_item"], make_docx(), "camera-brief.docx")
     upload(sec, tvo["open_item"], make_pdf(["Camera bijlage 2"]), "camera-2.pdf")
-    upload(sec, tvo["casus_item"], make_pdf(["Casusrapport blad 1", "Casusrapport blad 2",
-                                             "Casusrapport blad 3"]), CASUS_DOC)
-    agenda_pages = len(PdfReader(io.BytesIO(get_pdf(
-        client_for(app, tvo["member"]), f"/overleggen/{tvo['meeting'].id}/agenda.pdf"))).pages)
+    upload(
+        sec,
+        tvo["casus_item"],
+        make_pdf(["Casusrapport blad 1", "Casusrapport blad 2", "Casusrapport blad 3"]),
+        CASUS_DOC,
+    )
+    agenda_pages = len(
+        PdfReader(
+            io.BytesIO(
+                get_pdf(
+                    client_for(app, tvo["member"]), f"/overleggen/{tvo['meeting'].id}/agenda.pdf"
+                )
+            )
+        ).pages
+    )
 
-    data = get_pdf(client_for(app, tvo["member"]),
-                   f"/overleggen/{tvo['meeting'].id}/vergaderstukken.pdf")
+    data = get_pdf(
+        client_for(app, tvo["member"]), f"/overleggen/{tvo['meeting'].id}/vergaderstukken.pdf"
+    )
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) in (agenda_pages + 6, agenda_pages + 7)  # contents may add a page
     tail = [p.extract_text().strip() for p in reader.pages[-6:]]
     # The casus item comes before the camera item on the agenda
-    assert tail == ["Casusrapport blad 1", "Casusrapport blad 2", "Casusrapport blad 3",
-                    "Camera bijlage 1 blad 1", "Camera bijlage 1 blad 2", "Camera bijlage 2"]
+    assert tail == [
+        "Casusrapport blad 1",
+        "Casusrapport blad 2",
+        "Casusrapport blad 3",
+        "Camera bijlage 1 blad 1",
+        "Camera bijlage 1 blad 2",
+        "Camera bijlage 2",
+    ]
     head = flat("\n".join(p.extract_text() for p in reader.pages[:-6]))
     assert "Inhoud vergaderstukken" in head
     assert "camera-brief.docx" in head and "apart te downloaden" in head
@@ -141,11 +174,13 @@ def test_vergaderstukken_pdf_joins_agenda_and_pdfs_in_agenda_order(app, db, tvo,
 
 def test_vergaderstukken_pdf_for_guest_leaves_out_casus_documents(app, db, tvo, as_role):
     sec = as_role("secretaris")
-    upload(sec, tvo["casus_item"], make_pdf(["Casusrapport blad 1", "Casusrapport blad 2"]),
-           CASUS_DOC)
+    upload(
+        sec, tvo["casus_item"], make_pdf(["Casusrapport blad 1", "Casusrapport blad 2"]), CASUS_DOC
+    )
     upload(sec, tvo["open_item"], make_pdf(["Camera bijlage"]), "camera.pdf")
-    data = get_pdf(client_for(app, tvo["guest"]),
-                   f"/overleggen/{tvo['meeting'].id}/vergaderstukken.pdf")
+    data = get_pdf(
+        client_for(app, tvo["guest"]), f"/overleggen/{tvo['meeting'].id}/vergaderstukken.pdf"
+    )
     reader, text = pdf_text(data)
     text = flat(text)
     assert reader.pages[-1].extract_text().strip() == "Camera bijlage"
@@ -153,8 +188,12 @@ def test_vergaderstukken_pdf_for_guest_leaves_out_casus_documents(app, db, tvo, 
     assert CASUS_DOC not in text and "Jansen" not in text
     assert "niet beschikbaar" in text
     assert tvo["topic"].reference in text
-    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.event == "casus_document_downloaded")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.event == "casus_document_downloaded")
+        )
+        == 0
+    )
 
 
 def _meeting_with_items(n: int, participants):
@@ -163,13 +202,18 @@ def _meeting_with_items(n: int, participants):
     from overleg.extensions import db
     from tests.factories import make_meeting, meeting_type
 
-    meeting = make_meeting("tvo", date(2019, 4, 9), time(9, 0), minutes=600,
-                           participants=participants)
+    meeting = make_meeting(
+        "tvo", date(2019, 4, 9), time(9, 0), minutes=600, participants=participants
+    )
     for i in range(n):
         topic = None
         if i % 2 == 0:
-            topic = create_topic(title=f"Casus {i}", meeting_type=meeting_type("tvo"),
-                                 confidentiality="casus", year=2019)
+            topic = create_topic(
+                title=f"Casus {i}",
+                meeting_type=meeting_type("tvo"),
+                confidentiality="casus",
+                year=2019,
+            )
         add_item(meeting, title=f"Punt {i}", topic=topic, duration_minutes=5)
     db.session.commit()
     return meeting
@@ -217,18 +261,27 @@ def test_demo_guest_gets_references_only_in_both_pdfs(app, db):
 
     counts = seed_all()
     assert counts["documents"] > 0
-    guest_part = db.session.scalar(select(Participant).join(Meeting).where(
-        Participant.part == "guest", Meeting.starts_at > utcnow()))
+    guest_part = db.session.scalar(
+        select(Participant)
+        .join(Meeting)
+        .where(Participant.part == "guest", Meeting.starts_at > utcnow())
+    )
     meeting_id = guest_part.meeting_id
     from tests.factories import publish
+
     publish(guest_part.meeting)  # participants see the agenda once it is published
     c = app.test_client()
     assert login(c, guest_part.person.email, "Veilig-Overleg-2019").status_code == 302
     hidden = ("Aanhoudende burenruzie Kerkstraat", "Verward gedrag rond station Kropswolde")
-    refs = [db.session.scalar(select(Topic.reference).where(Topic.title.startswith(t)))
-            for t in hidden]
-    withheld_docs = db.session.scalars(select(Document.filename).join(Document.agenda_item).join(
-        Topic).where(Topic.reference.in_(refs))).all()
+    refs = [
+        db.session.scalar(select(Topic.reference).where(Topic.title.startswith(t))) for t in hidden
+    ]
+    withheld_docs = db.session.scalars(
+        select(Document.filename)
+        .join(Document.agenda_item)
+        .join(Topic)
+        .where(Topic.reference.in_(refs))
+    ).all()
     assert withheld_docs
     for path in ("agenda.pdf", "vergaderstukken.pdf"):
         _, text = pdf_text(get_pdf(c, f"/overleggen/{meeting_id}/{path}"))
@@ -242,8 +295,9 @@ def test_demo_guest_gets_references_only_in_both_pdfs(app, db):
     assert "Notitie" in text  # the note of the item the guest is invited for is joined
 
 
-def test_agenda_pdf_long_action_list_breaks_across_pages_and_marks_intern(app, db, seeded, people,
-                                                                          as_role):
+def test_agenda_pdf_long_action_list_breaks_across_pages_and_marks_intern(
+    app, db, seeded, people, as_role
+):
     """A TVO (body default: casus) with no casus on its agenda is marked "Intern". The open
     actions under "Actielijst" start on page 1 right under their item and run on to the next
     page row by row; the actions table is wide enough for a date on one line."""
@@ -253,16 +307,23 @@ def test_agenda_pdf_long_action_list_breaks_across_pages_and_marks_intern(app, d
     from overleg.timeutil import nl_date
     from tests.factories import make_meeting
 
-    today = date.today()
-    earlier = make_meeting("tvo", today - timedelta(days=30),
-                           participants=[(people["deelnemer"], "member")])
+    today = today_local()
+    earlier = make_meeting(
+        "tvo", today - timedelta(days=30), participants=[(people["deelnemer"], "member")]
+    )
     item = next(i for i in earlier.agenda_items if i.standard_kind == "mededelingen")
     due = today - timedelta(days=3)
     for n in range(1, 41):
-        da.add_action(earlier, item, f"Actiepunt nummer {n:02d} uitwerken",
-                      owner_person=people["deelnemer"], due_date=due)
-    meeting = make_meeting("tvo", today + timedelta(days=5),
-                           participants=[(people["deelnemer"], "member")])
+        da.add_action(
+            earlier,
+            item,
+            f"Actiepunt nummer {n:02d} uitwerken",
+            owner_person=people["deelnemer"],
+            due_date=due,
+        )
+    meeting = make_meeting(
+        "tvo", today + timedelta(days=5), participants=[(people["deelnemer"], "member")]
+    )
     db.session.commit()
     reader, _ = pdf_text(get_pdf(as_role("secretaris"), f"/overleggen/{meeting.id}/agenda.pdf"))
     pages = [page.extract_text() for page in reader.pages]

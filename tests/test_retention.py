@@ -1,4 +1,5 @@
 """Retention: minutes show their destruction date; the beheerder sees records past their term."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -6,11 +7,12 @@ from datetime import date
 from overleg.domain import retention as dr
 from overleg.domain.minutes import ensure_minutes
 from overleg.extensions import db
+from overleg.timeutil import today_local
 from tests.factories import make_meeting
 
 
 def test_destruction_date_from_the_meeting_type(seeded):
-    tvo = make_meeting("tvo", day=date(2019, 3, 12))      # 19.1.11, 5 years
+    tvo = make_meeting("tvo", day=date(2019, 3, 12))  # 19.1.11, 5 years
     driehoek = make_meeting("driehoek", day=date(2019, 3, 12))  # 19.1.10, 10 years
     assert dr.destruction_date(tvo) == date(2024, 3, 12)
     assert dr.destruction_date(driehoek) == date(2029, 3, 12)
@@ -27,7 +29,7 @@ def test_minutes_page_shows_destruction_date(seeded, people, as_role):
 
 def test_beheerder_lists_records_past_their_term(seeded, people, as_role):
     old = make_meeting("tvo", day=date(2019, 3, 12))
-    recent = make_meeting("tvo", day=date.today())
+    recent = make_meeting("tvo", day=today_local())
     old_driehoek = make_meeting("driehoek", day=date(2019, 3, 12))
     for m in (old, recent, old_driehoek):
         ensure_minutes(m)

@@ -1,10 +1,15 @@
 """Participants from the roster: holder, deputy when unavailable, changes of holder."""
+
 from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
-from overleg.domain.meetings import (add_guest, plan_meeting, refresh_future_participants,
-                                     resolve_roster)
+from overleg.domain.meetings import (
+    add_guest,
+    plan_meeting,
+    refresh_future_participants,
+    resolve_roster,
+)
 from overleg.extensions import db
 from overleg.models import Participant, Role, RoleHolding, Unavailability
 from overleg.timeutil import today_local
@@ -13,6 +18,7 @@ from tests.factories import meeting_type, person
 
 def outbox_rows(meeting=None):
     from overleg.models.mail import OutboxMessage
+
     stmt = select(OutboxMessage)
     if meeting is not None:
         stmt = stmt.where(OutboxMessage.meeting_id == meeting.id)
@@ -38,8 +44,14 @@ def test_roster_resolves_holders_with_their_part(seeded):
 
 def test_deputy_invited_when_holder_unavailable(seeded):
     burgemeester = person("burgemeester@example.org")
-    db.session.add(Unavailability(person=burgemeester, start_date=date(2019, 7, 1),
-                                  end_date=date(2019, 7, 31), reason="Vakantie"))
+    db.session.add(
+        Unavailability(
+            person=burgemeester,
+            start_date=date(2019, 7, 1),
+            end_date=date(2019, 7, 31),
+            reason="Vakantie",
+        )
+    )
     db.session.commit()
     during = {s.role.name: s for s in resolve_roster(meeting_type("driehoek"), date(2019, 7, 15))}
     chair = during["Burgemeester"]
@@ -52,13 +64,18 @@ def test_deputy_invited_when_holder_unavailable(seeded):
     m = plan_meeting(meeting_type("driehoek"), date(2019, 7, 15), time(16, 0), send=False)
     db.session.commit()
     p = next(p for p in m.participants if p.part == "chair")
-    assert (p.person.email, p.deputy_for.email) == ("locoburgemeester@example.org",
-                                                    "burgemeester@example.org")
+    assert (p.person.email, p.deputy_for.email) == (
+        "locoburgemeester@example.org",
+        "burgemeester@example.org",
+    )
 
 
 def test_holder_without_deputy_stays_invited_when_unavailable(seeded):
-    db.session.add(Unavailability(person=person("ovj@example.org"), start_date=date(2019, 5, 1),
-                                  end_date=date(2019, 5, 3)))
+    db.session.add(
+        Unavailability(
+            person=person("ovj@example.org"), start_date=date(2019, 5, 1), end_date=date(2019, 5, 3)
+        )
+    )
     db.session.commit()
     emails = {s.person.email for s in resolve_roster(meeting_type("driehoek"), date(2019, 5, 2))}
     assert "ovj@example.org" in emails
@@ -78,7 +95,9 @@ def test_change_of_holder_updates_future_meetings_only(seeded, people):
     ovj_role = role("Officier van justitie")
     old = db.session.scalar(select(RoleHolding).where(RoleHolding.role_id == ovj_role.id))
     old.end_date = today
-    db.session.add(RoleHolding(role=ovj_role, person=newcomer, start_date=today + timedelta(days=1)))
+    db.session.add(
+        RoleHolding(role=ovj_role, person=newcomer, start_date=today + timedelta(days=1))
+    )
     before = len(outbox_rows(future))
     changes = refresh_future_participants(ovj_role)
     db.session.commit()
@@ -97,14 +116,22 @@ def test_change_of_holder_updates_future_meetings_only(seeded, people):
 
 def test_same_person_in_two_roles_is_one_participant(seeded):
     # The coordinator OOV deputises for the ambtenaar OOV, and chairs the TVO himself.
-    db.session.add(Unavailability(person=person("oov@example.org"), start_date=date(2019, 4, 1),
-                                  end_date=date(2019, 4, 30)))
+    db.session.add(
+        Unavailability(
+            person=person("oov@example.org"),
+            start_date=date(2019, 4, 1),
+            end_date=date(2019, 4, 30),
+        )
+    )
     db.session.commit()
     m = plan_meeting(meeting_type("tvo"), date(2019, 4, 4), time(13, 30), send=False)
     db.session.commit()
-    rows = db.session.scalars(select(Participant).where(
-        Participant.meeting_id == m.id,
-        Participant.person_id == person("coordinator.oov@example.org").id)).all()
+    rows = db.session.scalars(
+        select(Participant).where(
+            Participant.meeting_id == m.id,
+            Participant.person_id == person("coordinator.oov@example.org").id,
+        )
+    ).all()
     assert len(rows) == 1 and rows[0].part == "chair"
 
 
@@ -113,20 +140,29 @@ def test_unavailability_registered_later_brings_in_the_deputy_for_future_meeting
     body = meeting_type("po")
     past = plan_meeting(body, today - timedelta(days=7), time(9, 0), send=False)
     future = plan_meeting(body, today + timedelta(days=10), time(9, 0), send=False)
-    db.session.add(Unavailability(person=person("burgemeester@example.org"),
-                                  start_date=today - timedelta(days=30),
-                                  end_date=today + timedelta(days=30)))
+    db.session.add(
+        Unavailability(
+            person=person("burgemeester@example.org"),
+            start_date=today - timedelta(days=30),
+            end_date=today + timedelta(days=30),
+        )
+    )
     db.session.commit()
     changes = refresh_future_participants(role("Burgemeester"))
     db.session.commit()
     assert list(changes) == [future.id]
     chair = next(p for p in future.participants if p.part == "chair")
-    assert (chair.person.email, chair.deputy_for.email) == ("locoburgemeester@example.org",
-                                                            "burgemeester@example.org")
-    assert next(p for p in past.participants if p.part == "chair").person.email \
+    assert (chair.person.email, chair.deputy_for.email) == (
+        "locoburgemeester@example.org",
+        "burgemeester@example.org",
+    )
+    assert (
+        next(p for p in past.participants if p.part == "chair").person.email
         == "burgemeester@example.org"
+    )
     assert set(outbox_rows(future)) == {
         ("burgemeester@example.org", "CANCEL", "guest_removed"),
-        ("locoburgemeester@example.org", "REQUEST", "invitation")}
+        ("locoburgemeester@example.org", "REQUEST", "invitation"),
+    }
     # Nothing changes the second time.
     assert refresh_future_participants(role("Burgemeester")) == {}

@@ -5,6 +5,7 @@ of /besluiten/<code> is limited to visible meetings, but the "Jaar" filter of
 minutes/views.py decision_register is filled from decisions.register_years(mt), unfiltered:
 a wijkagent who takes part in no Driehoek meeting learns in which years the Driehoek took
 decisions (and so that it met and decided), by typing /besluiten/driehoek."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,15 +21,16 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 
 def test_year_filter_lists_only_years_of_decisions_the_reader_may_see(app):
-    driehoek = make_meeting("driehoek", date(2016, 3, 1),
-                            participants=[(person("burgemeester@example.org"), "chair")])
+    driehoek = make_meeting(
+        "driehoek", date(2016, 3, 1), participants=[(person("burgemeester@example.org"), "chair")]
+    )
     add_decision(driehoek, None, "Gebiedsverbod uitgevaardigd voor de stationsomgeving")
     db.session.commit()
     c = app.test_client()
     assert login(c, "wijkagent@example.org", "Veilig-Overleg-2019").status_code == 302
     html = c.get("/besluiten/driehoek").get_data(as_text=True)
-    assert "Gebiedsverbod" not in html                  # the row is hidden (passes)
-    assert 'value="2016"' not in html                   # the year filter must not give it away
+    assert "Gebiedsverbod" not in html  # the row is hidden (passes)
+    assert 'value="2016"' not in html  # the year filter must not give it away
 
 
 def test_organisation_action_from_unseen_meeting_does_not_reveal_that_meeting(app):
@@ -42,20 +44,30 @@ def test_organisation_action_from_unseen_meeting_does_not_reveal_that_meeting(ap
     from tests.factories import meeting_type
 
     btchef = person("btchef@example.org")
-    driehoek = make_meeting("driehoek", date(2019, 3, 12),
-                            participants=[(person("burgemeester@example.org"), "chair"),
-                                          (btchef, "member")])
-    topic = create_topic(title="Ondermijning haven", meeting_type=meeting_type("driehoek"),
-                         confidentiality="vertrouwelijk", year=2019)
+    driehoek = make_meeting(
+        "driehoek",
+        date(2019, 3, 12),
+        participants=[(person("burgemeester@example.org"), "chair"), (btchef, "member")],
+    )
+    topic = create_topic(
+        title="Ondermijning haven",
+        meeting_type=meeting_type("driehoek"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     item = add_item(driehoek, title="", topic=topic)
     db.session.flush()
-    add_action(driehoek, item, "Heimelijke observatie pand Havenkade 3 voorbereiden",
-               owner_organisation=btchef.organisation)
+    add_action(
+        driehoek,
+        item,
+        "Heimelijke observatie pand Havenkade 3 voorbereiden",
+        owner_organisation=btchef.organisation,
+    )
     db.session.commit()
     c = app.test_client()
     assert login(c, "wijkagent@example.org", "Veilig-Overleg-2019").status_code == 302
     assert c.get(f"/overleggen/{driehoek.id}").status_code == 404
     html = c.get("/mijn-actiepunten").get_data(as_text=True)
-    assert "Heimelijke observatie" not in html           # fixed by the first review
-    assert "12 maart 2019" not in html                   # the unseen meeting's date
-    assert topic.reference not in html                   # and the topic it was about
+    assert "Heimelijke observatie" not in html  # fixed by the first review
+    assert "12 maart 2019" not in html  # the unseen meeting's date
+    assert topic.reference not in html  # and the topic it was about

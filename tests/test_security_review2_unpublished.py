@@ -8,15 +8,17 @@ automatic escalation) puts a topic on a concept agenda, each participant of that
 finds it under /onderwerpen and reads its title, description and the item (title, question)
 on the timeline; for a casus they even become "entitled" to it in full (and a casus_viewed
 audit event is written for a view they should never have had)."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from overleg.domain.agenda import add_item
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
+from overleg.timeutil import today_local
 from tests.conftest import login
 from tests.factories import make_meeting, meeting_type, person
 
@@ -43,16 +45,23 @@ def concept_tvo():
     """Next week's TVO, agenda still a concept, with the specialist as member."""
     member = person("specialist@example.org")
     sec = person("oov@example.org")
-    meeting = make_meeting("tvo", date.today() + timedelta(days=7),
-                           participants=[(member, "member"), (sec, "secretary")])
+    meeting = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=7),
+        participants=[(member, "member"), (sec, "secretary")],
+    )
     assert meeting.agenda_status != "gepubliceerd"
     return meeting
 
 
 def test_topic_on_concept_agenda_is_not_listed_or_readable(app, concept_tvo):
-    topic = create_topic(title=OPEN_TITLE, description=OPEN_DESCRIPTION,
-                         meeting_type=meeting_type("tvo"), confidentiality="vertrouwelijk",
-                         year=2019)
+    topic = create_topic(
+        title=OPEN_TITLE,
+        description=OPEN_DESCRIPTION,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     add_item(concept_tvo, title=ITEM_TITLE, topic=topic)
     db.session.commit()
     c = _client("specialist@example.org")
@@ -71,8 +80,13 @@ def test_topic_on_concept_agenda_is_not_listed_or_readable(app, concept_tvo):
 
 
 def test_casus_on_concept_agenda_is_not_opened_in_full(app, concept_tvo):
-    topic = create_topic(title=CASUS_TITLE, description=CASUS_DESCRIPTION,
-                         meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019)
+    topic = create_topic(
+        title=CASUS_TITLE,
+        description=CASUS_DESCRIPTION,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
     add_item(concept_tvo, title="", topic=topic)
     db.session.commit()
     c = _client("specialist@example.org")
@@ -87,17 +101,22 @@ def test_concept_agenda_item_hidden_from_timeline_of_a_topic_the_reader_knows(ap
     """The reader legitimately knows the topic from a held meeting; the concept agenda of the
     next meeting must not appear on its timeline (date, item title) before publication."""
     member = person("specialist@example.org")
-    held = make_meeting("tvo", date.today() - timedelta(days=21),
-                        participants=[(member, "member")])
-    topic = create_topic(title=OPEN_TITLE, meeting_type=meeting_type("tvo"),
-                         confidentiality="vertrouwelijk", year=2019)
+    held = make_meeting(
+        "tvo", today_local() - timedelta(days=21), participants=[(member, "member")]
+    )
+    topic = create_topic(
+        title=OPEN_TITLE,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     add_item(held, title="", topic=topic)
     add_item(concept_tvo, title=ITEM_TITLE, topic=topic)
     db.session.commit()
     c = _client("specialist@example.org")
     html = c.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
-    assert OPEN_TITLE in html                       # the held meeting is fine
-    assert ITEM_TITLE not in html                   # the concept agenda's item is not
+    assert OPEN_TITLE in html  # the held meeting is fine
+    assert ITEM_TITLE not in html  # the concept agenda's item is not
     assert f"/overleggen/{concept_tvo.id}/agenda" not in html
 
 
@@ -109,10 +128,15 @@ def test_cancelled_meeting_never_published_keeps_its_concept_agenda_closed(app):
     from overleg.domain.meetings import cancel_meeting
 
     member = person("specialist@example.org")
-    meeting = make_meeting("tvo", date.today() - timedelta(days=1),
-                           participants=[(member, "member")])
-    topic = create_topic(title=OPEN_TITLE, meeting_type=meeting_type("tvo"),
-                         confidentiality="vertrouwelijk", year=2019)
+    meeting = make_meeting(
+        "tvo", today_local() - timedelta(days=1), participants=[(member, "member")]
+    )
+    topic = create_topic(
+        title=OPEN_TITLE,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     add_item(meeting, title=ITEM_TITLE, topic=topic, description=OPEN_DESCRIPTION)
     cancel_meeting(meeting, "Agenda nog niet rijp", send=False)
     db.session.commit()
@@ -134,10 +158,14 @@ def test_concept_agenda_does_not_open_a_casus_in_other_meetings_minutes(app, con
     sec = person("oov@example.org")
     member = person("specialist@example.org")
     notes = "Moeder heeft contactverbod overtreden; kinderen tijdelijk bij oma ondergebracht"
-    held = make_meeting("tvo", date.today() - timedelta(days=14),
-                        participants=[(member, "guest"), (sec, "secretary")])
-    topic = create_topic(title=CASUS_TITLE, meeting_type=meeting_type("tvo"),
-                         confidentiality="casus", year=2019)
+    held = make_meeting(
+        "tvo",
+        today_local() - timedelta(days=14),
+        participants=[(member, "guest"), (sec, "secretary")],
+    )
+    topic = create_topic(
+        title=CASUS_TITLE, meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019
+    )
     item = add_item(held, title="", topic=topic)
     minutes = ensure_minutes(held, sec)
     item.notes = notes
@@ -146,8 +174,8 @@ def test_concept_agenda_does_not_open_a_casus_in_other_meetings_minutes(app, con
     db.session.commit()
     c = _client("specialist@example.org")
     before = c.get(f"/overleggen/{held.id}/verslag").get_data(as_text=True)
-    assert notes not in before                      # a guest not named: reference only
-    add_item(concept_tvo, title="", topic=topic)    # secretary prepares next week's agenda
+    assert notes not in before  # a guest not named: reference only
+    add_item(concept_tvo, title="", topic=topic)  # secretary prepares next week's agenda
     db.session.commit()
     after = c.get(f"/overleggen/{held.id}/verslag").get_data(as_text=True)
     assert notes not in after

@@ -1,6 +1,7 @@
 """Security review: CSRF on the state-changing endpoints open to any logged-in participant
 (RSVP, proposals, feed renewal, reminders, logout). Existing tests cover login, logout and
 password change; these cover the rest."""
+
 from __future__ import annotations
 
 import re
@@ -12,14 +13,26 @@ def test_csrf_required_on_login_scoped_posts(csrf_app, people):
     c = csrf_app.test_client()
     # log in through the form with its token
     html = c.get("/inloggen").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html
+    )
     assert token
-    r = c.post("/inloggen", data={"email": people["deelnemer"].email, "password": TEST_PASSWORD,
-                                  "csrf_token": token.group(1)})
+    r = c.post(
+        "/inloggen",
+        data={
+            "email": people["deelnemer"].email,
+            "password": TEST_PASSWORD,
+            "csrf_token": token.group(1),
+        },
+    )
     assert r.status_code == 302
-    for url in ("/agenda/abonnement", "/agenda/herinnering", "/uitloggen",
-                "/overleggen/1/antwoord", "/overleggen/1/agenda/voorstellen"):
+    for url in (
+        "/agenda/abonnement",
+        "/agenda/herinnering",
+        "/uitloggen",
+        "/overleggen/1/antwoord",
+        "/overleggen/1/agenda/voorstellen",
+    ):
         assert c.post(url, data={"minutes": "15"}).status_code == 400, url
     assert c.get("/mijn-overleggen").status_code == 200  # logout without token refused
 
@@ -32,8 +45,11 @@ def test_password_guessing_against_one_account_is_throttled_across_addresses(app
     statuses = []
     for n in range(30):
         c = app.test_client()
-        r = c.post("/inloggen", data={"email": email, "password": f"gok-{n}"},
-                   environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"})
+        r = c.post(
+            "/inloggen",
+            data={"email": email, "password": f"gok-{n}"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"},
+        )
         statuses.append(r.status_code)
     assert 429 in statuses, "30 wrong passwords for one account from 30 addresses, none refused"
 

@@ -3,6 +3,7 @@
 An id beyond the database's integer range (e.g. 99999999999999999999) passes Flask's <int:>
 converter and the filter forms' IntegerField, then raises OverflowError (SQLite) or
 NumericValueOutOfRange (PostgreSQL) inside the query: a 500 with a stack trace in the log."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,15 +11,18 @@ import pytest
 BIG = "99999999999999999999"
 
 
-@pytest.mark.parametrize("url", [
-    f"/overleggen/{BIG}",
-    f"/overleggen/{BIG}/agenda",
-    f"/overleggen/{BIG}/agenda.pdf",
-    f"/overleggen/{BIG}/verslag",
-    f"/agenda/overleg/{BIG}.ics",
-    f"/stukken/{BIG}",
-    f"/onderwerpen/{BIG}",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/overleggen/{BIG}",
+        f"/overleggen/{BIG}/agenda",
+        f"/overleggen/{BIG}/agenda.pdf",
+        f"/overleggen/{BIG}/verslag",
+        f"/agenda/overleg/{BIG}.ics",
+        f"/stukken/{BIG}",
+        f"/onderwerpen/{BIG}",
+    ],
+)
 def test_oversized_id_is_not_found(seeded, as_role, url):
     assert as_role("deelnemer").get(url).status_code == 404
 
@@ -29,7 +33,11 @@ def test_oversized_decision_filter_is_not_a_server_error(seeded, as_role, query)
 
 
 def test_oversized_outbox_page_is_not_a_server_error(seeded, as_role):
-    assert as_role("secretaris").get(f"/uitgaande-post/?pagina={BIG}").status_code in (200, 400, 404)
+    assert as_role("secretaris").get(f"/uitgaande-post/?pagina={BIG}").status_code in (
+        200,
+        400,
+        404,
+    )
 
 
 def test_oversized_guest_id_is_refused_in_dutch(seeded, as_role):

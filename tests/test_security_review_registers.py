@@ -3,9 +3,10 @@
 minutes/views.py decision_register fills the "Onderwerp" choices with every topic that has a
 decision in that body, unfiltered: a participant of no Driehoek meeting learns which topic
 references the Driehoek decided on (and their count), though every decision row is hidden."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -13,6 +14,7 @@ from overleg.domain.agenda import add_item
 from overleg.domain.decisions import add_decision
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
+from overleg.timeutil import today_local
 from tests.conftest import login
 from tests.factories import make_meeting, meeting_type, person
 
@@ -20,10 +22,17 @@ pytestmark = pytest.mark.usefixtures("seeded")
 
 
 def test_decision_register_topic_filter_hides_topics_of_unseen_meetings(app):
-    driehoek = make_meeting("driehoek", date.today() - timedelta(days=5),
-                            participants=[(person("burgemeester@example.org"), "chair")])
-    topic = create_topic(title="Ondermijning haven", meeting_type=meeting_type("driehoek"),
-                         confidentiality="vertrouwelijk", year=2019)
+    driehoek = make_meeting(
+        "driehoek",
+        today_local() - timedelta(days=5),
+        participants=[(person("burgemeester@example.org"), "chair")],
+    )
+    topic = create_topic(
+        title="Ondermijning haven",
+        meeting_type=meeting_type("driehoek"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     item = add_item(driehoek, title="", topic=topic)
     db.session.flush()
     add_decision(driehoek, item, "Bestuurlijke sluiting voorbereiden")
@@ -31,8 +40,8 @@ def test_decision_register_topic_filter_hides_topics_of_unseen_meetings(app):
     c = app.test_client()
     assert login(c, "wijkagent@example.org", "Veilig-Overleg-2019").status_code == 302
     html = c.get("/besluiten/driehoek").get_data(as_text=True)
-    assert "Bestuurlijke sluiting" not in html     # the row is hidden (passes today)
-    assert topic.reference not in html             # the filter must not list it either
+    assert "Bestuurlijke sluiting" not in html  # the row is hidden (passes today)
+    assert topic.reference not in html  # the filter must not list it either
 
 
 def test_organisation_action_from_unseen_meeting_keeps_its_text_hidden(app):
@@ -43,18 +52,28 @@ def test_organisation_action_from_unseen_meeting_keeps_its_text_hidden(app):
     from overleg.domain.actions import add_action
 
     btchef = person("btchef@example.org")
-    driehoek = make_meeting("driehoek", date.today() - timedelta(days=5),
-                            participants=[(person("burgemeester@example.org"), "chair"),
-                                          (btchef, "member")])
-    topic = create_topic(title="Ondermijning haven", meeting_type=meeting_type("driehoek"),
-                         confidentiality="vertrouwelijk", year=2019)
+    driehoek = make_meeting(
+        "driehoek",
+        today_local() - timedelta(days=5),
+        participants=[(person("burgemeester@example.org"), "chair"), (btchef, "member")],
+    )
+    topic = create_topic(
+        title="Ondermijning haven",
+        meeting_type=meeting_type("driehoek"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
     item = add_item(driehoek, title="", topic=topic)
     db.session.flush()
-    add_action(driehoek, item, "Heimelijke observatie pand Havenkade 3 voorbereiden",
-               owner_organisation=btchef.organisation)
+    add_action(
+        driehoek,
+        item,
+        "Heimelijke observatie pand Havenkade 3 voorbereiden",
+        owner_organisation=btchef.organisation,
+    )
     db.session.commit()
     c = app.test_client()
     assert login(c, "wijkagent@example.org", "Veilig-Overleg-2019").status_code == 302
-    assert c.get(f"/overleggen/{driehoek.id}").status_code == 404   # may not see the meeting
+    assert c.get(f"/overleggen/{driehoek.id}").status_code == 404  # may not see the meeting
     html = c.get("/mijn-actiepunten").get_data(as_text=True)
     assert "Heimelijke observatie" not in html

@@ -1,5 +1,6 @@
 """The demo data follows the Integraal Jaarplan Veiligheid 2019 (sections 4 and 5) and
 loading it twice changes nothing."""
+
 from __future__ import annotations
 
 import re
@@ -9,8 +10,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from overleg.models import (EscalationPath, MeetingType, Organisation, Person, Role, RoleHolding,
-                            ThemeGroup)
+from overleg.models import (
+    EscalationPath,
+    MeetingType,
+    Organisation,
+    Person,
+    Role,
+    RoleHolding,
+    ThemeGroup,
+)
 from overleg.seed import seed_all, seed_structure
 
 from .conftest import login
@@ -47,6 +55,7 @@ def _has(names, *words):
 
 
 # --- bodies and rosters (section 4) ----------------------------------------------------
+
 
 def test_four_bodies_with_their_levels(demo):
     bodies = {mt.code: mt for mt in demo.session.scalars(select(MeetingType))}
@@ -130,45 +139,80 @@ def test_deputies_are_set_where_it_matters(demo):
 
 # --- escalation paths (DESIGN.md) -------------------------------------------------------
 
+
 def test_the_five_escalation_paths(demo):
-    paths = {(p.from_type.code, p.to_type.code, p.direction)
-             for p in demo.session.scalars(select(EscalationPath))}
-    assert paths == {("ovo", "tvo", "up"), ("tvo", "driehoek", "up"), ("tvo", "po", "up"),
-                     ("driehoek", "tvo", "down"), ("po", "tvo", "down")}
+    paths = {
+        (p.from_type.code, p.to_type.code, p.direction)
+        for p in demo.session.scalars(select(EscalationPath))
+    }
+    assert paths == {
+        ("ovo", "tvo", "up"),
+        ("tvo", "driehoek", "up"),
+        ("tvo", "po", "up"),
+        ("driehoek", "tvo", "down"),
+        ("po", "tvo", "down"),
+    }
 
 
 # --- ketenpartners ----------------------------------------------------------------------
 
 PARTNERS = [
-    "Gemeente Midden-Groningen", "Politie", "Openbaar Ministerie", "Sociale Teams",
-    "Veiligheidshuis", "Veilig Thuis", "Reclassering", "VNN", "Lentis", "RIEC", "Bibob",
-    "Belastingdienst", "ODG", "HALT", "Woningbouwcorporaties", "Jongerenwerk", "BWRI",
-    "Schakelteam", "Onderwijs",
+    "Gemeente Midden-Groningen",
+    "Politie",
+    "Openbaar Ministerie",
+    "Sociale Teams",
+    "Veiligheidshuis",
+    "Veilig Thuis",
+    "Reclassering",
+    "VNN",
+    "Lentis",
+    "RIEC",
+    "Bibob",
+    "Belastingdienst",
+    "ODG",
+    "HALT",
+    "Woningbouwcorporaties",
+    "Jongerenwerk",
+    "BWRI",
+    "Schakelteam",
+    "Onderwijs",
 ]
 
 
 @pytest.mark.parametrize("partner", PARTNERS)
 def test_every_ketenpartner_of_the_plan(demo, partner):
-    names = [f"{o.name} {o.short_name or ''}".lower()
-             for o in demo.session.scalars(select(Organisation))]
+    names = [
+        f"{o.name} {o.short_name or ''}".lower() for o in demo.session.scalars(select(Organisation))
+    ]
     assert any(partner.lower() in n for n in names), f"{partner} missing from {names}"
 
 
 # --- priority themes 2019 (section 5) ---------------------------------------------------
 
+
 def test_themes_2019_with_their_clusters(demo):
-    groups = demo.session.scalars(select(ThemeGroup).where(ThemeGroup.year == 2019)
-                                  .order_by(ThemeGroup.position)).all()
+    groups = demo.session.scalars(
+        select(ThemeGroup).where(ThemeGroup.year == 2019).order_by(ThemeGroup.position)
+    ).all()
     found = {g.name: [t.name for t in g.themes] for g in groups}
-    assert list(found) == ["Geweld", "Veilige woon- en leefomgeving", "Jeugd en veiligheid",
-                           "Ondermijnende en georganiseerde criminaliteit", "Windmolenpark N33",
-                           "Cybercrime/ gedigitaliseerde criminaliteit"]
+    assert list(found) == [
+        "Geweld",
+        "Veilige woon- en leefomgeving",
+        "Jeugd en veiligheid",
+        "Ondermijnende en georganiseerde criminaliteit",
+        "Windmolenpark N33",
+        "Cybercrime/ gedigitaliseerde criminaliteit",
+    ]
     assert found["Geweld"] == ["Aanpak huiselijk geweld en kindermishandeling"]
-    assert found["Veilige woon- en leefomgeving"] == ["Sociale (woon)overlast/ burenruzies",
-                                                      "Verwarde personen"]
+    assert found["Veilige woon- en leefomgeving"] == [
+        "Sociale (woon)overlast/ burenruzies",
+        "Verwarde personen",
+    ]
     assert found["Jeugd en veiligheid"] == ["Problematische jeugd en jeugdgroepen"]
     assert found["Ondermijnende en georganiseerde criminaliteit"] == [
-        "Bestuurlijke aanpak georganiseerde criminaliteit algemeen", "Aanpak drugscriminaliteit"]
+        "Bestuurlijke aanpak georganiseerde criminaliteit algemeen",
+        "Aanpak drugscriminaliteit",
+    ]
     assert len(found["Windmolenpark N33"]) == 1
     assert len(found["Cybercrime/ gedigitaliseerde criminaliteit"]) == 1
     # Dropped in 2019 (woninginbraken, evenementen, Veilige Publieke Taak): not there.
@@ -177,6 +221,7 @@ def test_themes_2019_with_their_clusters(demo):
 
 
 # --- README demo accounts ---------------------------------------------------------------
+
 
 def _readme_accounts():
     text = README.read_text(encoding="utf-8")
@@ -191,8 +236,13 @@ def test_readme_names_the_required_demo_accounts():
     emails = {e for e, _ in accounts}
     roles = {r for _, r in accounts}
     assert {"beheerder", "secretaris", "deelnemer"} <= roles
-    for needed in ("oov@example.org", "burgemeester@example.org", "ovj@example.org",
-                   "wijkagent@example.org", "sociaalteam@example.org"):
+    for needed in (
+        "oov@example.org",
+        "burgemeester@example.org",
+        "ovj@example.org",
+        "wijkagent@example.org",
+        "sociaalteam@example.org",
+    ):
         assert needed in emails
 
 
@@ -216,8 +266,12 @@ def test_oov_home_shows_all_four_bodies(app, full_demo):
     login(c, "oov@example.org", password)
     html = c.get("/").get_data(as_text=True)
     assert "Welkom, Sanne de Vries" in html
-    for name in ("Driehoeksoverleg", "Politie Overleg", "Tactisch Veiligheidsoverleg",
-                 "Operationeel Veiligheidsoverleg"):
+    for name in (
+        "Driehoeksoverleg",
+        "Politie Overleg",
+        "Tactisch Veiligheidsoverleg",
+        "Operationeel Veiligheidsoverleg",
+    ):
         assert name in html
 
 
@@ -231,6 +285,7 @@ def test_wijkagent_home_shows_only_their_bodies(app, demo):
 
 
 # --- idempotence ------------------------------------------------------------------------
+
 
 def _snapshot(db):
     """Every row of every table, so that any insert, update or delete shows."""
@@ -263,8 +318,10 @@ def test_seeding_keeps_changes_made_by_the_beheerder(db):
     db.session.commit()
     seed_all()
     db.session.expire_all()
-    assert db.session.scalar(select(Person.name).where(Person.email == "oov@example.org")) \
+    assert (
+        db.session.scalar(select(Person.name).where(Person.email == "oov@example.org"))
         == "Sanne de Vries-Bakker"
+    )
     holders = db.session.scalars(select(RoleHolding)).all()
     assert len({(h.role_id, h.person_id) for h in holders}) == len(holders)
 

@@ -1,8 +1,9 @@
 """Topic pages: create with reference, status transitions, list, timeline page, backlog,
 open escalations overview, and the timeline's query count."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from overleg.domain.escalation import conclude, escalate
 from overleg.domain.topics import TopicError, change_status, create_topic
 from overleg.extensions import db
 from overleg.models import Theme, Topic, TopicEvent
+from overleg.timeutil import today_local
 from tests.conftest import assert_audit, login
 from tests.factories import make_meeting, meeting_type, person, publish
 
@@ -31,10 +33,17 @@ def sec(app):
 
 def test_create_topic_gets_reference(sec):
     theme = db.session.scalar(select(Theme).where(Theme.name == "Verwarde personen"))
-    r = sec.post("/onderwerpen/nieuw", data={
-        "title": "Verward gedrag rond station Kropswolde", "description": "Meldingen E33",
-        "meeting_type": str(meeting_type("ovo").id), "theme": str(theme.id), "aanbrenger": "0",
-        "confidentiality": "vertrouwelijk"})
+    r = sec.post(
+        "/onderwerpen/nieuw",
+        data={
+            "title": "Verward gedrag rond station Kropswolde",
+            "description": "Meldingen E33",
+            "meeting_type": str(meeting_type("ovo").id),
+            "theme": str(theme.id),
+            "aanbrenger": "0",
+            "confidentiality": "vertrouwelijk",
+        },
+    )
     assert r.status_code == 302
     topic = db.session.scalar(select(Topic))
     year = topic.created_at.year
@@ -45,9 +54,16 @@ def test_create_topic_gets_reference(sec):
 
 
 def test_create_topic_validation(sec):
-    r = sec.post("/onderwerpen/nieuw", data={"title": "", "meeting_type": str(meeting_type("ovo").id),
-                                              "theme": "0", "aanbrenger": "0",
-                                              "confidentiality": "casus"})
+    r = sec.post(
+        "/onderwerpen/nieuw",
+        data={
+            "title": "",
+            "meeting_type": str(meeting_type("ovo").id),
+            "theme": "0",
+            "aanbrenger": "0",
+            "confidentiality": "casus",
+        },
+    )
     assert r.status_code == 400
     assert "Geef het onderwerp een titel." in r.get_data(as_text=True)
     assert db.session.scalar(select(Topic)) is None
@@ -63,8 +79,12 @@ def test_status_transitions_table_and_history(sec):
     assert "Deze status is vanuit ‘Afgerond’ niet toegestaan." in r.get_data(as_text=True)
     with pytest.raises(TopicError, match="De status kan niet van ‘Afgerond’ naar ‘Opgeschaald’"):
         change_status(topic, "opgeschaald")
-    kinds = [(e.kind, e.from_status, e.to_status) for e in db.session.scalars(
-        select(TopicEvent).where(TopicEvent.topic_id == topic.id).order_by(TopicEvent.id))]
+    kinds = [
+        (e.kind, e.from_status, e.to_status)
+        for e in db.session.scalars(
+            select(TopicEvent).where(TopicEvent.topic_id == topic.id).order_by(TopicEvent.id)
+        )
+    ]
     assert kinds == [("aangemaakt", None, "nieuw"), ("status", "nieuw", "afgerond")]
 
 
@@ -79,20 +99,34 @@ def test_participant_cannot_create_and_outsider_gets_404(app):
 
 def _chain():
     sec = person("oov@example.org")
-    ovo = make_meeting("ovo", date.today() + timedelta(days=1))
-    tvo = make_meeting("tvo", date.today() + timedelta(days=3))
-    driehoek = make_meeting("driehoek", date.today() + timedelta(days=5))
-    ovo2 = make_meeting("ovo", date.today() + timedelta(days=8))
-    topic = create_topic(title="Hennepteelt bedrijventerrein Foxhol", meeting_type=meeting_type("ovo"),
-                         confidentiality="casus", description="Signalen van stroomdiefstal",
-                         year=2019)
+    ovo = make_meeting("ovo", today_local() + timedelta(days=1))
+    tvo = make_meeting("tvo", today_local() + timedelta(days=3))
+    driehoek = make_meeting("driehoek", today_local() + timedelta(days=5))
+    ovo2 = make_meeting("ovo", today_local() + timedelta(days=8))
+    topic = create_topic(
+        title="Hennepteelt bedrijventerrein Foxhol",
+        meeting_type=meeting_type("ovo"),
+        confidentiality="casus",
+        description="Signalen van stroomdiefstal",
+        year=2019,
+    )
     item = add_item(ovo, title="", topic=topic)
     db.session.flush()
-    up1 = escalate(item, meeting_type("tvo"), question="Integrale aanpak starten?",
-                   reason="Signalen van meerdere partners", by=sec)
+    up1 = escalate(
+        item,
+        meeting_type("tvo"),
+        question="Integrale aanpak starten?",
+        reason="Signalen van meerdere partners",
+        by=sec,
+    )
     publish_agenda(ovo)
-    up2 = escalate(up1.target_item, meeting_type("driehoek"), question="Bestuurlijke sluiting?",
-                   reason="Artikel 13b Opiumwet", by=sec)
+    up2 = escalate(
+        up1.target_item,
+        meeting_type("driehoek"),
+        question="Bestuurlijke sluiting?",
+        reason="Artikel 13b Opiumwet",
+        by=sec,
+    )
     conclude(up1.target_item, outcome="Voorgelegd aan de Driehoek", by=sec)
     db.session.commit()
     return topic, up1, up2, dict(ovo=ovo, tvo=tvo, driehoek=driehoek, ovo2=ovo2)
@@ -111,7 +145,9 @@ def test_timeline_page_up_and_back(sec):
     assert "naar Driehoeksoverleg" in open_part and "wacht 0 dagen" in open_part
     # order of the timeline: OVO, TVO, Driehoek, OVO (terugkoppeling)
     tl = html.split("Tijdlijn</h2>")[1]
-    positions = [tl.index(f"/overleggen/{m[k].id}/agenda") for k in ("ovo", "tvo", "driehoek", "ovo2")]
+    positions = [
+        tl.index(f"/overleggen/{m[k].id}/agenda") for k in ("ovo", "tvo", "driehoek", "ovo2")
+    ]
     assert positions == sorted(positions)
     assert_audit("casus_viewed", object_ref=topic.reference)
 
@@ -122,10 +158,13 @@ def test_timeline_reference_only_for_outsider_participant(app):
     # a later meeting where the casus is besloten to someone else.
     from overleg.domain.agenda import set_besloten
     from overleg.models import Participant
-    db.session.add(Participant(meeting=m["driehoek"], person=person("burgemeester@example.org"),
-                               part="chair"))
-    db.session.add(Participant(meeting=m["driehoek"], person=person("ovj@example.org"),
-                               part="member"))
+
+    db.session.add(
+        Participant(meeting=m["driehoek"], person=person("burgemeester@example.org"), part="chair")
+    )
+    db.session.add(
+        Participant(meeting=m["driehoek"], person=person("ovj@example.org"), part="member")
+    )
     db.session.flush()
     set_besloten(up2.target_item, True, {person("ovj@example.org").id})
     publish(m["driehoek"])
@@ -145,13 +184,18 @@ def test_backlog_and_escalations_overview(sec):
     lonely = create_topic(title="Jeugdgroep Oostwold", meeting_type=meeting_type("tvo"), year=2019)
     item = add_item(m["tvo"], title="", topic=lonely)
     db.session.flush()
-    esc = escalate(item, meeting_type("po"), question="Extra inzet?", reason="Escalatie",
-                   by=person("oov@example.org"))
+    esc = escalate(
+        item,
+        meeting_type("po"),
+        question="Extra inzet?",
+        reason="Escalatie",
+        by=person("oov@example.org"),
+    )
     db.session.commit()
     assert esc.status == "te_agenderen"
     html = sec.get("/te-agenderen/po").get_data(as_text=True)
     assert "Jeugdgroep Oostwold" in html and "Er is geen komend overleg gepland." in html
-    po = make_meeting("po", date.today() + timedelta(days=20))
+    po = make_meeting("po", today_local() + timedelta(days=20))
     html = sec.get("/te-agenderen/po").get_data(as_text=True)
     r = sec.post(f"/escalaties/{esc.id}/agenderen", data={"meeting": str(po.id)})
     assert r.status_code == 302
@@ -159,7 +203,9 @@ def test_backlog_and_escalations_overview(sec):
     assert esc.status == "geagendeerd" and esc.target_item.meeting_id == po.id
     # choosing a meeting of the wrong body is refused
     r = sec.post(f"/escalaties/{esc.id}/agenderen", data={"meeting": str(m["tvo"].id)})
-    assert r.status_code == 400 and "Kies een vergadering van het Politie Overleg." in r.get_data(as_text=True)
+    assert r.status_code == 400 and "Kies een vergadering van het Politie Overleg." in r.get_data(
+        as_text=True
+    )
     html = sec.get("/escalaties").get_data(as_text=True)
     assert "Jeugdgroep Oostwold" in html and "Hennepteelt" in html and "0 dagen" in html
 
@@ -177,11 +223,16 @@ def test_topics_list_filters(sec):
 def test_timeline_queries_do_not_grow(sec, count_queries):
     counts = []
     for n in (5, 50):
-        topic = create_topic(title=f"Langlopend {n}", meeting_type=meeting_type("tvo"),
-                             confidentiality="casus", year=2019)
+        topic = create_topic(
+            title=f"Langlopend {n}",
+            meeting_type=meeting_type("tvo"),
+            confidentiality="casus",
+            year=2019,
+        )
         for k in range(n):
-            meeting = make_meeting("tvo", date.today() + timedelta(days=k + 1), commit=False,
-                                   standard_items=False)
+            meeting = make_meeting(
+                "tvo", today_local() + timedelta(days=k + 1), commit=False, standard_items=False
+            )
             add_item(meeting, title="", topic=topic)
         db.session.commit()
         sec.get(f"/onderwerpen/{topic.id}")

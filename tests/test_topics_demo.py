@@ -1,5 +1,6 @@
 """The demo: a topic runs OVO -> TVO -> Driehoek and back; one topic per 2019 theme; a guest
 on the next TVO sees only the reference of the other casus items."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,11 +17,13 @@ from tests.factories import publish
 @pytest.fixture
 def demo(app):
     from overleg.seed import seed_all
+
     return seed_all()
 
 
 def test_demo_chain_and_themes(demo, app):
     from overleg.domain.demo_topics import CHAIN_TITLE, seed_topics
+
     topic = db.session.scalar(select(Topic).where(Topic.title == CHAIN_TITLE))
     tl = timeline(topic)
     bodies = [e.meeting.meeting_type.code for e in tl.entries]
@@ -29,8 +32,11 @@ def test_demo_chain_and_themes(demo, app):
     assert "tvo" in bodies[first_driehoek:]  # the assignment came back down
     assert "ovo" in bodies[2:]  # the TVO's terugkoppeling to the OVO
     directions = [(e.from_type.code, e.to_type.code, e.direction) for e in tl.escalations]
-    assert directions == [("ovo", "tvo", "up"), ("tvo", "driehoek", "up"),
-                          ("driehoek", "tvo", "down")]
+    assert directions == [
+        ("ovo", "tvo", "up"),
+        ("tvo", "driehoek", "up"),
+        ("driehoek", "tvo", "down"),
+    ]
     assert all(e.feedback_item_id for e in tl.escalations[:2])
     assert any(e.item.is_feedback and e.meeting.meeting_type.code == "tvo" for e in tl.entries)
     # every 2019 theme has a topic
@@ -39,8 +45,9 @@ def test_demo_chain_and_themes(demo, app):
     assert with_topic == themes
     assert seed_topics() == 0  # idempotent
     # one escalation is still open, for the overview of open escalations
-    open_ones = db.session.scalars(select(Escalation).where(
-        Escalation.status.in_(("te_agenderen", "geagendeerd")))).all()
+    open_ones = db.session.scalars(
+        select(Escalation).where(Escalation.status.in_(("te_agenderen", "geagendeerd")))
+    ).all()
     assert [e.topic.title for e in open_ones] == ["Jeugdgroep bij winkelcentrum Hoogezand"]
 
     # the secretary follows it on the topic page
@@ -51,8 +58,11 @@ def test_demo_chain_and_themes(demo, app):
 
 
 def test_demo_guest_sees_only_reference(demo, app):
-    guest_part = db.session.scalar(select(Participant).join(Meeting).where(
-        Participant.part == "guest", Meeting.starts_at > utcnow()))
+    guest_part = db.session.scalar(
+        select(Participant)
+        .join(Meeting)
+        .where(Participant.part == "guest", Meeting.starts_at > utcnow())
+    )
     meeting = guest_part.meeting
     publish(meeting)  # participants see the agenda once it is published
     c = app.test_client()

@@ -1,4 +1,5 @@
 """Who sees which meeting: one rule, used by every page and list."""
+
 from datetime import time, timedelta
 
 from overleg.domain.meetings import plan_meeting
@@ -12,8 +13,9 @@ PASSWORD = "Veilig-Overleg-2019"
 
 
 def _plan(code, days=7):
-    m = plan_meeting(meeting_type(code), today_local() + timedelta(days=days), time(10, 0),
-                     send=False)
+    m = plan_meeting(
+        meeting_type(code), today_local() + timedelta(days=days), time(10, 0), send=False
+    )
     db.session.commit()
     return m
 
@@ -33,7 +35,7 @@ def test_visible_meetings_rule(seeded, people):
 
     assert ids(wijkagent) == {ovo.id}
     assert ids(person("burgemeester@example.org")) == {driehoek.id}
-    assert ids(person("oov@example.org")) == {driehoek.id, ovo.id}          # secretaris
+    assert ids(person("oov@example.org")) == {driehoek.id, ovo.id}  # secretaris
     assert ids(people["beheerder"]) == {driehoek.id, ovo.id}
     assert ids(people["deelnemer"]) == set()
     assert not can_see_meeting(wijkagent, driehoek) and can_see_meeting(wijkagent, ovo)
@@ -43,14 +45,22 @@ def test_visible_meetings_rule(seeded, people):
 def test_wijkagent_gets_404_and_finds_driehoek_nowhere(app, seeded):
     driehoek = _plan("driehoek")
     driehoek.remarks = "Geheim-overleg-XYZ"
-    past = plan_meeting(meeting_type("driehoek"), today_local() - timedelta(days=20), time(16, 0),
-                        remarks="Geheim-overleg-XYZ", send=False)
+    past = plan_meeting(
+        meeting_type("driehoek"),
+        today_local() - timedelta(days=20),
+        time(16, 0),
+        remarks="Geheim-overleg-XYZ",
+        send=False,
+    )
     ovo = _plan("ovo", 9)
     db.session.commit()
     c = _client(app, "wijkagent@example.org")
     for m in (driehoek, past):
-        for url in (f"/overleggen/{m.id}", f"/overleggen/{m.id}/bewerken",
-                    f"/overleggen/{m.id}/aanwezigheid"):
+        for url in (
+            f"/overleggen/{m.id}",
+            f"/overleggen/{m.id}/bewerken",
+            f"/overleggen/{m.id}/aanwezigheid",
+        ):
             resp = c.get(url)
             assert resp.status_code in (403, 404)
             assert "Driehoeksoverleg" not in resp.get_data(as_text=True)
@@ -73,8 +83,10 @@ def test_guest_sees_the_meeting_only_while_invited(app, seeded):
     assert c.get(f"/overleggen/{driehoek.id}").status_code == 404
     sec = _client(app, "oov@example.org")
     cyber = person("ovj.cybercrime@example.org")
-    assert sec.post(f"/overleggen/{driehoek.id}/gasten",
-                    data={"person": str(cyber.id)}).status_code == 302
+    assert (
+        sec.post(f"/overleggen/{driehoek.id}/gasten", data={"person": str(cyber.id)}).status_code
+        == 302
+    )
     assert c.get(f"/overleggen/{driehoek.id}").status_code == 200
     assert "Driehoeksoverleg" in c.get("/mijn-overleggen").get_data(as_text=True)
     guest = next(p for p in driehoek.participants if p.person_id == cyber.id)

@@ -2,6 +2,7 @@
 
 The filter and the queries live in ``overleg.domain.audit_log``; a refused filter is shown
 in Dutch with status 400, a page beyond the last with status 404."""
+
 from __future__ import annotations
 
 from flask import Response, render_template, request, stream_with_context
@@ -15,10 +16,17 @@ from . import bp
 
 
 def _render(f, errors, pg=None, status: int = 200):
-    return render_template("admin/audit_log.html", f=f, errors=errors, page=pg,
-                           choices=log.event_choices(), event_label=log.event_label,
-                           object_label=log.object_label, timestamp=log.nl_timestamp,
-                           page_size=log.PAGE_SIZE), status
+    return render_template(
+        "admin/audit_log.html",
+        f=f,
+        errors=errors,
+        page=pg,
+        choices=log.event_choices(),
+        event_label=log.event_label,
+        object_label=log.object_label,
+        timestamp=log.nl_timestamp,
+        page_size=log.PAGE_SIZE,
+    ), status
 
 
 @bp.route("/logboek")
@@ -30,8 +38,9 @@ def audit_log():
     pg = log.page(f)
     if f.page > pg.pages:
         many = "is 1 pagina" if pg.pages == 1 else f"zijn {pg.pages} pagina’s"
-        return _render(f, [f"Pagina {f.page} bestaat niet: er {many} met deze selectie."], pg,
-                       status=404)
+        return _render(
+            f, [f"Pagina {f.page} bestaat niet: er {many} met deze selectie."], pg, status=404
+        )
     return _render(f, [], pg)
 
 
@@ -46,8 +55,11 @@ def audit_log_export():
     record("audit_log_exported")
     db.session.commit()
     filename = f"logboek-{to_local(utcnow()):%Y%m%d-%H%M}.csv"
-    return Response(stream_with_context(log.csv_chunks(f)),
-                    mimetype="text/csv", headers={
-                        "Content-Disposition": f'attachment; filename="{filename}"',
-                        "Cache-Control": "no-store",
-                    })
+    return Response(
+        stream_with_context(log.csv_chunks(f)),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -6,6 +6,7 @@ A body's roster (vaste deelnemers) and agenda template are also kept by the secr
 
 Views stay thin: parse the form, call ``overleg.domain.admin``, render. A refused change
 comes back as ``AdminError`` and is shown beside its field with status 400."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -23,21 +24,51 @@ from ..domain import admin as domain
 from ..domain.admin import AdminError
 from ..extensions import db
 from ..forms import choice
-from ..models import (AgendaTemplateItem, EscalationPath, MeetingType, Organisation, Person, Role,
-                      RoleHolding, RosterEntry, Unavailability)
-from ..models.bodies import (CONFIDENTIALITY_LABELS, DIRECTION_LABELS, LEVEL_LABELS, PART_LABELS,
-                             PURPOSE_LABELS)
+from ..models import (
+    AgendaTemplateItem,
+    EscalationPath,
+    MeetingType,
+    Organisation,
+    Person,
+    Role,
+    RoleHolding,
+    RosterEntry,
+    Unavailability,
+)
+from ..models.bodies import (
+    CONFIDENTIALITY_LABELS,
+    DIRECTION_LABELS,
+    LEVEL_LABELS,
+    PART_LABELS,
+    PURPOSE_LABELS,
+)
 from ..models.people import APP_ROLE_LABELS, ORGANISATION_KIND_LABELS
 from ..timeutil import today_local
 from . import bp
-from .forms import (HoldingForm, MeetingTypeForm, OrganisationForm, PasswordForm, PathForm,
-                    PersonForm, RoleForm, RosterEntryForm, RosterPartForm, TemplateItemForm,
-                    UnavailabilityForm, id_or_none)
+from .forms import (
+    HoldingForm,
+    MeetingTypeForm,
+    OrganisationForm,
+    PasswordForm,
+    PathForm,
+    PersonForm,
+    RoleForm,
+    RosterEntryForm,
+    RosterPartForm,
+    TemplateItemForm,
+    UnavailabilityForm,
+    id_or_none,
+)
 
 LABELS = {
-    "app_role": APP_ROLE_LABELS, "kind": ORGANISATION_KIND_LABELS, "level": LEVEL_LABELS,
-    "confidentiality": CONFIDENTIALITY_LABELS, "part": PART_LABELS, "purpose": PURPOSE_LABELS,
-    "direction": DIRECTION_LABELS, "standard_kind": domain.STANDARD_KIND_LABELS,
+    "app_role": APP_ROLE_LABELS,
+    "kind": ORGANISATION_KIND_LABELS,
+    "level": LEVEL_LABELS,
+    "confidentiality": CONFIDENTIALITY_LABELS,
+    "part": PART_LABELS,
+    "purpose": PURPOSE_LABELS,
+    "direction": DIRECTION_LABELS,
+    "standard_kind": domain.STANDARD_KIND_LABELS,
 }
 
 
@@ -48,6 +79,7 @@ def _labels():
 
 # --- helpers ----------------------------------------------------------------------------
 
+
 def _get(model, object_id: int):
     obj = db.session.get(model, object_id)
     if obj is None:
@@ -57,8 +89,9 @@ def _get(model, object_id: int):
 
 def _list_params(sorts, default: str):
     q = (request.args.get("q") or "").strip()[:100]
-    sort, direction = domain.normalise_sort(request.args.get("sort"),
-                                            request.args.get("richting"), sorts, default)
+    sort, direction = domain.normalise_sort(
+        request.args.get("sort"), request.args.get("richting"), sorts, default
+    )
     args = {"q": q} if q else {}
     return q, sort, direction, args
 
@@ -110,8 +143,9 @@ def _org_choices(blank: str = "— geen —"):
 
 
 def _person_choices(blank: str):
-    people = db.session.scalars(select(Person).options(joinedload(Person.organisation))
-                                .order_by(Person.name)).all()
+    people = db.session.scalars(
+        select(Person).options(joinedload(Person.organisation)).order_by(Person.name)
+    ).all()
     choices = [choice("", blank)]
     for p in people:
         label = p.name
@@ -130,6 +164,7 @@ def _type_choices(blank: str = "— kies —"):
 
 # --- index ------------------------------------------------------------------------------
 
+
 @bp.route("/")
 @access("beheerder")
 def index():
@@ -138,13 +173,15 @@ def index():
 
 # --- organisations ----------------------------------------------------------------------
 
+
 @bp.route("/organisaties")
 @access("beheerder")
 def organisations():
     q, sort, direction, args = _list_params(domain.ORGANISATION_SORTS, "naam")
     rows = domain.list_organisations(q, sort, direction)
-    return render_template("admin/organisations.html", rows=rows, q=q, sort=sort,
-                           direction=direction, args=args)
+    return render_template(
+        "admin/organisations.html", rows=rows, q=q, sort=sort, direction=direction, args=args
+    )
 
 
 @bp.route("/organisaties/nieuw", methods=["GET", "POST"])
@@ -164,24 +201,34 @@ def _organisation_form(org: Organisation):
     if form.validate_on_submit():
         new = org.id is None
         try:
-            domain.save_organisation(org, name=form.name.data, short_name=form.short_name.data,
-                                     kind=form.kind.data, description=form.description.data)
+            domain.save_organisation(
+                org,
+                name=form.name.data,
+                short_name=form.short_name.data,
+                kind=form.kind.data,
+                description=form.description.data,
+            )
             record("organisation_created" if new else "organisation_changed", org)
             if _commit_or_refuse("De organisatie kon niet worden opgeslagen. Probeer het opnieuw."):
-                flash(f"Organisatie ‘{org.name}’ is {'toegevoegd' if new else 'opgeslagen'}.",
-                      "success")
+                flash(
+                    f"Organisatie ‘{org.name}’ is {'toegevoegd' if new else 'opgeslagen'}.",
+                    "success",
+                )
                 return redirect(url_for(".organisations"))
         except AdminError as err:
             db.session.rollback()
             _field_error(form, err)
     people = roles = []
     if org.id is not None:
-        people = db.session.scalars(select(Person).where(Person.organisation_id == org.id)
-                                    .order_by(Person.name)).all()
-        roles = db.session.scalars(select(Role).where(Role.organisation_id == org.id)
-                                   .order_by(Role.name)).all()
-    return render_template("admin/organisation_form.html", form=form, org=org, people=people,
-                           roles=roles), _status()
+        people = db.session.scalars(
+            select(Person).where(Person.organisation_id == org.id).order_by(Person.name)
+        ).all()
+        roles = db.session.scalars(
+            select(Role).where(Role.organisation_id == org.id).order_by(Role.name)
+        ).all()
+    return render_template(
+        "admin/organisation_form.html", form=form, org=org, people=people, roles=roles
+    ), _status()
 
 
 @bp.route("/organisaties/<int:org_id>/verwijderen", methods=["POST"])
@@ -195,21 +242,32 @@ def organisation_delete(org_id: int):
 
 # --- people -----------------------------------------------------------------------------
 
+
 @bp.route("/personen")
 @access("beheerder")
 def people():
     q, sort, direction, args = _list_params(domain.PERSON_SORTS, "naam")
     app_role = request.args.get("rol") if request.args.get("rol") in APP_ROLE_LABELS else ""
-    status = request.args.get("status") if request.args.get("status") in (
-        "actief", "inactief", "account", "gast") else ""
+    status = (
+        request.args.get("status")
+        if request.args.get("status") in ("actief", "inactief", "account", "gast")
+        else ""
+    )
     if app_role:
         args["rol"] = app_role
     if status:
         args["status"] = status
-    rows = domain.list_people(q, sort, direction, app_role=app_role or None,
-                              status=status or None)
-    return render_template("admin/people.html", rows=rows, q=q, sort=sort, direction=direction,
-                           args=args, app_role=app_role, status=status)
+    rows = domain.list_people(q, sort, direction, app_role=app_role or None, status=status or None)
+    return render_template(
+        "admin/people.html",
+        rows=rows,
+        q=q,
+        sort=sort,
+        direction=direction,
+        args=args,
+        app_role=app_role,
+        status=status,
+    )
 
 
 @bp.route("/personen/nieuw", methods=["GET", "POST"])
@@ -233,16 +291,24 @@ def _person_form(person: Person):
         new = person.id is None
         org_id = id_or_none(form.organisation_id.data)
         try:
-            domain.save_person(person, name=form.name.data, email=form.email.data,
-                               phone=form.phone.data,
-                               organisation=db.session.get(Organisation, org_id) if org_id else None,
-                               app_role=form.app_role.data, active=form.active.data,
-                               actor=current_user)
+            domain.save_person(
+                person,
+                name=form.name.data,
+                email=form.email.data,
+                phone=form.phone.data,
+                organisation=db.session.get(Organisation, org_id) if org_id else None,
+                app_role=form.app_role.data,
+                active=form.active.data,
+                actor=current_user,
+            )
             record("person_created" if new else "person_changed", person)
             if _commit_or_refuse("De persoon kon niet worden opgeslagen. Probeer het opnieuw."):
                 if new:
-                    flash(f"{person.name} is toegevoegd. Maak hieronder een account aan als "
-                          "deze persoon moet kunnen inloggen.", "success")
+                    flash(
+                        f"{person.name} is toegevoegd. Maak hieronder een account aan als "
+                        "deze persoon moet kunnen inloggen.",
+                        "success",
+                    )
                     return redirect(url_for(".person_account", person_id=person.id))
                 flash(f"De gegevens van {person.name} zijn opgeslagen.", "success")
                 return redirect(url_for(".people"))
@@ -252,12 +318,14 @@ def _person_form(person: Person):
     holdings = []
     if person.id is not None:
         holdings = db.session.scalars(
-            select(RoleHolding).where((RoleHolding.person_id == person.id)
-                                      | (RoleHolding.deputy_id == person.id))
+            select(RoleHolding)
+            .where((RoleHolding.person_id == person.id) | (RoleHolding.deputy_id == person.id))
             .options(joinedload(RoleHolding.role), joinedload(RoleHolding.person))
-            .order_by(RoleHolding.start_date.desc())).all()
-    return render_template("admin/person_form.html", form=form, person=person,
-                           holdings=holdings, today=today_local()), _status()
+            .order_by(RoleHolding.start_date.desc())
+        ).all()
+    return render_template(
+        "admin/person_form.html", form=form, person=person, holdings=holdings, today=today_local()
+    ), _status()
 
 
 @bp.route("/personen/<int:person_id>/verwijderen", methods=["POST"])
@@ -285,8 +353,11 @@ def person_account(person_id: int):
                 domain.end_all_sessions(person)
             record("account_password_set" if had_account else "account_created", person)
             db.session.commit()
-            flash(f"{person.name} kan inloggen met {person.email} en het nieuwe wachtwoord. "
-                  "Geef het wachtwoord op een veilige manier door.", "success")
+            flash(
+                f"{person.name} kan inloggen met {person.email} en het nieuwe wachtwoord. "
+                "Geef het wachtwoord op een veilige manier door.",
+                "success",
+            )
             return redirect(url_for(".person_account", person_id=person.id))
     return render_template("admin/person_account.html", form=form, person=person), _status()
 
@@ -299,8 +370,10 @@ def person_account_remove(person_id: int):
         domain.remove_account(person, current_user)
         record("account_removed", person)
         db.session.commit()
-        flash(f"{person.name} kan niet meer inloggen; de persoon blijft bestaan als externe gast.",
-              "success")
+        flash(
+            f"{person.name} kan niet meer inloggen; de persoon blijft bestaan als externe gast.",
+            "success",
+        )
     except AdminError as err:
         db.session.rollback()
         flash(err.message, "error")
@@ -314,8 +387,9 @@ def person_unavailability(person_id: int):
     form = UnavailabilityForm()
     if form.validate_on_submit():
         try:
-            domain.add_unavailability(person, form.start_date.data, form.end_date.data,
-                                      form.reason.data)
+            domain.add_unavailability(
+                person, form.start_date.data, form.end_date.data, form.reason.data
+            )
             record("person_changed", person)
             db.session.commit()
             flash("De afwezigheid is vastgelegd.", "success")
@@ -323,11 +397,18 @@ def person_unavailability(person_id: int):
         except AdminError as err:
             db.session.rollback()
             _field_error(form, err)
-    periods = db.session.scalars(select(Unavailability)
-                                 .where(Unavailability.person_id == person.id)
-                                 .order_by(Unavailability.start_date.desc())).all()
-    return render_template("admin/person_unavailability.html", form=form, person=person,
-                           periods=periods, today=today_local()), _status()
+    periods = db.session.scalars(
+        select(Unavailability)
+        .where(Unavailability.person_id == person.id)
+        .order_by(Unavailability.start_date.desc())
+    ).all()
+    return render_template(
+        "admin/person_unavailability.html",
+        form=form,
+        person=person,
+        periods=periods,
+        today=today_local(),
+    ), _status()
 
 
 @bp.route("/personen/<int:person_id>/afwezigheid/<int:item_id>/verwijderen", methods=["POST"])
@@ -346,13 +427,15 @@ def person_unavailability_delete(person_id: int, item_id: int):
 
 # --- roles and holdings -----------------------------------------------------------------
 
+
 @bp.route("/functies")
 @access("beheerder")
 def roles():
     q, sort, direction, args = _list_params(domain.ROLE_SORTS, "naam")
     rows = domain.list_roles(q, sort, direction, day=today_local())
-    return render_template("admin/roles.html", rows=rows, q=q, sort=sort, direction=direction,
-                           args=args)
+    return render_template(
+        "admin/roles.html", rows=rows, q=q, sort=sort, direction=direction, args=args
+    )
 
 
 @bp.route("/functies/nieuw", methods=["GET", "POST"])
@@ -376,13 +459,17 @@ def _role_form(role: Role):
         new = role.id is None
         org_id = id_or_none(form.organisation_id.data)
         try:
-            domain.save_role(role, name=form.name.data,
-                             organisation=db.session.get(Organisation, org_id) if org_id else None,
-                             description=form.description.data)
+            domain.save_role(
+                role,
+                name=form.name.data,
+                organisation=db.session.get(Organisation, org_id) if org_id else None,
+                description=form.description.data,
+            )
             record("role_created" if new else "role_changed", role)
             if _commit_or_refuse("De functie kon niet worden opgeslagen. Probeer het opnieuw."):
-                flash(f"Functie ‘{role.name}’ is {'toegevoegd' if new else 'opgeslagen'}.",
-                      "success")
+                flash(
+                    f"Functie ‘{role.name}’ is {'toegevoegd' if new else 'opgeslagen'}.", "success"
+                )
                 if new:
                     return redirect(url_for(".holding_new", role_id=role.id))
                 return redirect(url_for(".roles"))
@@ -392,14 +479,24 @@ def _role_form(role: Role):
     holdings, roster = [], []
     if role.id is not None:
         holdings = db.session.scalars(
-            select(RoleHolding).where(RoleHolding.role_id == role.id)
+            select(RoleHolding)
+            .where(RoleHolding.role_id == role.id)
             .options(joinedload(RoleHolding.person), joinedload(RoleHolding.deputy))
-            .order_by(RoleHolding.start_date.desc())).all()
+            .order_by(RoleHolding.start_date.desc())
+        ).all()
         roster = db.session.scalars(
-            select(RosterEntry).where(RosterEntry.role_id == role.id)
-            .options(joinedload(RosterEntry.meeting_type))).all()
-    return render_template("admin/role_form.html", form=form, role=role, holdings=holdings,
-                           roster=roster, today=today_local()), _status()
+            select(RosterEntry)
+            .where(RosterEntry.role_id == role.id)
+            .options(joinedload(RosterEntry.meeting_type))
+        ).all()
+    return render_template(
+        "admin/role_form.html",
+        form=form,
+        role=role,
+        holdings=holdings,
+        roster=roster,
+        today=today_local(),
+    ), _status()
 
 
 @bp.route("/functies/<int:role_id>/verwijderen", methods=["POST"])
@@ -438,8 +535,9 @@ def _holding_form(role: Role, holding: RoleHolding):
         if holding.id is None:
             # a successor starts the day after the last holder left
             ends = [h.end_date for h in role.holdings]
-            form.start_date.data = (max(ends) + timedelta(days=1)) if ends and all(ends) \
-                else today_local()
+            form.start_date.data = (
+                (max(ends) + timedelta(days=1)) if ends and all(ends) else today_local()
+            )
     if form.validate_on_submit():
         new = holding.id is None
         person = db.session.get(Person, id_or_none(form.person_id.data) or 0)
@@ -448,8 +546,14 @@ def _holding_form(role: Role, holding: RoleHolding):
         try:
             if person is None:
                 raise AdminError("Kies wie de functie vervult.", "person_id")
-            domain.save_holding(holding, role=role, person=person, deputy=deputy,
-                                start=form.start_date.data, end=form.end_date.data)
+            domain.save_holding(
+                holding,
+                role=role,
+                person=person,
+                deputy=deputy,
+                start=form.start_date.data,
+                end=form.end_date.data,
+            )
             record("role_holding_created" if new else "role_holding_changed", role)
             if _commit_or_refuse("De bezetting kon niet worden opgeslagen. Probeer het opnieuw."):
                 flash(f"De bezetting van {role.name} is opgeslagen.", "success")
@@ -458,8 +562,9 @@ def _holding_form(role: Role, holding: RoleHolding):
             db.session.rollback()
             _field_error(form, err)
     others = [h for h in role.holdings if h.id != holding.id]
-    return render_template("admin/holding_form.html", form=form, role=role, holding=holding,
-                           others=others), _status()
+    return render_template(
+        "admin/holding_form.html", form=form, role=role, holding=holding, others=others
+    ), _status()
 
 
 @bp.route("/functies/<int:role_id>/bezetting/<int:holding_id>/verwijderen", methods=["POST"])
@@ -479,20 +584,28 @@ def holding_delete(role_id: int, holding_id: int):
 
 # --- meeting types ----------------------------------------------------------------------
 
+
 @bp.route("/overlegvormen")
 @access("beheerder")
 def meeting_types():
     q, sort, direction, args = _list_params(domain.MEETING_TYPE_SORTS, "naam")
     rows = domain.list_meeting_types(q, sort, direction)
-    return render_template("admin/meeting_types.html", rows=rows, q=q, sort=sort,
-                           direction=direction, args=args)
+    return render_template(
+        "admin/meeting_types.html", rows=rows, q=q, sort=sort, direction=direction, args=args
+    )
 
 
 @bp.route("/overlegvormen/nieuw", methods=["GET", "POST"])
 @access("beheerder")
 def meeting_type_new():
-    return _meeting_type_form(MeetingType(default_duration_minutes=90, level="tactisch",
-                                          default_confidentiality="vertrouwelijk", active=True))
+    return _meeting_type_form(
+        MeetingType(
+            default_duration_minutes=90,
+            level="tactisch",
+            default_confidentiality="vertrouwelijk",
+            active=True,
+        )
+    )
 
 
 @bp.route("/overlegvormen/<int:type_id>", methods=["GET", "POST"])
@@ -506,12 +619,13 @@ def _meeting_type_form(mt: MeetingType):
     if form.validate_on_submit():
         new = mt.id is None
         try:
-            domain.save_meeting_type(mt, **{f.name: f.data for f in form
-                                            if f.name != "csrf_token"})
+            domain.save_meeting_type(mt, **{f.name: f.data for f in form if f.name != "csrf_token"})
             record("meeting_type_created" if new else "meeting_type_changed", mt)
             if _commit_or_refuse("De overlegvorm kon niet worden opgeslagen. Probeer het opnieuw."):
-                flash(f"Overlegvorm ‘{mt.name}’ is {'toegevoegd' if new else 'opgeslagen'}.",
-                      "success")
+                flash(
+                    f"Overlegvorm ‘{mt.name}’ is {'toegevoegd' if new else 'opgeslagen'}.",
+                    "success",
+                )
                 if new:
                     return redirect(url_for(".meeting_type_roster", type_id=mt.id))
                 return redirect(url_for(".meeting_types"))
@@ -555,15 +669,22 @@ def _roster_form(blank: bool = False) -> RosterEntryForm:
     """The add-a-role form; ``blank`` ignores the request (another form was posted)."""
     form = RosterEntryForm(formdata=None) if blank else RosterEntryForm()
     roles = db.session.scalars(select(Role).order_by(Role.name)).all()
-    form.role_id.choices = [choice("", "— kies een functie —")] + [choice(str(r.id), r.name)
-                                                                   for r in roles]
+    form.role_id.choices = [choice("", "— kies een functie —")] + [
+        choice(str(r.id), r.name) for r in roles
+    ]
     return form
 
 
 def _render_roster(mt: MeetingType, form, status: int = 200, part_errors=None):
     entries = domain.roster_with_roles(mt)
-    return render_template("admin/meeting_type_roster.html", mt=mt, form=form, entries=entries,
-                           today=today_local(), part_errors=part_errors or {}), status
+    return render_template(
+        "admin/meeting_type_roster.html",
+        mt=mt,
+        form=form,
+        entries=entries,
+        today=today_local(),
+        part_errors=part_errors or {},
+    ), status
 
 
 @bp.route("/overlegvormen/<int:type_id>/deelnemers/<int:entry_id>", methods=["POST"])
@@ -575,8 +696,12 @@ def roster_entry_update(type_id: int, entry_id: int):
     form = RosterPartForm()
     if not form.validate_on_submit():
         message = "Kies hoe de functie deelneemt: voorzitter, lid, adviseur of secretaris."
-        return _render_roster(entry.meeting_type, _roster_form(blank=True), status=400,
-                              part_errors={entry.id: message})
+        return _render_roster(
+            entry.meeting_type,
+            _roster_form(blank=True),
+            status=400,
+            part_errors={entry.id: message},
+        )
     domain.change_roster_part(entry, form.part.data)
     record("meeting_type_changed", entry.meeting_type)
     db.session.commit()
@@ -584,8 +709,7 @@ def roster_entry_update(type_id: int, entry_id: int):
     return redirect(url_for(".meeting_type_roster", type_id=type_id))
 
 
-@bp.route("/overlegvormen/<int:type_id>/deelnemers/<int:entry_id>/verwijderen",
-          methods=["POST"])
+@bp.route("/overlegvormen/<int:type_id>/deelnemers/<int:entry_id>/verwijderen", methods=["POST"])
 @access("secretaris")
 def roster_entry_delete(type_id: int, entry_id: int):
     entry = _get(RosterEntry, entry_id)
@@ -607,20 +731,25 @@ def meeting_type_template(type_id: int):
     mt = _get(MeetingType, type_id)
     form = TemplateItemForm()
     if form.validate_on_submit():
-        domain.add_template_item(mt, title=form.title.data,
-                                 standard_kind=form.standard_kind.data,
-                                 purpose=form.purpose.data,
-                                 duration_minutes=form.duration_minutes.data or 0)
+        domain.add_template_item(
+            mt,
+            title=form.title.data,
+            standard_kind=form.standard_kind.data,
+            purpose=form.purpose.data,
+            duration_minutes=form.duration_minutes.data or 0,
+        )
         record("meeting_type_changed", mt)
         db.session.commit()
         flash(f"‘{form.title.data.strip()}’ is toegevoegd aan de standaardagenda.", "success")
         return redirect(url_for(".meeting_type_template", type_id=type_id))
-    items = db.session.scalars(select(AgendaTemplateItem)
-                               .where(AgendaTemplateItem.meeting_type_id == mt.id)
-                               .order_by(AgendaTemplateItem.position,
-                                         AgendaTemplateItem.id)).all()
-    return render_template("admin/meeting_type_template.html", mt=mt, form=form,
-                           items=items), _status()
+    items = db.session.scalars(
+        select(AgendaTemplateItem)
+        .where(AgendaTemplateItem.meeting_type_id == mt.id)
+        .order_by(AgendaTemplateItem.position, AgendaTemplateItem.id)
+    ).all()
+    return render_template(
+        "admin/meeting_type_template.html", mt=mt, form=form, items=items
+    ), _status()
 
 
 def _template_item(type_id: int, item_id: int) -> AgendaTemplateItem:
@@ -636,20 +765,26 @@ def template_item_edit(type_id: int, item_id: int):
     item = _template_item(type_id, item_id)
     form = TemplateItemForm(obj=item)
     if form.validate_on_submit():
-        domain.save_template_item(item, title=form.title.data,
-                                  standard_kind=form.standard_kind.data,
-                                  purpose=form.purpose.data,
-                                  duration_minutes=form.duration_minutes.data or 0)
+        domain.save_template_item(
+            item,
+            title=form.title.data,
+            standard_kind=form.standard_kind.data,
+            purpose=form.purpose.data,
+            duration_minutes=form.duration_minutes.data or 0,
+        )
         record("meeting_type_changed", item.meeting_type)
         db.session.commit()
         flash("Het agendapunt is opgeslagen.", "success")
         return redirect(url_for(".meeting_type_template", type_id=type_id))
-    return render_template("admin/template_item_form.html", mt=item.meeting_type, item=item,
-                           form=form), _status()
+    return render_template(
+        "admin/template_item_form.html", mt=item.meeting_type, item=item, form=form
+    ), _status()
 
 
-@bp.route("/overlegvormen/<int:type_id>/agenda/<int:item_id>/<any(omhoog, omlaag):where>",
-          methods=["POST"])
+@bp.route(
+    "/overlegvormen/<int:type_id>/agenda/<int:item_id>/<any(omhoog, omlaag):where>",
+    methods=["POST"],
+)
 @access("secretaris")
 def template_item_move(type_id: int, item_id: int, where: str):
     item = _template_item(type_id, item_id)
@@ -672,6 +807,7 @@ def template_item_delete(type_id: int, item_id: int):
 
 
 # --- escalation paths -------------------------------------------------------------------
+
 
 @bp.route("/escalatiepaden", methods=["GET", "POST"])
 @access("beheerder")
@@ -697,8 +833,9 @@ def paths():
             db.session.rollback()
             _field_error(form, err)
     rows = domain.list_paths(q, sort, direction)
-    return render_template("admin/paths.html", rows=rows, form=form, q=q, sort=sort,
-                           direction=direction, args=args), _status()
+    return render_template(
+        "admin/paths.html", rows=rows, form=form, q=q, sort=sort, direction=direction, args=args
+    ), _status()
 
 
 @bp.route("/escalatiepaden/<int:path_id>/verwijderen", methods=["POST"])

@@ -1,4 +1,5 @@
 """The agenda of a meeting: items, order, proposals, publication, escalation, conclusion."""
+
 from flask import Blueprint
 
 bp = Blueprint("agenda", __name__)

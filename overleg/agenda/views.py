@@ -1,11 +1,11 @@
 """The agenda page of a meeting and everything the secretary does with its items: add, edit,
 reorder (POST buttons, no JavaScript needed), proposals, publication, guests and besloten
 items, escalation (opschalen / opdracht geven) and concluding an item."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -24,8 +24,15 @@ from ..forms import choice, choices
 from ..models import AgendaItem, AuditEvent, Escalation, Meeting, MeetingType, Participant, Topic
 from ..timeutil import nl_date, nl_time
 from . import bp
-from .forms import (AccessForm, ConcludeForm, DeclineForm, EditItemForm, EscalateForm, ItemForm,
-                    ProposeForm)
+from .forms import (
+    AccessForm,
+    ConcludeForm,
+    DeclineForm,
+    EditItemForm,
+    EscalateForm,
+    ItemForm,
+    ProposeForm,
+)
 
 
 @dataclass
@@ -35,18 +42,22 @@ class Row:
     starts_at: datetime
     full: bool
     heading: str
-    escalation_in: Optional[Escalation] = None
+    escalation_in: Escalation | None = None
     escalations_out: tuple = ()
-    feedback_for: Optional[Escalation] = None
+    feedback_for: Escalation | None = None
     guests: tuple = ()
     besloten_people: tuple = ()
 
 
 def _meeting(meeting_id: int) -> Meeting:
     return get_visible_meeting_or_404(
-        meeting_id, current_user,
-        options=(selectinload(Meeting.meeting_type),
-                 selectinload(Meeting.participants).selectinload(Participant.person)))
+        meeting_id,
+        current_user,
+        options=(
+            selectinload(Meeting.meeting_type),
+            selectinload(Meeting.participants).selectinload(Participant.person),
+        ),
+    )
 
 
 def _item(item_id: int) -> AgendaItem:
@@ -64,9 +75,13 @@ def _participant(meeting: Meeting):
 def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
     rows = db.session.execute(
         select(Topic.id, Topic.reference, Topic.title)
-        .where(Topic.status != "afgerond").order_by(Topic.reference.desc()).limit(500))
-    return choices([(0, "Geen: een vrij agendapunt")]
-                   + [(tid, f"{ref} · {title}") for tid, ref, title in rows])
+        .where(Topic.status != "afgerond")
+        .order_by(Topic.reference.desc())
+        .limit(500)
+    )
+    return choices(
+        [(0, "Geen: een vrij agendapunt")] + [(tid, f"{ref} · {title}") for tid, ref, title in rows]
+    )
 
 
 def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
@@ -75,26 +90,45 @@ def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
     times = da.start_times(meeting, on)
     entitled = ntk.entitled_items(current_user, meeting, items=on)
     ids = [i.id for i in on]
-    escalations = list(db.session.scalars(
-        select(Escalation).where(or_(Escalation.target_item_id.in_(ids),
-                                     Escalation.origin_item_id.in_(ids),
-                                     Escalation.feedback_item_id.in_(ids)))
-        .options(selectinload(Escalation.from_type), selectinload(Escalation.to_type)))
-    ) if ids else []
+    escalations = (
+        list(
+            db.session.scalars(
+                select(Escalation)
+                .where(
+                    or_(
+                        Escalation.target_item_id.in_(ids),
+                        Escalation.origin_item_id.in_(ids),
+                        Escalation.feedback_item_id.in_(ids),
+                    )
+                )
+                .options(selectinload(Escalation.from_type), selectinload(Escalation.to_type))
+            )
+        )
+        if ids
+        else []
+    )
     access_map = da.item_access_map(meeting) if current_user.is_secretary else {}
     names = {p.person_id: p.person.name for p in meeting.participants}
     rows = []
     for n, item in enumerate(on, start=1):
         full = item.id in entitled
         acc = access_map.get(item.id, {})
-        rows.append(Row(
-            number=n, item=item, starts_at=times[item.id], full=full,
-            heading=ntk.item_heading(item, current_user, entitled),
-            escalation_in=next((e for e in escalations if e.target_item_id == item.id), None),
-            escalations_out=tuple(e for e in escalations if e.origin_item_id == item.id),
-            feedback_for=next((e for e in escalations if e.feedback_item_id == item.id), None),
-            guests=tuple(sorted(names.get(pid, "?") for pid in acc.get("gast", []))),
-            besloten_people=tuple(sorted(names.get(pid, "?") for pid in acc.get("besloten", [])))))
+        rows.append(
+            Row(
+                number=n,
+                item=item,
+                starts_at=times[item.id],
+                full=full,
+                heading=ntk.item_heading(item, current_user, entitled),
+                escalation_in=next((e for e in escalations if e.target_item_id == item.id), None),
+                escalations_out=tuple(e for e in escalations if e.origin_item_id == item.id),
+                feedback_for=next((e for e in escalations if e.feedback_item_id == item.id), None),
+                guests=tuple(sorted(names.get(pid, "?") for pid in acc.get("gast", []))),
+                besloten_people=tuple(
+                    sorted(names.get(pid, "?") for pid in acc.get("besloten", []))
+                ),
+            )
+        )
     return rows
 
 
@@ -112,8 +146,15 @@ def _audit_casus(rows: list[Row]) -> None:
         events = [record("casus_viewed", topic) for topic in topics.values()]
         for ev in events:
             db.session.expunge(ev)
-    cols = ("person_id", "event", "object_type", "object_id", "object_ref", "ip_address",
-            "user_agent")
+    cols = (
+        "person_id",
+        "event",
+        "object_type",
+        "object_id",
+        "object_ref",
+        "ip_address",
+        "user_agent",
+    )
     db.session.execute(insert(AuditEvent), [{c: getattr(ev, c) for c in cols} for ev in events])
     db.session.commit()
 
@@ -129,10 +170,16 @@ def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int 
         proposals = [i for i in items if i.proposal_status == "voorgesteld"]
         declined = [i for i in items if i.proposal_status == "afgewezen"]
     else:
-        proposals = [i for i in items if i.proposal_status == "voorgesteld"
-                     and i.proposed_by_id == current_user.id]
-        declined = [i for i in items if i.proposal_status == "afgewezen"
-                    and i.proposed_by_id == current_user.id]
+        proposals = [
+            i
+            for i in items
+            if i.proposal_status == "voorgesteld" and i.proposed_by_id == current_user.id
+        ]
+        declined = [
+            i
+            for i in items
+            if i.proposal_status == "afgewezen" and i.proposed_by_id == current_user.id
+        ]
     if secretary and item_form is None:
         item_form = ItemForm(formdata=None)
     if item_form is not None:
@@ -144,10 +191,19 @@ def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int 
     if rows:
         end = rows[-1].starts_at + timedelta(minutes=rows[-1].item.duration_minutes or 0)
     html = render_template(
-        "agenda/view.html", meeting=meeting, rows=rows, secretary=secretary, agenda_open=agenda_open,
-        proposals=proposals, declined=declined, item_form=item_form, propose_form=propose_form,
-        computed_end=end, has_pdf="documents.agenda_pdf" in current_app.view_functions,
-        has_docs="documents.item_documents" in current_app.view_functions)
+        "agenda/view.html",
+        meeting=meeting,
+        rows=rows,
+        secretary=secretary,
+        agenda_open=agenda_open,
+        proposals=proposals,
+        declined=declined,
+        item_form=item_form,
+        propose_form=propose_form,
+        computed_end=end,
+        has_pdf="documents.agenda_pdf" in current_app.view_functions,
+        has_docs="documents.item_documents" in current_app.view_functions,
+    )
     # After rendering: the commit expires what the template reads.
     _audit_casus(rows)
     return html, status
@@ -160,9 +216,11 @@ def view(meeting_id: int):
 
 
 def _back(meeting_id: int, anchor: str | None = None):
-    return redirect(url_for("agenda.view", meeting_id=meeting_id,
-                            _anchor=anchor) if anchor else url_for("agenda.view",
-                                                                   meeting_id=meeting_id))
+    return redirect(
+        url_for("agenda.view", meeting_id=meeting_id, _anchor=anchor)
+        if anchor
+        else url_for("agenda.view", meeting_id=meeting_id)
+    )
 
 
 def _apply(form, errors: dict[str, str], flash_general: bool = False) -> None:
@@ -185,11 +243,16 @@ def add(meeting_id: int):
     if form.validate_on_submit():
         topic = db.session.get(Topic, form.topic.data) if form.topic.data else None
         try:
-            item = da.add_item(meeting, title=form.title.data or "", topic=topic,
-                               purpose=form.purpose.data,
-                               duration_minutes=form.duration_minutes.data,
-                               presenter=form.presenter.data, description=form.description.data,
-                               by=current_user)
+            item = da.add_item(
+                meeting,
+                title=form.title.data or "",
+                topic=topic,
+                purpose=form.purpose.data,
+                duration_minutes=form.duration_minutes.data,
+                presenter=form.presenter.data,
+                description=form.description.data,
+                by=current_user,
+            )
             db.session.commit()
         except da.AgendaError as exc:
             db.session.rollback()
@@ -207,9 +270,14 @@ def edit(item_id: int):
     form = EditItemForm(obj=item if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
-            da.update_item(item, title=form.title.data, purpose=form.purpose.data,
-                           duration_minutes=form.duration_minutes.data,
-                           presenter=form.presenter.data, description=form.description.data)
+            da.update_item(
+                item,
+                title=form.title.data,
+                purpose=form.purpose.data,
+                duration_minutes=form.duration_minutes.data,
+                presenter=form.presenter.data,
+                description=form.description.data,
+            )
             db.session.commit()
         except da.AgendaError as exc:
             db.session.rollback()
@@ -218,8 +286,9 @@ def edit(item_id: int):
             flash("Het agendapunt is opgeslagen.", "success")
             return _back(item.meeting_id, f"punt-{item.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template("agenda/item_form.html", form=form, item=item,
-                           meeting=item.meeting), status
+    return render_template(
+        "agenda/item_form.html", form=form, item=item, meeting=item.meeting
+    ), status
 
 
 @bp.route("/agendapunten/<int:item_id>/verwijderen", methods=["POST"])
@@ -250,12 +319,15 @@ def move(item_id: int, direction: str):
         flash(str(exc), "error")
         return _render(_meeting(item.meeting_id), status=400)
     if not moved:
-        flash("Dit agendapunt staat al " + ("bovenaan." if direction == "omhoog" else "onderaan."),
-              "info")
+        flash(
+            "Dit agendapunt staat al " + ("bovenaan." if direction == "omhoog" else "onderaan."),
+            "info",
+        )
     return _back(item.meeting_id, f"punt-{item.id}")
 
 
 # --- proposals ----------------------------------------------------------------------------
+
 
 @bp.route("/overleggen/<int:meeting_id>/agenda/voorstellen", methods=["POST"])
 @access("login")
@@ -266,10 +338,14 @@ def propose(meeting_id: int):
     form = ProposeForm()
     if form.validate_on_submit():
         try:
-            da.propose_item(meeting, current_user, title=form.title.data,
-                            purpose=form.purpose.data,
-                            duration_minutes=form.duration_minutes.data,
-                            description=form.description.data)
+            da.propose_item(
+                meeting,
+                current_user,
+                title=form.title.data,
+                purpose=form.purpose.data,
+                duration_minutes=form.duration_minutes.data,
+                description=form.description.data,
+            )
             db.session.commit()
         except da.AgendaError as exc:
             db.session.rollback()
@@ -311,11 +387,13 @@ def decline(item_id: int):
             flash("Het voorstel is afgewezen.", "success")
             return _back(item.meeting_id, "voorstellen")
     status = 400 if request.method == "POST" else 200
-    return render_template("agenda/decline.html", form=form, item=item,
-                           meeting=item.meeting), status
+    return render_template(
+        "agenda/decline.html", form=form, item=item, meeting=item.meeting
+    ), status
 
 
 # --- publication --------------------------------------------------------------------------
+
 
 def _publication_step(meeting_id: int, step, done: str):
     """Run a publication step on the meeting's agenda; a refusal re-renders it with the
@@ -335,18 +413,23 @@ def _publication_step(meeting_id: int, step, done: str):
 @bp.route("/overleggen/<int:meeting_id>/agenda/publiceren", methods=["POST"])
 @access("secretaris")
 def publish(meeting_id: int):
-    return _publication_step(meeting_id, da.publish_agenda,
-                             "De agenda is gepubliceerd; de deelnemers krijgen bericht.")
+    return _publication_step(
+        meeting_id, da.publish_agenda, "De agenda is gepubliceerd; de deelnemers krijgen bericht."
+    )
 
 
 @bp.route("/overleggen/<int:meeting_id>/agenda/wijziging-melden", methods=["POST"])
 @access("secretaris")
 def report_change(meeting_id: int):
-    return _publication_step(meeting_id, da.report_agenda_change,
-                             "De deelnemers krijgen bericht dat de agenda is gewijzigd.")
+    return _publication_step(
+        meeting_id,
+        da.report_agenda_change,
+        "De deelnemers krijgen bericht dat de agenda is gewijzigd.",
+    )
 
 
 # --- guests per item, besloten ------------------------------------------------------------
+
 
 @bp.route("/agendapunten/<int:item_id>/toegang", methods=["GET", "POST"])
 @access("secretaris")
@@ -355,10 +438,12 @@ def item_access(item_id: int):
     meeting = item.meeting
     participants = sorted(meeting.participants, key=lambda p: p.person.name)
     form = AccessForm()
-    form.guests.choices = [choice(p.person_id, p.person.name)
-                           for p in participants if p.part == "guest"]
-    form.members.choices = [choice(p.person_id, f"{p.person.name} ({p.part_label.lower()})")
-                            for p in participants]
+    form.guests.choices = [
+        choice(p.person_id, p.person.name) for p in participants if p.part == "guest"
+    ]
+    form.members.choices = [
+        choice(p.person_id, f"{p.person.name} ({p.part_label.lower()})") for p in participants
+    ]
     if request.method == "GET":
         current = da.item_access_map(meeting).get(item.id, {})
         form.guests.data = current.get("gast", [])
@@ -384,17 +469,23 @@ def item_access(item_id: int):
 
 # --- escalation and conclusion -------------------------------------------------------------
 
+
 def _escalate_choices(form, meeting: Meeting) -> list:
     paths = de.paths_from(meeting.meeting_type)
-    form.to_type.choices = [choice(p.to_type_id, f"{p.direction_label}: {p.to_type.name}")
-                            for p in paths]
+    form.to_type.choices = [
+        choice(p.to_type_id, f"{p.direction_label}: {p.to_type.name}") for p in paths
+    ]
     meetings = [choice(0, "Automatisch: de eerstvolgende open agenda")]
     after = de.not_before(meeting)  # never before the meeting the topic comes from
     for p in paths:
         for m in de.candidate_meetings(p.to_type, after):
             published = " (agenda gepubliceerd)" if m.agenda_status == "gepubliceerd" else ""
-            meetings.append(choice(m.id, f"{p.to_type.name}, {nl_date(m.starts_at)} "
-                                         f"{nl_time(m.starts_at)}{published}"))
+            meetings.append(
+                choice(
+                    m.id,
+                    f"{p.to_type.name}, {nl_date(m.starts_at)} {nl_time(m.starts_at)}{published}",
+                )
+            )
     form.meeting.choices = meetings
     return paths
 
@@ -410,8 +501,14 @@ def escalate(item_id: int):
         to_type = db.session.get(MeetingType, form.to_type.data)
         target = db.session.get(Meeting, form.meeting.data) if form.meeting.data else None
         try:
-            esc = de.escalate(item, to_type, question=form.question.data,
-                              reason=form.reason.data, by=current_user, target_meeting=target)
+            esc = de.escalate(
+                item,
+                to_type,
+                question=form.question.data,
+                reason=form.reason.data,
+                by=current_user,
+                target_meeting=target,
+            )
             db.session.commit()
         except de.NotAllowed:
             db.session.rollback()
@@ -421,16 +518,27 @@ def escalate(item_id: int):
             _apply(form, {exc.field: str(exc)})
         else:
             if esc.target_item is not None:
-                flash(f"{esc.topic.reference} staat op de agenda van {esc.to_type.name} van "
-                      f"{_nl(esc.target_item.meeting.starts_at)}.", "success")
+                flash(
+                    f"{esc.topic.reference} staat op de agenda van {esc.to_type.name} van "
+                    f"{_nl(esc.target_item.meeting.starts_at)}.",
+                    "success",
+                )
             else:
-                flash(f"{esc.topic.reference} staat bij {esc.to_type.name} op ‘te agenderen’: er "
-                      "is nog geen overleg met een open agenda.", "success")
+                flash(
+                    f"{esc.topic.reference} staat bij {esc.to_type.name} op ‘te agenderen’: er "
+                    "is nog geen overleg met een open agenda.",
+                    "success",
+                )
             return _back(meeting.id, f"punt-{item.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template("agenda/escalate.html", form=form, item=item, meeting=meeting,
-                           paths=paths,
-                           heading=ntk.item_heading(item, current_user)), status
+    return render_template(
+        "agenda/escalate.html",
+        form=form,
+        item=item,
+        meeting=meeting,
+        paths=paths,
+        heading=ntk.item_heading(item, current_user),
+    ), status
 
 
 def _nl(value) -> str:
@@ -444,8 +552,12 @@ def conclude(item_id: int):
     form = ConcludeForm()
     if form.validate_on_submit():
         try:
-            esc = de.conclude(item, outcome=form.outcome.data, outcome_kind=form.outcome_kind.data,
-                              by=current_user)
+            esc = de.conclude(
+                item,
+                outcome=form.outcome.data,
+                outcome_kind=form.outcome_kind.data,
+                by=current_user,
+            )
             db.session.commit()
         except de.NotAllowed:
             db.session.rollback()
@@ -455,14 +567,25 @@ def conclude(item_id: int):
             _apply(form, {exc.field: str(exc)})
         else:
             if esc is not None and esc.feedback_item is not None:
-                flash(f"Afgehandeld. De terugkoppeling staat op de agenda van {esc.from_type.name} "
-                      f"van {_nl(esc.feedback_item.meeting.starts_at)}.", "success")
+                flash(
+                    f"Afgehandeld. De terugkoppeling staat op de agenda van {esc.from_type.name} "
+                    f"van {_nl(esc.feedback_item.meeting.starts_at)}.",
+                    "success",
+                )
             elif esc is not None:
-                flash(f"Afgehandeld. De terugkoppeling wacht bij {esc.from_type.name} op "
-                      "‘te agenderen’.", "success")
+                flash(
+                    f"Afgehandeld. De terugkoppeling wacht bij {esc.from_type.name} op "
+                    "‘te agenderen’.",
+                    "success",
+                )
             else:
                 flash("De uitkomst is opgeslagen.", "success")
             return _back(item.meeting_id, f"punt-{item.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template("agenda/conclude.html", form=form, item=item, meeting=item.meeting,
-                           heading=ntk.item_heading(item, current_user)), status
+    return render_template(
+        "agenda/conclude.html",
+        form=form,
+        item=item,
+        meeting=item.meeting,
+        heading=ntk.item_heading(item, current_user),
+    ), status

@@ -9,14 +9,21 @@ def _strip(value):
 
 
 class LoginForm(Form):
-    email = EmailField("E-mailadres", filters=[_strip],
-                       validators=[required("Vul uw e-mailadres in."),
-                                   email_address(), max_length(254)])
+    email = EmailField(
+        "E-mailadres",
+        filters=[_strip],
+        validators=[required("Vul uw e-mailadres in."), email_address(), max_length(254)],
+    )
     password = PasswordField("Wachtwoord", validators=[required("Vul uw wachtwoord in.")])
 
 
 class ChangePasswordForm(Form):
     current = PasswordField("Huidig wachtwoord", validators=[required()])
     new = PasswordField("Nieuw wachtwoord", validators=[required()])
-    confirm = PasswordField("Herhaal nieuw wachtwoord", validators=[
-        required(), EqualTo("new", message="De twee nieuwe wachtwoorden zijn niet gelijk.")])
+    confirm = PasswordField(
+        "Herhaal nieuw wachtwoord",
+        validators=[
+            required(),
+            EqualTo("new", message="De twee nieuwe wachtwoorden zijn niet gelijk."),
+        ],
+    )

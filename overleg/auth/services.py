@@ -1,10 +1,10 @@
 """Accounts: argon2id password hashes and server-side login sessions."""
+
 from __future__ import annotations
 
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Optional
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -47,7 +47,7 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def password_problem(password: str) -> Optional[str]:
+def password_problem(password: str) -> str | None:
     """A Dutch explanation of why a new password is not acceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
@@ -60,7 +60,7 @@ def set_password(person: Person, password: str) -> None:
     person.password_hash = hash_password(password)
 
 
-def authenticate(email: str, password: str) -> Optional[Person]:
+def authenticate(email: str, password: str) -> Person | None:
     """The active person with this e-mail and password, or None."""
     person = person_by_email(email)
     if person is None or person.password_hash is None:
@@ -88,18 +88,23 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(person: Person, ip: Optional[str] = None,
-                  user_agent: Optional[str] = None) -> str:
+def start_session(person: Person, ip: str | None = None, user_agent: str | None = None) -> str:
     """Create a server-side session; returns the token for the cookie."""
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token_hash=_digest(token), person=person, ip_address=ip,
-                                user_agent=(user_agent or "")[:255]))
+    db.session.add(
+        LoginSession(
+            token_hash=_digest(token),
+            person=person,
+            ip_address=ip,
+            user_agent=(user_agent or "")[:255],
+        )
+    )
     person.last_login_at = utcnow()
     person._login_session_token = token
     return token
 
 
-def load_session(token: str, idle_minutes: int) -> Optional[Person]:
+def load_session(token: str, idle_minutes: int) -> Person | None:
     """The person of a live session token; expired sessions are removed."""
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token)))
     if row is None:
@@ -117,12 +122,12 @@ def load_session(token: str, idle_minutes: int) -> Optional[Person]:
     return person
 
 
-def end_session(token: Optional[str]) -> None:
+def end_session(token: str | None) -> None:
     if token:
         db.session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
 
 
-def end_other_sessions(person: Person, keep_token: Optional[str]) -> None:
+def end_other_sessions(person: Person, keep_token: str | None) -> None:
     stmt = delete(LoginSession).where(LoginSession.person_id == person.id)
     if keep_token:
         stmt = stmt.where(LoginSession.token_hash != _digest(keep_token))

@@ -1,4 +1,5 @@
 """Login, logout and own password."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -11,8 +12,15 @@ from ..audit import record
 from ..extensions import db, limiter
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
-from .services import (authenticate, end_other_sessions, end_session, password_problem,
-                       set_password, start_session, check_password)
+from .services import (
+    authenticate,
+    check_password,
+    end_other_sessions,
+    end_session,
+    password_problem,
+    set_password,
+    start_session,
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -20,8 +28,14 @@ def _safe_next(target: str | None) -> str:
 
     Browsers treat a backslash like a slash and drop tabs and newlines, so
     ``/\\evil.example`` and ``/<TAB>/evil.example`` would leave the site too."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")) \
-            and "\\" not in target and target.isprintable() and " " not in target:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and target.isprintable()
+        and " " not in target
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -43,12 +57,20 @@ def _account_key() -> str:
 
 @bp.route("/inloggen", methods=["GET", "POST"])
 @access("public")
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda r: r.status_code != 302,
-               error_message="Te veel mislukte inlogpogingen. Wacht een paar minuten en probeer het dan opnieuw.")
-@limiter.limit(_account_limit, key_func=_account_key, methods=["POST"],
-               deduct_when=lambda r: r.status_code != 302,
-               error_message="Te veel mislukte inlogpogingen voor dit account. Wacht een kwartier "
-                             "en probeer het dan opnieuw, of vraag de beheerder om hulp.")
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    deduct_when=lambda r: r.status_code != 302,
+    error_message="Te veel mislukte inlogpogingen. Wacht een paar minuten en probeer het dan opnieuw.",
+)
+@limiter.limit(
+    _account_limit,
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=lambda r: r.status_code != 302,
+    error_message="Te veel mislukte inlogpogingen voor dit account. Wacht een kwartier "
+    "en probeer het dan opnieuw, of vraag de beheerder om hulp.",
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

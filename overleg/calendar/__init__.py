@@ -1,4 +1,5 @@
 """Calendar: .ics download per meeting, the personal subscription feed, reminders."""
+
 from flask import Blueprint
 
 bp = Blueprint("calendar", __name__, url_prefix="/agenda")

@@ -1,9 +1,9 @@
 """Domain rules for the calendar: feed tokens, reminders, the meetings in a feed."""
+
 from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Optional
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
@@ -23,7 +23,7 @@ def can_see_meeting(person: Person, meeting: Meeting) -> bool:
     return visibility.can_see_meeting(person, meeting)
 
 
-def feed_meetings(person: Person, now: Optional[datetime] = None) -> list[Meeting]:
+def feed_meetings(person: Person, now: datetime | None = None) -> list[Meeting]:
     """The person's visible meetings from three months back on, cancelled ones included.
     A fixed number of queries, whatever the number of meetings."""
     since = (now or utcnow()) - relativedelta(months=FEED_MONTHS_BACK)
@@ -31,8 +31,11 @@ def feed_meetings(person: Person, now: Optional[datetime] = None) -> list[Meetin
         visibility.visible_meetings(person)
         .where(Meeting.starts_at >= since)
         .order_by(Meeting.starts_at, Meeting.id)
-        .options(joinedload(Meeting.meeting_type), joinedload(Meeting.organizer),
-                 selectinload(Meeting.participants).joinedload(Participant.person))
+        .options(
+            joinedload(Meeting.meeting_type),
+            joinedload(Meeting.organizer),
+            selectinload(Meeting.participants).joinedload(Participant.person),
+        )
     )
     return list(db.session.scalars(stmt).unique())
 
@@ -53,7 +56,7 @@ def renew_feed_token(person: Person) -> str:
     return token
 
 
-def person_by_feed_token(token: str) -> Optional[Person]:
+def person_by_feed_token(token: str) -> Person | None:
     if not token or len(token) > 64:
         return None
     person = db.session.scalar(select(Person).where(Person.feed_token == token))
@@ -62,7 +65,7 @@ def person_by_feed_token(token: str) -> Optional[Person]:
     return person
 
 
-def set_alarm(person: Person, minutes: Optional[int]) -> None:
+def set_alarm(person: Person, minutes: int | None) -> None:
     if minutes is not None and minutes not in ALARM_MINUTES:
         raise ValueError("unsupported alarm")
     person.alarm_minutes = minutes

@@ -17,7 +17,8 @@ ALARM_CHOICES = [
 
 class AlarmForm(Form):
     alarm_minutes = SelectField(
-        "Herinnering in uw agenda", choices=ALARM_CHOICES, validate_choice=True)
+        "Herinnering in uw agenda", choices=ALARM_CHOICES, validate_choice=True
+    )
 
     def minutes(self) -> int | None:
         value = self.alarm_minutes.data

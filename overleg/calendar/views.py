@@ -1,4 +1,5 @@
 """The .ics download of a meeting, the personal feed, renewing it and reminders."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -11,9 +12,16 @@ from ..ical import feed_ics, meeting_ics
 from ..models import Meeting
 from ..timeutil import to_local, today_local
 from . import bp
-from .feeds import (can_see_meeting, ensure_feed_token, feed_meetings, person_by_feed_token,
-                    renew_feed_token, set_alarm)
+from .feeds import (
+    can_see_meeting,
+    ensure_feed_token,
+    feed_meetings,
+    person_by_feed_token,
+    renew_feed_token,
+    set_alarm,
+)
 from .forms import AlarmForm
+
 
 def _ics_response(text: str, filename: str | None = None, method: str = "PUBLISH"):
     response = current_app.response_class(text, mimetype="text/calendar")
@@ -42,7 +50,9 @@ def feed(token: str):
     person = person_by_feed_token(token)
     if person is None:
         abort(404)
-    return _ics_response(feed_ics(person, feed_meetings(person), alarm_minutes=person.alarm_minutes))
+    return _ics_response(
+        feed_ics(person, feed_meetings(person), alarm_minutes=person.alarm_minutes)
+    )
 
 
 def feed_url(person) -> str | None:
@@ -58,8 +68,11 @@ def renew_feed():
     person = current_user._get_current_object()
     if person.feed_token:
         renew_feed_token(person)
-        flash("Er is een nieuw agenda-adres gemaakt. Het oude adres werkt niet meer; "
-              "abonneer uw agenda opnieuw met het nieuwe adres.", "success")
+        flash(
+            "Er is een nieuw agenda-adres gemaakt. Het oude adres werkt niet meer; "
+            "abonneer uw agenda opnieuw met het nieuwe adres.",
+            "success",
+        )
     else:
         ensure_feed_token(person)
         flash("Uw persoonlijke agenda-adres is aangemaakt.", "success")
@@ -77,8 +90,9 @@ def alarm():
         db.session.commit()
         flash("Uw voorkeur voor herinneringen is opgeslagen.", "success")
         return redirect(url_for("main.profile") + "#agenda")
-    return render_template("main/profile.html", holdings=holdings_of(person, today_local()),
-                           alarm_form=form), 400
+    return render_template(
+        "main/profile.html", holdings=holdings_of(person, today_local()), alarm_form=form
+    ), 400
 
 
 @bp.app_context_processor
@@ -86,7 +100,7 @@ def _calendar_globals():
     def calendar_profile(form: AlarmForm | None = None) -> dict:
         person = current_user
         if form is None:
-            form = AlarmForm(formdata=None,
-                             alarm_minutes=str(person.alarm_minutes or ""))
+            form = AlarmForm(formdata=None, alarm_minutes=str(person.alarm_minutes or ""))
         return {"feed_url": feed_url(person), "alarm_form": form}
+
     return {"calendar_profile": calendar_profile}

@@ -1,4 +1,5 @@
 """Documents (vergaderstukken) on agenda items, the agenda PDF and the vergaderstukken PDF."""
+
 from flask import Blueprint
 
 bp = Blueprint("documents", __name__)

@@ -4,4 +4,6 @@ from ..forms import Form
 
 
 class UploadForm(Form):
-    file = FileField("Bestand", validators=[FileRequired(message="Kies een bestand om te uploaden.")])
+    file = FileField(
+        "Bestand", validators=[FileRequired(message="Kies een bestand om te uploaden.")]
+    )

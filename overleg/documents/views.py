@@ -1,12 +1,12 @@
 """Upload (secretary), download (entitled participants), agenda PDF and vergaderstukken PDF."""
+
 from __future__ import annotations
 
 import re
 import time
 from urllib.parse import quote
 
-from flask import (Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,8 +23,8 @@ from ..timeutil import to_local, utcnow
 from . import bp
 from .forms import UploadForm
 
-
 # --- pages ----------------------------------------------------------------------------
+
 
 def _meeting_url(meeting) -> str | None:
     """The meeting page (meetings blueprint), when it is there."""
@@ -43,14 +43,17 @@ def meeting_documents(meeting_id: int):
         # Not published yet: the agenda page says so (and takes proposals).
         return redirect(url_for("agenda.view", meeting_id=meeting.id))
     view = docs.agenda_view(meeting, current_user)
-    return render_template("documents/meeting.html", view=view, meeting=meeting,
-                           meeting_url=_meeting_url(meeting))
+    return render_template(
+        "documents/meeting.html", view=view, meeting=meeting, meeting_url=_meeting_url(meeting)
+    )
 
 
 def _item_or_404(item_id: int) -> AgendaItem:
     item = db.session.scalar(
-        select(AgendaItem).where(AgendaItem.id == item_id)
-        .options(selectinload(AgendaItem.documents), selectinload(AgendaItem.topic)))
+        select(AgendaItem)
+        .where(AgendaItem.id == item_id)
+        .options(selectinload(AgendaItem.documents), selectinload(AgendaItem.topic))
+    )
     if item is None:
         abort(404)
     get_visible_meeting_or_404(item.meeting_id, current_user)
@@ -60,9 +63,14 @@ def _item_or_404(item_id: int) -> AgendaItem:
 def _render_item(item: AgendaItem, form: UploadForm, status: int = 200, error: str | None = None):
     if error:
         form.file.errors = [error]
-    return render_template("documents/item.html", item=item, meeting=item.meeting, form=form,
-                           max_upload=docs.max_upload_label(),
-                           allowed=docs.ALLOWED_LABEL), status
+    return render_template(
+        "documents/item.html",
+        item=item,
+        meeting=item.meeting,
+        form=form,
+        max_upload=docs.max_upload_label(),
+        allowed=docs.ALLOWED_LABEL,
+    ), status
 
 
 @bp.route("/agendapunten/<int:item_id>/stukken", methods=["GET", "POST"])
@@ -89,8 +97,12 @@ def item_documents(item_id: int):
             flash(f"{doc.filename} is toegevoegd aan agendapunt '{item.title}'.", "success")
             return redirect(url_for("documents.item_documents", item_id=item.id))
     except RequestEntityTooLarge:
-        return _render_item(item, UploadForm(formdata=None), 413,
-                            f"Het bestand is te groot. Het mag hoogstens {docs.max_upload_label()} zijn.")
+        return _render_item(
+            item,
+            UploadForm(formdata=None),
+            413,
+            f"Het bestand is te groot. Het mag hoogstens {docs.max_upload_label()} zijn.",
+        )
     return _render_item(item, form)
 
 
@@ -103,6 +115,7 @@ def delete_document(doc_id: int):
     key = docs.remove_document(doc)
     db.session.commit()
     from ..storage import get_storage
+
     get_storage().delete(key)
     flash(f"{name} is verwijderd.", "success")
     return redirect(url_for("documents.item_documents", item_id=item.id))
@@ -110,11 +123,13 @@ def delete_document(doc_id: int):
 
 # --- downloads ------------------------------------------------------------------------
 
+
 def _attachment(data: bytes, filename: str, content_type: str, private: bool) -> Response:
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "document"
     resp = Response(data, mimetype=content_type)
     resp.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}")
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    )
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     resp.headers["Cache-Control"] = "private, no-store" if private else "private, max-age=0"
@@ -125,8 +140,10 @@ def _attachment(data: bytes, filename: str, content_type: str, private: bool) ->
 @access("login")
 def download(doc_id: int):
     doc = db.session.scalar(
-        select(Document).where(Document.id == doc_id)
-        .options(selectinload(Document.agenda_item).selectinload(AgendaItem.topic)))
+        select(Document)
+        .where(Document.id == doc_id)
+        .options(selectinload(Document.agenda_item).selectinload(AgendaItem.topic))
+    )
     if doc is None:
         abort(404)
     item = doc.agenda_item
@@ -141,9 +158,12 @@ def download(doc_id: int):
     except docs.DocumentUnavailable:
         current_app.logger.exception("Document %s cannot be served", doc.id)
         return render_template(
-            "errors/error.html", code=404, title="Stuk niet beschikbaar",
+            "errors/error.html",
+            code=404,
+            title="Stuk niet beschikbaar",
             text="Dit stuk kan niet worden geopend: het bestand ontbreekt of is beschadigd. "
-                 "Neem contact op met de secretaris van het overleg."), 404
+            "Neem contact op met de secretaris van het overleg.",
+        ), 404
     if casus:
         record("casus_document_downloaded", doc)
         db.session.commit()
@@ -158,8 +178,14 @@ def _pdf_name(meeting, kind: str) -> str:
 def _render_agenda(view, bundle=None) -> bytes:
     from ..pdf import render_pdf
 
-    html = render_template("print/agenda.html", view=view, meeting=view.meeting, bundle=bundle,
-                           reader=current_user, now=utcnow())
+    html = render_template(
+        "print/agenda.html",
+        view=view,
+        meeting=view.meeting,
+        bundle=bundle,
+        reader=current_user,
+        now=utcnow(),
+    )
     return render_pdf(html)
 
 
@@ -172,13 +198,17 @@ def agenda_pdf(meeting_id: int):
     view = docs.agenda_view(meeting, current_user)
     started = time.perf_counter()
     data = _render_agenda(view)
-    current_app.logger.info("agenda PDF of meeting %s rendered in %.0f ms", meeting.id,
-                            (time.perf_counter() - started) * 1000)
+    current_app.logger.info(
+        "agenda PDF of meeting %s rendered in %.0f ms",
+        meeting.id,
+        (time.perf_counter() - started) * 1000,
+    )
     if view.has_casus:
         record("agenda_exported", meeting)
         db.session.commit()
-    return _attachment(data, _pdf_name(meeting, "agenda"), "application/pdf",
-                       private=view.has_casus)
+    return _attachment(
+        data, _pdf_name(meeting, "agenda"), "application/pdf", private=view.has_casus
+    )
 
 
 @bp.route("/overleggen/<int:meeting_id>/vergaderstukken.pdf")
@@ -197,14 +227,18 @@ def bundle_pdf(meeting_id: int):
     if view.has_casus:
         record("agenda_exported", meeting)
     db.session.commit()
-    return _attachment(data, _pdf_name(meeting, "vergaderstukken"), "application/pdf",
-                       private=view.has_casus)
+    return _attachment(
+        data, _pdf_name(meeting, "vergaderstukken"), "application/pdf", private=view.has_casus
+    )
 
 
 @bp.errorhandler(413)
 def _too_large(e):
     """A request over MAX_CONTENT_LENGTH, refused before the view (e.g. by the CSRF check)."""
     return render_template(
-        "errors/error.html", code=413, title="Bestand te groot",
+        "errors/error.html",
+        code=413,
+        title="Bestand te groot",
         text=f"Het bestand is te groot. Het mag hoogstens {docs.max_upload_label()} zijn. "
-             "Ga terug en kies een kleiner bestand."), 413
+        "Ga terug en kies een kleiner bestand.",
+    ), 413

@@ -4,10 +4,10 @@ An open action appears under the actielijst item of every next meeting of the sa
 until it is closed there. ``carried_actions(meeting)`` is that list for a meeting, also for a
 meeting in the past (what was open at that time), in a constant number of queries.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -26,18 +26,26 @@ class ActionError(ValueError):
 
 
 def _load_options():
-    return (selectinload(ActionItem.owner_person).selectinload(Person.organisation),
-            selectinload(ActionItem.owner_organisation),
-            selectinload(ActionItem.meeting),
-            selectinload(ActionItem.closed_in_meeting),
-            selectinload(ActionItem.closed_by),
-            selectinload(ActionItem.agenda_item).selectinload(AgendaItem.topic))
+    return (
+        selectinload(ActionItem.owner_person).selectinload(Person.organisation),
+        selectinload(ActionItem.owner_organisation),
+        selectinload(ActionItem.meeting),
+        selectinload(ActionItem.closed_in_meeting),
+        selectinload(ActionItem.closed_by),
+        selectinload(ActionItem.agenda_item).selectinload(AgendaItem.topic),
+    )
 
 
-def add_action(meeting: Meeting, item: Optional[AgendaItem], what: str, *,
-               owner_person: Optional[Person] = None,
-               owner_organisation: Optional[Organisation] = None,
-               due_date: Optional[date] = None, by: Optional[Person] = None) -> ActionItem:
+def add_action(
+    meeting: Meeting,
+    item: AgendaItem | None,
+    what: str,
+    *,
+    owner_person: Person | None = None,
+    owner_organisation: Organisation | None = None,
+    due_date: date | None = None,
+    by: Person | None = None,
+) -> ActionItem:
     """A new open action, made at this meeting (under an agenda item)."""
     what = (what or "").strip()
     errors = {}
@@ -51,26 +59,38 @@ def add_action(meeting: Meeting, item: Optional[AgendaItem], what: str, *,
         errors["what"] = "Dit agendapunt hoort niet bij deze vergadering."
     if errors:
         raise ActionError(errors)
-    action = ActionItem(meeting_type_id=meeting.meeting_type_id, meeting=meeting,
-                        agenda_item=item, what=what, owner_person=owner_person,
-                        owner_organisation=owner_organisation if owner_person is None else None,
-                        due_date=due_date, status="open",
-                        created_by_id=by.id if by is not None else None)
+    action = ActionItem(
+        meeting_type_id=meeting.meeting_type_id,
+        meeting=meeting,
+        agenda_item=item,
+        what=what,
+        owner_person=owner_person,
+        owner_organisation=owner_organisation if owner_person is None else None,
+        due_date=due_date,
+        status="open",
+        created_by_id=by.id if by is not None else None,
+    )
     db.session.add(action)
     return action
 
 
-def close_action(action: ActionItem, at_meeting: Meeting, note: Optional[str] = None,
-                 by: Optional[Person] = None) -> None:
+def close_action(
+    action: ActionItem, at_meeting: Meeting, note: str | None = None, by: Person | None = None
+) -> None:
     """Close an open action at a meeting of the same body (the one it was made at, or later)."""
     if action.status != "open":
         raise ActionError({"action": "Dit actiepunt is al afgerond."})
     if at_meeting.meeting_type_id != action.meeting_type_id:
-        raise ActionError({"action": "Een actiepunt wordt afgerond in een vergadering van "
-                                     "hetzelfde overleg."})
+        raise ActionError(
+            {"action": "Een actiepunt wordt afgerond in een vergadering van hetzelfde overleg."}
+        )
     if at_meeting.starts_at < action.meeting.starts_at:
-        raise ActionError({"action": "Een actiepunt kan niet worden afgerond in een eerdere "
-                                     "vergadering dan waarin het is gemaakt."})
+        raise ActionError(
+            {
+                "action": "Een actiepunt kan niet worden afgerond in een eerdere "
+                "vergadering dan waarin het is gemaakt."
+            }
+        )
     action.status = "afgerond"
     action.closed_in_meeting = at_meeting
     action.closed_at = utcnow()
@@ -89,8 +109,9 @@ def may_close(person, action: ActionItem) -> bool:
     return action.owner_person_id is not None and action.owner_person_id == person.id
 
 
-def close_between_meetings(action: ActionItem, by: Person, note: Optional[str] = None,
-                           at: Optional[datetime] = None) -> None:
+def close_between_meetings(
+    action: ActionItem, by: Person, note: str | None = None, at: datetime | None = None
+) -> None:
     """Close an open action outside a meeting ("Mijn actiepunten"): by its named owner or a
     secretary, at a moment, with an optional short note. Who closed it is written to the
     action (and the audit log, ``action_closed``); the next meeting's actielijst shows it as
@@ -98,8 +119,9 @@ def close_between_meetings(action: ActionItem, by: Person, note: Optional[str] =
     from ..audit import record
 
     if not may_close(by, action):
-        raise ActionError({"action": "Alleen wie het actiepunt uitvoert of de secretaris kan "
-                                     "het afronden."})
+        raise ActionError(
+            {"action": "Alleen wie het actiepunt uitvoert of de secretaris kan het afronden."}
+        )
     if action.status != "open":
         raise ActionError({"action": "Dit actiepunt is al afgerond."})
     note = (note or "").strip()
@@ -130,9 +152,14 @@ def reopen_action(action: ActionItem, at_meeting: Meeting) -> None:
 
 
 def actions_made_at(meeting: Meeting) -> list[ActionItem]:
-    return list(db.session.scalars(
-        select(ActionItem).where(ActionItem.meeting_id == meeting.id)
-        .options(*_load_options()).order_by(ActionItem.id)))
+    return list(
+        db.session.scalars(
+            select(ActionItem)
+            .where(ActionItem.meeting_id == meeting.id)
+            .options(*_load_options())
+            .order_by(ActionItem.id)
+        )
+    )
 
 
 def carried_actions(meeting: Meeting) -> list[ActionItem]:
@@ -145,22 +172,34 @@ def carried_actions(meeting: Meeting) -> list[ActionItem]:
     previous_start = db.session.scalar(
         select(func.max(Meeting.starts_at)).where(
             Meeting.meeting_type_id == meeting.meeting_type_id,
-            Meeting.starts_at < meeting.starts_at, Meeting.status != "geannuleerd"))
-    between = and_(ActionItem.status == "afgerond", ActionItem.closed_in_meeting_id.is_(None),
-                   ActionItem.closed_at.is_not(None))
+            Meeting.starts_at < meeting.starts_at,
+            Meeting.status != "geannuleerd",
+        )
+    )
+    between = and_(
+        ActionItem.status == "afgerond",
+        ActionItem.closed_in_meeting_id.is_(None),
+        ActionItem.closed_at.is_not(None),
+    )
     if previous_start is not None:
         between = and_(between, ActionItem.closed_at > previous_start)
-    stmt = (select(ActionItem)
-            .join(made_at, made_at.id == ActionItem.meeting_id)
-            .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
-            .where(ActionItem.meeting_type_id == meeting.meeting_type_id,
-                   made_at.starts_at < meeting.starts_at,
-                   or_(ActionItem.status == "open",
-                       ActionItem.closed_in_meeting_id == meeting.id,
-                       and_(closed_at.id.is_not(None), closed_at.starts_at > meeting.starts_at),
-                       between))
-            .options(*_load_options())
-            .order_by(made_at.starts_at, ActionItem.id))
+    stmt = (
+        select(ActionItem)
+        .join(made_at, made_at.id == ActionItem.meeting_id)
+        .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
+        .where(
+            ActionItem.meeting_type_id == meeting.meeting_type_id,
+            made_at.starts_at < meeting.starts_at,
+            or_(
+                ActionItem.status == "open",
+                ActionItem.closed_in_meeting_id == meeting.id,
+                and_(closed_at.id.is_not(None), closed_at.starts_at > meeting.starts_at),
+                between,
+            ),
+        )
+        .options(*_load_options())
+        .order_by(made_at.starts_at, ActionItem.id)
+    )
     return list(db.session.scalars(stmt))
 
 
@@ -174,7 +213,7 @@ def open_at(action: ActionItem, meeting: Meeting) -> bool:
     return action.closed_at is not None and action.closed_at > meeting.starts_at
 
 
-def overdue(action: ActionItem, on: Optional[date] = None) -> bool:
+def overdue(action: ActionItem, on: date | None = None) -> bool:
     return action.is_overdue(on or today_local())
 
 
@@ -182,12 +221,23 @@ def meeting_day(meeting: Meeting) -> date:
     return to_local(meeting.starts_at).date()
 
 
-def my_actions(person: Person, *, include_closed: bool = False) -> tuple[list[ActionItem], list[ActionItem]]:
+def my_actions(
+    person: Person, *, include_closed: bool = False
+) -> tuple[list[ActionItem], list[ActionItem]]:
     """(actions owned by the person, actions owned by the person's organisation)."""
+
     def query(cond):
-        stmt = (select(ActionItem).where(cond).options(*_load_options())
-                .order_by(ActionItem.status.desc(), ActionItem.due_date.is_(None),
-                          ActionItem.due_date, ActionItem.id))
+        stmt = (
+            select(ActionItem)
+            .where(cond)
+            .options(*_load_options())
+            .order_by(
+                ActionItem.status.desc(),
+                ActionItem.due_date.is_(None),
+                ActionItem.due_date,
+                ActionItem.id,
+            )
+        )
         if not include_closed:
             stmt = stmt.where(ActionItem.status == "open")
         return list(db.session.scalars(stmt))
@@ -195,22 +245,34 @@ def my_actions(person: Person, *, include_closed: bool = False) -> tuple[list[Ac
     mine = query(ActionItem.owner_person_id == person.id)
     org = []
     if person.organisation_id is not None:
-        org = query(and_(ActionItem.owner_organisation_id == person.organisation_id,
-                         ActionItem.owner_person_id.is_(None)))
+        org = query(
+            and_(
+                ActionItem.owner_organisation_id == person.organisation_id,
+                ActionItem.owner_person_id.is_(None),
+            )
+        )
     return mine, org
 
 
-def register(meeting_type: MeetingType, person, *, status: Optional[str] = None,
-             only_overdue: bool = False, on: Optional[date] = None) -> list[ActionItem]:
+def register(
+    meeting_type: MeetingType,
+    person,
+    *,
+    status: str | None = None,
+    only_overdue: bool = False,
+    on: date | None = None,
+) -> list[ActionItem]:
     """The action register of a body: actions of meetings the person may see."""
     from .visibility import meeting_visibility_clause
 
     on = on or today_local()
-    stmt = (select(ActionItem).join(Meeting, Meeting.id == ActionItem.meeting_id)
-            .where(ActionItem.meeting_type_id == meeting_type.id,
-                   meeting_visibility_clause(person))
-            .options(*_load_options())
-            .order_by(Meeting.starts_at.desc(), ActionItem.id))
+    stmt = (
+        select(ActionItem)
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .where(ActionItem.meeting_type_id == meeting_type.id, meeting_visibility_clause(person))
+        .options(*_load_options())
+        .order_by(Meeting.starts_at.desc(), ActionItem.id)
+    )
     if status in ("open", "afgerond"):
         stmt = stmt.where(ActionItem.status == status)
     if only_overdue:
@@ -226,9 +288,15 @@ def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
 
     if getattr(person, "is_secretary", False):
         return {a.id for a in actions}
-    restricted = [a for a in actions if a.agenda_item is not None and (
-        a.agenda_item.besloten or (a.agenda_item.topic is not None
-                                   and a.agenda_item.topic.is_casus))]
+    restricted = [
+        a
+        for a in actions
+        if a.agenda_item is not None
+        and (
+            a.agenda_item.besloten
+            or (a.agenda_item.topic is not None and a.agenda_item.topic.is_casus)
+        )
+    ]
     result = {a.id for a in actions} - {a.id for a in restricted}
     if not restricted:
         return result
@@ -248,11 +316,20 @@ def my_visible_action_ids(person, actions: list[ActionItem]) -> tuple[set[int], 
     if getattr(person, "is_secretary", False):
         return {a.id for a in actions}, set()
     meeting_ids = {a.meeting_id for a in actions if a.meeting_id is not None}
-    seen = set(db.session.scalars(
-        select(Meeting.id).where(Meeting.id.in_(meeting_ids),
-                                 meeting_visibility_clause(person)))) if meeting_ids else set()
+    seen = (
+        set(
+            db.session.scalars(
+                select(Meeting.id).where(
+                    Meeting.id.in_(meeting_ids), meeting_visibility_clause(person)
+                )
+            )
+        )
+        if meeting_ids
+        else set()
+    )
     in_seen = [a for a in actions if a.meeting_id in seen]
     result = visible_action_ids(person, in_seen) if in_seen else set()
-    result |= {a.id for a in actions
-               if a.owner_person_id is not None and a.owner_person_id == person.id}
+    result |= {
+        a.id for a in actions if a.owner_person_id is not None and a.owner_person_id == person.id
+    }
     return result, meeting_ids - seen

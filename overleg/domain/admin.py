@@ -1,21 +1,34 @@
 """Administration rules: what uses an object (and so blocks its deletion), periods that
 may not overlap, unique names and codes, escalation paths, agenda template order, and the
 searchable, sortable lists of the beheer screens. Plain functions over model objects."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable, Optional
 
 from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
-from ..models import (AgendaTemplateItem, AuditEvent, EscalationPath, LoginSession, Meeting,
-                      MeetingSeries, MeetingType, Organisation, Person, Role, RoleHolding,
-                      RosterEntry, Unavailability)
+from ..models import (
+    AgendaTemplateItem,
+    AuditEvent,
+    EscalationPath,
+    LoginSession,
+    Meeting,
+    MeetingSeries,
+    MeetingType,
+    Organisation,
+    Person,
+    Role,
+    RoleHolding,
+    RosterEntry,
+    Unavailability,
+)
 from ..models.bodies import PARTS
 from ..timeutil import nl_date, today_local
 
@@ -36,14 +49,17 @@ RETENTION_CATEGORY_PATTERN = re.compile(r"^\d{1,3}(\.\d{1,3}){0,4}$")
 class AdminError(ValueError):
     """A refused change, with a Dutch message and (optionally) the form field it belongs to."""
 
-    def __init__(self, message: str, field: Optional[str] = None):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
 
 
-def _flush(message: str = "De wijziging kon niet worden opgeslagen: een gelijktijdige wijziging "
-                          "kwam ertussen. Probeer het opnieuw.", field: Optional[str] = None):
+def _flush(
+    message: str = "De wijziging kon niet worden opgeslagen: een gelijktijdige wijziging "
+    "kwam ertussen. Probeer het opnieuw.",
+    field: str | None = None,
+):
     """Flush, turning a database constraint (e.g. a concurrent change) into a Dutch refusal;
     the caller rolls back."""
     try:
@@ -166,17 +182,25 @@ def usages(obj) -> list[Usage]:
             if ondelete in ("CASCADE", "SET NULL", "SET DEFAULT") and key not in BLOCKING_CASCADES:
                 continue
             column = getattr(mapper.class_, mapper.get_property_by_column(fk.parent).key)
-            count = db.session.scalar(
-                select(func.count()).select_from(mapper.class_).where(column == obj.id)) or 0
+            count = (
+                db.session.scalar(
+                    select(func.count()).select_from(mapper.class_).where(column == obj.id)
+                )
+                or 0
+            )
             if not count:
                 continue
             singular, plural = USAGE_LABELS.get(
-                key, (f"verwijzing ({table.name})", f"verwijzingen ({table.name})"))
+                key, (f"verwijzing ({table.name})", f"verwijzingen ({table.name})")
+            )
             usage = found.setdefault(plural, Usage(singular, plural))
             usage.count += count
             rows = db.session.scalars(
-                select(mapper.class_).where(column == obj.id)
-                .order_by(*mapper.primary_key).limit(SAMPLE_SIZE)).all()
+                select(mapper.class_)
+                .where(column == obj.id)
+                .order_by(*mapper.primary_key)
+                .limit(SAMPLE_SIZE)
+            ).all()
             for row in rows:
                 if len(usage.samples) < SAMPLE_SIZE:
                     usage.samples.append(_describe(row, fk.parent.name))
@@ -189,15 +213,17 @@ def _join_dutch(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " en " + parts[-1]
 
 
-def deletion_refusal(obj) -> Optional[str]:
+def deletion_refusal(obj) -> str | None:
     """The Dutch reason why ``obj`` cannot be deleted, or None when nothing uses it."""
     found = usages(obj)
     if not found:
         return None
     subject = SUBJECTS.get(obj.__tablename__, "Dit onderdeel")
     verb = "hoort" if len(found) == 1 and found[0].count == 1 else "horen"
-    message = (f"{subject} kan niet worden verwijderd: "
-               f"{_join_dutch([str(u) for u in found])} {verb} erbij.")
+    message = (
+        f"{subject} kan niet worden verwijderd: "
+        f"{_join_dutch([str(u) for u in found])} {verb} erbij."
+    )
     hint = HINTS.get(obj.__tablename__)
     return f"{message} {hint}" if hint else message
 
@@ -214,12 +240,13 @@ def delete_object(obj) -> None:
 
 # --- searchable, sortable lists ---------------------------------------------------------
 
+
 def _like(q: str) -> str:
     escaped = q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
-def _search(stmt, q: Optional[str], *columns):
+def _search(stmt, q: str | None, *columns):
     if q and q.strip():
         pattern = _like(q)
         stmt = stmt.where(or_(*(c.ilike(pattern, escape="\\") for c in columns)))
@@ -237,8 +264,9 @@ def _order(stmt, sorts: dict, sort: str, direction: str, default: str):
     return stmt.order_by(*ordered), key
 
 
-def normalise_sort(sort: Optional[str], direction: Optional[str], sorts: Iterable[str],
-                   default: str) -> tuple[str, str]:
+def normalise_sort(
+    sort: str | None, direction: str | None, sorts: Iterable[str], default: str
+) -> tuple[str, str]:
     return (sort if sort in sorts else default), ("desc" if direction == "desc" else "asc")
 
 
@@ -249,27 +277,46 @@ MEETING_TYPE_SORTS = ("naam", "code", "niveau", "duur")
 PATH_SORTS = ("van", "naar", "richting")
 
 
-def list_organisations(q: Optional[str] = None, sort: str = "naam", direction: str = "asc"):
+def list_organisations(q: str | None = None, sort: str = "naam", direction: str = "asc"):
     """Rows (organisation, number of people, number of roles)."""
-    people = (select(func.count(Person.id)).where(Person.organisation_id == Organisation.id)
-              .correlate(Organisation).scalar_subquery())
-    roles = (select(func.count(Role.id)).where(Role.organisation_id == Organisation.id)
-             .correlate(Organisation).scalar_subquery())
-    stmt = _search(select(Organisation, people, roles), q, Organisation.name,
-                   Organisation.short_name)
-    stmt, _ = _order(stmt, {
-        "naam": func.lower(Organisation.name),
-        "afkorting": [func.lower(Organisation.short_name), func.lower(Organisation.name)],
-        "soort": [Organisation.kind, func.lower(Organisation.name)],
-        "personen": [people, func.lower(Organisation.name)],
-    }, sort, direction, "naam")
+    people = (
+        select(func.count(Person.id))
+        .where(Person.organisation_id == Organisation.id)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+    roles = (
+        select(func.count(Role.id))
+        .where(Role.organisation_id == Organisation.id)
+        .correlate(Organisation)
+        .scalar_subquery()
+    )
+    stmt = _search(
+        select(Organisation, people, roles), q, Organisation.name, Organisation.short_name
+    )
+    stmt, _ = _order(
+        stmt,
+        {
+            "naam": func.lower(Organisation.name),
+            "afkorting": [func.lower(Organisation.short_name), func.lower(Organisation.name)],
+            "soort": [Organisation.kind, func.lower(Organisation.name)],
+            "personen": [people, func.lower(Organisation.name)],
+        },
+        sort,
+        direction,
+        "naam",
+    )
     return db.session.execute(stmt).all()
 
 
-def list_people(q: Optional[str] = None, sort: str = "naam", direction: str = "asc",
-                app_role: Optional[str] = None, status: Optional[str] = None) -> list[Person]:
-    stmt = (select(Person).outerjoin(Person.organisation)
-            .options(joinedload(Person.organisation)))
+def list_people(
+    q: str | None = None,
+    sort: str = "naam",
+    direction: str = "asc",
+    app_role: str | None = None,
+    status: str | None = None,
+) -> list[Person]:
+    stmt = select(Person).outerjoin(Person.organisation).options(joinedload(Person.organisation))
     stmt = _search(stmt, q, Person.name, Person.email, Organisation.name, Organisation.short_name)
     if app_role:
         stmt = stmt.where(Person.app_role == app_role)
@@ -281,79 +328,118 @@ def list_people(q: Optional[str] = None, sort: str = "naam", direction: str = "a
         stmt = stmt.where(Person.password_hash.is_not(None))
     elif status == "gast":
         stmt = stmt.where(Person.password_hash.is_(None))
-    stmt, _ = _order(stmt, {
-        "naam": func.lower(Person.name),
-        "email": Person.email,
-        "organisatie": [func.lower(Organisation.name), func.lower(Person.name)],
-        "rol": [Person.app_role, func.lower(Person.name)],
-        "status": [Person.active, func.lower(Person.name)],
-    }, sort, direction, "naam")
+    stmt, _ = _order(
+        stmt,
+        {
+            "naam": func.lower(Person.name),
+            "email": Person.email,
+            "organisatie": [func.lower(Organisation.name), func.lower(Person.name)],
+            "rol": [Person.app_role, func.lower(Person.name)],
+            "status": [Person.active, func.lower(Person.name)],
+        },
+        sort,
+        direction,
+        "naam",
+    )
     return list(db.session.scalars(stmt))
 
 
-def list_roles(q: Optional[str] = None, sort: str = "naam", direction: str = "asc",
-               day: Optional[date] = None) -> list[tuple[Role, Optional[RoleHolding]]]:
+def list_roles(
+    q: str | None = None, sort: str = "naam", direction: str = "asc", day: date | None = None
+) -> list[tuple[Role, RoleHolding | None]]:
     """Rows (role, its holding on ``day``)."""
     day = day or today_local()
-    stmt = (select(Role).outerjoin(Role.organisation)
-            .options(joinedload(Role.organisation)))
-    stmt = _search(stmt, q, Role.name, Role.description, Organisation.name,
-                   Organisation.short_name)
-    stmt, _ = _order(stmt, {
-        "naam": func.lower(Role.name),
-        "organisatie": [func.lower(Organisation.name), func.lower(Role.name)],
-    }, sort, direction, "naam")
+    stmt = select(Role).outerjoin(Role.organisation).options(joinedload(Role.organisation))
+    stmt = _search(stmt, q, Role.name, Role.description, Organisation.name, Organisation.short_name)
+    stmt, _ = _order(
+        stmt,
+        {
+            "naam": func.lower(Role.name),
+            "organisatie": [func.lower(Organisation.name), func.lower(Role.name)],
+        },
+        sort,
+        direction,
+        "naam",
+    )
     roles = list(db.session.scalars(stmt))
-    current = {h.role_id: h for h in db.session.scalars(
-        select(RoleHolding)
-        .where(RoleHolding.start_date <= day,
-               or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day))
-        .options(joinedload(RoleHolding.person), joinedload(RoleHolding.deputy)))}
+    current = {
+        h.role_id: h
+        for h in db.session.scalars(
+            select(RoleHolding)
+            .where(
+                RoleHolding.start_date <= day,
+                or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
+            )
+            .options(joinedload(RoleHolding.person), joinedload(RoleHolding.deputy))
+        )
+    }
     return [(role, current.get(role.id)) for role in roles]
 
 
-def list_meeting_types(q: Optional[str] = None, sort: str = "naam", direction: str = "asc"):
+def list_meeting_types(q: str | None = None, sort: str = "naam", direction: str = "asc"):
     """Rows (meeting type, number of roster entries)."""
-    roster = (select(func.count(RosterEntry.id))
-              .where(RosterEntry.meeting_type_id == MeetingType.id)
-              .correlate(MeetingType).scalar_subquery())
+    roster = (
+        select(func.count(RosterEntry.id))
+        .where(RosterEntry.meeting_type_id == MeetingType.id)
+        .correlate(MeetingType)
+        .scalar_subquery()
+    )
     stmt = _search(select(MeetingType, roster), q, MeetingType.name, MeetingType.code)
     # levels by rank (strategisch first), not alphabetically
-    rank = case({"strategisch": 0, "tactisch": 1, "operationeel": 2}, value=MeetingType.level,
-                else_=9)
-    stmt, _ = _order(stmt, {
-        "naam": func.lower(MeetingType.name),
-        "code": MeetingType.code,
-        "niveau": [rank, func.lower(MeetingType.name)],
-        "duur": [MeetingType.default_duration_minutes, func.lower(MeetingType.name)],
-    }, sort, direction, "naam")
+    rank = case(
+        {"strategisch": 0, "tactisch": 1, "operationeel": 2}, value=MeetingType.level, else_=9
+    )
+    stmt, _ = _order(
+        stmt,
+        {
+            "naam": func.lower(MeetingType.name),
+            "code": MeetingType.code,
+            "niveau": [rank, func.lower(MeetingType.name)],
+            "duur": [MeetingType.default_duration_minutes, func.lower(MeetingType.name)],
+        },
+        sort,
+        direction,
+        "naam",
+    )
     return db.session.execute(stmt).all()
 
 
-def list_paths(q: Optional[str] = None, sort: str = "van", direction: str = "asc"):
+def list_paths(q: str | None = None, sort: str = "van", direction: str = "asc"):
     src, dst = aliased(MeetingType), aliased(MeetingType)
-    stmt = (select(EscalationPath).join(src, EscalationPath.from_type_id == src.id)
-            .join(dst, EscalationPath.to_type_id == dst.id)
-            .options(joinedload(EscalationPath.from_type), joinedload(EscalationPath.to_type)))
+    stmt = (
+        select(EscalationPath)
+        .join(src, EscalationPath.from_type_id == src.id)
+        .join(dst, EscalationPath.to_type_id == dst.id)
+        .options(joinedload(EscalationPath.from_type), joinedload(EscalationPath.to_type))
+    )
     stmt = _search(stmt, q, src.name, src.code, dst.name, dst.code)
-    stmt, _ = _order(stmt, {
-        "van": [func.lower(src.name), func.lower(dst.name)],
-        "naar": [func.lower(dst.name), func.lower(src.name)],
-        "richting": [EscalationPath.direction, func.lower(src.name)],
-    }, sort, direction, "van")
+    stmt, _ = _order(
+        stmt,
+        {
+            "van": [func.lower(src.name), func.lower(dst.name)],
+            "naar": [func.lower(dst.name), func.lower(src.name)],
+            "richting": [EscalationPath.direction, func.lower(src.name)],
+        },
+        sort,
+        direction,
+        "van",
+    )
     return list(db.session.scalars(stmt))
 
 
 def counts() -> dict[str, int]:
     """How many of each the beheer screens administer (for the index page)."""
+
     def n(model) -> int:
         return db.session.scalar(select(func.count()).select_from(model)) or 0
 
     return {
         "organisations": n(Organisation),
         "people": n(Person),
-        "accounts": db.session.scalar(select(func.count()).select_from(Person)
-                                      .where(Person.password_hash.is_not(None))) or 0,
+        "accounts": db.session.scalar(
+            select(func.count()).select_from(Person).where(Person.password_hash.is_not(None))
+        )
+        or 0,
         "roles": n(Role),
         "meeting_types": n(MeetingType),
         "paths": n(EscalationPath),
@@ -363,7 +449,8 @@ def counts() -> dict[str, int]:
 
 # --- organisations ----------------------------------------------------------------------
 
-def _unique(model, column, value, exclude_id: Optional[int], message: str, fieldname: str):
+
+def _unique(model, column, value, exclude_id: int | None, message: str, fieldname: str):
     stmt = select(model).where(func.lower(column) == value.lower())
     if exclude_id is not None:
         stmt = stmt.where(model.id != exclude_id)
@@ -372,11 +459,18 @@ def _unique(model, column, value, exclude_id: Optional[int], message: str, field
         raise AdminError(message.format(other=other), fieldname)
 
 
-def save_organisation(org: Organisation, *, name: str, short_name: Optional[str], kind: str,
-                      description: Optional[str]) -> Organisation:
+def save_organisation(
+    org: Organisation, *, name: str, short_name: str | None, kind: str, description: str | None
+) -> Organisation:
     name = name.strip()
-    _unique(Organisation, Organisation.name, name, org.id,
-            "Er bestaat al een organisatie met deze naam.", "name")
+    _unique(
+        Organisation,
+        Organisation.name,
+        name,
+        org.id,
+        "Er bestaat al een organisatie met deze naam.",
+        "name",
+    )
     org.name, org.short_name, org.kind = name, (short_name or "").strip() or None, kind
     org.description = (description or "").strip() or None
     db.session.add(org)
@@ -386,36 +480,61 @@ def save_organisation(org: Organisation, *, name: str, short_name: Optional[str]
 
 # --- people and accounts ----------------------------------------------------------------
 
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
 def _active_admins(exclude: Person) -> int:
-    return db.session.scalar(
-        select(func.count(Person.id)).where(
-            Person.app_role == "beheerder", Person.active.is_(True),
-            Person.password_hash.is_not(None), Person.id != exclude.id)) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Person.id)).where(
+                Person.app_role == "beheerder",
+                Person.active.is_(True),
+                Person.password_hash.is_not(None),
+                Person.id != exclude.id,
+            )
+        )
+        or 0
+    )
 
 
-def _guard_last_admin(person: Person, actor: Optional[Person], *, keeps_admin: bool) -> None:
+def _guard_last_admin(person: Person, actor: Person | None, *, keeps_admin: bool) -> None:
     """Refuse taking away the administration from oneself or from the last beheerder."""
-    if keeps_admin or not (person.id and person.is_admin and person.active
-                           and person.has_account):
+    if keeps_admin or not (person.id and person.is_admin and person.active and person.has_account):
         return
     if actor is not None and actor.id == person.id:
-        raise AdminError("U kunt uw eigen beheerdersrechten, account of actieve status niet "
-                         "intrekken. Laat dat een andere beheerder doen.", "app_role")
+        raise AdminError(
+            "U kunt uw eigen beheerdersrechten, account of actieve status niet "
+            "intrekken. Laat dat een andere beheerder doen.",
+            "app_role",
+        )
     if _active_admins(person) == 0:
-        raise AdminError("Er moet minstens één actieve beheerder met een account overblijven.",
-                         "app_role")
+        raise AdminError(
+            "Er moet minstens één actieve beheerder met een account overblijven.", "app_role"
+        )
 
 
-def save_person(person: Person, *, name: str, email: str, phone: Optional[str],
-                organisation: Optional[Organisation], app_role: str, active: bool,
-                actor: Optional[Person] = None) -> Person:
+def save_person(
+    person: Person,
+    *,
+    name: str,
+    email: str,
+    phone: str | None,
+    organisation: Organisation | None,
+    app_role: str,
+    active: bool,
+    actor: Person | None = None,
+) -> Person:
     email = normalise_email(email)
-    _unique(Person, Person.email, email, person.id,
-            "Dit e-mailadres is al in gebruik bij {other.name}.", "email")
+    _unique(
+        Person,
+        Person.email,
+        email,
+        person.id,
+        "Dit e-mailadres is al in gebruik bij {other.name}.",
+        "email",
+    )
     if person.id is not None:
         _guard_last_admin(person, actor, keeps_admin=(app_role == "beheerder" and active))
     was_active = person.active if person.id is not None else True
@@ -433,7 +552,7 @@ def end_all_sessions(person: Person) -> None:
     db.session.execute(delete(LoginSession).where(LoginSession.person_id == person.id))
 
 
-def remove_account(person: Person, actor: Optional[Person] = None) -> None:
+def remove_account(person: Person, actor: Person | None = None) -> None:
     """The person can no longer log in (an external guest); sessions end at once, and their
     personal calendar feed stops working."""
     _guard_last_admin(person, actor, keeps_admin=False)
@@ -443,14 +562,14 @@ def remove_account(person: Person, actor: Optional[Person] = None) -> None:
     _flush()
 
 
-def delete_person(person: Person, actor: Optional[Person] = None) -> None:
+def delete_person(person: Person, actor: Person | None = None) -> None:
     if actor is not None and actor.id == person.id:
         raise AdminError("U kunt uw eigen gegevens niet verwijderen.")
     _guard_last_admin(person, actor, keeps_admin=False)
     delete_object(person)
 
 
-def _overlap(stmt, model, start: date, end: Optional[date]):
+def _overlap(stmt, model, start: date, end: date | None):
     """Rows of ``model`` in ``stmt`` whose period overlaps [start, end] (end None: open)."""
     stmt = stmt.where(or_(model.end_date.is_(None), model.end_date >= start))
     if end is not None:
@@ -458,36 +577,45 @@ def _overlap(stmt, model, start: date, end: Optional[date]):
     return stmt
 
 
-def _period_text(start: date, end: Optional[date]) -> str:
+def _period_text(start: date, end: date | None) -> str:
     if end is None:
         return f"vanaf {nl_date(start, 'long')}"
     return f"van {nl_date(start, 'long')} tot en met {nl_date(end, 'long')}"
 
 
-def _check_period(start: date, end: Optional[date]) -> None:
+def _check_period(start: date, end: date | None) -> None:
     if end is not None and end < start:
         raise AdminError("De einddatum ligt vóór de begindatum.", "end_date")
 
 
-def add_unavailability(person: Person, start: date, end: date,
-                       reason: Optional[str]) -> Unavailability:
+def add_unavailability(
+    person: Person, start: date, end: date, reason: str | None
+) -> Unavailability:
     _check_period(start, end)
-    clash = db.session.scalar(_overlap(
-        select(Unavailability).where(Unavailability.person_id == person.id),
-        Unavailability, start, end))
+    clash = db.session.scalar(
+        _overlap(
+            select(Unavailability).where(Unavailability.person_id == person.id),
+            Unavailability,
+            start,
+            end,
+        )
+    )
     if clash is not None:
-        raise AdminError("Deze periode overlapt met een afwezigheid die al is vastgelegd ("
-                         f"{_period_text(clash.start_date, clash.end_date)}).", "start_date")
-    item = Unavailability(person=person, start_date=start, end_date=end,
-                          reason=(reason or "").strip() or None)
+        raise AdminError(
+            "Deze periode overlapt met een afwezigheid die al is vastgelegd ("
+            f"{_period_text(clash.start_date, clash.end_date)}).",
+            "start_date",
+        )
+    item = Unavailability(
+        person=person, start_date=start, end_date=end, reason=(reason or "").strip() or None
+    )
     db.session.add(item)
     _flush()
     rosters_changed()
     return item
 
 
-def rosters_changed(*, role: Optional[Role] = None,
-                    meeting_type: Optional[MeetingType] = None) -> None:
+def rosters_changed(*, role: Role | None = None, meeting_type: MeetingType | None = None) -> None:
     """Who a body invites has changed (holder, deputy, absence or roster): bring the
     participants of future meetings in line and notify who was added or removed."""
     from .meetings import refresh_future_participants
@@ -497,8 +625,10 @@ def rosters_changed(*, role: Optional[Role] = None,
 
 # --- roles and who holds them -----------------------------------------------------------
 
-def save_role(role: Role, *, name: str, organisation: Optional[Organisation],
-              description: Optional[str]) -> Role:
+
+def save_role(
+    role: Role, *, name: str, organisation: Organisation | None, description: str | None
+) -> Role:
     name = name.strip()
     _unique(Role, Role.name, name, role.id, "Er bestaat al een functie met deze naam.", "name")
     role.name, role.organisation = name, organisation
@@ -508,24 +638,35 @@ def save_role(role: Role, *, name: str, organisation: Optional[Organisation],
     return role
 
 
-def save_holding(holding: RoleHolding, *, role: Role, person: Person, deputy: Optional[Person],
-                 start: date, end: Optional[date]) -> RoleHolding:
+def save_holding(
+    holding: RoleHolding,
+    *,
+    role: Role,
+    person: Person,
+    deputy: Person | None,
+    start: date,
+    end: date | None,
+) -> RoleHolding:
     """Who holds ``role`` from ``start`` until ``end`` (open when None), with a deputy.
     Two holdings of one role may not overlap."""
     _check_period(start, end)
     if deputy is not None and deputy.id == person.id:
-        raise AdminError("De plaatsvervanger moet iemand anders zijn dan de functionaris.",
-                         "deputy_id")
+        raise AdminError(
+            "De plaatsvervanger moet iemand anders zijn dan de functionaris.", "deputy_id"
+        )
     stmt = select(RoleHolding).where(RoleHolding.role_id == role.id)
     if holding.id is not None:
         stmt = stmt.where(RoleHolding.id != holding.id)
-    clash = db.session.scalar(_overlap(stmt, RoleHolding, start, end)
-                              .order_by(RoleHolding.start_date))
+    clash = db.session.scalar(
+        _overlap(stmt, RoleHolding, start, end).order_by(RoleHolding.start_date)
+    )
     if clash is not None:
         raise AdminError(
             f"Deze periode overlapt met de bezetting door {clash.person.name} "
             f"({_period_text(clash.start_date, clash.end_date)}). Beëindig die bezetting eerst "
-            "of kies een andere periode.", "start_date")
+            "of kies een andere periode.",
+            "start_date",
+        )
     holding.role, holding.person, holding.deputy = role, person, deputy
     holding.start_date, holding.end_date = start, end
     db.session.add(holding)
@@ -536,20 +677,37 @@ def save_holding(holding: RoleHolding, *, role: Role, person: Person, deputy: Op
 
 # --- meeting types: settings, roster, agenda template ----------------------------------
 
+
 def save_meeting_type(mt: MeetingType, **values) -> MeetingType:
     code = values["code"].strip()
     if not CODE_PATTERN.match(code):
-        raise AdminError("Gebruik voor de code alleen kleine letters en cijfers, zonder spaties "
-                         "(bijvoorbeeld tvo).", "code")
-    _unique(MeetingType, MeetingType.code, code, mt.id,
-            "Deze code is al in gebruik bij {other.name}.", "code")
+        raise AdminError(
+            "Gebruik voor de code alleen kleine letters en cijfers, zonder spaties "
+            "(bijvoorbeeld tvo).",
+            "code",
+        )
+    _unique(
+        MeetingType,
+        MeetingType.code,
+        code,
+        mt.id,
+        "Deze code is al in gebruik bij {other.name}.",
+        "code",
+    )
     name = values["name"].strip()
-    _unique(MeetingType, MeetingType.name, name, mt.id,
-            "Er bestaat al een overlegvorm met deze naam.", "name")
+    _unique(
+        MeetingType,
+        MeetingType.name,
+        name,
+        mt.id,
+        "Er bestaat al een overlegvorm met deze naam.",
+        "name",
+    )
     category = (values.get("retention_category") or "").strip() or None
     if category and not RETENTION_CATEGORY_PATTERN.match(category):
-        raise AdminError("Vul een categorie uit de selectielijst in, bijvoorbeeld 19.1.10.",
-                         "retention_category")
+        raise AdminError(
+            "Vul een categorie uit de selectielijst in, bijvoorbeeld 19.1.10.", "retention_category"
+        )
     mt.code, mt.name, mt.retention_category = code, name, category
     mt.level = values["level"]
     mt.description = (values.get("description") or "").strip() or None
@@ -566,11 +724,17 @@ def save_meeting_type(mt: MeetingType, **values) -> MeetingType:
 def add_roster_entry(mt: MeetingType, role: Role, part: str) -> RosterEntry:
     if part not in PARTS:
         raise AdminError("Kies hoe de functie deelneemt.", "part")
-    existing = db.session.scalar(select(RosterEntry).where(
-        RosterEntry.meeting_type_id == mt.id, RosterEntry.role_id == role.id))
+    existing = db.session.scalar(
+        select(RosterEntry).where(
+            RosterEntry.meeting_type_id == mt.id, RosterEntry.role_id == role.id
+        )
+    )
     if existing is not None:
-        raise AdminError(f"{role.name} staat al op de deelnemerslijst van {mt.name} "
-                         f"(als {existing.part_label.lower()}).", "role_id")
+        raise AdminError(
+            f"{role.name} staat al op de deelnemerslijst van {mt.name} "
+            f"(als {existing.part_label.lower()}).",
+            "role_id",
+        )
     position = max((e.position for e in mt.roster), default=-1) + 1
     entry = RosterEntry(meeting_type=mt, role=role, part=part, position=position)
     db.session.add(entry)
@@ -593,8 +757,9 @@ def add_template_item(mt: MeetingType, **values) -> AgendaTemplateItem:
     return save_template_item(item, **values)
 
 
-def save_template_item(item: AgendaTemplateItem, *, title: str, standard_kind: str,
-                       purpose: str, duration_minutes: int) -> AgendaTemplateItem:
+def save_template_item(
+    item: AgendaTemplateItem, *, title: str, standard_kind: str, purpose: str, duration_minutes: int
+) -> AgendaTemplateItem:
     item.title, item.standard_kind = title.strip(), standard_kind
     item.purpose, item.duration_minutes = purpose, duration_minutes
     db.session.add(item)
@@ -625,15 +790,23 @@ def delete_template_item(item: AgendaTemplateItem) -> None:
 
 # --- escalation paths -------------------------------------------------------------------
 
+
 def add_path(src: MeetingType, dst: MeetingType, direction: str) -> EscalationPath:
     if src.id == dst.id:
-        raise AdminError("Een escalatiepad loopt tussen twee verschillende overlegvormen.",
-                         "to_type_id")
-    existing = db.session.scalar(select(EscalationPath).where(
-        EscalationPath.from_type_id == src.id, EscalationPath.to_type_id == dst.id))
+        raise AdminError(
+            "Een escalatiepad loopt tussen twee verschillende overlegvormen.", "to_type_id"
+        )
+    existing = db.session.scalar(
+        select(EscalationPath).where(
+            EscalationPath.from_type_id == src.id, EscalationPath.to_type_id == dst.id
+        )
+    )
     if existing is not None:
-        raise AdminError(f"Er bestaat al een pad van {src.name} naar {dst.name} "
-                         f"({existing.direction_label.lower()}).", "to_type_id")
+        raise AdminError(
+            f"Er bestaat al een pad van {src.name} naar {dst.name} "
+            f"({existing.direction_label.lower()}).",
+            "to_type_id",
+        )
     path = EscalationPath(from_type=src, to_type=dst, direction=direction)
     db.session.add(path)
     _flush()
@@ -641,7 +814,11 @@ def add_path(src: MeetingType, dst: MeetingType, direction: str) -> EscalationPa
 
 
 def roster_with_roles(mt: MeetingType) -> list[RosterEntry]:
-    return list(db.session.scalars(
-        select(RosterEntry).where(RosterEntry.meeting_type_id == mt.id)
-        .options(selectinload(RosterEntry.role).selectinload(Role.holdings))
-        .order_by(RosterEntry.position, RosterEntry.id)))
+    return list(
+        db.session.scalars(
+            select(RosterEntry)
+            .where(RosterEntry.meeting_type_id == mt.id)
+            .options(selectinload(RosterEntry.role).selectinload(Role.holdings))
+            .order_by(RosterEntry.position, RosterEntry.id)
+        )
+    )

@@ -1,8 +1,8 @@
 """Agenda rules: standard items from the body's template, ordering and start times."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Optional
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -19,9 +19,15 @@ def create_standard_items(meeting: Meeting) -> list[AgendaItem]:
         return list(meeting.agenda_items)
     items = []
     for pos, tpl in enumerate(meeting.meeting_type.agenda_template):
-        item = AgendaItem(meeting=meeting, position=pos, kind="standard",
-                          standard_kind=tpl.standard_kind, title=tpl.title, purpose=tpl.purpose,
-                          duration_minutes=tpl.duration_minutes)
+        item = AgendaItem(
+            meeting=meeting,
+            position=pos,
+            kind="standard",
+            standard_kind=tpl.standard_kind,
+            title=tpl.title,
+            purpose=tpl.purpose,
+            duration_minutes=tpl.duration_minutes,
+        )
         db.session.add(item)
         items.append(item)
     return items
@@ -61,16 +67,25 @@ def agenda_items(meeting: Meeting) -> list[AgendaItem]:
 
 def load_items(meeting: Meeting) -> list[AgendaItem]:
     """All items of the meeting (proposals included) in order, topics loaded: two queries."""
-    return list(db.session.scalars(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-        .options(selectinload(AgendaItem.topic), selectinload(AgendaItem.proposed_by))
-        .order_by(AgendaItem.position, AgendaItem.id)))
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .options(selectinload(AgendaItem.topic), selectinload(AgendaItem.proposed_by))
+            .order_by(AgendaItem.position, AgendaItem.id)
+        )
+    )
 
 
 def _ordered(meeting: Meeting) -> list[AgendaItem]:
-    return [i for i in sorted(meeting.agenda_items,
-                              key=lambda i: (10**6 if i.position is None else i.position, i.id or 10**9))
-            if i.on_agenda]
+    return [
+        i
+        for i in sorted(
+            meeting.agenda_items,
+            key=lambda i: (10**6 if i.position is None else i.position, i.id or 10**9),
+        )
+        if i.on_agenda
+    ]
 
 
 def _renumber(items: list[AgendaItem]) -> None:
@@ -107,26 +122,44 @@ def _check_open(meeting: Meeting) -> None:
         raise AgendaError("Dit overleg is geannuleerd; de agenda kan niet meer worden gewijzigd.")
 
 
-def add_item(meeting: Meeting, *, title: str, purpose: str = "bespreking",
-             duration_minutes: int = 15, presenter: Optional[str] = None,
-             description: Optional[str] = None, topic: Optional[Topic] = None,
-             origin_label: Optional[str] = None, question: Optional[str] = None,
-             is_feedback: bool = False, by=None) -> AgendaItem:
+def add_item(
+    meeting: Meeting,
+    *,
+    title: str,
+    purpose: str = "bespreking",
+    duration_minutes: int = 15,
+    presenter: str | None = None,
+    description: str | None = None,
+    topic: Topic | None = None,
+    origin_label: str | None = None,
+    question: str | None = None,
+    is_feedback: bool = False,
+    by=None,
+) -> AgendaItem:
     """The secretary adds a topic item (with `topic`) or a free item."""
     _check_open(meeting)
     if topic is not None and not title:
         title = topic.title
     _validate(title, purpose, duration_minutes)
-    item = AgendaItem(meeting=meeting, kind="topic" if topic is not None else "free",
-                      title=title.strip()[:300], description=(description or "").strip() or None,
-                      purpose=purpose, duration_minutes=duration_minutes,
-                      presenter=(presenter or "").strip() or None, topic=topic,
-                      origin_label=origin_label, question=question, is_feedback=is_feedback)
+    item = AgendaItem(
+        meeting=meeting,
+        kind="topic" if topic is not None else "free",
+        title=title.strip()[:300],
+        description=(description or "").strip() or None,
+        purpose=purpose,
+        duration_minutes=duration_minutes,
+        presenter=(presenter or "").strip() or None,
+        topic=topic,
+        origin_label=origin_label,
+        question=question,
+        is_feedback=is_feedback,
+    )
     db.session.add(item)
     _insert_position(meeting, item)
     db.session.flush()
     if topic is not None:
         from .topics import add_event, change_status
+
         if topic.status == "nieuw":
             change_status(topic, "in_behandeling", by=by)
         add_event(topic, "geagendeerd", by=by, meeting=meeting)
@@ -134,8 +167,15 @@ def add_item(meeting: Meeting, *, title: str, purpose: str = "bespreking",
     return item
 
 
-def update_item(item: AgendaItem, *, title: str, purpose: str, duration_minutes: int,
-                presenter: Optional[str], description: Optional[str]) -> None:
+def update_item(
+    item: AgendaItem,
+    *,
+    title: str,
+    purpose: str,
+    duration_minutes: int,
+    presenter: str | None,
+    description: str | None,
+) -> None:
     _check_open(item.meeting)
     _validate(title, purpose, duration_minutes)
     item.title = title.strip()[:300]
@@ -153,12 +193,19 @@ def remove_item(item: AgendaItem) -> None:
     if item.kind == "standard":
         raise AgendaError("Een vast agendapunt kan niet worden verwijderd.")
     from ..models import Escalation
-    linked = db.session.scalar(select(func.count(Escalation.id)).where(
-        (Escalation.target_item_id == item.id) | (Escalation.origin_item_id == item.id)
-        | (Escalation.feedback_item_id == item.id)))
+
+    linked = db.session.scalar(
+        select(func.count(Escalation.id)).where(
+            (Escalation.target_item_id == item.id)
+            | (Escalation.origin_item_id == item.id)
+            | (Escalation.feedback_item_id == item.id)
+        )
+    )
     if linked:
-        raise AgendaError("Dit agendapunt hoort bij een opschaling of opdracht en kan niet "
-                          "worden verwijderd; kies bij de opschaling een ander overleg.")
+        raise AgendaError(
+            "Dit agendapunt hoort bij een opschaling of opdracht en kan niet "
+            "worden verwijderd; kies bij de opschaling een ander overleg."
+        )
     was_on = item.on_agenda
     meeting.agenda_items.remove(item)
     db.session.delete(item)
@@ -185,15 +232,31 @@ def move_item(item: AgendaItem, direction: str) -> bool:
 
 # --- proposals ----------------------------------------------------------------------------
 
-def propose_item(meeting: Meeting, person: Person, *, title: str, purpose: str,
-                 duration_minutes: int, description: Optional[str] = None) -> AgendaItem:
+
+def propose_item(
+    meeting: Meeting,
+    person: Person,
+    *,
+    title: str,
+    purpose: str,
+    duration_minutes: int,
+    description: str | None = None,
+) -> AgendaItem:
     _check_open(meeting)
     _validate(title, purpose, duration_minutes)
     position = max([i.position for i in meeting.agenda_items] or [0]) + 1
-    item = AgendaItem(meeting=meeting, kind="free", title=title.strip()[:300],
-                      description=(description or "").strip() or None, purpose=purpose,
-                      duration_minutes=duration_minutes, presenter=person.name,
-                      proposal_status="voorgesteld", proposed_by=person, position=position)
+    item = AgendaItem(
+        meeting=meeting,
+        kind="free",
+        title=title.strip()[:300],
+        description=(description or "").strip() or None,
+        purpose=purpose,
+        duration_minutes=duration_minutes,
+        presenter=person.name,
+        proposal_status="voorgesteld",
+        proposed_by=person,
+        position=position,
+    )
     db.session.add(item)
     return item
 
@@ -218,6 +281,7 @@ def decline_proposal(item: AgendaItem, reason: str) -> None:
 
 
 # --- publication --------------------------------------------------------------------------
+
 
 def _notify(meeting: Meeting, reason: str) -> None:
     """Queue one mail per participant (no case content: body, date and a link). Skipped when
@@ -265,11 +329,17 @@ def report_agenda_change(meeting: Meeting) -> None:
 
 # --- guests for particular items, besloten items --------------------------------------------
 
+
 def set_item_access(item: AgendaItem, kind: str, person_ids: set[int]) -> None:
     """Replace the people named on an item: `gast` (guests invited for it) or `besloten`."""
-    current = {a.person_id: a for a in db.session.scalars(
-        select(AgendaItemAccess).where(AgendaItemAccess.agenda_item_id == item.id,
-                                       AgendaItemAccess.kind == kind))}
+    current = {
+        a.person_id: a
+        for a in db.session.scalars(
+            select(AgendaItemAccess).where(
+                AgendaItemAccess.agenda_item_id == item.id, AgendaItemAccess.kind == kind
+            )
+        )
+    }
     allowed = {p.person_id for p in item.meeting.participants}
     unknown = set(person_ids) - allowed
     if unknown:
@@ -296,13 +366,15 @@ def item_access_map(meeting: Meeting) -> dict[int, dict[str, list[int]]]:
     rows = db.session.execute(
         select(AgendaItemAccess.agenda_item_id, AgendaItemAccess.kind, AgendaItemAccess.person_id)
         .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
-        .where(AgendaItem.meeting_id == meeting.id))
+        .where(AgendaItem.meeting_id == meeting.id)
+    )
     for item_id, kind, pid in rows:
         result.setdefault(item_id, {}).setdefault(kind, []).append(pid)
     return result
 
 
 # --- confidentiality marking ----------------------------------------------------------------
+
 
 def meeting_marking(meeting: Meeting, items: list[AgendaItem]) -> str:
     """The confidentiality class printed on a meeting's agenda and minutes: the most
@@ -323,7 +395,8 @@ def meeting_marking(meeting: Meeting, items: list[AgendaItem]) -> str:
 
 # --- when participants see the agenda -------------------------------------------------------
 
-def agenda_visible_to(person, meeting: Meeting, now: Optional[datetime] = None) -> bool:
+
+def agenda_visible_to(person, meeting: Meeting, now: datetime | None = None) -> bool:
     """May this person see the agenda (items, PDFs, documents) of a meeting they may see?
     Secretaries and administrators always; participants only once the secretary has
     published it, or once the meeting has started (a held meeting's agenda is visible even
@@ -336,14 +409,17 @@ def agenda_visible_to(person, meeting: Meeting, now: Optional[datetime] = None) 
     return agenda_released(meeting, now)
 
 
-def agenda_released(meeting: Meeting, now: Optional[datetime] = None) -> bool:
+def agenda_released(meeting: Meeting, now: datetime | None = None) -> bool:
     """Is the agenda out for its participants? Once published, or once the meeting has been
     held (an agenda never formally published); a draft of a cancelled meeting never is."""
     return meeting.agenda_status == "gepubliceerd" or (
-        meeting.has_started(now) and not meeting.is_cancelled)
+        meeting.has_started(now) and not meeting.is_cancelled
+    )
 
 
-def agenda_released_clause(now: Optional[datetime] = None):
+def agenda_released_clause(now: datetime | None = None):
     """`agenda_released` as a WHERE clause on Meeting (for need-to-know queries)."""
-    return or_(Meeting.agenda_status == "gepubliceerd",
-               and_(Meeting.starts_at <= (now or utcnow()), Meeting.status != "geannuleerd"))
+    return or_(
+        Meeting.agenda_status == "gepubliceerd",
+        and_(Meeting.starts_at <= (now or utcnow()), Meeting.status != "geannuleerd"),
+    )

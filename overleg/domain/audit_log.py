@@ -4,14 +4,15 @@ newest first, and the rows of a CSV export. Plain functions; no request in them.
 
 The log holds names, object types, ids and references, never case text; what is shown or
 exported here comes from those columns and the person's name only."""
+
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterator, Mapping, Optional
 
 from babel.dates import format_datetime
 from sqlalchemy import func, select
@@ -117,13 +118,14 @@ def nl_timestamp(value: datetime) -> str:
 
 # --- the filter ---------------------------------------------------------------------------
 
+
 @dataclass
 class AuditFilter:
     event: str = ""
     person: str = ""
     ref: str = ""
-    start: Optional[date] = None
-    end: Optional[date] = None
+    start: date | None = None
+    end: date | None = None
     page: int = 1
     # the dates as typed, to show them back in the form when they were refused
     raw: dict[str, str] = field(default_factory=dict)
@@ -148,7 +150,7 @@ class AuditFilter:
         return bool(self.args())
 
 
-def _parse_date(text: str, label: str, errors: list[str]) -> Optional[date]:
+def _parse_date(text: str, label: str, errors: list[str]) -> date | None:
     text = text.strip()
     if not text:
         return None
@@ -160,8 +162,10 @@ def _parse_date(text: str, label: str, errors: list[str]) -> Optional[date]:
         except ValueError:
             continue
     if day is None:
-        errors.append(f"De datum ‘{label}’ is geen geldige datum. Gebruik dd-mm-jjjj, "
-                      "bijvoorbeeld 12-03-2019.")
+        errors.append(
+            f"De datum ‘{label}’ is geen geldige datum. Gebruik dd-mm-jjjj, "
+            "bijvoorbeeld 12-03-2019."
+        )
         return None
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         errors.append(f"Kies voor ‘{label}’ een datum tussen {MIN_YEAR} en {MAX_YEAR}.")
@@ -215,9 +219,11 @@ def _where(stmt, f: AuditFilter):
 
 def _rows(f: AuditFilter):
     """(event, person name or None), newest first."""
-    stmt = (select(AuditEvent, Person.name)
-            .outerjoin(Person, AuditEvent.person_id == Person.id)
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    stmt = (
+        select(AuditEvent, Person.name)
+        .outerjoin(Person, AuditEvent.person_id == Person.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     return _where(stmt, f)
 
 
@@ -228,7 +234,7 @@ def count(f: AuditFilter) -> int:
 
 @dataclass
 class Page:
-    rows: list[tuple[AuditEvent, Optional[str]]]
+    rows: list[tuple[AuditEvent, str | None]]
     total: int
     number: int
     pages: int
@@ -257,8 +263,10 @@ def page(f: AuditFilter) -> Page:
     pages = max(1, -(-total // PAGE_SIZE))
     rows: list = []
     if f.page <= pages:
-        rows = [tuple(r) for r in db.session.execute(
-            _rows(f).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))]
+        rows = [
+            tuple(r)
+            for r in db.session.execute(_rows(f).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))
+        ]
     return Page(rows=rows, total=total, number=f.page, pages=pages)
 
 
@@ -272,8 +280,17 @@ def event_choices() -> list[tuple[str, str]]:
 
 # --- CSV ----------------------------------------------------------------------------------
 
-CSV_HEADER = ("Tijdstip", "Persoon", "Gebeurtenis", "Code", "Object", "Objecttype", "Object-id",
-              "Referentie", "IP-adres")
+CSV_HEADER = (
+    "Tijdstip",
+    "Persoon",
+    "Gebeurtenis",
+    "Code",
+    "Object",
+    "Objecttype",
+    "Object-id",
+    "Referentie",
+    "IP-adres",
+)
 
 
 def _cell(value) -> str:
@@ -294,11 +311,22 @@ def csv_chunks(f: AuditFilter, batch: int = 500) -> Iterator[str]:
     result = db.session.execute(_rows(f).execution_options(yield_per=batch))
     n = 0
     for ev, name in result:
-        writer.writerow([_cell(v) for v in (
-            to_local(ev.at).strftime("%Y-%m-%d %H:%M:%S"), name or "onbekend",
-            event_label(ev.event), ev.event, object_label(ev),
-            OBJECT_TYPE_LABELS.get(ev.object_type or "", ev.object_type or ""),
-            ev.object_id, ev.object_ref, ev.ip_address)])
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    to_local(ev.at).strftime("%Y-%m-%d %H:%M:%S"),
+                    name or "onbekend",
+                    event_label(ev.event),
+                    ev.event,
+                    object_label(ev),
+                    OBJECT_TYPE_LABELS.get(ev.object_type or "", ev.object_type or ""),
+                    ev.object_id,
+                    ev.object_ref,
+                    ev.ip_address,
+                )
+            ]
+        )
         n += 1
         if n % batch == 0:
             yield buf.getvalue()

@@ -4,18 +4,18 @@ The numbers come from the ``decision`` counter (``overleg.domain.numbering``), r
 written; deleting a concept decision leaves the counter alone, so its number is never handed
 out again.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from . import numbering
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person
 from ..timeutil import to_local
+from . import numbering
 
 
 class DecisionError(ValueError):
@@ -36,13 +36,20 @@ def meeting_year(meeting: Meeting) -> int:
 
 def next_number(meeting_type: MeetingType, year: int) -> int:
     """The body's next decision number for the year (never reused)."""
-    used = db.session.scalar(select(func.max(Decision.number)).where(
-        Decision.meeting_type_id == meeting_type.id, Decision.year == year)) or 0
+    used = (
+        db.session.scalar(
+            select(func.max(Decision.number)).where(
+                Decision.meeting_type_id == meeting_type.id, Decision.year == year
+            )
+        )
+        or 0
+    )
     return numbering.next_number("decision", meeting_type, year, floor=used)
 
 
-def add_decision(meeting: Meeting, item: Optional[AgendaItem], text: str,
-                 by: Optional[Person] = None) -> Decision:
+def add_decision(
+    meeting: Meeting, item: AgendaItem | None, text: str, by: Person | None = None
+) -> Decision:
     """Record a decision taken at this meeting (under an agenda item). The minutes must be a
     concept; the caller checks that (``minutes.require_editable``)."""
     text = (text or "").strip()
@@ -56,11 +63,17 @@ def add_decision(meeting: Meeting, item: Optional[AgendaItem], text: str,
     number = next_number(meeting.meeting_type, year)
     topic = item.topic if item is not None else None
     decision = Decision(
-        meeting_type_id=meeting.meeting_type_id, year=year, number=number,
-        code=decision_code(meeting.meeting_type, year, number), text=text, meeting=meeting,
-        agenda_item=item, topic_id=topic.id if topic is not None else None,
+        meeting_type_id=meeting.meeting_type_id,
+        year=year,
+        number=number,
+        code=decision_code(meeting.meeting_type, year, number),
+        text=text,
+        meeting=meeting,
+        agenda_item=item,
+        topic_id=topic.id if topic is not None else None,
         theme_id=topic.theme_id if topic is not None else None,
-        created_by_id=by.id if by is not None else None)
+        created_by_id=by.id if by is not None else None,
+    )
     db.session.add(decision)
     return decision
 
@@ -80,23 +93,34 @@ def delete_decision(decision: Decision) -> None:
 
 
 def decisions_of_meeting(meeting: Meeting) -> list[Decision]:
-    return list(db.session.scalars(
-        select(Decision).where(Decision.meeting_id == meeting.id)
-        .order_by(Decision.year, Decision.number)))
+    return list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.meeting_id == meeting.id)
+            .order_by(Decision.year, Decision.number)
+        )
+    )
 
 
 # --- the register --------------------------------------------------------------------------
 
+
 @dataclass
 class RegisterRow:
     decision: Decision
-    visible: bool          # the reader may read the text (need to know)
-    minutes_status: str    # concept / ter_vaststelling / vastgesteld
+    visible: bool  # the reader may read the text (need to know)
+    minutes_status: str  # concept / ter_vaststelling / vastgesteld
 
 
-def register(meeting_type: MeetingType, person, *, year: Optional[int] = None,
-             theme_id: Optional[int] = None, topic_id: Optional[int] = None,
-             text: Optional[str] = None) -> list[RegisterRow]:
+def register(
+    meeting_type: MeetingType,
+    person,
+    *,
+    year: int | None = None,
+    theme_id: int | None = None,
+    topic_id: int | None = None,
+    text: str | None = None,
+) -> list[RegisterRow]:
     """The decision register of a body, newest first, limited to what the person may see:
     decisions of meetings they may see; for non-secretaries only from minutes that left the
     concept stage. Casus decisions the person is not entitled to keep their code only, and a
@@ -104,14 +128,19 @@ def register(meeting_type: MeetingType, person, *, year: Optional[int] = None,
     from .need_to_know import entitled_among, entitled_topic_ids
     from .visibility import meeting_visibility_clause
 
-    stmt = (select(Decision, Minutes.status)
-            .join(Meeting, Meeting.id == Decision.meeting_id)
-            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-            .where(Decision.meeting_type_id == meeting_type.id,
-                   meeting_visibility_clause(person))
-            .options(selectinload(Decision.meeting), selectinload(Decision.topic),
-                     selectinload(Decision.theme), selectinload(Decision.agenda_item))
-            .order_by(Decision.year.desc(), Decision.number.desc()))
+    stmt = (
+        select(Decision, Minutes.status)
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(Decision.meeting_type_id == meeting_type.id, meeting_visibility_clause(person))
+        .options(
+            selectinload(Decision.meeting),
+            selectinload(Decision.topic),
+            selectinload(Decision.theme),
+            selectinload(Decision.agenda_item),
+        )
+        .order_by(Decision.year.desc(), Decision.number.desc())
+    )
     if not getattr(person, "is_secretary", False):
         stmt = stmt.where(Minutes.status.in_(("ter_vaststelling", "vastgesteld")))
     if year:
@@ -122,8 +151,9 @@ def register(meeting_type: MeetingType, person, *, year: Optional[int] = None,
         stmt = stmt.where(Decision.topic_id == topic_id)
     if text:
         like = f"%{text.strip().lower()}%"
-        stmt = stmt.where(or_(func.lower(Decision.text).like(like),
-                              func.lower(Decision.code).like(like)))
+        stmt = stmt.where(
+            or_(func.lower(Decision.text).like(like), func.lower(Decision.code).like(like))
+        )
     rows = db.session.execute(stmt).all()
     casus_topics = {d.topic_id for d, _ in rows if d.topic is not None and d.topic.is_casus}
     besloten = {d.id for d, _ in rows if d.agenda_item is not None and d.agenda_item.besloten}

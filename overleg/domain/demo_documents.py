@@ -1,5 +1,6 @@
 """Demo vergaderstukken: a short PDF note on topic items of the demo meetings, so the
 vergaderstukken PDF and the need-to-know on documents can be tried out. Fictional content."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -33,8 +34,10 @@ def simple_pdf(pages: list[list[str]]) -> bytes:
             ops.append(f"({safe}) Tj")
         ops.append("ET")
         content = "\n".join(ops).encode("cp1252", "replace")
-        objs.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-                    f"/Resources << /Font << /F1 3 0 R >> >> /Contents {kids[i] + 1} 0 R >>".encode())
+        objs.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {kids[i] + 1} 0 R >>".encode()
+        )
         objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     out = b"%PDF-1.4\n"
     offsets = []
@@ -53,10 +56,16 @@ def seed_documents() -> int:
     """A note (PDF) on each topic item of the demo meetings that has none yet; returns the
     number added. Idempotent."""
     items = db.session.scalars(
-        select(AgendaItem).join(Meeting).where(AgendaItem.topic_id.is_not(None))
-        .options(selectinload(AgendaItem.topic), selectinload(AgendaItem.documents),
-                 selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type))
-        .order_by(Meeting.starts_at, AgendaItem.position)).all()
+        select(AgendaItem)
+        .join(Meeting)
+        .where(AgendaItem.topic_id.is_not(None))
+        .options(
+            selectinload(AgendaItem.topic),
+            selectinload(AgendaItem.documents),
+            selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type),
+        )
+        .order_by(Meeting.starts_at, AgendaItem.position)
+    ).all()
     added = 0
     for item in items:
         if added >= MAX_DEMO_DOCUMENTS:
@@ -64,20 +73,27 @@ def seed_documents() -> int:
         if item.documents or not item.on_agenda:
             continue
         topic, meeting = item.topic, item.meeting
-        pages = [[
-            f"Notitie {topic.reference}",
-            f"{meeting.meeting_type.name}, {nl_date(meeting.starts_at)}",
-            f"Agendapunt: {item.title}",
-            f"Rubricering: {topic.confidentiality_label}",
-            "",
-            "Fictieve demonstratietekst: aanleiding, stand van zaken en voorstel.",
-            "Dit stuk hoort bij de vergaderstukken van het overleg.",
-        ]]
+        pages = [
+            [
+                f"Notitie {topic.reference}",
+                f"{meeting.meeting_type.name}, {nl_date(meeting.starts_at)}",
+                f"Agendapunt: {item.title}",
+                f"Rubricering: {topic.confidentiality_label}",
+                "",
+                "Fictieve demonstratietekst: aanleiding, stand van zaken en voorstel.",
+                "Dit stuk hoort bij de vergaderstukken van het overleg.",
+            ]
+        ]
         if topic.is_casus:
-            pages.append([f"Bijlage bij {topic.reference}",
-                          "Overzicht van signalen en betrokken ketenpartners (fictief)."])
-        add_document(item, f"notitie-{topic.reference}.pdf", simple_pdf(pages), None,
-                     mark_changed=False)
+            pages.append(
+                [
+                    f"Bijlage bij {topic.reference}",
+                    "Overzicht van signalen en betrokken ketenpartners (fictief).",
+                ]
+            )
+        add_document(
+            item, f"notitie-{topic.reference}.pdf", simple_pdf(pages), None, mark_changed=False
+        )
         added += 1
     db.session.commit()
     return added

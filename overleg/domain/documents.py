@@ -8,6 +8,7 @@
 - ``agenda_rows(meeting, person)`` is the agenda as a given reader may see it, in a fixed
   number of queries, for the agenda PDF and the vergaderstukken PDF.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,6 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Optional
 
 from flask import current_app
 from sqlalchemy.orm import selectinload
@@ -38,7 +38,12 @@ PNG = "image/png"
 JPEG = "image/jpeg"
 
 EXTENSIONS = {
-    ".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG,
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".xlsx": XLSX,
+    ".png": PNG,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
 }
 ALLOWED_LABEL = "PDF, Word (.docx), Excel (.xlsx), PNG of JPEG"
 
@@ -53,7 +58,8 @@ class UploadRefused(ValueError):
 
 # --- content type from the bytes ------------------------------------------------------
 
-def detect_content_type(data: bytes) -> Optional[str]:
+
+def detect_content_type(data: bytes) -> str | None:
     """The content type the bytes really are (one of DOCUMENT_TYPES), or None."""
     if data.startswith(b"%PDF-"):
         return PDF
@@ -66,7 +72,7 @@ def detect_content_type(data: bytes) -> Optional[str]:
     return None
 
 
-def _office_type(data: bytes) -> Optional[str]:
+def _office_type(data: bytes) -> str | None:
     """DOCX or XLSX: a zip with [Content_Types].xml and word/ or xl/ parts; no macros."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -77,8 +83,15 @@ def _office_type(data: bytes) -> Optional[str]:
             if info.file_size > 1_000_000:
                 return None
             types = zf.read("[Content_Types].xml").decode("utf-8", "replace").lower()
-    except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, OSError,
-            EOFError, ValueError):
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        RuntimeError,
+        NotImplementedError,
+        OSError,
+        EOFError,
+        ValueError,
+    ):
         return None
     if "macroenabled" in types or any(n.lower().endswith("vbaproject.bin") for n in names):
         return None
@@ -121,20 +134,24 @@ def check_upload(filename: str, data: bytes) -> tuple[str, str]:
         raise UploadRefused("Kies een bestand om te uploaden; het bestand is leeg.")
     if len(data) > max_upload_bytes():
         raise UploadRefused(
-            f"Het bestand is te groot. Het mag hoogstens {max_upload_label()} zijn.", 413)
+            f"Het bestand is te groot. Het mag hoogstens {max_upload_label()} zijn.", 413
+        )
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if ext not in EXTENSIONS:
         raise UploadRefused(
-            f"Dit soort bestand is niet toegestaan. Toegestaan zijn: {ALLOWED_LABEL}.")
+            f"Dit soort bestand is niet toegestaan. Toegestaan zijn: {ALLOWED_LABEL}."
+        )
     detected = detect_content_type(data)
     if detected is None:
         raise UploadRefused(
             f"De inhoud van het bestand is geen geldig {_label(EXTENSIONS[ext])}-bestand. "
-            f"Toegestaan zijn: {ALLOWED_LABEL}. Het bestand is niet opgeslagen.")
+            f"Toegestaan zijn: {ALLOWED_LABEL}. Het bestand is niet opgeslagen."
+        )
     if detected != EXTENSIONS[ext]:
         raise UploadRefused(
             f"De bestandsnaam ({ext}) past niet bij de inhoud ({_label(detected)}). "
-            "Geef het bestand de juiste extensie en probeer het opnieuw.")
+            "Geef het bestand de juiste extensie en probeer het opnieuw."
+        )
     if detected == PDF:
         _check_pdf(data)
     return name, detected
@@ -148,16 +165,28 @@ def _check_pdf(data: bytes) -> None:
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise UploadRefused("Dit PDF-bestand is beveiligd met een wachtwoord. "
-                                "Voeg een onbeveiligde versie toe.")
+            raise UploadRefused(
+                "Dit PDF-bestand is beveiligd met een wachtwoord. Voeg een onbeveiligde versie toe."
+            )
         if len(reader.pages) < 1:
             raise PyPdfError("no pages")
     except UploadRefused:
         raise
-    except (PyPdfError, ValueError, KeyError, TypeError, IndexError, AttributeError,
-            RecursionError, OSError, AssertionError):
-        raise UploadRefused("Dit PDF-bestand is beschadigd en kan niet worden gelezen. "
-                            "Het bestand is niet opgeslagen.") from None
+    except (
+        PyPdfError,
+        ValueError,
+        KeyError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        RecursionError,
+        OSError,
+        AssertionError,
+    ):
+        raise UploadRefused(
+            "Dit PDF-bestand is beschadigd en kan niet worden gelezen. "
+            "Het bestand is niet opgeslagen."
+        ) from None
 
 
 def _label(content_type: str) -> str:
@@ -166,8 +195,15 @@ def _label(content_type: str) -> str:
 
 # --- storing, reading, deleting -------------------------------------------------------
 
-def add_document(item: AgendaItem, filename: str, data: bytes, person: Optional[Person], *,
-                 mark_changed: bool = True) -> Document:
+
+def add_document(
+    item: AgendaItem,
+    filename: str,
+    data: bytes,
+    person: Person | None,
+    *,
+    mark_changed: bool = True,
+) -> Document:
     """Check and store an upload on an agenda item (added to the session, not committed).
 
     The bytes are written first; the caller commits, and on a failed commit calls
@@ -177,9 +213,16 @@ def add_document(item: AgendaItem, filename: str, data: bytes, person: Optional[
     """
     name, content_type = check_upload(filename, data)
     key = get_storage().save(data)
-    doc = Document(agenda_item=item, filename=name, content_type=content_type, size=len(data),
-                   sha256=hashlib.sha256(data).hexdigest(), storage_key=key,
-                   uploaded_by=person, uploaded_at=utcnow())
+    doc = Document(
+        agenda_item=item,
+        filename=name,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage_key=key,
+        uploaded_by=person,
+        uploaded_at=utcnow(),
+    )
     db.session.add(doc)
     if mark_changed:
         changed_after_publish(item.meeting)
@@ -215,6 +258,7 @@ def remove_document(doc: Document) -> str:
 
 
 # --- need to know ---------------------------------------------------------------------
+
 
 def is_casus_item(item: AgendaItem) -> bool:
     topic = item.topic
@@ -258,15 +302,15 @@ class AgendaRow:
     number: int
     item: AgendaItem
     starts_at: datetime
-    full: bool                 # the reader sees title and text (False: reference only)
+    full: bool  # the reader sees title and text (False: reference only)
     heading: str
-    description: Optional[str]
-    presenter: Optional[str]
+    description: str | None
+    presenter: str | None
     purpose_label: str
-    reference: Optional[str]
-    casus: bool                # a casus (personal data) or besloten item: need-to-know applies
-    documents: list[Document] = field(default_factory=list)   # the reader may download these
-    withheld_documents: int = 0                                # "niet beschikbaar"
+    reference: str | None
+    casus: bool  # a casus (personal data) or besloten item: need-to-know applies
+    documents: list[Document] = field(default_factory=list)  # the reader may download these
+    withheld_documents: int = 0  # "niet beschikbaar"
 
 
 @dataclass
@@ -274,9 +318,9 @@ class AgendaView:
     meeting: Meeting
     rows: list[AgendaRow]
     participants: list[Participant]
-    marking: str               # confidentiality class for header/footer
+    marking: str  # confidentiality class for header/footer
     marking_label: str
-    has_casus: bool            # at least one casus or besloten item
+    has_casus: bool  # at least one casus or besloten item
 
 
 def agenda_load_options() -> list:
@@ -284,7 +328,8 @@ def agenda_load_options() -> list:
     queries whatever the number of items (use with get_visible_meeting_or_404)."""
     return [
         selectinload(Meeting.meeting_type),
-        selectinload(Meeting.participants).selectinload(Participant.person)
+        selectinload(Meeting.participants)
+        .selectinload(Participant.person)
         .selectinload(Person.organisation),
         selectinload(Meeting.participants).selectinload(Participant.role),
         selectinload(Meeting.participants).selectinload(Participant.deputy_for),
@@ -293,7 +338,7 @@ def agenda_load_options() -> list:
     ]
 
 
-def _item_text(item: AgendaItem) -> Optional[str]:
+def _item_text(item: AgendaItem) -> str | None:
     """The item's text as the agenda page shows it: its own, else its topic's description."""
     if item.description:
         return item.description
@@ -322,32 +367,49 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
         reference = topic.reference if topic is not None else None
         heading = need_to_know.item_heading(item, person, entitled) if not full else item.title
         docs = list(item.documents)
-        rows.append(AgendaRow(
-            number=number, item=item, starts_at=times[item.id], full=full, heading=heading,
-            description=_item_text(item) if full else None,
-            presenter=item.presenter if full else None,
-            purpose_label=item.purpose_label, reference=reference,
-            casus=casus or bool(item.besloten),
-            documents=docs if full else [], withheld_documents=0 if full else len(docs)))
-    participants = sorted(meeting.participants,
-                          key=lambda p: (_PART_ORDER.get(p.part, 9), p.person.name.lower()))
+        rows.append(
+            AgendaRow(
+                number=number,
+                item=item,
+                starts_at=times[item.id],
+                full=full,
+                heading=heading,
+                description=_item_text(item) if full else None,
+                presenter=item.presenter if full else None,
+                purpose_label=item.purpose_label,
+                reference=reference,
+                casus=casus or bool(item.besloten),
+                documents=docs if full else [],
+                withheld_documents=0 if full else len(docs),
+            )
+        )
+    participants = sorted(
+        meeting.participants, key=lambda p: (_PART_ORDER.get(p.part, 9), p.person.name.lower())
+    )
     marking = meeting_marking(meeting, items)
-    return AgendaView(meeting=meeting, rows=rows, participants=participants, marking=marking,
-                      marking_label=CONFIDENTIALITY_LABELS[marking], has_casus=has_casus)
+    return AgendaView(
+        meeting=meeting,
+        rows=rows,
+        participants=participants,
+        marking=marking,
+        marking_label=CONFIDENTIALITY_LABELS[marking],
+        has_casus=has_casus,
+    )
 
 
 # --- the vergaderstukken PDF ----------------------------------------------------------
 
+
 @dataclass
 class BundleEntry:
-    number: int                    # the agenda item's number
-    heading: str                   # as the reader may see it
-    document: Optional[Document]   # None for withheld documents
+    number: int  # the agenda item's number
+    heading: str  # as the reader may see it
+    document: Document | None  # None for withheld documents
     casus: bool
-    included: bool                 # joined into the bundle
-    note: str                      # Dutch: why (not) included
+    included: bool  # joined into the bundle
+    note: str  # Dutch: why (not) included
     pages: int = 0
-    data: Optional[bytes] = None
+    data: bytes | None = None
 
 
 def bundle_plan(view: AgendaView) -> list[BundleEntry]:
@@ -359,16 +421,23 @@ def bundle_plan(view: AgendaView) -> list[BundleEntry]:
     entries: list[BundleEntry] = []
     for row in view.rows:
         for doc in row.documents:
-            entry = BundleEntry(number=row.number, heading=row.heading, document=doc,
-                                casus=row.casus, included=False, note="")
+            entry = BundleEntry(
+                number=row.number,
+                heading=row.heading,
+                document=doc,
+                casus=row.casus,
+                included=False,
+                note="",
+            )
             if doc.is_pdf:
                 try:
                     data = read_document(doc)
                     entry.pages = len(PdfReader(io.BytesIO(data)).pages)
                     entry.data, entry.included = data, True
-                    entry.note = "bijgevoegd" + (f", {entry.pages} pagina's" if entry.pages != 1
-                                                 else ", 1 pagina")
-                except Exception:  # noqa: BLE001 - a broken file must not break the bundle
+                    entry.note = "bijgevoegd" + (
+                        f", {entry.pages} pagina's" if entry.pages != 1 else ", 1 pagina"
+                    )
+                except Exception:
                     current_app.logger.exception("document %s not readable for bundle", doc.id)
                     entry.note = "kon niet worden bijgevoegd (bestand onleesbaar)"
             else:
@@ -376,10 +445,16 @@ def bundle_plan(view: AgendaView) -> list[BundleEntry]:
             entries.append(entry)
         if row.withheld_documents:
             n = row.withheld_documents
-            entries.append(BundleEntry(
-                number=row.number, heading=row.heading, document=None, casus=row.casus,
-                included=False,
-                note=f"{n} {'stuk' if n == 1 else 'stukken'} niet beschikbaar"))
+            entries.append(
+                BundleEntry(
+                    number=row.number,
+                    heading=row.heading,
+                    document=None,
+                    casus=row.casus,
+                    included=False,
+                    note=f"{n} {'stuk' if n == 1 else 'stukken'} niet beschikbaar",
+                )
+            )
     return entries
 
 

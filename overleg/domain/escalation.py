@@ -8,10 +8,10 @@
 3. Concluding the target item (outcome, optionally a decision or assignment) returns a
    terugkoppeling item to the origin body's next open agenda.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -38,13 +38,17 @@ class NotAllowed(EscalationError):
 
 def paths_from(meeting_type: MeetingType) -> list[EscalationPath]:
     """The paths configured from this body: the only targets offered."""
-    return list(db.session.scalars(
-        select(EscalationPath).where(EscalationPath.from_type_id == meeting_type.id)
-        .options(selectinload(EscalationPath.to_type)).order_by(EscalationPath.direction,
-                                                                 EscalationPath.id)))
+    return list(
+        db.session.scalars(
+            select(EscalationPath)
+            .where(EscalationPath.from_type_id == meeting_type.id)
+            .options(selectinload(EscalationPath.to_type))
+            .order_by(EscalationPath.direction, EscalationPath.id)
+        )
+    )
 
 
-def not_before(source: Optional[Meeting], now: Optional[datetime] = None) -> datetime:
+def not_before(source: Meeting | None, now: datetime | None = None) -> datetime:
     """The moment a placement must come after: now, or the start of the meeting the topic
     comes from, whichever is later (a terugkoppeling never lands before its meeting)."""
     now = now or utcnow()
@@ -53,32 +57,52 @@ def not_before(source: Optional[Meeting], now: Optional[datetime] = None) -> dat
     return now
 
 
-def next_open_meeting(meeting_type: MeetingType, after: Optional[datetime] = None
-                      ) -> Optional[Meeting]:
+def next_open_meeting(meeting_type: MeetingType, after: datetime | None = None) -> Meeting | None:
     """The body's next meeting after `after` (default: now) whose agenda is not published
     and which is not cancelled."""
     after = after or utcnow()
     return db.session.scalar(
-        select(Meeting).where(Meeting.meeting_type_id == meeting_type.id,
-                              Meeting.status == "gepland", Meeting.agenda_status == "concept",
-                              Meeting.starts_at > after)
-        .order_by(Meeting.starts_at, Meeting.id).limit(1))
+        select(Meeting)
+        .where(
+            Meeting.meeting_type_id == meeting_type.id,
+            Meeting.status == "gepland",
+            Meeting.agenda_status == "concept",
+            Meeting.starts_at > after,
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(1)
+    )
 
 
-def candidate_meetings(meeting_type: MeetingType, after: Optional[datetime] = None
-                       ) -> list[Meeting]:
+def candidate_meetings(meeting_type: MeetingType, after: datetime | None = None) -> list[Meeting]:
     """Meetings the secretary may pick: the body's meetings after `after` (default: now)
     that are not cancelled."""
     after = after or utcnow()
-    return list(db.session.scalars(
-        select(Meeting).where(Meeting.meeting_type_id == meeting_type.id,
-                              Meeting.status == "gepland", Meeting.starts_at > after)
-        .order_by(Meeting.starts_at).limit(20)))
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.meeting_type_id == meeting_type.id,
+                Meeting.status == "gepland",
+                Meeting.starts_at > after,
+            )
+            .order_by(Meeting.starts_at)
+            .limit(20)
+        )
+    )
 
 
-def escalate(item: AgendaItem, to_type: MeetingType, *, question: str, reason: str, by,
-             target_meeting: Optional[Meeting] = None, auto_place: bool = True,
-             now: Optional[datetime] = None) -> Escalation:
+def escalate(
+    item: AgendaItem,
+    to_type: MeetingType,
+    *,
+    question: str,
+    reason: str,
+    by,
+    target_meeting: Meeting | None = None,
+    auto_place: bool = True,
+    now: datetime | None = None,
+) -> Escalation:
     """Escalate (up) or assign (down) the topic of this agenda item to another body.
     `now` (default: the current time) is the moment it happens; the demo data uses it."""
     now = now or utcnow()
@@ -87,44 +111,71 @@ def escalate(item: AgendaItem, to_type: MeetingType, *, question: str, reason: s
     meeting = item.meeting
     from_type = meeting.meeting_type
     if meeting.is_cancelled:
-        raise EscalationError("Dit overleg is geannuleerd; vanuit een geannuleerd overleg kan "
-                              "niet worden opgeschaald of een opdracht worden gegeven.")
+        raise EscalationError(
+            "Dit overleg is geannuleerd; vanuit een geannuleerd overleg kan "
+            "niet worden opgeschaald of een opdracht worden gegeven."
+        )
     if not item.on_agenda:
         raise EscalationError("Dit voorstel staat (nog) niet op de agenda.")
     topic = item.topic
     if topic is None:
-        raise EscalationError("Alleen een agendapunt over een onderwerp kan worden opgeschaald. "
-                              "Maak eerst een onderwerp van dit agendapunt.")
+        raise EscalationError(
+            "Alleen een agendapunt over een onderwerp kan worden opgeschaald. "
+            "Maak eerst een onderwerp van dit agendapunt."
+        )
     if to_type is None:
         raise EscalationError("Kies het overleg waarnaar het onderwerp gaat.", "to_type")
     if to_type.id == from_type.id:
-        raise EscalationError(f"Een onderwerp kan niet naar hetzelfde overleg ({from_type.name}) "
-                              "worden opgeschaald.", "to_type")
-    path = db.session.scalar(select(EscalationPath).where(
-        EscalationPath.from_type_id == from_type.id, EscalationPath.to_type_id == to_type.id))
+        raise EscalationError(
+            f"Een onderwerp kan niet naar hetzelfde overleg ({from_type.name}) worden opgeschaald.",
+            "to_type",
+        )
+    path = db.session.scalar(
+        select(EscalationPath).where(
+            EscalationPath.from_type_id == from_type.id, EscalationPath.to_type_id == to_type.id
+        )
+    )
     if path is None:
-        raise EscalationError(f"Er is geen escalatiepad ingesteld van {from_type.name} naar "
-                              f"{to_type.name}.", "to_type")
+        raise EscalationError(
+            f"Er is geen escalatiepad ingesteld van {from_type.name} naar {to_type.name}.",
+            "to_type",
+        )
     question = (question or "").strip()
     reason = (reason or "").strip()
     if not question:
         raise EscalationError("Geef aan wat er aan het andere overleg wordt gevraagd.", "question")
     if not reason:
         raise EscalationError("Geef de reden van de opschaling of opdracht.", "reason")
-    existing = db.session.scalar(select(Escalation).where(
-        Escalation.topic_id == topic.id, Escalation.to_type_id == to_type.id,
-        Escalation.status.in_(OPEN_ESCALATION_STATUSES)))
+    existing = db.session.scalar(
+        select(Escalation).where(
+            Escalation.topic_id == topic.id,
+            Escalation.to_type_id == to_type.id,
+            Escalation.status.in_(OPEN_ESCALATION_STATUSES),
+        )
+    )
     if existing is not None:
         raise EscalationError(
             f"Onderwerp {topic.reference} staat al open bij {to_type.name} (sinds "
-            f"{nl_date(existing.created_at)}). Wacht de afhandeling af.", "to_type")
+            f"{nl_date(existing.created_at)}). Wacht de afhandeling af.",
+            "to_type",
+        )
     if target_meeting is not None:
         _check_target(target_meeting, to_type, now, source=meeting)
 
-    esc = Escalation(topic=topic, from_type=from_type, to_type=to_type, direction=path.direction,
-                     origin_meeting_id=meeting.id, origin_item_id=item.id, question=question,
-                     reason=reason, status="te_agenderen", outcome_kind="geen", created_by=by,
-                     created_at=now)
+    esc = Escalation(
+        topic=topic,
+        from_type=from_type,
+        to_type=to_type,
+        direction=path.direction,
+        origin_meeting_id=meeting.id,
+        origin_item_id=item.id,
+        question=question,
+        reason=reason,
+        status="te_agenderen",
+        outcome_kind="geen",
+        created_by=by,
+        created_at=now,
+    )
     db.session.add(esc)
     db.session.flush()
     topic.meeting_type = to_type
@@ -132,17 +183,28 @@ def escalate(item: AgendaItem, to_type: MeetingType, *, question: str, reason: s
         change_status(topic, "opgeschaald", by=by)
     elif topic.status != "in_behandeling":
         change_status(topic, "in_behandeling", by=by)
-    add_event(topic, "opgeschaald" if path.direction == "up" else "opdracht", by=by,
-              meeting=meeting, escalation=esc, note=question)
-    target = target_meeting or (next_open_meeting(to_type, not_before(meeting, now))
-                                if auto_place else None)
+    add_event(
+        topic,
+        "opgeschaald" if path.direction == "up" else "opdracht",
+        by=by,
+        meeting=meeting,
+        escalation=esc,
+        note=question,
+    )
+    target = target_meeting or (
+        next_open_meeting(to_type, not_before(meeting, now)) if auto_place else None
+    )
     if target is not None:
         place(esc, target, by=by, now=now)
     return esc
 
 
-def _check_target(meeting: Meeting, to_type: MeetingType, now: Optional[datetime] = None,
-                  source: Optional[Meeting] = None) -> None:
+def _check_target(
+    meeting: Meeting,
+    to_type: MeetingType,
+    now: datetime | None = None,
+    source: Meeting | None = None,
+) -> None:
     """`source`: the meeting the topic comes from; the target must start after it."""
     if meeting.meeting_type_id != to_type.id:
         raise EscalationError(f"Kies een vergadering van het {to_type.name}.", "meeting")
@@ -154,17 +216,18 @@ def _check_target(meeting: Meeting, to_type: MeetingType, now: Optional[datetime
         raise EscalationError(
             f"Dit overleg is niet na het {source.meeting_type.name} van "
             f"{nl_date(source.starts_at)}, waar het onderwerp vandaan komt; kies een later "
-            "overleg.", "meeting")
+            "overleg.",
+            "meeting",
+        )
 
 
-def origin_label(esc: Escalation, origin_meeting: Optional[Meeting]) -> str:
+def origin_label(esc: Escalation, origin_meeting: Meeting | None) -> str:
     verb = "Opgeschaald door" if esc.direction == "up" else "Opdracht van"
     when = f" van {nl_date(origin_meeting.starts_at)}" if origin_meeting is not None else ""
     return f"{verb} {esc.from_type.name}{when}"
 
 
-def place(esc: Escalation, meeting: Meeting, *, by=None, now: Optional[datetime] = None
-          ) -> AgendaItem:
+def place(esc: Escalation, meeting: Meeting, *, by=None, now: datetime | None = None) -> AgendaItem:
     """Put the escalation on this meeting of the target body (moving it if it was placed
     elsewhere and not yet concluded)."""
     if not esc.is_open:
@@ -175,8 +238,9 @@ def place(esc: Escalation, meeting: Meeting, *, by=None, now: Optional[datetime]
         if old.meeting_id == meeting.id:
             return old
         if old.outcome:
-            raise EscalationError("Dit agendapunt is al besproken; het kan niet meer verplaatst "
-                                  "worden.")
+            raise EscalationError(
+                "Dit agendapunt is al besproken; het kan niet meer verplaatst worden."
+            )
         esc.target_item = None
         db.session.flush()
         old_meeting = old.meeting
@@ -186,17 +250,28 @@ def place(esc: Escalation, meeting: Meeting, *, by=None, now: Optional[datetime]
         agenda_domain.changed_after_publish(old_meeting)
     topic = esc.topic
     item = agenda_domain.add_item(
-        meeting, title=topic.title, topic=topic,
+        meeting,
+        title=topic.title,
+        topic=topic,
         purpose="besluitvorming" if esc.direction == "up" else "bespreking",
-        duration_minutes=20, origin_label=origin_label(esc, esc.origin_meeting),
-        question=esc.question, by=by)
+        duration_minutes=20,
+        origin_label=origin_label(esc, esc.origin_meeting),
+        question=esc.question,
+        by=by,
+    )
     esc.target_item = item
     esc.status = "geagendeerd"
     return item
 
 
-def conclude(item: AgendaItem, *, outcome: str, outcome_kind: str = "geen", by=None,
-             now: Optional[datetime] = None) -> Optional[Escalation]:
+def conclude(
+    item: AgendaItem,
+    *,
+    outcome: str,
+    outcome_kind: str = "geen",
+    by=None,
+    now: datetime | None = None,
+) -> Escalation | None:
     """Record the item's outcome. When the item answers an escalation, the escalation is
     done and the outcome returns to the origin body as a terugkoppeling item on its next
     open agenda (or waits in its backlog). Returns that escalation, if any."""
@@ -206,8 +281,9 @@ def conclude(item: AgendaItem, *, outcome: str, outcome_kind: str = "geen", by=N
     if not outcome:
         raise EscalationError("Beschrijf de uitkomst.", "outcome")
     if outcome_kind not in OUTCOME_KINDS:
-        raise EscalationError("Kies de soort: alleen uitkomst, besluit of opdracht.",
-                              "outcome_kind")
+        raise EscalationError(
+            "Kies de soort: alleen uitkomst, besluit of opdracht.", "outcome_kind"
+        )
     if item.outcome:
         raise EscalationError("Dit agendapunt is al afgehandeld.")
     if not item.on_agenda:
@@ -215,8 +291,11 @@ def conclude(item: AgendaItem, *, outcome: str, outcome_kind: str = "geen", by=N
     if outcome_kind == "besluit":
         outcome = f"{_record_decision(item, outcome, by)}: {outcome}"
     item.outcome = outcome
-    esc = db.session.scalar(select(Escalation).where(
-        Escalation.target_item_id == item.id, Escalation.status.in_(OPEN_ESCALATION_STATUSES)))
+    esc = db.session.scalar(
+        select(Escalation).where(
+            Escalation.target_item_id == item.id, Escalation.status.in_(OPEN_ESCALATION_STATUSES)
+        )
+    )
     topic = item.topic
     if esc is None:
         if topic is not None:
@@ -242,20 +321,33 @@ def _record_decision(item: AgendaItem, text: str, by) -> str:
 
     current = minutes.get_minutes(item.meeting)
     if current is not None and current.status != "concept":
-        raise EscalationError("Het verslag van deze vergadering is niet meer in concept; een "
-                              "besluit kan daar niet meer bij.", "outcome_kind")
+        raise EscalationError(
+            "Het verslag van deze vergadering is niet meer in concept; een "
+            "besluit kan daar niet meer bij.",
+            "outcome_kind",
+        )
     return decisions.add_decision(item.meeting, item, text, by=by).code
 
 
 def _other_open_up(esc: Escalation) -> bool:
-    return db.session.scalar(select(Escalation.id).where(
-        Escalation.topic_id == esc.topic_id, Escalation.id != esc.id,
-        Escalation.direction == "up", Escalation.status.in_(OPEN_ESCALATION_STATUSES))
-        .limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(Escalation.id)
+            .where(
+                Escalation.topic_id == esc.topic_id,
+                Escalation.id != esc.id,
+                Escalation.direction == "up",
+                Escalation.status.in_(OPEN_ESCALATION_STATUSES),
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
-def place_feedback(esc: Escalation, meeting: Meeting, *, by=None,
-                   now: Optional[datetime] = None) -> AgendaItem:
+def place_feedback(
+    esc: Escalation, meeting: Meeting, *, by=None, now: datetime | None = None
+) -> AgendaItem:
     """The terugkoppeling of a concluded escalation, as an item on the origin body's meeting."""
     if esc.status != "afgehandeld":
         raise EscalationError("Deze opschaling is nog niet afgehandeld.")
@@ -270,9 +362,17 @@ def place_feedback(esc: Escalation, meeting: Meeting, *, by=None,
         label += f" ({kind.lower()})"
     topic = esc.topic
     item = agenda_domain.add_item(
-        meeting, title=topic.title, topic=topic, purpose="informatie" if esc.outcome_kind == "geen"
-        else "bespreking", duration_minutes=10, origin_label=label, question=esc.question,
-        description=esc.outcome, is_feedback=True, by=by)
+        meeting,
+        title=topic.title,
+        topic=topic,
+        purpose="informatie" if esc.outcome_kind == "geen" else "bespreking",
+        duration_minutes=10,
+        origin_label=label,
+        question=esc.question,
+        description=esc.outcome,
+        is_feedback=True,
+        by=by,
+    )
     esc.feedback_item = item
     add_event(topic, "terugkoppeling", by=by, meeting=meeting, escalation=esc)
     return item
@@ -291,36 +391,63 @@ def feedback_label(esc: Escalation) -> str:
 
 # --- backlog and overview -------------------------------------------------------------------
 
+
 def backlog(meeting_type: MeetingType) -> dict[str, list[Escalation]]:
     """Te agenderen for a body: escalations to it waiting for a meeting, placed ones not yet
     concluded, and terugkoppelingen to it that wait for a meeting."""
-    opts = (selectinload(Escalation.topic), selectinload(Escalation.from_type),
-            selectinload(Escalation.to_type), selectinload(Escalation.origin_meeting),
-            selectinload(Escalation.target_item).selectinload(AgendaItem.meeting))
-    waiting = list(db.session.scalars(
-        select(Escalation).where(Escalation.to_type_id == meeting_type.id,
-                                 Escalation.status == "te_agenderen")
-        .options(*opts).order_by(Escalation.created_at)))
-    placed = list(db.session.scalars(
-        select(Escalation).where(Escalation.to_type_id == meeting_type.id,
-                                 Escalation.status == "geagendeerd")
-        .options(*opts).order_by(Escalation.created_at)))
-    feedback = list(db.session.scalars(
-        select(Escalation).where(Escalation.from_type_id == meeting_type.id,
-                                 Escalation.status == "afgehandeld",
-                                 Escalation.feedback_item_id.is_(None))
-        .options(*opts).order_by(Escalation.concluded_at)))
+    opts = (
+        selectinload(Escalation.topic),
+        selectinload(Escalation.from_type),
+        selectinload(Escalation.to_type),
+        selectinload(Escalation.origin_meeting),
+        selectinload(Escalation.target_item).selectinload(AgendaItem.meeting),
+    )
+    waiting = list(
+        db.session.scalars(
+            select(Escalation)
+            .where(Escalation.to_type_id == meeting_type.id, Escalation.status == "te_agenderen")
+            .options(*opts)
+            .order_by(Escalation.created_at)
+        )
+    )
+    placed = list(
+        db.session.scalars(
+            select(Escalation)
+            .where(Escalation.to_type_id == meeting_type.id, Escalation.status == "geagendeerd")
+            .options(*opts)
+            .order_by(Escalation.created_at)
+        )
+    )
+    feedback = list(
+        db.session.scalars(
+            select(Escalation)
+            .where(
+                Escalation.from_type_id == meeting_type.id,
+                Escalation.status == "afgehandeld",
+                Escalation.feedback_item_id.is_(None),
+            )
+            .options(*opts)
+            .order_by(Escalation.concluded_at)
+        )
+    )
     return {"waiting": waiting, "placed": placed, "feedback": feedback}
 
 
 def open_escalations() -> list[Escalation]:
-    return list(db.session.scalars(
-        select(Escalation).where(Escalation.status.in_(OPEN_ESCALATION_STATUSES))
-        .options(selectinload(Escalation.topic), selectinload(Escalation.from_type),
-                 selectinload(Escalation.to_type),
-                 selectinload(Escalation.target_item).selectinload(AgendaItem.meeting))
-        .order_by(Escalation.created_at)))
+    return list(
+        db.session.scalars(
+            select(Escalation)
+            .where(Escalation.status.in_(OPEN_ESCALATION_STATUSES))
+            .options(
+                selectinload(Escalation.topic),
+                selectinload(Escalation.from_type),
+                selectinload(Escalation.to_type),
+                selectinload(Escalation.target_item).selectinload(AgendaItem.meeting),
+            )
+            .order_by(Escalation.created_at)
+        )
+    )
 
 
-def waiting_days(esc: Escalation, now: Optional[datetime] = None) -> int:
+def waiting_days(esc: Escalation, now: datetime | None = None) -> int:
     return max(0, ((now or utcnow()) - esc.created_at).days)

@@ -5,19 +5,28 @@ Every change participants must hear of is queued through ``overleg.mail.outbox``
 same session, sent after the commit). ``Meeting.sequence`` rises on every change of time,
 place/online link or status; ``Meeting.uid`` never changes.
 """
+
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Iterable, Optional
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import (Meeting, MeetingType, Participant, Person, Role, RoleHolding, RosterEntry,
-                      Unavailability)
+from ..models import (
+    Meeting,
+    MeetingType,
+    Participant,
+    Person,
+    Role,
+    RoleHolding,
+    RosterEntry,
+    Unavailability,
+)
 from ..models.meetings import ATTENDANCE, RSVP
 from ..timeutil import local_to_utc, to_local, utcnow
 
@@ -33,6 +42,7 @@ class MeetingError(ValueError):
 
 
 # --- notifications -------------------------------------------------------------------------
+
 
 def notify(meeting: Meeting, people: Iterable[Person], method: str, reason: str) -> None:
     """Queue invitation/update/cancellation mail for these people (rows in this session)."""
@@ -58,12 +68,12 @@ PAST_MESSAGES = {
 }
 
 
-def is_past(meeting: Meeting, now: Optional[datetime] = None) -> bool:
+def is_past(meeting: Meeting, now: datetime | None = None) -> bool:
     """Held: planned (not cancelled) and already ended."""
     return not meeting.is_cancelled and meeting.ends_at <= (now or utcnow())
 
 
-def meeting_state(meeting: Meeting, now: Optional[datetime] = None) -> str:
+def meeting_state(meeting: Meeting, now: datetime | None = None) -> str:
     """'gepland', 'geweest' or 'geannuleerd': the stored status plus whether it was held
     (a computed label: the stored status of a held meeting stays 'gepland')."""
     if meeting.is_cancelled:
@@ -71,7 +81,7 @@ def meeting_state(meeting: Meeting, now: Optional[datetime] = None) -> str:
     return "geweest" if is_past(meeting, now) else "gepland"
 
 
-def meeting_state_label(meeting: Meeting, now: Optional[datetime] = None) -> str:
+def meeting_state_label(meeting: Meeting, now: datetime | None = None) -> str:
     return MEETING_STATE_LABELS[meeting_state(meeting, now)]
 
 
@@ -82,12 +92,16 @@ def bodies_seen_by(person) -> list[MeetingType]:
 
     stmt = select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
     if not sees_all_meetings(person):
-        stmt = stmt.where(MeetingType.id.in_(
-            select(Meeting.meeting_type_id).where(meeting_visibility_clause(person))))
+        stmt = stmt.where(
+            MeetingType.id.in_(
+                select(Meeting.meeting_type_id).where(meeting_visibility_clause(person))
+            )
+        )
     return list(db.session.scalars(stmt))
 
 
 # --- times ---------------------------------------------------------------------------------
+
 
 def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
     """Amsterdam wall-clock day/start/end -> naive UTC start and end."""
@@ -96,21 +110,27 @@ def local_span(day: date, start: time, end: time) -> tuple[datetime, datetime]:
 
 def default_end(meeting_type: MeetingType, start: time) -> time:
     moment = datetime.combine(date(2000, 1, 1), start) + timedelta(
-        minutes=meeting_type.default_duration_minutes or 90)
+        minutes=meeting_type.default_duration_minutes or 90
+    )
     if moment.date() != date(2000, 1, 1):
         return time(23, 59)
     return moment.time()
 
 
-def overlapping_meetings(meeting_type: MeetingType, starts_at: datetime, ends_at: datetime,
-                         exclude_id: Optional[int] = None) -> list[Meeting]:
+def overlapping_meetings(
+    meeting_type: MeetingType, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
+) -> list[Meeting]:
     """Planned meetings of the same body whose time overlaps [starts_at, ends_at)."""
-    stmt = select(Meeting).where(
-        Meeting.meeting_type_id == meeting_type.id,
-        Meeting.status == "gepland",
-        Meeting.starts_at < ends_at,
-        Meeting.ends_at > starts_at,
-    ).order_by(Meeting.starts_at)
+    stmt = (
+        select(Meeting)
+        .where(
+            Meeting.meeting_type_id == meeting_type.id,
+            Meeting.status == "gepland",
+            Meeting.starts_at < ends_at,
+            Meeting.ends_at > starts_at,
+        )
+        .order_by(Meeting.starts_at)
+    )
     if exclude_id is not None:
         stmt = stmt.where(Meeting.id != exclude_id)
     return list(db.session.scalars(stmt))
@@ -119,13 +139,21 @@ def overlapping_meetings(meeting_type: MeetingType, starts_at: datetime, ends_at
 @dataclass
 class Check:
     """Outcome of checking a meeting's time: errors block, warnings need confirmation."""
+
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
-def check_times(meeting_type: MeetingType, day: date, start: time, end: time, *,
-                exclude_id: Optional[int] = None, warn_past: bool = True,
-                now: Optional[datetime] = None) -> Check:
+def check_times(
+    meeting_type: MeetingType,
+    day: date,
+    start: time,
+    end: time,
+    *,
+    exclude_id: int | None = None,
+    warn_past: bool = True,
+    now: datetime | None = None,
+) -> Check:
     from ..timeutil import nl_date, nl_time
 
     result = Check()
@@ -134,63 +162,81 @@ def check_times(meeting_type: MeetingType, day: date, start: time, end: time, *,
         return result
     starts_at, ends_at = local_span(day, start, end)
     if warn_past and starts_at < (now or utcnow()):
-        result.warnings.append("Dit overleg ligt in het verleden. Vink 'Toch opslaan' aan om het "
-                               "toch vast te leggen (bijvoorbeeld achteraf).")
+        result.warnings.append(
+            "Dit overleg ligt in het verleden. Vink 'Toch opslaan' aan om het "
+            "toch vast te leggen (bijvoorbeeld achteraf)."
+        )
     for other in overlapping_meetings(meeting_type, starts_at, ends_at, exclude_id):
         result.warnings.append(
             f"Er is al een {meeting_type.name} op {nl_date(other.starts_at)} van "
-            f"{nl_time(other.starts_at)} tot {nl_time(other.ends_at)} dat overlapt met deze tijd.")
+            f"{nl_time(other.starts_at)} tot {nl_time(other.ends_at)} dat overlapt met deze tijd."
+        )
     return result
 
 
 # --- roster --------------------------------------------------------------------------------
+
 
 @dataclass
 class RosterSlot:
     person: Person
     role: Role
     part: str
-    deputy_for: Optional[Person] = None
+    deputy_for: Person | None = None
 
 
 def _unavailable_ids(person_ids: set[int], day: date) -> set[int]:
     if not person_ids:
         return set()
-    return set(db.session.scalars(
-        select(Unavailability.person_id).where(
-            Unavailability.person_id.in_(person_ids),
-            Unavailability.start_date <= day, Unavailability.end_date >= day)))
+    return set(
+        db.session.scalars(
+            select(Unavailability.person_id).where(
+                Unavailability.person_id.in_(person_ids),
+                Unavailability.start_date <= day,
+                Unavailability.end_date >= day,
+            )
+        )
+    )
 
 
 def resolve_roster(meeting_type: MeetingType, day: date) -> list[RosterSlot]:
     """Who is invited on a day, one slot per roster entry with a holder: the holder, or their
     deputy when the holder is unavailable that day (and the deputy is not)."""
     entries = db.session.scalars(
-        select(RosterEntry).where(RosterEntry.meeting_type_id == meeting_type.id)
+        select(RosterEntry)
+        .where(RosterEntry.meeting_type_id == meeting_type.id)
         .order_by(RosterEntry.position, RosterEntry.id)
-        .options(selectinload(RosterEntry.role))).all()
+        .options(selectinload(RosterEntry.role))
+    ).all()
     if not entries:
         return []
     holdings = db.session.scalars(
         select(RoleHolding)
-        .where(RoleHolding.role_id.in_([e.role_id for e in entries]),
-               RoleHolding.start_date <= day,
-               or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day))
+        .where(
+            RoleHolding.role_id.in_([e.role_id for e in entries]),
+            RoleHolding.start_date <= day,
+            or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
+        )
         .order_by(RoleHolding.start_date.desc(), RoleHolding.id.desc())
-        .options(selectinload(RoleHolding.person), selectinload(RoleHolding.deputy))).all()
+        .options(selectinload(RoleHolding.person), selectinload(RoleHolding.deputy))
+    ).all()
     by_role: dict[int, RoleHolding] = {}
     for h in holdings:
         by_role.setdefault(h.role_id, h)  # the most recently started holding wins
     people_ids = {h.person_id for h in by_role.values()} | {
-        h.deputy_id for h in by_role.values() if h.deputy_id}
+        h.deputy_id for h in by_role.values() if h.deputy_id
+    }
     away = _unavailable_ids(people_ids, day)
     slots = []
     for entry in entries:
         holding = by_role.get(entry.role_id)
         if holding is None:
             continue
-        if holding.person_id in away and holding.deputy is not None \
-                and holding.deputy_id not in away:
+        if (
+            holding.person_id in away
+            and holding.deputy is not None
+            and holding.deputy_id not in away
+        ):
             slots.append(RosterSlot(holding.deputy, entry.role, entry.part, holding.person))
         else:
             slots.append(RosterSlot(holding.person, entry.role, entry.part, None))
@@ -209,15 +255,22 @@ def _roster_for_meeting(meeting: Meeting) -> dict[int, RosterSlot]:
 def add_roster_participants(meeting: Meeting) -> list[Participant]:
     added = []
     for slot in _roster_for_meeting(meeting).values():
-        p = Participant(meeting=meeting, person=slot.person, role=slot.role, part=slot.part,
-                        deputy_for=slot.deputy_for, from_roster=True)
+        p = Participant(
+            meeting=meeting,
+            person=slot.person,
+            role=slot.role,
+            part=slot.part,
+            deputy_for=slot.deputy_for,
+            from_roster=True,
+        )
         db.session.add(p)
         added.append(p)
     return added
 
 
-def refresh_meeting_participants(meeting: Meeting, *, notify_people: bool = True
-                                 ) -> tuple[list[Person], list[Person]]:
+def refresh_meeting_participants(
+    meeting: Meeting, *, notify_people: bool = True
+) -> tuple[list[Person], list[Person]]:
     """Bring a meeting's roster participants in line with the roster on its day.
     Guests stay. Returns (added, removed) people."""
     wanted = _roster_for_meeting(meeting)
@@ -232,35 +285,53 @@ def refresh_meeting_participants(meeting: Meeting, *, notify_people: bool = True
     for person_id, slot in wanted.items():
         p = current.get(person_id)
         if p is None:
-            meeting.participants.append(Participant(
-                person=slot.person, role=slot.role, part=slot.part,
-                deputy_for=slot.deputy_for, from_roster=True))
+            meeting.participants.append(
+                Participant(
+                    person=slot.person,
+                    role=slot.role,
+                    part=slot.part,
+                    deputy_for=slot.deputy_for,
+                    from_roster=True,
+                )
+            )
             added.append(slot.person)
         else:  # update the seat (a guest who now holds a roster role becomes a roster member)
-            p.role, p.part, p.deputy_for, p.from_roster = (slot.role, slot.part,
-                                                           slot.deputy_for, True)
+            p.role, p.part, p.deputy_for, p.from_roster = (
+                slot.role,
+                slot.part,
+                slot.deputy_for,
+                True,
+            )
     if notify_people and meeting.status == "gepland":
         notify(meeting, removed, "CANCEL", "guest_removed")
         notify(meeting, added, "REQUEST", "invitation")
     return added, removed
 
 
-def future_meetings(meeting_type: Optional[MeetingType] = None,
-                    now: Optional[datetime] = None) -> list[Meeting]:
+def future_meetings(
+    meeting_type: MeetingType | None = None, now: datetime | None = None
+) -> list[Meeting]:
     """Planned meetings not yet started, with their participants loaded."""
-    stmt = (select(Meeting)
-            .where(Meeting.starts_at > (now or utcnow()), Meeting.status == "gepland")
-            .order_by(Meeting.starts_at)
-            .options(selectinload(Meeting.participants).selectinload(Participant.person),
-                     selectinload(Meeting.meeting_type)))
+    stmt = (
+        select(Meeting)
+        .where(Meeting.starts_at > (now or utcnow()), Meeting.status == "gepland")
+        .order_by(Meeting.starts_at)
+        .options(
+            selectinload(Meeting.participants).selectinload(Participant.person),
+            selectinload(Meeting.meeting_type),
+        )
+    )
     if meeting_type is not None:
         stmt = stmt.where(Meeting.meeting_type_id == meeting_type.id)
     return list(db.session.scalars(stmt))
 
 
-def refresh_future_participants(role: Optional[Role] = None, *,
-                                meeting_type: Optional[MeetingType] = None,
-                                now: Optional[datetime] = None) -> dict[int, tuple[list, list]]:
+def refresh_future_participants(
+    role: Role | None = None,
+    *,
+    meeting_type: MeetingType | None = None,
+    now: datetime | None = None,
+) -> dict[int, tuple[list, list]]:
     """After a change of who holds a role (or an unavailability): update the roster
     participants of future meetings not yet held; never past ones; guests stay. With a role,
     only bodies whose roster has that role are touched. Returns {meeting id: (added, removed)}
@@ -268,8 +339,11 @@ def refresh_future_participants(role: Optional[Role] = None, *,
     db.session.flush()
     type_ids = None
     if role is not None:
-        type_ids = set(db.session.scalars(
-            select(RosterEntry.meeting_type_id).where(RosterEntry.role_id == role.id)))
+        type_ids = set(
+            db.session.scalars(
+                select(RosterEntry.meeting_type_id).where(RosterEntry.role_id == role.id)
+            )
+        )
     changes = {}
     for meeting in future_meetings(meeting_type, now):
         if type_ids is not None and meeting.meeting_type_id not in type_ids:
@@ -282,11 +356,21 @@ def refresh_future_participants(role: Optional[Role] = None, *,
 
 # --- planning ------------------------------------------------------------------------------
 
-def plan_meeting(meeting_type: MeetingType, day: date, start: time, end: Optional[time] = None,
-                 *, location: Optional[str] = None, online_url: Optional[str] = None,
-                 remarks: Optional[str] = None, organizer: Optional[Person] = None,
-                 series=None, occurrence_date: Optional[date] = None,
-                 send: bool = True) -> Meeting:
+
+def plan_meeting(
+    meeting_type: MeetingType,
+    day: date,
+    start: time,
+    end: time | None = None,
+    *,
+    location: str | None = None,
+    online_url: str | None = None,
+    remarks: str | None = None,
+    organizer: Person | None = None,
+    series=None,
+    occurrence_date: date | None = None,
+    send: bool = True,
+) -> Meeting:
     """Plan a meeting: times from Amsterdam wall-clock, defaults from the body, participants
     from the roster, the body's standard agenda items, invitations to all participants."""
     from .agenda import create_standard_items
@@ -297,10 +381,19 @@ def plan_meeting(meeting_type: MeetingType, day: date, start: time, end: Optiona
     if not location and not online_url:
         location = meeting_type.default_location
     starts_at, ends_at = local_span(day, start, end)
-    meeting = Meeting(meeting_type=meeting_type, starts_at=starts_at, ends_at=ends_at,
-                      location=location or None, online_url=online_url or None,
-                      remarks=remarks or None, organizer=organizer, series=series,
-                      occurrence_date=occurrence_date, status="gepland", sequence=0)
+    meeting = Meeting(
+        meeting_type=meeting_type,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=location or None,
+        online_url=online_url or None,
+        remarks=remarks or None,
+        organizer=organizer,
+        series=series,
+        occurrence_date=occurrence_date,
+        status="gepland",
+        sequence=0,
+    )
     db.session.add(meeting)
     add_roster_participants(meeting)
     db.session.flush()
@@ -310,9 +403,17 @@ def plan_meeting(meeting_type: MeetingType, day: date, start: time, end: Optiona
     return meeting
 
 
-def update_meeting(meeting: Meeting, day: date, start: time, end: time, *,
-                   location: Optional[str], online_url: Optional[str],
-                   remarks: Optional[str], send: bool = True) -> bool:
+def update_meeting(
+    meeting: Meeting,
+    day: date,
+    start: time,
+    end: time,
+    *,
+    location: str | None,
+    online_url: str | None,
+    remarks: str | None,
+    send: bool = True,
+) -> bool:
     """Edit or reschedule. Raises the sequence and sends an update when time, place or
     online link changed; a meeting of a series is then detached from it. Returns whether
     participants were told. Moving it to another day re-resolves the roster for that day."""
@@ -323,8 +424,12 @@ def update_meeting(meeting: Meeting, day: date, start: time, end: time, *,
     starts_at, ends_at = local_span(day, start, end)
     location, online_url = location or None, online_url or None
     old_day = to_local(meeting.starts_at).date()
-    changed = (starts_at != meeting.starts_at or ends_at != meeting.ends_at
-               or location != meeting.location or online_url != meeting.online_url)
+    changed = (
+        starts_at != meeting.starts_at
+        or ends_at != meeting.ends_at
+        or location != meeting.location
+        or online_url != meeting.online_url
+    )
     meeting.remarks = remarks or None
     if not changed:
         return False
@@ -339,8 +444,12 @@ def update_meeting(meeting: Meeting, day: date, start: time, end: time, *,
     if send:
         # (Person == compares login ids through UserMixin: compare by id.)
         added_ids = {person.id for person in added}
-        notify(meeting, [p.person for p in meeting.participants if p.person_id not in added_ids],
-               "REQUEST", "update")
+        notify(
+            meeting,
+            [p.person for p in meeting.participants if p.person_id not in added_ids],
+            "REQUEST",
+            "update",
+        )
     return True
 
 
@@ -361,14 +470,20 @@ def cancel_meeting(meeting: Meeting, reason: str, *, send: bool = True) -> None:
 
 # --- participants --------------------------------------------------------------------------
 
-def participant_of(meeting: Meeting, person: Person) -> Optional[Participant]:
-    return db.session.scalar(select(Participant).where(
-        Participant.meeting_id == meeting.id, Participant.person_id == person.id))
+
+def participant_of(meeting: Meeting, person: Person) -> Participant | None:
+    return db.session.scalar(
+        select(Participant).where(
+            Participant.meeting_id == meeting.id, Participant.person_id == person.id
+        )
+    )
 
 
-def add_guest(meeting: Meeting, person: Optional[Person]) -> Participant:
+def add_guest(meeting: Meeting, person: Person | None) -> Participant:
     if person is None:
-        raise MeetingError({"person": "Deze persoon is niet bekend. Kies een persoon uit de lijst."})
+        raise MeetingError(
+            {"person": "Deze persoon is niet bekend. Kies een persoon uit de lijst."}
+        )
     if meeting.is_cancelled:
         raise MeetingError({"person": "Aan een geannuleerd overleg kunt u geen gast toevoegen."})
     if is_past(meeting):
@@ -392,7 +507,7 @@ def remove_guest(meeting: Meeting, participant: Participant) -> None:
         notify(meeting, [person], "CANCEL", "guest_removed")
 
 
-def answer(participant: Participant, rsvp: str, note: Optional[str] = None) -> None:
+def answer(participant: Participant, rsvp: str, note: str | None = None) -> None:
     meeting = participant.meeting
     if meeting is not None and meeting.is_cancelled:
         raise MeetingError({"rsvp": "Dit overleg is geannuleerd; een antwoord is niet meer nodig."})
@@ -407,8 +522,9 @@ def answer(participant: Participant, rsvp: str, note: Optional[str] = None) -> N
     participant.rsvp_note = note or None
 
 
-def record_attendance(meeting: Meeting, values: dict[int, str],
-                      now: Optional[datetime] = None) -> None:
+def record_attendance(
+    meeting: Meeting, values: dict[int, str], now: datetime | None = None
+) -> None:
     """Attendance for all participants at once ({participant id: value}); after the start."""
     if not meeting.has_started(now):
         raise MeetingError({"attendance": "Aanwezigheid legt u vast na het begin van het overleg."})
@@ -428,7 +544,7 @@ def record_attendance(meeting: Meeting, values: dict[int, str],
         by_id[pid].attendance = value
 
 
-def meetings_on(meeting_type: Optional[MeetingType], first: datetime, last: datetime):
+def meetings_on(meeting_type: MeetingType | None, first: datetime, last: datetime):
     """Select of meetings starting in [first, last) (naive UTC), optionally of one body."""
     stmt = select(Meeting).where(and_(Meeting.starts_at >= first, Meeting.starts_at < last))
     if meeting_type is not None:

@@ -15,21 +15,32 @@ column itself (``StaleDataError`` at flush), which the views treat the same way.
 Pages, the PDF and the frozen versions all come from one snapshot (``build_snapshot``): plain
 JSON data, need-to-know redaction applied per reader (``redact_for``).
 """
+
 from __future__ import annotations
 
 import copy
 import hashlib
 import json
 from datetime import datetime
-from typing import Any, Optional
+from typing import Any
 
 from flask import current_app, g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
-from ..models import (ActionItem, AgendaItem, Decision, Meeting, Minutes, MinutesVersion,
-                      OutboxMessage, Participant, Person)
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Meeting,
+    Minutes,
+    MinutesVersion,
+    OutboxMessage,
+    Participant,
+    Person,
+)
 from ..models.bodies import CONFIDENTIALITY_LABELS, PURPOSE_LABELS
 from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
 from ..models.minutes import MINUTES_STATUS_LABELS, MINUTES_TRANSITIONS
@@ -69,19 +80,20 @@ class MinutesConflict(Exception):
 
 # --- basics --------------------------------------------------------------------------------
 
-def text_hash(text: Optional[str]) -> str:
+
+def text_hash(text: str | None) -> str:
     return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:32]
 
 
-def normalise(text: Optional[str]) -> str:
+def normalise(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def get_minutes(meeting: Meeting) -> Optional[Minutes]:
+def get_minutes(meeting: Meeting) -> Minutes | None:
     return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
 
 
-def ensure_minutes(meeting: Meeting, by: Optional[Person] = None) -> Minutes:
+def ensure_minutes(meeting: Meeting, by: Person | None = None) -> Minutes:
     """The meeting's minutes, created as a concept the first time (minute-taker: the
     secretary who starts them, or the meeting's secretary)."""
     minutes = get_minutes(meeting)
@@ -90,8 +102,9 @@ def ensure_minutes(meeting: Meeting, by: Optional[Person] = None) -> Minutes:
     taker = by if by is not None and by.is_secretary else None
     if taker is None:
         taker = next((p.person for p in meeting.participants if p.part == "secretary"), None)
-    minutes = Minutes(meeting=meeting, status="concept",
-                      minute_taker_id=taker.id if taker is not None else None)
+    minutes = Minutes(
+        meeting=meeting, status="concept", minute_taker_id=taker.id if taker is not None else None
+    )
     db.session.add(minutes)
     db.session.flush()
     return minutes
@@ -99,32 +112,47 @@ def ensure_minutes(meeting: Meeting, by: Optional[Person] = None) -> Minutes:
 
 def require_editable(minutes: Minutes) -> None:
     if minutes.status == "vastgesteld":
-        raise MinutesFrozen("Dit verslag is vastgesteld en kan niet meer worden gewijzigd. "
-                            "Een correctie maakt u met ‘Correctie na vaststelling’, met een reden.")
+        raise MinutesFrozen(
+            "Dit verslag is vastgesteld en kan niet meer worden gewijzigd. "
+            "Een correctie maakt u met ‘Correctie na vaststelling’, met een reden."
+        )
     if minutes.status != "concept":
-        raise MinutesError("Dit verslag ligt ter vaststelling en is alleen-lezen. Zet het "
-                           "terug naar concept om het te wijzigen.")
+        raise MinutesError(
+            "Dit verslag ligt ter vaststelling en is alleen-lezen. Zet het "
+            "terug naar concept om het te wijzigen."
+        )
 
 
-def touch(minutes: Minutes, by: Optional[Person] = None) -> None:
-    """Mark a change: the UPDATE raises the version column."""
+def touch(minutes: Minutes, by: Person | None = None) -> None:
+    """Mark a change: the UPDATE raises the version column. Flagged explicitly, so that
+    two saves within the same clock tick still both raise it."""
     minutes.updated_at = utcnow()
+    flag_modified(minutes, "updated_at")
     if by is not None:
         minutes.last_edited_by_id = by.id
 
 
 def _transition(minutes: Minutes, to: str) -> None:
     if to not in MINUTES_TRANSITIONS.get(minutes.status, ()):
-        raise MinutesError(f"Een verslag met status ‘{minutes.status_label}’ kan niet naar "
-                           f"‘{MINUTES_STATUS_LABELS[to]}’.")
+        raise MinutesError(
+            f"Een verslag met status ‘{minutes.status_label}’ kan niet naar "
+            f"‘{MINUTES_STATUS_LABELS[to]}’."
+        )
     minutes.status = to
 
 
 # --- taking minutes ------------------------------------------------------------------------
 
-def save_notes(minutes: Minutes, item: AgendaItem, text: Optional[str], *,
-               base_version: Optional[int], base_hash: Optional[str],
-               by: Optional[Person] = None) -> bool:
+
+def save_notes(
+    minutes: Minutes,
+    item: AgendaItem,
+    text: str | None,
+    *,
+    base_version: int | None,
+    base_hash: str | None,
+    by: Person | None = None,
+) -> bool:
     """Save an item's notes. Returns False when nothing changed. Raises MinutesConflict when
     the form was loaded at an older version and the item's text changed since."""
     require_editable(minutes)
@@ -146,7 +174,8 @@ def save_notes(minutes: Minutes, item: AgendaItem, text: Optional[str], *,
 def record_attendance(minutes: Minutes, values: dict[int, str]) -> None:
     """Attendance at the top of the minutes (stored on Participant.attendance)."""
     require_editable(minutes)
-    from .meetings import MeetingError, record_attendance as record
+    from .meetings import MeetingError
+    from .meetings import record_attendance as record
 
     try:
         record(minutes.meeting, values)
@@ -157,7 +186,8 @@ def record_attendance(minutes: Minutes, values: dict[int, str]) -> None:
 
 # --- lifecycle -----------------------------------------------------------------------------
 
-def send_for_approval(minutes: Minutes, by: Optional[Person] = None) -> list[OutboxMessage]:
+
+def send_for_approval(minutes: Minutes, by: Person | None = None) -> list[OutboxMessage]:
     """concept → ter vaststelling: read-only for everyone; the participants get an e-mail with
     a link (no case content)."""
     _transition(minutes, "ter_vaststelling")
@@ -166,7 +196,7 @@ def send_for_approval(minutes: Minutes, by: Optional[Person] = None) -> list[Out
     return _queue_review_mail(minutes)
 
 
-def back_to_concept(minutes: Minutes, by: Optional[Person] = None) -> None:
+def back_to_concept(minutes: Minutes, by: Person | None = None) -> None:
     _transition(minutes, "concept")
     touch(minutes, by)
 
@@ -175,8 +205,9 @@ def _queue_review_mail(minutes: Minutes) -> list[OutboxMessage]:
     meeting = minutes.meeting
     base = current_app.config.get("BASE_URL", "").rstrip("/")
     link = f"{base}/overleggen/{meeting.id}/verslag"
-    subject = (f"Verslag ter vaststelling: {meeting.meeting_type.name} van "
-               f"{nl_date(meeting.starts_at)}")
+    subject = (
+        f"Verslag ter vaststelling: {meeting.meeting_type.name} van {nl_date(meeting.starts_at)}"
+    )
     messages = []
     seen = set()
     for p in meeting.participants:
@@ -184,15 +215,25 @@ def _queue_review_mail(minutes: Minutes) -> list[OutboxMessage]:
         if person is None or not person.active or not person.email or person.email in seen:
             continue
         seen.add(person.email)
-        body = (f"Beste {person.name},\n\n"
-                f"Het conceptverslag van het {meeting.meeting_type.name} van "
-                f"{nl_date(meeting.starts_at)} ligt ter vaststelling. Het wordt vastgesteld in "
-                f"de volgende vergadering. U kunt het lezen via:\n\n{link}\n\n"
-                f"Met vriendelijke groet,\n{current_app.config.get('MUNICIPALITY', '')}\n")
-        msg = OutboxMessage(recipient=person.email, recipient_name=person.name,
-                            person_id=person.id, meeting_id=meeting.id, reason="minutes_review",
-                            subject=subject[:300], body_text=body, status="pending", attempts=0,
-                            next_attempt_at=utcnow())
+        body = (
+            f"Beste {person.name},\n\n"
+            f"Het conceptverslag van het {meeting.meeting_type.name} van "
+            f"{nl_date(meeting.starts_at)} ligt ter vaststelling. Het wordt vastgesteld in "
+            f"de volgende vergadering. U kunt het lezen via:\n\n{link}\n\n"
+            f"Met vriendelijke groet,\n{current_app.config.get('MUNICIPALITY', '')}\n"
+        )
+        msg = OutboxMessage(
+            recipient=person.email,
+            recipient_name=person.name,
+            person_id=person.id,
+            meeting_id=meeting.id,
+            reason="minutes_review",
+            subject=subject[:300],
+            body_text=body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+        )
         db.session.add(msg)
         messages.append(msg)
     if messages and has_request_context():
@@ -202,34 +243,47 @@ def _queue_review_mail(minutes: Minutes) -> list[OutboxMessage]:
 
 def approvable_minutes(at_meeting: Meeting) -> list[Minutes]:
     """Minutes of earlier meetings of the same body that await approval (ter vaststelling)."""
-    return list(db.session.scalars(
-        select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
-        .where(Meeting.meeting_type_id == at_meeting.meeting_type_id,
-               Meeting.starts_at < at_meeting.starts_at,
-               Minutes.status == "ter_vaststelling")
-        .options(selectinload(Minutes.meeting))
-        .order_by(Meeting.starts_at)))
+    return list(
+        db.session.scalars(
+            select(Minutes)
+            .join(Meeting, Meeting.id == Minutes.meeting_id)
+            .where(
+                Meeting.meeting_type_id == at_meeting.meeting_type_id,
+                Meeting.starts_at < at_meeting.starts_at,
+                Minutes.status == "ter_vaststelling",
+            )
+            .options(selectinload(Minutes.meeting))
+            .order_by(Meeting.starts_at)
+        )
+    )
 
 
 def approved_at(meeting: Meeting) -> list[Minutes]:
     """Minutes approved at this meeting (under its verslag item)."""
-    return list(db.session.scalars(
-        select(Minutes).where(Minutes.approved_in_meeting_id == meeting.id)
-        .options(selectinload(Minutes.meeting), selectinload(Minutes.versions))
-        .order_by(Minutes.id)))
+    return list(
+        db.session.scalars(
+            select(Minutes)
+            .where(Minutes.approved_in_meeting_id == meeting.id)
+            .options(selectinload(Minutes.meeting), selectinload(Minutes.versions))
+            .order_by(Minutes.id)
+        )
+    )
 
 
-def verslag_item(meeting: Meeting) -> Optional[AgendaItem]:
+def verslag_item(meeting: Meeting) -> AgendaItem | None:
     return next((i for i in meeting.agenda_items if i.standard_kind == "verslag"), None)
 
 
-def approve(minutes: Minutes, at_meeting: Meeting, by: Optional[Person] = None, *,
-            render_pdf: bool = True) -> MinutesVersion:
+def approve(
+    minutes: Minutes, at_meeting: Meeting, by: Person | None = None, *, render_pdf: bool = True
+) -> MinutesVersion:
     """ter vaststelling → vastgesteld, recorded at a later meeting of the same body under its
     "verslag vorige vergadering" item. Freezes the minutes as version 1 with its PDF."""
     meeting = minutes.meeting
     if at_meeting.meeting_type_id != meeting.meeting_type_id:
-        raise MinutesError("Een verslag wordt vastgesteld in een vergadering van hetzelfde overleg.")
+        raise MinutesError(
+            "Een verslag wordt vastgesteld in een vergadering van hetzelfde overleg."
+        )
     if at_meeting.starts_at <= meeting.starts_at:
         raise MinutesError("Een verslag wordt vastgesteld in een latere vergadering.")
     if minutes.status != "ter_vaststelling":
@@ -245,18 +299,23 @@ def approve(minutes: Minutes, at_meeting: Meeting, by: Optional[Person] = None, 
     minutes.approved_item_id = item.id
     touch(minutes, by)
     touch(host, by)
-    reason = (f"Vastgesteld in de vergadering van {nl_date(at_meeting.starts_at)} "
-              f"(agendapunt ‘{item.title}’).")
+    reason = (
+        f"Vastgesteld in de vergadering van {nl_date(at_meeting.starts_at)} "
+        f"(agendapunt ‘{item.title}’)."
+    )
     return freeze_version(minutes, reason, by, render_pdf=render_pdf)
 
 
-def correct(minutes: Minutes, notes: dict[int, str], reason: str,
-            by: Optional[Person] = None) -> MinutesVersion:
+def correct(
+    minutes: Minutes, notes: dict[int, str], reason: str, by: Person | None = None
+) -> MinutesVersion:
     """A correction after approval: changes item notes and writes a new version with a reason.
     Earlier versions (and their PDFs) stay as they were."""
     if minutes.status != "vastgesteld":
-        raise MinutesError("Alleen een vastgesteld verslag wordt met een correctie gewijzigd; "
-                           "een concept kunt u gewoon bewerken.")
+        raise MinutesError(
+            "Alleen een vastgesteld verslag wordt met een correctie gewijzigd; "
+            "een concept kunt u gewoon bewerken."
+        )
     reason = (reason or "").strip()
     errors = {}
     if not reason:
@@ -282,19 +341,25 @@ def correct(minutes: Minutes, notes: dict[int, str], reason: str,
     return freeze_version(minutes, reason, by)
 
 
-def freeze_version(minutes: Minutes, reason: str, by: Optional[Person] = None, *,
-                   render_pdf: bool = True) -> MinutesVersion:
+def freeze_version(
+    minutes: Minutes, reason: str, by: Person | None = None, *, render_pdf: bool = True
+) -> MinutesVersion:
     """Write the next frozen version: snapshot, archival PDF (and the casus-redacted variant
     when needed), both stored with their SHA-256. The stored bytes are what every later
     download serves. With render_pdf=False (bulk demo data) the PDFs are made and stored at
     the first download instead (``stored_pdf``)."""
     db.session.flush()
     number = len(minutes.versions) + 1
-    snap = build_snapshot(minutes, version_number=number, version_reason=reason,
-                          version_at=utcnow())
-    version = MinutesVersion(minutes=minutes, number=number, reason=reason,
-                             created_by_id=by.id if by is not None else None,
-                             snapshot_json=json.dumps(snap, ensure_ascii=False, sort_keys=True))
+    snap = build_snapshot(
+        minutes, version_number=number, version_reason=reason, version_at=utcnow()
+    )
+    version = MinutesVersion(
+        minutes=minutes,
+        number=number,
+        reason=reason,
+        created_by_id=by.id if by is not None else None,
+        snapshot_json=json.dumps(snap, ensure_ascii=False, sort_keys=True),
+    )
     db.session.add(version)
     if render_pdf:
         for name, value in _render_pdfs(snap).items():
@@ -309,8 +374,13 @@ def _render_pdfs(snap: dict[str, Any]) -> dict[str, Any]:
 
     storage = get_storage()
     full = minutes_pdf(snap)
-    values = {"pdf_key": storage.save(full), "pdf_sha256": sha256(full), "pdf_size": len(full),
-              "redacted_pdf_key": None, "redacted_pdf_sha256": None}
+    values = {
+        "pdf_key": storage.save(full),
+        "pdf_sha256": sha256(full),
+        "pdf_size": len(full),
+        "redacted_pdf_key": None,
+        "redacted_pdf_sha256": None,
+    }
     if has_restricted(snap):
         redacted = minutes_pdf(redact(snap, set(), set()))
         values["redacted_pdf_key"] = storage.save(redacted)
@@ -330,17 +400,22 @@ def stored_pdf(version: MinutesVersion, redacted: bool) -> tuple[bytes, str]:
     if version.pdf_key is None:
         values = _render_pdfs(version.snapshot)
         won = db.session.execute(
-            update(MinutesVersion).where(MinutesVersion.id == version.id,
-                                         MinutesVersion.pdf_key.is_(None))
-            .values(**values).execution_options(synchronize_session=False)).rowcount
+            update(MinutesVersion)
+            .where(MinutesVersion.id == version.id, MinutesVersion.pdf_key.is_(None))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.session.commit()
         db.session.refresh(version)
         if not won:  # another request stored them first: serve those, drop ours
             for key in (values["pdf_key"], values["redacted_pdf_key"]):
                 if key:
                     get_storage().delete(key)
-    key, sha = ((version.redacted_pdf_key, version.redacted_pdf_sha256) if redacted
-                else (version.pdf_key, version.pdf_sha256))
+    key, sha = (
+        (version.redacted_pdf_key, version.redacted_pdf_sha256)
+        if redacted
+        else (version.pdf_key, version.pdf_sha256)
+    )
     if key is None:  # no casus in it: the full PDF is the only one
         key, sha = version.pdf_key, version.pdf_sha256
     data = get_storage().open(key)
@@ -353,21 +428,27 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def latest_version(minutes: Minutes) -> Optional[MinutesVersion]:
+def latest_version(minutes: Minutes) -> MinutesVersion | None:
     return minutes.versions[-1] if minutes.versions else None
 
 
 # --- the snapshot: one set of data for page, PDF and frozen versions ----------------------
 
-def load_meeting(meeting_id: int) -> Optional[Meeting]:
+
+def load_meeting(meeting_id: int) -> Meeting | None:
     """A meeting with what the minutes need, in a fixed number of queries."""
     return db.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).options(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
             selectinload(Meeting.meeting_type),
-            selectinload(Meeting.participants).selectinload(Participant.person)
+            selectinload(Meeting.participants)
+            .selectinload(Participant.person)
             .selectinload(Person.organisation),
             selectinload(Meeting.participants).selectinload(Participant.role),
-            selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic)))
+            selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+        )
+    )
 
 
 def _action_dict(a: ActionItem, on_meeting: Meeting) -> dict[str, Any]:
@@ -395,17 +476,25 @@ def _action_dict(a: ActionItem, on_meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def build_snapshot(minutes: Minutes, *, version_number: Optional[int] = None,
-                   version_reason: Optional[str] = None,
-                   version_at: Optional[datetime] = None) -> dict[str, Any]:
+def build_snapshot(
+    minutes: Minutes,
+    *,
+    version_number: int | None = None,
+    version_reason: str | None = None,
+    version_at: datetime | None = None,
+) -> dict[str, Any]:
     """Everything the minutes show, as JSON-safe data with Dutch labels (a frozen version
     reads the same forever). A fixed number of queries, whatever the number of items."""
     meeting = minutes.meeting
     mt = meeting.meeting_type
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
-    decisions = list(db.session.scalars(
-        select(Decision).where(Decision.meeting_id == meeting.id)
-        .order_by(Decision.year, Decision.number)))
+    decisions = list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.meeting_id == meeting.id)
+            .order_by(Decision.year, Decision.number)
+        )
+    )
     made = actions_domain.actions_made_at(meeting)
     carried = actions_domain.carried_actions(meeting)
     approved_here = approved_at(meeting)
@@ -417,47 +506,75 @@ def build_snapshot(minutes: Minutes, *, version_number: Optional[int] = None,
     order = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
     for p in sorted(meeting.participants, key=lambda p: (order.get(p.part, 9), p.person.name)):
         org = p.person.organisation
-        detail = ", ".join(x for x in [p.role.name if p.role else None,
-                                        (org.short_name or org.name) if org else None,
-                                        "voorzitter" if p.part == "chair" else None,
-                                        "gast" if p.part == "guest" else None] if x)
+        detail = ", ".join(
+            x
+            for x in [
+                p.role.name if p.role else None,
+                (org.short_name or org.name) if org else None,
+                "voorzitter" if p.part == "chair" else None,
+                "gast" if p.part == "guest" else None,
+            ]
+            if x
+        )
         entry = {"name": p.person.name, "detail": detail}
         if p.part == "chair" and chair is None:
             chair = p.person.name
         (attendance[p.attendance] if p.attendance in attendance else unknown).append(entry)
-    groups = [{"key": k, "label": ATTENDANCE_LABELS[k], "people": attendance[k]}
-              for k in ATTENDANCE]
+    groups = [
+        {"key": k, "label": ATTENDANCE_LABELS[k], "people": attendance[k]} for k in ATTENDANCE
+    ]
     if unknown:
-        groups.append({"key": "onbekend", "label": "Aanwezigheid niet vastgelegd",
-                       "people": unknown})
+        groups.append(
+            {"key": "onbekend", "label": "Aanwezigheid niet vastgelegd", "people": unknown}
+        )
 
     def item_info(i: AgendaItem) -> dict[str, Any]:
         t = i.topic
-        return {"item_id": i.id, "topic_id": t.id if t else None,
-                "reference": t.reference if t else None,
-                "casus": bool(t is not None and t.is_casus), "besloten": bool(i.besloten)}
+        return {
+            "item_id": i.id,
+            "topic_id": t.id if t else None,
+            "reference": t.reference if t else None,
+            "casus": bool(t is not None and t.is_casus),
+            "besloten": bool(i.besloten),
+        }
 
     by_item: dict[int, dict[str, Any]] = {}
     out_items = []
     for number, i in enumerate(items, start=1):
         info = item_info(i)
         entry = {
-            "id": i.id, "number": number, "title": i.title, "kind": i.kind,
-            "standard_kind": i.standard_kind, "purpose_label": PURPOSE_LABELS.get(i.purpose, ""),
-            "description": i.description, "notes": normalise(i.notes) or None,
+            "id": i.id,
+            "number": number,
+            "title": i.title,
+            "kind": i.kind,
+            "standard_kind": i.standard_kind,
+            "purpose_label": PURPOSE_LABELS.get(i.purpose, ""),
+            "description": i.description,
+            "notes": normalise(i.notes) or None,
             "outcome": getattr(i, "outcome", None),
-            "decisions": [], "actions": [], "carried": [], "approved_minutes": [],
-            "hidden": False, **info,
+            "decisions": [],
+            "actions": [],
+            "carried": [],
+            "approved_minutes": [],
+            "hidden": False,
+            **info,
         }
         by_item[i.id] = entry
         out_items.append(entry)
     all_decisions = []
     for d in decisions:
         info = by_item.get(d.agenda_item_id) or {}
-        dd = {"id": d.id, "code": d.code, "text": d.text, "item_id": d.agenda_item_id,
-              "item_number": info.get("number"), "topic_id": info.get("topic_id"),
-              "reference": info.get("reference"), "casus": info.get("casus", False),
-              "besloten": info.get("besloten", False)}
+        dd = {
+            "id": d.id,
+            "code": d.code,
+            "text": d.text,
+            "item_id": d.agenda_item_id,
+            "item_number": info.get("number"),
+            "topic_id": info.get("topic_id"),
+            "reference": info.get("reference"),
+            "casus": info.get("casus", False),
+            "besloten": info.get("besloten", False),
+        }
         all_decisions.append(dd)
         if d.agenda_item_id in by_item:
             by_item[d.agenda_item_id]["decisions"].append(dd)
@@ -475,9 +592,13 @@ def build_snapshot(minutes: Minutes, *, version_number: Optional[int] = None,
     verslag = next((e for e in out_items if e["standard_kind"] == "verslag"), None)
     if verslag is not None:
         verslag["approved_minutes"] = [
-            {"meeting_id": m.meeting_id,
-             "label": f"Het verslag van de vergadering van {nl_date(m.meeting.starts_at)} "
-                      f"is vastgesteld."} for m in approved_here]
+            {
+                "meeting_id": m.meeting_id,
+                "label": f"Het verslag van de vergadering van {nl_date(m.meeting.starts_at)} "
+                f"is vastgesteld.",
+            }
+            for m in approved_here
+        ]
 
     marking = meeting_marking(meeting, items)
     destroy = retention.destruction_date(meeting)
@@ -485,9 +606,11 @@ def build_snapshot(minutes: Minutes, *, version_number: Optional[int] = None,
     status = "vastgesteld" if version_number else minutes.status
     approved = None
     if minutes.approved_in_meeting is not None:
-        approved = {"meeting_id": minutes.approved_in_meeting_id,
-                    "label": f"Vastgesteld in de vergadering van "
-                             f"{nl_date(minutes.approved_in_meeting.starts_at)}"}
+        approved = {
+            "meeting_id": minutes.approved_in_meeting_id,
+            "label": f"Vastgesteld in de vergadering van "
+            f"{nl_date(minutes.approved_in_meeting.starts_at)}",
+        }
     return {
         "schema": 1,
         "minutes_id": minutes.id,
@@ -515,18 +638,23 @@ def build_snapshot(minutes: Minutes, *, version_number: Optional[int] = None,
         "actions": made_dicts,
         "carried_actions": carried_dicts,
         "approved": approved,
-        "retention": {"category": retention.category_label(mt),
-                      "years": mt.retention_years,
-                      "destroy_label": nl_date(destroy, "long") if destroy else None},
+        "retention": {
+            "category": retention.category_label(mt),
+            "years": mt.retention_years,
+            "destroy_label": nl_date(destroy, "long") if destroy else None,
+        },
     }
 
 
 def has_restricted(snap: dict[str, Any]) -> bool:
     return any(e["casus"] or e["besloten"] for e in snap["items"]) or any(
-        a["casus"] or a["besloten"] for a in snap["carried_actions"])
+        a["casus"] or a["besloten"] for a in snap["carried_actions"]
+    )
 
 
-def redact(snap: dict[str, Any], visible_items: set[int], visible_topics: set[int]) -> dict[str, Any]:
+def redact(
+    snap: dict[str, Any], visible_items: set[int], visible_topics: set[int]
+) -> dict[str, Any]:
     """A copy in which restricted (casus or besloten) items the reader is not entitled to show
     only their reference, and their notes, decisions and actions no text.
     `visible_items`: restricted item ids of this meeting the reader may see; `visible_topics`:
@@ -538,7 +666,11 @@ def redact(snap: dict[str, Any], visible_items: set[int], visible_topics: set[in
             return False
         if own_meeting and entry.get("item_id") in visible_items:
             return False
-        if not own_meeting and not entry.get("besloten") and entry.get("topic_id") in visible_topics:
+        if (
+            not own_meeting
+            and not entry.get("besloten")
+            and entry.get("topic_id") in visible_topics
+        ):
             return False
         return True
 

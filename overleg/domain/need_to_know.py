@@ -21,9 +21,10 @@ Non-casus topics (intern, vertrouwelijk) are not hidden here: who sees the meeti
 Use ``entitled_items(person, meeting)`` for a whole agenda (constant number of queries) and
 ``item_heading`` / ``item_visible`` with its result, so templates need no queries per item.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import aliased
@@ -35,8 +36,11 @@ BESLOTEN_HEADING = "Besloten agendapunt"
 
 
 def _is_staff(person) -> bool:
-    return bool(person is not None and getattr(person, "is_authenticated", True)
-                and getattr(person, "is_secretary", False))
+    return bool(
+        person is not None
+        and getattr(person, "is_authenticated", True)
+        and getattr(person, "is_secretary", False)
+    )
 
 
 def _entitled_item_condition(person_id: int):
@@ -48,13 +52,23 @@ def _entitled_item_condition(person_id: int):
         AgendaItem.proposal_status.is_(None) | (AgendaItem.proposal_status == "geaccepteerd"),
         # an item on an agenda still being prepared entitles no one yet
         _released_agenda(),
-        or_(Participant.part != "guest",
+        or_(
+            Participant.part != "guest",
             # default deny: a guest only for the items they are named on
-            exists().where(guest_row.agenda_item_id == AgendaItem.id,
-                           guest_row.person_id == person_id, guest_row.kind == "gast")),
-        or_(AgendaItem.besloten.is_(False),
-            exists().where(closed_row.agenda_item_id == AgendaItem.id,
-                           closed_row.person_id == person_id, closed_row.kind == "besloten")),
+            exists().where(
+                guest_row.agenda_item_id == AgendaItem.id,
+                guest_row.person_id == person_id,
+                guest_row.kind == "gast",
+            ),
+        ),
+        or_(
+            AgendaItem.besloten.is_(False),
+            exists().where(
+                closed_row.agenda_item_id == AgendaItem.id,
+                closed_row.person_id == person_id,
+                closed_row.kind == "besloten",
+            ),
+        ),
     )
 
 
@@ -76,15 +90,23 @@ def entitled_topic_ids(person, topic_ids: Iterable[int]) -> set[int]:
         return set()
     # Non-casus topics are not restricted by need to know.
     rows = db.session.execute(
-        select(Topic.id, Topic.confidentiality).where(Topic.id.in_(ids))).all()
+        select(Topic.id, Topic.confidentiality).where(Topic.id.in_(ids))
+    ).all()
     open_ids = {tid for tid, conf in rows if conf != "casus"}
     casus_ids = {tid for tid, conf in rows if conf == "casus"}
     if not casus_ids:
         return open_ids
-    stmt = (select(AgendaItem.topic_id).distinct()
-            .join(Participant, and_(Participant.meeting_id == AgendaItem.meeting_id,
-                                    Participant.person_id == person.id))
-            .where(AgendaItem.topic_id.in_(casus_ids), _entitled_item_condition(person.id)))
+    stmt = (
+        select(AgendaItem.topic_id)
+        .distinct()
+        .join(
+            Participant,
+            and_(
+                Participant.meeting_id == AgendaItem.meeting_id, Participant.person_id == person.id
+            ),
+        )
+        .where(AgendaItem.topic_id.in_(casus_ids), _entitled_item_condition(person.id))
+    )
     return open_ids | set(db.session.scalars(stmt))
 
 
@@ -101,7 +123,8 @@ def can_see_casus(person, item_or_topic) -> bool:
         topic = item.topic
         casus = topic is not None and topic.is_casus
         for_items = item.kind != "standard" and item.meeting_id in named_guest_meetings(
-            person, {item.meeting_id})
+            person, {item.meeting_id}
+        )
         if not casus and not item.besloten and not for_items:
             return True
         if for_items and not casus:
@@ -119,23 +142,35 @@ def can_see_casus(person, item_or_topic) -> bool:
 
 
 def _entitled_to_item(person, item: AgendaItem) -> bool:
-    stmt = (select(AgendaItem.id)
-            .join(Participant, and_(Participant.meeting_id == AgendaItem.meeting_id,
-                                    Participant.person_id == person.id))
-            .where(AgendaItem.id == item.id, _entitled_item_condition(person.id)))
+    stmt = (
+        select(AgendaItem.id)
+        .join(
+            Participant,
+            and_(
+                Participant.meeting_id == AgendaItem.meeting_id, Participant.person_id == person.id
+            ),
+        )
+        .where(AgendaItem.id == item.id, _entitled_item_condition(person.id))
+    )
     return db.session.scalar(stmt) is not None
 
 
-def entitled_items(person, meeting: Meeting, items: Optional[list[AgendaItem]] = None) -> set[int]:
+def entitled_items(person, meeting: Meeting, items: list[AgendaItem] | None = None) -> set[int]:
     """Ids of the meeting's agenda items the person may see in full (title, description,
     documents). A constant number of queries, whatever the number of items: the items with
     their topics (unless given, with topics loaded), one for the person's entitled items in
     this meeting, one for casus topics the person is entitled to through other meetings."""
     if items is None:
         from sqlalchemy.orm import selectinload
-        items = list(db.session.scalars(
-            select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
-            .options(selectinload(AgendaItem.topic)).order_by(AgendaItem.position)))
+
+        items = list(
+            db.session.scalars(
+                select(AgendaItem)
+                .where(AgendaItem.meeting_id == meeting.id)
+                .options(selectinload(AgendaItem.topic))
+                .order_by(AgendaItem.position)
+            )
+        )
     return entitled_among(person, items)
 
 
@@ -149,26 +184,43 @@ def entitled_among(person, items: list[AgendaItem]) -> set[int]:
     if person is None or not getattr(person, "is_authenticated", True):
         return set()
     for_items = named_guest_meetings(person, {i.meeting_id for i in items})
-    restricted = [i for i in items if i.besloten or (i.topic is not None and i.topic.is_casus)
-                  or (i.meeting_id in for_items and i.kind != "standard")]
+    restricted = [
+        i
+        for i in items
+        if i.besloten
+        or (i.topic is not None and i.topic.is_casus)
+        or (i.meeting_id in for_items and i.kind != "standard")
+    ]
     result = {i.id for i in items} - {i.id for i in restricted}
     if not restricted:
         return result
-    here = set(db.session.scalars(
-        select(AgendaItem.id)
-        .join(Participant, and_(Participant.meeting_id == AgendaItem.meeting_id,
-                                Participant.person_id == person.id))
-        .where(AgendaItem.id.in_({i.id for i in restricted}),
-               _entitled_item_condition(person.id))))
+    here = set(
+        db.session.scalars(
+            select(AgendaItem.id)
+            .join(
+                Participant,
+                and_(
+                    Participant.meeting_id == AgendaItem.meeting_id,
+                    Participant.person_id == person.id,
+                ),
+            )
+            .where(
+                AgendaItem.id.in_({i.id for i in restricted}), _entitled_item_condition(person.id)
+            )
+        )
+    )
     # Entitlement to a casus travels from other meetings to open items only, never to a
     # besloten item (there only the item's own besloten access row counts).
-    elsewhere_needed = [i.topic_id for i in restricted
-                        if i.id not in here and not i.besloten
-                        and i.topic is not None and i.topic.is_casus]
+    elsewhere_needed = [
+        i.topic_id
+        for i in restricted
+        if i.id not in here and not i.besloten and i.topic is not None and i.topic.is_casus
+    ]
     elsewhere = _casus_entitled(person, elsewhere_needed)
     for i in restricted:
-        if i.id in here or (not i.besloten and i.topic_id in elsewhere
-                            and i.topic is not None and i.topic.is_casus):
+        if i.id in here or (
+            not i.besloten and i.topic_id in elsewhere and i.topic is not None and i.topic.is_casus
+        ):
             result.add(i.id)
     return result
 
@@ -180,28 +232,47 @@ def named_guest_meetings(person, meeting_ids) -> set[int]:
     ids = set(meeting_ids)
     if not ids or _is_staff(person) or person is None or getattr(person, "id", None) is None:
         return set()
-    named = (select(AgendaItemAccess.id)
-             .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
-             .where(AgendaItem.meeting_id == Participant.meeting_id,
-                    AgendaItemAccess.person_id == person.id, AgendaItemAccess.kind == "gast")
-             .exists())
-    return set(db.session.scalars(select(Participant.meeting_id).where(
-        Participant.person_id == person.id, Participant.part == "guest",
-        Participant.meeting_id.in_(ids), named)))
+    named = (
+        select(AgendaItemAccess.id)
+        .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
+        .where(
+            AgendaItem.meeting_id == Participant.meeting_id,
+            AgendaItemAccess.person_id == person.id,
+            AgendaItemAccess.kind == "gast",
+        )
+        .exists()
+    )
+    return set(
+        db.session.scalars(
+            select(Participant.meeting_id).where(
+                Participant.person_id == person.id,
+                Participant.part == "guest",
+                Participant.meeting_id.in_(ids),
+                named,
+            )
+        )
+    )
 
 
 def _casus_entitled(person, casus_topic_ids: list[int]) -> set[int]:
     ids = set(casus_topic_ids)
     if not ids:
         return set()
-    stmt = (select(AgendaItem.topic_id).distinct()
-            .join(Participant, and_(Participant.meeting_id == AgendaItem.meeting_id,
-                                    Participant.person_id == person.id))
-            .where(AgendaItem.topic_id.in_(ids), _entitled_item_condition(person.id)))
+    stmt = (
+        select(AgendaItem.topic_id)
+        .distinct()
+        .join(
+            Participant,
+            and_(
+                Participant.meeting_id == AgendaItem.meeting_id, Participant.person_id == person.id
+            ),
+        )
+        .where(AgendaItem.topic_id.in_(ids), _entitled_item_condition(person.id))
+    )
     return set(db.session.scalars(stmt))
 
 
-def item_heading(item: AgendaItem, person, entitled: Optional[set[int]] = None) -> str:
+def item_heading(item: AgendaItem, person, entitled: set[int] | None = None) -> str:
     """What this person reads as the item's title: the title itself, or only the topic's
     reference for a casus they are not entitled to ("Besloten agendapunt" for a closed item
     without topic). Pass `entitled` (from `entitled_items`) to avoid a query per item."""
@@ -213,7 +284,7 @@ def item_heading(item: AgendaItem, person, entitled: Optional[set[int]] = None) 
     return BESLOTEN_HEADING
 
 
-def topic_heading(topic: Topic, person, entitled: Optional[set[int]] = None) -> str:
+def topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
     """The topic's title, or its reference for a casus the person is not entitled to.
     `entitled`: topic ids from `entitled_topic_ids`."""
     visible = (topic.id in entitled) if entitled is not None else can_see_casus(person, topic)
@@ -231,19 +302,26 @@ def visible_topics_stmt(person):
     if person is None or not getattr(person, "is_authenticated", True):
         return stmt.where(False)
     closed_row = aliased(AgendaItemAccess)
-    on_my_meeting = (select(AgendaItem.id)
-                     .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
-                     .where(AgendaItem.topic_id == Topic.id,
-                            Participant.person_id == person.id,
-                            AgendaItem.proposal_status.is_(None)
-                            | (AgendaItem.proposal_status == "geaccepteerd"),
-                            _released_agenda(),
-                            # a besloten item counts only for those named on it
-                            or_(AgendaItem.besloten.is_(False),
-                                exists().where(closed_row.agenda_item_id == AgendaItem.id,
-                                               closed_row.person_id == person.id,
-                                               closed_row.kind == "besloten")))
-                     .exists())
+    on_my_meeting = (
+        select(AgendaItem.id)
+        .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
+        .where(
+            AgendaItem.topic_id == Topic.id,
+            Participant.person_id == person.id,
+            AgendaItem.proposal_status.is_(None) | (AgendaItem.proposal_status == "geaccepteerd"),
+            _released_agenda(),
+            # a besloten item counts only for those named on it
+            or_(
+                AgendaItem.besloten.is_(False),
+                exists().where(
+                    closed_row.agenda_item_id == AgendaItem.id,
+                    closed_row.person_id == person.id,
+                    closed_row.kind == "besloten",
+                ),
+            ),
+        )
+        .exists()
+    )
     return stmt.where(on_my_meeting)
 
 
@@ -256,6 +334,15 @@ def can_view_topic(person, topic: Topic) -> bool:
     return db.session.scalar(stmt) is not None
 
 
-__all__ = ["BESLOTEN_HEADING", "can_see_casus", "can_view_topic", "entitled_among", "entitled_items",
-           "named_guest_meetings",
-           "entitled_topic_ids", "item_heading", "topic_heading", "visible_topics_stmt"]
+__all__ = [
+    "BESLOTEN_HEADING",
+    "can_see_casus",
+    "can_view_topic",
+    "entitled_among",
+    "entitled_items",
+    "named_guest_meetings",
+    "entitled_topic_ids",
+    "item_heading",
+    "topic_heading",
+    "visible_topics_stmt",
+]

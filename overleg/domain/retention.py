@@ -5,11 +5,11 @@ The term runs from the date of the meeting: minutes of a meeting on 12 March 201
 term of 5 years may be destroyed from 12 March 2024 on. Without a category or term, a record
 is kept (no destruction date).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -39,7 +39,7 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years, day=28)
 
 
-def destruction_date(meeting: Meeting) -> Optional[date]:
+def destruction_date(meeting: Meeting) -> date | None:
     """The first day the meeting's records (minutes, their versions and PDFs) may be destroyed."""
     mt = meeting.meeting_type
     if not mt.retention_years:
@@ -54,15 +54,20 @@ class RetentionRow:
     days_past: int
 
 
-def past_term(on: Optional[date] = None) -> list[RetentionRow]:
+def past_term(on: date | None = None) -> list[RetentionRow]:
     """Minutes whose retention term has passed on this day (default today), oldest first."""
     on = on or today_local()
-    stmt = (select(Minutes).join(Meeting, Meeting.id == Minutes.meeting_id)
-            .join(MeetingType, MeetingType.id == Meeting.meeting_type_id)
-            .where(MeetingType.retention_years.is_not(None))
-            .options(selectinload(Minutes.meeting).selectinload(Meeting.meeting_type),
-                     selectinload(Minutes.versions))
-            .order_by(Meeting.starts_at))
+    stmt = (
+        select(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .join(MeetingType, MeetingType.id == Meeting.meeting_type_id)
+        .where(MeetingType.retention_years.is_not(None))
+        .options(
+            selectinload(Minutes.meeting).selectinload(Meeting.meeting_type),
+            selectinload(Minutes.versions),
+        )
+        .order_by(Meeting.starts_at)
+    )
     rows = []
     for minutes in db.session.scalars(stmt):
         destroy = destruction_date(minutes.meeting)

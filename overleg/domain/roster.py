@@ -1,4 +1,5 @@
 """Rosters: which roles a body invites, and who holds them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,11 @@ def holdings_of(person: Person, day: date) -> list[RoleHolding]:
     """The roles a person holds on a day (as holder, not as deputy)."""
     stmt = (
         select(RoleHolding)
-        .where(RoleHolding.person_id == person.id, RoleHolding.start_date <= day,
-               or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day))
+        .where(
+            RoleHolding.person_id == person.id,
+            RoleHolding.start_date <= day,
+            or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
+        )
         .options(selectinload(RoleHolding.role))
     )
     return list(db.session.scalars(stmt))

@@ -7,14 +7,15 @@ Each generated meeting remembers its ``occurrence_date``; a meeting moved or can
 own is ``detached``. Editing the series changes the future, not-detached meetings only, never
 ones that have started. The caller commits.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Optional
 
 from dateutil.relativedelta import relativedelta
-from dateutil.rrule import MONTHLY, WEEKLY, rrule, weekday as rr_weekday
+from dateutil.rrule import MONTHLY, WEEKLY, rrule
+from dateutil.rrule import weekday as rr_weekday
 
 from ..extensions import db
 from ..models import MeetingSeries, MeetingType, Person
@@ -32,11 +33,11 @@ ORDINALS = {1: "eerste", 2: "tweede", 3: "derde", 4: "vierde", -1: "laatste"}
 class SeriesRule:
     frequency: str
     interval: int
-    weekday: Optional[int]
-    week_of_month: Optional[int]
+    weekday: int | None
+    week_of_month: int | None
     first_date: date
-    until_date: Optional[date] = None
-    occurrences: Optional[int] = None
+    until_date: date | None = None
+    occurrences: int | None = None
 
 
 def parse_time(value: str | time) -> time:
@@ -47,11 +48,18 @@ def parse_time(value: str | time) -> time:
 
 
 def rule_of(series: MeetingSeries) -> SeriesRule:
-    return SeriesRule(series.frequency, series.interval, series.weekday, series.week_of_month,
-                      series.first_date, series.until_date, series.occurrences)
+    return SeriesRule(
+        series.frequency,
+        series.interval,
+        series.weekday,
+        series.week_of_month,
+        series.first_date,
+        series.until_date,
+        series.occurrences,
+    )
 
 
-def validate_rule(rule: SeriesRule, today: Optional[date] = None) -> dict[str, str]:
+def validate_rule(rule: SeriesRule, today: date | None = None) -> dict[str, str]:
     """Dutch messages by field name; empty when the rule is acceptable."""
     errors: dict[str, str] = {}
     today = today or today_local()
@@ -65,8 +73,9 @@ def validate_rule(rule: SeriesRule, today: Optional[date] = None) -> dict[str, s
         if rule.week_of_month not in ORDINALS:
             errors["week_of_month"] = "Kies de eerste, tweede, derde, vierde of laatste week."
     if rule.until_date is None and not rule.occurrences:
-        errors["until_date"] = ("Een reeks heeft een einde: vul een einddatum of een aantal "
-                                "keren in.")
+        errors["until_date"] = (
+            "Een reeks heeft een einde: vul een einddatum of een aantal keren in."
+        )
     if rule.until_date is not None and rule.occurrences:
         errors["occurrences"] = "Vul een einddatum óf een aantal keren in, niet allebei."
     limit = max(rule.first_date, today) + relativedelta(years=MAX_YEARS)
@@ -76,16 +85,18 @@ def validate_rule(rule: SeriesRule, today: Optional[date] = None) -> dict[str, s
         if rule.until_date < rule.first_date:
             errors["until_date"] = "De einddatum moet na de eerste datum liggen."
         elif rule.until_date > limit:
-            errors["until_date"] = ("Een reeks loopt hoogstens drie jaar vooruit; kies een "
-                                    "eerdere einddatum.")
+            errors["until_date"] = (
+                "Een reeks loopt hoogstens drie jaar vooruit; kies een eerdere einddatum."
+            )
     if rule.occurrences is not None and rule.occurrences != 0:
         if rule.occurrences < 1 or rule.occurrences > MAX_OCCURRENCES:
             errors["occurrences"] = f"Vul een aantal tussen 1 en {MAX_OCCURRENCES} in."
     if not errors and rule.occurrences:
         dates = rule_dates(rule)
         if dates and dates[-1] > limit:
-            errors["occurrences"] = ("Met dit aantal loopt de reeks meer dan drie jaar vooruit; "
-                                     "kies een kleiner aantal.")
+            errors["occurrences"] = (
+                "Met dit aantal loopt de reeks meer dan drie jaar vooruit; kies een kleiner aantal."
+            )
     if not errors and not rule_dates(rule):
         errors["first_date"] = "Deze reeks levert geen enkele datum op."
     return errors
@@ -103,8 +114,11 @@ def rule_dates(rule: SeriesRule) -> list[date]:
         rr = rrule(MONTHLY, byweekday=rr_weekday(weekday)(rule.week_of_month or 1), **kwargs)
     else:
         rr = rrule(WEEKLY, byweekday=rr_weekday(weekday), **kwargs)
-    return [d.date() for d in rr[:MAX_OCCURRENCES + 1]] if rule.occurrences is None \
+    return (
+        [d.date() for d in rr[: MAX_OCCURRENCES + 1]]
+        if rule.occurrences is None
         else [d.date() for d in rr]
+    )
 
 
 def series_dates(series: MeetingSeries) -> list[date]:
@@ -122,8 +136,9 @@ def describe(series: MeetingSeries) -> str:
         every = "Elke week" if series.interval == 1 else f"Elke {series.interval} weken"
         text = f"{every} op {day}"
     start = parse_time(series.start_time)
-    end = (datetime.combine(date(2000, 1, 1), start)
-           + timedelta(minutes=series.duration_minutes)).time()
+    end = (
+        datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=series.duration_minutes)
+    ).time()
     return f"{text}, {start:%H:%M} – {end:%H:%M}"
 
 
@@ -138,25 +153,38 @@ def _check_duration(duration_minutes: int, start: time) -> None:
         raise MeetingError({"duration_minutes": "De duur moet meer dan 0 minuten zijn."})
     if duration_minutes > 720:
         raise MeetingError({"duration_minutes": "Een overleg duurt hoogstens 12 uur."})
-    if (datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=duration_minutes)).date() \
-            != date(2000, 1, 1):
+    if (
+        datetime.combine(date(2000, 1, 1), start) + timedelta(minutes=duration_minutes)
+    ).date() != date(2000, 1, 1):
         raise MeetingError({"duration_minutes": "Het overleg moet op dezelfde dag eindigen."})
 
 
-def create_series(meeting_type: MeetingType, *, first_date: date, start_time: time,
-                  duration_minutes: Optional[int] = None, frequency: str = "weekly",
-                  interval: int = 1, weekday: Optional[int] = None,
-                  week_of_month: Optional[int] = None, until_date: Optional[date] = None,
-                  occurrences: Optional[int] = None, location: Optional[str] = None,
-                  online_url: Optional[str] = None, organizer: Optional[Person] = None,
-                  send: bool = True, now: Optional[datetime] = None,
-                  today: Optional[date] = None) -> MeetingSeries:
+def create_series(
+    meeting_type: MeetingType,
+    *,
+    first_date: date,
+    start_time: time,
+    duration_minutes: int | None = None,
+    frequency: str = "weekly",
+    interval: int = 1,
+    weekday: int | None = None,
+    week_of_month: int | None = None,
+    until_date: date | None = None,
+    occurrences: int | None = None,
+    location: str | None = None,
+    online_url: str | None = None,
+    organizer: Person | None = None,
+    send: bool = True,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> MeetingSeries:
     """Create a series and all its meetings (participants and standard items each).
     Invitations go out for the meetings still to come."""
     if weekday is None:
         weekday = first_date.weekday()
-    rule = SeriesRule(frequency, interval, weekday, week_of_month, first_date, until_date,
-                      occurrences or None)
+    rule = SeriesRule(
+        frequency, interval, weekday, week_of_month, first_date, until_date, occurrences or None
+    )
     errors = validate_rule(rule, today)
     if errors:
         raise MeetingError(errors)
@@ -165,12 +193,19 @@ def create_series(meeting_type: MeetingType, *, first_date: date, start_time: ti
     if not location and not online_url:
         location = meeting_type.default_location
     series = MeetingSeries(
-        meeting_type=meeting_type, frequency=frequency, interval=interval, weekday=weekday,
+        meeting_type=meeting_type,
+        frequency=frequency,
+        interval=interval,
+        weekday=weekday,
         week_of_month=week_of_month if frequency == "monthly_weekday" else None,
-        first_date=first_date, start_time=start_time.strftime("%H:%M"),
-        duration_minutes=duration_minutes, until_date=until_date,
-        occurrences=occurrences or None, location=location or None,
-        online_url=online_url or None)
+        first_date=first_date,
+        start_time=start_time.strftime("%H:%M"),
+        duration_minutes=duration_minutes,
+        until_date=until_date,
+        occurrences=occurrences or None,
+        location=location or None,
+        online_url=online_url or None,
+    )
     db.session.add(series)
     now = now or utcnow()
     for day in series_dates(series):
@@ -179,16 +214,26 @@ def create_series(meeting_type: MeetingType, *, first_date: date, start_time: ti
 
 
 def _end_time(series: MeetingSeries) -> time:
-    return (datetime.combine(date(2000, 1, 1), parse_time(series.start_time))
-            + timedelta(minutes=series.duration_minutes)).time()
+    return (
+        datetime.combine(date(2000, 1, 1), parse_time(series.start_time))
+        + timedelta(minutes=series.duration_minutes)
+    ).time()
 
 
 def _generate(series: MeetingSeries, day: date, organizer, send: bool, now: datetime):
     starts_at, _ = _span(series, day)
-    meeting = plan_meeting(series.meeting_type, day, parse_time(series.start_time),
-                           _end_time(series), location=series.location,
-                           online_url=series.online_url, organizer=organizer, series=series,
-                           occurrence_date=day, send=False)
+    meeting = plan_meeting(
+        series.meeting_type,
+        day,
+        parse_time(series.start_time),
+        _end_time(series),
+        location=series.location,
+        online_url=series.online_url,
+        organizer=organizer,
+        series=series,
+        occurrence_date=day,
+        send=False,
+    )
     if send and starts_at > now:
         notify(meeting, [p.person for p in meeting.participants], "REQUEST", "invitation")
     return meeting
@@ -202,25 +247,42 @@ class SeriesChange:
     untouched: int = 0
 
 
-def update_series(series: MeetingSeries, *, start_time: Optional[time] = None,
-                  duration_minutes: Optional[int] = None, frequency: Optional[str] = None,
-                  interval: Optional[int] = None, weekday: Optional[int] = None,
-                  week_of_month: Optional[int] = None, first_date: Optional[date] = None,
-                  until_date: Optional[date] = None, occurrences: Optional[int] = None,
-                  location: Optional[str] = None, online_url: Optional[str] = None,
-                  organizer: Optional[Person] = None, send: bool = True,
-                  now: Optional[datetime] = None, today: Optional[date] = None) -> SeriesChange:
+def update_series(
+    series: MeetingSeries,
+    *,
+    start_time: time | None = None,
+    duration_minutes: int | None = None,
+    frequency: str | None = None,
+    interval: int | None = None,
+    weekday: int | None = None,
+    week_of_month: int | None = None,
+    first_date: date | None = None,
+    until_date: date | None = None,
+    occurrences: int | None = None,
+    location: str | None = None,
+    online_url: str | None = None,
+    organizer: Person | None = None,
+    send: bool = True,
+    now: datetime | None = None,
+    today: date | None = None,
+) -> SeriesChange:
     """Change a series. Future meetings not changed individually follow (new time, place,
     link); future occurrences the new rule drops are cancelled, new ones are planned. Meetings
     that have started and detached meetings stay as they are. Pass the end as it should be
     (until_date or occurrences; the other None)."""
     now = now or utcnow()
     frequency = frequency or series.frequency
-    rule = SeriesRule(frequency, interval or series.interval,
-                      weekday if weekday is not None else series.weekday,
-                      (week_of_month if week_of_month is not None else series.week_of_month)
-                      if frequency == "monthly_weekday" else None,
-                      first_date or series.first_date, until_date, occurrences or None)
+    rule = SeriesRule(
+        frequency,
+        interval or series.interval,
+        weekday if weekday is not None else series.weekday,
+        (week_of_month if week_of_month is not None else series.week_of_month)
+        if frequency == "monthly_weekday"
+        else None,
+        first_date or series.first_date,
+        until_date,
+        occurrences or None,
+    )
     errors = validate_rule(rule, today)
     if errors:
         raise MeetingError(errors)
@@ -248,7 +310,11 @@ def update_series(series: MeetingSeries, *, start_time: Optional[time] = None,
             continue
         starts_at, ends_at = _span(series, meeting.occurrence_date)
         if (meeting.starts_at, meeting.ends_at, meeting.location, meeting.online_url) != (
-                starts_at, ends_at, series.location, series.online_url):
+            starts_at,
+            ends_at,
+            series.location,
+            series.online_url,
+        ):
             meeting.starts_at, meeting.ends_at = starts_at, ends_at
             meeting.location, meeting.online_url = series.location, series.online_url
             meeting.sequence = (meeting.sequence or 0) + 1

@@ -1,17 +1,17 @@
 """Topic rules: references, status transitions with appended history, and the timeline."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from . import numbering
 from ..models import AgendaItem, Escalation, Meeting, MeetingType, Topic, TopicEvent
 from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS
 from ..timeutil import utcnow
+from . import numbering
 
 
 class TopicError(ValueError):
@@ -25,27 +25,57 @@ def next_reference(meeting_type: MeetingType, year: int) -> str:
     return f"{meeting_type.code.upper()}-{year}-{number:03d}"
 
 
-def create_topic(*, title: str, meeting_type: MeetingType, confidentiality: str = "vertrouwelijk",
-                 description: Optional[str] = None, theme=None, aanbrenger=None, by=None,
-                 year: Optional[int] = None) -> Topic:
+def create_topic(
+    *,
+    title: str,
+    meeting_type: MeetingType,
+    confidentiality: str = "vertrouwelijk",
+    description: str | None = None,
+    theme=None,
+    aanbrenger=None,
+    by=None,
+    year: int | None = None,
+) -> Topic:
     year = year or utcnow().year
-    topic = Topic(reference=next_reference(meeting_type, year), title=title.strip(),
-                  description=(description or "").strip() or None, theme=theme,
-                  aanbrenger=aanbrenger, confidentiality=confidentiality, status="nieuw",
-                  meeting_type=meeting_type, created_by=by)
+    topic = Topic(
+        reference=next_reference(meeting_type, year),
+        title=title.strip(),
+        description=(description or "").strip() or None,
+        theme=theme,
+        aanbrenger=aanbrenger,
+        confidentiality=confidentiality,
+        status="nieuw",
+        meeting_type=meeting_type,
+        created_by=by,
+    )
     db.session.add(topic)
     db.session.flush()
     add_event(topic, "aangemaakt", by=by, to_status="nieuw")
     return topic
 
 
-def add_event(topic: Topic, kind: str, *, by=None, meeting: Optional[Meeting] = None,
-              escalation: Optional[Escalation] = None, note: Optional[str] = None,
-              from_status: Optional[str] = None, to_status: Optional[str] = None) -> TopicEvent:
-    ev = TopicEvent(topic_id=topic.id, kind=kind, person_id=getattr(by, "id", None),
-                    meeting_id=meeting.id if meeting is not None else None,
-                    escalation_id=escalation.id if escalation is not None else None,
-                    note=note, from_status=from_status, to_status=to_status, at=utcnow())
+def add_event(
+    topic: Topic,
+    kind: str,
+    *,
+    by=None,
+    meeting: Meeting | None = None,
+    escalation: Escalation | None = None,
+    note: str | None = None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+) -> TopicEvent:
+    ev = TopicEvent(
+        topic_id=topic.id,
+        kind=kind,
+        person_id=getattr(by, "id", None),
+        meeting_id=meeting.id if meeting is not None else None,
+        escalation_id=escalation.id if escalation is not None else None,
+        note=note,
+        from_status=from_status,
+        to_status=to_status,
+        at=utcnow(),
+    )
     db.session.add(ev)
     return ev
 
@@ -54,13 +84,16 @@ def can_transition(current: str, new: str) -> bool:
     return new in TOPIC_TRANSITIONS.get(current, ())
 
 
-def change_status(topic: Topic, new: str, *, by=None, note: Optional[str] = None,
-                  kind: str = "status") -> None:
+def change_status(
+    topic: Topic, new: str, *, by=None, note: str | None = None, kind: str = "status"
+) -> None:
     if new == topic.status:
         return
     if not can_transition(topic.status, new):
-        raise TopicError(f"De status kan niet van ‘{TOPIC_STATUS_LABELS[topic.status]}’ naar "
-                         f"‘{TOPIC_STATUS_LABELS.get(new, new)}’.")
+        raise TopicError(
+            f"De status kan niet van ‘{TOPIC_STATUS_LABELS[topic.status]}’ naar "
+            f"‘{TOPIC_STATUS_LABELS.get(new, new)}’."
+        )
     old = topic.status
     topic.status = new
     add_event(topic, kind, by=by, from_status=old, to_status=new, note=note)
@@ -72,14 +105,15 @@ def allowed_statuses(topic: Topic) -> list[tuple[str, str]]:
 
 # --- timeline ---------------------------------------------------------------------------
 
+
 @dataclass
 class TimelineEntry:
     item: AgendaItem
     meeting: Meeting
-    escalation_in: Optional[Escalation] = None   # the escalation that brought it here
+    escalation_in: Escalation | None = None  # the escalation that brought it here
     escalation_out: list[Escalation] = field(default_factory=list)  # raised from this item
-    feedback_for: Optional[Escalation] = None    # terugkoppeling of this escalation
-    decided: bool = False    # its outcome is a numbered decision ("DRIEHOEK-2026-01: …")
+    feedback_for: Escalation | None = None  # terugkoppeling of this escalation
+    decided: bool = False  # its outcome is a numbered decision ("DRIEHOEK-2026-01: …")
 
     @property
     def outcome_label(self) -> str:
@@ -97,6 +131,7 @@ class TimelineEntry:
 @dataclass
 class TimelineMeeting:
     """One meeting on the timeline with every item about the topic it held."""
+
     meeting: Meeting
     entries: list[TimelineEntry]
 
@@ -126,19 +161,35 @@ class Timeline:
 def timeline(topic: Topic) -> Timeline:
     """Every meeting and agenda item the topic passed through (by meeting date), with the
     escalations in and out; a fixed number of queries whatever the length."""
-    items = list(db.session.scalars(
-        select(AgendaItem).join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .where(AgendaItem.topic_id == topic.id)
-        .options(selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type))
-        .order_by(Meeting.starts_at, AgendaItem.position)))
-    escalations = list(db.session.scalars(
-        select(Escalation).where(Escalation.topic_id == topic.id)
-        .options(selectinload(Escalation.from_type), selectinload(Escalation.to_type),
-                 selectinload(Escalation.created_by))
-        .order_by(Escalation.created_at, Escalation.id)))
-    events = list(db.session.scalars(
-        select(TopicEvent).where(TopicEvent.topic_id == topic.id)
-        .options(selectinload(TopicEvent.person)).order_by(TopicEvent.at, TopicEvent.id)))
+    items = list(
+        db.session.scalars(
+            select(AgendaItem)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(AgendaItem.topic_id == topic.id)
+            .options(selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type))
+            .order_by(Meeting.starts_at, AgendaItem.position)
+        )
+    )
+    escalations = list(
+        db.session.scalars(
+            select(Escalation)
+            .where(Escalation.topic_id == topic.id)
+            .options(
+                selectinload(Escalation.from_type),
+                selectinload(Escalation.to_type),
+                selectinload(Escalation.created_by),
+            )
+            .order_by(Escalation.created_at, Escalation.id)
+        )
+    )
+    events = list(
+        db.session.scalars(
+            select(TopicEvent)
+            .where(TopicEvent.topic_id == topic.id)
+            .options(selectinload(TopicEvent.person))
+            .order_by(TopicEvent.at, TopicEvent.id)
+        )
+    )
     by_target = {e.target_item_id: e for e in escalations if e.target_item_id}
     by_feedback = {e.feedback_item_id: e for e in escalations if e.feedback_item_id}
     out: dict[int, list[Escalation]] = {}
@@ -147,16 +198,35 @@ def timeline(topic: Topic) -> Timeline:
             out.setdefault(e.origin_item_id, []).append(e)
     on = [i for i in items if i.on_agenda]
     from ..models import Decision
+
     concluded = [i for i in on if i.outcome]
-    codes = db.session.execute(
-        select(Decision.agenda_item_id, Decision.code)
-        .where(Decision.agenda_item_id.in_([i.id for i in concluded]))) if concluded else []
+    codes = (
+        db.session.execute(
+            select(Decision.agenda_item_id, Decision.code).where(
+                Decision.agenda_item_id.in_([i.id for i in concluded])
+            )
+        )
+        if concluded
+        else []
+    )
     outcomes = {i.id: i.outcome for i in concluded}
-    decided = {item_id for item_id, code in codes
-               if outcomes.get(item_id, "").startswith(f"{code}: ")}
-    entries = [TimelineEntry(item=i, meeting=i.meeting, escalation_in=by_target.get(i.id),
-                             escalation_out=out.get(i.id, []), feedback_for=by_feedback.get(i.id),
-                             decided=i.id in decided)
-               for i in on]
-    return Timeline(entries=entries, escalations=escalations,
-                    open_escalations=[e for e in escalations if e.is_open], events=events)
+    decided = {
+        item_id for item_id, code in codes if outcomes.get(item_id, "").startswith(f"{code}: ")
+    }
+    entries = [
+        TimelineEntry(
+            item=i,
+            meeting=i.meeting,
+            escalation_in=by_target.get(i.id),
+            escalation_out=out.get(i.id, []),
+            feedback_for=by_feedback.get(i.id),
+            decided=i.id in decided,
+        )
+        for i in on
+    ]
+    return Timeline(
+        entries=entries,
+        escalations=escalations,
+        open_escalations=[e for e in escalations if e.is_open],
+        events=events,
+    )

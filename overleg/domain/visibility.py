@@ -5,9 +5,10 @@
 - nobody else, and nothing for an anonymous or inactive person.
 A meeting one may not see answers 404, so its existence (and title) is not revealed.
 """
+
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 from flask import abort
 from sqlalchemy import Select, exists, false, select
@@ -17,8 +18,12 @@ from ..models import Meeting, Participant
 
 
 def _is_person(person) -> bool:
-    return (person is not None and getattr(person, "is_authenticated", True)
-            and getattr(person, "id", None) is not None and getattr(person, "active", True))
+    return (
+        person is not None
+        and getattr(person, "is_authenticated", True)
+        and getattr(person, "id", None) is not None
+        and getattr(person, "active", True)
+    )
 
 
 def sees_all_meetings(person) -> bool:
@@ -31,8 +36,7 @@ def meeting_visibility_clause(person):
         return false()
     if person.is_secretary:
         return Meeting.id.is_not(None)
-    return exists().where(Participant.meeting_id == Meeting.id,
-                          Participant.person_id == person.id)
+    return exists().where(Participant.meeting_id == Meeting.id, Participant.person_id == person.id)
 
 
 def visible_meetings(person) -> Select:
@@ -47,8 +51,13 @@ def visible_meeting_ids(person, meeting_ids) -> set[int]:
         return set()
     if person.is_secretary:
         return ids
-    return set(db.session.scalars(select(Participant.meeting_id).where(
-        Participant.person_id == person.id, Participant.meeting_id.in_(ids))))
+    return set(
+        db.session.scalars(
+            select(Participant.meeting_id).where(
+                Participant.person_id == person.id, Participant.meeting_id.in_(ids)
+            )
+        )
+    )
 
 
 def can_see_meeting(person, meeting: Meeting) -> bool:
@@ -56,14 +65,23 @@ def can_see_meeting(person, meeting: Meeting) -> bool:
         return False
     if person.is_secretary:
         return True
-    return db.session.scalar(select(exists().where(
-        Participant.meeting_id == meeting.id, Participant.person_id == person.id))) or False
+    return (
+        db.session.scalar(
+            select(
+                exists().where(
+                    Participant.meeting_id == meeting.id, Participant.person_id == person.id
+                )
+            )
+        )
+        or False
+    )
 
 
 def get_visible_meeting_or_404(meeting_id: int, person, options: Sequence = ()) -> Meeting:
     """The meeting if this person may see it, else 404 (also when it does not exist)."""
-    meeting: Optional[Meeting] = db.session.scalar(
-        visible_meetings(person).where(Meeting.id == meeting_id).options(*options))
+    meeting: Meeting | None = db.session.scalar(
+        visible_meetings(person).where(Meeting.id == meeting_id).options(*options)
+    )
     if meeting is None:
         abort(404)
     return meeting

@@ -1,4 +1,5 @@
 """E-mail: the outbox (queue, deliver, retry) and the secretary's page of sent messages."""
+
 from flask import Blueprint
 
 bp = Blueprint("mail", __name__, url_prefix="/uitgaande-post")

@@ -12,12 +12,13 @@ the commit, so nothing is lost when the SMTP server is down.
   (1, 2, 4 … minutes, at most 6 hours apart) until MAX_ATTEMPTS; then it stays failed and
   the secretary can retry it from "Verzonden berichten".
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Iterable, Optional
 
 from flask import Flask, current_app, g, has_request_context, render_template
 from sqlalchemy import select, update
@@ -85,19 +86,45 @@ def queue_meeting_mail(meeting, people: Iterable, method: str, reason: str) -> l
             continue
         seen.add(person.email)
         if reason == "guest_removed":
-            attendees = [Attendee(person.email, person.name, _part_of(item, meeting, person),
-                                  getattr(item, "rsvp", None) or "open")]
+            attendees = [
+                Attendee(
+                    person.email,
+                    person.name,
+                    _part_of(item, meeting, person),
+                    getattr(item, "rsvp", None) or "open",
+                )
+            ]
         else:
             attendees = everyone
-        ics = meeting_ics(meeting, method, attendees,
-                          alarm_minutes=person.alarm_minutes if method == "REQUEST" else None)
-        text = render_template("mail/meeting.txt", meeting=meeting, person=person, reason=reason,
-                               summary=summary_of(meeting), link=link, method=method)
+        ics = meeting_ics(
+            meeting,
+            method,
+            attendees,
+            alarm_minutes=person.alarm_minutes if method == "REQUEST" else None,
+        )
+        text = render_template(
+            "mail/meeting.txt",
+            meeting=meeting,
+            person=person,
+            reason=reason,
+            summary=summary_of(meeting),
+            link=link,
+            method=method,
+        )
         message = OutboxMessage(
-            recipient=person.email, recipient_name=person.name, person_id=person.id,
-            meeting_id=meeting.id, reason=reason, subject=subject[:300], body_text=text,
-            ics_text=ics, method=method, status="pending", attempts=0,
-            next_attempt_at=utcnow())
+            recipient=person.email,
+            recipient_name=person.name,
+            person_id=person.id,
+            meeting_id=meeting.id,
+            reason=reason,
+            subject=subject[:300],
+            body_text=text,
+            ics_text=ics,
+            method=method,
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+        )
         db.session.add(message)
         messages.append(message)
     if messages and has_request_context():
@@ -120,13 +147,15 @@ class DeliveryReport:
         return f"{self.sent} verzonden, {self.failed} mislukt"
 
 
-def _claim(now: datetime) -> Optional[OutboxMessage] | bool:
+def _claim(now: datetime) -> OutboxMessage | None | bool:
     """Claim the next due row; None when nothing is due, False when another worker won."""
     stmt = (
         select(OutboxMessage)
-        .where(OutboxMessage.status.in_(("pending", "failed")),
-               OutboxMessage.next_attempt_at.is_not(None),
-               OutboxMessage.next_attempt_at <= now)
+        .where(
+            OutboxMessage.status.in_(("pending", "failed")),
+            OutboxMessage.next_attempt_at.is_not(None),
+            OutboxMessage.next_attempt_at <= now,
+        )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
     )
@@ -138,8 +167,11 @@ def _claim(now: datetime) -> Optional[OutboxMessage] | bool:
         return None
     claimed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.attempts == message.attempts,
-               OutboxMessage.status != "sent")
+        .where(
+            OutboxMessage.id == message.id,
+            OutboxMessage.attempts == message.attempts,
+            OutboxMessage.status != "sent",
+        )
         .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -151,8 +183,9 @@ def _claim(now: datetime) -> Optional[OutboxMessage] | bool:
     return message
 
 
-def deliver_due(app: Optional[Flask] = None, now: Optional[datetime] = None,
-                limit: int = 200) -> DeliveryReport:
+def deliver_due(
+    app: Flask | None = None, now: datetime | None = None, limit: int = 200
+) -> DeliveryReport:
     """Send every due message (at most ``limit``). Needs an app context and a session with
     no unit of work of its own (it commits per message): the CLI, the after-response hook."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
@@ -169,12 +202,18 @@ def deliver_due(app: Optional[Flask] = None, now: Optional[datetime] = None,
             try:
                 backend.send(build_email(message, mail_from))
             except Exception as exc:  # any failure is recorded; the row stays for a retry
-                log.warning("Mail %s to %s failed (attempt %s): %s", message.id,
-                            message.recipient, message.attempts, exc)
+                log.warning(
+                    "Mail %s to %s failed (attempt %s): %s",
+                    message.id,
+                    message.recipient,
+                    message.attempts,
+                    exc,
+                )
                 message.status = "failed"
                 message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                message.next_attempt_at = (now + retry_delay(message.attempts)
-                                           if message.attempts < MAX_ATTEMPTS else None)
+                message.next_attempt_at = (
+                    now + retry_delay(message.attempts) if message.attempts < MAX_ATTEMPTS else None
+                )
                 report.failed += 1
             else:
                 message.status = "sent"

@@ -3,18 +3,18 @@
 Backends (config ``MAIL_BACKEND``): ``smtp`` (MAIL_SERVER/PORT/USERNAME/PASSWORD/USE_TLS),
 ``console`` (prints the message; development) and ``memory`` (keeps a list; tests).
 """
+
 from __future__ import annotations
 
 import smtplib
 import sys
 from abc import ABC, abstractmethod
+from datetime import UTC
 from email import policy
 from email.generator import BytesGenerator
 from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
 from io import BytesIO
-from email.utils import formataddr, format_datetime, make_msgid
-from datetime import timezone
-from typing import Optional
 
 from flask import Flask, current_app
 
@@ -42,18 +42,23 @@ def build_email(message, mail_from: str) -> EmailMessage:
     mail["From"] = mail_from
     mail["To"] = formataddr((message.recipient_name or "", message.recipient))
     mail["Subject"] = message.subject
-    mail["Date"] = format_datetime(utcnow().replace(tzinfo=timezone.utc))
+    mail["Date"] = format_datetime(utcnow().replace(tzinfo=UTC))
     domain = mail_from.rpartition("@")[2].strip(">") or None
     mail["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=domain)
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(message.body_text, subtype="plain", charset="utf-8")
     if message.ics_text:
         method = message.method or "PUBLISH"
-        mail.add_alternative(message.ics_text, subtype="calendar", charset="utf-8",
-                             params={"method": method})
+        mail.add_alternative(
+            message.ics_text, subtype="calendar", charset="utf-8", params={"method": method}
+        )
         filename = "annulering.ics" if method == "CANCEL" else "uitnodiging.ics"
-        mail.add_attachment(message.ics_text.encode("utf-8"), maintype="application",
-                            subtype="ics", filename=filename)
+        mail.add_attachment(
+            message.ics_text.encode("utf-8"),
+            maintype="application",
+            subtype="ics",
+            filename=filename,
+        )
     return mail
 
 
@@ -80,8 +85,8 @@ class Backend(ABC):
 class SMTPBackend(Backend):
     def __init__(self, app: Flask):
         super().__init__(app)
-        self._conn: Optional[smtplib.SMTP] = None
-        self._unreachable: Optional[Exception] = None
+        self._conn: smtplib.SMTP | None = None
+        self._unreachable: Exception | None = None
 
     def _connection(self) -> smtplib.SMTP:
         if self._unreachable is not None:
@@ -130,8 +135,10 @@ class ConsoleBackend(Backend):
         body = mail.get_body(preferencelist=("plain",))
         readable = body.get_content() if body is not None else ""
         raw = to_bytes(mail).decode("ascii", "replace").replace("\r\n", "\n")
-        out.write(f"----- e-mail (console) -----\nAan: {mail['To']}\nOnderwerp: {mail['Subject']}\n\n"
-                  f"{readable}\n----- als verzonden (MIME) -----\n{raw}\n----- einde -----\n")
+        out.write(
+            f"----- e-mail (console) -----\nAan: {mail['To']}\nOnderwerp: {mail['Subject']}\n\n"
+            f"{readable}\n----- als verzonden (MIME) -----\n{raw}\n----- einde -----\n"
+        )
         out.flush()
 
 
@@ -143,13 +150,13 @@ class MemoryBackend(Backend):
 BACKENDS = {"smtp": SMTPBackend, "console": ConsoleBackend, "memory": MemoryBackend}
 
 
-def sent_mail(app: Optional[Flask] = None) -> list[EmailMessage]:
+def sent_mail(app: Flask | None = None) -> list[EmailMessage]:
     """The memory backend's list (tests)."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     return app.extensions.setdefault("overleg_memory_mail", [])
 
 
-def open_backend(app: Optional[Flask] = None) -> Backend:
+def open_backend(app: Flask | None = None) -> Backend:
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     name = app.config.get("MAIL_BACKEND", "smtp")
     try:

@@ -1,4 +1,5 @@
 """Verzonden berichten: the outbox with status and attempts per message (secretary)."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
@@ -33,15 +34,27 @@ def outbox():
     messages = db.session.scalars(
         stmt.options(joinedload(OutboxMessage.meeting).joinedload(Meeting.meeting_type))
         .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
     ).all()
-    counts = dict(db.session.execute(
-        select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+                OutboxMessage.status
+            )
+        ).all()
+    )
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return render_template("mail/outbox.html", messages=messages, status=status, page=page,
-                           pages=pages, total=total, counts=counts,
-                           status_labels=OUTBOX_STATUS_LABELS)
+    return render_template(
+        "mail/outbox.html",
+        messages=messages,
+        status=status,
+        page=page,
+        pages=pages,
+        total=total,
+        counts=counts,
+        status_labels=OUTBOX_STATUS_LABELS,
+    )
 
 
 @bp.route("/<int:message_id>/opnieuw", methods=["POST"])
@@ -81,6 +94,11 @@ def message_ics(message_id: int):
     if not m.ics_text:
         abort(404)
     method = f"; method={m.method}" if m.method else ""
-    return Response(m.ics_text, mimetype="text/calendar",
-                    headers={"Content-Type": f"text/calendar; charset=utf-8{method}",
-                             "Content-Disposition": f'attachment; filename="bericht-{m.id}.ics"'})
+    return Response(
+        m.ics_text,
+        mimetype="text/calendar",
+        headers={
+            "Content-Type": f"text/calendar; charset=utf-8{method}",
+            "Content-Disposition": f'attachment; filename="bericht-{m.id}.ics"',
+        },
+    )

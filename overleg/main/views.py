@@ -1,4 +1,5 @@
 """Home page and the person's own profile."""
+
 from __future__ import annotations
 
 from flask import g, render_template
@@ -17,16 +18,24 @@ from . import bp
 UPCOMING_ON_HOME = 5
 
 
-def upcoming_meetings(person, limit: int = UPCOMING_ON_HOME) -> list[tuple[Meeting, Participant | None]]:
+def upcoming_meetings(
+    person, limit: int = UPCOMING_ON_HOME
+) -> list[tuple[Meeting, Participant | None]]:
     """The person's next visible, not cancelled meetings (not yet ended), each with their own
     participant row (None for a secretary who does not take part): one query."""
     mine = aliased(Participant)  # (the visibility clause correlates Participant itself)
-    stmt = (select(Meeting, mine)
-            .outerjoin(mine, and_(mine.meeting_id == Meeting.id, mine.person_id == person.id))
-            .where(meeting_visibility_clause(person), Meeting.status == "gepland",
-                   Meeting.ends_at >= utcnow())
-            .options(joinedload(Meeting.meeting_type))
-            .order_by(Meeting.starts_at, Meeting.id).limit(limit))
+    stmt = (
+        select(Meeting, mine)
+        .outerjoin(mine, and_(mine.meeting_id == Meeting.id, mine.person_id == person.id))
+        .where(
+            meeting_visibility_clause(person),
+            Meeting.status == "gepland",
+            Meeting.ends_at >= utcnow(),
+        )
+        .options(joinedload(Meeting.meeting_type))
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(limit)
+    )
     return [(m, p) for m, p in db.session.execute(stmt).all()]
 
 
@@ -34,9 +43,12 @@ def upcoming_meetings(person, limit: int = UPCOMING_ON_HOME) -> list[tuple[Meeti
 @access("login")
 def home():
     today = today_local()
-    return render_template("main/home.html", bodies=bodies_of(current_user, today),
-                           holdings=holdings_of(current_user, today),
-                           upcoming=upcoming_meetings(current_user))
+    return render_template(
+        "main/home.html",
+        bodies=bodies_of(current_user, today),
+        holdings=holdings_of(current_user, today),
+        upcoming=upcoming_meetings(current_user),
+    )
 
 
 @bp.route("/mijn-gegevens")

@@ -1,4 +1,5 @@
 """Meetings: planning, series, the meeting page, answers and attendance."""
+
 from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)

@@ -1,5 +1,6 @@
 """Meeting pages: my meetings, the secretary's planning (list and month), planning and
 editing meetings and series, the meeting page with answers, guests and attendance."""
+
 from __future__ import annotations
 
 import calendar
@@ -24,16 +25,27 @@ from ..models import Meeting, MeetingSeries, MeetingType, Participant, Person
 from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
 from ..timeutil import LOCALE, local_to_utc, to_local, today_local, utcnow
 from . import bp
-from .forms import (CancelForm, EditMeetingForm, EditSeriesForm, GuestForm, MeetingForm,
-                    PlainForm, RsvpForm, SeriesForm)
+from .forms import (
+    CancelForm,
+    EditMeetingForm,
+    EditSeriesForm,
+    GuestForm,
+    MeetingForm,
+    PlainForm,
+    RsvpForm,
+    SeriesForm,
+)
 
 PART_ORDER = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
 def _bodies() -> list[MeetingType]:
-    return list(db.session.scalars(
-        select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)))
+    return list(
+        db.session.scalars(
+            select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
+        )
+    )
 
 
 def _body_by_code(code: str | None) -> MeetingType | None:
@@ -59,9 +71,18 @@ def _ics_url(meeting: Meeting) -> str | None:
     return None
 
 
-PLANNING_ENDPOINTS = {"meetings.planning", "meetings.new", "meetings.edit", "meetings.cancel",
-                      "meetings.attendance", "meetings.series_new", "meetings.series_view",
-                      "meetings.series_edit", "meetings.add_guest", "meetings.remove_guest"}
+PLANNING_ENDPOINTS = {
+    "meetings.planning",
+    "meetings.new",
+    "meetings.edit",
+    "meetings.cancel",
+    "meetings.attendance",
+    "meetings.series_new",
+    "meetings.series_view",
+    "meetings.series_edit",
+    "meetings.add_guest",
+    "meetings.remove_guest",
+}
 
 
 @bp.app_template_global("meeting_state")
@@ -75,13 +96,15 @@ def _nav_current():
     """Which menu item is current: the planning pages under "Planning", the rest under
     "Mijn overleggen" (a secretary's meeting page under "Planning")."""
     planning = request.endpoint in PLANNING_ENDPOINTS or (
-        current_user.is_authenticated and current_user.is_secretary)
+        current_user.is_authenticated and current_user.is_secretary
+    )
     g.nav_current = "meetings.planning" if planning else "meetings.mine"
     if request.endpoint == "meetings.mine":
         g.nav_current = "meetings.mine"
 
 
 # --- my meetings -----------------------------------------------------------------------------
+
 
 @bp.route("/mijn-overleggen")
 @access("login")
@@ -91,20 +114,25 @@ def mine():
     body = _body_by_code(code)
     if code and body is None:
         abort(404)
-    base = (select(Participant, Meeting)
-            .join(Meeting, Participant.meeting_id == Meeting.id)
-            .where(Participant.person_id == current_user.id)
-            .options(joinedload(Meeting.meeting_type)))
+    base = (
+        select(Participant, Meeting)
+        .join(Meeting, Participant.meeting_id == Meeting.id)
+        .where(Participant.person_id == current_user.id)
+        .options(joinedload(Meeting.meeting_type))
+    )
     if body is not None:
         base = base.where(Meeting.meeting_type_id == body.id)
     upcoming = db.session.execute(
-        base.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)).all()
+        base.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)
+    ).all()
     past = db.session.execute(
-        base.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc()).limit(50)).all()
+        base.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc()).limit(50)
+    ).all()
     return render_template("meetings/mine.html", upcoming=upcoming, past=past, body=body)
 
 
 # --- planning overview -----------------------------------------------------------------------
+
 
 def _parse_month(value: str | None) -> date:
     today = today_local()
@@ -133,17 +161,24 @@ def planning():
         month = _parse_month(request.args.get("maand"))
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
         first, last = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
-        stmt = dm.meetings_on(body, local_to_utc(first, time(0, 0)),
-                              local_to_utc(last, time(0, 0))).options(*options)
+        stmt = dm.meetings_on(
+            body, local_to_utc(first, time(0, 0)), local_to_utc(last, time(0, 0))
+        ).options(*options)
         by_day: dict[date, list[Meeting]] = {}
         for m in db.session.scalars(stmt):
             by_day.setdefault(to_local(m.starts_at).date(), []).append(m)
         prev_month = (month - timedelta(days=1)).replace(day=1)
         next_month = (month + timedelta(days=32)).replace(day=1)
-        ctx.update(month=month, weeks=weeks, by_day=by_day, day_names=DAY_NAMES,
-                   month_label=format_date(month, "MMMM y", locale=LOCALE),
-                   prev_month=prev_month.strftime("%Y-%m"), next_month=next_month.strftime("%Y-%m"),
-                   today=today_local())
+        ctx.update(
+            month=month,
+            weeks=weeks,
+            by_day=by_day,
+            day_names=DAY_NAMES,
+            month_label=format_date(month, "MMMM y", locale=LOCALE),
+            prev_month=prev_month.strftime("%Y-%m"),
+            next_month=next_month.strftime("%Y-%m"),
+            today=today_local(),
+        )
     else:
         period = request.args.get("periode", "komend")
         if period not in ("komend", "eerder"):
@@ -156,16 +191,24 @@ def planning():
             stmt = stmt.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)
         else:
             stmt = stmt.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc())
-        series_stmt = select(MeetingSeries).options(joinedload(MeetingSeries.meeting_type)) \
+        series_stmt = (
+            select(MeetingSeries)
+            .options(joinedload(MeetingSeries.meeting_type))
             .order_by(MeetingSeries.meeting_type_id, MeetingSeries.first_date)
+        )
         if body is not None:
             series_stmt = series_stmt.where(MeetingSeries.meeting_type_id == body.id)
-        ctx.update(meetings=list(db.session.scalars(stmt.limit(200))), period=period,
-                   series=list(db.session.scalars(series_stmt)), describe=ds.describe)
+        ctx.update(
+            meetings=list(db.session.scalars(stmt.limit(200))),
+            period=period,
+            series=list(db.session.scalars(series_stmt)),
+            describe=ds.describe,
+        )
     return render_template("meetings/planning.html", **ctx)
 
 
 # --- plan / edit / cancel --------------------------------------------------------------------
+
 
 def _warnings_block(form, check: dm.Check) -> bool:
     """True when the form may be saved: no warnings, or the secretary confirmed them."""
@@ -196,10 +239,16 @@ def new():
             warnings = check.warnings
         else:
             try:
-                meeting = dm.plan_meeting(body, form.day.data, start, end,
-                                          location=(form.location.data or "").strip(),
-                                          online_url=(form.online_url.data or "").strip(),
-                                          remarks=form.remarks.data, organizer=current_user)
+                meeting = dm.plan_meeting(
+                    body,
+                    form.day.data,
+                    start,
+                    end,
+                    location=(form.location.data or "").strip(),
+                    online_url=(form.online_url.data or "").strip(),
+                    remarks=form.remarks.data,
+                    organizer=current_user,
+                )
                 db.session.flush()
                 record("meeting_planned", meeting)
                 db.session.commit()
@@ -210,18 +259,30 @@ def new():
                 flash(f"{body.name} gepland; de deelnemers worden uitgenodigd.", "success")
                 return redirect(url_for("meetings.view", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/form.html", form=form, warnings=warnings, meeting=None,
-                           bodies=bodies, chosen=chosen), status
+    return render_template(
+        "meetings/form.html",
+        form=form,
+        warnings=warnings,
+        meeting=None,
+        bodies=bodies,
+        chosen=chosen,
+    ), status
 
 
 def _load_meeting(meeting_id: int) -> Meeting:
-    return get_visible_meeting_or_404(meeting_id, current_user, options=(
-        joinedload(Meeting.meeting_type), joinedload(Meeting.series),
-        selectinload(Meeting.participants).joinedload(Participant.person)
-        .joinedload(Person.organisation),
-        selectinload(Meeting.participants).joinedload(Participant.role),
-        selectinload(Meeting.participants).joinedload(Participant.deputy_for),
-    ))
+    return get_visible_meeting_or_404(
+        meeting_id,
+        current_user,
+        options=(
+            joinedload(Meeting.meeting_type),
+            joinedload(Meeting.series),
+            selectinload(Meeting.participants)
+            .joinedload(Participant.person)
+            .joinedload(Person.organisation),
+            selectinload(Meeting.participants).joinedload(Participant.role),
+            selectinload(Meeting.participants).joinedload(Participant.deputy_for),
+        ),
+    )
 
 
 @bp.route("/overleggen/<int:meeting_id>/bewerken", methods=["GET", "POST"])
@@ -242,9 +303,12 @@ def edit(meeting_id: int):
         start = form.start.data
         end = form.end.data or dm.default_end(meeting.meeting_type, start)
         new_start = local_to_utc(form.day.data, start)
-        moved = new_start != meeting.starts_at or local_to_utc(form.day.data, end) != meeting.ends_at
-        check = dm.check_times(meeting.meeting_type, form.day.data, start, end,
-                               exclude_id=meeting.id, warn_past=moved)
+        moved = (
+            new_start != meeting.starts_at or local_to_utc(form.day.data, end) != meeting.ends_at
+        )
+        check = dm.check_times(
+            meeting.meeting_type, form.day.data, start, end, exclude_id=meeting.id, warn_past=moved
+        )
         if not moved:  # only warn about what this change introduces
             check.warnings = []
         if check.errors:
@@ -253,22 +317,37 @@ def edit(meeting_id: int):
             warnings = check.warnings
         else:
             try:
-                told = dm.update_meeting(meeting, form.day.data, start, end,
-                                         location=(form.location.data or "").strip(),
-                                         online_url=(form.online_url.data or "").strip(),
-                                         remarks=form.remarks.data)
+                told = dm.update_meeting(
+                    meeting,
+                    form.day.data,
+                    start,
+                    end,
+                    location=(form.location.data or "").strip(),
+                    online_url=(form.online_url.data or "").strip(),
+                    remarks=form.remarks.data,
+                )
                 record("meeting_changed", meeting)
                 db.session.commit()
             except dm.MeetingError as exc:
                 db.session.rollback()
                 _apply_errors(form, exc.errors)
             else:
-                flash("Het overleg is gewijzigd; de deelnemers krijgen een bijgewerkte "
-                      "uitnodiging." if told else "Het overleg is opgeslagen.", "success")
+                flash(
+                    "Het overleg is gewijzigd; de deelnemers krijgen een bijgewerkte uitnodiging."
+                    if told
+                    else "Het overleg is opgeslagen.",
+                    "success",
+                )
                 return redirect(url_for("meetings.view", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/form.html", form=form, warnings=warnings, meeting=meeting,
-                           bodies=None, chosen=None), status
+    return render_template(
+        "meetings/form.html",
+        form=form,
+        warnings=warnings,
+        meeting=meeting,
+        bodies=None,
+        chosen=None,
+    ), status
 
 
 @bp.route("/overleggen/<int:meeting_id>/annuleren", methods=["GET", "POST"])
@@ -301,23 +380,29 @@ def cancel(meeting_id: int):
 
 # --- the meeting page ------------------------------------------------------------------------
 
+
 def _guest_choices(meeting: Meeting) -> list[SelectChoice]:
     taken = {p.person_id for p in meeting.participants}
     people = db.session.execute(
-        select(Person.id, Person.name, Person.email).where(Person.active.is_(True))
-        .order_by(Person.name)).all()
-    return choices([("", "Kies een persoon")]
-                   + [(str(pid), f"{name} ({email})")
-                      for pid, name, email in people if pid not in taken])
+        select(Person.id, Person.name, Person.email)
+        .where(Person.active.is_(True))
+        .order_by(Person.name)
+    ).all()
+    return choices(
+        [("", "Kies een persoon")]
+        + [(str(pid), f"{name} ({email})") for pid, name, email in people if pid not in taken]
+    )
 
 
 def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: int = 200):
-    participants = sorted(meeting.participants,
-                          key=lambda p: (PART_ORDER.get(p.part, 9), p.person.name))
+    participants = sorted(
+        meeting.participants, key=lambda p: (PART_ORDER.get(p.part, 9), p.person.name)
+    )
     mine = next((p for p in participants if p.person_id == current_user.id), None)
     if rsvp_form is None and mine is not None:
-        rsvp_form = RsvpForm(formdata=None, rsvp=None if mine.rsvp == "open" else mine.rsvp,
-                             note=mine.rsvp_note)
+        rsvp_form = RsvpForm(
+            formdata=None, rsvp=None if mine.rsvp == "open" else mine.rsvp, note=mine.rsvp_note
+        )
     secretary = current_user.is_secretary
     if secretary and guest_form is None:
         guest_form = GuestForm(formdata=None)
@@ -325,11 +410,20 @@ def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: i
         guest_form.person.choices = _guest_choices(meeting)
     started = meeting.has_started()
     return render_template(
-        "meetings/view.html", meeting=meeting, participants=participants, mine=mine,
-        rsvp_form=rsvp_form, guest_form=guest_form, secretary=secretary, started=started,
-        past=dm.is_past(meeting), agenda_visible=agenda_visible_to(current_user, meeting),
-        ics_url=_ics_url(meeting), plain_form=PlainForm(formdata=None),
-        describe=ds.describe), status
+        "meetings/view.html",
+        meeting=meeting,
+        participants=participants,
+        mine=mine,
+        rsvp_form=rsvp_form,
+        guest_form=guest_form,
+        secretary=secretary,
+        started=started,
+        past=dm.is_past(meeting),
+        agenda_visible=agenda_visible_to(current_user, meeting),
+        ics_url=_ics_url(meeting),
+        plain_form=PlainForm(formdata=None),
+        describe=ds.describe,
+    ), status
 
 
 @bp.route("/overleggen/<int:meeting_id>")
@@ -349,8 +443,12 @@ def rsvp(meeting_id: int):
     form = RsvpForm()
     if meeting.is_cancelled or dm.is_past(meeting):
         # The answer form is not shown on such a meeting: say why at the top of the page.
-        flash("Dit overleg is geannuleerd; een antwoord is niet meer nodig."
-              if meeting.is_cancelled else dm.PAST_MESSAGES["rsvp"], "error")
+        flash(
+            "Dit overleg is geannuleerd; een antwoord is niet meer nodig."
+            if meeting.is_cancelled
+            else dm.PAST_MESSAGES["rsvp"],
+            "error",
+        )
         return _render_meeting(meeting, status=400)
     if form.validate_on_submit():
         try:
@@ -390,14 +488,16 @@ def add_guest(meeting_id: int):
                 flash(next(iter(exc.errors.values())), "error")
             _apply_errors(form, exc.errors)
         else:
-            flash(f"{participant.person.name} is als gast uitgenodigd. Een gast ziet een casus "
-                  "pas als u hem of haar op de agenda bij dat agendapunt noemt.", "success")
+            flash(
+                f"{participant.person.name} is als gast uitgenodigd. Een gast ziet een casus "
+                "pas als u hem of haar op de agenda bij dat agendapunt noemt.",
+                "success",
+            )
             return redirect(url_for("meetings.view", meeting_id=meeting.id) + "#deelnemers")
     return _render_meeting(meeting, guest_form=form, status=400)
 
 
-@bp.route("/overleggen/<int:meeting_id>/gasten/<int:participant_id>/verwijderen",
-          methods=["POST"])
+@bp.route("/overleggen/<int:meeting_id>/gasten/<int:participant_id>/verwijderen", methods=["POST"])
 @access("secretaris")
 def remove_guest(meeting_id: int, participant_id: int):
     meeting = _load_meeting(meeting_id)
@@ -424,8 +524,9 @@ def remove_guest(meeting_id: int, participant_id: int):
 @access("secretaris")
 def attendance(meeting_id: int):
     meeting = _load_meeting(meeting_id)
-    participants = sorted(meeting.participants,
-                          key=lambda p: (PART_ORDER.get(p.part, 9), p.person.name))
+    participants = sorted(
+        meeting.participants, key=lambda p: (PART_ORDER.get(p.part, 9), p.person.name)
+    )
     form = PlainForm()
     errors: dict[str, str] = {}
     values = {p.id: p.attendance for p in participants}
@@ -451,23 +552,36 @@ def attendance(meeting_id: int):
     if not meeting.has_started() and not errors:
         errors = {"attendance": "Aanwezigheid legt u vast na het begin van het overleg."}
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/attendance.html", meeting=meeting, participants=participants,
-                           values=values, errors=errors, form=form, choices=ATTENDANCE,
-                           labels=ATTENDANCE_LABELS, started=meeting.has_started()), status
+    return render_template(
+        "meetings/attendance.html",
+        meeting=meeting,
+        participants=participants,
+        values=values,
+        errors=errors,
+        form=form,
+        choices=ATTENDANCE,
+        labels=ATTENDANCE_LABELS,
+        started=meeting.has_started(),
+    ), status
 
 
 # --- series ----------------------------------------------------------------------------------
 
+
 def _series_kwargs(form) -> dict:
-    return dict(frequency=form.frequency.data, interval=form.interval.data,
-                weekday=form.weekday.data,
-                week_of_month=form.week_of_month.data if form.frequency.data == "monthly_weekday"
-                else None,
-                first_date=form.first_date.data, start_time=form.start_time.data,
-                duration_minutes=form.duration_minutes.data, until_date=form.until_date.data,
-                occurrences=form.occurrences.data,
-                location=(form.location.data or "").strip(),
-                online_url=(form.online_url.data or "").strip())
+    return dict(
+        frequency=form.frequency.data,
+        interval=form.interval.data,
+        weekday=form.weekday.data,
+        week_of_month=form.week_of_month.data if form.frequency.data == "monthly_weekday" else None,
+        first_date=form.first_date.data,
+        start_time=form.start_time.data,
+        duration_minutes=form.duration_minutes.data,
+        until_date=form.until_date.data,
+        occurrences=form.occurrences.data,
+        location=(form.location.data or "").strip(),
+        online_url=(form.online_url.data or "").strip(),
+    )
 
 
 @bp.route("/planning/reeks/nieuw", methods=["GET", "POST"])
@@ -495,14 +609,17 @@ def series_new():
             flash(f"Reeks aangemaakt: {len(series.meetings)} overleggen gepland.", "success")
             return redirect(url_for("meetings.series_view", series_id=series.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/series_form.html", form=form, series=None,
-                           chosen=chosen), status
+    return render_template(
+        "meetings/series_form.html", form=form, series=None, chosen=chosen
+    ), status
 
 
 def _get_series(series_id: int) -> MeetingSeries:
-    series = db.session.get(MeetingSeries, series_id, options=[
-        joinedload(MeetingSeries.meeting_type),
-        selectinload(MeetingSeries.meetings)])
+    series = db.session.get(
+        MeetingSeries,
+        series_id,
+        options=[joinedload(MeetingSeries.meeting_type), selectinload(MeetingSeries.meetings)],
+    )
     if series is None:
         abort(404)
     return series
@@ -512,8 +629,9 @@ def _get_series(series_id: int) -> MeetingSeries:
 @access("secretaris")
 def series_view(series_id: int):
     series = _get_series(series_id)
-    return render_template("meetings/series.html", series=series, describe=ds.describe,
-                           now=utcnow())
+    return render_template(
+        "meetings/series.html", series=series, describe=ds.describe, now=utcnow()
+    )
 
 
 @bp.route("/planning/reeks/<int:series_id>/bewerken", methods=["GET", "POST"])
@@ -540,10 +658,14 @@ def series_edit(series_id: int):
             series = _get_series(series_id)
             _apply_errors(form, exc.errors)
         else:
-            flash(f"Reeks gewijzigd: {change.updated} overleggen aangepast, {change.created} "
-                  f"toegevoegd, {change.cancelled} geannuleerd. Overleggen die al zijn geweest of "
-                  f"los zijn gewijzigd, bleven ongemoeid.", "success")
+            flash(
+                f"Reeks gewijzigd: {change.updated} overleggen aangepast, {change.created} "
+                f"toegevoegd, {change.cancelled} geannuleerd. Overleggen die al zijn geweest of "
+                f"los zijn gewijzigd, bleven ongemoeid.",
+                "success",
+            )
             return redirect(url_for("meetings.series_view", series_id=series.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/series_form.html", form=form, series=series,
-                           chosen=None), status
+    return render_template(
+        "meetings/series_form.html", form=form, series=series, chosen=None
+    ), status

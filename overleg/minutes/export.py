@@ -1,5 +1,6 @@
 """The minutes as an archival PDF (PDF/A-2u with structure tags) through WeasyPrint, from the
 same snapshot data as the pages."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,9 +12,12 @@ PDF_OPTIONS = {"pdf_variant": "pdf/a-2u", "pdf_tags": True}
 
 def minutes_html(snap: dict[str, Any]) -> str:
     """The print layout of a snapshot (already redacted for its reader, if needed)."""
-    return render_template("print/minutes.html", s=snap, concept=snap["status"] != "vastgesteld",
-                           municipality=snap.get("municipality")
-                           or current_app.config.get("MUNICIPALITY", ""))
+    return render_template(
+        "print/minutes.html",
+        s=snap,
+        concept=snap["status"] != "vastgesteld",
+        municipality=snap.get("municipality") or current_app.config.get("MUNICIPALITY", ""),
+    )
 
 
 def minutes_pdf(snap: dict[str, Any]) -> bytes:

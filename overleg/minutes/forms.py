@@ -1,5 +1,12 @@
-from wtforms import (DateField, HiddenField, IntegerField, SelectChoice, SelectField, StringField,
-                     TextAreaField)
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional as OptionalValidator
 
 from ..forms import Form, max_length, optional, required
@@ -14,15 +21,18 @@ class NotesForm(Form):
 
 
 class DecisionForm(Form):
-    text = TextAreaField("Besluit", validators=[required("Vul de tekst van het besluit in."),
-                                                max_length(5000)])
+    text = TextAreaField(
+        "Besluit", validators=[required("Vul de tekst van het besluit in."), max_length(5000)]
+    )
 
 
 class ActionForm(Form):
-    what = TextAreaField("Actie", validators=[required("Beschrijf wat er moet gebeuren."),
-                                              max_length(2000)])
-    owner = SelectField("Wie", validators=[required("Kies wie het actiepunt uitvoert.")],
-                        validate_choice=True)
+    what = TextAreaField(
+        "Actie", validators=[required("Beschrijf wat er moet gebeuren."), max_length(2000)]
+    )
+    owner = SelectField(
+        "Wie", validators=[required("Kies wie het actiepunt uitvoert.")], validate_choice=True
+    )
     due_date = DateField("Uiterlijk", validators=[optional()])
 
     def validate(self, extra_validators=None):
@@ -44,9 +54,10 @@ class PlainForm(Form):
 
 
 class CorrectionForm(Form):
-    reason = TextAreaField("Reden van de correctie",
-                           validators=[required("Geef de reden van de correctie op."),
-                                       max_length(2000)])
+    reason = TextAreaField(
+        "Reden van de correctie",
+        validators=[required("Geef de reden van de correctie op."), max_length(2000)],
+    )
 
 
 class DecisionFilterForm(Form):
@@ -63,7 +74,14 @@ class ActionFilterForm(Form):
     class Meta:
         csrf = False
 
-    status = SelectField("Status", choices=[SelectChoice("", "Alle"), SelectChoice("open", "Open"),
-                                            SelectChoice("afgerond", "Afgerond"),
-                                            SelectChoice("verlopen", "Verlopen")],
-                         validators=[optional()], validate_choice=False)
+    status = SelectField(
+        "Status",
+        choices=[
+            SelectChoice("", "Alle"),
+            SelectChoice("open", "Open"),
+            SelectChoice("afgerond", "Afgerond"),
+            SelectChoice("verlopen", "Verlopen"),
+        ],
+        validators=[optional()],
+        validate_choice=False,
+    )

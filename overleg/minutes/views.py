@@ -1,11 +1,11 @@
 """Minutes pages: taking minutes, approval and versions, the PDF, the registers of decisions
 and actions, "Mijn actiepunten" and the retention list."""
+
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
-from flask import (Response, abort, flash, g, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -22,18 +22,39 @@ from ..domain.need_to_know import named_guest_meetings
 from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
 from ..forms import choices, parse_id
-from ..models import (ActionItem, AgendaItem, Decision, Meeting, MeetingType, Minutes,
-                      MinutesVersion, Organisation, Participant, Person, Theme, ThemeGroup)
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Decision,
+    Meeting,
+    MeetingType,
+    Minutes,
+    MinutesVersion,
+    Organisation,
+    Participant,
+    Person,
+    Theme,
+    ThemeGroup,
+)
 from ..models.minutes import MINUTES_STATUS_LABELS
 from ..timeutil import nl_date, nl_time, today_local, utcnow
 from . import bp
 from .export import filename, minutes_pdf
-from .forms import (ActionFilterForm, ActionForm, CloseActionForm, CorrectionForm,
-                    DecisionFilterForm, DecisionForm, NotesForm, PlainForm)
+from .forms import (
+    ActionFilterForm,
+    ActionForm,
+    CloseActionForm,
+    CorrectionForm,
+    DecisionFilterForm,
+    DecisionForm,
+    NotesForm,
+    PlainForm,
+)
 
 MEETING_OPTIONS = (
     selectinload(Meeting.meeting_type),
-    selectinload(Meeting.participants).selectinload(Participant.person)
+    selectinload(Meeting.participants)
+    .selectinload(Participant.person)
     .selectinload(Person.organisation),
     selectinload(Meeting.participants).selectinload(Participant.role),
     selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
@@ -41,6 +62,7 @@ MEETING_OPTIONS = (
 
 
 # --- helpers -------------------------------------------------------------------------------
+
 
 @bp.before_request
 def _nav_current():
@@ -53,10 +75,11 @@ def _nav_current():
 def _links():
     from flask import current_app
 
-    def meeting_link(meeting: Meeting) -> Optional[str]:
+    def meeting_link(meeting: Meeting) -> str | None:
         if "meetings.view" in current_app.view_functions:
             return url_for("meetings.view", meeting_id=meeting.id)
         return None
+
     return {"meeting_link": meeting_link}
 
 
@@ -75,7 +98,7 @@ def _item_of(meeting: Meeting, item_id: int) -> AgendaItem:
     return item
 
 
-def _page_url(meeting: Meeting, anchor: Optional[str] = None) -> str:
+def _page_url(meeting: Meeting, anchor: str | None = None) -> str:
     url = url_for("minutes.page", meeting_id=meeting.id)
     return url + (f"#{anchor}" if anchor else "")
 
@@ -84,8 +107,9 @@ def _owner_choices(meeting: Meeting) -> list[tuple[str, Any]]:
     """Grouped choices: the meeting's participants, everyone else, organisations."""
     here = {p.person_id for p in meeting.participants}
     participants = sorted((p.person for p in meeting.participants), key=lambda p: p.name)
-    others = db.session.scalars(select(Person).where(Person.active.is_(True))
-                                .order_by(Person.name)).all()
+    others = db.session.scalars(
+        select(Person).where(Person.active.is_(True)).order_by(Person.name)
+    ).all()
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return [
         ("Deelnemers", [(f"p-{p.id}", p.name) for p in participants]),
@@ -98,7 +122,7 @@ def _flat(choices) -> list[tuple[str, str]]:
     return [c for _, group in choices for c in group]
 
 
-def _readable(minutes: Optional[Minutes]) -> bool:
+def _readable(minutes: Minutes | None) -> bool:
     """Participants read minutes once they left the concept stage; secretaries always."""
     if current_user.is_secretary:
         return True
@@ -111,8 +135,9 @@ def _transient_minutes(meeting: Meeting) -> Minutes:
     m.meeting = meeting
     m.versions = []
     taker = next((p.person for p in meeting.participants if p.part == "secretary"), None)
-    m.minute_taker_id = (current_user.id if current_user.is_secretary
-                         else (taker.id if taker else None))
+    m.minute_taker_id = (
+        current_user.id if current_user.is_secretary else (taker.id if taker else None)
+    )
     return m
 
 
@@ -123,19 +148,34 @@ def _current_snapshot(minutes: Minutes) -> dict:
     return dmin.build_snapshot(minutes)
 
 
-def _render_edit(meeting: Meeting, minutes: Optional[Minutes], *, failed: Optional[dict] = None,
-                 attendance_errors: Optional[dict] = None, status: int = 200):
+def _render_edit(
+    meeting: Meeting,
+    minutes: Minutes | None,
+    *,
+    failed: dict | None = None,
+    attendance_errors: dict | None = None,
+    status: int = 200,
+):
     shown = minutes or _transient_minutes(meeting)
     snap = dmin.build_snapshot(shown)
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
     return render_template(
-        "minutes/edit.html", meeting=meeting, minutes=minutes, s=snap, hashes=hashes,
-        version=minutes.version if minutes is not None else 0, owner_choices=owner_choices,
-        approvable=dmin.approvable_minutes(meeting), failed=failed or {},
+        "minutes/edit.html",
+        meeting=meeting,
+        minutes=minutes,
+        s=snap,
+        hashes=hashes,
+        version=minutes.version if minutes is not None else 0,
+        owner_choices=owner_choices,
+        approvable=dmin.approvable_minutes(meeting),
+        failed=failed or {},
         attendance_errors=attendance_errors or {},
-        participants=_sorted_participants(meeting), plain_form=PlainForm(formdata=None),
-        destroy=dret.destruction_date(meeting), today=today_local()), status
+        participants=_sorted_participants(meeting),
+        plain_form=PlainForm(formdata=None),
+        destroy=dret.destruction_date(meeting),
+        today=today_local(),
+    ), status
 
 
 def _sorted_participants(meeting: Meeting) -> list[Participant]:
@@ -143,29 +183,55 @@ def _sorted_participants(meeting: Meeting) -> list[Participant]:
     return sorted(meeting.participants, key=lambda p: (order.get(p.part, 9), p.person.name))
 
 
-def _render_read(meeting: Meeting, minutes: Optional[Minutes], *,
-                 version: Optional[MinutesVersion] = None, status: int = 200):
+def _render_read(
+    meeting: Meeting,
+    minutes: Minutes | None,
+    *,
+    version: MinutesVersion | None = None,
+    status: int = 200,
+):
     snap = None
     withheld = False
     if minutes is not None and _readable(minutes):
         raw = version.snapshot if version is not None else _current_snapshot(minutes)
         snap, withheld = dmin.redact_for(current_user, raw)
         if dmin.has_restricted(snap) and any(
-                not e["hidden"] for e in snap["items"] if e["casus"] or e["besloten"]):
+            not e["hidden"] for e in snap["items"] if e["casus"] or e["besloten"]
+        ):
             record("casus_viewed", minutes)  # case content was shown (never logged itself)
             db.session.commit()
     return render_template(
-        "minutes/read.html", meeting=meeting, minutes=minutes, s=snap, version=version,
-        withheld=withheld, versions=minutes.versions if minutes is not None and minutes.id else [],
-        plain_form=PlainForm(formdata=None), destroy=dret.destruction_date(meeting)), status
+        "minutes/read.html",
+        meeting=meeting,
+        minutes=minutes,
+        s=snap,
+        version=version,
+        withheld=withheld,
+        versions=minutes.versions if minutes is not None and minutes.id else [],
+        plain_form=PlainForm(formdata=None),
+        destroy=dret.destruction_date(meeting),
+    ), status
 
 
-def _refuse(meeting: Meeting, minutes: Optional[Minutes], message: str, *,
-            yours: Optional[str] = None, item: Optional[AgendaItem] = None, status: int = 409):
+def _refuse(
+    meeting: Meeting,
+    minutes: Minutes | None,
+    message: str,
+    *,
+    yours: str | None = None,
+    item: AgendaItem | None = None,
+    status: int = 409,
+):
     if _wants_json():
         return jsonify({"ok": False, "message": message}), status
-    return render_template("minutes/refused.html", meeting=meeting, minutes=minutes,
-                           message=message, yours=yours, item=item), status
+    return render_template(
+        "minutes/refused.html",
+        meeting=meeting,
+        minutes=minutes,
+        message=message,
+        yours=yours,
+        item=item,
+    ), status
 
 
 def _editable_minutes(meeting, yours=None, item=None):
@@ -182,6 +248,7 @@ def _editable_minutes(meeting, yours=None, item=None):
 
 
 # --- the minutes page ----------------------------------------------------------------------
+
 
 @bp.route("/overleggen/<int:meeting_id>/verslag")
 @access("login")
@@ -216,16 +283,16 @@ def attendance(meeting_id: int):
         meeting = _meeting(meeting_id)
         for p in meeting.participants:  # show what was chosen, not what is stored
             p.attendance = values.get(p.id)
-        resp = _render_edit(meeting, dmin.get_minutes(meeting), attendance_errors=exc.errors,
-                            status=400)
+        resp = _render_edit(
+            meeting, dmin.get_minutes(meeting), attendance_errors=exc.errors, status=400
+        )
         db.session.rollback()
         return resp
     flash("De aanwezigheid is vastgelegd.", "success")
     return redirect(_page_url(meeting, "aanwezigheid"))
 
 
-@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/notities",
-          methods=["POST"])
+@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/notities", methods=["POST"])
 @access("secretaris")
 def save_notes(meeting_id: int, item_id: int):
     meeting = _meeting(meeting_id)
@@ -236,16 +303,26 @@ def save_notes(meeting_id: int, item_id: int):
         message = "; ".join(e for errs in form.errors.values() for e in errs)
         if _wants_json():
             return jsonify({"ok": False, "message": message}), 400
-        return _render_edit(meeting, dmin.get_minutes(meeting), status=400,
-                            failed={"kind": "notes", "item_id": item.id, "form": form})
+        return _render_edit(
+            meeting,
+            dmin.get_minutes(meeting),
+            status=400,
+            failed={"kind": "notes", "item_id": item.id, "form": form},
+        )
     existed = dmin.get_minutes(meeting) is not None
     minutes = dmin.ensure_minutes(meeting, current_user)
     base_version = form.version.data
     if not existed and not base_version:
         base_version = minutes.version  # the page showed minutes not yet started
     try:
-        changed = dmin.save_notes(minutes, item, yours, base_version=base_version,
-                                  base_hash=form.base.data, by=current_user)
+        changed = dmin.save_notes(
+            minutes,
+            item,
+            yours,
+            base_version=base_version,
+            base_hash=form.base.data,
+            by=current_user,
+        )
         db.session.commit()
     except dmin.MinutesConflict:
         db.session.rollback()
@@ -257,10 +334,21 @@ def save_notes(meeting_id: int, item_id: int):
         db.session.rollback()
         return _refuse(meeting, dmin.get_minutes(meeting), str(exc), yours=yours, item=item)
     if _wants_json():
-        return jsonify({"ok": True, "changed": changed, "version": minutes.version,
-                        "base": dmin.text_hash(item.notes), "saved_at": nl_time(utcnow())})
-    flash(f"De aantekeningen bij ‘{item.title}’ zijn opgeslagen." if changed
-          else "Er was niets gewijzigd.", "success")
+        return jsonify(
+            {
+                "ok": True,
+                "changed": changed,
+                "version": minutes.version,
+                "base": dmin.text_hash(item.notes),
+                "saved_at": nl_time(utcnow()),
+            }
+        )
+    flash(
+        f"De aantekeningen bij ‘{item.title}’ zijn opgeslagen."
+        if changed
+        else "Er was niets gewijzigd.",
+        "success",
+    )
     return redirect(_page_url(meeting, f"punt-{item.id}"))
 
 
@@ -271,22 +359,37 @@ def _conflict(meeting: Meeting, item: AgendaItem, yours: str):
     item = _item_of(meeting, item.id)
     minutes = dmin.get_minutes(meeting)
     theirs = dmin.normalise(item.notes)
-    message = ("Iemand anders heeft de aantekeningen bij dit agendapunt gewijzigd nadat u de "
-               "pagina opende. Uw tekst is niet opgeslagen, maar ook niet weggegooid: "
-               "vergelijk beide teksten en sla de juiste versie op.")
+    message = (
+        "Iemand anders heeft de aantekeningen bij dit agendapunt gewijzigd nadat u de "
+        "pagina opende. Uw tekst is niet opgeslagen, maar ook niet weggegooid: "
+        "vergelijk beide teksten en sla de juiste versie op."
+    )
     if _wants_json():
-        return jsonify({"ok": False, "conflict": True, "message": message, "theirs": theirs,
-                        "version": minutes.version if minutes is not None else 0}), 409
+        return jsonify(
+            {
+                "ok": False,
+                "conflict": True,
+                "message": message,
+                "theirs": theirs,
+                "version": minutes.version if minutes is not None else 0,
+            }
+        ), 409
     editor = minutes.last_edited_by if minutes is not None else None
-    return render_template("minutes/conflict.html", meeting=meeting, item=item, minutes=minutes,
-                           yours=dmin.normalise(yours), theirs=theirs, editor=editor,
-                           version=minutes.version if minutes is not None else 0,
-                           base=dmin.text_hash(theirs),
-                           message=message), 409
+    return render_template(
+        "minutes/conflict.html",
+        meeting=meeting,
+        item=item,
+        minutes=minutes,
+        yours=dmin.normalise(yours),
+        theirs=theirs,
+        editor=editor,
+        version=minutes.version if minutes is not None else 0,
+        base=dmin.text_hash(theirs),
+        message=message,
+    ), 409
 
 
-@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/besluiten",
-          methods=["POST"])
+@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/besluiten", methods=["POST"])
 @access("secretaris")
 def add_decision(meeting_id: int, item_id: int):
     meeting = _meeting(meeting_id)
@@ -308,12 +411,17 @@ def add_decision(meeting_id: int, item_id: int):
             return redirect(_page_url(meeting, f"punt-{item.id}"))
     db.session.rollback()
     meeting = _meeting(meeting_id)
-    return _render_edit(meeting, dmin.get_minutes(meeting), status=400,
-                        failed={"kind": "decision", "item_id": item_id, "form": form})
+    return _render_edit(
+        meeting,
+        dmin.get_minutes(meeting),
+        status=400,
+        failed={"kind": "decision", "item_id": item_id, "form": form},
+    )
 
 
-@bp.route("/overleggen/<int:meeting_id>/verslag/besluiten/<int:decision_id>/verwijderen",
-          methods=["POST"])
+@bp.route(
+    "/overleggen/<int:meeting_id>/verslag/besluiten/<int:decision_id>/verwijderen", methods=["POST"]
+)
 @access("secretaris")
 def delete_decision(meeting_id: int, decision_id: int):
     meeting = _meeting(meeting_id)
@@ -333,8 +441,7 @@ def delete_decision(meeting_id: int, decision_id: int):
     return redirect(_page_url(meeting, f"punt-{item_id}" if item_id else None))
 
 
-@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/actiepunten",
-          methods=["POST"])
+@bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/actiepunten", methods=["POST"])
 @access("secretaris")
 def add_action(meeting_id: int, item_id: int):
     meeting = _meeting(meeting_id)
@@ -350,8 +457,15 @@ def add_action(meeting_id: int, item_id: int):
         person = db.session.get(Person, owner_id) if kind == "p" and owner_id else None
         org = db.session.get(Organisation, owner_id) if kind == "o" and owner_id else None
         try:
-            da.add_action(meeting, item, form.what.data, owner_person=person,
-                          owner_organisation=org, due_date=form.due_date.data, by=current_user)
+            da.add_action(
+                meeting,
+                item,
+                form.what.data,
+                owner_person=person,
+                owner_organisation=org,
+                due_date=form.due_date.data,
+                by=current_user,
+            )
             dmin.touch(minutes, current_user)
             db.session.commit()
         except da.ActionError as exc:
@@ -363,8 +477,12 @@ def add_action(meeting_id: int, item_id: int):
             return redirect(_page_url(meeting, f"punt-{item.id}"))
     db.session.rollback()
     meeting = _meeting(meeting_id)
-    return _render_edit(meeting, dmin.get_minutes(meeting), status=400,
-                        failed={"kind": "action", "item_id": item_id, "form": form})
+    return _render_edit(
+        meeting,
+        dmin.get_minutes(meeting),
+        status=400,
+        failed={"kind": "action", "item_id": item_id, "form": form},
+    )
 
 
 def _action_here(meeting: Meeting, action_id: int) -> ActionItem:
@@ -374,8 +492,9 @@ def _action_here(meeting: Meeting, action_id: int) -> ActionItem:
     return action
 
 
-@bp.route("/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/verwijderen",
-          methods=["POST"])
+@bp.route(
+    "/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/verwijderen", methods=["POST"]
+)
 @access("secretaris")
 def delete_action(meeting_id: int, action_id: int):
     meeting = _meeting(meeting_id)
@@ -393,8 +512,9 @@ def delete_action(meeting_id: int, action_id: int):
     return redirect(_page_url(meeting, f"punt-{item_id}" if item_id else None))
 
 
-@bp.route("/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/afronden",
-          methods=["POST"])
+@bp.route(
+    "/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/afronden", methods=["POST"]
+)
 @access("secretaris")
 def close_action(meeting_id: int, action_id: int):
     meeting = _meeting(meeting_id)
@@ -417,8 +537,9 @@ def close_action(meeting_id: int, action_id: int):
     return redirect(_page_url(meeting, "actielijst"))
 
 
-@bp.route("/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/heropenen",
-          methods=["POST"])
+@bp.route(
+    "/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/heropenen", methods=["POST"]
+)
 @access("secretaris")
 def reopen_action(meeting_id: int, action_id: int):
     meeting = _meeting(meeting_id)
@@ -441,6 +562,7 @@ def reopen_action(meeting_id: int, action_id: int):
 
 # --- lifecycle -----------------------------------------------------------------------------
 
+
 @bp.route("/overleggen/<int:meeting_id>/verslag/ter-vaststelling", methods=["POST"])
 @access("secretaris")
 def send(meeting_id: int):
@@ -455,8 +577,11 @@ def send(meeting_id: int):
     except dmin.MinutesError as exc:
         db.session.rollback()
         return _refuse(meeting, minutes, str(exc))
-    told = (f"{len(messages)} deelnemer krijgt bericht" if len(messages) == 1
-            else f"{len(messages)} deelnemers krijgen bericht")
+    told = (
+        f"{len(messages)} deelnemer krijgt bericht"
+        if len(messages) == 1
+        else f"{len(messages)} deelnemers krijgen bericht"
+    )
     flash(f"Het verslag ligt ter vaststelling; {told}.", "success")
     return redirect(_page_url(meeting))
 
@@ -493,9 +618,12 @@ def approve(meeting_id: int, minutes_id: int):
     except dmin.MinutesError as exc:
         db.session.rollback()
         return _refuse(meeting, dmin.get_minutes(meeting), str(exc))
-    flash(f"Het verslag van {earlier.meeting.meeting_type.name} van "
-          f"{nl_date(earlier.meeting.starts_at, 'long')} is vastgesteld "
-          f"(versie {version.number}).", "success")
+    flash(
+        f"Het verslag van {earlier.meeting.meeting_type.name} van "
+        f"{nl_date(earlier.meeting.starts_at, 'long')} is vastgesteld "
+        f"(versie {version.number}).",
+        "success",
+    )
     item = dmin.verslag_item(meeting)
     return redirect(_page_url(meeting, f"punt-{item.id}" if item else None))
 
@@ -506,9 +634,13 @@ def correction(meeting_id: int):
     meeting = _meeting(meeting_id)
     minutes = dmin.get_minutes(meeting)
     if minutes is None or minutes.status != "vastgesteld":
-        return _refuse(meeting, minutes, "Alleen een vastgesteld verslag wordt met een correctie "
-                                         "gewijzigd; een concept bewerkt u op de verslagpagina.",
-                       status=400 if request.method == "POST" else 409)
+        return _refuse(
+            meeting,
+            minutes,
+            "Alleen een vastgesteld verslag wordt met een correctie "
+            "gewijzigd; een concept bewerkt u op de verslagpagina.",
+            status=400 if request.method == "POST" else 409,
+        )
     form = CorrectionForm()
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
     values = {i.id: dmin.normalise(i.notes) for i in items}
@@ -531,8 +663,15 @@ def correction(meeting_id: int):
         status = 400
     else:
         status = 200
-    return render_template("minutes/correction.html", meeting=meeting, minutes=minutes,
-                           form=form, items=items, values=values, errors=errors), status
+    return render_template(
+        "minutes/correction.html",
+        meeting=meeting,
+        minutes=minutes,
+        form=form,
+        items=items,
+        values=values,
+        errors=errors,
+    ), status
 
 
 @bp.route("/overleggen/<int:meeting_id>/verslag/versies/<int:number>")
@@ -550,7 +689,8 @@ def version(meeting_id: int, number: int):
 
 # --- PDF -----------------------------------------------------------------------------------
 
-def _pdf_response(data: bytes, name: str, sha: Optional[str] = None) -> Response:
+
+def _pdf_response(data: bytes, name: str, sha: str | None = None) -> Response:
     resp = Response(data, mimetype="application/pdf")
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     resp.headers["Cache-Control"] = "private, no-store"
@@ -606,6 +746,7 @@ def version_pdf(meeting_id: int, number: int):
 
 # --- registers -----------------------------------------------------------------------------
 
+
 def _body_or_404(code: str) -> MeetingType:
     mt = db.session.scalar(select(MeetingType).where(MeetingType.code == code))
     if mt is None:
@@ -623,21 +764,27 @@ def index():
 
     now = utcnow()
     body = request.args.get("overleg", "")
-    stmt = (visible_meetings(current_user)
-            .add_columns(Minutes.status, Minutes.id)
-            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-            .where(Meeting.starts_at < now + timedelta(days=1),
-                   Meeting.starts_at > now - timedelta(days=730),
-                   Meeting.status == "gepland")
-            .options(selectinload(Meeting.meeting_type))
-            .order_by(Meeting.starts_at.desc()).limit(300))
+    stmt = (
+        visible_meetings(current_user)
+        .add_columns(Minutes.status, Minutes.id)
+        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(
+            Meeting.starts_at < now + timedelta(days=1),
+            Meeting.starts_at > now - timedelta(days=730),
+            Meeting.status == "gepland",
+        )
+        .options(selectinload(Meeting.meeting_type))
+        .order_by(Meeting.starts_at.desc())
+        .limit(300)
+    )
     bodies = bodies_seen_by(current_user)  # only bodies the person takes part in
     chosen = next((b for b in bodies if b.code == body), None)
     if chosen is not None:
         stmt = stmt.where(Meeting.meeting_type_id == chosen.id)
     rows = db.session.execute(stmt).all()
-    return render_template("minutes/index.html", rows=rows, bodies=bodies, chosen=chosen,
-                           labels=MINUTES_STATUS_LABELS)
+    return render_template(
+        "minutes/index.html", rows=rows, bodies=bodies, chosen=chosen, labels=MINUTES_STATUS_LABELS
+    )
 
 
 @bp.route("/besluiten")
@@ -657,24 +804,36 @@ def decision_register(code: str):
     readable = dd.register(mt, current_user)
     years = sorted({r.decision.year for r in readable}, reverse=True)
     form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
-    themes = db.session.scalars(select(Theme).join(ThemeGroup).order_by(
-        ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)).all()
+    themes = db.session.scalars(
+        select(Theme)
+        .join(ThemeGroup)
+        .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
+    ).all()
     form.thema.choices = choices([("", "Alle thema's")] + [(t.id, t.name) for t in themes])
-    topics = sorted({r.decision.topic_id: r.decision.topic
-                     for r in readable if r.decision.topic is not None}
-                    .values(), key=lambda t: t.reference)
+    topics = sorted(
+        {
+            r.decision.topic_id: r.decision.topic for r in readable if r.decision.topic is not None
+        }.values(),
+        key=lambda t: t.reference,
+    )
     secretary = current_user.is_secretary
-    form.onderwerp.choices = choices([("", "Alle onderwerpen")] + [
-        (t.id, f"{t.reference} {t.title}" if secretary else t.reference)
-        for t in topics])
+    form.onderwerp.choices = choices(
+        [("", "Alle onderwerpen")]
+        + [(t.id, f"{t.reference} {t.title}" if secretary else t.reference) for t in topics]
+    )
     status = 200
     if not form.validate():
         status = 400
         rows = []
     else:
-        rows = dd.register(mt, current_user, year=parse_id(form.jaar.data),
-                           theme_id=parse_id(form.thema.data), topic_id=parse_id(form.onderwerp.data),
-                           text=(form.tekst.data or "").strip() or None)
+        rows = dd.register(
+            mt,
+            current_user,
+            year=parse_id(form.jaar.data),
+            theme_id=parse_id(form.thema.data),
+            topic_id=parse_id(form.onderwerp.data),
+            text=(form.tekst.data or "").strip() or None,
+        )
     return render_template("minutes/decisions.html", body=mt, form=form, rows=rows), status
 
 
@@ -685,11 +844,21 @@ def action_register(code: str):
     form = ActionFilterForm(request.args)
     choice = form.status.data or ""
     today = today_local()
-    actions = da.register(mt, current_user,
-                          status=choice if choice in ("open", "afgerond") else None,
-                          only_overdue=choice == "verlopen", on=today)
-    return render_template("minutes/actions.html", body=mt, form=form, actions=actions,
-                           visible=da.visible_action_ids(current_user, actions), today=today)
+    actions = da.register(
+        mt,
+        current_user,
+        status=choice if choice in ("open", "afgerond") else None,
+        only_overdue=choice == "verlopen",
+        on=today,
+    )
+    return render_template(
+        "minutes/actions.html",
+        body=mt,
+        form=form,
+        actions=actions,
+        visible=da.visible_action_ids(current_user, actions),
+        today=today,
+    )
 
 
 @bp.route("/mijn-actiepunten")
@@ -698,8 +867,15 @@ def my_actions():
     show_closed = request.args.get("afgerond") == "1"
     mine, org = da.my_actions(current_user, include_closed=show_closed)
     visible, unseen = da.my_visible_action_ids(current_user, mine + org)
-    return render_template("minutes/mine.html", mine=mine, org=org, show_closed=show_closed,
-                           visible=visible, unseen_meetings=unseen, today=today_local())
+    return render_template(
+        "minutes/mine.html",
+        mine=mine,
+        org=org,
+        show_closed=show_closed,
+        visible=visible,
+        unseen_meetings=unseen,
+        today=today_local(),
+    )
 
 
 def _agenda_actions_visible(meeting: Meeting, actions: list[ActionItem]) -> set[int]:
@@ -732,14 +908,16 @@ def agenda_actions_for(meeting: Meeting) -> tuple[list, list]:
     closed = [a for a in carried if da.closed_between(a) and not da.open_at(a, meeting)]
     visible = _agenda_actions_visible(meeting, open_ + closed)
     day = da.meeting_day(meeting)
-    return ([(a, a.id in visible, a.is_overdue(day)) for a in open_],
-            [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed])
+    return (
+        [(a, a.id in visible, a.is_overdue(day)) for a in open_],
+        [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed],
+    )
 
 
 @bp.route("/actiepunten/<int:action_id>/afronden", methods=["POST"])
 @access("login")
 def close_own_action(action_id: int):
-    """"Mijn actiepunten": the named owner (or a secretary) closes an action between
+    """ "Mijn actiepunten": the named owner (or a secretary) closes an action between
     meetings, with an optional short note."""
     action = db.session.get(ActionItem, action_id)
     if action is None or not da.may_close(current_user, action):
@@ -757,8 +935,11 @@ def close_own_action(action_id: int):
         db.session.rollback()
         flash(next(iter(exc.errors.values())), "error")
         return redirect(url_for("minutes.my_actions")), 303
-    flash("Het actiepunt is afgerond. De secretaris ziet het op de actielijst van de "
-          "volgende vergadering.", "success")
+    flash(
+        "Het actiepunt is afgerond. De secretaris ziet het op de actielijst van de "
+        "volgende vergadering.",
+        "success",
+    )
     return redirect(url_for("minutes.my_actions"))
 
 
@@ -766,7 +947,10 @@ def close_own_action(action_id: int):
 @access("beheerder")
 def retention():
     rows = dret.past_term()
-    return render_template("minutes/retention.html", rows=rows, today=today_local(),
-                           bodies=db.session.scalars(select(MeetingType)
-                                                     .order_by(MeetingType.id)).all(),
-                           category_label=dret.category_label)
+    return render_template(
+        "minutes/retention.html",
+        rows=rows,
+        today=today_local(),
+        bodies=db.session.scalars(select(MeetingType).order_by(MeetingType.id)).all(),
+        category_label=dret.category_label,
+    )

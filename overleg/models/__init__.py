@@ -1,21 +1,43 @@
 """All models, importable from one place: ``from overleg.models import Meeting``."""
+
 from .agenda import AgendaItem
 from .audit import AuditEvent
+from .bodies import AgendaTemplateItem, EscalationPath, MeetingType, RosterEntry, Theme, ThemeGroup
 from .documents import Document
-from .bodies import (AgendaTemplateItem, EscalationPath, MeetingType, RosterEntry, Theme,
-                     ThemeGroup)
 from .mail import OutboxMessage
 from .meetings import Meeting, MeetingSeries, Participant
-from .numbering import NumberCounter
 from .minutes import ActionItem, Decision, Minutes, MinutesVersion
+from .numbering import NumberCounter
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
 from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
 __all__ = [
     "NumberCounter",
-    "AgendaItem", "AgendaTemplateItem", "AuditEvent", "Document", "EscalationPath", "LoginSession", "Meeting",
-    "MeetingSeries", "MeetingType", "Organisation", "OutboxMessage", "Participant", "Person", "Role",
-    "RoleHolding", "RosterEntry", "Theme", "ThemeGroup", "Unavailability",
-    "AgendaItemAccess", "Escalation", "Topic", "TopicEvent",
-    "ActionItem", "Decision", "Minutes", "MinutesVersion",
+    "AgendaItem",
+    "AgendaTemplateItem",
+    "AuditEvent",
+    "Document",
+    "EscalationPath",
+    "LoginSession",
+    "Meeting",
+    "MeetingSeries",
+    "MeetingType",
+    "Organisation",
+    "OutboxMessage",
+    "Participant",
+    "Person",
+    "Role",
+    "RoleHolding",
+    "RosterEntry",
+    "Theme",
+    "ThemeGroup",
+    "Unavailability",
+    "AgendaItemAccess",
+    "Escalation",
+    "Topic",
+    "TopicEvent",
+    "ActionItem",
+    "Decision",
+    "Minutes",
+    "MinutesVersion",
 ]

@@ -1,7 +1,6 @@
 """Agenda items of a meeting. Topics, escalations and documents build on these."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,10 +12,20 @@ from .meetings import Meeting
 
 ITEM_KINDS = ("standard", "topic", "free")
 PROPOSAL_STATUSES = ("voorgesteld", "geaccepteerd", "afgewezen")
-PROPOSAL_STATUS_LABELS = {"voorgesteld": "Voorgesteld", "geaccepteerd": "Geaccepteerd",
-                          "afgewezen": "Afgewezen"}
-STANDARD_KINDS = ("opening", "verslag", "actielijst", "mededelingen", "rondvraag", "sluiting",
-                  "overig")
+PROPOSAL_STATUS_LABELS = {
+    "voorgesteld": "Voorgesteld",
+    "geaccepteerd": "Geaccepteerd",
+    "afgewezen": "Afgewezen",
+}
+STANDARD_KINDS = (
+    "opening",
+    "verslag",
+    "actielijst",
+    "mededelingen",
+    "rondvraag",
+    "sluiting",
+    "overig",
+)
 
 
 class AgendaItem(Timestamped, db.Model):
@@ -24,47 +33,59 @@ class AgendaItem(Timestamped, db.Model):
     __table_args__ = (
         enum_check("kind", ITEM_KINDS),
         enum_check("purpose", PURPOSES),
-        CheckConstraint("standard_kind IS NULL OR standard_kind IN ("
-                        + ", ".join(f"'{k}'" for k in STANDARD_KINDS) + ")",
-                        name="standard_kind_valid"),
+        CheckConstraint(
+            "standard_kind IS NULL OR standard_kind IN ("
+            + ", ".join(f"'{k}'" for k in STANDARD_KINDS)
+            + ")",
+            name="standard_kind_valid",
+        ),
         CheckConstraint("duration_minutes >= 0", name="duration"),
-        CheckConstraint("proposal_status IS NULL OR proposal_status IN "
-                        "('voorgesteld', 'geaccepteerd', 'afgewezen')",
-                        name="proposal_status_valid"),
-        CheckConstraint("proposal_status IS NULL OR proposal_status <> 'afgewezen' "
-                        "OR decline_reason IS NOT NULL", name="decline_has_reason"),
+        CheckConstraint(
+            "proposal_status IS NULL OR proposal_status IN "
+            "('voorgesteld', 'geaccepteerd', 'afgewezen')",
+            name="proposal_status_valid",
+        ),
+        CheckConstraint(
+            "proposal_status IS NULL OR proposal_status <> 'afgewezen' "
+            "OR decline_reason IS NOT NULL",
+            name="decline_has_reason",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20), default="free")
-    standard_kind: Mapped[Optional[str]] = mapped_column(String(20))
+    standard_kind: Mapped[str | None] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(String(20), default="informatie")
     duration_minutes: Mapped[int] = mapped_column(Integer, default=10)
-    presenter: Mapped[Optional[str]] = mapped_column(String(200))
+    presenter: Mapped[str | None] = mapped_column(String(200))
     # Minutes per item (notes taken during the meeting)
-    notes: Mapped[Optional[str]] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
     # Topics and escalation (overleg/domain/topics.py, escalation.py)
-    topic_id: Mapped[Optional[int]] = mapped_column(ForeignKey("topic.id", ondelete="RESTRICT"),
-                                                    index=True)
-    origin_label: Mapped[Optional[str]] = mapped_column(String(300))  # "Opgeschaald door OVO ..."
-    question: Mapped[Optional[str]] = mapped_column(Text)  # what the origin body asks
+    topic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("topic.id", ondelete="RESTRICT"), index=True
+    )
+    origin_label: Mapped[str | None] = mapped_column(String(300))  # "Opgeschaald door OVO ..."
+    question: Mapped[str | None] = mapped_column(Text)  # what the origin body asks
     is_feedback: Mapped[bool] = mapped_column(default=False)  # terugkoppeling item
-    outcome: Mapped[Optional[str]] = mapped_column(Text)  # conclusion of the item
+    outcome: Mapped[str | None] = mapped_column(Text)  # conclusion of the item
     # Need to know: a besloten item is open only to the participants named on it
     besloten: Mapped[bool] = mapped_column(default=False)
     # Proposals by participants: NULL for items the secretary made
-    proposal_status: Mapped[Optional[str]] = mapped_column(String(20))
-    proposed_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
-    decline_reason: Mapped[Optional[str]] = mapped_column(Text)
+    proposal_status: Mapped[str | None] = mapped_column(String(20))
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
 
     meeting: Mapped[Meeting] = relationship(
-        backref=db.backref("agenda_items", order_by="AgendaItem.position",
-                           cascade="all, delete-orphan"))
+        backref=db.backref(
+            "agenda_items", order_by="AgendaItem.position", cascade="all, delete-orphan"
+        )
+    )
     topic = relationship("Topic")
     proposed_by = relationship("Person", foreign_keys=[proposed_by_id])
 

@@ -1,8 +1,8 @@
 """Audit log: who viewed, changed or exported what, and when. Never case text."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -17,15 +17,15 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
-    person_id: Mapped[Optional[int]] = mapped_column(
+    person_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
     event: Mapped[str] = mapped_column(String(60), index=True)
-    object_type: Mapped[Optional[str]] = mapped_column(String(40))
-    object_id: Mapped[Optional[int]] = mapped_column(Integer)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None] = mapped_column(Integer)
     # A reference such as 'TVO-2019-014', never a title or free text.
-    object_ref: Mapped[Optional[str]] = mapped_column(String(60))
-    ip_address: Mapped[Optional[str]] = mapped_column(String(64))
-    user_agent: Mapped[Optional[str]] = mapped_column(String(255))
+    object_ref: Mapped[str | None] = mapped_column(String(60))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
 
-    person: Mapped[Optional[Person]] = relationship()
+    person: Mapped[Person | None] = relationship()

@@ -1,7 +1,6 @@
 """Meeting types (bodies), their rosters, escalation paths, agenda templates and themes."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +10,11 @@ from .common import Timestamped, enum_check
 from .people import Role
 
 LEVELS = ("strategisch", "tactisch", "operationeel")
-LEVEL_LABELS = {"strategisch": "Strategisch", "tactisch": "Tactisch", "operationeel": "Operationeel"}
+LEVEL_LABELS = {
+    "strategisch": "Strategisch",
+    "tactisch": "Tactisch",
+    "operationeel": "Operationeel",
+}
 
 CONFIDENTIALITY = ("intern", "vertrouwelijk", "casus")
 CONFIDENTIALITY_LABELS = {
@@ -47,8 +50,9 @@ class MeetingType(Timestamped, db.Model):
     __table_args__ = (
         enum_check("level", LEVELS),
         enum_check("default_confidentiality", CONFIDENTIALITY),
-        CheckConstraint("default_duration_minutes > 0 AND default_duration_minutes <= 720",
-                        name="duration"),
+        CheckConstraint(
+            "default_duration_minutes > 0 AND default_duration_minutes <= 720", name="duration"
+        ),
         CheckConstraint("retention_years IS NULL OR retention_years > 0", name="retention"),
     )
 
@@ -56,20 +60,21 @@ class MeetingType(Timestamped, db.Model):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     level: Mapped[str] = mapped_column(String(20))
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
     default_duration_minutes: Mapped[int] = mapped_column(Integer, default=90)
-    default_location: Mapped[Optional[str]] = mapped_column(String(200))
+    default_location: Mapped[str | None] = mapped_column(String(200))
     default_confidentiality: Mapped[str] = mapped_column(String(20), default="vertrouwelijk")
     # Archival selection (Selectielijst gemeenten en intergemeentelijke organen 2020)
-    retention_category: Mapped[Optional[str]] = mapped_column(String(20))
-    retention_years: Mapped[Optional[int]] = mapped_column(Integer)
+    retention_category: Mapped[str | None] = mapped_column(String(20))
+    retention_years: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(default=True)
 
-    roster: Mapped[list["RosterEntry"]] = relationship(
+    roster: Mapped[list[RosterEntry]] = relationship(
         back_populates="meeting_type", cascade="all, delete-orphan", order_by="RosterEntry.position"
     )
-    agenda_template: Mapped[list["AgendaTemplateItem"]] = relationship(
-        back_populates="meeting_type", cascade="all, delete-orphan",
+    agenda_template: Mapped[list[AgendaTemplateItem]] = relationship(
+        back_populates="meeting_type",
+        cascade="all, delete-orphan",
         order_by="AgendaTemplateItem.position",
     )
 
@@ -143,8 +148,10 @@ class AgendaTemplateItem(db.Model):
     __tablename__ = "agenda_template_item"
     __table_args__ = (
         enum_check("purpose", PURPOSES),
-        enum_check("standard_kind", ("opening", "verslag", "actielijst", "mededelingen",
-                                     "rondvraag", "sluiting", "overig")),
+        enum_check(
+            "standard_kind",
+            ("opening", "verslag", "actielijst", "mededelingen", "rondvraag", "sluiting", "overig"),
+        ),
         CheckConstraint("duration_minutes >= 0", name="duration"),
     )
 
@@ -172,7 +179,7 @@ class ThemeGroup(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    themes: Mapped[list["Theme"]] = relationship(
+    themes: Mapped[list[Theme]] = relationship(
         back_populates="group", order_by="Theme.position", cascade="all, delete-orphan"
     )
 
@@ -184,8 +191,9 @@ class Theme(db.Model):
     __table_args__ = (UniqueConstraint("group_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    group_id: Mapped[int] = mapped_column(ForeignKey("theme_group.id", ondelete="CASCADE"),
-                                          index=True)
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("theme_group.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
 

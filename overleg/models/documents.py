@@ -1,8 +1,8 @@
 """Documents (vergaderstukken) attached to an agenda item; the bytes live in storage."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,18 +40,18 @@ class Document(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(200), unique=True)
-    uploaded_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     agenda_item: Mapped[AgendaItem] = relationship(
-        backref=db.backref("documents", order_by="Document.id", cascade="all, delete-orphan",
-                           passive_deletes=True))
-    uploaded_by: Mapped[Optional[Person]] = relationship()
+        backref=db.backref(
+            "documents", order_by="Document.id", cascade="all, delete-orphan", passive_deletes=True
+        )
+    )
+    uploaded_by: Mapped[Person | None] = relationship()
 
     @property
-    def reference(self) -> Optional[str]:
+    def reference(self) -> str | None:
         """The reference of the item's topic (for the audit log), never a title."""
         topic = getattr(self.agenda_item, "topic", None)
         return topic.reference if topic is not None else None

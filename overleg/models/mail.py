@@ -1,8 +1,8 @@
 """The outbox: every e-mail is a row first, delivered (and retried) by a worker."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,8 +14,15 @@ from .common import Timestamped, enum_check
 OUTBOX_STATUSES = ("pending", "sent", "failed")
 OUTBOX_STATUS_LABELS = {"pending": "Wacht op verzending", "sent": "Verzonden", "failed": "Mislukt"}
 MAIL_METHODS = ("REQUEST", "CANCEL")
-MAIL_REASONS = ("invitation", "update", "cancellation", "guest_added", "guest_removed",
-                "agenda_published", "agenda_changed")
+MAIL_REASONS = (
+    "invitation",
+    "update",
+    "cancellation",
+    "guest_added",
+    "guest_removed",
+    "agenda_published",
+    "agenda_changed",
+)
 MAIL_REASON_LABELS = {
     "invitation": "Uitnodiging",
     "update": "Wijziging",
@@ -45,23 +52,23 @@ class OutboxMessage(Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
-    recipient_name: Mapped[Optional[str]] = mapped_column(String(200))
-    person_id: Mapped[Optional[int]] = mapped_column(
+    recipient_name: Mapped[str | None] = mapped_column(String(200))
+    person_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL"), index=True
     )
-    meeting_id: Mapped[Optional[int]] = mapped_column(
+    meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="SET NULL"), index=True
     )
-    reason: Mapped[Optional[str]] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(String(30))
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
-    ics_text: Mapped[Optional[str]] = mapped_column(Text)
-    method: Mapped[Optional[str]] = mapped_column(String(10))
+    ics_text: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str | None] = mapped_column(String(10))
     status: Mapped[str] = mapped_column(String(10), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
-    next_attempt_at: Mapped[Optional[datetime]] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     meeting = relationship("Meeting")
 

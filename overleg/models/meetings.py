@@ -1,12 +1,21 @@
 """Meetings (one sitting of a body), series and participants."""
+
 from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Optional
 
-from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint, false)
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -55,18 +64,18 @@ class MeetingSeries(Timestamped, db.Model):
     frequency: Mapped[str] = mapped_column(String(20), default="weekly")
     interval: Mapped[int] = mapped_column(Integer, default=1)
     # For monthly_weekday: weekday (0=Monday) and which occurrence in the month (1..4, -1 last)
-    weekday: Mapped[Optional[int]] = mapped_column(Integer)
-    week_of_month: Mapped[Optional[int]] = mapped_column(Integer)
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    week_of_month: Mapped[int | None] = mapped_column(Integer)
     first_date: Mapped[date] = mapped_column(Date)
     start_time: Mapped[str] = mapped_column(String(5))  # "10:00", Amsterdam wall-clock
     duration_minutes: Mapped[int] = mapped_column(Integer)
-    until_date: Mapped[Optional[date]] = mapped_column(Date)
-    occurrences: Mapped[Optional[int]] = mapped_column(Integer)
-    location: Mapped[Optional[str]] = mapped_column(String(200))
-    online_url: Mapped[Optional[str]] = mapped_column(String(500))
+    until_date: Mapped[date | None] = mapped_column(Date)
+    occurrences: Mapped[int | None] = mapped_column(Integer)
+    location: Mapped[str | None] = mapped_column(String(200))
+    online_url: Mapped[str | None] = mapped_column(String(500))
 
     meeting_type: Mapped[MeetingType] = relationship()
-    meetings: Mapped[list["Meeting"]] = relationship(
+    meetings: Mapped[list[Meeting]] = relationship(
         back_populates="series", order_by="Meeting.starts_at"
     )
 
@@ -88,35 +97,33 @@ class Meeting(Timestamped, db.Model):
     meeting_type_id: Mapped[int] = mapped_column(
         ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
     )
-    series_id: Mapped[Optional[int]] = mapped_column(
+    series_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL"), index=True
     )
     # The series date this meeting was generated for (kept when the meeting is moved).
-    occurrence_date: Mapped[Optional[date]] = mapped_column(Date)
+    occurrence_date: Mapped[date | None] = mapped_column(Date)
     # Changed on its own: series edits leave it alone.
     detached: Mapped[bool] = mapped_column(default=False)
     starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(DateTime)
-    location: Mapped[Optional[str]] = mapped_column(String(200))
-    online_url: Mapped[Optional[str]] = mapped_column(String(500))
-    remarks: Mapped[Optional[str]] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(200))
+    online_url: Mapped[str | None] = mapped_column(String(500))
+    remarks: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="gepland")
-    cancel_reason: Mapped[Optional[str]] = mapped_column(Text)
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     sequence: Mapped[int] = mapped_column(Integer, default=0)
-    organizer_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL")
-    )
+    organizer_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     agenda_status: Mapped[str] = mapped_column(String(20), default="concept")
-    agenda_published_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    agenda_published_at: Mapped[datetime | None] = mapped_column(DateTime)
     agenda_changed_after_publish: Mapped[bool] = mapped_column(default=False)
     # Changed after publication and the participants not yet told (the secretary sends one
     # message for several changes).
     agenda_change_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     meeting_type: Mapped[MeetingType] = relationship()
-    series: Mapped[Optional[MeetingSeries]] = relationship(back_populates="meetings")
-    organizer: Mapped[Optional[Person]] = relationship()
-    participants: Mapped[list["Participant"]] = relationship(
+    series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
+    organizer: Mapped[Person | None] = relationship()
+    participants: Mapped[list[Participant]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
 
@@ -133,9 +140,10 @@ class Meeting(Timestamped, db.Model):
     def status_label(self) -> str:
         return MEETING_STATUS_LABELS.get(self.status, self.status)
 
-    def has_started(self, now: Optional[datetime] = None) -> bool:
+    def has_started(self, now: datetime | None = None) -> bool:
         """Held (or under way): series edits and roster changes leave it alone."""
         from ..timeutil import utcnow
+
         return self.starts_at <= (now or utcnow())
 
 
@@ -154,25 +162,28 @@ class Participant(Timestamped, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
-    role_id: Mapped[Optional[int]] = mapped_column(ForeignKey("role.id", ondelete="SET NULL"))
+    role_id: Mapped[int | None] = mapped_column(ForeignKey("role.id", ondelete="SET NULL"))
     # The person this participant stands in for (deputy invited instead of the holder).
-    deputy_for_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    deputy_for_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     part: Mapped[str] = mapped_column(String(20), default="member")
     from_roster: Mapped[bool] = mapped_column(default=True)
     rsvp: Mapped[str] = mapped_column(String(20), default="open")
-    rsvp_note: Mapped[Optional[str]] = mapped_column(String(500))
-    attendance: Mapped[Optional[str]] = mapped_column(String(30))
+    rsvp_note: Mapped[str | None] = mapped_column(String(500))
+    attendance: Mapped[str | None] = mapped_column(String(30))
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
-    role: Mapped[Optional[Role]] = relationship()
-    deputy_for: Mapped[Optional[Person]] = relationship(foreign_keys=[deputy_for_id])
+    role: Mapped[Role | None] = relationship()
+    deputy_for: Mapped[Person | None] = relationship(foreign_keys=[deputy_for_id])
 
     @property
     def part_label(self) -> str:
         from .bodies import PART_LABELS
+
         return PART_LABELS.get(self.part, self.part)
 
     @property

@@ -5,14 +5,23 @@ The notes per agenda item live on ``AgendaItem.notes``; ``Minutes`` holds the li
 optimistic-locking version column. An approved (vastgesteld) minutes is frozen: every approval
 or correction writes a ``MinutesVersion`` with a snapshot of the whole text and the stored PDF.
 """
+
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any, Optional
+from typing import Any
 
-from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -47,35 +56,42 @@ class Minutes(Timestamped, db.Model):
     __table_args__ = (
         enum_check("status", MINUTES_STATUSES),
         CheckConstraint("version >= 1", name="version_positive"),
-        CheckConstraint("status <> 'vastgesteld' OR approved_at IS NOT NULL",
-                        name="approved_has_time"),
+        CheckConstraint(
+            "status <> 'vastgesteld' OR approved_at IS NOT NULL", name="approved_has_time"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"),
-                                            unique=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="RESTRICT"), unique=True
+    )
     status: Mapped[str] = mapped_column(String(20), default="concept")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
-    minute_taker_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
-    last_edited_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
-    sent_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    approved_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    minute_taker_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    last_edited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
     # The later meeting of the same body where they were approved, and its verslag item.
-    approved_in_meeting_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("meeting.id", ondelete="RESTRICT"), index=True)
-    approved_item_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    approved_in_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="RESTRICT"), index=True
+    )
+    approved_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL")
+    )
 
     meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
-    minute_taker: Mapped[Optional[Person]] = relationship(foreign_keys=[minute_taker_id])
-    last_edited_by: Mapped[Optional[Person]] = relationship(foreign_keys=[last_edited_by_id])
-    approved_in_meeting: Mapped[Optional[Meeting]] = relationship(
-        foreign_keys=[approved_in_meeting_id])
-    versions: Mapped[list["MinutesVersion"]] = relationship(
-        back_populates="minutes", order_by="MinutesVersion.number",
-        cascade="all, delete-orphan")
+    minute_taker: Mapped[Person | None] = relationship(foreign_keys=[minute_taker_id])
+    last_edited_by: Mapped[Person | None] = relationship(foreign_keys=[last_edited_by_id])
+    approved_in_meeting: Mapped[Meeting | None] = relationship(
+        foreign_keys=[approved_in_meeting_id]
+    )
+    versions: Mapped[list[MinutesVersion]] = relationship(
+        back_populates="minutes", order_by="MinutesVersion.number", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -94,6 +110,7 @@ class Minutes(Timestamped, db.Model):
     @property
     def reference(self) -> str:
         from ..timeutil import to_local
+
         day = to_local(self.meeting.starts_at).date().isoformat()
         return f"{self.meeting.meeting_type.code.upper()}-verslag-{day}"
 
@@ -108,24 +125,24 @@ class MinutesVersion(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"),
-                                            index=True)
+    minutes_id: Mapped[int] = mapped_column(
+        ForeignKey("minutes.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text)
     snapshot_json: Mapped[str] = mapped_column(Text)
     # The archival PDF (full text) and, when the minutes hold casus items, the variant with
     # casus items reduced to their reference, for readers not entitled to them.
-    pdf_key: Mapped[Optional[str]] = mapped_column(String(100))
-    pdf_sha256: Mapped[Optional[str]] = mapped_column(String(64))
-    pdf_size: Mapped[Optional[int]] = mapped_column(Integer)
-    redacted_pdf_key: Mapped[Optional[str]] = mapped_column(String(100))
-    redacted_pdf_sha256: Mapped[Optional[str]] = mapped_column(String(64))
+    pdf_key: Mapped[str | None] = mapped_column(String(100))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_size: Mapped[int | None] = mapped_column(Integer)
+    redacted_pdf_key: Mapped[str | None] = mapped_column(String(100))
+    redacted_pdf_sha256: Mapped[str | None] = mapped_column(String(64))
 
     minutes: Mapped[Minutes] = relationship(back_populates="versions")
-    created_by: Mapped[Optional[Person]] = relationship()
+    created_by: Mapped[Person | None] = relationship()
 
     @property
     def snapshot(self) -> dict[str, Any]:
@@ -143,27 +160,31 @@ class Decision(Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_type_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
+    )
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     text: Mapped[str] = mapped_column(Text)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"),
-                                            index=True)
-    agenda_item_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True)
-    topic_id: Mapped[Optional[int]] = mapped_column(ForeignKey("topic.id", ondelete="SET NULL"),
-                                                    index=True)
-    theme_id: Mapped[Optional[int]] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"),
-                                                    index=True)
-    created_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="RESTRICT"), index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
+    )
+    topic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("topic.id", ondelete="SET NULL"), index=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="SET NULL"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
     meeting_type: Mapped[MeetingType] = relationship()
     meeting: Mapped[Meeting] = relationship()
-    agenda_item: Mapped[Optional[AgendaItem]] = relationship()
+    agenda_item: Mapped[AgendaItem | None] = relationship()
     topic = relationship("Topic")
-    theme: Mapped[Optional[Theme]] = relationship()
+    theme: Mapped[Theme | None] = relationship()
 
     @property
     def reference(self) -> str:
@@ -177,42 +198,46 @@ class ActionItem(Timestamped, db.Model):
     __tablename__ = "action_item"
     __table_args__ = (
         enum_check("status", ACTION_STATUSES),
-        CheckConstraint("owner_person_id IS NOT NULL OR owner_organisation_id IS NOT NULL",
-                        name="has_owner"),
+        CheckConstraint(
+            "owner_person_id IS NOT NULL OR owner_organisation_id IS NOT NULL", name="has_owner"
+        ),
         CheckConstraint("status <> 'afgerond' OR closed_at IS NOT NULL", name="closed_has_time"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_type_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True)
-    meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="RESTRICT"),
-                                            index=True)
-    agenda_item_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True)
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
+    )
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="RESTRICT"), index=True
+    )
+    agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
+    )
     what: Mapped[str] = mapped_column(Text)
-    owner_person_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="RESTRICT"), index=True)
-    owner_organisation_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
-    due_date: Mapped[Optional[date]] = mapped_column(Date)
+    owner_person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT"), index=True
+    )
+    owner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
+    due_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(20), default="open")
-    closed_in_meeting_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("meeting.id", ondelete="SET NULL"), index=True)
-    closed_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    closing_note: Mapped[Optional[str]] = mapped_column(Text)
-    closed_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
-    created_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
+    closed_in_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closing_note: Mapped[str | None] = mapped_column(Text)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
     meeting_type: Mapped[MeetingType] = relationship()
     meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
-    agenda_item: Mapped[Optional[AgendaItem]] = relationship()
-    owner_person: Mapped[Optional[Person]] = relationship(foreign_keys=[owner_person_id])
-    owner_organisation: Mapped[Optional[Organisation]] = relationship()
-    closed_in_meeting: Mapped[Optional[Meeting]] = relationship(
-        foreign_keys=[closed_in_meeting_id])
-    closed_by: Mapped[Optional[Person]] = relationship(foreign_keys=[closed_by_id])
+    agenda_item: Mapped[AgendaItem | None] = relationship()
+    owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
+    owner_organisation: Mapped[Organisation | None] = relationship()
+    closed_in_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[closed_in_meeting_id])
+    closed_by: Mapped[Person | None] = relationship(foreign_keys=[closed_by_id])
 
     @property
     def owner_label(self) -> str:

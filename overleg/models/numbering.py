@@ -1,4 +1,5 @@
 """Counters for numbers that are handed out once: topic references and decision numbers."""
+
 from __future__ import annotations
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
@@ -15,13 +16,14 @@ class NumberCounter(db.Model):
     never reused, not even after the numbered row is deleted."""
 
     __tablename__ = "number_counter"
-    __table_args__ = (UniqueConstraint("kind", "meeting_type_id", "year"),
-                      enum_check("kind", COUNTER_KINDS),
-                      CheckConstraint("last_number >= 0", name="last_number"))
+    __table_args__ = (
+        UniqueConstraint("kind", "meeting_type_id", "year"),
+        enum_check("kind", COUNTER_KINDS),
+        CheckConstraint("last_number >= 0", name="last_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
-    meeting_type_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_type.id", ondelete="CASCADE"))
+    meeting_type_id: Mapped[int] = mapped_column(ForeignKey("meeting_type.id", ondelete="CASCADE"))
     year: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer, default=0)

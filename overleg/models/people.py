@@ -1,11 +1,21 @@
 """Organisations, people, accounts, login sessions, roles and who holds them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    func,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -13,7 +23,11 @@ from ..timeutil import utcnow
 from .common import Timestamped, enum_check
 
 APP_ROLES = ("beheerder", "secretaris", "deelnemer")
-APP_ROLE_LABELS = {"beheerder": "Beheerder", "secretaris": "Secretaris (OOV)", "deelnemer": "Deelnemer"}
+APP_ROLE_LABELS = {
+    "beheerder": "Beheerder",
+    "secretaris": "Secretaris (OOV)",
+    "deelnemer": "Deelnemer",
+}
 
 ORGANISATION_KINDS = ("gemeente", "politie", "justitie", "zorg", "veiligheid", "overig")
 ORGANISATION_KIND_LABELS = {
@@ -34,11 +48,11 @@ class Organisation(Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    short_name: Mapped[Optional[str]] = mapped_column(String(40))
+    short_name: Mapped[str | None] = mapped_column(String(40))
     kind: Mapped[str] = mapped_column(String(20), default="overig")
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
 
-    people: Mapped[list["Person"]] = relationship(back_populates="organisation")
+    people: Mapped[list[Person]] = relationship(back_populates="organisation")
 
     def __str__(self) -> str:
         return self.name
@@ -56,18 +70,18 @@ class Person(UserMixin, Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    phone: Mapped[Optional[str]] = mapped_column(String(40))
-    organisation_id: Mapped[Optional[int]] = mapped_column(
+    phone: Mapped[str | None] = mapped_column(String(40))
+    organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
     app_role: Mapped[str] = mapped_column(String(20), default="deelnemer")
-    password_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    feed_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
-    alarm_minutes: Mapped[Optional[int]] = mapped_column(Integer)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    alarm_minutes: Mapped[int | None] = mapped_column(Integer)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    organisation: Mapped[Optional[Organisation]] = relationship(back_populates="people")
+    organisation: Mapped[Organisation | None] = relationship(back_populates="people")
 
     # Flask-Login: the id in the cookie is the login session's token, not the person id,
     # so that logging out on the server ends the session for good.
@@ -117,8 +131,8 @@ class LoginSession(db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    ip_address: Mapped[Optional[str]] = mapped_column(String(64))
-    user_agent: Mapped[Optional[str]] = mapped_column(String(255))
+    ip_address: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
 
     person: Mapped[Person] = relationship()
 
@@ -130,17 +144,17 @@ class Role(Timestamped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    organisation_id: Mapped[Optional[int]] = mapped_column(
+    organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
     )
-    description: Mapped[Optional[str]] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
 
-    organisation: Mapped[Optional[Organisation]] = relationship()
-    holdings: Mapped[list["RoleHolding"]] = relationship(
+    organisation: Mapped[Organisation | None] = relationship()
+    holdings: Mapped[list[RoleHolding]] = relationship(
         back_populates="role", order_by="RoleHolding.start_date", cascade="all, delete-orphan"
     )
 
-    def holding_on(self, day: date) -> Optional["RoleHolding"]:
+    def holding_on(self, day: date) -> RoleHolding | None:
         for holding in self.holdings:
             if holding.covers(day):
                 return holding
@@ -162,15 +176,15 @@ class RoleHolding(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="RESTRICT"), index=True)
-    deputy_id: Mapped[Optional[int]] = mapped_column(
+    deputy_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="RESTRICT"), index=True
     )
     start_date: Mapped[date] = mapped_column(Date)
-    end_date: Mapped[Optional[date]] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
 
     role: Mapped[Role] = relationship(back_populates="holdings")
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
-    deputy: Mapped[Optional[Person]] = relationship(foreign_keys=[deputy_id])
+    deputy: Mapped[Person | None] = relationship(foreign_keys=[deputy_id])
 
     def covers(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
@@ -186,12 +200,12 @@ class Unavailability(Timestamped, db.Model):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
-    reason: Mapped[Optional[str]] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(200))
 
     person: Mapped[Person] = relationship()
 
 
-def person_by_email(email: str) -> Optional[Person]:
+def person_by_email(email: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
 
 

@@ -1,17 +1,32 @@
 """Topics (onderwerpen, casussen), their history, escalations between bodies and per-item
 access rows (guests invited for particular items; named participants of a besloten item)."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
-from sqlalchemy import (CheckConstraint, DateTime, ForeignKey, Index, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..timeutil import utcnow
-from .bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS, DIRECTIONS, DIRECTION_LABELS, MeetingType, Theme
+from .bodies import (
+    CONFIDENTIALITY,
+    CONFIDENTIALITY_LABELS,
+    DIRECTION_LABELS,
+    DIRECTIONS,
+    MeetingType,
+    Theme,
+)
 from .common import Timestamped, enum_check
 from .people import Organisation, Person
 
@@ -30,8 +45,16 @@ TOPIC_TRANSITIONS = {
     "afgerond": ("in_behandeling",),
 }
 
-TOPIC_EVENT_KINDS = ("aangemaakt", "status", "geagendeerd", "opgeschaald", "opdracht",
-                     "afgehandeld", "terugkoppeling", "gewijzigd")
+TOPIC_EVENT_KINDS = (
+    "aangemaakt",
+    "status",
+    "geagendeerd",
+    "opgeschaald",
+    "opdracht",
+    "afgehandeld",
+    "terugkoppeling",
+    "gewijzigd",
+)
 
 ESCALATION_STATUSES = ("te_agenderen", "geagendeerd", "afgehandeld", "ingetrokken")
 ESCALATION_STATUS_LABELS = {
@@ -59,25 +82,28 @@ class Topic(Timestamped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(40), unique=True)
     title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[Optional[str]] = mapped_column(Text)
-    theme_id: Mapped[Optional[int]] = mapped_column(ForeignKey("theme.id", ondelete="RESTRICT"),
-                                                    index=True)
-    aanbrenger_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="RESTRICT"), index=True
+    )
+    aanbrenger_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), index=True
+    )
     confidentiality: Mapped[str] = mapped_column(String(20), default="vertrouwelijk")
     status: Mapped[str] = mapped_column(String(20), default="nieuw")
     # The body that owns it now
     meeting_type_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True)
-    created_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
-    theme: Mapped[Optional[Theme]] = relationship()
-    aanbrenger: Mapped[Optional[Organisation]] = relationship()
+    theme: Mapped[Theme | None] = relationship()
+    aanbrenger: Mapped[Organisation | None] = relationship()
     meeting_type: Mapped[MeetingType] = relationship()
-    created_by: Mapped[Optional[Person]] = relationship()
-    events: Mapped[list["TopicEvent"]] = relationship(
-        back_populates="topic", order_by="TopicEvent.id", cascade="all, delete-orphan")
+    created_by: Mapped[Person | None] = relationship()
+    events: Mapped[list[TopicEvent]] = relationship(
+        back_populates="topic", order_by="TopicEvent.id", cascade="all, delete-orphan"
+    )
 
     @property
     def is_casus(self) -> bool:
@@ -106,16 +132,17 @@ class TopicEvent(db.Model):
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     kind: Mapped[str] = mapped_column(String(20))
-    from_status: Mapped[Optional[str]] = mapped_column(String(20))
-    to_status: Mapped[Optional[str]] = mapped_column(String(20))
-    person_id: Mapped[Optional[int]] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
-    meeting_id: Mapped[Optional[int]] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
-    escalation_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("escalation.id", ondelete="SET NULL"))
-    note: Mapped[Optional[str]] = mapped_column(Text)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    escalation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("escalation.id", ondelete="SET NULL")
+    )
+    note: Mapped[str | None] = mapped_column(Text)
 
     topic: Mapped[Topic] = relationship(back_populates="events")
-    person: Mapped[Optional[Person]] = relationship()
+    person: Mapped[Person | None] = relationship()
 
 
 class Escalation(Timestamped, db.Model):
@@ -129,34 +156,44 @@ class Escalation(Timestamped, db.Model):
         enum_check("outcome_kind", OUTCOME_KINDS),
         CheckConstraint("from_type_id <> to_type_id", name="distinct_bodies"),
         # At most one open escalation of a topic to the same body.
-        Index("uq_escalation_open_topic_target", "topic_id", "to_type_id", unique=True,
-              sqlite_where=text("status IN ('te_agenderen', 'geagendeerd')"),
-              postgresql_where=text("status IN ('te_agenderen', 'geagendeerd')")),
+        Index(
+            "uq_escalation_open_topic_target",
+            "topic_id",
+            "to_type_id",
+            unique=True,
+            sqlite_where=text("status IN ('te_agenderen', 'geagendeerd')"),
+            postgresql_where=text("status IN ('te_agenderen', 'geagendeerd')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
-    from_type_id: Mapped[int] = mapped_column(ForeignKey("meeting_type.id", ondelete="RESTRICT"),
-                                              index=True)
-    to_type_id: Mapped[int] = mapped_column(ForeignKey("meeting_type.id", ondelete="RESTRICT"),
-                                            index=True)
+    from_type_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
+    )
+    to_type_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
+    )
     direction: Mapped[str] = mapped_column(String(10))
-    origin_meeting_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("meeting.id", ondelete="SET NULL"))
-    origin_item_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    origin_meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="SET NULL")
+    )
+    origin_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL")
+    )
     question: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="te_agenderen")
-    target_item_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True)
-    outcome: Mapped[Optional[str]] = mapped_column(Text)
+    target_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
+    )
+    outcome: Mapped[str | None] = mapped_column(Text)
     outcome_kind: Mapped[str] = mapped_column(String(20), default="geen")
-    concluded_at: Mapped[Optional[datetime]] = mapped_column(DateTime)
-    feedback_item_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL"))
-    created_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("person.id", ondelete="SET NULL"))
+    concluded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    feedback_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="SET NULL")
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
     topic: Mapped[Topic] = relationship()
     from_type: Mapped[MeetingType] = relationship(foreign_keys=[from_type_id])
@@ -165,7 +202,7 @@ class Escalation(Timestamped, db.Model):
     origin_item = relationship("AgendaItem", foreign_keys=[origin_item_id])
     target_item = relationship("AgendaItem", foreign_keys=[target_item_id])
     feedback_item = relationship("AgendaItem", foreign_keys=[feedback_item_id])
-    created_by: Mapped[Optional[Person]] = relationship()
+    created_by: Mapped[Person | None] = relationship()
 
     @property
     def is_open(self) -> bool:
@@ -189,14 +226,16 @@ class AgendaItemAccess(db.Model):
     (a participant admitted to a closed casus item)."""
 
     __tablename__ = "agenda_item_access"
-    __table_args__ = (UniqueConstraint("agenda_item_id", "person_id", "kind"),
-                      enum_check("kind", ACCESS_KINDS))
+    __table_args__ = (
+        UniqueConstraint("agenda_item_id", "person_id", "kind"),
+        enum_check("kind", ACCESS_KINDS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agenda_item_id: Mapped[int] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
-                                           index=True)
+        ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
 
     person: Mapped[Person] = relationship()

@@ -1,4 +1,5 @@
 """Topics (onderwerpen): list, page with timeline, backlog per body, open escalations."""
+
 from flask import Blueprint
 
 bp = Blueprint("topics", __name__)

@@ -1,5 +1,6 @@
 """Topic pages: the list (with need-to-know), a topic with its timeline, the backlog per body
 and the overview of open escalations."""
+
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -13,8 +14,8 @@ from ..audit import record
 from ..domain import escalation as de
 from ..domain import need_to_know as ntk
 from ..domain.agenda import agenda_visible_to
-from ..domain.visibility import visible_meeting_ids
 from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
+from ..domain.visibility import visible_meeting_ids
 from ..extensions import db
 from ..forms import choices
 from ..models import Escalation, Meeting, MeetingType, Organisation, Theme, ThemeGroup, Topic
@@ -25,20 +26,28 @@ from .forms import EditTopicForm, StatusForm, TopicForm
 
 
 def _bodies() -> list[MeetingType]:
-    return list(db.session.scalars(select(MeetingType).where(MeetingType.active.is_(True))
-                                   .order_by(MeetingType.id)))
+    return list(
+        db.session.scalars(
+            select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
+        )
+    )
 
 
 def _theme_choices() -> list[SelectChoice]:
-    rows = db.session.execute(select(Theme.id, Theme.name, ThemeGroup.name, ThemeGroup.year)
-                              .join(ThemeGroup).order_by(ThemeGroup.year.desc(),
-                                                         ThemeGroup.position, Theme.position))
-    return choices([(0, "Geen")] + [(tid, f"{year} · {group}: {name}")
-                                    for tid, name, group, year in rows])
+    rows = db.session.execute(
+        select(Theme.id, Theme.name, ThemeGroup.name, ThemeGroup.year)
+        .join(ThemeGroup)
+        .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
+    )
+    return choices(
+        [(0, "Geen")] + [(tid, f"{year} · {group}: {name}") for tid, name, group, year in rows]
+    )
 
 
 def _org_choices() -> list[SelectChoice]:
-    rows = db.session.execute(select(Organisation.id, Organisation.name).order_by(Organisation.name))
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name).order_by(Organisation.name)
+    )
     return choices([(0, "Onbekend")] + [(oid, name) for oid, name in rows])
 
 
@@ -58,38 +67,62 @@ def _get_topic(topic_id: int) -> Topic:
 
 # --- list -----------------------------------------------------------------------------------
 
+
 @bp.route("/onderwerpen")
 @access("login")
 def index():
     q = (request.args.get("q") or "").strip()
     status = request.args.get("status") or ""
     body = request.args.get("overleg") or ""
-    stmt = (ntk.visible_topics_stmt(current_user)
-            .options(selectinload(Topic.meeting_type), selectinload(Topic.theme))
-            .order_by(Topic.created_at.desc(), Topic.id.desc()))
+    stmt = (
+        ntk.visible_topics_stmt(current_user)
+        .options(selectinload(Topic.meeting_type), selectinload(Topic.theme))
+        .order_by(Topic.created_at.desc(), Topic.id.desc())
+    )
     if status in TOPIC_STATUS_LABELS:
         stmt = stmt.where(Topic.status == status)
     if body:
         stmt = stmt.join(MeetingType, MeetingType.id == Topic.meeting_type_id).where(
-            MeetingType.code == body)
+            MeetingType.code == body
+        )
     staff = current_user.is_secretary
     if q and staff:
         like = f"%{q}%"
-        stmt = stmt.where(or_(Topic.reference.ilike(like), Topic.title.ilike(like),
-                              Topic.description.ilike(like)))
+        stmt = stmt.where(
+            or_(Topic.reference.ilike(like), Topic.title.ilike(like), Topic.description.ilike(like))
+        )
     topics = list(db.session.scalars(stmt.limit(500)))
     entitled = ntk.entitled_topic_ids(current_user, [t.id for t in topics])
     if q and not staff:
         # Search only what the person may read: a casus they are not entitled to is found
         # by its reference only.
         needle = q.lower()
-        topics = [t for t in topics if needle in t.reference.lower()
-                  or (t.id in entitled and (needle in t.title.lower()
-                                            or needle in (t.description or "").lower()))]
-    rows = [{"topic": t, "full": t.id in entitled,
-             "heading": t.title if t.id in entitled else t.reference} for t in topics]
-    return render_template("topics/index.html", rows=rows, q=q, status=status, body=body,
-                           bodies=_bodies(), statuses=TOPIC_STATUS_LABELS)
+        topics = [
+            t
+            for t in topics
+            if needle in t.reference.lower()
+            or (
+                t.id in entitled
+                and (needle in t.title.lower() or needle in (t.description or "").lower())
+            )
+        ]
+    rows = [
+        {
+            "topic": t,
+            "full": t.id in entitled,
+            "heading": t.title if t.id in entitled else t.reference,
+        }
+        for t in topics
+    ]
+    return render_template(
+        "topics/index.html",
+        rows=rows,
+        q=q,
+        status=status,
+        body=body,
+        bodies=_bodies(),
+        statuses=TOPIC_STATUS_LABELS,
+    )
 
 
 @bp.route("/onderwerpen/nieuw", methods=["GET", "POST"])
@@ -106,12 +139,16 @@ def new():
     if form.validate_on_submit():
         body = db.session.get(MeetingType, form.meeting_type.data)
         topic = create_topic(
-            title=form.title.data, description=form.description.data, meeting_type=body,
+            title=form.title.data,
+            description=form.description.data,
+            meeting_type=body,
             confidentiality=form.confidentiality.data,
             theme=db.session.get(Theme, form.theme.data) if form.theme.data else None,
             aanbrenger=db.session.get(Organisation, form.aanbrenger.data)
-            if form.aanbrenger.data else None,
-            by=current_user)
+            if form.aanbrenger.data
+            else None,
+            by=current_user,
+        )
         db.session.commit()
         flash(f"Onderwerp {topic.reference} is aangemaakt.", "success")
         return redirect(url_for("topics.view", topic_id=topic.id))
@@ -135,6 +172,7 @@ def edit(topic_id: int):
         topic.aanbrenger_id = form.aanbrenger.data or None
         topic.confidentiality = form.confidentiality.data
         from ..domain.topics import add_event
+
         add_event(topic, "gewijzigd", by=current_user)
         db.session.commit()
         flash("Het onderwerp is opgeslagen.", "success")
@@ -145,6 +183,7 @@ def edit(topic_id: int):
 
 # --- the topic page with its timeline --------------------------------------------------------
 
+
 def _render_topic(topic: Topic, status_form=None, code: int = 200):
     full = ntk.can_see_casus(current_user, topic)
     tl = timeline(topic)
@@ -154,23 +193,39 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
     # Only meetings the reader takes part in, and whose agenda is out, are on the timeline
     # (the others' body and date stay unseen); the page only says that there were others.
     seen = visible_meeting_ids(current_user, {g.meeting.id for g in tl.meetings})
-    groups = [g for g in tl.meetings
-              if g.meeting.id in seen and agenda_visible_to(current_user, g.meeting)]
+    groups = [
+        g
+        for g in tl.meetings
+        if g.meeting.id in seen and agenda_visible_to(current_user, g.meeting)
+    ]
     shown_items = {e.item.id for g in groups for e in g.entries}
     hidden_meetings = len(tl.meetings) - len(groups)
     # An escalation's question belongs to the item it came from: shown only with that item.
-    question_visible = {e.id: full and (current_user.is_secretary
-                                        or (e.origin_item_id in shown_items
-                                            and e.origin_item_id in entitled))
-                        for e in tl.escalations}
+    question_visible = {
+        e.id: full
+        and (
+            current_user.is_secretary
+            or (e.origin_item_id in shown_items and e.origin_item_id in entitled)
+        )
+        for e in tl.escalations
+    }
     if status_form is None and current_user.is_secretary:
         status_form = StatusForm(formdata=None)
     if status_form is not None:
         status_form.status.choices = choices(allowed_statuses(topic))
-    html = render_template("topics/view.html", topic=topic, full=full, tl=tl, entitled=entitled,
-                           groups=groups, hidden_meetings=hidden_meetings,
-                           question_visible=question_visible,
-                           status_form=status_form, now=utcnow(), waiting_days=de.waiting_days)
+    html = render_template(
+        "topics/view.html",
+        topic=topic,
+        full=full,
+        tl=tl,
+        entitled=entitled,
+        groups=groups,
+        hidden_meetings=hidden_meetings,
+        question_visible=question_visible,
+        status_form=status_form,
+        now=utcnow(),
+        waiting_days=de.waiting_days,
+    )
     if topic.is_casus and full:
         record("casus_viewed", topic)
         db.session.commit()
@@ -200,19 +255,23 @@ def set_status(topic_id: int):
             flash(f"De status is nu ‘{topic.status_label}’.", "success")
             return redirect(url_for("topics.view", topic_id=topic.id))
     elif request.form.get("status") and request.form.get("status") not in {
-            c.value for c in form.status.choices}:
+        c.value for c in form.status.choices
+    }:
         form.status.errors = [f"Deze status is vanuit ‘{topic.status_label}’ niet toegestaan."]
     return _render_topic(topic, status_form=form, code=400)
 
 
 # --- backlog and escalations ------------------------------------------------------------------
 
+
 @bp.before_request
 def _nav_current():
     """Topic pages sit under "Onderwerpen"; backlog pages under "Escalaties"."""
-    g.nav_current = ("topics.escalations" if request.endpoint in ("topics.backlog",
-                                                                   "topics.backlogs")
-                     else "topics.index")
+    g.nav_current = (
+        "topics.escalations"
+        if request.endpoint in ("topics.backlog", "topics.backlogs")
+        else "topics.index"
+    )
 
 
 def _body_or_404(code: str) -> MeetingType:
@@ -234,16 +293,28 @@ def backlog(code: str):
     body = _body_or_404(code)
     lists = de.backlog(body)
     candidates = de.candidate_meetings(body)
-    return render_template("topics/backlog.html", body=body, bodies=_bodies(), lists=lists,
-                           candidates=candidates, now=utcnow(), waiting_days=de.waiting_days)
+    return render_template(
+        "topics/backlog.html",
+        body=body,
+        bodies=_bodies(),
+        lists=lists,
+        candidates=candidates,
+        now=utcnow(),
+        waiting_days=de.waiting_days,
+    )
 
 
 @bp.route("/escalaties")
 @access("secretaris")
 def escalations():
     items = de.open_escalations()
-    return render_template("topics/escalations.html", escalations=items, now=utcnow(),
-                           waiting_days=de.waiting_days, bodies=_bodies())
+    return render_template(
+        "topics/escalations.html",
+        escalations=items,
+        now=utcnow(),
+        waiting_days=de.waiting_days,
+        bodies=_bodies(),
+    )
 
 
 def _escalation_or_404(esc_id: int) -> Escalation:
@@ -275,10 +346,16 @@ def place(esc_id: int):
     except de.EscalationError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return render_template("topics/backlog.html", body=esc.to_type, bodies=_bodies(),
-                               lists=de.backlog(esc.to_type), error=str(exc),
-                               candidates=de.candidate_meetings(esc.to_type), now=utcnow(),
-                               waiting_days=de.waiting_days), 400
+        return render_template(
+            "topics/backlog.html",
+            body=esc.to_type,
+            bodies=_bodies(),
+            lists=de.backlog(esc.to_type),
+            error=str(exc),
+            candidates=de.candidate_meetings(esc.to_type),
+            now=utcnow(),
+            waiting_days=de.waiting_days,
+        ), 400
     db.session.commit()
     flash(f"{esc.topic.reference} staat op de agenda van {meeting.meeting_type.name}.", "success")
     return redirect(url_for("topics.backlog", code=esc.to_type.code))
@@ -296,10 +373,16 @@ def place_feedback(esc_id: int):
         de.place_feedback(esc, meeting, by=current_user)
     except de.EscalationError as exc:
         db.session.rollback()
-        return render_template("topics/backlog.html", body=esc.from_type, bodies=_bodies(),
-                               lists=de.backlog(esc.from_type), error=str(exc),
-                               candidates=de.candidate_meetings(esc.from_type), now=utcnow(),
-                               waiting_days=de.waiting_days), 400
+        return render_template(
+            "topics/backlog.html",
+            body=esc.from_type,
+            bodies=_bodies(),
+            lists=de.backlog(esc.from_type),
+            error=str(exc),
+            candidates=de.candidate_meetings(esc.from_type),
+            now=utcnow(),
+            waiting_days=de.waiting_days,
+        ), 400
     db.session.commit()
     flash("De terugkoppeling staat op de agenda.", "success")
     return redirect(url_for("topics.backlog", code=esc.from_type.code))
