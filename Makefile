@@ -29,7 +29,7 @@ run: install db
 	@echo "  Inloggen met een demo-account, bijvoorbeeld oov@example.org (OOV ambtenaar)"
 	@echo "  of beheerder@example.org; wachtwoord: Veilig-Overleg-2019 (zie README.md)."
 	@echo ""
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
 # Both databases always run, so one report shows everything; fails if either failed.
 test: install-test

@@ -38,6 +38,30 @@ def _secret_key(env: str) -> str:
     return path.read_text().strip()
 
 
+def _base_url(env: str) -> str:
+    """The public address in links (mail, .ics, feed URL).
+
+    Set by BASE_URL; required outside development, where a wrong default would send
+    every participant a dead link. In development it follows HOST and PORT (what
+    `make run` serves on), so `make run PORT=5101` links to port 5101.
+    """
+    url = os.environ.get("BASE_URL", "").strip()
+    if url:
+        return url.rstrip("/")
+    if env != "development":
+        raise RuntimeError(
+            "BASE_URL ontbreekt: zet de omgevingsvariabele BASE_URL op het openbare adres "
+            "van Overleg (bijvoorbeeld https://overleg.gemeente.nl) voor productie."
+        )
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    if host in ("0.0.0.0", "::", "[::]"):  # listening everywhere: link to this machine
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):  # an IPv6 address in a URL
+        host = f"[{host}]"
+    port = os.environ.get("PORT", "").strip() or "5000"
+    return f"http://{host}:{port}"
+
+
 class Config:
     """Configuration from the environment; create_app() accepts overrides."""
 
@@ -46,7 +70,7 @@ class Config:
         self.SECRET_KEY = _secret_key(self.ENV_NAME)
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.BASE_URL = _base_url(self.ENV_NAME)
         self.MUNICIPALITY = os.environ.get("OVERLEG_MUNICIPALITY", "Gemeente Midden-Groningen")
         self.TIMEZONE = "Europe/Amsterdam"
         # Mail

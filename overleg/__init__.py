@@ -39,11 +39,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("TRUSTED_PROXIES"):
         n = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
-    if app.config["ENV_NAME"] == "production" and "127.0.0.1" in app.config["BASE_URL"]:
-        app.logger.warning(
-            "BASE_URL is not set: links in e-mails and invitations point to %s",
-            app.config["BASE_URL"],
-        )
 
     db.init_app(app)
     migrate.init_app(

@@ -11,7 +11,15 @@ from config import Config
 
 from .conftest import login
 
-ENV_VARS = ("SECRET_KEY", "OVERLEG_ENV", "DATABASE_URL", "MAIL_BACKEND", "BASE_URL")
+ENV_VARS = (
+    "SECRET_KEY",
+    "OVERLEG_ENV",
+    "DATABASE_URL",
+    "MAIL_BACKEND",
+    "BASE_URL",
+    "HOST",
+    "PORT",
+)
 
 
 @pytest.fixture
@@ -40,6 +48,7 @@ def test_production_app_factory_refuses_too(env):
 def test_production_with_secret_key(env):
     env.setenv("OVERLEG_ENV", "production")
     env.setenv("SECRET_KEY", "s3cr3t-from-the-environment")
+    env.setenv("BASE_URL", "https://overleg.midden-groningen.example.org/")
     cfg = Config()
     assert cfg.SECRET_KEY == "s3cr3t-from-the-environment"
     assert cfg.SESSION_COOKIE_SECURE is True
@@ -70,6 +79,7 @@ def test_cookie_settings_in_development(env):
 def test_cookies_secure_outside_development(env, env_name):
     env.setenv("OVERLEG_ENV", env_name)
     env.setenv("SECRET_KEY", "x" * 40)
+    env.setenv("BASE_URL", "https://overleg.example.org")
     cfg = Config()
     assert cfg.SESSION_COOKIE_SECURE is True
     assert cfg.SESSION_COOKIE_HTTPONLY is True
@@ -112,3 +122,42 @@ def test_database_default_is_sqlite_in_instance(env):
 def test_base_url_without_trailing_slash(env):
     env.setenv("BASE_URL", "https://overleg.example.org/")
     assert Config().BASE_URL == "https://overleg.example.org"
+
+
+def test_development_base_url_follows_host_and_port(env):
+    assert Config().BASE_URL == "http://127.0.0.1:5000"
+    env.setenv("PORT", "5101")
+    assert Config().BASE_URL == "http://127.0.0.1:5101"
+    env.setenv("HOST", "0.0.0.0")  # listening on every address: links go to this machine
+    assert Config().BASE_URL == "http://127.0.0.1:5101"
+    env.setenv("HOST", "overleg.local")
+    assert Config().BASE_URL == "http://overleg.local:5101"
+    env.setenv("BASE_URL", "https://overleg.example.org/")  # set: it wins, without the slash
+    assert Config().BASE_URL == "https://overleg.example.org"
+
+
+def test_production_requires_base_url(env):
+    env.setenv("OVERLEG_ENV", "production")
+    env.setenv("SECRET_KEY", "x" * 40)
+    env.setenv("PORT", "8000")
+    with pytest.raises(RuntimeError, match="BASE_URL ontbreekt"):
+        Config()
+    env.setenv("BASE_URL", "https://overleg.midden-groningen.example.org")
+    assert Config().BASE_URL == "https://overleg.midden-groningen.example.org"
+
+
+def test_feed_url_on_the_profile_page_uses_the_port_served_on(env, app, people):
+    """`make run PORT=5101`: the feed URL the participant copies points to port 5101."""
+    from overleg import create_app
+
+    env.setenv("PORT", "5101")
+    cfg = {k: app.config[k] for k in ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "STORAGE_DIR")}
+    served = create_app({**cfg, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    assert served.config["BASE_URL"] == "http://127.0.0.1:5101"
+    client = served.test_client()
+    assert login(client, people["deelnemer"].email).status_code == 302
+    assert client.post("/agenda/abonnement").status_code == 302
+    resp = client.get("/mijn-gegevens")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "http://127.0.0.1:5101/agenda/" in html and "127.0.0.1:5000" not in html
