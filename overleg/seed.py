@@ -377,7 +377,7 @@ def seed_structure() -> dict[str, int]:
             db.session.add(existing)
             db.session.flush()
         people[email] = existing
-    for name, email, org, app_role, held in PEOPLE:
+    for _name, email, _org, _app_role, held in PEOPLE:
         for role_name, deputy_email in held:
             _get_or_create(
                 RoleHolding,

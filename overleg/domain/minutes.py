@@ -519,7 +519,7 @@ def build_snapshot(
         entry = {"name": p.person.name, "detail": detail}
         if p.part == "chair" and chair is None:
             chair = p.person.name
-        (attendance[p.attendance] if p.attendance in attendance else unknown).append(entry)
+        attendance.get(p.attendance, unknown).append(entry)
     groups = [
         {"key": k, "label": ATTENDANCE_LABELS[k], "people": attendance[k]} for k in ATTENDANCE
     ]
@@ -666,13 +666,11 @@ def redact(
             return False
         if own_meeting and entry.get("item_id") in visible_items:
             return False
-        if (
+        return not (
             not own_meeting
             and not entry.get("besloten")
             and entry.get("topic_id") in visible_topics
-        ):
-            return False
-        return True
+        )
 
     for e in snap["items"]:
         if hidden(e, True):

@@ -69,9 +69,8 @@ def validate_rule(rule: SeriesRule, today: date | None = None) -> dict[str, str]
         errors["interval"] = "Vul een herhaling in tussen 1 en 52."
     if rule.weekday is not None and not 0 <= rule.weekday <= 6:
         errors["weekday"] = "Kies een dag van de week."
-    if rule.frequency == "monthly_weekday":
-        if rule.week_of_month not in ORDINALS:
-            errors["week_of_month"] = "Kies de eerste, tweede, derde, vierde of laatste week."
+    if rule.frequency == "monthly_weekday" and rule.week_of_month not in ORDINALS:
+        errors["week_of_month"] = "Kies de eerste, tweede, derde, vierde of laatste week."
     if rule.until_date is None and not rule.occurrences:
         errors["until_date"] = (
             "Een reeks heeft een einde: vul een einddatum of een aantal keren in."
@@ -88,9 +87,8 @@ def validate_rule(rule: SeriesRule, today: date | None = None) -> dict[str, str]
             errors["until_date"] = (
                 "Een reeks loopt hoogstens drie jaar vooruit; kies een eerdere einddatum."
             )
-    if rule.occurrences is not None and rule.occurrences != 0:
-        if rule.occurrences < 1 or rule.occurrences > MAX_OCCURRENCES:
-            errors["occurrences"] = f"Vul een aantal tussen 1 en {MAX_OCCURRENCES} in."
+    if rule.occurrences and not 1 <= rule.occurrences <= MAX_OCCURRENCES:
+        errors["occurrences"] = f"Vul een aantal tussen 1 en {MAX_OCCURRENCES} in."
     if not errors and rule.occurrences:
         dates = rule_dates(rule)
         if dates and dates[-1] > limit:
