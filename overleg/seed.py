@@ -205,7 +205,7 @@ THEMES_2019 = [
 ]
 
 # name, e-mail, organisation, application role, roles held (deputy by e-mail)
-PEOPLE = [
+PEOPLE: list[tuple[str, str, str, str, list[tuple[str, str | None]]]] = [
     (
         "Bea Bakker",
         "beheerder@example.org",

@@ -147,7 +147,11 @@ class MemoryBackend(Backend):
         sent_mail(self.app).append(mail)
 
 
-BACKENDS = {"smtp": SMTPBackend, "console": ConsoleBackend, "memory": MemoryBackend}
+BACKENDS: dict[str, type[Backend]] = {
+    "smtp": SMTPBackend,
+    "console": ConsoleBackend,
+    "memory": MemoryBackend,
+}
 
 
 def sent_mail(app: Flask | None = None) -> list[EmailMessage]:
