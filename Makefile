@@ -21,7 +21,8 @@ VENDOR := static/vendor
 
 help:
 	@echo "make run   installeer, migreer, laad demo en start op http://$(HOST):$(PORT)"
-	@echo "make test  installeer en draai de hele testsuite (SQLite, PostgreSQL en browser)"
+	@echo "make test  installeer en draai lint, typecontrole en de hele testsuite (SQLite, PostgreSQL en browser)"
+	@echo "make lint  alleen ruff (regels en opmaak) en mypy"
 
 run: install db
 	@echo ""
@@ -31,9 +32,11 @@ run: install db
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# Both databases always run, so one report shows everything; fails if either failed.
+# Lint first, then both databases; all three always run, so one report shows everything;
+# fails if any of them failed (a ruff or mypy finding fails the run).
 test: install-test
 	@status=0; \
+	$(MAKE) --no-print-directory lint || status=1; \
 	$(MAKE) --no-print-directory test-sqlite || status=1; \
 	$(MAKE) --no-print-directory test-postgres || status=1; \
 	if [ $$status -ne 0 ]; then echo "== Testsuite NIET geslaagd (zie hierboven) =="; fi; \
@@ -56,6 +59,7 @@ test-postgres:
 
 # Lint and type check: ruff (rules and format in pyproject.toml) and mypy on overleg/.
 lint: $(VENV)/.installed-test
+	@echo "== Lint (ruff) en typecontrole (mypy) =="
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
