@@ -17,7 +17,7 @@ APT_TEST := postgresql chromium poppler-utils
 VENDOR := static/vendor
 
 
-.PHONY: lint schema run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres clean help
+.PHONY: lint run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres clean help
 
 help:
 	@echo "make run   installeer, migreer, laad demo en start op http://$(HOST):$(PORT)"
@@ -101,10 +101,3 @@ db: install
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
-
-# Until the first release the schema is one initial migration, regenerated from the models.
-schema: install
-	rm -f migrations/versions/*.py instance/schema-check.db
-	DATABASE_URL=sqlite:///$(CURDIR)/instance/schema-check.db $(FLASK) db upgrade
-	DATABASE_URL=sqlite:///$(CURDIR)/instance/schema-check.db $(FLASK) db migrate -m "initial schema"
-	rm -f instance/schema-check.db
