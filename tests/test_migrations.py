@@ -215,7 +215,7 @@ def test_demo_database_at_the_baseline_upgrades_to_head(kind, tmp_path):
                 "WTF_CSRF_ENABLED": False,
                 "MAIL_BACKEND": "memory",
                 "STORAGE_DIR": str(tmp_path / "files"),
-                "RATELIMIT_ENABLED": False,
+                "RATELIMIT_ENABLED": True,  # the limiter is shared: keep the session app's setting
                 "SERVER_NAME": None,
                 "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
             }
