@@ -17,11 +17,12 @@ APT_TEST := postgresql chromium poppler-utils
 VENDOR := static/vendor
 
 
-.PHONY: lint schema run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres clean help
+.PHONY: lint run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres clean help
 
 help:
 	@echo "make run   installeer, migreer, laad demo en start op http://$(HOST):$(PORT)"
-	@echo "make test  installeer en draai de hele testsuite (SQLite, PostgreSQL en browser)"
+	@echo "make test  installeer en draai lint, typecontrole en de hele testsuite (SQLite, PostgreSQL en browser)"
+	@echo "make lint  alleen ruff (regels en opmaak) en mypy"
 
 run: install db
 	@echo ""
@@ -31,9 +32,11 @@ run: install db
 	@echo ""
 	HOST=$(HOST) PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
 
-# Both databases always run, so one report shows everything; fails if either failed.
+# Lint first, then both databases; all three always run, so one report shows everything;
+# fails if any of them failed (a ruff or mypy finding fails the run).
 test: install-test
 	@status=0; \
+	$(MAKE) --no-print-directory lint || status=1; \
 	$(MAKE) --no-print-directory test-sqlite || status=1; \
 	$(MAKE) --no-print-directory test-postgres || status=1; \
 	if [ $$status -ne 0 ]; then echo "== Testsuite NIET geslaagd (zie hierboven) =="; fi; \
@@ -56,6 +59,7 @@ test-postgres:
 
 # Lint and type check: ruff (rules and format in pyproject.toml) and mypy on overleg/.
 lint: $(VENV)/.installed-test
+	@echo "== Lint (ruff) en typecontrole (mypy) =="
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
@@ -97,10 +101,3 @@ db: install
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR)
-
-# Until the first release the schema is one initial migration, regenerated from the models.
-schema: install
-	rm -f migrations/versions/*.py instance/schema-check.db
-	DATABASE_URL=sqlite:///$(CURDIR)/instance/schema-check.db $(FLASK) db upgrade
-	DATABASE_URL=sqlite:///$(CURDIR)/instance/schema-check.db $(FLASK) db migrate -m "initial schema"
-	rm -f instance/schema-check.db

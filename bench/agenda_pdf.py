@@ -21,6 +21,7 @@ import tempfile
 import time
 from datetime import date, timedelta
 from datetime import time as dtime
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -163,10 +164,13 @@ def main() -> None:
         if args.out and n == sizes[0]:
             Path(args.out).write_bytes(resp.data)
         pages = len(PdfReader(io.BytesIO(resp.data)).pages)
-        request_ms = median_ms(lambda: client.get(url), args.repeat)
+        request_ms = median_ms(partial(client.get, url), args.repeat)
         statements = []
         with app.app_context():
-            listener = lambda *a: statements.append(a[2])  # noqa: E731
+
+            def listener(*a, statements=statements):
+                statements.append(a[2])
+
             event.listen(db.engine, "before_cursor_execute", listener)
             client.get(url)
             event.remove(db.engine, "before_cursor_execute", listener)
@@ -183,23 +187,23 @@ def main() -> None:
             meeting = get_visible_meeting_or_404(meeting_id, person, docs.agenda_load_options())
             view = docs.agenda_view(meeting, person)
 
-            def template():
-                return render_template(
-                    "print/agenda.html",
-                    view=view,
-                    meeting=meeting,
-                    bundle=None,
-                    reader=person,
-                    now=utcnow(),
-                )
+            template = partial(
+                render_template,
+                "print/agenda.html",
+                view=view,
+                meeting=meeting,
+                bundle=None,
+                reader=person,
+                now=utcnow(),
+            )
 
             html = template()
             template_ms = median_ms(template, args.repeat)
-            weasy_ms = median_ms(lambda: render_pdf(html), args.repeat)
+            weasy_ms = median_ms(partial(render_pdf, html), args.repeat)
         bundle_url = f"/overleggen/{meeting_id}/vergaderstukken.pdf"
         bundle = client.get(bundle_url)
         bundle_pages = len(PdfReader(io.BytesIO(bundle.data)).pages)
-        bundle_ms = median_ms(lambda: client.get(bundle_url), args.repeat)
+        bundle_ms = median_ms(partial(client.get, bundle_url), args.repeat)
         print(
             f"{n:>5}  {request_ms:>10.0f}  {len(statements):>7}  {template_ms:>11.1f}  "
             f"{weasy_ms:>13.0f}  {pages:>5}  {bundle_ms:>9.0f}  {bundle_pages:>12}"

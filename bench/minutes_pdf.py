@@ -130,6 +130,11 @@ def main() -> None:
     from overleg.pdf import url_fetcher
 
     print(f"{'items':>5} {'app (s)':>9} {'floor (s)':>10} {'ratio':>6} {'queries':>8} {'pages':>6}")
+    counter = {"n": 0}
+
+    def count(*_a, **_k):
+        counter["n"] += 1
+
     for n, meeting_id in ids.items():
         url = f"/overleggen/{meeting_id}/verslag.pdf"
         client.get(url)  # warm-up (templates, fonts)
@@ -137,11 +142,6 @@ def main() -> None:
         engine = None
         with app.app_context():
             engine = db.engine
-        counter = {"n": 0}
-
-        def count(*_a, **_k):
-            counter["n"] += 1
-
         event.listen(engine, "before_cursor_execute", count)
         for _ in range(args.runs):
             counter["n"] = 0

@@ -1,6 +1,7 @@
 """Flask extensions, created once and bound in create_app()."""
 
 import sqlite3
+from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -26,6 +27,14 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass `Model` (Flask-SQLAlchemy's db.Model, built from Base). Flask-SQLAlchemy
+# types db.Model as a variable, which mypy cannot use as a base class; to the type checker
+# it is the declarative Base, with the same metadata and registry.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -71,14 +71,14 @@ def amsterdam_vtimezone() -> Timezone:
 
     daylight = TimezoneDaylight()
     daylight.add("tzname", "CEST")
-    daylight.add("dtstart", datetime(1970, 3, 29, 2, 0, 0))
+    daylight.add("dtstart", datetime(1970, 3, 29, 2, 0, 0))  # noqa: DTZ001 (local, RFC 5545)
     daylight.add("tzoffsetfrom", timedelta(hours=1))
     daylight.add("tzoffsetto", timedelta(hours=2))
     daylight.add("rrule", vRecur(freq="YEARLY", bymonth=3, byday="-1SU"))
 
     standard = TimezoneStandard()
     standard.add("tzname", "CET")
-    standard.add("dtstart", datetime(1970, 10, 25, 3, 0, 0))
+    standard.add("dtstart", datetime(1970, 10, 25, 3, 0, 0))  # noqa: DTZ001 (local, RFC 5545)
     standard.add("tzoffsetfrom", timedelta(hours=2))
     standard.add("tzoffsetto", timedelta(hours=1))
     standard.add("rrule", vRecur(freq="YEARLY", bymonth=10, byday="-1SU"))

@@ -205,7 +205,7 @@ THEMES_2019 = [
 ]
 
 # name, e-mail, organisation, application role, roles held (deputy by e-mail)
-PEOPLE = [
+PEOPLE: list[tuple[str, str, str, str, list[tuple[str, str | None]]]] = [
     (
         "Bea Bakker",
         "beheerder@example.org",
@@ -377,7 +377,7 @@ def seed_structure() -> dict[str, int]:
             db.session.add(existing)
             db.session.flush()
         people[email] = existing
-    for name, email, org, app_role, held in PEOPLE:
+    for _name, email, _org, _app_role, held in PEOPLE:
         for role_name, deputy_email in held:
             _get_or_create(
                 RoleHolding,

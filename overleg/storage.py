@@ -64,10 +64,7 @@ class DiskStorage:
         return self._path(key).read_bytes()
 
     def delete(self, key: str) -> None:
-        try:
-            self._path(key).unlink()
-        except FileNotFoundError:
-            pass
+        self._path(key).unlink(missing_ok=True)
 
 
 def get_storage() -> Storage:

@@ -25,6 +25,10 @@ from overleg import create_app
 from overleg.extensions import db as _db
 from overleg.extensions import limiter
 
+# Shared fixtures of several test modules, registered here rather than imported into each
+# module (an imported fixture is shadowed by the test's argument of the same name).
+pytest_plugins = ["tests.admin_support", "tests.browser_support"]
+
 TEST_PASSWORD = "correct-horse-battery"
 
 # Saturday evening before the spring DST change (the next day has 23 hours), in Amsterdam.

@@ -16,7 +16,7 @@ from overleg.domain.audit_log import EVENT_LABELS
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import AuditEvent
-from tests.admin_support import admin, alerts, page, table_column  # noqa: F401
+from tests.admin_support import alerts, page, table_column
 from tests.conftest import assert_audit, make_person
 from tests.factories import meeting_type
 
@@ -57,7 +57,7 @@ def log(admin, people):
 
 
 def rows(resp) -> list[list[str]]:
-    return [list(r) for r in zip(*(table_column(resp, i) for i in range(5)))]
+    return [list(r) for r in zip(*(table_column(resp, i) for i in range(5)), strict=True)]
 
 
 def test_log_shows_events_newest_first_in_dutch(admin, log, people):
@@ -235,7 +235,7 @@ def test_queries_do_not_grow_with_the_rows(admin, log, people, count_queries):
             assert admin.get(URL).status_code == 200
         return counter.count
 
-    for i in range(3):
+    for _ in range(3):
         log(person=people["secretaris"], commit=False)
     db.session.commit()
     few = measure()

@@ -18,7 +18,7 @@ from overleg.domain.admin import (
 )
 from overleg.extensions import db
 from overleg.models import MeetingType, Organisation, Person, Role
-from tests.admin_support import ADMIN_DENIED_ROLES, admin, page  # noqa: F401
+from tests.admin_support import ADMIN_DENIED_ROLES, page
 from tests.conftest import make_person
 from tests.factories import make_meeting, meeting_type, person
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from overleg.extensions import db
 from overleg.models import AgendaTemplateItem, MeetingType, Role, RosterEntry
-from tests.admin_support import ADMIN_DENIED_ROLES, admin, alerts, field_error, page, table_column  # noqa: F401
+from tests.admin_support import alerts, field_error, page, table_column
 from tests.conftest import assert_audit
 from tests.factories import make_meeting, meeting_type
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from overleg.extensions import db
 from overleg.models import EscalationPath
-from tests.admin_support import ADMIN_DENIED_ROLES, admin, alerts, field_error, page, table_column  # noqa: F401
+from tests.admin_support import ADMIN_DENIED_ROLES, alerts, field_error, page, table_column
 from tests.conftest import assert_audit
 from tests.factories import meeting_type
 
@@ -93,7 +93,7 @@ def test_delete_path(admin, seeded):
 
 def test_search_and_sort(admin, seeded):
     resp = admin.get("/beheer/escalatiepaden?q=driehoek")
-    assert sorted(zip(table_column(resp, 0), table_column(resp, 1))) == [
+    assert sorted(zip(table_column(resp, 0), table_column(resp, 1), strict=True)) == [
         ("Driehoeksoverleg", "Tactisch Veiligheidsoverleg"),
         ("Tactisch Veiligheidsoverleg", "Driehoeksoverleg"),
     ]

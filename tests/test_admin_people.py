@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from overleg.extensions import db
 from overleg.models import AuditEvent, Organisation, Person, Role, RoleHolding, Unavailability
-from tests.admin_support import ADMIN_DENIED_ROLES, admin, alerts, field_error, page, table_column  # noqa: F401
+from tests.admin_support import ADMIN_DENIED_ROLES, alerts, field_error, page, table_column
 from tests.conftest import assert_audit, login, make_person
 
 NEW_PASSWORD = "een-lang-en-sterk-wachtwoord"

@@ -333,7 +333,7 @@ def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):
         year=2019,
     )
     item_mine = add_item(tvo, title="", topic=mine)
-    item_other = add_item(tvo, title="", topic=other)
+    add_item(tvo, title="", topic=other)
     db.session.flush()
     set_item_access(item_mine, "gast", {person("veiligthuis@example.org").id})
     publish(tvo)

@@ -3,131 +3,16 @@
 Debian's Chromium (/usr/bin/chromium) driven by Playwright; the app runs on a free
 localhost port in a background thread against its own SQLite file with the demo loaded,
 with CSRF protection on as in production. Screenshots go to test-artifacts/.
+The fixtures and helpers live in tests/browser_support.py.
 """
 
 from __future__ import annotations
 
-import json
-import threading
-from pathlib import Path
-
 import pytest
-from werkzeug.serving import make_server
 
-from overleg.seed import DEMO_PASSWORD
+from tests.browser_support import assert_accessible, axe_violations, describe, log_in, shot
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parent.parent
-AXE = ROOT / "static" / "vendor" / "axe.min.js"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def live_app(tmp_path_factory):
-    from overleg import create_app
-    from overleg.extensions import db
-    from overleg.seed import seed_all
-
-    tmp = tmp_path_factory.mktemp("browser")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp / 'browser.db'}",
-            "SECRET_KEY": "browser-test",
-            "WTF_CSRF_ENABLED": True,
-            "MAIL_BACKEND": "memory",
-            "STORAGE_DIR": str(tmp / "files"),
-            "RATELIMIT_ENABLED": True,
-            "ARGON2_PARAMETERS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
-        }
-    )
-    with app.app_context():
-        db.create_all()
-        seed_all()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    app.config["LIVE_URL"] = f"http://127.0.0.1:{server.server_port}"
-    yield app
-    server.shutdown()
-    thread.join(timeout=5)
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright import sync_api  # a missing package fails the test, never skips it
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} ontbreekt: installeer Debian's chromium (make test doet dat)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.set_default_timeout(15000)
-    # A user answers "OK" to the confirmation asked before deleting or sending.
-    pg.on("dialog", lambda dialog: dialog.accept())
-    yield pg
-    context.close()
-
-
-def shot(page, name: str) -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def axe_violations(page) -> list[dict]:
-    assert AXE.exists(), f"{AXE} ontbreekt: de Makefile installeert axe-core (make assets)"
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-        "resultTypes: ['violations']})",
-        WCAG_TAGS,
-    )
-    return result["violations"]
-
-
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"- {v['id']} ({v.get('impact')}): {v['help']}  [{v['helpUrl']}]")
-        for node in v["nodes"][:8]:
-            lines.append(f"    at {json.dumps(node['target'])}: {node['html'][:160]}")
-            summary = (node.get("failureSummary") or "").replace("\n", " / ")
-            if summary:
-                lines.append(f"      {summary[:300]}")
-    return "\n".join(lines)
-
-
-def assert_accessible(page, label: str) -> None:
-    violations = axe_violations(page)
-    if violations:
-        print(f"\naxe-core on {label} ({page.url}):\n{describe(violations)}")
-    assert not violations, (
-        f"axe-core found {len(violations)} violation(s) on {label}:\n" + describe(violations)
-    )
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.goto(f"{base}/inloggen")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Inloggen").click()
-    page.wait_for_load_state()
-    assert not page.url.rstrip("/").endswith("/inloggen"), f"login as {email} failed"
 
 
 def admin_pages(app) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from tests.test_browser import browser, live_app, log_in  # noqa: F401
+from tests.browser_support import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def _upcoming_tvo_with_free_item(app) -> tuple[int, str]:
         return meeting.id, title
 
 
-def test_delete_asks_for_confirmation(live_app, browser):  # noqa: F811
+def test_delete_asks_for_confirmation(live_app, browser):
     base = live_app.config["LIVE_URL"]
     meeting_id, title = _upcoming_tvo_with_free_item(live_app)
     context = browser.new_context(locale="nl-NL")

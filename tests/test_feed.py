@@ -86,7 +86,7 @@ def test_feed_works_without_login_and_holds_only_visible_meetings(app, meetings)
     assert set(events) == {meetings["ovo_next"].uid, meetings["ovo_recent"].uid}
     assert meetings["driehoek"].uid not in text
     assert "Driehoeksoverleg" not in text and "Adriaan Hoekstra" not in text
-    for uid, event in events.items():
+    for event in events.values():
         assert event["DTSTART"].dt.hour == 10
         assert str(event["STATUS"]) == "CONFIRMED"
     icalendar_events = cal.walk("VEVENT")

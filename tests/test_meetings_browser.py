@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_browser import assert_accessible, browser, live_app, log_in, page, shot  # noqa: F401
+from tests.browser_support import assert_accessible, log_in, shot
 
 pytestmark = pytest.mark.browser
 
@@ -13,7 +13,7 @@ def _first_meeting_url(page, base):
     return base + link.get_attribute("href")
 
 
-def test_meeting_pages_are_accessible(live_app, page):  # noqa: F811
+def test_meeting_pages_are_accessible(live_app, page):
     base = live_app.config["LIVE_URL"]
     log_in(page, base, "oov@example.org")
     for path, name in (
@@ -45,7 +45,7 @@ def test_meeting_pages_are_accessible(live_app, page):  # noqa: F811
     assert_accessible(page, "overleg plannen met fouten")
 
 
-def test_participant_answers_in_the_browser(live_app, page):  # noqa: F811
+def test_participant_answers_in_the_browser(live_app, page):
     base = live_app.config["LIVE_URL"]
     log_in(page, base, "wijkagent@example.org")
     page.goto(base + "/mijn-overleggen")

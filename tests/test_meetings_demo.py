@@ -1,6 +1,7 @@
 """Demo meetings: four series around today, idempotent, visible per need to know."""
 
 from datetime import timedelta
+from itertools import pairwise
 
 from sqlalchemy import func, select
 
@@ -35,7 +36,7 @@ def test_seed_meetings_is_idempotent_and_spans_the_demo_period(seeded):
         )
         for m in ovo
     } == {(1, "10:00", "11:30")}
-    assert {(b.starts_at - a.starts_at).days for a, b in zip(ovo, ovo[1:])} <= {
+    assert {(b.starts_at - a.starts_at).days for a, b in pairwise(ovo)} <= {
         13,
         14,
         15,

@@ -5,10 +5,12 @@ are approved at the next TVO meeting, and the PDF downloads."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
-from tests.test_browser import assert_accessible, browser, live_app, log_in, page, shot  # noqa: F401
+from tests.browser_support import assert_accessible, log_in, shot
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +39,7 @@ def _tvo_meetings(app):
         return concept.meeting_id, nxt
 
 
-def test_minutes_pages_are_accessible(live_app, page):  # noqa: F811
+def test_minutes_pages_are_accessible(live_app, page):
     base = live_app.config["LIVE_URL"]
     concept_id, _ = _tvo_meetings(live_app)
     log_in(page, base, "oov@example.org")
@@ -68,7 +70,7 @@ def test_minutes_pages_are_accessible(live_app, page):  # noqa: F811
     assert_accessible(page, "verslag met foutmelding")
 
 
-def test_autosave_and_draft_survive_a_lost_connection(live_app, browser):  # noqa: F811
+def test_autosave_and_draft_survive_a_lost_connection(live_app, browser):
     base = live_app.config["LIVE_URL"]
     concept_id, _ = _tvo_meetings(live_app)
     context = browser.new_context(locale="nl-NL")
@@ -105,7 +107,7 @@ def test_autosave_and_draft_survive_a_lost_connection(live_app, browser):  # noq
     context.close()
 
 
-def test_take_minutes_approve_and_download(live_app, page):  # noqa: F811
+def test_take_minutes_approve_and_download(live_app, page):
     base = live_app.config["LIVE_URL"]
     concept_id, next_id = _tvo_meetings(live_app)
     log_in(page, base, "oov@example.org")
@@ -144,7 +146,7 @@ def test_take_minutes_approve_and_download(live_app, page):  # noqa: F811
     page.goto(f"{base}/overleggen/{concept_id}/verslag")
     with page.expect_download() as dl:
         page.get_by_role("link", name="PDF downloaden").click()
-    data = open(dl.value.path(), "rb").read()
+    data = Path(dl.value.path()).read_bytes()
     assert data.startswith(b"%PDF")
     from tests.minutes_support import pdf_text
 
@@ -159,4 +161,4 @@ def test_take_minutes_approve_and_download(live_app, page):  # noqa: F811
     assert "pdfaid:part" in xmp and "/StructTreeRoot" in root and str(root["/Lang"]) == "nl"
     with page.expect_download() as again:
         page.get_by_role("link", name="PDF downloaden").click()
-    assert open(again.value.path(), "rb").read() == data  # byte-identical
+    assert Path(again.value.path()).read_bytes() == data  # byte-identical

@@ -287,7 +287,7 @@ def test_demo_guest_gets_references_only_in_both_pdfs(app, db):
         _, text = pdf_text(get_pdf(c, f"/overleggen/{meeting_id}/{path}"))
         text = flat(text)
         assert "Gezin met zorgen om de kinderen, Martenshoek" in text
-        for title, ref in zip(hidden, refs):
+        for title, ref in zip(hidden, refs, strict=True):
             assert title not in text and ref in text
         for name in withheld_docs:
             assert name not in text

@@ -9,6 +9,7 @@ comes back as ``AdminError`` and is shown beside its field with status 400."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -218,7 +219,8 @@ def _organisation_form(org: Organisation):
         except AdminError as err:
             db.session.rollback()
             _field_error(form, err)
-    people = roles = []
+    people: Sequence[Person] = []
+    roles: Sequence[Role] = []
     if org.id is not None:
         people = db.session.scalars(
             select(Person).where(Person.organisation_id == org.id).order_by(Person.name)
@@ -315,7 +317,7 @@ def _person_form(person: Person):
         except AdminError as err:
             db.session.rollback()
             _field_error(form, err)
-    holdings = []
+    holdings: Sequence[RoleHolding] = []
     if person.id is not None:
         holdings = db.session.scalars(
             select(RoleHolding)
@@ -476,7 +478,8 @@ def _role_form(role: Role):
         except AdminError as err:
             db.session.rollback()
             _field_error(form, err)
-    holdings, roster = [], []
+    holdings: Sequence[RoleHolding] = []
+    roster: Sequence[RosterEntry] = []
     if role.id is not None:
         holdings = db.session.scalars(
             select(RoleHolding)

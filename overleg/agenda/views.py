@@ -498,7 +498,7 @@ def escalate(item_id: int):
     form = EscalateForm()
     paths = _escalate_choices(form, meeting)
     if form.validate_on_submit():
-        to_type = db.session.get(MeetingType, form.to_type.data)
+        to_type = db.get_or_404(MeetingType, form.to_type.data)
         target = db.session.get(Meeting, form.meeting.data) if form.meeting.data else None
         try:
             esc = de.escalate(

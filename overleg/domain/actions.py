@@ -300,7 +300,7 @@ def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
     result = {a.id for a in actions} - {a.id for a in restricted}
     if not restricted:
         return result
-    items = list({a.agenda_item.id: a.agenda_item for a in restricted}.values())
+    items = list({i.id: i for a in restricted if (i := a.agenda_item) is not None}.values())
     entitled = entitled_among(person, items)
     result |= {a.id for a in restricted if a.agenda_item_id in entitled}
     return result

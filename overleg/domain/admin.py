@@ -8,12 +8,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
-from sqlalchemy import case, delete, func, or_, select
+from sqlalchemy import Table, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..models import (
     AgendaTemplateItem,
     AuditEvent,
@@ -172,8 +173,9 @@ def usages(obj) -> list[Usage]:
     the cascades in ``BLOCKING_CASCADES``; SET NULL and owned parts (CASCADE) do not."""
     target = obj.__table__
     found: dict[str, Usage] = {}
-    for mapper in sorted(db.Model.registry.mappers, key=lambda m: m.local_table.name):
-        table = mapper.local_table
+    # Every model maps one Table (local_table is typed as the wider FromClause).
+    for mapper in sorted(Model.registry.mappers, key=lambda m: cast(Table, m.local_table).name):
+        table = cast(Table, mapper.local_table)
         for fk in sorted(table.foreign_keys, key=lambda f: f.parent.name):
             if fk.column.table is not target:
                 continue
@@ -267,7 +269,8 @@ def _order(stmt, sorts: dict, sort: str, direction: str, default: str):
 def normalise_sort(
     sort: str | None, direction: str | None, sorts: Iterable[str], default: str
 ) -> tuple[str, str]:
-    return (sort if sort in sorts else default), ("desc" if direction == "desc" else "asc")
+    chosen = sort if sort is not None and sort in sorts else default
+    return chosen, ("desc" if direction == "desc" else "asc")
 
 
 ORGANISATION_SORTS = ("naam", "afkorting", "soort", "personen")

@@ -157,7 +157,7 @@ def _parse_date(text: str, label: str, errors: list[str]) -> date | None:
     day = None
     for fmt in ("%Y-%m-%d", "%d-%m-%Y"):
         try:
-            day = datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).replace(tzinfo=TZ).date()
             break
         except ValueError:
             continue
@@ -309,8 +309,7 @@ def csv_chunks(f: AuditFilter, batch: int = 500) -> Iterator[str]:
     buf.write("\ufeff")
     writer.writerow(CSV_HEADER)
     result = db.session.execute(_rows(f).execution_options(yield_per=batch))
-    n = 0
-    for ev, name in result:
+    for n, (ev, name) in enumerate(result, start=1):
         writer.writerow(
             [
                 _cell(v)
@@ -327,7 +326,6 @@ def csv_chunks(f: AuditFilter, batch: int = 500) -> Iterator[str]:
                 )
             ]
         )
-        n += 1
         if n % batch == 0:
             yield buf.getvalue()
             buf.seek(0)

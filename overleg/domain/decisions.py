@@ -168,9 +168,8 @@ def register(
             visible = decision.topic_id in entitled
         if decision.id in besloten:
             visible = visible and decision.agenda_item_id in open_besloten
-        if text and not visible:
-            # The match may have been on text the reader may not see: leave it out.
-            if text.strip().lower() not in decision.code.lower():
-                continue
+        # The match may have been on text the reader may not see: leave it out.
+        if text and not visible and text.strip().lower() not in decision.code.lower():
+            continue
         result.append(RegisterRow(decision, visible, status or "concept"))
     return result

@@ -230,6 +230,7 @@ def _fill(
     # (in turn over the meetings) with its topic's own texts, else "mededelingen" with the
     # body's general texts.
     topic_items = [i for i in items if i.topic is not None]
+    target: AgendaItem | None
     if topic_items:
         target = topic_items[n % len(topic_items)]
         title = target.topic.title

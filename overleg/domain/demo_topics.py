@@ -104,7 +104,7 @@ def _person(email: str) -> Person | None:
 
 
 def _body(code: str) -> MeetingType:
-    return db.session.scalar(select(MeetingType).where(MeetingType.code == code))
+    return db.session.scalars(select(MeetingType).where(MeetingType.code == code)).one()
 
 
 def _org(short: str) -> Organisation | None:

@@ -283,8 +283,8 @@ def refresh_meeting_participants(
             meeting.participants.remove(p)
             db.session.delete(p)
     for person_id, slot in wanted.items():
-        p = current.get(person_id)
-        if p is None:
+        seat = current.get(person_id)
+        if seat is None:
             meeting.participants.append(
                 Participant(
                     person=slot.person,
@@ -296,7 +296,7 @@ def refresh_meeting_participants(
             )
             added.append(slot.person)
         else:  # update the seat (a guest who now holds a roster role becomes a roster member)
-            p.role, p.part, p.deputy_for, p.from_roster = (
+            seat.role, seat.part, seat.deputy_for, seat.from_roster = (
                 slot.role,
                 slot.part,
                 slot.deputy_for,

@@ -22,10 +22,10 @@ import copy
 import hashlib
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -399,11 +399,15 @@ def stored_pdf(version: MinutesVersion, redacted: bool) -> tuple[bytes, str]:
 
     if version.pdf_key is None:
         values = _render_pdfs(version.snapshot)
-        won = db.session.execute(
-            update(MinutesVersion)
-            .where(MinutesVersion.id == version.id, MinutesVersion.pdf_key.is_(None))
-            .values(**values)
-            .execution_options(synchronize_session=False)
+        # An UPDATE's result is a CursorResult (it has a rowcount); Session.execute says Result.
+        won = cast(
+            CursorResult[Any],
+            db.session.execute(
+                update(MinutesVersion)
+                .where(MinutesVersion.id == version.id, MinutesVersion.pdf_key.is_(None))
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            ),
         ).rowcount
         db.session.commit()
         db.session.refresh(version)
@@ -500,8 +504,8 @@ def build_snapshot(
     approved_here = approved_at(meeting)
     taker = db.session.get(Person, minutes.minute_taker_id) if minutes.minute_taker_id else None
 
-    attendance = {key: [] for key in ATTENDANCE}
-    unknown = []
+    attendance: dict[str, list[dict[str, Any]]] = {key: [] for key in ATTENDANCE}
+    unknown: list[dict[str, Any]] = []
     chair = None
     order = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
     for p in sorted(meeting.participants, key=lambda p: (order.get(p.part, 9), p.person.name)):
@@ -516,11 +520,11 @@ def build_snapshot(
             ]
             if x
         )
-        entry = {"name": p.person.name, "detail": detail}
+        entry: dict[str, Any] = {"name": p.person.name, "detail": detail}
         if p.part == "chair" and chair is None:
             chair = p.person.name
-        (attendance[p.attendance] if p.attendance in attendance else unknown).append(entry)
-    groups = [
+        attendance.get(p.attendance or "", unknown).append(entry)
+    groups: list[dict[str, Any]] = [
         {"key": k, "label": ATTENDANCE_LABELS[k], "people": attendance[k]} for k in ATTENDANCE
     ]
     if unknown:
@@ -538,7 +542,7 @@ def build_snapshot(
             "besloten": bool(i.besloten),
         }
 
-    by_item: dict[int, dict[str, Any]] = {}
+    by_item: dict[int | None, dict[str, Any]] = {}
     out_items = []
     for number, i in enumerate(items, start=1):
         info = item_info(i)
@@ -666,13 +670,11 @@ def redact(
             return False
         if own_meeting and entry.get("item_id") in visible_items:
             return False
-        if (
+        return not (
             not own_meeting
             and not entry.get("besloten")
             and entry.get("topic_id") in visible_topics
-        ):
-            return False
-        return True
+        )
 
     for e in snap["items"]:
         if hidden(e, True):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -212,7 +212,7 @@ def entitled_among(person, items: list[AgendaItem]) -> set[int]:
     # Entitlement to a casus travels from other meetings to open items only, never to a
     # besloten item (there only the item's own besloten access row counts).
     elsewhere_needed = [
-        i.topic_id
+        i.topic.id
         for i in restricted
         if i.id not in here and not i.besloten and i.topic is not None and i.topic.is_casus
     ]
@@ -300,7 +300,7 @@ def visible_topics_stmt(person):
     if _is_staff(person):
         return stmt
     if person is None or not getattr(person, "is_authenticated", True):
-        return stmt.where(False)
+        return stmt.where(false())
     closed_row = aliased(AgendaItemAccess)
     on_my_meeting = (
         select(AgendaItem.id)

@@ -38,4 +38,4 @@ def next_number(kind: str, meeting_type: MeetingType, year: int, *, floor: int =
             )
         return floor + 1
     except IntegrityError:  # another transaction created the counter first
-        return db.session.execute(bump).scalar()
+        return db.session.execute(bump).scalar_one()

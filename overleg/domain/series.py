@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import islice
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
@@ -69,9 +71,8 @@ def validate_rule(rule: SeriesRule, today: date | None = None) -> dict[str, str]
         errors["interval"] = "Vul een herhaling in tussen 1 en 52."
     if rule.weekday is not None and not 0 <= rule.weekday <= 6:
         errors["weekday"] = "Kies een dag van de week."
-    if rule.frequency == "monthly_weekday":
-        if rule.week_of_month not in ORDINALS:
-            errors["week_of_month"] = "Kies de eerste, tweede, derde, vierde of laatste week."
+    if rule.frequency == "monthly_weekday" and rule.week_of_month not in ORDINALS:
+        errors["week_of_month"] = "Kies de eerste, tweede, derde, vierde of laatste week."
     if rule.until_date is None and not rule.occurrences:
         errors["until_date"] = (
             "Een reeks heeft een einde: vul een einddatum of een aantal keren in."
@@ -88,9 +89,8 @@ def validate_rule(rule: SeriesRule, today: date | None = None) -> dict[str, str]
             errors["until_date"] = (
                 "Een reeks loopt hoogstens drie jaar vooruit; kies een eerdere einddatum."
             )
-    if rule.occurrences is not None and rule.occurrences != 0:
-        if rule.occurrences < 1 or rule.occurrences > MAX_OCCURRENCES:
-            errors["occurrences"] = f"Vul een aantal tussen 1 en {MAX_OCCURRENCES} in."
+    if rule.occurrences and not 1 <= rule.occurrences <= MAX_OCCURRENCES:
+        errors["occurrences"] = f"Vul een aantal tussen 1 en {MAX_OCCURRENCES} in."
     if not errors and rule.occurrences:
         dates = rule_dates(rule)
         if dates and dates[-1] > limit:
@@ -105,7 +105,7 @@ def validate_rule(rule: SeriesRule, today: date | None = None) -> dict[str, str]
 def rule_dates(rule: SeriesRule) -> list[date]:
     weekday = rule.weekday if rule.weekday is not None else rule.first_date.weekday()
     start = datetime.combine(rule.first_date, time(0, 0))
-    kwargs = {"dtstart": start, "interval": rule.interval}
+    kwargs: dict[str, Any] = {"dtstart": start, "interval": rule.interval}
     if rule.until_date is not None:
         kwargs["until"] = datetime.combine(rule.until_date, time(0, 0))
     else:
@@ -115,7 +115,7 @@ def rule_dates(rule: SeriesRule) -> list[date]:
     else:
         rr = rrule(WEEKLY, byweekday=rr_weekday(weekday), **kwargs)
     return (
-        [d.date() for d in rr[: MAX_OCCURRENCES + 1]]
+        [d.date() for d in islice(rr, MAX_OCCURRENCES + 1)]
         if rule.occurrences is None
         else [d.date() for d in rr]
     )
@@ -131,7 +131,7 @@ def describe(series: MeetingSeries) -> str:
     day = DAY_NAMES[weekday]
     if series.frequency == "monthly_weekday":
         every = "Elke maand" if series.interval == 1 else f"Elke {series.interval} maanden"
-        text = f"{every} op de {ORDINALS.get(series.week_of_month, '')} {day}"
+        text = f"{every} op de {ORDINALS.get(series.week_of_month or 0, '')} {day}"
     else:
         every = "Elke week" if series.interval == 1 else f"Elke {series.interval} weken"
         text = f"{every} op {day}"

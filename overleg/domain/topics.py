@@ -206,10 +206,12 @@ def timeline(topic: Topic) -> Timeline:
                 Decision.agenda_item_id.in_([i.id for i in concluded])
             )
         )
+        .tuples()
+        .all()
         if concluded
         else []
     )
-    outcomes = {i.id: i.outcome for i in concluded}
+    outcomes: dict[int | None, str] = {i.id: i.outcome or "" for i in concluded}
     decided = {
         item_id for item_id, code in codes if outcomes.get(item_id, "").startswith(f"{code}: ")
     }

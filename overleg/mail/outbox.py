@@ -19,9 +19,10 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Literal, cast
 
 from flask import Flask, current_app, g, has_request_context, render_template
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from ..extensions import db
 from ..ical import Attendee, attendees_of, meeting_ics, meeting_url, summary_of
@@ -147,7 +148,7 @@ class DeliveryReport:
         return f"{self.sent} verzonden, {self.failed} mislukt"
 
 
-def _claim(now: datetime) -> OutboxMessage | None | bool:
+def _claim(now: datetime) -> OutboxMessage | None | Literal[False]:
     """Claim the next due row; None when nothing is due, False when another worker won."""
     stmt = (
         select(OutboxMessage)
@@ -165,15 +166,19 @@ def _claim(now: datetime) -> OutboxMessage | None | bool:
     if message is None:
         db.session.rollback()
         return None
-    claimed = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message.id,
-            OutboxMessage.attempts == message.attempts,
-            OutboxMessage.status != "sent",
-        )
-        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
-        .execution_options(synchronize_session=False)
+    # An UPDATE's result is a CursorResult (it has a rowcount); Session.execute says Result.
+    claimed = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.attempts == message.attempts,
+                OutboxMessage.status != "sent",
+            )
+            .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        ),
     ).rowcount
     if claimed != 1:
         db.session.rollback()

@@ -72,7 +72,7 @@ class Backend(ABC):
     def send(self, mail: EmailMessage) -> None:
         """Deliver one message or raise."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 (optional hook: a backend without a connection keeps it)
         pass
 
     def __enter__(self):
@@ -147,7 +147,11 @@ class MemoryBackend(Backend):
         sent_mail(self.app).append(mail)
 
 
-BACKENDS = {"smtp": SMTPBackend, "console": ConsoleBackend, "memory": MemoryBackend}
+BACKENDS: dict[str, type[Backend]] = {
+    "smtp": SMTPBackend,
+    "console": ConsoleBackend,
+    "memory": MemoryBackend,
+}
 
 
 def sent_mail(app: Flask | None = None) -> list[EmailMessage]:
@@ -162,4 +166,6 @@ def open_backend(app: Flask | None = None) -> Backend:
     try:
         return BACKENDS[name](app)
     except KeyError:
-        raise RuntimeError(f"Onbekende MAIL_BACKEND {name!r}: kies smtp, console of memory.")
+        raise RuntimeError(
+            f"Onbekende MAIL_BACKEND {name!r}: kies smtp, console of memory."
+        ) from None

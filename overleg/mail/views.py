@@ -42,7 +42,9 @@ def outbox():
             select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
                 OutboxMessage.status
             )
-        ).all()
+        )
+        .tuples()
+        .all()
     )
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     return render_template(

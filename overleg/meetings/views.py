@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, time, timedelta
+from typing import Any
 
 from babel.dates import format_date
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
@@ -156,7 +157,7 @@ def planning():
     if view not in ("lijst", "maand"):
         abort(404)
     options = (joinedload(Meeting.meeting_type),)
-    ctx = {"bodies": bodies, "body": body, "view": view}
+    ctx: dict[str, Any] = {"bodies": bodies, "body": body, "view": view}
     if view == "maand":
         month = _parse_month(request.args.get("maand"))
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
@@ -229,7 +230,7 @@ def new():
         form.location.data = chosen.default_location
     warnings: list[str] = []
     if form.validate_on_submit():
-        body = db.session.get(MeetingType, form.meeting_type.data)
+        body = db.get_or_404(MeetingType, form.meeting_type.data)
         start = form.start.data
         end = form.end.data or dm.default_end(body, start)
         check = dm.check_times(body, form.day.data, start, end)
@@ -294,8 +295,8 @@ def edit(meeting_id: int):
         return redirect(url_for("meetings.view", meeting_id=meeting.id))
     form = EditMeetingForm()
     if request.method == "GET":
-        start, end = to_local(meeting.starts_at), to_local(meeting.ends_at)
-        form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
+        begins, ends = to_local(meeting.starts_at), to_local(meeting.ends_at)
+        form.day.data, form.start.data, form.end.data = begins.date(), begins.time(), ends.time()
         form.location.data, form.online_url.data = meeting.location, meeting.online_url
         form.remarks.data = meeting.remarks
     warnings: list[str] = []
@@ -596,7 +597,7 @@ def series_new():
         form.location.data = chosen.default_location
         form.duration_minutes.data = chosen.default_duration_minutes
     if form.validate_on_submit():
-        body = db.session.get(MeetingType, form.meeting_type.data)
+        body = db.get_or_404(MeetingType, form.meeting_type.data)
         try:
             series = ds.create_series(body, organizer=current_user, **_series_kwargs(form))
             db.session.flush()

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .bodies import PURPOSE_LABELS, PURPOSES
 from .common import Timestamped, enum_check
 from .meetings import Meeting
+
+if TYPE_CHECKING:
+    from .documents import Document
 
 ITEM_KINDS = ("standard", "topic", "free")
 PROPOSAL_STATUSES = ("voorgesteld", "geaccepteerd", "afgewezen")
@@ -28,7 +33,7 @@ STANDARD_KINDS = (
 )
 
 
-class AgendaItem(Timestamped, db.Model):
+class AgendaItem(Timestamped, Model):
     __tablename__ = "agenda_item"
     __table_args__ = (
         enum_check("kind", ITEM_KINDS),
@@ -81,13 +86,16 @@ class AgendaItem(Timestamped, db.Model):
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     decline_reason: Mapped[str | None] = mapped_column(Text)
 
-    meeting: Mapped[Meeting] = relationship(
-        backref=db.backref(
-            "agenda_items", order_by="AgendaItem.position", cascade="all, delete-orphan"
-        )
-    )
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     topic = relationship("Topic")
     proposed_by = relationship("Person", foreign_keys=[proposed_by_id])
+
+    documents: Mapped[list[Document]] = relationship(
+        back_populates="agenda_item",
+        order_by="Document.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     @property
     def on_agenda(self) -> bool:

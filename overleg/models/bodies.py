@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .common import Timestamped, enum_check
 from .people import Role
 
@@ -43,7 +43,7 @@ PURPOSE_LABELS = {
 }
 
 
-class MeetingType(Timestamped, db.Model):
+class MeetingType(Timestamped, Model):
     """An overlegvorm: Driehoek, PO, TVO, OVO, or one the municipality configures."""
 
     __tablename__ = "meeting_type"
@@ -90,7 +90,7 @@ class MeetingType(Timestamped, db.Model):
         return self.name
 
 
-class RosterEntry(db.Model):
+class RosterEntry(Model):
     """Which role a meeting type invites, and as what (vaste deelnemers)."""
 
     __tablename__ = "roster_entry"
@@ -115,7 +115,7 @@ class RosterEntry(db.Model):
         return PART_LABELS[self.part]
 
 
-class EscalationPath(db.Model):
+class EscalationPath(Model):
     """An allowed route for a topic between two bodies: up (mandate) or down (assignment)."""
 
     __tablename__ = "escalation_path"
@@ -142,7 +142,7 @@ class EscalationPath(db.Model):
         return DIRECTION_LABELS[self.direction]
 
 
-class AgendaTemplateItem(db.Model):
+class AgendaTemplateItem(Model):
     """A standard agenda item a body's new meetings start with."""
 
     __tablename__ = "agenda_template_item"
@@ -168,7 +168,7 @@ class AgendaTemplateItem(db.Model):
     meeting_type: Mapped[MeetingType] = relationship(back_populates="agenda_template")
 
 
-class ThemeGroup(db.Model):
+class ThemeGroup(Model):
     """A cluster of priority themes in a year's plan, e.g. 'Geweld'."""
 
     __tablename__ = "theme_group"
@@ -184,7 +184,7 @@ class ThemeGroup(db.Model):
     )
 
 
-class Theme(db.Model):
+class Theme(Model):
     """A priority (veiligheidsthema) of the year's plan."""
 
     __tablename__ = "theme"

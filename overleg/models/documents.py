@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 from .agenda import AgendaItem
 from .common import enum_check
@@ -23,7 +23,7 @@ DOCUMENT_TYPES = {
 }
 
 
-class Document(db.Model):
+class Document(Model):
     __tablename__ = "document"
     __table_args__ = (
         enum_check("content_type", tuple(DOCUMENT_TYPES)),
@@ -43,11 +43,7 @@ class Document(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
-    agenda_item: Mapped[AgendaItem] = relationship(
-        backref=db.backref(
-            "documents", order_by="Document.id", cascade="all, delete-orphan", passive_deletes=True
-        )
-    )
+    agenda_item: Mapped[AgendaItem] = relationship(back_populates="documents")
     uploaded_by: Mapped[Person | None] = relationship()
 
     @property

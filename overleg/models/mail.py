@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 from .common import Timestamped, enum_check
 
@@ -35,7 +35,7 @@ MAIL_REASON_LABELS = {
 }
 
 
-class OutboxMessage(Timestamped, db.Model):
+class OutboxMessage(Timestamped, Model):
     """One e-mail to one recipient, built completely when queued (later changes to the
     meeting do not alter it). Status: pending (queued, not yet tried), sent, failed (the last
     attempt failed: retried at next_attempt_at, or given up when that is empty). attempts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CheckConstraint,
@@ -18,10 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .bodies import MeetingType
 from .common import Timestamped, enum_check
 from .people import Person, Role
+
+if TYPE_CHECKING:
+    from .agenda import AgendaItem
 
 MEETING_STATUSES = ("gepland", "geannuleerd")
 MEETING_STATUS_LABELS = {"gepland": "Gepland", "geannuleerd": "Geannuleerd"}
@@ -46,7 +50,7 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@overleg"
 
 
-class MeetingSeries(Timestamped, db.Model):
+class MeetingSeries(Timestamped, Model):
     """A body's recurring schedule; produces individual meetings."""
 
     __tablename__ = "meeting_series"
@@ -80,7 +84,7 @@ class MeetingSeries(Timestamped, db.Model):
     )
 
 
-class Meeting(Timestamped, db.Model):
+class Meeting(Timestamped, Model):
     """One sitting of a body. Times are naive UTC, shown in Europe/Amsterdam."""
 
     __tablename__ = "meeting"
@@ -126,6 +130,9 @@ class Meeting(Timestamped, db.Model):
     participants: Mapped[list[Participant]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
 
     @property
     def is_cancelled(self) -> bool:
@@ -147,7 +154,7 @@ class Meeting(Timestamped, db.Model):
         return self.starts_at <= (now or utcnow())
 
 
-class Participant(Timestamped, db.Model):
+class Participant(Timestamped, Model):
     """A person at a meeting, through a role or as a guest, with answer and attendance."""
 
     __tablename__ = "participant"

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 from .agenda import AgendaItem
 from .bodies import MeetingType, Theme
@@ -49,7 +49,7 @@ ACTION_STATUSES = ("open", "afgerond")
 ACTION_STATUS_LABELS = {"open": "Open", "afgerond": "Afgerond"}
 
 
-class Minutes(Timestamped, db.Model):
+class Minutes(Timestamped, Model):
     """The verslag of one meeting. ``version`` rises on every change (optimistic locking)."""
 
     __tablename__ = "minutes"
@@ -115,7 +115,7 @@ class Minutes(Timestamped, db.Model):
         return f"{self.meeting.meeting_type.code.upper()}-verslag-{day}"
 
 
-class MinutesVersion(db.Model):
+class MinutesVersion(Model):
     """A frozen version of approved minutes: the snapshot, why it was made, and its PDF."""
 
     __tablename__ = "minutes_version"
@@ -149,7 +149,7 @@ class MinutesVersion(db.Model):
         return json.loads(self.snapshot_json)
 
 
-class Decision(Timestamped, db.Model):
+class Decision(Timestamped, Model):
     """A besluit, numbered per body and year: ``TVO-2019-07``."""
 
     __tablename__ = "decision"
@@ -191,7 +191,7 @@ class Decision(Timestamped, db.Model):
         return self.code
 
 
-class ActionItem(Timestamped, db.Model):
+class ActionItem(Timestamped, Model):
     """An actiepunt: what, who (a person or an organisation), by when; open until closed at a
     later meeting of the same body."""
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .common import enum_check
 
 COUNTER_KINDS = ("topic", "decision")
 
 
-class NumberCounter(db.Model):
+class NumberCounter(Model):
     """The last number handed out per kind, body and year. Only ever raised, so a number is
     never reused, not even after the numbered row is deleted."""
 

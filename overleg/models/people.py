@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import cast
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -18,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..timeutil import utcnow
 from .common import Timestamped, enum_check
 
@@ -40,7 +41,7 @@ ORGANISATION_KIND_LABELS = {
 }
 
 
-class Organisation(Timestamped, db.Model):
+class Organisation(Timestamped, Model):
     """A ketenpartner: gemeente, politie, OM, sociale teams, Veiligheidshuis, ..."""
 
     __tablename__ = "organisation"
@@ -58,7 +59,7 @@ class Organisation(Timestamped, db.Model):
         return self.name
 
 
-class Person(UserMixin, Timestamped, db.Model):
+class Person(UserMixin, Timestamped, Model):
     """Anyone who takes part; an account (password) is optional for external guests."""
 
     __tablename__ = "person"
@@ -85,7 +86,8 @@ class Person(UserMixin, Timestamped, db.Model):
 
     # Flask-Login: the id in the cookie is the login session's token, not the person id,
     # so that logging out on the server ends the session for good.
-    _login_session_token = None  # set per request by the session loader; not a column
+    # Set per request by the session loader; not a column (so no annotation: the ORM would map it).
+    _login_session_token = cast("str | None", None)
 
     # UserMixin compares get_id(), which is None for everyone but the logged-in person:
     # keep the ORM's identity semantics instead.
@@ -97,7 +99,7 @@ class Person(UserMixin, Timestamped, db.Model):
         return self._login_session_token
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:
         return bool(self.active)
 
     @property
@@ -121,7 +123,7 @@ class Person(UserMixin, Timestamped, db.Model):
         return self.name
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """A server-side login session; the browser holds only its random token."""
 
     __tablename__ = "login_session"
@@ -137,7 +139,7 @@ class LoginSession(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class Role(Timestamped, db.Model):
+class Role(Timestamped, Model):
     """A function (functie): burgemeester, officier van justitie, BT-chef, ambtenaar OOV ..."""
 
     __tablename__ = "role"
@@ -164,7 +166,7 @@ class Role(Timestamped, db.Model):
         return self.name
 
 
-class RoleHolding(Timestamped, db.Model):
+class RoleHolding(Timestamped, Model):
     """A person holds a role from start_date until end_date (inclusive, open when empty)."""
 
     __tablename__ = "role_holding"
@@ -190,7 +192,7 @@ class RoleHolding(Timestamped, db.Model):
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
 
-class Unavailability(Timestamped, db.Model):
+class Unavailability(Timestamped, Model):
     """A person is away (verlof, ziekte) for a period; their deputy is invited instead."""
 
     __tablename__ = "unavailability"

@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 from .bodies import (
     CONFIDENTIALITY,
@@ -70,7 +70,7 @@ OUTCOME_KIND_LABELS = {"geen": "Uitkomst", "besluit": "Besluit", "opdracht": "Op
 ACCESS_KINDS = ("gast", "besloten")
 
 
-class Topic(Timestamped, db.Model):
+class Topic(Timestamped, Model):
     """A safety problem or case that lives across meetings and bodies."""
 
     __tablename__ = "topic"
@@ -121,7 +121,7 @@ class Topic(Timestamped, db.Model):
         return self.reference
 
 
-class TopicEvent(db.Model):
+class TopicEvent(Model):
     """One line of a topic's history; appended, never rewritten. No case text in `note`
     beyond what the topic itself already holds (questions and outcomes)."""
 
@@ -145,7 +145,7 @@ class TopicEvent(db.Model):
     person: Mapped[Person | None] = relationship()
 
 
-class Escalation(Timestamped, db.Model):
+class Escalation(Timestamped, Model):
     """A topic moved from one body to another along an `EscalationPath`: up (mandate,
     priority) or down (an assignment)."""
 
@@ -221,7 +221,7 @@ class Escalation(Timestamped, db.Model):
         return OUTCOME_KIND_LABELS[self.outcome_kind]
 
 
-class AgendaItemAccess(db.Model):
+class AgendaItemAccess(Model):
     """Who is named on an agenda item: `gast` (a guest invited for this item) or `besloten`
     (a participant admitted to a closed casus item)."""
 

@@ -131,13 +131,13 @@ def new():
     form = TopicForm()
     _fill(form)
     if request.method == "GET":
-        body = request.args.get("overleg")
-        match = next((b for b in _bodies() if b.code == body), None)
+        code = request.args.get("overleg")
+        match = next((b for b in _bodies() if b.code == code), None)
         if match is not None:
             form.meeting_type.data = match.id
             form.confidentiality.data = match.default_confidentiality
     if form.validate_on_submit():
-        body = db.session.get(MeetingType, form.meeting_type.data)
+        body = db.get_or_404(MeetingType, form.meeting_type.data)
         topic = create_topic(
             title=form.title.data,
             description=form.description.data,

@@ -1,4 +1,9 @@
-"""initial schema
+"""baseline 0.1
+
+The schema of the first release (0.1), generated from the models on 2026-11-28. This is
+the baseline every database starts from: never edit or regenerate it. Every later change
+to the models is a new revision on top (`flask --app wsgi db migrate -m "..."`, then review
+it); tests/test_migrations.py upgrades a baseline database holding the demo to head.
 
 Revision ID: b6aaf7c6c163
 Revises: 
@@ -233,7 +238,7 @@ def upgrade():
     sa.Column('agenda_status', sa.String(length=20), nullable=False),
     sa.Column('agenda_published_at', sa.DateTime(), nullable=True),
     sa.Column('agenda_changed_after_publish', sa.Boolean(), nullable=False),
-    sa.Column('agenda_change_pending', sa.Boolean(), server_default=sa.text('0'), nullable=False),
+    sa.Column('agenda_change_pending', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("agenda_status IN ('concept', 'gepubliceerd')", name=op.f('ck_meeting_agenda_status_valid')),
