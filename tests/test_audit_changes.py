@@ -131,6 +131,24 @@ def test_refused_item_access_change_writes_nothing(sec, tvo):
     )
 
 
+def test_meeting_guests_are_logged_by_id(sec, seeded, people):
+    from tests.factories import make_meeting
+
+    meeting = make_meeting("tvo", participants=[(people["deelnemer"], "member")])
+    vera = make_person("vera@test.example.org", name="Vera Veilig", password=None)
+    resp = sec.post(f"/overleggen/{meeting.id}/gasten", data={"person": str(vera.id)})
+    assert resp.status_code == 302
+    assert_audit("guest_added", object_id=meeting.id, before=None, after={"person": vera.id})
+    guest = next(
+        p for p in db.session.get(type(meeting), meeting.id).participants if p.person_id == vera.id
+    )
+    assert events("guest_removed") == 0
+    resp = sec.post(f"/overleggen/{meeting.id}/gasten/{guest.id}/verwijderen")
+    assert resp.status_code == 302
+    assert_audit("guest_removed", object_id=meeting.id, before={"person": vera.id}, after=None)
+    assert_no_free_text("Vera Veilig", "vera@test")
+
+
 # --- topics -------------------------------------------------------------------------------
 
 
@@ -411,6 +429,31 @@ def test_document_upload_and_removal_are_logged(sec, tvo):
     assert_no_free_text(CASUS_DOC, "rapport-familie", "Jansen", CASUS_TITLE)
 
 
+def test_documents_removed_with_their_item_are_logged(sec, tvo):
+    item = tvo["open_item"]
+    data = make_pdf(["Evaluatie camera's"])
+    upload = {"file": (io.BytesIO(data), "evaluatie-camera.pdf", "application/pdf")}
+    resp = sec.post(
+        f"/agendapunten/{item.id}/stukken", data=upload, content_type="multipart/form-data"
+    )
+    assert resp.status_code == 302
+    (ev,) = assert_audit("document_uploaded")
+    assert events("document_removed") == 0
+    assert sec.post(f"/agendapunten/{item.id}/verwijderen").status_code == 302
+    assert_audit(
+        "document_removed",
+        object_id=ev.object_id,
+        before={
+            "agenda_item": item.id,
+            "size": len(data),
+            "content_type": "application/pdf",
+            "sha256": hashlib.sha256(data).hexdigest(),
+        },
+        after=None,
+    )
+    assert_no_free_text("evaluatie-camera", "Cameratoezicht")
+
+
 def test_a_refused_upload_writes_no_event(sec, tvo):
     resp = sec.post(
         f"/agendapunten/{tvo['open_item'].id}/stukken",
@@ -419,6 +462,26 @@ def test_a_refused_upload_writes_no_event(sec, tvo):
     )
     assert 400 <= resp.status_code < 500
     assert events("document_uploaded") == 0
+
+
+def test_own_password_change_is_logged_with_the_sessions_it_ended(app, people):
+    dirk = people["deelnemer"]
+    other, c = app.test_client(), app.test_client()
+    assert login(other, dirk.email).status_code == 302
+    assert login(c, dirk.email).status_code == 302
+    resp = c.post(
+        "/account/wachtwoord",
+        data={"current": TEST_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+    assert resp.status_code == 302
+    assert_audit(
+        "password_changed",
+        object_id=dirk.id,
+        person_id=dirk.id,
+        before={"has_account": True, "sessions": 2, "feed": False},
+        after={"has_account": True, "sessions": 1, "feed": False},
+    )
+    assert_no_free_text(NEW_PASSWORD, TEST_PASSWORD)
 
 
 # --- calendar feed ------------------------------------------------------------------------

@@ -298,6 +298,8 @@ def remove(item_id: int):
     item = _item(item_id)
     meeting_id = item.meeting_id
     try:
+        for doc in item.documents:  # they go with their item
+            record_change(changes.document_change("document_removed", doc))
         da.remove_item(item)
         db.session.commit()
     except da.AgendaError as exc:

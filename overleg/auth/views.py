@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 
 from ..access import access
-from ..audit import record
+from ..audit import record, record_change
 from ..domain import audit_changes as changes
 from ..extensions import db, limiter
 from ..models.people import person_by_email
@@ -137,9 +137,10 @@ def change_password():
         elif problem:
             form.new.errors.append(problem)
         else:
+            before = changes.account_state(current_user)
             set_password(current_user, form.new.data)
             end_other_sessions(current_user, current_user.get_id())
-            record("password_changed", current_user)
+            record_change(changes.account_change("password_changed", current_user, before))
             db.session.commit()
             flash("Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "success")
             return redirect(url_for("main.home"))

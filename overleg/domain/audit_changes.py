@@ -154,6 +154,11 @@ def item_access_changes(
     return changes
 
 
+def guest_values(participant) -> dict[str, Any]:
+    """The guest invited to (or removed from) a meeting, by id."""
+    return checked({"person": participant.person_id}) or {}
+
+
 # --- topics -------------------------------------------------------------------------------
 
 
@@ -169,6 +174,7 @@ def confidentiality_change(topic, before: str) -> Change | None:
 # --- people and accounts ------------------------------------------------------------------
 
 PERSON_EVENTS = {"app_role": "app_role_changed", "email": "email_changed"}
+ACTIVE_EVENTS = {True: "account_activated", False: "account_deactivated"}  # by the new value
 
 
 def person_state(person: Person) -> dict[str, Any]:
@@ -184,17 +190,9 @@ def person_changes(person: Person, before: dict[str, Any]) -> list[Change]:
     after = person_state(person)
     if not before:
         return [Change("person_created", person, None, checked(after))]
-    changes = []
-    for key, event in PERSON_EVENTS.items():
-        change = diff(event, person, {key: before[key]}, {key: after[key]})
-        if change is not None:
-            changes.append(change)
-    if before["active"] != after["active"]:
-        event = "account_activated" if after["active"] else "account_deactivated"
-        changes.append(
-            diff(event, person, {"active": before["active"]}, {"active": after["active"]})
-        )
-    return changes
+    events = {**PERSON_EVENTS, "active": ACTIVE_EVENTS[after["active"]]}
+    found = (diff(event, person, {k: before[k]}, {k: after[k]}) for k, event in events.items())
+    return [change for change in found if change is not None]
 
 
 def account_state(person: Person) -> dict[str, Any]:
