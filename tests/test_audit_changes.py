@@ -618,3 +618,35 @@ def test_every_labelled_event_is_in_one_group():
     grouped = [n for _, names in EVENT_GROUPS.values() for n in names]
     assert len(grouped) == len(set(grouped)), "an event in two groups"
     assert set(grouped) == set(EVENT_LABELS)
+
+
+def test_the_logboek_names_the_people_in_the_values_in_constant_queries(beheer, count_queries):
+    db.session.execute(delete(AuditEvent))
+    db.session.commit()
+
+    def add(n: int) -> None:
+        for i in range(n):
+            guest = make_person(f"g{i}-{n}@test.example.org", name=f"Gast {n}-{i}", password=None)
+            db.session.add(
+                AuditEvent(
+                    event="item_guests_changed", before={"guests": []}, after={"guests": [guest.id]}
+                )
+            )
+        db.session.commit()
+
+    def measure() -> tuple[int, list[str]]:
+        with count_queries() as counter:
+            resp = beheer.get(LOGBOEK)
+            assert resp.status_code == 200
+        return counter.count, table_column(resp, 5)
+
+    add(2)
+    few, shown = measure()
+    assert sorted(shown) == [
+        "Gasten bij dit punt: niemand → Gast 2-0",
+        "Gasten bij dit punt: niemand → Gast 2-1",
+    ]
+    add(30)
+    many, shown = measure()
+    assert many == few and len(shown) == 32
+    assert "Gasten bij dit punt: niemand → Gast 30-29" in shown
