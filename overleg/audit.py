@@ -1,11 +1,14 @@
 """Write audit events. Names are fixed strings (``casus_viewed``, ``minutes_exported``);
-an event carries an object type, id and reference, never case text."""
+an event carries an object type, id and reference, never case text. A security-relevant
+change also carries its values before and after (``overleg.domain.audit_changes``: ids,
+codes, flags and dates only); this module adds who made it and from where."""
 
 from __future__ import annotations
 
 from flask import has_request_context, request
 from flask_login import current_user
 
+from .domain.audit_changes import Change, checked
 from .extensions import db
 from .models import AuditEvent
 
@@ -18,6 +21,8 @@ def record(
     object_id: int | None = None,
     ref: str | None = None,
     person=None,
+    before: dict | None = None,
+    after: dict | None = None,
 ) -> AuditEvent:
     """Add an audit event to the session (committed with the caller's transaction)."""
     if obj is not None:
@@ -38,6 +43,22 @@ def record(
         person_id=person.id if person is not None else None,
         ip_address=ip,
         user_agent=agent,
+        before=checked(before),
+        after=checked(after),
     )
     db.session.add(ev)
     return ev
+
+
+def record_change(change: Change | None, *, person=None) -> AuditEvent | None:
+    """Write one change built by ``overleg.domain.audit_changes`` (None: nothing changed)."""
+    if change is None:
+        return None
+    return record(
+        change.event,
+        change.obj,
+        ref=change.ref,
+        person=person,
+        before=change.before,
+        after=change.after,
+    )

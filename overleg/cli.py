@@ -46,8 +46,8 @@ def init_cli(app: Flask) -> None:
     )
     def seed_demo(if_empty: bool) -> None:
         """Laad de demogegevens van Midden-Groningen (tweemaal laden verandert niets)."""
+        from .demo import seed_all
         from .models.people import count_people
-        from .seed import seed_all
 
         if if_empty and count_people() > 0:
             click.echo("Database bevat al gegevens; demogegevens niet opnieuw geladen.")

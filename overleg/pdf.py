@@ -10,6 +10,9 @@ Usage::
 
     from overleg.pdf import render_pdf
     pdf_bytes = render_pdf(render_template("print/agenda.html", ...))
+
+``simple_pdf`` writes a small PDF of plain text lines without WeasyPrint (demo documents and
+the tests' sample files).
 """
 
 from __future__ import annotations
@@ -118,3 +121,41 @@ def merge_pdfs(parts: list[bytes]) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def simple_pdf(pages: list[list[str]]) -> bytes:
+    """A small valid PDF: lines of text (Helvetica, WinAnsi) per page. No WeasyPrint needed."""
+    n = len(pages)
+    kids = [4 + 2 * i for i in range(n)]
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {n} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    for i, lines in enumerate(pages):
+        ops = ["BT", "/F1 16 Tf", "72 760 Td", "20 TL"]
+        for j, line in enumerate(lines):
+            if j == 1:
+                ops.append("/F1 11 Tf")
+            if j:
+                ops.append("T*")  # next line
+            safe = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"({safe}) Tj")
+        ops.append("ET")
+        content = "\n".join(ops).encode("cp1252", "replace")
+        objs.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {kids[i] + 1} 0 R >>".encode()
+        )
+        objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out

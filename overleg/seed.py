@@ -1,6 +1,9 @@
 """Demo data: the consultation structure of the Integraal Jaarplan Veiligheid 2019 of
 Midden-Groningen (section 4, Overlegstructuur; section 5, Prioriteiten 2019), with
-clearly fictional people on example.org. Loading twice changes nothing."""
+clearly fictional people on example.org. Loading twice changes nothing.
+
+The tests start from this structure (tests/conftest.py, fixture ``seeded``); the demo content
+on top of it (meetings, topics, documents, minutes) is in ``overleg.demo``."""
 
 from __future__ import annotations
 
@@ -392,21 +395,3 @@ def seed_structure() -> dict[str, int]:
         "bodies": len(types),
         "people": len(people),
     }
-
-
-def seed_all() -> dict[str, int]:
-    """Everything the demo needs; later areas add their own demo content here."""
-    counts = seed_structure()
-    from .domain.demo_meetings import seed_meetings
-
-    counts["meetings"] = seed_meetings()
-    from .domain.demo_topics import seed_topics
-
-    counts["topics"] = seed_topics()
-    from .domain.demo_documents import seed_documents
-
-    counts["documents"] = seed_documents()
-    from .domain.demo_minutes import seed_minutes  # last: needs the meetings and topics
-
-    counts["minutes"] = seed_minutes()
-    return counts

@@ -27,8 +27,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory):
     from overleg import create_app
+    from overleg.demo import seed_all
     from overleg.extensions import db
-    from overleg.seed import seed_all
 
     tmp = tmp_path_factory.mktemp("browser")
     app = create_app(

@@ -260,14 +260,20 @@ def count_queries(db):
 
 
 def assert_audit(event_name: str, **filters):
-    """Assert that an audit event with this name (and attributes) was written."""
+    """Assert that an audit event with this name (and attributes) was written. `before` and
+    `after` (the values of a change) are compared in Python, as equal dicts (None: none)."""
     from sqlalchemy import select
 
     from overleg.models import AuditEvent
 
+    values = {key: filters.pop(key) for key in ("before", "after") if key in filters}
     stmt = select(AuditEvent).where(AuditEvent.event == event_name)
     for key, value in filters.items():
         stmt = stmt.where(getattr(AuditEvent, key) == value)
-    rows = _db.session.scalars(stmt).all()
-    assert rows, f"no audit event {event_name!r} with {filters}"
+    found = _db.session.scalars(stmt).all()
+    rows = [r for r in found if all(getattr(r, k) == v for k, v in values.items())]
+    assert rows, (
+        f"no audit event {event_name!r} with {filters} {values}; "
+        f"found: {[(r.before, r.after) for r in found]}"
+    )
     return rows

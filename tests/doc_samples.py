@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 
-from overleg.domain.demo_documents import simple_pdf
+from overleg.pdf import simple_pdf
 
 
 def make_pdf(pages: list[str]) -> bytes:
-    """A valid PDF with one line of text per page, readable by pypdf (the demo's writer)."""
+    """A valid PDF with one line of text per page, readable by pypdf."""
     return simple_pdf([[text] for text in pages])
 
 

@@ -3,6 +3,7 @@ it never shows case text."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import re
@@ -277,6 +278,8 @@ def test_csv_export_of_the_filter(admin, log, people):
         "Object-id",
         "Referentie",
         "IP-adres",
+        "Voor",
+        "Na",
     ]
     assert lines[1:] == [
         [
@@ -289,6 +292,8 @@ def test_csv_export_of_the_filter(admin, log, people):
             "7",
             "TVO-2019-020",
             "10.1.2.3",
+            "",
+            "",
         ],
         [
             "2019-03-12 10:00:05",
@@ -300,6 +305,8 @@ def test_csv_export_of_the_filter(admin, log, people):
             "7",
             "TVO-2019-014",
             "10.1.2.3",
+            "",
+            "",
         ],
     ]
     exported = assert_audit("audit_log_exported", person_id=people["beheerder"].id)
@@ -381,16 +388,60 @@ def test_index_links_the_log_with_a_count(admin, log):
     assert 'href="/beheer/"' in crumbs and "Logboek" in crumbs
 
 
+# Calls whose first argument is an event name, and assignments that hold event names.
+_EVENT_CALLS = {"record", "Change", "diff", "account_change", "holding_change", "document_change"}
+
+
+def _strings(node) -> set[str]:
+    """The event names an expression can be: a string, or either branch of an `x if c else y`."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return {node.value} if re.fullmatch(r"[a-z_]+", node.value) else set()
+    if isinstance(node, ast.IfExp):
+        return _strings(node.body) | _strings(node.orelse)
+    return set()
+
+
+def recorded_event_names(source: str) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if called in _EVENT_CALLS:
+                names |= _strings(node.args[0])
+            elif called == "_delete" and len(node.args) > 1:
+                names |= _strings(node.args[1])
+        elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                name = getattr(target, "id", "")
+                if name == "event":
+                    names |= _strings(node.value)
+                elif name.endswith("_EVENTS") and isinstance(node.value, ast.Dict):
+                    for value in node.value.values:
+                        names |= _strings(value)
+    return names
+
+
 def test_every_recorded_event_has_a_dutch_label():
     """An event name written anywhere in overleg/ needs a label in EVENT_LABELS
     (overleg/domain/audit_log.py); unlabelled names would show as code in the Logboek."""
     root = Path(__file__).resolve().parents[1] / "overleg"
     names: set[str] = set()
     for path in root.rglob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        for call in re.finditer(r"\brecord\(([^,)]*)", source):  # the first argument
-            names.update(re.findall(r'"([a-z_]+)"', call.group(1)))
-        names.update(re.findall(r'_delete\(\s*\w+,\s*"([a-z_]+)"', source))
-    assert {"login", "casus_viewed", "person_changed", "organisation_deleted"} <= names
+        names |= recorded_event_names(path.read_text(encoding="utf-8"))
+    assert {
+        "login",
+        "casus_viewed",
+        "person_changed",
+        "organisation_deleted",
+        "login_failed",
+        "account_removed",
+        "item_guests_changed",
+        "account_deactivated",
+        "feed_renewed",
+        "role_holding_changed",
+        "document_uploaded",
+    } <= names
     missing = sorted(names - set(EVENT_LABELS))
     assert not missing, f"audit events without a Dutch label: {missing}"

@@ -5,7 +5,7 @@ from itertools import pairwise
 
 from sqlalchemy import func, select
 
-from overleg.domain.demo_meetings import seed_meetings
+from overleg.demo import seed_all
 from overleg.domain.visibility import visible_meetings
 from overleg.extensions import db
 from overleg.models import Meeting, MeetingSeries
@@ -15,9 +15,9 @@ from tests.factories import person
 
 
 def test_seed_meetings_is_idempotent_and_spans_the_demo_period(seeded):
-    created = seed_meetings()
+    created = seed_all()["meetings"]
     assert created > 30
-    assert seed_meetings() == 0
+    assert seed_all()["meetings"] == 0
     assert db.session.scalar(select(func.count(MeetingSeries.id))) == 4
     meetings = db.session.scalars(select(Meeting)).all()
     assert len(meetings) == created
@@ -51,7 +51,7 @@ def test_seed_meetings_is_idempotent_and_spans_the_demo_period(seeded):
 
 
 def test_wijkagent_sees_only_ovo_meetings_in_the_demo(app, seeded):
-    seed_meetings()
+    seed_all()
     wijkagent = person("wijkagent@example.org")
     codes = {m.meeting_type.code for m in db.session.scalars(visible_meetings(wijkagent))}
     assert codes == {"ovo"}

@@ -198,8 +198,9 @@ def test_demo_database_at_the_baseline_upgrades_to_head(kind, tmp_path):
     head: the version is head, every row of the baseline's tables is still there, the
     schema is the models', and the OOV ambtenaar logs in and sees her home page."""
     from overleg import create_app
+    from overleg.demo import seed_all
     from overleg.models import Person
-    from overleg.seed import DEMO_PASSWORD, seed_all
+    from overleg.seed import DEMO_PASSWORD
 
     baseline = baseline_revision()
     with fresh_database(kind, tmp_path) as url:

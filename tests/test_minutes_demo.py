@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from overleg.demo import seed_all
 from overleg.domain import actions as da
 from overleg.extensions import db
 from overleg.models import ActionItem, Decision, Meeting, MeetingType, Minutes
-from overleg.seed import seed_all
 from overleg.timeutil import today_local
 from tests.conftest import login
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from overleg.demo import seed_all
 from overleg.models import (
     EscalationPath,
     MeetingType,
@@ -19,7 +20,7 @@ from overleg.models import (
     RoleHolding,
     ThemeGroup,
 )
-from overleg.seed import seed_all, seed_structure
+from overleg.seed import seed_structure
 
 from .conftest import login
 

@@ -16,13 +16,17 @@ from tests.factories import publish
 
 @pytest.fixture
 def demo(app):
-    from overleg.seed import seed_all
+    from overleg.demo import seed_all
 
     return seed_all()
 
 
+# the topic that runs OVO -> TVO -> Driehoek and back in the demo
+CHAIN_TITLE = "Hennepteelt en drugsoverlast bedrijventerrein Foxhol"
+
+
 def test_demo_chain_and_themes(demo, app):
-    from overleg.domain.demo_topics import CHAIN_TITLE, seed_topics
+    from overleg.demo import seed_all
 
     topic = db.session.scalar(select(Topic).where(Topic.title == CHAIN_TITLE))
     tl = timeline(topic)
@@ -43,7 +47,7 @@ def test_demo_chain_and_themes(demo, app):
     themes = db.session.scalar(select(func.count(Theme.id)))
     with_topic = db.session.scalar(select(func.count(func.distinct(Topic.theme_id))))
     assert with_topic == themes
-    assert seed_topics() == 0  # idempotent
+    assert seed_all()["topics"] == 0  # idempotent
     # one escalation is still open, for the overview of open escalations
     open_ones = db.session.scalars(
         select(Escalation).where(Escalation.status.in_(("te_agenderen", "geagendeerd")))

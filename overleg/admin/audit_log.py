@@ -24,6 +24,7 @@ def _render(f, errors, pg=None, status: int = 200):
         choices=log.event_choices(),
         event_label=log.event_label,
         object_label=log.object_label,
+        describe_change=log.describe_change,
         timestamp=log.nl_timestamp,
         page_size=log.PAGE_SIZE,
     ), status

@@ -19,9 +19,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ..access import access
-from ..audit import record
+from ..audit import record, record_change
 from ..auth.services import password_problem, set_password
 from ..domain import admin as domain
+from ..domain import audit_changes as changes
 from ..domain.admin import AdminError
 from ..extensions import db
 from ..forms import choice
@@ -292,6 +293,7 @@ def _person_form(person: Person):
     if form.validate_on_submit():
         new = person.id is None
         org_id = id_or_none(form.organisation_id.data)
+        before = changes.person_state(person)
         try:
             domain.save_person(
                 person,
@@ -303,7 +305,10 @@ def _person_form(person: Person):
                 active=form.active.data,
                 actor=current_user,
             )
-            record("person_created" if new else "person_changed", person)
+            if not new:
+                record("person_changed", person)
+            for change in changes.person_changes(person, before):
+                record_change(change)
             if _commit_or_refuse("De persoon kon niet worden opgeslagen. Probeer het opnieuw."):
                 if new:
                     flash(
@@ -350,10 +355,12 @@ def person_account(person_id: int):
             form.password.errors.append(problem)
         else:
             had_account = person.has_account
+            before = changes.account_state(person)
             set_password(person, form.password.data)
             if person.id != current_user.id:
                 domain.end_all_sessions(person)
-            record("account_password_set" if had_account else "account_created", person)
+            event = "account_password_set" if had_account else "account_created"
+            record_change(changes.account_change(event, person, before))
             db.session.commit()
             flash(
                 f"{person.name} kan inloggen met {person.email} en het nieuwe wachtwoord. "
@@ -368,9 +375,10 @@ def person_account(person_id: int):
 @access("beheerder")
 def person_account_remove(person_id: int):
     person = _get(Person, person_id)
+    before = changes.account_state(person)
     try:
         domain.remove_account(person, current_user)
-        record("account_removed", person)
+        record_change(changes.account_change("account_removed", person, before))
         db.session.commit()
         flash(
             f"{person.name} kan niet meer inloggen; de persoon blijft bestaan als externe gast.",
@@ -543,6 +551,7 @@ def _holding_form(role: Role, holding: RoleHolding):
             )
     if form.validate_on_submit():
         new = holding.id is None
+        before = changes.holding_state(holding)
         person = db.session.get(Person, id_or_none(form.person_id.data) or 0)
         deputy_id = id_or_none(form.deputy_id.data)
         deputy = db.session.get(Person, deputy_id) if deputy_id else None
@@ -557,7 +566,9 @@ def _holding_form(role: Role, holding: RoleHolding):
                 start=form.start_date.data,
                 end=form.end_date.data,
             )
-            record("role_holding_created" if new else "role_holding_changed", role)
+            event = "role_holding_created" if new else "role_holding_changed"
+            if record_change(changes.holding_change(event, holding, before)) is None:
+                record(event, role)  # saved unchanged
             if _commit_or_refuse("De bezetting kon niet worden opgeslagen. Probeer het opnieuw."):
                 flash(f"De bezetting van {role.name} is opgeslagen.", "success")
                 return redirect(url_for(".role_edit", role_id=role.id))
@@ -577,7 +588,8 @@ def holding_delete(role_id: int, holding_id: int):
     if holding.role_id != role_id:
         abort(404)
     role = holding.role
-    record("role_holding_deleted", role)
+    before = changes.holding_state(holding)
+    record_change(changes.holding_change("role_holding_deleted", holding, before))
     db.session.delete(holding)
     domain.rosters_changed(role=role)
     db.session.commit()

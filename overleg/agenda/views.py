@@ -14,8 +14,9 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ..access import access
-from ..audit import record
+from ..audit import record, record_change
 from ..domain import agenda as da
+from ..domain import audit_changes as changes
 from ..domain import escalation as de
 from ..domain import need_to_know as ntk
 from ..domain.visibility import get_visible_meeting_or_404
@@ -297,6 +298,8 @@ def remove(item_id: int):
     item = _item(item_id)
     meeting_id = item.meeting_id
     try:
+        for doc in item.documents:  # they go with their item
+            record_change(changes.document_change("document_removed", doc))
         da.remove_item(item)
         db.session.commit()
     except da.AgendaError as exc:
@@ -450,12 +453,17 @@ def item_access(item_id: int):
         form.members.data = current.get("besloten", [])
         form.besloten.data = item.besloten
     if form.validate_on_submit():
+        before = changes.item_access_state(item)
         try:
             da.set_item_access(item, "gast", set(form.guests.data or []))
             besloten = bool(form.besloten.data)
             if besloten and not (item.topic is not None and item.topic.is_casus):
                 raise da.AgendaError({"besloten": "Alleen een casus-agendapunt kan besloten zijn."})
             da.set_besloten(item, besloten, set(form.members.data or []))
+            for change in changes.item_access_changes(
+                item, before, changes.item_access_state(item)
+            ):
+                record_change(change)
             db.session.commit()
         except da.AgendaError as exc:
             db.session.rollback()

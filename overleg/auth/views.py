@@ -8,8 +8,10 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 
 from ..access import access
-from ..audit import record
+from ..audit import record, record_change
+from ..domain import audit_changes as changes
 from ..extensions import db, limiter
+from ..models.people import person_by_email
 from . import bp
 from .forms import ChangePasswordForm, LoginForm
 from .services import (
@@ -50,6 +52,25 @@ def _account_limit() -> str:
     return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
 
 
+def _throttled_limit() -> str:
+    """Which login limit refused the request: per address or per account."""
+    current = limiter.current_limit
+    return (
+        "per_account" if current is not None and "login-account:" in current.key else "per_address"
+    )
+
+
+@bp.after_request
+def _audit_throttled_login(response):
+    """A login refused by the rate limit (429) is logged: the account it was for, when the
+    address is known (never the address typed), and which limit it hit."""
+    if response.status_code == 429 and request.endpoint == "auth.login":
+        known = person_by_email(request.form.get("email") or "")
+        record("login_throttled", known, person=None, after={"limit": _throttled_limit()})
+        db.session.commit()
+    return response
+
+
 def _account_key() -> str:
     """Failed logins also count per account, so rotating addresses does not help a guesser."""
     return "login-account:" + (request.form.get("email") or "").strip().lower()
@@ -85,6 +106,10 @@ def login():
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
+        # The typed address is never logged; a known person is named by id.
+        known = person_by_email(form.email.data)
+        record("login_failed", known, person=None, after=changes.login_failure(known))
+        db.session.commit()
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
 
@@ -92,6 +117,7 @@ def login():
 @bp.route("/uitloggen", methods=["POST"])
 @access("login")
 def logout():
+    record("logout", current_user)
     end_session(current_user.get_id())
     db.session.commit()
     logout_user()
@@ -111,9 +137,10 @@ def change_password():
         elif problem:
             form.new.errors.append(problem)
         else:
+            before = changes.account_state(current_user)
             set_password(current_user, form.new.data)
             end_other_sessions(current_user, current_user.get_id())
-            record("password_changed", current_user)
+            record_change(changes.account_change("password_changed", current_user, before))
             db.session.commit()
             flash("Uw wachtwoord is gewijzigd. Andere sessies zijn afgemeld.", "success")
             return redirect(url_for("main.home"))

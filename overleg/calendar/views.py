@@ -6,6 +6,8 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..access import access
+from ..audit import record_change
+from ..domain import audit_changes as changes
 from ..domain.roster import holdings_of
 from ..extensions import db
 from ..ical import feed_ics, meeting_ics
@@ -66,7 +68,8 @@ def feed_url(person) -> str | None:
 @access("login")
 def renew_feed():
     person = current_user._get_current_object()
-    if person.feed_token:
+    had_feed = person.feed_token is not None
+    if had_feed:
         renew_feed_token(person)
         flash(
             "Er is een nieuw agenda-adres gemaakt. Het oude adres werkt niet meer; "
@@ -76,6 +79,7 @@ def renew_feed():
     else:
         ensure_feed_token(person)
         flash("Uw persoonlijke agenda-adres is aangemaakt.", "success")
+    record_change(changes.feed_change(person, had_feed))
     db.session.commit()
     return redirect(url_for("main.profile") + "#agenda")
 

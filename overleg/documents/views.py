@@ -13,7 +13,8 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..access import access
-from ..audit import record
+from ..audit import record, record_change
+from ..domain import audit_changes as changes
 from ..domain import documents as docs
 from ..domain.agenda import agenda_visible_to
 from ..domain.visibility import get_visible_meeting_or_404
@@ -89,6 +90,8 @@ def item_documents(item_id: int):
             except docs.UploadRefused as refused:
                 return _render_item(item, form, refused.status, str(refused))
             try:
+                db.session.flush()  # the document's id, for the audit event
+                record_change(changes.document_change("document_uploaded", doc))
                 db.session.commit()
             except Exception:
                 db.session.rollback()
@@ -112,6 +115,7 @@ def delete_document(doc_id: int):
     doc = db.session.get(Document, doc_id) or abort(404)
     item = _item_or_404(doc.agenda_item_id)
     name = doc.filename
+    record_change(changes.document_change("document_removed", doc))
     key = docs.remove_document(doc)
     db.session.commit()
     from ..storage import get_storage

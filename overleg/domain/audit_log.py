@@ -2,13 +2,16 @@
 the filter (event, person, object reference, period in Amsterdam days), one page of events
 newest first, and the rows of a CSV export. Plain functions; no request in them.
 
-The log holds names, object types, ids and references, never case text; what is shown or
-exported here comes from those columns and the person's name only."""
+The log holds names, object types, ids and references, never case text, and for a
+security-relevant change its values before and after (ids, codes, flags and dates, checked by
+``overleg.domain.audit_changes``); what is shown or exported here comes from those columns and
+the names of the people involved only. The event filter takes one event or a whole group."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +22,10 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditEvent, Person
+from ..models.bodies import CONFIDENTIALITY_LABELS
+from ..models.people import APP_ROLE_LABELS
 from ..timeutil import LOCALE, TZ, local_to_utc, to_local
+from .audit_changes import FIELDS
 
 PAGE_SIZE = 50
 
@@ -65,6 +71,115 @@ EVENT_LABELS: dict[str, str] = {
     "escalation_path_created": "Escalatiepad toegevoegd",
     "escalation_path_deleted": "Escalatiepad verwijderd",
     "audit_log_exported": "Logboek geëxporteerd (CSV)",
+    # security-relevant changes and incidents (with their values before and after)
+    "login_failed": "Inloggen mislukt",
+    "login_throttled": "Inloggen geweigerd: te veel pogingen",
+    "logout": "Uitgelogd",
+    "account_activated": "Account geactiveerd",
+    "account_deactivated": "Account gedeactiveerd",
+    "app_role_changed": "Rol in de applicatie gewijzigd",
+    "email_changed": "E-mailadres gewijzigd",
+    "feed_created": "Agenda-abonnement aangemaakt",
+    "feed_renewed": "Agenda-abonnement vernieuwd",
+    "item_guests_changed": "Gasten bij agendapunt gewijzigd",
+    "item_besloten_changed": "Agendapunt besloten gemaakt of opengesteld",
+    "item_participants_changed": "Deelnemers bij besloten agendapunt gewijzigd",
+    "topic_confidentiality_changed": "Vertrouwelijkheid van onderwerp gewijzigd",
+    "document_uploaded": "Stuk toegevoegd",
+    "document_removed": "Stuk verwijderd",
+}
+
+# The groups of the event filter, in the order of the list; every labelled event is in one.
+EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "toegang": (
+        "Toegang en accounts",
+        (
+            "login",
+            "login_failed",
+            "login_throttled",
+            "logout",
+            "password_changed",
+            "account_created",
+            "account_password_set",
+            "account_removed",
+            "account_activated",
+            "account_deactivated",
+            "app_role_changed",
+            "email_changed",
+            "feed_created",
+            "feed_renewed",
+        ),
+    ),
+    "agenda": (
+        "Agenda en casus",
+        (
+            "casus_viewed",
+            "item_guests_changed",
+            "item_besloten_changed",
+            "item_participants_changed",
+            "topic_confidentiality_changed",
+            "agenda_exported",
+            "meeting_planned",
+            "meeting_changed",
+            "meeting_cancelled",
+            "series_created",
+            "series_changed",
+            "guest_added",
+            "guest_removed",
+            "attendance_recorded",
+        ),
+    ),
+    "verslagen": (
+        "Verslagen en actiepunten",
+        (
+            "minutes_exported",
+            "minutes_sent",
+            "minutes_approved",
+            "minutes_corrected",
+            "action_closed",
+        ),
+    ),
+    "documenten": (
+        "Documenten",
+        ("document_uploaded", "document_removed", "casus_document_downloaded"),
+    ),
+    "beheer": (
+        "Beheer",
+        (
+            "organisation_created",
+            "organisation_changed",
+            "organisation_deleted",
+            "person_created",
+            "person_changed",
+            "person_deleted",
+            "role_created",
+            "role_changed",
+            "role_deleted",
+            "role_holding_created",
+            "role_holding_changed",
+            "role_holding_deleted",
+            "meeting_type_created",
+            "meeting_type_changed",
+            "meeting_type_deleted",
+            "escalation_path_created",
+            "escalation_path_deleted",
+            "audit_log_exported",
+        ),
+    ),
+}
+OTHER_GROUP = "Overig"
+GROUP_PREFIX = "groep:"
+
+# Dutch labels of the codes stored in before/after (the rest are labelled in the models).
+REASON_LABELS = {
+    "unknown_email": "onbekend e-mailadres",
+    "no_account": "persoon zonder account",
+    "inactive": "account niet actief",
+    "wrong_password": "wachtwoord onjuist",
+}
+LIMIT_LABELS = {
+    "per_address": "te veel pogingen vanaf dit adres",
+    "per_account": "te veel pogingen voor dit account",
 }
 
 # Object types (table names) with their Dutch label.
@@ -179,7 +294,7 @@ def parse_filter(args: Mapping[str, str]) -> tuple[AuditFilter, list[str]]:
     f = AuditFilter()
     event = (args.get("gebeurtenis") or "").strip()
     if event:
-        if EVENT_PATTERN.match(event):
+        if EVENT_PATTERN.match(event) or event.removeprefix(GROUP_PREFIX) in EVENT_GROUPS:
             f.event = event
         else:
             errors.append("Kies een gebeurtenis uit de lijst.")
@@ -204,7 +319,9 @@ def _like(text: str) -> str:
 
 
 def _where(stmt, f: AuditFilter):
-    if f.event:
+    if f.event.startswith(GROUP_PREFIX):
+        stmt = stmt.where(AuditEvent.event.in_(EVENT_GROUPS[f.event[len(GROUP_PREFIX) :]][1]))
+    elif f.event:
         stmt = stmt.where(AuditEvent.event == f.event)
     if f.person:
         stmt = stmt.where(Person.name.ilike(_like(f.person), escape="\\"))
@@ -238,6 +355,8 @@ class Page:
     total: int
     number: int
     pages: int
+    # names of the people named by id in the rows' values before and after
+    names: dict[int, str] = field(default_factory=dict)
 
     @property
     def has_previous(self) -> bool:
@@ -257,8 +376,9 @@ class Page:
 
 
 def page(f: AuditFilter) -> Page:
-    """One page of events (two queries, whatever the number of rows). A page beyond the last
-    comes back empty; the caller tells the user."""
+    """One page of events (at most three queries, whatever the number of rows: the count, the
+    rows, the names of people in their values). A page beyond the last comes back empty; the
+    caller tells the user."""
     total = count(f)
     pages = max(1, -(-total // PAGE_SIZE))
     rows: list = []
@@ -267,15 +387,106 @@ def page(f: AuditFilter) -> Page:
             tuple(r)
             for r in db.session.execute(_rows(f).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))
         ]
-    return Page(rows=rows, total=total, number=f.page, pages=pages)
+    names = names_of(person_ids(ev for ev, _ in rows))
+    return Page(rows=rows, total=total, number=f.page, pages=pages, names=names)
 
 
-def event_choices() -> list[tuple[str, str]]:
-    """(name, label) for the filter: every known name, plus names found in the log that are
-    not (yet) labelled, sorted by label."""
+@dataclass
+class ChoiceGroup:
+    label: str
+    value: str  # the whole group, e.g. 'groep:toegang'; '' for the unlabelled names
+    choices: list[tuple[str, str]]  # (name, label) sorted by label
+
+
+def event_choices() -> list[ChoiceGroup]:
+    """The filter's events in their groups, each group with an option for the whole group;
+    names found in the log without a label come last, under 'Overig'."""
     found = set(db.session.scalars(select(AuditEvent.event).distinct()))
-    names = set(EVENT_LABELS) | found
-    return sorted(((n, event_label(n)) for n in names), key=lambda c: c[1].lower())
+    groups = []
+    for key, (label, names) in EVENT_GROUPS.items():
+        named = sorted(((n, event_label(n)) for n in names), key=lambda c: c[1].lower())
+        groups.append(ChoiceGroup(label, GROUP_PREFIX + key, named))
+    grouped = {n for _, names in EVENT_GROUPS.values() for n in names}
+    rest = sorted(found - grouped)
+    if rest:
+        groups.append(ChoiceGroup(OTHER_GROUP, "", [(n, event_label(n)) for n in rest]))
+    return groups
+
+
+def filter_label(f: AuditFilter) -> str:
+    """The chosen event or group, in Dutch."""
+    if f.event.startswith(GROUP_PREFIX):
+        return EVENT_GROUPS[f.event[len(GROUP_PREFIX) :]][0]
+    return event_label(f.event) if f.event else ""
+
+
+# --- values before and after ---------------------------------------------------------------
+
+_CODE_LABELS = {
+    "confidentiality": CONFIDENTIALITY_LABELS,
+    "app_role": APP_ROLE_LABELS,
+    "reason": REASON_LABELS,
+    "limit": LIMIT_LABELS,
+}
+
+
+def person_ids(events) -> set[int]:
+    """The people named by id in these events' values (to look their names up at once)."""
+    ids: set[int] = set()
+    for ev in events:
+        for values in (ev.before, ev.after):
+            for key, value in (values or {}).items():
+                kind = FIELDS[key].kind if key in FIELDS else ""
+                if kind == "people":
+                    ids.update(value or [])
+                elif kind == "person" and value is not None:
+                    ids.add(value)
+    return ids
+
+
+def names_of(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
+    return {person_id: name for person_id, name in rows}
+
+
+def _value(key: str, value, names: Mapping[int, str]) -> str:
+    kind = FIELDS[key].kind if key in FIELDS else ""
+    if value is None:
+        return "—"
+    if kind == "people":
+        return ", ".join(sorted(names.get(i, f"nr. {i}") for i in value)) or "niemand"
+    if kind == "person":
+        return names.get(value, f"nr. {value}")
+    if kind == "flag":
+        return "ja" if value else "nee"
+    if kind == "id":
+        return f"nr. {value}"
+    if kind == "date":
+        return date.fromisoformat(value).strftime("%d-%m-%Y")
+    if kind == "hash":
+        return f"{value[:12]}…"
+    if key in _CODE_LABELS:
+        return _CODE_LABELS[key].get(value, value)
+    return str(value)
+
+
+def describe_change(event: AuditEvent, names: Mapping[int, str]) -> list[str]:
+    """'Besloten: nee → ja', 'Gasten bij dit punt: niemand → Vera Veldman', 'Reden: wachtwoord
+    onjuist': one line per value, in Dutch; [] for an event without values."""
+    before, after = event.before or {}, event.after or {}
+    lines = []
+    for key in list(dict.fromkeys([*before, *after])):
+        label = FIELDS[key].label if key in FIELDS else key
+        if key in before and key in after:
+            lines.append(
+                f"{label}: {_value(key, before[key], names)} → {_value(key, after[key], names)}"
+            )
+        else:
+            value = before[key] if key in before else after[key]
+            lines.append(f"{label}: {_value(key, value, names)}")
+    return lines
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -290,7 +501,13 @@ CSV_HEADER = (
     "Object-id",
     "Referentie",
     "IP-adres",
+    "Voor",
+    "Na",
 )
+
+
+def _json(values: dict | None) -> str:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else ""
 
 
 def _cell(value) -> str:
@@ -323,6 +540,8 @@ def csv_chunks(f: AuditFilter, batch: int = 500) -> Iterator[str]:
                     ev.object_id,
                     ev.object_ref,
                     ev.ip_address,
+                    _json(ev.before),
+                    _json(ev.after),
                 )
             ]
         )

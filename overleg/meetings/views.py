@@ -16,6 +16,7 @@ from wtforms import SelectChoice
 
 from ..access import access
 from ..audit import record
+from ..domain import audit_changes as changes
 from ..domain import meetings as dm
 from ..domain import series as ds
 from ..domain.agenda import agenda_visible_to
@@ -480,7 +481,7 @@ def add_guest(meeting_id: int):
         try:
             participant = dm.add_guest(meeting, person)
             db.session.flush()
-            record("guest_added", meeting)
+            record("guest_added", meeting, after=changes.guest_values(participant))
             db.session.commit()
         except dm.MeetingError as exc:
             db.session.rollback()
@@ -510,8 +511,9 @@ def remove_guest(meeting_id: int, participant_id: int):
         abort(400)
     try:
         name = participant.person.name
+        values = changes.guest_values(participant)
         dm.remove_guest(meeting, participant)
-        record("guest_removed", meeting)
+        record("guest_removed", meeting, before=values)
         db.session.commit()
     except dm.MeetingError as exc:
         db.session.rollback()

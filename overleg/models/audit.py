@@ -1,10 +1,14 @@
-"""Audit log: who viewed, changed or exported what, and when. Never case text."""
+"""Audit log: who viewed, changed or exported what, and when. Never case text.
+
+A security-relevant change carries its values ``before`` and ``after`` (JSON objects of ids,
+codes, flags and dates only, built by ``overleg.domain.audit_changes``); an incident such as
+a failed login carries its codes in ``after``."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -27,5 +31,7 @@ class AuditEvent(Model):
     object_ref: Mapped[str | None] = mapped_column(String(60))
     ip_address: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
 
     person: Mapped[Person | None] = relationship()

@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ..access import access
-from ..audit import record
+from ..audit import record, record_change
+from ..domain import audit_changes as changes
 from ..domain import escalation as de
 from ..domain import need_to_know as ntk
 from ..domain.agenda import agenda_visible_to
@@ -170,10 +171,12 @@ def edit(topic_id: int):
         topic.description = (form.description.data or "").strip() or None
         topic.theme_id = form.theme.data or None
         topic.aanbrenger_id = form.aanbrenger.data or None
+        was = topic.confidentiality
         topic.confidentiality = form.confidentiality.data
         from ..domain.topics import add_event
 
         add_event(topic, "gewijzigd", by=current_user)
+        record_change(changes.confidentiality_change(topic, was))
         db.session.commit()
         flash("Het onderwerp is opgeslagen.", "success")
         return redirect(url_for("topics.view", topic_id=topic.id))

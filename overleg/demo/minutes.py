@@ -17,12 +17,12 @@ from itertools import cycle
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..domain import actions as da
+from ..domain import decisions as dd
+from ..domain import minutes as dm
 from ..extensions import db
 from ..models import AgendaItem, Meeting, MeetingType, Minutes, Organisation, Person
 from ..timeutil import to_local, utcnow
-from . import actions as da
-from . import decisions as dd
-from . import minutes as dm
 
 STANDARD_NOTES = {
     "opening": "De voorzitter opent de vergadering en heet iedereen welkom. De agenda wordt "

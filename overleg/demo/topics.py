@@ -7,7 +7,7 @@
   terugkoppeling back up; the OVO gets the TVO's terugkoppeling;
 - on the next TVO, a guest from Veilig Thuis invited for one casus item only.
 
-Uses the meetings seeded by `demo_meetings.seed_meetings`; plans a meeting itself when a
+Uses the meetings seeded by `overleg.demo.meetings.seed_meetings`; plans a meeting itself when a
 body has none near the needed date. Idempotent: nothing happens when the chain topic exists.
 No mail is queued."""
 
@@ -17,6 +17,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..domain import agenda as da
+from ..domain import escalation as de
+from ..domain.topics import create_topic
 from ..extensions import db
 from ..models import (
     AgendaItem,
@@ -29,9 +32,6 @@ from ..models import (
     Topic,
 )
 from ..timeutil import local_to_utc, today_local, utcnow
-from . import agenda as da
-from . import escalation as de
-from .topics import create_topic
 
 CHAIN_TITLE = "Hennepteelt en drugsoverlast bedrijventerrein Foxhol"
 
@@ -131,7 +131,7 @@ def _meeting_from(code: str, after: datetime) -> Meeting:
         .limit(1)
     )
     if meeting is None:
-        from .meetings import plan_meeting
+        from ..domain.meetings import plan_meeting
 
         day = (after + timedelta(days=7)).date()
         meeting = plan_meeting(body, day, time(10, 0), send=False)

@@ -9,10 +9,10 @@ from datetime import date, time, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
+from ..domain.series import create_series
 from ..extensions import db
 from ..models import MeetingSeries, MeetingType, Person
 from ..timeutil import today_local, utcnow
-from .series import create_series
 
 # code, frequency, interval, weekday (0=Mon), week of month, start, minutes
 DEMO_SERIES = [
