@@ -138,7 +138,7 @@ def test_deputies_are_set_where_it_matters(demo):
     assert holding.deputy is not None and holding.deputy.email == "locoburgemeester@example.org"
 
 
-# --- escalation paths (DESIGN.md) -------------------------------------------------------
+# --- escalation paths (docs/architecture.md "How a topic moves") ------------------------
 
 
 def test_the_five_escalation_paths(demo):

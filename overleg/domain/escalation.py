@@ -1,4 +1,4 @@
-"""How a topic moves between bodies (DESIGN.md "How a topic moves").
+"""How a topic moves between bodies (docs/architecture.md "How a topic moves").
 
 1. An agenda item about a topic is escalated from a meeting along a configured
    `EscalationPath` (up: opschalen; down: opdracht geven), with a question and a reason.
