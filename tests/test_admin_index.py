@@ -91,8 +91,9 @@ def test_every_admin_page_has_breadcrumbs_and_a_dutch_title(admin, seeded):
         assert re.search(r"<h1 class=\"utrecht-heading-1\">[^<]+</h1>", html), url
 
 
-# A body's roster and agenda template are kept by the secretaries too (docs/architecture.md; README "Who does what": the OOV
-# ambtenaar "configures the bodies and their rosters"); everything else stays beheerder-only.
+# A body's roster and agenda template are kept by the secretaries too (README "Who does what":
+# the secretary "keeps each body's vaste deelnemers and standaardagenda"); everything else
+# stays beheerder-only.
 SECRETARY_ADMIN_ENDPOINTS = {
     "admin.meeting_type_roster",
     "admin.roster_entry_update",
