@@ -462,7 +462,15 @@ def test_waiting_feedback_offers_only_meetings_after_the_concluding_meeting(app)
         f"/escalaties/{esc.id}/terugkoppeling-agenderen", data={"meeting": str(ovo_early.id)}
     )
     assert r.status_code == 400 and "kies een later overleg" in r.get_data(as_text=True)
-    assert tvo.id  # the concluding meeting
+    db.session.expire_all()
+    assert esc.target_item.meeting_id == tvo.id  # the concluding meeting
+    assert esc.feedback_item is None  # the refused choice placed nothing
+    r = c.post(
+        f"/escalaties/{esc.id}/terugkoppeling-agenderen", data={"meeting": str(ovo_after.id)}
+    )
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert esc.feedback_item.meeting_id == ovo_after.id
 
 
 # --- labels on the topic page and the Afhandelen screen ---------------------------------------
