@@ -146,13 +146,64 @@ def test_register_shows_participants_only_their_meetings_and_hides_casus_text(
     db.session.commit()
     c = app.test_client()
     login(c, reader.email)
-    html = c.get("/besluiten/tvo").get_data(as_text=True)
+    resp = c.get("/besluiten/tvo")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
     assert "Openbaar besluit voor iedereen." in html
     assert "TVO-2019-02" in html and "Huisverbod Jansen" not in html and "Gezin Jansen" not in html
     assert "Besluit elders." not in html
     # a text search never reveals hidden text by its hits
-    html = c.get("/besluiten/tvo?tekst=huisverbod").get_data(as_text=True)
-    assert "TVO-2019-02" not in html
-    # the secretary sees everything
+    resp = c.get("/besluiten/tvo?tekst=huisverbod")
+    assert resp.status_code == 200
+    assert "TVO-2019-02" not in resp.get_data(as_text=True)
+    # the secretary sees everything, and finds the hidden decision by its text
     html = as_role("secretaris").get("/besluiten/tvo").get_data(as_text=True)
     assert "Huisverbod Jansen verlengen." in html and "Besluit elders." in html
+    html = as_role("secretaris").get("/besluiten/tvo?tekst=huisverbod").get_data(as_text=True)
+    assert "TVO-2019-02" in html
+
+
+# --- the register of a body the reader takes no part in gives nothing away ------------------
+
+
+def test_register_filters_list_only_topics_and_years_the_reader_may_see(seeded, app):
+    """/besluiten/driehoek for a wijkagent who is in no Driehoek: no decision row, and neither
+    the "Onderwerp" filter nor the "Jaar" filter tells which topics it decided on or in which
+    years it met. The burgemeester, its chair, sees the rows and both filters."""
+    from overleg.domain.topics import create_topic
+    from tests.factories import person
+
+    chair = [(person("burgemeester@example.org"), "chair")]
+    old = make_meeting("driehoek", date(2016, 3, 1), participants=chair)
+    dd.add_decision(old, None, "Gebiedsverbod uitgevaardigd voor de stationsomgeving")
+    recent = make_meeting("driehoek", date(2019, 3, 12), participants=chair)
+    topic = create_topic(
+        title="Ondermijning haven",
+        meeting_type=meeting_type("driehoek"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
+    item = _topic_item(recent, topic)
+    dd.add_decision(recent, item, "Bestuurlijke sluiting voorbereiden")
+    from overleg.domain.minutes import ensure_minutes
+
+    for m in (old, recent):  # out for approval: the register shows their decisions
+        ensure_minutes(m).status = "ter_vaststelling"
+    db.session.commit()
+
+    shown = {
+        "/besluiten/driehoek": ("Bestuurlijke sluiting", topic.reference, 'value="2016"'),
+        "/besluiten/driehoek?jaar=2016": ("Gebiedsverbod",),
+    }
+    burgemeester = app.test_client()
+    assert login(burgemeester, "burgemeester@example.org", "Veilig-Overleg-2019").status_code == 302
+    wijkagent = app.test_client()
+    assert login(wijkagent, "wijkagent@example.org", "Veilig-Overleg-2019").status_code == 302
+    for url, texts in shown.items():
+        for_chair = burgemeester.get(url)
+        assert for_chair.status_code == 200
+        for_outsider = wijkagent.get(url)
+        assert for_outsider.status_code == 200
+        for text in texts:
+            assert text in for_chair.get_data(as_text=True), (url, text)
+            assert text not in for_outsider.get_data(as_text=True), (url, text)
