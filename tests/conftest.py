@@ -97,8 +97,8 @@ def app(tmp_path_factory):
         }
     )
     # Each test keeps one app context pushed (see _clean_db), and Flask reuses it for the
-    # test client's requests, so `g` would carry Flask-Login's cached user from one request
-    # (and one client) to the next. In production every request has its own app context;
+    # test client's requests, so `g` would carry Flask-Login's cached user (and Flask-WTF's
+    # CSRF token) from one request (and one client) to the next. In production every request has its own app context;
     # forget the cached user at the start of each request to behave the same.
     request_started.connect(_forget_cached_user, app)
     with app.app_context():
@@ -113,6 +113,7 @@ def app(tmp_path_factory):
 
 def _forget_cached_user(sender, **extra):
     g.pop("_login_user", None)
+    g.pop("csrf_token", None)  # Flask-WTF caches the token of the session it was made for
 
 
 @pytest.fixture(autouse=True)
