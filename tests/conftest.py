@@ -98,8 +98,8 @@ def app(tmp_path_factory):
     )
     # Each test keeps one app context pushed (see _clean_db), and Flask reuses it for the
     # test client's requests, so `g` would carry Flask-Login's cached user (and Flask-WTF's
-    # CSRF token) from one request (and one client) to the next. In production every request has its own app context;
-    # forget the cached user at the start of each request to behave the same.
+    # CSRF token) from one request (and one client) to the next. In production every request
+    # has its own app context; forget both at the start of each request to behave the same.
     request_started.connect(_forget_cached_user, app)
     with app.app_context():
         _db.drop_all()
