@@ -206,6 +206,24 @@ def login(client, email: str, password: str = TEST_PASSWORD):
     return client.post("/inloggen", data={"email": email, "password": password})
 
 
+DEMO_PASSWORD = "Veilig-Overleg-2019"  # of the seeded accounts (README)
+
+
+def demo_client(app, email: str):
+    """A test client logged in as one of the seeded (demo) accounts."""
+    client = app.test_client()
+    resp = login(client, email, DEMO_PASSWORD)
+    assert resp.status_code == 302, (email, resp.status_code)
+    return client
+
+
+def get_page(client, url: str) -> str:
+    """The HTML of a page as this client sees it; the page must answer 200."""
+    resp = client.get(url)
+    assert resp.status_code == 200, (url, resp.status_code)
+    return resp.get_data(as_text=True)
+
+
 @pytest.fixture
 def as_role(app, people):
     """as_role('secretaris') -> a test client logged in with that application role."""

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+from flask import current_app
 
 from overleg.domain.agenda import add_item, agenda_visible_to
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local
-from tests.conftest import login
+from tests.conftest import demo_client, login
 from tests.doc_samples import make_pdf
 from tests.factories import make_meeting, meeting_type, publish
 from tests.test_documents import upload
@@ -201,14 +202,6 @@ CONCEPT_CASUS = "Gezin Van Dijk, Zuidbroek: zorgen om veiligheid kinderen"
 CONCEPT_CASUS_DESCRIPTION = "Vader recent vrijgekomen, meldingen huiselijk geweld"
 
 
-def _demo_client(email):
-    from flask import current_app
-
-    c = current_app.test_client()
-    assert login(c, email, PASSWORD).status_code == 302
-    return c
-
-
 @pytest.fixture
 def concept_tvo(seeded):
     """Next week's TVO, agenda still a concept, with the specialist as member."""
@@ -250,7 +243,7 @@ def test_topic_on_a_concept_agenda_is_not_listed_or_readable_until_published(con
     )
     add_item(concept_tvo, title=CONCEPT_ITEM, topic=topic)
     db.session.commit()
-    member = _demo_client("specialist@example.org")
+    member = demo_client(current_app, "specialist@example.org")
     assert member.get(f"/onderwerpen/{topic.id}").status_code == 404
     listing = member.get("/onderwerpen")
     assert listing.status_code == 200
@@ -261,7 +254,7 @@ def test_topic_on_a_concept_agenda_is_not_listed_or_readable_until_published(con
     assert PENDING in agenda.get_data(as_text=True)
     assert CONCEPT_ITEM not in agenda.get_data(as_text=True)
     # the secretary sees all of it now, the member once the agenda is published
-    page, listing, agenda = _pages(_demo_client("oov@example.org"), topic, concept_tvo)
+    page, listing, agenda = _pages(demo_client(current_app, "oov@example.org"), topic, concept_tvo)
     assert CONCEPT_DESCRIPTION in page and CONCEPT_ITEM in page
     assert CONCEPT_TOPIC in listing and CONCEPT_ITEM in agenda
     publish(concept_tvo)
@@ -280,7 +273,7 @@ def test_casus_on_a_concept_agenda_is_not_opened_until_published(concept_tvo):
     )
     add_item(concept_tvo, title="", topic=topic)
     db.session.commit()
-    member = _demo_client("specialist@example.org")
+    member = demo_client(current_app, "specialist@example.org")
     page = member.get(f"/onderwerpen/{topic.id}")
     assert page.status_code == 404
     listing = member.get("/onderwerpen?q=Van+Dijk")
@@ -311,7 +304,7 @@ def test_concept_agenda_item_not_on_the_timeline_of_a_topic_the_reader_knows(con
     add_item(held, title="", topic=topic)
     add_item(concept_tvo, title=CONCEPT_ITEM, topic=topic)
     db.session.commit()
-    member = _demo_client("specialist@example.org")
+    member = demo_client(current_app, "specialist@example.org")
     resp = member.get(f"/onderwerpen/{topic.id}")
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
@@ -339,12 +332,12 @@ def test_cancelled_meeting_never_published_keeps_its_concept_agenda_closed(seede
     cancel_meeting(meeting, "Agenda nog niet rijp", send=False)
     db.session.commit()
     assert meeting.agenda_status != "gepubliceerd"
-    secretary = _demo_client("oov@example.org")
+    secretary = demo_client(current_app, "oov@example.org")
     resp = secretary.get(f"/overleggen/{meeting.id}/agenda")
     assert resp.status_code == 200
     assert CONCEPT_ITEM in resp.get_data(as_text=True)
     assert secretary.get(f"/overleggen/{meeting.id}/agenda.pdf").status_code == 200
-    member = _demo_client("specialist@example.org")
+    member = demo_client(current_app, "specialist@example.org")
     resp = member.get(f"/overleggen/{meeting.id}/agenda")
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
@@ -377,12 +370,12 @@ def test_concept_agenda_does_not_open_a_casus_in_another_meetings_minutes(concep
     send_for_approval(minutes, sec)
     db.session.commit()
     url = f"/overleggen/{held.id}/verslag"
-    secretary = _demo_client("oov@example.org").get(url)
+    secretary = demo_client(current_app, "oov@example.org").get(url)
     assert secretary.status_code == 200
     assert notes in secretary.get_data(as_text=True) and CONCEPT_CASUS in secretary.get_data(
         as_text=True
     )
-    guest = _demo_client("specialist@example.org")
+    guest = demo_client(current_app, "specialist@example.org")
     before = guest.get(url)
     assert before.status_code == 200
     assert topic.reference in before.get_data(as_text=True)  # the reference only

@@ -3,14 +3,16 @@ decision); the register per body filterable by year, theme, topic and text."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
 from overleg.domain import decisions as dd
+from overleg.domain.meetings import plan_meeting
 from overleg.extensions import db
 from overleg.models import Decision, Theme, Topic
-from tests.conftest import login
+from overleg.timeutil import today_local
+from tests.conftest import demo_client, get_page, login
 from tests.factories import make_meeting, meeting_type
 from tests.minutes_support import item_of
 
@@ -207,3 +209,30 @@ def test_register_filters_list_only_topics_and_years_the_reader_may_see(seeded, 
         for text in texts:
             assert text in for_chair.get_data(as_text=True), (url, text)
             assert text not in for_outsider.get_data(as_text=True), (url, text)
+
+
+def test_registers_list_only_the_bodies_of_the_participant(seeded, app):
+    plan_meeting(meeting_type("ovo"), today_local() - timedelta(days=3), time(10, 0), send=False)
+    plan_meeting(
+        meeting_type("driehoek"), today_local() - timedelta(days=3), time(16, 0), send=False
+    )
+    db.session.commit()
+    agent = demo_client(app, "wijkagent@example.org")
+    for url in ("/besluiten", "/verslagen"):
+        html = get_page(agent, url)
+        assert "/besluiten/ovo" in html and "/actiepunten/ovo" in html, url
+        for code in ("driehoek", "po", "tvo"):
+            assert f"/besluiten/{code}" not in html and f"/actiepunten/{code}" not in html, url
+            assert f"overleg={code}" not in html, url
+    sec = demo_client(app, "oov@example.org")
+    for url in ("/besluiten", "/verslagen"):
+        html = get_page(sec, url)
+        for code in ("driehoek", "po", "tvo", "ovo"):
+            assert f"/besluiten/{code}" in html, url
+    nobody = app.test_client()
+    from tests.conftest import make_person
+
+    make_person("los@example.org")
+    login(nobody, "los@example.org")
+    html = get_page(nobody, "/besluiten")
+    assert "U neemt (nog) niet deel" in html and "/besluiten/ovo" not in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 
 from overleg.domain.agenda import add_item, set_besloten, set_item_access
 from overleg.domain.need_to_know import (
@@ -17,6 +18,7 @@ from overleg.domain.need_to_know import (
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local
+from tests.conftest import demo_client
 from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -170,16 +172,6 @@ NAMED = "specialist@example.org"
 EXCLUDED = "veiligheidshuis@example.org"
 
 
-def _client_for(email):
-    from flask import current_app
-
-    from tests.conftest import login
-
-    c = current_app.test_client()
-    assert login(c, email, "Veilig-Overleg-2019").status_code == 302
-    return c
-
-
 @pytest.fixture
 def closed_casus():
     """The same casus on two TVO agendas: open at the earlier meeting, besloten (only the
@@ -217,10 +209,10 @@ def closed_casus():
 
 def test_besloten_item_on_the_agenda_only_for_the_named_participant(closed_casus):
     url = f"/overleggen/{closed_casus.id}/agenda"
-    named = _client_for(NAMED).get(url)
+    named = demo_client(current_app, NAMED).get(url)
     assert named.status_code == 200
     assert CLOSED_DESCRIPTION in named.get_data(as_text=True)
-    excluded = _client_for(EXCLUDED).get(url)
+    excluded = demo_client(current_app, EXCLUDED).get(url)
     assert excluded.status_code == 200  # the agenda itself is theirs
     html = excluded.get_data(as_text=True)
     assert CLOSED_DESCRIPTION not in html
@@ -229,11 +221,11 @@ def test_besloten_item_on_the_agenda_only_for_the_named_participant(closed_casus
 
 def test_besloten_item_in_the_minutes_only_for_the_named_participant(closed_casus):
     url = f"/overleggen/{closed_casus.id}/verslag"
-    named = _client_for(NAMED).get(url)
+    named = demo_client(current_app, NAMED).get(url)
     assert named.status_code == 200
     assert CLOSED_NOTES in named.get_data(as_text=True)
     assert CLOSED_OUTCOME in named.get_data(as_text=True)
-    excluded = _client_for(EXCLUDED).get(url)
+    excluded = demo_client(current_app, EXCLUDED).get(url)
     assert excluded.status_code == 200
     html = excluded.get_data(as_text=True)
     assert CLOSED_NOTES not in html
@@ -244,18 +236,18 @@ def test_besloten_item_in_the_minutes_pdf_only_for_the_named_participant(closed_
     from tests.minutes_support import pdf_text
 
     url = f"/overleggen/{closed_casus.id}/verslag.pdf"
-    named = _client_for(NAMED).get(url)
+    named = demo_client(current_app, NAMED).get(url)
     assert named.status_code == 200 and named.mimetype == "application/pdf"
     assert "strafrechtelijk onderzoek" in " ".join(pdf_text(named.data))
-    excluded = _client_for(EXCLUDED).get(url)
+    excluded = demo_client(current_app, EXCLUDED).get(url)
     assert excluded.status_code == 200 and excluded.mimetype == "application/pdf"
     assert "strafrechtelijk onderzoek" not in " ".join(pdf_text(excluded.data))
 
 
 def test_besloten_decision_in_the_register_only_for_the_named_participant(closed_casus):
-    named = _client_for(NAMED).get("/besluiten/tvo")
+    named = demo_client(current_app, NAMED).get("/besluiten/tvo")
     assert named.status_code == 200
     assert "bestuurlijke waarschuwing aan bewoner" in named.get_data(as_text=True)
-    excluded = _client_for(EXCLUDED).get("/besluiten/tvo")
+    excluded = demo_client(current_app, EXCLUDED).get("/besluiten/tvo")
     assert excluded.status_code == 200
     assert "bestuurlijke waarschuwing aan bewoner" not in excluded.get_data(as_text=True)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 
 from overleg.domain.agenda import add_item, set_besloten
 from overleg.domain.escalation import conclude, escalate
@@ -10,7 +11,7 @@ from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import AgendaItem
 from overleg.timeutil import today_local
-from tests.conftest import login
+from tests.conftest import demo_client, login
 from tests.factories import make_meeting, meeting_type, person, publish
 
 
@@ -70,14 +71,6 @@ NAMED = "specialist@example.org"
 EXCLUDED = "veiligheidshuis@example.org"
 
 
-def _client_for(email):
-    from flask import current_app
-
-    c = current_app.test_client()
-    assert login(c, email, "Veilig-Overleg-2019").status_code == 302
-    return c
-
-
 def _tvo_with_named_and_excluded():
     parts = [
         (person(NAMED), "member"),
@@ -110,11 +103,11 @@ def test_besloten_item_of_a_known_topic_only_on_the_named_participants_timeline(
 ):
     s = besloten_on_open_topic
     for url in (f"/onderwerpen/{s['topic'].id}", f"/overleggen/{s['meeting'].id}/agenda"):
-        named = _client_for(NAMED).get(url)
+        named = demo_client(current_app, NAMED).get(url)
         assert named.status_code == 200
         assert SECRET_TITLE in named.get_data(as_text=True), url
         assert SECRET_OUTCOME in named.get_data(as_text=True), url
-        excluded = _client_for(EXCLUDED).get(url)
+        excluded = demo_client(current_app, EXCLUDED).get(url)
         assert excluded.status_code == 200  # the topic and the agenda are theirs to see
         html = excluded.get_data(as_text=True)
         assert "Ondermijning bedrijventerrein" in html  # the open item
@@ -135,7 +128,7 @@ def test_topic_only_on_a_besloten_item_is_not_found_by_the_excluded_participant(
     db.session.flush()
     set_besloten(closed, True, {person(NAMED).id})
     publish(meeting)
-    named, excluded = _client_for(NAMED), _client_for(EXCLUDED)
+    named, excluded = demo_client(current_app, NAMED), demo_client(current_app, EXCLUDED)
     page = named.get(f"/onderwerpen/{topic.id}")
     assert page.status_code == 200
     assert "Signaal over een bestuurder" in page.get_data(as_text=True)
@@ -189,12 +182,12 @@ def test_open_escalation_question_only_for_participants_of_the_meeting_it_came_f
         by=sec,
     )
     db.session.commit()
-    btchef = _client_for("btchef@example.org")
+    btchef = demo_client(current_app, "btchef@example.org")
     resp = btchef.get(f"/onderwerpen/{topic.id}")
     assert resp.status_code == 200
     assert tvo_question in resp.get_data(as_text=True)
     assert f"/overleggen/{tvo.id}" in resp.get_data(as_text=True)
-    wijkagent = _client_for("wijkagent@example.org")
+    wijkagent = demo_client(current_app, "wijkagent@example.org")
     assert wijkagent.get(f"/overleggen/{tvo.id}").status_code == 404  # not their meeting
     resp = wijkagent.get(f"/onderwerpen/{topic.id}")
     assert resp.status_code == 200
