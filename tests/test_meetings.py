@@ -4,6 +4,7 @@ bad input; the meeting page's query count."""
 import re
 from datetime import date, time, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from overleg.domain.meetings import meeting_state, plan_meeting
@@ -681,3 +682,33 @@ def test_time_ranges_have_spaces_and_favicon_is_inline(seeded, as_role):
         html = get_page(c, url)
         assert "13:30 – 15:30" in html and "13:30–15:30" not in html, url
         assert '<link rel="icon" href="data:,">' in html
+
+
+# --- the online link is an http(s) link -------------------------------------------------------
+# It is rendered as <a href="..."> on the meeting page for every participant; a script scheme
+# would run in their browser.
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript://meet.example.org/%0aalert(document.cookie)",
+        "data://example.org/text/html,<script>alert(1)</script>",
+        "vbscript://example.org/x",
+    ],
+)
+def test_online_link_with_a_script_scheme_is_refused(seeded, as_role, link):
+    c = as_role("secretaris")
+    tvo = meeting_type("tvo")
+    resp = c.post(
+        "/planning/nieuw", data=_plan_form(tvo, _day(), location="Gemeentehuis", online_url=link)
+    )
+    assert resp.status_code == 400
+    assert _count(Meeting) == 0
+    # the same form with an https link plans the meeting and shows the link
+    https = "https://meet.example.org/tvo-overleg"
+    resp = c.post(
+        "/planning/nieuw", data=_plan_form(tvo, _day(), location="Gemeentehuis", online_url=https)
+    )
+    assert resp.status_code == 302
+    assert f'href="{https}"' in get_page(c, resp.headers["Location"])
