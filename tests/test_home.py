@@ -7,9 +7,9 @@ from overleg.domain.meetings import plan_meeting
 from overleg.extensions import db
 from overleg.models import Participant
 from overleg.timeutil import nl_date, today_local
+from tests.conftest import demo_client as _client
 from tests.conftest import make_person
 from tests.factories import meeting_type, person
-from tests.test_meetings_review import _client
 
 
 def _plan(code, days, at=time(10, 0)):
