@@ -14,7 +14,7 @@ from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import AgendaItem, AuditEvent, Meeting
 from overleg.timeutil import today_local
-from tests.conftest import assert_audit, login
+from tests.conftest import assert_audit, get_page, login
 from tests.factories import make_meeting, meeting_type, person, publish
 
 DEMO_PASSWORD = "Veilig-Overleg-2019"
@@ -337,22 +337,22 @@ def test_guest_sees_only_reference_of_other_casus(app, sec, tvo):
     set_item_access(item_mine, "gast", {person("veiligthuis@example.org").id})
     publish(tvo)
     guest = _client(app, "veiligthuis@example.org")
-    html = guest.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    html = get_page(guest, f"/overleggen/{tvo.id}/agenda")
     assert "Huiselijk geweld gezin K." in html and "Melding Veilig Thuis" in html
     assert "Woonoverlast familie B." not in html and "Drugsgebruik" not in html
     assert other.reference in html
     # the topics list and the topic page, too
-    html = guest.get("/onderwerpen").get_data(as_text=True)
+    html = get_page(guest, "/onderwerpen")
     assert "Woonoverlast familie B." not in html and other.reference in html
     assert "Huiselijk geweld gezin K." in html
-    html = guest.get(f"/onderwerpen/{other.id}").get_data(as_text=True)
+    html = get_page(guest, f"/onderwerpen/{other.id}")
     assert "Woonoverlast" not in html and "Drugsgebruik" not in html
     # searching by case text does not find it; by reference it does
-    assert other.reference not in guest.get("/onderwerpen?q=Woonoverlast").get_data(as_text=True)
-    assert other.reference in guest.get(f"/onderwerpen?q={other.reference}").get_data(as_text=True)
+    assert other.reference not in get_page(guest, "/onderwerpen?q=Woonoverlast")
+    assert other.reference in get_page(guest, f"/onderwerpen?q={other.reference}")
     # member sees everything; audit rows for the casus views, without case text
     member = _client(app, "specialist@example.org")
-    html = member.get(f"/overleggen/{tvo.id}/agenda").get_data(as_text=True)
+    html = get_page(member, f"/overleggen/{tvo.id}/agenda")
     assert "Woonoverlast familie B. Slochteren" in html
     rows = assert_audit(
         "casus_viewed", object_ref=other.reference, person_id=person("specialist@example.org").id

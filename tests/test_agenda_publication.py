@@ -14,7 +14,7 @@ from overleg.domain.agenda import add_item, agenda_visible_to
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local
-from tests.conftest import demo_client, login
+from tests.conftest import demo_client, get_page, login
 from tests.doc_samples import make_pdf
 from tests.factories import make_meeting, meeting_type, publish
 from tests.test_documents import upload
@@ -182,11 +182,11 @@ def test_meeting_page_offers_agenda_pdf_only_once_published(app, seeded):
     )
     c = app.test_client()
     login(c, member.email, "Veilig-Overleg-2019")
-    html = c.get(f"/overleggen/{meeting.id}").get_data(as_text=True)
+    html = get_page(c, f"/overleggen/{meeting.id}")
     assert "Agenda (PDF)" not in html and "Vergaderstukken" not in html
     publish_agenda(meeting)
     db.session.commit()
-    html = c.get(f"/overleggen/{meeting.id}").get_data(as_text=True)
+    html = get_page(c, f"/overleggen/{meeting.id}")
     assert "Agenda (PDF)" in html and "Vergaderstukken" in html
 
 

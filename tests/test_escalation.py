@@ -15,6 +15,7 @@ from overleg.domain.topics import create_topic, timeline
 from overleg.extensions import db
 from overleg.models import Escalation
 from overleg.timeutil import nl_date, today_local
+from tests.conftest import get_page
 from tests.factories import make_meeting, meeting_type, person
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -528,7 +529,7 @@ def test_timeline_labels_and_one_entry_per_meeting(app):
     db.session.commit()
 
     c = _client(app, "oov@example.org")
-    html = c.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
+    html = get_page(c, f"/onderwerpen/{topic.id}")
     tl = html.split("Tijdlijn</h2>")[1]
     assert f"Besluit: {code}: Prioriteit toegekend" in tl
     assert "Besluit: Besluit" not in tl
@@ -552,7 +553,7 @@ def test_conclude_page_dutch_labels(app):
     c = _client(app, "oov@example.org")
     tvo = make_meeting("tvo", today_local() + timedelta(days=2))
     item = _item_on(tvo, _topic("tvo"))
-    html = c.get(f"/agendapunten/{item.id}/afhandelen").get_data(as_text=True)
+    html = get_page(c, f"/agendapunten/{item.id}/afhandelen")
     assert ">Alleen uitkomst (geen besluit of opdracht)</option>" in html
     assert ">Uitkomst</option>" not in html
 

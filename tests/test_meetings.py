@@ -643,7 +643,7 @@ def test_outbox_dates_are_written_out(seeded, as_role):
     plan_meeting(meeting_type("ovo"), today_local() + timedelta(days=7), time(10, 0))
     db.session.commit()
     msg = db.session.scalars(select(OutboxMessage)).first()
-    html = as_role("secretaris").get("/uitgaande-post/").get_data(as_text=True)
+    html = get_page(as_role("secretaris"), "/uitgaande-post/")
     local = to_local(msg.created_at)
     from overleg.timeutil import nl_date, nl_time
 

@@ -20,6 +20,7 @@ from overleg.models import (
     ThemeGroup,
 )
 from overleg.seed import seed_all, seed_structure
+from tests.conftest import get_page
 
 from .conftest import login
 
@@ -279,7 +280,7 @@ def test_wijkagent_home_shows_only_their_bodies(app, demo):
     password, _ = _readme_accounts()
     c = app.test_client()
     login(c, "wijkagent@example.org", password)
-    html = c.get("/").get_data(as_text=True)
+    html = get_page(c, "/")
     assert "Operationeel Veiligheidsoverleg" in html
     assert "Driehoeksoverleg" not in html
 
