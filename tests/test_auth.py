@@ -125,9 +125,10 @@ def test_login_starts_a_fresh_session(client, people):
     client.get("/inloggen")
     with client.session_transaction() as s:
         s["planted"] = "by-attacker"
-    login(client, people["deelnemer"].email)
+    assert login(client, people["deelnemer"].email).status_code == 302
     with client.session_transaction() as s:
         assert "planted" not in s
+        assert s.get("_user_id")  # the new session is the logged-in one
 
 
 def test_session_cookie_holds_no_person_id(client, people):

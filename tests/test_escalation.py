@@ -222,11 +222,7 @@ def _client(app, email):
 def test_escalate_form_offers_only_configured_paths(app):
     tvo = make_meeting("tvo", today_local() + timedelta(days=2))
     item = _item_on(tvo, _topic("tvo"))
-    html = (
-        _client(app, "oov@example.org")
-        .get(f"/agendapunten/{item.id}/opschalen")
-        .get_data(as_text=True)
-    )
+    html = get_page(_client(app, "oov@example.org"), f"/agendapunten/{item.id}/opschalen")
     assert "Opschalen: Driehoeksoverleg" in html and "Opschalen: Politie Overleg" in html
     assert "Operationeel Veiligheidsoverleg</option>" not in html
 

@@ -661,10 +661,12 @@ def test_minutes_messages_use_dutch_dates_and_plurals(seeded, people, as_role):
     resp = sec.post(f"/overleggen/{first.id}/verslag/ter-vaststelling", follow_redirects=True)
     assert "2 deelnemers krijgen bericht" in resp.get_data(as_text=True)
     resp = sec.post(f"/overleggen/{only_one.id}/verslag/ter-vaststelling", follow_redirects=True)
+    assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert "1 deelnemer krijgt bericht" in html and "(s)" not in html
     m1 = minutes_of(first)
     resp = sec.post(f"/overleggen/{second.id}/verslag/vaststellen/{m1.id}", follow_redirects=True)
+    assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     from overleg.timeutil import nl_date
 
