@@ -101,9 +101,9 @@ def app(tmp_path_factory):
         }
     )
     # Each test keeps one app context pushed (see _clean_db), and Flask reuses it for the
-    # test client's requests, so `g` would carry Flask-Login's cached user from one request
-    # (and one client) to the next. In production every request has its own app context;
-    # forget the cached user at the start of each request to behave the same.
+    # test client's requests, so `g` would carry Flask-Login's cached user (and Flask-WTF's
+    # CSRF token) from one request (and one client) to the next. In production every request
+    # has its own app context; forget both at the start of each request to behave the same.
     request_started.connect(_forget_cached_user, app)
     with app.app_context():
         _db.drop_all()
@@ -117,6 +117,7 @@ def app(tmp_path_factory):
 
 def _forget_cached_user(sender, **extra):
     g.pop("_login_user", None)
+    g.pop("csrf_token", None)  # Flask-WTF caches the token of the session it was made for
 
 
 @pytest.fixture(autouse=True)
@@ -207,6 +208,24 @@ def people(app):
 
 def login(client, email: str, password: str = TEST_PASSWORD):
     return client.post("/inloggen", data={"email": email, "password": password})
+
+
+DEMO_PASSWORD = "Veilig-Overleg-2019"  # of the seeded accounts (README)
+
+
+def demo_client(app, email: str):
+    """A test client logged in as one of the seeded (demo) accounts."""
+    client = app.test_client()
+    resp = login(client, email, DEMO_PASSWORD)
+    assert resp.status_code == 302, (email, resp.status_code)
+    return client
+
+
+def get_page(client, url: str) -> str:
+    """The HTML of a page as this client sees it; the page must answer 200."""
+    resp = client.get(url)
+    assert resp.status_code == 200, (url, resp.status_code)
+    return resp.get_data(as_text=True)
 
 
 @pytest.fixture

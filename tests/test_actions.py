@@ -9,7 +9,7 @@ from overleg.domain import actions as da
 from overleg.extensions import db
 from overleg.models import Organisation
 from overleg.timeutil import today_local
-from tests.conftest import login, make_person
+from tests.conftest import get_page, login, make_person
 from tests.factories import make_meeting
 from tests.minutes_support import item_of, past_meeting
 
@@ -80,11 +80,11 @@ def test_overdue_flags(seeded, people, as_role):
     db.session.commit()
     assert late.is_overdue(today) and not fine.is_overdue(today) and not nodate.is_overdue(today)
     # At the meeting (its date) and in the register (today)
-    html = sec.get(f"/overleggen/{m2.id}/verslag").get_data(as_text=True)
+    html = get_page(sec, f"/overleggen/{m2.id}/verslag")
     row = html[html.index("Te laat actiepunt") :][:600]
     assert "Verlopen" in row
     assert "Verlopen" not in html[html.index("Op tijd actiepunt") :][:600]
-    html = sec.get("/actiepunten/tvo?status=verlopen").get_data(as_text=True)
+    html = get_page(sec, "/actiepunten/tvo?status=verlopen")
     assert "Te laat actiepunt" in html and "Op tijd actiepunt" not in html
     # Closed actions are never overdue
     da.close_action(late, m2)
@@ -106,15 +106,15 @@ def test_my_actions_and_the_register(seeded, people, app):
     db.session.commit()
     c = app.test_client()
     login(c, me.email)
-    html = c.get("/mijn-actiepunten").get_data(as_text=True)
+    html = get_page(c, "/mijn-actiepunten")
     assert "Mijn eigen actie" in html and "Verlopen" in html
     assert "Actie van de organisatie" in html
     assert "Actie van iemand anders" not in html
     assert "Mijn actiepunten" in html  # in the navigation
     # Register: only meetings the person takes part in
-    html = c.get("/actiepunten/tvo").get_data(as_text=True)
+    html = get_page(c, "/actiepunten/tvo")
     assert "Actie van iemand anders" in html and "Mijn eigen actie" in html
-    html = c.get("/actiepunten/ovo").get_data(as_text=True)
+    html = get_page(c, "/actiepunten/ovo")
     assert "Actie in ander overleg" not in html
 
 

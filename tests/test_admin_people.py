@@ -151,7 +151,7 @@ def test_remove_account_makes_a_guest(app, admin):
     assert "Ex Collega kan niet meer inloggen" in alerts(resp, "ok")[0]
     assert by_email("ex@example.org").password_hash is None
     assert own.get("/").status_code == 302
-    assert login(app.test_client(), "ex@example.org").status_code != 302  # refused
+    assert login(app.test_client(), "ex@example.org").status_code == 400  # refused, with a message
     assert app.test_client().get(f"/agenda/{token}.ics").status_code == 404
     assert_audit("account_removed", object_id=p.id)
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
+from flask import current_app
 
 from overleg.domain.agenda import add_item, agenda_visible_to
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local
-from tests.conftest import login
+from tests.conftest import demo_client, get_page, login
 from tests.doc_samples import make_pdf
 from tests.factories import make_meeting, meeting_type, publish
 from tests.test_documents import upload
@@ -181,9 +182,207 @@ def test_meeting_page_offers_agenda_pdf_only_once_published(app, seeded):
     )
     c = app.test_client()
     login(c, member.email, "Veilig-Overleg-2019")
-    html = c.get(f"/overleggen/{meeting.id}").get_data(as_text=True)
+    html = get_page(c, f"/overleggen/{meeting.id}")
     assert "Agenda (PDF)" not in html and "Vergaderstukken" not in html
     publish_agenda(meeting)
     db.session.commit()
-    html = c.get(f"/overleggen/{meeting.id}").get_data(as_text=True)
+    html = get_page(c, f"/overleggen/{meeting.id}")
     assert "Agenda (PDF)" in html and "Vergaderstukken" in html
+
+
+# --- topics on a concept agenda stay unknown to participants until publication ---------------
+# The topic list, the topic page and the minutes of other meetings follow the agenda: a topic
+# put on a concept agenda is not revealed to that meeting's participants before it is out.
+
+PASSWORD = "Veilig-Overleg-2019"
+CONCEPT_TOPIC = "Sluiting coffeeshop De Kroon overwogen"
+CONCEPT_DESCRIPTION = "Signalen van handel vanuit het pand aan de Hoofdstraat"
+CONCEPT_ITEM = "Voorbereiding bestuurlijke sluiting De Kroon"
+CONCEPT_CASUS = "Gezin Van Dijk, Zuidbroek: zorgen om veiligheid kinderen"
+CONCEPT_CASUS_DESCRIPTION = "Vader recent vrijgekomen, meldingen huiselijk geweld"
+
+
+@pytest.fixture
+def concept_tvo(seeded):
+    """Next week's TVO, agenda still a concept, with the specialist as member."""
+    from tests.factories import person
+
+    meeting = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=7),
+        participants=[
+            (person("specialist@example.org"), "member"),
+            (person("oov@example.org"), "secretary"),
+        ],
+    )
+    assert meeting.agenda_status != "gepubliceerd"
+    return meeting
+
+
+def _pages(client, topic, meeting, search=""):
+    """(topic page, topic list, agenda page) as the client sees them, each checked 200."""
+    out = []
+    for url in (
+        f"/onderwerpen/{topic.id}",
+        f"/onderwerpen{search}",
+        f"/overleggen/{meeting.id}/agenda",
+    ):
+        resp = client.get(url)
+        assert resp.status_code == 200, url
+        out.append(resp.get_data(as_text=True))
+    return out
+
+
+def test_topic_on_a_concept_agenda_is_not_listed_or_readable_until_published(concept_tvo):
+    topic = create_topic(
+        title=CONCEPT_TOPIC,
+        description=CONCEPT_DESCRIPTION,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
+    add_item(concept_tvo, title=CONCEPT_ITEM, topic=topic)
+    db.session.commit()
+    member = demo_client(current_app, "specialist@example.org")
+    assert member.get(f"/onderwerpen/{topic.id}").status_code == 404
+    listing = member.get("/onderwerpen")
+    assert listing.status_code == 200
+    assert CONCEPT_TOPIC not in listing.get_data(as_text=True)
+    assert topic.reference not in listing.get_data(as_text=True)
+    agenda = member.get(f"/overleggen/{concept_tvo.id}/agenda")
+    assert agenda.status_code == 200
+    assert PENDING in agenda.get_data(as_text=True)
+    assert CONCEPT_ITEM not in agenda.get_data(as_text=True)
+    # the secretary sees all of it now, the member once the agenda is published
+    page, listing, agenda = _pages(demo_client(current_app, "oov@example.org"), topic, concept_tvo)
+    assert CONCEPT_DESCRIPTION in page and CONCEPT_ITEM in page
+    assert CONCEPT_TOPIC in listing and CONCEPT_ITEM in agenda
+    publish(concept_tvo)
+    page, listing, agenda = _pages(member, topic, concept_tvo)
+    assert CONCEPT_DESCRIPTION in page and CONCEPT_ITEM in page
+    assert topic.reference in listing and CONCEPT_ITEM in agenda
+
+
+def test_casus_on_a_concept_agenda_is_not_opened_until_published(concept_tvo):
+    topic = create_topic(
+        title=CONCEPT_CASUS,
+        description=CONCEPT_CASUS_DESCRIPTION,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
+    add_item(concept_tvo, title="", topic=topic)
+    db.session.commit()
+    member = demo_client(current_app, "specialist@example.org")
+    page = member.get(f"/onderwerpen/{topic.id}")
+    assert page.status_code == 404
+    listing = member.get("/onderwerpen?q=Van+Dijk")
+    assert listing.status_code == 200
+    assert CONCEPT_CASUS not in listing.get_data(as_text=True)
+    publish(concept_tvo)  # a member of the meeting may now know the casus in full
+    page, listing, _ = _pages(member, topic, concept_tvo, search="?q=Van+Dijk")
+    assert CONCEPT_CASUS in page and CONCEPT_CASUS_DESCRIPTION in page
+    assert CONCEPT_CASUS in listing
+
+
+def test_concept_agenda_item_not_on_the_timeline_of_a_topic_the_reader_knows(concept_tvo):
+    """The reader knows the topic from a held meeting; the next meeting's concept agenda does
+    not appear on its timeline (date, item title) before publication."""
+    from tests.factories import person
+
+    held = make_meeting(
+        "tvo",
+        today_local() - timedelta(days=21),
+        participants=[(person("specialist@example.org"), "member")],
+    )
+    topic = create_topic(
+        title=CONCEPT_TOPIC,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
+    add_item(held, title="", topic=topic)
+    add_item(concept_tvo, title=CONCEPT_ITEM, topic=topic)
+    db.session.commit()
+    member = demo_client(current_app, "specialist@example.org")
+    resp = member.get(f"/onderwerpen/{topic.id}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert CONCEPT_TOPIC in html  # the held meeting is fine
+    assert CONCEPT_ITEM not in html  # the concept agenda's item is not
+    assert f"/overleggen/{concept_tvo.id}/agenda" not in html
+    publish(concept_tvo)
+    html = member.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
+    assert CONCEPT_ITEM in html
+    assert f"/overleggen/{concept_tvo.id}/agenda" in html
+
+
+def test_cancelled_meeting_never_published_keeps_its_concept_agenda_closed(seeded):
+    """A meeting cancelled before its agenda was published: once its start time has passed,
+    its frozen concept agenda still stays closed to the participants."""
+    from overleg.domain.meetings import cancel_meeting
+    from tests.factories import person
+
+    meeting = make_meeting(
+        "tvo",
+        today_local() - timedelta(days=1),
+        participants=[(person("specialist@example.org"), "member")],
+    )
+    add_item(meeting, title=CONCEPT_ITEM, description=CONCEPT_DESCRIPTION)
+    cancel_meeting(meeting, "Agenda nog niet rijp", send=False)
+    db.session.commit()
+    assert meeting.agenda_status != "gepubliceerd"
+    secretary = demo_client(current_app, "oov@example.org")
+    resp = secretary.get(f"/overleggen/{meeting.id}/agenda")
+    assert resp.status_code == 200
+    assert CONCEPT_ITEM in resp.get_data(as_text=True)
+    assert secretary.get(f"/overleggen/{meeting.id}/agenda.pdf").status_code == 200
+    member = demo_client(current_app, "specialist@example.org")
+    resp = member.get(f"/overleggen/{meeting.id}/agenda")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert CONCEPT_ITEM not in html
+    assert CONCEPT_DESCRIPTION not in html
+    assert member.get(f"/overleggen/{meeting.id}/agenda.pdf").status_code == 404
+
+
+def test_concept_agenda_does_not_open_a_casus_in_another_meetings_minutes(concept_tvo):
+    """A guest who saw only the casus's reference in a held meeting's minutes does not read
+    its notes there once the secretary puts the casus on a concept agenda of a meeting the
+    guest is a member of."""
+    from overleg.domain.minutes import ensure_minutes, send_for_approval
+    from tests.factories import person
+
+    sec = person("oov@example.org")
+    notes = "Moeder heeft contactverbod overtreden; kinderen tijdelijk bij oma ondergebracht"
+    held = make_meeting(
+        "tvo",
+        today_local() - timedelta(days=14),
+        participants=[(person("specialist@example.org"), "guest"), (sec, "secretary")],
+    )
+    topic = create_topic(
+        title=CONCEPT_CASUS, meeting_type=meeting_type("tvo"), confidentiality="casus", year=2019
+    )
+    item = add_item(held, title="", topic=topic)
+    minutes = ensure_minutes(held, sec)
+    item.notes = notes
+    db.session.flush()
+    send_for_approval(minutes, sec)
+    db.session.commit()
+    url = f"/overleggen/{held.id}/verslag"
+    secretary = demo_client(current_app, "oov@example.org").get(url)
+    assert secretary.status_code == 200
+    assert notes in secretary.get_data(as_text=True) and CONCEPT_CASUS in secretary.get_data(
+        as_text=True
+    )
+    guest = demo_client(current_app, "specialist@example.org")
+    before = guest.get(url)
+    assert before.status_code == 200
+    assert topic.reference in before.get_data(as_text=True)  # the reference only
+    assert notes not in before.get_data(as_text=True)
+    add_item(concept_tvo, title="", topic=topic)  # secretary prepares next week's agenda
+    db.session.commit()
+    after = guest.get(url)
+    assert after.status_code == 200
+    assert notes not in after.get_data(as_text=True)
+    assert CONCEPT_CASUS not in after.get_data(as_text=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -124,9 +125,10 @@ def test_login_starts_a_fresh_session(client, people):
     client.get("/inloggen")
     with client.session_transaction() as s:
         s["planted"] = "by-attacker"
-    login(client, people["deelnemer"].email)
+    assert login(client, people["deelnemer"].email).status_code == 302
     with client.session_transaction() as s:
         assert "planted" not in s
+        assert s.get("_user_id")  # the new session is the logged-in one
 
 
 def test_session_cookie_holds_no_person_id(client, people):
@@ -484,3 +486,72 @@ class _no_app:
         from flask.globals import _cv_app
 
         _cv_app.reset(self._token)
+
+
+# --- CSRF on every state-changing endpoint; password guessing throttled per account -----------
+
+
+def test_csrf_required_on_posts_open_to_any_participant(csrf_app, people):
+    """RSVP, proposals, feed renewal, reminders and logout refuse a POST without a token;
+    the same POST with the page's token goes through."""
+    c = csrf_app.test_client()
+    html = c.get("/inloggen").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    r = c.post(
+        "/inloggen",
+        data={"email": people["deelnemer"].email, "password": TEST_PASSWORD, "csrf_token": token},
+    )
+    assert r.status_code == 302
+    for url in (
+        "/agenda/abonnement",
+        "/agenda/herinnering",
+        "/uitloggen",
+        "/overleggen/1/antwoord",
+        "/overleggen/1/agenda/voorstellen",
+    ):
+        assert c.post(url, data={"minutes": "15"}).status_code == 400, url
+    assert c.get("/mijn-overleggen").status_code == 200  # the logout without token was refused
+    page = c.get("/mijn-gegevens").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    renewed = c.post("/agenda/abonnement", data={"csrf_token": token})
+    assert renewed.status_code == 302
+
+
+def test_password_guessing_against_one_account_is_throttled_across_addresses(app, people):
+    """A limit per account (normalised e-mail), not only per client address: 30 wrong
+    passwords for one account from 30 addresses are not all answered."""
+    email = people["deelnemer"].email
+    statuses = []
+    for n in range(30):
+        c = app.test_client()
+        r = c.post(
+            "/inloggen",
+            data={"email": email, "password": f"gok-{n}"},
+            environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"},
+        )
+        statuses.append(r.status_code)
+    assert statuses[0] == 400  # the first wrong password: the form again, with a message
+    assert 429 in statuses, "30 wrong passwords for one account from 30 addresses, none refused"
+
+
+def test_every_post_endpoint_refuses_a_request_without_csrf_token(app, seeded, people):
+    """Walk the URL map: a logged-in beheerder's POST without a token is refused (400) on
+    every state-changing endpoint, so no view can opt out of CSRF protection unnoticed."""
+    c = app.test_client()
+    assert login(c, people["beheerder"].email).status_code == 302
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        missed, checked = [], 0
+        for rule in app.url_map.iter_rules():
+            if "POST" not in rule.methods or rule.endpoint == "auth.login":
+                continue
+            url = re.sub(r"<any\([^)]*?(\w+)\):\w+>", r"\1", rule.rule)
+            url = re.sub(r"<[^>]+>", "1", url)
+            status = c.post(url, data={"x": "1"}).status_code
+            checked += 1
+            if status != 400:
+                missed.append((rule.endpoint, status))
+        assert not missed, missed
+        assert checked >= 50
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

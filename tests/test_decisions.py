@@ -3,14 +3,16 @@ decision); the register per body filterable by year, theme, topic and text."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
 from overleg.domain import decisions as dd
+from overleg.domain.meetings import plan_meeting
 from overleg.extensions import db
 from overleg.models import Decision, Theme, Topic
-from tests.conftest import login
+from overleg.timeutil import today_local
+from tests.conftest import demo_client, get_page, login
 from tests.factories import make_meeting, meeting_type
 from tests.minutes_support import item_of
 
@@ -146,13 +148,91 @@ def test_register_shows_participants_only_their_meetings_and_hides_casus_text(
     db.session.commit()
     c = app.test_client()
     login(c, reader.email)
-    html = c.get("/besluiten/tvo").get_data(as_text=True)
+    resp = c.get("/besluiten/tvo")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
     assert "Openbaar besluit voor iedereen." in html
     assert "TVO-2019-02" in html and "Huisverbod Jansen" not in html and "Gezin Jansen" not in html
     assert "Besluit elders." not in html
     # a text search never reveals hidden text by its hits
-    html = c.get("/besluiten/tvo?tekst=huisverbod").get_data(as_text=True)
-    assert "TVO-2019-02" not in html
-    # the secretary sees everything
+    resp = c.get("/besluiten/tvo?tekst=huisverbod")
+    assert resp.status_code == 200
+    assert "TVO-2019-02" not in resp.get_data(as_text=True)
+    # the secretary sees everything, and finds the hidden decision by its text
     html = as_role("secretaris").get("/besluiten/tvo").get_data(as_text=True)
     assert "Huisverbod Jansen verlengen." in html and "Besluit elders." in html
+    html = as_role("secretaris").get("/besluiten/tvo?tekst=huisverbod").get_data(as_text=True)
+    assert "TVO-2019-02" in html
+
+
+# --- the register of a body the reader takes no part in gives nothing away ------------------
+
+
+def test_register_filters_list_only_topics_and_years_the_reader_may_see(seeded, app):
+    """/besluiten/driehoek for a wijkagent who is in no Driehoek: no decision row, and neither
+    the "Onderwerp" filter nor the "Jaar" filter tells which topics it decided on or in which
+    years it met. The burgemeester, its chair, sees the rows and both filters."""
+    from overleg.domain.topics import create_topic
+    from tests.factories import person
+
+    chair = [(person("burgemeester@example.org"), "chair")]
+    old = make_meeting("driehoek", date(2016, 3, 1), participants=chair)
+    dd.add_decision(old, None, "Gebiedsverbod uitgevaardigd voor de stationsomgeving")
+    recent = make_meeting("driehoek", date(2019, 3, 12), participants=chair)
+    topic = create_topic(
+        title="Ondermijning haven",
+        meeting_type=meeting_type("driehoek"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
+    item = _topic_item(recent, topic)
+    dd.add_decision(recent, item, "Bestuurlijke sluiting voorbereiden")
+    from overleg.domain.minutes import ensure_minutes
+
+    for m in (old, recent):  # out for approval: the register shows their decisions
+        ensure_minutes(m).status = "ter_vaststelling"
+    db.session.commit()
+
+    shown = {
+        "/besluiten/driehoek": ("Bestuurlijke sluiting", topic.reference, 'value="2016"'),
+        "/besluiten/driehoek?jaar=2016": ("Gebiedsverbod",),
+    }
+    burgemeester = app.test_client()
+    assert login(burgemeester, "burgemeester@example.org", "Veilig-Overleg-2019").status_code == 302
+    wijkagent = app.test_client()
+    assert login(wijkagent, "wijkagent@example.org", "Veilig-Overleg-2019").status_code == 302
+    for url, texts in shown.items():
+        for_chair = burgemeester.get(url)
+        assert for_chair.status_code == 200
+        for_outsider = wijkagent.get(url)
+        assert for_outsider.status_code == 200
+        for text in texts:
+            assert text in for_chair.get_data(as_text=True), (url, text)
+            assert text not in for_outsider.get_data(as_text=True), (url, text)
+
+
+def test_registers_list_only_the_bodies_of_the_participant(seeded, app):
+    plan_meeting(meeting_type("ovo"), today_local() - timedelta(days=3), time(10, 0), send=False)
+    plan_meeting(
+        meeting_type("driehoek"), today_local() - timedelta(days=3), time(16, 0), send=False
+    )
+    db.session.commit()
+    agent = demo_client(app, "wijkagent@example.org")
+    for url in ("/besluiten", "/verslagen"):
+        html = get_page(agent, url)
+        assert "/besluiten/ovo" in html and "/actiepunten/ovo" in html, url
+        for code in ("driehoek", "po", "tvo"):
+            assert f"/besluiten/{code}" not in html and f"/actiepunten/{code}" not in html, url
+            assert f"overleg={code}" not in html, url
+    sec = demo_client(app, "oov@example.org")
+    for url in ("/besluiten", "/verslagen"):
+        html = get_page(sec, url)
+        for code in ("driehoek", "po", "tvo", "ovo"):
+            assert f"/besluiten/{code}" in html, url
+    nobody = app.test_client()
+    from tests.conftest import make_person
+
+    make_person("los@example.org")
+    login(nobody, "los@example.org")
+    html = get_page(nobody, "/besluiten")
+    assert "U neemt (nog) niet deel" in html and "/besluiten/ovo" not in html

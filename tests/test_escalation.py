@@ -15,6 +15,7 @@ from overleg.domain.topics import create_topic, timeline
 from overleg.extensions import db
 from overleg.models import Escalation
 from overleg.timeutil import nl_date, today_local
+from tests.conftest import get_page
 from tests.factories import make_meeting, meeting_type, person
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -221,11 +222,7 @@ def _client(app, email):
 def test_escalate_form_offers_only_configured_paths(app):
     tvo = make_meeting("tvo", today_local() + timedelta(days=2))
     item = _item_on(tvo, _topic("tvo"))
-    html = (
-        _client(app, "oov@example.org")
-        .get(f"/agendapunten/{item.id}/opschalen")
-        .get_data(as_text=True)
-    )
+    html = get_page(_client(app, "oov@example.org"), f"/agendapunten/{item.id}/opschalen")
     assert "Opschalen: Driehoeksoverleg" in html and "Opschalen: Politie Overleg" in html
     assert "Operationeel Veiligheidsoverleg</option>" not in html
 
@@ -462,7 +459,15 @@ def test_waiting_feedback_offers_only_meetings_after_the_concluding_meeting(app)
         f"/escalaties/{esc.id}/terugkoppeling-agenderen", data={"meeting": str(ovo_early.id)}
     )
     assert r.status_code == 400 and "kies een later overleg" in r.get_data(as_text=True)
-    assert tvo.id  # the concluding meeting
+    db.session.expire_all()
+    assert esc.target_item.meeting_id == tvo.id  # the concluding meeting
+    assert esc.feedback_item is None  # the refused choice placed nothing
+    r = c.post(
+        f"/escalaties/{esc.id}/terugkoppeling-agenderen", data={"meeting": str(ovo_after.id)}
+    )
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert esc.feedback_item.meeting_id == ovo_after.id
 
 
 # --- labels on the topic page and the Afhandelen screen ---------------------------------------
@@ -520,7 +525,7 @@ def test_timeline_labels_and_one_entry_per_meeting(app):
     db.session.commit()
 
     c = _client(app, "oov@example.org")
-    html = c.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
+    html = get_page(c, f"/onderwerpen/{topic.id}")
     tl = html.split("Tijdlijn</h2>")[1]
     assert f"Besluit: {code}: Prioriteit toegekend" in tl
     assert "Besluit: Besluit" not in tl
@@ -544,7 +549,7 @@ def test_conclude_page_dutch_labels(app):
     c = _client(app, "oov@example.org")
     tvo = make_meeting("tvo", today_local() + timedelta(days=2))
     item = _item_on(tvo, _topic("tvo"))
-    html = c.get(f"/agendapunten/{item.id}/afhandelen").get_data(as_text=True)
+    html = get_page(c, f"/agendapunten/{item.id}/afhandelen")
     assert ">Alleen uitkomst (geen besluit of opdracht)</option>" in html
     assert ">Uitkomst</option>" not in html
 

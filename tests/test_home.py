@@ -7,9 +7,9 @@ from overleg.domain.meetings import plan_meeting
 from overleg.extensions import db
 from overleg.models import Participant
 from overleg.timeutil import nl_date, today_local
-from tests.conftest import make_person
+from tests.conftest import demo_client as _client
+from tests.conftest import get_page, make_person
 from tests.factories import meeting_type, person
-from tests.test_meetings_review import _client
 
 
 def _plan(code, days, at=time(10, 0)):
@@ -33,7 +33,7 @@ def test_home_lists_the_next_five_visible_meetings(seeded, app):
     mine = next(p for p in ovo[1].participants if p.person_id == person("wijkagent@example.org").id)
     mine.rsvp = "komt"
     db.session.commit()
-    html = _client(app, "wijkagent@example.org").get("/").get_data(as_text=True)
+    html = get_page(_client(app, "wijkagent@example.org"), "/")
     section = _upcoming_section(html)
     first_five = sorted(ovo, key=lambda m: m.starts_at)[:5]
     for m in first_five:

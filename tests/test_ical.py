@@ -9,6 +9,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
+from overleg.domain.meetings import cancel_meeting, update_meeting
 from overleg.extensions import db
 from overleg.ical import meeting_ics
 from overleg.mail.outbox import queue_meeting_mail
@@ -191,25 +192,46 @@ def _outbox(meeting=None):
 
 
 def test_sequence_rises_on_each_change_and_cancel_reaches_everyone(tvo):
+    """The meetings domain reschedules, moves and cancels; the invitations it queues carry
+    the raised SEQUENCE (the test never sets it)."""
     everyone = [p.person for p in tvo.participants]
     queue_meeting_mail(tvo, everyone, "REQUEST", "invitation")
     db.session.commit()
-    # reschedule: what the meetings domain does on a change of time
-    tvo.starts_at += timedelta(days=7)
-    tvo.ends_at += timedelta(days=7)
-    tvo.sequence += 1
-    queue_meeting_mail(tvo, everyone, "REQUEST", "update")
+    local_end = tvo.ends_at.astimezone(AMS).time()
+    # reschedule a week later, same place
+    assert update_meeting(
+        tvo,
+        date(2019, 3, 19),
+        time(10, 0),
+        local_end,
+        location=tvo.location,
+        online_url=None,
+        remarks=None,
+    )
     db.session.commit()
     # change of place
-    tvo.location = "Politiebureau Hoogezand"
-    tvo.sequence += 1
-    queue_meeting_mail(tvo, everyone, "REQUEST", "update")
+    assert update_meeting(
+        tvo,
+        date(2019, 3, 19),
+        time(10, 0),
+        local_end,
+        location="Politiebureau Hoogezand",
+        online_url=None,
+        remarks=None,
+    )
     db.session.commit()
-    # cancel
-    tvo.status = "geannuleerd"
-    tvo.cancel_reason = "Geen agendapunten"
-    tvo.sequence += 1
-    queue_meeting_mail(tvo, everyone, "CANCEL", "cancellation")
+    # saving without a change of time or place tells nobody and keeps the sequence
+    assert not update_meeting(
+        tvo,
+        date(2019, 3, 19),
+        time(10, 0),
+        local_end,
+        location="Politiebureau Hoogezand",
+        online_url=None,
+        remarks="Koffie om 9:45",
+    )
+    db.session.commit()
+    cancel_meeting(tvo, "Geen agendapunten")
     db.session.commit()
 
     rows = _outbox(tvo)
@@ -281,20 +303,29 @@ def test_removed_guest_gets_cancel_for_themselves_only_added_guest_gets_request(
 def test_queued_message_keeps_what_was_true_when_queued(tvo):
     queue_meeting_mail(tvo, [person("specialist@example.org")], "REQUEST", "invitation")
     db.session.commit()
-    tvo.location = "Elders"
-    tvo.starts_at += timedelta(hours=2)
-    tvo.ends_at += timedelta(hours=2)
-    tvo.sequence += 1
+    assert update_meeting(
+        tvo,
+        date(2019, 3, 12),
+        time(12, 0),
+        time(14, 0),
+        location="Elders",
+        online_url=None,
+        remarks=None,
+        send=False,
+    )
     db.session.commit()
     (row,) = _outbox(tvo)
     _, event = parse(row.ics_text)
     assert str(event["LOCATION"]) == "Gemeentehuis, zaal 2"
     assert event["DTSTART"].dt.hour == 10 and int(event["SEQUENCE"]) == 0
+    # the change itself is real: a fresh download shows it with the raised sequence
+    _, now = parse(meeting_ics(tvo, method="PUBLISH"))
+    assert str(now["LOCATION"]) == "Elders"
+    assert now["DTSTART"].dt.hour == 12 and int(now["SEQUENCE"]) == 1
 
 
 def test_cancelled_meeting_download_says_cancelled(tvo, client):
-    tvo.status = "geannuleerd"
-    tvo.sequence += 1
+    cancel_meeting(tvo, "Geen agendapunten", send=False)
     db.session.commit()
     login(client, "specialist@example.org", DEMO_PASSWORD)
     _, event = parse(client.get(f"/agenda/overleg/{tvo.id}.ics").get_data(as_text=True))

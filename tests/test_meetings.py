@@ -1,16 +1,20 @@
 """Planning, editing, cancelling meetings through the pages; answers, guests, attendance;
 bad input; the meeting page's query count."""
 
+import re
 from datetime import date, time, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
-from overleg.domain.meetings import plan_meeting
+from overleg.domain.meetings import meeting_state, plan_meeting
 from overleg.extensions import db
-from overleg.models import AgendaItem, Meeting, Participant
+from overleg.models import AgendaItem, Meeting, OutboxMessage, Participant
+from overleg.templating import current_nav_endpoint
 from overleg.timeutil import to_local, today_local
-from tests.conftest import make_person
+from tests.conftest import demo_client, get_page, make_person
 from tests.factories import meeting_type, person
+from tests.minutes_support import minutes_of, past_meeting
 from tests.test_roster import outbox_rows
 
 
@@ -205,11 +209,14 @@ def test_unknown_person_as_guest_is_refused(seeded, as_role):
     m = plan_meeting(meeting_type("driehoek"), _day(), time(16, 0), send=False)
     db.session.commit()
     before = _count(Participant)
-    for value in ("999999", "abc", ""):
+    for value, message in (
+        ("999999", "Deze persoon is niet bekend"),
+        ("abc", "Deze persoon is niet bekend"),
+        ("", "Kies een persoon."),
+    ):
         resp = c.post(f"/overleggen/{m.id}/gasten", data={"person": value})
         assert resp.status_code == 400
-        html = resp.get_data(as_text=True)
-        assert "Deze persoon is niet bekend" in html or "Kies een persoon." in html
+        assert message in resp.get_data(as_text=True), value
     # Somebody already taking part cannot be added twice.
     resp = c.post(f"/overleggen/{m.id}/gasten", data={"person": str(person("ovj@example.org").id)})
     assert resp.status_code == 400 and "neemt al deel aan dit overleg" in resp.get_data(
@@ -239,11 +246,10 @@ def test_guest_added_and_removed_get_request_and_cancel(seeded, as_role):
 
 
 def test_participant_answers_in_the_app(app, seeded):
-    from tests.test_visibility import _client
 
     m = plan_meeting(meeting_type("ovo"), _day(), time(10, 0), send=False)
     db.session.commit()
-    c = _client(app, "wijkagent@example.org")
+    c = demo_client(app, "wijkagent@example.org")
     page = c.get(f"/overleggen/{m.id}").get_data(as_text=True)
     assert "Uw antwoord" in page and "Onder voorbehoud" in page
     resp = c.post(f"/overleggen/{m.id}/antwoord", data={"rsvp": "misschien"})
@@ -260,7 +266,7 @@ def test_participant_answers_in_the_app(app, seeded):
     mine = c.get("/mijn-overleggen").get_data(as_text=True)
     assert "Onder voorbehoud" in mine and "Komende overleggen" in mine
     # The secretary sees the answer on the meeting page.
-    sec = _client(app, "oov@example.org")
+    sec = demo_client(app, "oov@example.org")
     page = sec.get(f"/overleggen/{m.id}").get_data(as_text=True)
     assert "Onder voorbehoud" in page and "Mogelijk later" in page
 
@@ -429,3 +435,285 @@ def test_moving_a_meeting_to_another_day_re_resolves_the_roster(seeded, as_role)
     assert ("burgemeester@example.org", "CANCEL", "guest_removed") in rows
     assert ("ovj@example.org", "REQUEST", "update") in rows
     assert ("locoburgemeester@example.org", "REQUEST", "update") not in rows
+
+
+# --- planning defaults, held meetings, the menu, Dutch dates (a first-time user's review) ------
+
+
+def _input_value(html, name):
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+    value = re.search(r'value="([^"]*)"', tag)
+    return value.group(1) if value else ""
+
+
+def _current_menu_items(html):
+    return re.findall(r'aria-current="page">([^<]+)</a>\s*</li>', html)
+
+
+# --- planning: defaults from the chosen body, not from the first one ----------------------
+
+
+def test_new_meeting_takes_place_and_duration_of_the_chosen_body(seeded, as_role):
+    c = as_role("secretaris")
+    html = get_page(c, "/planning/nieuw")
+    assert _input_value(html, "location") == "" and _input_value(html, "end") == ""
+    assert "Leeg laten: de vaste plaats van het gekozen overleg" in html
+    assert "Leeg laten: de gebruikelijke duur van het gekozen overleg" in html
+    tvo, driehoek = meeting_type("tvo"), meeting_type("driehoek")
+    assert tvo.default_location != driehoek.default_location
+    day = today_local() + timedelta(days=10)
+    resp = c.post(
+        "/planning/nieuw",
+        data={
+            "meeting_type": str(tvo.id),
+            "day": day.isoformat(),
+            "start": "13:30",
+            "end": "",
+            "location": "",
+            "online_url": "",
+            "remarks": "",
+        },
+    )
+    assert resp.status_code == 302
+    m = db.session.scalar(select(Meeting))
+    assert m.location == tvo.default_location  # not the Driehoek's room
+    minutes = (m.ends_at - m.starts_at).total_seconds() / 60
+    assert minutes == tvo.default_duration_minutes
+    assert "13:30 – 15:30" in c.get(resp.headers["Location"]).get_data(as_text=True)
+
+
+def test_new_meeting_opened_for_a_body_is_prefilled_from_that_body(seeded, as_role):
+    c = as_role("secretaris")
+    tvo = meeting_type("tvo")
+    html = get_page(c, "/planning/nieuw?overleg=tvo")
+    assert _input_value(html, "location") == tvo.default_location
+    assert f'<option selected value="{tvo.id}">' in html
+    assert f"Nu ingevuld met die van {tvo.name}" in html
+    planning = get_page(c, "/planning")
+    for code in ("driehoek", "po", "tvo", "ovo"):
+        assert f'href="/planning/nieuw?overleg={code}"' in planning
+    # The series form, too: empty place and duration unless opened for a body.
+    html = get_page(c, "/planning/reeks/nieuw")
+    assert _input_value(html, "location") == "" and _input_value(html, "duration_minutes") == ""
+    html = get_page(c, "/planning/reeks/nieuw?overleg=ovo")
+    assert _input_value(html, "location") == meeting_type("ovo").default_location
+
+
+# --- held meetings ------------------------------------------------------------------------
+
+
+def _held_and_coming():
+    held = plan_meeting(
+        meeting_type("ovo"), today_local() - timedelta(days=7), time(10, 0), send=False
+    )
+    coming = plan_meeting(
+        meeting_type("ovo"), today_local() + timedelta(days=7), time(10, 0), send=False
+    )
+    db.session.commit()
+    return held, coming
+
+
+def test_held_meeting_shows_geweest_and_offers_attendance(seeded, app):
+    held, coming = _held_and_coming()
+    assert (meeting_state(held), meeting_state(coming)) == ("geweest", "gepland")
+    sec = demo_client(app, "oov@example.org")
+    page = get_page(sec, f"/overleggen/{held.id}")
+    assert "Geweest" in page and ">Gepland<" not in page
+    assert "Aanwezigheid vastleggen" in page
+    assert f"/overleggen/{held.id}/annuleren" not in page and "Gast toevoegen" not in page
+    page = get_page(sec, f"/overleggen/{coming.id}")
+    assert ">Gepland<" in page and f"/overleggen/{coming.id}/annuleren" in page
+    assert "Gast toevoegen" in page and "Aanwezigheid vastleggen" not in page
+    past_list = get_page(sec, "/planning?periode=eerder")
+    assert "Geweest" in past_list and ">Gepland<" not in past_list
+    # A participant: no answer form on a held meeting, "Geweest" in Mijn overleggen.
+    agent = demo_client(app, "wijkagent@example.org")
+    page = get_page(agent, f"/overleggen/{held.id}")
+    assert "Geweest" in page and "Antwoord opslaan" not in page
+    assert "Antwoord opslaan" in get_page(agent, f"/overleggen/{coming.id}")
+    mine = get_page(agent, "/mijn-overleggen")
+    assert mine.count(">Geweest<") == 1 and mine.count(">Gepland<") == 1
+
+
+def test_server_refuses_cancel_answer_and_guest_on_a_held_meeting(seeded, app):
+    held, _ = _held_and_coming()
+    sec = demo_client(app, "oov@example.org")
+    resp = sec.post(f"/overleggen/{held.id}/annuleren", data={"reason": "Te laat"})
+    assert resp.status_code == 400
+    assert "Dit overleg is al geweest en kan niet meer worden geannuleerd." in resp.get_data(
+        as_text=True
+    )
+    resp = sec.get(f"/overleggen/{held.id}/annuleren")
+    assert resp.status_code == 302
+    db.session.expire_all()
+    assert held.status == "gepland" and held.sequence == 0
+    before = db.session.scalar(select(func.count(Participant.id)))
+    resp = sec.post(
+        f"/overleggen/{held.id}/gasten", data={"person": str(person("veiligthuis@example.org").id)}
+    )
+    assert resp.status_code == 400
+    assert "Dit overleg is al geweest; u kunt geen gast meer toevoegen." in resp.get_data(
+        as_text=True
+    )
+    assert db.session.scalar(select(func.count(Participant.id))) == before
+    agent = demo_client(app, "wijkagent@example.org")
+    resp = agent.post(f"/overleggen/{held.id}/antwoord", data={"rsvp": "komt"})
+    assert resp.status_code == 400
+    assert "Dit overleg is al geweest; een antwoord is niet meer nodig." in resp.get_data(
+        as_text=True
+    )
+    db.session.expire_all()
+    mine = db.session.scalar(
+        select(Participant).where(
+            Participant.meeting_id == held.id,
+            Participant.person_id == person("wijkagent@example.org").id,
+        )
+    )
+    assert mine.rsvp == "open"
+    assert not db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.meeting_id == held.id)
+    ).all()
+
+
+def test_answer_on_a_cancelled_meeting_is_refused_visibly(seeded, app):
+    _, coming = _held_and_coming()
+    coming.status = "geannuleerd"
+    db.session.commit()
+    agent = demo_client(app, "wijkagent@example.org")
+    resp = agent.post(f"/overleggen/{coming.id}/antwoord", data={"rsvp": "komt"})
+    assert resp.status_code == 400
+    assert "Dit overleg is geannuleerd; een antwoord is niet meer nodig." in resp.get_data(
+        as_text=True
+    )
+
+
+# --- the menu's current item --------------------------------------------------------------
+
+
+def test_current_nav_endpoint_rule():
+    entries = [
+        "main.home",
+        "meetings.mine",
+        "meetings.planning",
+        "minutes.my_actions",
+        "minutes.index",
+        "admin.index",
+        "minutes.retention",
+    ]
+    assert (
+        current_nav_endpoint("minutes.my_actions", "minutes.index", entries) == "minutes.my_actions"
+    )
+    assert current_nav_endpoint("minutes.page", "minutes.index", entries) == "minutes.index"
+    assert current_nav_endpoint("minutes.page", None, entries) is None  # several: none
+    assert current_nav_endpoint("admin.people", None, entries) == "admin.index"  # the only one
+    assert current_nav_endpoint("main.profile", "main.profile", entries) is None
+    assert current_nav_endpoint("agenda.view", None, entries) is None
+    assert current_nav_endpoint(None, None, entries) is None
+
+
+def test_menu_highlights_the_right_item(seeded, app):
+    held, _ = _held_and_coming()
+    sec = demo_client(app, "oov@example.org")
+    cases = {
+        f"/overleggen/{held.id}/verslag": ["Verslagen"],
+        "/verslagen": ["Verslagen"],
+        "/besluiten": ["Verslagen"],
+        "/mijn-actiepunten": ["Mijn actiepunten"],
+        "/mijn-gegevens": [],
+        "/": ["Home"],
+        f"/overleggen/{held.id}": ["Planning"],
+    }
+    for url, expected in cases.items():
+        resp = sec.get(url)
+        assert resp.status_code == 200, url
+        assert _current_menu_items(resp.get_data(as_text=True)) == expected, url
+    admin = demo_client(app, "beheerder@example.org")
+    assert _current_menu_items(get_page(admin, "/beheer/bewaartermijnen")) == ["Bewaartermijnen"]
+    agent = demo_client(app, "wijkagent@example.org")
+    assert _current_menu_items(get_page(agent, f"/overleggen/{held.id}")) == ["Mijn overleggen"]
+    assert _current_menu_items(get_page(agent, f"/overleggen/{held.id}/verslag")) == ["Verslagen"]
+
+
+# --- Dutch dates, time ranges and plurals -------------------------------------------------
+
+NUMERIC_DATE = re.compile(r"\b\d{1,2}-\d{1,2}-\d{4}\b")
+
+
+def test_outbox_dates_are_written_out(seeded, as_role):
+    plan_meeting(meeting_type("ovo"), today_local() + timedelta(days=7), time(10, 0))
+    db.session.commit()
+    msg = db.session.scalars(select(OutboxMessage)).first()
+    html = get_page(as_role("secretaris"), "/uitgaande-post/")
+    local = to_local(msg.created_at)
+    from overleg.timeutil import nl_date, nl_time
+
+    assert f"{nl_date(msg.created_at, 'long')} om {nl_time(msg.created_at)}" in html
+    assert local.strftime("%d-%m-%Y") not in html and not NUMERIC_DATE.search(html)
+
+
+def test_minutes_messages_use_dutch_dates_and_plurals(seeded, people, as_role):
+    sec = as_role("secretaris")
+    reader = people["deelnemer"]
+    both = [(reader, "member"), (people["secretaris"], "secretary")]
+    first = past_meeting("tvo", 28, both)
+    second = past_meeting("tvo", 7, both)
+    only_one = past_meeting("ovo", 20, [(people["secretaris"], "secretary")])
+    resp = sec.post(f"/overleggen/{first.id}/verslag/ter-vaststelling", follow_redirects=True)
+    assert "2 deelnemers krijgen bericht" in resp.get_data(as_text=True)
+    resp = sec.post(f"/overleggen/{only_one.id}/verslag/ter-vaststelling", follow_redirects=True)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "1 deelnemer krijgt bericht" in html and "(s)" not in html
+    m1 = minutes_of(first)
+    resp = sec.post(f"/overleggen/{second.id}/verslag/vaststellen/{m1.id}", follow_redirects=True)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    from overleg.timeutil import nl_date
+
+    assert f"van {nl_date(first.starts_at, 'long')} is vastgesteld" in html
+    assert not NUMERIC_DATE.search(html)
+
+
+def test_time_ranges_have_spaces_and_favicon_is_inline(seeded, as_role):
+    m = plan_meeting(meeting_type("tvo"), date(2030, 3, 7), time(13, 30), send=False)
+    db.session.commit()
+    c = as_role("secretaris")
+    for url in (
+        f"/overleggen/{m.id}",
+        "/planning",
+        f"/overleggen/{m.id}/annuleren",
+        f"/overleggen/{m.id}/aanwezigheid",
+    ):
+        html = get_page(c, url)
+        assert "13:30 – 15:30" in html and "13:30–15:30" not in html, url
+        assert '<link rel="icon" href="data:,">' in html
+
+
+# --- the online link is an http(s) link -------------------------------------------------------
+# It is rendered as <a href="..."> on the meeting page for every participant; a script scheme
+# would run in their browser.
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript://meet.example.org/%0aalert(document.cookie)",
+        "data://example.org/text/html,<script>alert(1)</script>",
+        "vbscript://example.org/x",
+    ],
+)
+def test_online_link_with_a_script_scheme_is_refused(seeded, as_role, link):
+    c = as_role("secretaris")
+    tvo = meeting_type("tvo")
+    resp = c.post(
+        "/planning/nieuw", data=_plan_form(tvo, _day(), location="Gemeentehuis", online_url=link)
+    )
+    assert resp.status_code == 400
+    assert _count(Meeting) == 0
+    # the same form with an https link plans the meeting and shows the link
+    https = "https://meet.example.org/tvo-overleg"
+    resp = c.post(
+        "/planning/nieuw", data=_plan_form(tvo, _day(), location="Gemeentehuis", online_url=https)
+    )
+    assert resp.status_code == 302
+    assert f'href="{https}"' in get_page(c, resp.headers["Location"])

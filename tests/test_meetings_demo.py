@@ -10,7 +10,7 @@ from overleg.domain.visibility import visible_meetings
 from overleg.extensions import db
 from overleg.models import Meeting, MeetingSeries
 from overleg.timeutil import to_local, today_local, utcnow
-from tests.conftest import login
+from tests.conftest import get_page, login
 from tests.factories import person
 
 
@@ -57,7 +57,7 @@ def test_wijkagent_sees_only_ovo_meetings_in_the_demo(app, seeded):
     assert codes == {"ovo"}
     c = app.test_client()
     login(c, "wijkagent@example.org", "Veilig-Overleg-2019")
-    html = c.get("/mijn-overleggen").get_data(as_text=True)
+    html = get_page(c, "/mijn-overleggen")
     assert "Operationeel Veiligheidsoverleg" in html
     for name in ("Driehoeksoverleg", "Tactisch Veiligheidsoverleg", "Politie Overleg"):
         assert name not in html

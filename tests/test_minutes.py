@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from overleg.extensions import db
 from overleg.models import Decision, MinutesVersion, OutboxMessage
-from tests.conftest import assert_audit, login, make_person
+from tests.conftest import assert_audit, get_page, login, make_person
 from tests.minutes_support import item_of, minutes_of, page_state, past_meeting, save_notes
 
 
@@ -203,16 +203,16 @@ def test_minutes_index_lists_visible_meetings(seeded, people, as_role, app):
     sec = as_role("secretaris")
     mine = past_meeting("tvo", 20, [(people["deelnemer"], "member")])
     other = past_meeting("ovo", 21)
-    html = sec.get("/verslagen").get_data(as_text=True)
+    html = get_page(sec, "/verslagen")
     assert f"/overleggen/{mine.id}/verslag" in html and f"/overleggen/{other.id}/verslag" in html
     assert "Verslagen" in html  # navigation
     reader = app.test_client()
     login(reader, people["deelnemer"].email)
-    html = reader.get("/verslagen").get_data(as_text=True)
+    html = get_page(reader, "/verslagen")
     assert (
         f"/overleggen/{mine.id}/verslag" in html and f"/overleggen/{other.id}/verslag" not in html
     )
-    html = sec.get("/verslagen?overleg=ovo").get_data(as_text=True)
+    html = get_page(sec, "/verslagen?overleg=ovo")
     assert (
         f"/overleggen/{other.id}/verslag" in html and f"/overleggen/{mine.id}/verslag" not in html
     )

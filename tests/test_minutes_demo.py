@@ -3,6 +3,7 @@ recent of each body a concept; loading twice changes nothing."""
 
 from __future__ import annotations
 
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from overleg.demo import seed_all
@@ -57,19 +58,21 @@ def test_demo_minutes(app):
     one = c.get(f"/overleggen/{approved.meeting_id}/verslag.pdf")
     two = c.get(f"/overleggen/{approved.meeting_id}/verslag.pdf")
     assert one.status_code == 200 and one.data == two.data
-    # Someone who owns actions sees them in "Mijn actiepunten"
-    owner = db.session.scalar(
-        select(ActionItem.owner_person_id).where(
-            ActionItem.status == "open", ActionItem.owner_person_id.is_not(None)
-        )
-    )
-    from overleg.models import Person
-
-    person = db.session.get(Person, owner)
+    # Someone who owns an overdue action sees it in "Mijn actiepunten", marked Verlopen,
+    # and each of their other open actions with its own due state
+    overdue = next(a for a in actions if a.is_overdue(today) and a.owner_person_id is not None)
+    person = overdue.owner_person
     c2 = app.test_client()
     login(c2, person.email, "Veilig-Overleg-2019")
-    html = c2.get("/mijn-actiepunten").get_data(as_text=True)
-    assert "Verlopen" in html or "Open" in html
+    resp = c2.get("/mijn-actiepunten")
+    assert resp.status_code == 200
+    rows = resp.get_data(as_text=True).split("<tr>")
+    own_open = [a for a in actions if a.owner_person_id == person.id and a.status == "open"]
+    assert overdue in own_open
+    for action in own_open:
+        (row,) = [r for r in rows if f">{escape(action.what)}<" in r]
+        assert ("Verlopen" in row) == action.is_overdue(today), (action.what, row)
+        assert '<td class="utrecht-table__cell">Open</td>' in row, row
     # open actions appear on the next agenda's actielijst (the concept minutes)
     concept = db.session.scalar(
         select(Minutes)

@@ -49,11 +49,63 @@ def test_named_owner_reads_text_unseen_colleague_gets_reference(app):
         owner_organisation=btchef.organisation,
     )
     db.session.commit()
-    html = _client(app, "wijkagent@example.org").get("/mijn-actiepunten").get_data(as_text=True)
+    resp = _client(app, "wijkagent@example.org").get("/mijn-actiepunten")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
     assert "Pand Havenkade 3 in kaart brengen" in html  # named owner
     assert "Terugkoppeling rondvraag" not in html  # organisation, unseen meeting
     assert "Actiepunt uit een overleg waar u niet bij was" in html
     assert f"/overleggen/{driehoek.id}/verslag" not in html  # no link to a 404
-    # a participant of the meeting reads the organisation's action in full
-    html = _client(app, "btchef@example.org").get("/mijn-actiepunten").get_data(as_text=True)
+    # a participant of the meeting reads the organisation's action in full, with the link
+    resp = _client(app, "btchef@example.org").get("/mijn-actiepunten")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
     assert "Terugkoppeling rondvraag aan korpsleiding" in html
+    assert f"/overleggen/{driehoek.id}/verslag" in html
+
+
+def test_organisation_action_from_an_unseen_meeting_hides_text_date_and_topic(app):
+    """An action owned by the reader's organisation, made in a Driehoek the reader takes no
+    part in: "Mijn actiepunten" shows neither its text, nor the meeting's date ("Gemaakt in"),
+    nor the topic it was about. A participant of that Driehoek sees all three."""
+    from datetime import date
+
+    btchef = person("btchef@example.org")
+    driehoek = make_meeting(
+        "driehoek",
+        date(2019, 3, 12),
+        participants=[(person("burgemeester@example.org"), "chair"), (btchef, "member")],
+    )
+    topic = create_topic(
+        title="Ondermijning haven",
+        meeting_type=meeting_type("driehoek"),
+        confidentiality="vertrouwelijk",
+        year=2019,
+    )
+    item = add_item(driehoek, title="", topic=topic)
+    db.session.flush()
+    add_action(
+        driehoek,
+        item,
+        "Heimelijke observatie pand Havenkade 3 voorbereiden",
+        owner_organisation=btchef.organisation,
+    )
+    db.session.commit()
+    participant = _client(app, "btchef@example.org")
+    resp = participant.get("/mijn-actiepunten")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "Heimelijke observatie" in html
+    assert "12 maart 2019" in html
+    assert participant.get(f"/overleggen/{driehoek.id}").status_code == 200
+    topic_page = participant.get(f"/onderwerpen/{topic.id}")
+    assert topic_page.status_code == 200 and topic.reference in topic_page.get_data(as_text=True)
+    colleague = _client(app, "wijkagent@example.org")  # police too, but not in that Driehoek
+    assert colleague.get(f"/overleggen/{driehoek.id}").status_code == 404
+    resp = colleague.get("/mijn-actiepunten")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "Actiepunt uit een overleg waar u niet bij was" in html  # the row is there
+    assert "Heimelijke observatie" not in html
+    assert "12 maart 2019" not in html
+    assert topic.reference not in html

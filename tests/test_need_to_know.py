@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 
 from overleg.domain.agenda import add_item, set_besloten, set_item_access
 from overleg.domain.need_to_know import (
@@ -17,6 +18,7 @@ from overleg.domain.need_to_know import (
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local
+from tests.conftest import demo_client
 from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -156,3 +158,96 @@ def test_entitled_items_constant_queries(setup, count_queries):
     large, ids = _count(count_queries, s["guest"], s["meeting"])
     assert large == small <= 7
     assert len(ids) == 7  # 6 standard items and i1; none of the 40 new casus items
+
+
+# --- a besloten casus item stays closed, even after an open discussion of the same casus -------
+# The notes, outcome and description of a besloten item are for the people named on it; an
+# earlier open discussion of the casus does not open a later besloten one.
+
+CLOSED_OUTCOME = "Melder is de buurvrouw op nummer 9; politie neemt contact op"
+CLOSED_DESCRIPTION = "Alleen voor politie en sociaal team: identiteit van de melder"
+CLOSED_NOTES = "Besloten notitie: strafrechtelijk onderzoek loopt tegen bewoner"
+CLOSED_DECISION = "Besluit: bestuurlijke waarschuwing aan bewoner nr 7"
+NAMED = "specialist@example.org"
+EXCLUDED = "veiligheidshuis@example.org"
+
+
+@pytest.fixture
+def closed_casus():
+    """The same casus on two TVO agendas: open at the earlier meeting, besloten (only the
+    specialist named) at the later one, whose minutes are out for approval."""
+    from overleg.domain.decisions import add_decision
+    from overleg.domain.escalation import conclude
+    from overleg.domain.minutes import ensure_minutes, send_for_approval
+
+    sec = person("oov@example.org")
+    named = person(NAMED)
+    excluded = person(EXCLUDED)
+    topic = create_topic(
+        title="Aanhoudende burenruzie Kerkstraat",
+        description="Casus",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        year=2019,
+    )
+    parts = [(named, "member"), (excluded, "member"), (sec, "secretary")]
+    earlier = make_meeting("tvo", today_local() - timedelta(days=30), participants=parts)
+    add_item(earlier, title="", topic=topic)  # open: both may see the casus here
+    later = make_meeting("tvo", today_local() - timedelta(days=2), participants=parts)
+    closed = add_item(later, title="", topic=topic, description=CLOSED_DESCRIPTION)
+    db.session.flush()
+    set_besloten(closed, True, {named.id})  # closed: only the named member
+    conclude(closed, outcome=CLOSED_OUTCOME, by=sec)
+    minutes = ensure_minutes(later, sec)
+    closed.notes = CLOSED_NOTES
+    add_decision(later, closed, CLOSED_DECISION)
+    db.session.flush()
+    send_for_approval(minutes, sec)
+    db.session.commit()
+    return later
+
+
+def test_besloten_item_on_the_agenda_only_for_the_named_participant(closed_casus):
+    url = f"/overleggen/{closed_casus.id}/agenda"
+    named = demo_client(current_app, NAMED).get(url)
+    assert named.status_code == 200
+    assert CLOSED_DESCRIPTION in named.get_data(as_text=True)
+    excluded = demo_client(current_app, EXCLUDED).get(url)
+    assert excluded.status_code == 200  # the agenda itself is theirs
+    html = excluded.get_data(as_text=True)
+    assert CLOSED_DESCRIPTION not in html
+    assert CLOSED_OUTCOME not in html
+
+
+def test_besloten_item_in_the_minutes_only_for_the_named_participant(closed_casus):
+    url = f"/overleggen/{closed_casus.id}/verslag"
+    named = demo_client(current_app, NAMED).get(url)
+    assert named.status_code == 200
+    assert CLOSED_NOTES in named.get_data(as_text=True)
+    assert CLOSED_OUTCOME in named.get_data(as_text=True)
+    excluded = demo_client(current_app, EXCLUDED).get(url)
+    assert excluded.status_code == 200
+    html = excluded.get_data(as_text=True)
+    assert CLOSED_NOTES not in html
+    assert CLOSED_OUTCOME not in html
+
+
+def test_besloten_item_in_the_minutes_pdf_only_for_the_named_participant(closed_casus):
+    from tests.minutes_support import pdf_text
+
+    url = f"/overleggen/{closed_casus.id}/verslag.pdf"
+    named = demo_client(current_app, NAMED).get(url)
+    assert named.status_code == 200 and named.mimetype == "application/pdf"
+    assert "strafrechtelijk onderzoek" in " ".join(pdf_text(named.data))
+    excluded = demo_client(current_app, EXCLUDED).get(url)
+    assert excluded.status_code == 200 and excluded.mimetype == "application/pdf"
+    assert "strafrechtelijk onderzoek" not in " ".join(pdf_text(excluded.data))
+
+
+def test_besloten_decision_in_the_register_only_for_the_named_participant(closed_casus):
+    named = demo_client(current_app, NAMED).get("/besluiten/tvo")
+    assert named.status_code == 200
+    assert "bestuurlijke waarschuwing aan bewoner" in named.get_data(as_text=True)
+    excluded = demo_client(current_app, EXCLUDED).get("/besluiten/tvo")
+    assert excluded.status_code == 200
+    assert "bestuurlijke waarschuwing aan bewoner" not in excluded.get_data(as_text=True)

@@ -16,7 +16,7 @@ from overleg.domain.need_to_know import can_see_casus, entitled_items, item_head
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local
-from tests.conftest import login
+from tests.conftest import get_page, login
 from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -119,26 +119,30 @@ def test_members_still_see_every_casus(setup):
 
 def test_guest_without_items_reads_references_on_agenda(app, setup):
     s = setup
-    html = (
-        _client(app, "ovj@example.org")
-        .get(f"/overleggen/{s['meeting'].id}/agenda")
-        .get_data(as_text=True)
-    )
+    html = get_page(_client(app, "ovj@example.org"), f"/overleggen/{s['meeting'].id}/agenda")
     assert OPEN_TITLE in html
     assert CASUS_TITLE not in html and CASUS_TWO_TITLE not in html
     assert s["casus"].reference in html and s["casus_two"].reference in html
     assert CLOSED_TITLE not in html
+    # a member of the meeting reads all of them on the same page
+    member = get_page(
+        _client(app, "specialist@example.org"), f"/overleggen/{s['meeting'].id}/agenda"
+    )
+    for title in (CASUS_TITLE, CASUS_TWO_TITLE, CLOSED_TITLE):
+        assert title in member, title
 
 
 def test_named_guest_reads_own_casus_on_agenda(app, setup):
     s = setup
-    html = (
-        _client(app, "veiligthuis@example.org")
-        .get(f"/overleggen/{s['meeting'].id}/agenda")
-        .get_data(as_text=True)
+    html = get_page(
+        _client(app, "veiligthuis@example.org"), f"/overleggen/{s['meeting'].id}/agenda"
     )
     assert CASUS_TITLE in html
     assert CASUS_TWO_TITLE not in html
+    member = get_page(
+        _client(app, "specialist@example.org"), f"/overleggen/{s['meeting'].id}/agenda"
+    )
+    assert CASUS_TWO_TITLE in member
 
 
 def test_guest_without_items_constant_queries(setup, count_queries):
@@ -162,9 +166,7 @@ def test_guest_without_items_constant_queries(setup, count_queries):
 
 def test_meeting_page_tells_secretary_how_guests_see_casus(app, setup):
     s = setup
-    html = (
-        _client(app, "oov@example.org").get(f"/overleggen/{s['meeting'].id}").get_data(as_text=True)
-    )
+    html = get_page(_client(app, "oov@example.org"), f"/overleggen/{s['meeting'].id}")
     assert "Gast toevoegen" in html
     assert "ziet een gast pas in zijn geheel als u de gast bij dat agendapunt noemt" in html
     assert f'href="/overleggen/{s["meeting"].id}/agenda"' in html
@@ -183,17 +185,13 @@ def test_guest_for_one_item_does_not_read_the_action_list(app, setup):
         owner_person=s["member"],
     )
     db.session.commit()
-    named = (
-        _client(app, "veiligthuis@example.org")
-        .get(f"/overleggen/{s['meeting'].id}/agenda")
-        .get_data(as_text=True)
+    named = get_page(
+        _client(app, "veiligthuis@example.org"), f"/overleggen/{s['meeting'].id}/agenda"
     )
     assert CASUS_TITLE in named  # the item she is invited for
     assert "Cameratoezicht evalueren" not in named  # not the body's action list
     assert OPEN_TITLE not in named  # nor the other topics
-    member = (
-        _client(app, "specialist@example.org")
-        .get(f"/overleggen/{s['meeting'].id}/agenda")
-        .get_data(as_text=True)
+    member = get_page(
+        _client(app, "specialist@example.org"), f"/overleggen/{s['meeting'].id}/agenda"
     )
     assert "Cameratoezicht evalueren" in member and OPEN_TITLE in member

@@ -16,7 +16,7 @@ from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.forms import choice, choices
 from overleg.timeutil import today_local
-from tests.conftest import login
+from tests.conftest import get_page, login
 from tests.factories import make_meeting, meeting_type, person
 
 DEMO_PASSWORD = "Veilig-Overleg-2019"
@@ -146,7 +146,7 @@ def test_access_page_checks_the_chosen_guest(app, no_tuple_choices):
     item = add_item(tvo, title="", topic=topic)
     set_item_access(item, "gast", {guest.id})
     db.session.commit()
-    html = sec.get(f"/agendapunten/{item.id}/toegang").get_data(as_text=True)
+    html = get_page(sec, f"/agendapunten/{item.id}/toegang")
     box = re.search(rf'<input [^>]*id="guests-{guest.id}"[^>]*>', html)
     assert box and f'value="{guest.id}"' in box.group(0) and "checked" in box.group(0)
     assert (

@@ -8,7 +8,8 @@ import pytest
 from overleg.domain.meetings import MeetingError, cancel_meeting, update_meeting
 from overleg.domain.series import create_series, describe, update_series
 from overleg.extensions import db
-from overleg.timeutil import local_to_utc, to_local, today_local, utcnow
+from overleg.timeutil import TZ, local_to_utc, to_local, today_local, utcnow
+from tests.conftest import get_page
 from tests.factories import meeting_type
 
 
@@ -264,3 +265,32 @@ def test_series_invitations_only_for_meetings_to_come(seeded):
     rows = db.session.scalars(select(OutboxMessage)).all()
     assert rows and {r.meeting_id for r in rows} == future_ids
     assert {r.reason for r in rows} == {"invitation"}
+
+
+def test_series_page_says_geweest(seeded, as_role, clock):
+    # Weekly at 10:00 from two weeks ago: -14, -7, today, +7 days. Whether today's
+    # meeting reads "Geweest" depends on the hour, so the test sets it, both ways.
+    series = create_series(
+        meeting_type("ovo"),
+        first_date=today_local() - timedelta(days=14),
+        start_time=time(10, 0),
+        duration_minutes=90,
+        occurrences=4,
+        send=False,
+        today=today_local() - timedelta(days=14),
+    )
+    db.session.commit()
+    today = today_local()
+    # (The clock only moves forward once logged in: a signed session cookie from the
+    # future is refused, as it would be in production.)
+    clock.move_to(datetime.combine(today, time(9, 30), tzinfo=TZ))
+    secretary = as_role("secretaris")
+    resp = secretary.get(f"/planning/reeks/{series.id}")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "(geweest)" not in html
+    assert html.count(">Geweest<") == 2 and html.count(">Gepland<") == 2
+
+    clock.move_to(datetime.combine(today, time(11, 45), tzinfo=TZ))  # ended at 11:30
+    html = get_page(secretary, f"/planning/reeks/{series.id}")
+    assert html.count(">Geweest<") == 3 and html.count(">Gepland<") == 1

@@ -14,7 +14,7 @@ from overleg.domain.topics import TopicError, change_status, create_topic
 from overleg.extensions import db
 from overleg.models import Theme, Topic, TopicEvent
 from overleg.timeutil import today_local
-from tests.conftest import assert_audit, login
+from tests.conftest import assert_audit, get_page, login
 from tests.factories import make_meeting, meeting_type, person, publish
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -214,9 +214,9 @@ def test_topics_list_filters(sec):
     create_topic(title="Fietsendiefstal station", meeting_type=meeting_type("ovo"), year=2019)
     create_topic(title="Ondermijning vakantiepark", meeting_type=meeting_type("tvo"), year=2019)
     db.session.commit()
-    html = sec.get("/onderwerpen?overleg=ovo").get_data(as_text=True)
+    html = get_page(sec, "/onderwerpen?overleg=ovo")
     assert "Fietsendiefstal" in html and "Ondermijning" not in html
-    html = sec.get("/onderwerpen?q=vakantiepark").get_data(as_text=True)
+    html = get_page(sec, "/onderwerpen?q=vakantiepark")
     assert "Ondermijning" in html and "Fietsendiefstal" not in html
 
 

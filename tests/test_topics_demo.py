@@ -10,7 +10,7 @@ from overleg.domain.topics import timeline
 from overleg.extensions import db
 from overleg.models import Escalation, Meeting, Participant, Theme, Topic
 from overleg.timeutil import utcnow
-from tests.conftest import login
+from tests.conftest import get_page, login
 from tests.factories import publish
 
 
@@ -71,7 +71,7 @@ def test_demo_guest_sees_only_reference(demo, app):
     publish(meeting)  # participants see the agenda once it is published
     c = app.test_client()
     login(c, "veiligthuis@example.org", "Veilig-Overleg-2019")
-    html = c.get(f"/overleggen/{meeting.id}/agenda").get_data(as_text=True)
+    html = get_page(c, f"/overleggen/{meeting.id}/agenda")
     assert "Gezin met zorgen om de kinderen, Martenshoek" in html
     for title in ("Aanhoudende burenruzie Kerkstraat", "Verward gedrag rond station Kropswolde"):
         assert title not in html
