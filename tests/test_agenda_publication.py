@@ -9,7 +9,8 @@ from datetime import time, timedelta
 
 import pytest
 
-from overleg.domain.agenda import add_item, agenda_visible_to
+from overleg.domain.agenda import add_item
+from overleg.domain.policy import agenda_visible_to
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local

@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from overleg.domain.demo_meetings import seed_meetings
-from overleg.domain.visibility import visible_meetings
+from overleg.domain.policy import visible_meetings
 from overleg.extensions import db
 from overleg.models import Meeting, MeetingSeries
 from overleg.timeutil import to_local, today_local, utcnow
