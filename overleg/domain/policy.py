@@ -529,7 +529,7 @@ def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> s
     items = [a.agenda_item for a in actions if a.agenda_item is not None]
     entitled = entitled_among(person, items)
     casus_topics = {
-        i.topic_id for i in items if i.topic is not None and i.topic.is_casus and not i.besloten
+        i.topic.id for i in items if i.topic is not None and i.topic.is_casus and not i.besloten
     }
     topics = entitled_topic_ids(person, casus_topics) if casus_topics else set()
     result = set()
@@ -537,11 +537,13 @@ def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> s
         item = a.agenda_item
         if a.meeting_id not in sent:
             continue
-        casus = item is not None and item.topic is not None and item.topic.is_casus
-        restricted = item is not None and (item.besloten or casus)
+        if item is None:
+            result.add(a.id)  # an action without item: the action list is theirs
+            continue
+        casus = item.topic is not None and item.topic.is_casus
         if (
-            not restricted
-            or a.agenda_item_id in entitled
+            not (item.besloten or casus)
+            or item.id in entitled
             or (casus and not item.besloten and item.topic_id in topics)
         ):
             result.add(a.id)
