@@ -178,8 +178,8 @@ def main() -> None:
         with app.test_request_context():
             from flask_login import login_user
 
+            from overleg.access import get_visible_meeting_or_404
             from overleg.domain import documents as docs
-            from overleg.domain.visibility import get_visible_meeting_or_404
             from overleg.timeutil import utcnow
 
             person = db.session.get(Person, member_id)

@@ -12,16 +12,19 @@ Rules:
 - ``secretaris``: secretaries (OOV) and administrators.
 - ``beheerder``: administrators only.
 Objects a logged-in person may not see answer 404, decided by the domain's
-visibility functions inside the view.
+read policy (overleg/domain/policy.py) inside the view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+
+from .domain.policy import visible_meetings
+from .extensions import db
 
 RULES = ("public", "token", "login", "secretaris", "beheerder")
 F = TypeVar("F", bound=Callable)
@@ -76,3 +79,16 @@ def enforce_access():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         abort(401)
     abort(403)
+
+
+def get_visible_meeting_or_404(meeting_id: int, person, options: Sequence = ()):
+    """The meeting if this person may see it (read policy), else 404 (also when it does not
+    exist): its existence and title are not revealed."""
+    from .models import Meeting
+
+    meeting = db.session.scalar(
+        visible_meetings(person).where(Meeting.id == meeting_id).options(*options)
+    )
+    if meeting is None:
+        abort(404)
+    return meeting

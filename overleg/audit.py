@@ -62,3 +62,35 @@ def record_change(change: Change | None, *, person=None) -> AuditEvent | None:
         before=change.before,
         after=change.after,
     )
+
+
+REF_WIDTH = 60  # AuditEvent.object_ref
+
+
+def joined_refs(references) -> str | None:
+    """Casus references for one event, sorted, as many as the column holds ("+N" for more)."""
+    refs = sorted({r for r in references if r})
+    if not refs:
+        return None
+    out = " ".join(refs)
+    if len(out) <= REF_WIDTH:
+        return out
+    kept: list[str] = []
+    for n, ref in enumerate(refs):
+        rest = len(refs) - n - 1
+        candidate = " ".join([*kept, ref]) + (f" +{rest}" if rest else "")
+        if len(candidate) > REF_WIDTH:
+            break
+        kept.append(ref)
+    return " ".join(kept) + f" +{len(refs) - len(kept)}"
+
+
+def record_shown(
+    references, obj=None, *, event: str = "casus_viewed", object_type: str | None = None
+) -> AuditEvent | None:
+    """One event for a response that showed casework in full: the page's object (or its kind)
+    and the references of the casus shown in full, never their text. Nothing when none was."""
+    ref = joined_refs(references)
+    if ref is None:
+        return None
+    return record(event, obj, object_type=object_type, ref=ref)

@@ -312,7 +312,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "meetings.series_new": (None, None, 200, 200),
     "meetings.series_view": (None, None, 200, 200),
     "meetings.view": (404, 200, 200, 200),
-    "minutes.action_register": (200, 200, 200, 200),
+    "minutes.action_register": (404, 200, 200, 200),  # a body one does not sit in: 404
     "minutes.add_action": (None, None, 400, 400),
     "minutes.add_decision": (None, None, 400, 400),
     "minutes.approve": (None, None, 302, 302),
@@ -321,7 +321,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "minutes.close_action": (None, None, 302, 302),
     "minutes.close_own_action": (404, 302, 302, 302),  # the owner (or a secretary) closes it
     "minutes.correction": (None, None, 200, 200),
-    "minutes.decision_register": (200, 200, 200, 200),
+    "minutes.decision_register": (404, 200, 200, 200),  # a body one does not sit in: 404
     "minutes.delete_action": (None, None, 302, 302),
     "minutes.delete_decision": (None, None, 302, 302),
     "minutes.index": (200, 200, 200, 200),

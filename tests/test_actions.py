@@ -103,6 +103,10 @@ def test_my_actions_and_the_register(seeded, people, app):
     da.add_action(m1, None, "Actie van de organisatie", owner_organisation=org)
     da.add_action(m1, None, "Actie van iemand anders", owner_person=colleague)
     da.add_action(m2, None, "Actie in ander overleg", owner_person=colleague)
+    from overleg.domain import minutes as dmin
+
+    for m in (m1, m2):  # actions reach participants once their minutes are sent
+        dmin.send_for_approval(dmin.ensure_minutes(m))
     db.session.commit()
     c = app.test_client()
     login(c, me.email)

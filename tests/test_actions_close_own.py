@@ -55,6 +55,10 @@ def setup(seeded, people):
         owner_person=owner,
         due_date=today_local() + timedelta(days=7),
     )
+    from overleg.domain import minutes as dmin
+
+    # actions reach participants once the minutes they were made in are sent
+    dmin.send_for_approval(dmin.ensure_minutes(held))
     db.session.commit()
     return dict(
         owner=owner, colleague=colleague, held=held, upcoming=upcoming, later=later, action=action

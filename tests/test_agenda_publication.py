@@ -10,7 +10,8 @@ from datetime import time, timedelta
 import pytest
 from flask import current_app
 
-from overleg.domain.agenda import add_item, agenda_visible_to
+from overleg.domain.agenda import add_item
+from overleg.domain.policy import agenda_visible_to
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local

@@ -6,7 +6,7 @@ from itertools import pairwise
 from sqlalchemy import func, select
 
 from overleg.demo import seed_all
-from overleg.domain.visibility import visible_meetings
+from overleg.domain.policy import visible_meetings
 from overleg.extensions import db
 from overleg.models import Meeting, MeetingSeries
 from overleg.timeutil import to_local, today_local, utcnow

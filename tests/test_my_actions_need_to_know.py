@@ -1,5 +1,7 @@
-"""/mijn-actiepunten: an organisation's action from a meeting the reader may not see keeps its
-text hidden (security review), but the owner named in person always reads it."""
+"""/mijn-actiepunten: an action's text follows its agenda item (read policy): an organisation's
+action from a meeting the reader may not see keeps its text hidden, and so does an action of
+someone named as owner who is not entitled to the item; actions reach anyone only once the
+minutes they were made in are sent."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ def _client(app, email):
     return c
 
 
-def test_named_owner_reads_text_unseen_colleague_gets_reference(app):
+def test_owner_not_entitled_gets_reference_participant_reads_text(app):
     btchef = person("btchef@example.org")
     wijkagent = person("wijkagent@example.org")
     driehoek = make_meeting(
@@ -49,10 +51,20 @@ def test_named_owner_reads_text_unseen_colleague_gets_reference(app):
         owner_organisation=btchef.organisation,
     )
     db.session.commit()
-    resp = _client(app, "wijkagent@example.org").get("/mijn-actiepunten")
+    wijkagent_client = _client(app, "wijkagent@example.org")
+    resp = wijkagent_client.get("/mijn-actiepunten")
     assert resp.status_code == 200
+    assert "Pand Havenkade 3" not in resp.get_data(as_text=True)  # concept minutes: not yet
+    from overleg.domain import minutes as dmin
+
+    dmin.send_for_approval(dmin.ensure_minutes(driehoek))
+    db.session.commit()
+    resp = wijkagent_client.get("/mijn-actiepunten")
     html = resp.get_data(as_text=True)
-    assert "Pand Havenkade 3 in kaart brengen" in html  # named owner
+    assert resp.status_code == 200
+    # the named owner sits in no Driehoek: the reference only
+    assert "Pand Havenkade 3 in kaart brengen" not in html
+    assert "Actiepunt uit een overleg waar u niet bij was" in html
     assert "Terugkoppeling rondvraag" not in html  # organisation, unseen meeting
     assert "Actiepunt uit een overleg waar u niet bij was" in html
     assert f"/overleggen/{driehoek.id}/verslag" not in html  # no link to a 404
@@ -62,6 +74,9 @@ def test_named_owner_reads_text_unseen_colleague_gets_reference(app):
     html = resp.get_data(as_text=True)
     assert "Terugkoppeling rondvraag aan korpsleiding" in html
     assert f"/overleggen/{driehoek.id}/verslag" in html
+    # and the register of the body shows the participant the owner's action in full
+    html = _client(app, "btchef@example.org").get("/actiepunten/driehoek").get_data(as_text=True)
+    assert "Pand Havenkade 3 in kaart brengen" in html
 
 
 def test_organisation_action_from_an_unseen_meeting_hides_text_date_and_topic(app):
@@ -90,6 +105,9 @@ def test_organisation_action_from_an_unseen_meeting_hides_text_date_and_topic(ap
         "Heimelijke observatie pand Havenkade 3 voorbereiden",
         owner_organisation=btchef.organisation,
     )
+    from overleg.domain import minutes as dmin
+
+    dmin.send_for_approval(dmin.ensure_minutes(driehoek))  # actions reach readers once sent
     db.session.commit()
     participant = _client(app, "btchef@example.org")
     resp = participant.get("/mijn-actiepunten")

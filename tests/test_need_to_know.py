@@ -8,7 +8,7 @@ import pytest
 from flask import current_app
 
 from overleg.domain.agenda import add_item, set_besloten, set_item_access
-from overleg.domain.need_to_know import (
+from overleg.domain.policy import (
     can_see_casus,
     entitled_items,
     entitled_topic_ids,
@@ -104,8 +104,12 @@ def test_outsider_and_secretary(setup):
     assert not can_see_casus(s["outsider"], s["casus1"])
     assert topic_heading(s["casus1"], s["outsider"]) == s["casus1"].reference
     assert can_see_casus(s["sec"], s["casus1"])
-    assert entitled_topic_ids(s["outsider"], [s["casus1"].id, s["open_topic"].id]) == {
-        s["open_topic"].id
+    # Deny by default: an open topic is read in full by those entitled to an item it was on,
+    # not by someone outside every meeting it was discussed in.
+    assert entitled_topic_ids(s["outsider"], [s["casus1"].id, s["open_topic"].id]) == set()
+    assert entitled_topic_ids(s["sec"], [s["casus1"].id, s["open_topic"].id]) == {
+        s["casus1"].id,
+        s["open_topic"].id,
     }
 
 

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from overleg.domain.agenda import add_item, set_besloten, set_item_access
-from overleg.domain.need_to_know import can_see_casus, entitled_items, item_heading
+from overleg.domain.policy import can_see_casus, entitled_items, item_heading
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.timeutil import today_local
@@ -184,6 +184,10 @@ def test_guest_for_one_item_does_not_read_the_action_list(app, setup):
         "Cameratoezicht evalueren",
         owner_person=s["member"],
     )
+    from overleg.domain import minutes as dmin
+
+    # actions reach participants once the minutes they were made in are sent
+    dmin.send_for_approval(dmin.ensure_minutes(earlier))
     db.session.commit()
     named = get_page(
         _client(app, "veiligthuis@example.org"), f"/overleggen/{s['meeting'].id}/agenda"

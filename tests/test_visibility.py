@@ -3,7 +3,7 @@
 from datetime import time, timedelta
 
 from overleg.domain.meetings import plan_meeting
-from overleg.domain.visibility import can_see_meeting, visible_meetings
+from overleg.domain.policy import can_see_meeting, visible_meetings
 from overleg.extensions import db
 from overleg.timeutil import today_local
 from tests.conftest import get_page, login

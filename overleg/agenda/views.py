@@ -9,20 +9,19 @@ from datetime import datetime, timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from ..access import access
-from ..audit import record, record_change
+from ..access import access, get_visible_meeting_or_404
+from ..audit import record_change, record_shown
 from ..domain import agenda as da
 from ..domain import audit_changes as changes
 from ..domain import escalation as de
-from ..domain import need_to_know as ntk
-from ..domain.visibility import get_visible_meeting_or_404
+from ..domain import policy
 from ..extensions import db
 from ..forms import choice, choices
-from ..models import AgendaItem, AuditEvent, Escalation, Meeting, MeetingType, Participant, Topic
+from ..models import AgendaItem, Escalation, Meeting, MeetingType, Participant, Topic
 from ..timeutil import nl_date, nl_time
 from . import bp
 from .forms import (
@@ -89,7 +88,7 @@ def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
     """Everything the page needs per item, in a fixed number of queries."""
     on = [i for i in items if i.on_agenda]
     times = da.start_times(meeting, on)
-    entitled = ntk.entitled_items(current_user, meeting, items=on)
+    entitled = policy.entitled_items(current_user, meeting, items=on)
     ids = [i.id for i in on]
     escalations = (
         list(
@@ -108,7 +107,7 @@ def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
         if ids
         else []
     )
-    access_map = da.item_access_map(meeting) if current_user.is_secretary else {}
+    access_map = da.item_access_map(meeting) if policy.is_staff(current_user) else {}
     names = {p.person_id: p.person.name for p in meeting.participants}
     rows = []
     for n, item in enumerate(on, start=1):
@@ -120,7 +119,7 @@ def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
                 item=item,
                 starts_at=times[item.id],
                 full=full,
-                heading=ntk.item_heading(item, current_user, entitled),
+                heading=policy.item_heading(item, current_user, entitled),
                 escalation_in=next((e for e in escalations if e.target_item_id == item.id), None),
                 escalations_out=tuple(e for e in escalations if e.origin_item_id == item.id),
                 feedback_for=next((e for e in escalations if e.feedback_item_id == item.id), None),
@@ -133,54 +132,25 @@ def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
     return rows
 
 
-def _audit_casus(rows: list[Row]) -> None:
-    """One casus_viewed event per casus shown in full (inserted together)."""
-    topics = {}
-    for row in rows:
-        topic = row.item.topic
-        if row.full and topic is not None and topic.is_casus:
-            topics[topic.id] = topic
-    if not topics:
-        return
-    # Built by audit.record (who, from where), written in one executemany statement.
-    with db.session.no_autoflush:
-        events = [record("casus_viewed", topic) for topic in topics.values()]
-        for ev in events:
-            db.session.expunge(ev)
-    cols = (
-        "person_id",
-        "event",
-        "object_type",
-        "object_id",
-        "object_ref",
-        "ip_address",
-        "user_agent",
-    )
-    db.session.execute(insert(AuditEvent), [{c: getattr(ev, c) for c in cols} for ev in events])
-    db.session.commit()
+def _audit_casus(meeting: Meeting, rows: list[Row]) -> None:
+    """One casus_viewed event naming the casus shown in full (references only)."""
+    refs = [
+        r.item.topic.reference
+        for r in rows
+        if r.full and r.item.topic is not None and r.item.topic.is_casus
+    ]
+    if record_shown(refs, meeting):
+        db.session.commit()
 
 
 def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int = 200):
     items = da.load_items(meeting)
     # Before publication a participant sees only the header and their own proposals.
-    agenda_open = da.agenda_visible_to(current_user, meeting)
+    agenda_open = policy.agenda_visible_to(current_user, meeting)
     rows = _build_rows(meeting, items) if agenda_open else []
-    secretary = current_user.is_secretary
+    secretary = policy.is_staff(current_user)
     mine = _participant(meeting)
-    if secretary:
-        proposals = [i for i in items if i.proposal_status == "voorgesteld"]
-        declined = [i for i in items if i.proposal_status == "afgewezen"]
-    else:
-        proposals = [
-            i
-            for i in items
-            if i.proposal_status == "voorgesteld" and i.proposed_by_id == current_user.id
-        ]
-        declined = [
-            i
-            for i in items
-            if i.proposal_status == "afgewezen" and i.proposed_by_id == current_user.id
-        ]
+    proposals, declined = policy.visible_proposals(current_user, items)
     if secretary and item_form is None:
         item_form = ItemForm(formdata=None)
     if item_form is not None:
@@ -206,7 +176,7 @@ def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int 
         has_docs="documents.item_documents" in current_app.view_functions,
     )
     # After rendering: the commit expires what the template reads.
-    _audit_casus(rows)
+    _audit_casus(meeting, rows)
     return html, status
 
 
@@ -336,7 +306,7 @@ def move(item_id: int, direction: str):
 @access("login")
 def propose(meeting_id: int):
     meeting = _meeting(meeting_id)
-    if _participant(meeting) is None and not current_user.is_secretary:
+    if _participant(meeting) is None and not policy.is_staff(current_user):
         abort(403)
     form = ProposeForm()
     if form.validate_on_submit():
@@ -545,7 +515,7 @@ def escalate(item_id: int):
         item=item,
         meeting=meeting,
         paths=paths,
-        heading=ntk.item_heading(item, current_user),
+        heading=policy.item_heading(item, current_user),
     ), status
 
 
@@ -595,5 +565,5 @@ def conclude(item_id: int):
         form=form,
         item=item,
         meeting=item.meeting,
-        heading=ntk.item_heading(item, current_user),
+        heading=policy.item_heading(item, current_user),
     ), status

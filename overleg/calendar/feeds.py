@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..domain import visibility
+from ..domain import policy
 from ..extensions import db
 from ..models import Meeting, Participant, Person
 from ..timeutil import utcnow
@@ -19,8 +19,8 @@ ALARM_MINUTES = (15, 30, 60, 120, 1440)
 
 
 def can_see_meeting(person: Person, meeting: Meeting) -> bool:
-    """The meetings area's rule (overleg.domain.visibility), used for downloads."""
-    return visibility.can_see_meeting(person, meeting)
+    """The meetings area's rule (overleg.domain.policy), used for downloads."""
+    return policy.can_see_meeting(person, meeting)
 
 
 def feed_meetings(person: Person, now: datetime | None = None) -> list[Meeting]:
@@ -28,7 +28,7 @@ def feed_meetings(person: Person, now: datetime | None = None) -> list[Meeting]:
     A fixed number of queries, whatever the number of meetings."""
     since = (now or utcnow()) - relativedelta(months=FEED_MONTHS_BACK)
     stmt = (
-        visibility.visible_meetings(person)
+        policy.visible_meetings(person)
         .where(Meeting.starts_at >= since)
         .order_by(Meeting.starts_at, Meeting.id)
         .options(

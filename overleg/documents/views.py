@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..access import access
-from ..audit import record, record_change
+from ..access import access, get_visible_meeting_or_404
+from ..audit import joined_refs, record, record_change, record_shown
 from ..domain import audit_changes as changes
 from ..domain import documents as docs
-from ..domain.agenda import agenda_visible_to
-from ..domain.visibility import get_visible_meeting_or_404
+from ..domain import policy
+from ..domain.policy import agenda_visible_to
 from ..extensions import db
 from ..models import AgendaItem, Document
 from ..timeutil import to_local, utcnow
@@ -44,9 +44,12 @@ def meeting_documents(meeting_id: int):
         # Not published yet: the agenda page says so (and takes proposals).
         return redirect(url_for("agenda.view", meeting_id=meeting.id))
     view = docs.agenda_view(meeting, current_user)
-    return render_template(
+    html = render_template(
         "documents/meeting.html", view=view, meeting=meeting, meeting_url=_meeting_url(meeting)
     )
+    if record_shown(view.casus_shown, meeting):
+        db.session.commit()
+    return html
 
 
 def _item_or_404(item_id: int) -> AgendaItem:
@@ -151,10 +154,7 @@ def download(doc_id: int):
     if doc is None:
         abort(404)
     item = doc.agenda_item
-    get_visible_meeting_or_404(item.meeting_id, current_user)
-    if not current_user.is_secretary and not item.on_agenda:
-        abort(404)
-    if not docs.may_download(current_user, doc):
+    if not policy.may_download(current_user, doc):
         abort(404)
     casus = docs.is_restricted_item(item)
     try:
@@ -208,7 +208,7 @@ def agenda_pdf(meeting_id: int):
         (time.perf_counter() - started) * 1000,
     )
     if view.has_casus:
-        record("agenda_exported", meeting)
+        record("agenda_exported", meeting, ref=joined_refs(view.casus_shown))
         db.session.commit()
     return _attachment(
         data, _pdf_name(meeting, "agenda"), "application/pdf", private=view.has_casus
@@ -229,7 +229,7 @@ def bundle_pdf(meeting_id: int):
         if entry.included and entry.casus:
             record("casus_document_downloaded", entry.document)
     if view.has_casus:
-        record("agenda_exported", meeting)
+        record("agenda_exported", meeting, ref=joined_refs(view.casus_shown))
     db.session.commit()
     return _attachment(
         data, _pdf_name(meeting, "vergaderstukken"), "application/pdf", private=view.has_casus

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, selectinload
 from ..extensions import db
 from ..models import ActionItem, AgendaItem, Meeting, MeetingType, Organisation, Person
 from ..timeutil import to_local, today_local, utcnow
+from . import policy
 
 
 class ActionError(ValueError):
@@ -102,9 +103,9 @@ def may_close(person, action: ActionItem) -> bool:
     """Who may close an action between meetings: the person named as its owner, or a
     secretary (administrators included). An action owned by an organisation is closed by the
     secretary."""
-    if person is None or getattr(person, "id", None) is None:
+    if not policy.is_person(person):
         return False
-    if getattr(person, "is_secretary", False):
+    if policy.is_staff(person):
         return True
     return action.owner_person_id is not None and action.owner_person_id == person.id
 
@@ -224,12 +225,13 @@ def meeting_day(meeting: Meeting) -> date:
 def my_actions(
     person: Person, *, include_closed: bool = False
 ) -> tuple[list[ActionItem], list[ActionItem]]:
-    """(actions owned by the person, actions owned by the person's organisation)."""
+    """(actions owned by the person, actions owned by the person's organisation), of minutes
+    that reach the person."""
 
     def query(cond):
         stmt = (
             select(ActionItem)
-            .where(cond)
+            .where(cond, policy.released_minutes_clause(person, ActionItem.meeting_id))
             .options(*_load_options())
             .order_by(
                 ActionItem.status.desc(),
@@ -262,14 +264,18 @@ def register(
     only_overdue: bool = False,
     on: date | None = None,
 ) -> list[ActionItem]:
-    """The action register of a body: actions of meetings the person may see."""
-    from .visibility import meeting_visibility_clause
-
+    """The action register of a body: actions of meetings the person may see, of minutes
+    that reach them."""
     on = on or today_local()
     stmt = (
         select(ActionItem)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
-        .where(ActionItem.meeting_type_id == meeting_type.id, meeting_visibility_clause(person))
+        .where(
+            ActionItem.meeting_type_id == meeting_type.id,
+            policy.meeting_visibility_clause(person),
+            # actions of concept minutes reach participants once the minutes are sent
+            policy.released_minutes_clause(person, ActionItem.meeting_id),
+        )
         .options(*_load_options())
         .order_by(Meeting.starts_at.desc(), ActionItem.id)
     )
@@ -281,55 +287,15 @@ def register(
 
 
 def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
-    """Of these actions, the ones whose text the person may read (need to know): an action
-    made under a casus item shows only the topic's reference to others, one under a besloten
-    item only to those named on it. Constant queries."""
-    from .need_to_know import entitled_among
-
-    if getattr(person, "is_secretary", False):
-        return {a.id for a in actions}
-    restricted = [
-        a
-        for a in actions
-        if a.agenda_item is not None
-        and (
-            a.agenda_item.besloten
-            or (a.agenda_item.topic is not None and a.agenda_item.topic.is_casus)
-        )
-    ]
-    result = {a.id for a in actions} - {a.id for a in restricted}
-    if not restricted:
-        return result
-    items = list({i.id: i for a in restricted if (i := a.agenda_item) is not None}.values())
-    entitled = entitled_among(person, items)
-    result |= {a.id for a in restricted if a.agenda_item_id in entitled}
-    return result
+    """Of these actions, the ones whose text the person may read (the read policy)."""
+    return policy.visible_action_ids(person, actions)
 
 
 def my_visible_action_ids(person, actions: list[ActionItem]) -> tuple[set[int], set[int]]:
     """For "Mijn actiepunten" (actions of the person and of their organisation, from any
     meeting): (ids of actions whose text the person may read, ids of the meetings among them
-    the person may not see). The text is shown to the owner named in person, and otherwise
-    only when the person may see the meeting and the item (need to know). Constant queries."""
-    from .visibility import meeting_visibility_clause
-
-    if getattr(person, "is_secretary", False):
-        return {a.id for a in actions}, set()
+    the person may not see). An owner not entitled to the action's item reads its reference
+    only. Constant queries."""
     meeting_ids = {a.meeting_id for a in actions if a.meeting_id is not None}
-    seen = (
-        set(
-            db.session.scalars(
-                select(Meeting.id).where(
-                    Meeting.id.in_(meeting_ids), meeting_visibility_clause(person)
-                )
-            )
-        )
-        if meeting_ids
-        else set()
-    )
-    in_seen = [a for a in actions if a.meeting_id in seen]
-    result = visible_action_ids(person, in_seen) if in_seen else set()
-    result |= {
-        a.id for a in actions if a.owner_person_id is not None and a.owner_person_id == person.id
-    }
-    return result, meeting_ids - seen
+    seen = policy.visible_meeting_ids(person, meeting_ids)
+    return policy.visible_action_ids(person, actions), meeting_ids - seen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -391,35 +391,3 @@ def meeting_marking(meeting: Meeting, items: list[AgendaItem]) -> str:
         if item.besloten:
             best = max(best, rank["vertrouwelijk"])
     return CONFIDENTIALITY[best]
-
-
-# --- when participants see the agenda -------------------------------------------------------
-
-
-def agenda_visible_to(person, meeting: Meeting, now: datetime | None = None) -> bool:
-    """May this person see the agenda (items, PDFs, documents) of a meeting they may see?
-    Secretaries and administrators always; participants only once the secretary has
-    published it, or once the meeting has started (a held meeting's agenda is visible even
-    if it was never formally published). Meeting visibility itself is decided elsewhere
-    (domain.visibility); this rule only narrows it."""
-    if person is None or getattr(person, "id", None) is None:
-        return False
-    if getattr(person, "is_secretary", False):
-        return True
-    return agenda_released(meeting, now)
-
-
-def agenda_released(meeting: Meeting, now: datetime | None = None) -> bool:
-    """Is the agenda out for its participants? Once published, or once the meeting has been
-    held (an agenda never formally published); a draft of a cancelled meeting never is."""
-    return meeting.agenda_status == "gepubliceerd" or (
-        meeting.has_started(now) and not meeting.is_cancelled
-    )
-
-
-def agenda_released_clause(now: datetime | None = None):
-    """`agenda_released` as a WHERE clause on Meeting (for need-to-know queries)."""
-    return or_(
-        Meeting.agenda_status == "gepubliceerd",
-        and_(Meeting.starts_at <= (now or utcnow()), Meeting.status != "geannuleerd"),
-    )

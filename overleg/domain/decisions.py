@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person
 from ..timeutil import to_local
-from . import numbering
+from . import numbering, policy
 
 
 class DecisionError(ValueError):
@@ -125,14 +125,15 @@ def register(
     decisions of meetings they may see; for non-secretaries only from minutes that left the
     concept stage. Casus decisions the person is not entitled to keep their code only, and a
     text search never matches text the person may not read."""
-    from .need_to_know import entitled_among, entitled_topic_ids
-    from .visibility import meeting_visibility_clause
-
     stmt = (
         select(Decision, Minutes.status)
         .join(Meeting, Meeting.id == Decision.meeting_id)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-        .where(Decision.meeting_type_id == meeting_type.id, meeting_visibility_clause(person))
+        .where(
+            Decision.meeting_type_id == meeting_type.id,
+            policy.meeting_visibility_clause(person),
+            policy.released_minutes_clause(person, Decision.meeting_id),
+        )
         .options(
             selectinload(Decision.meeting),
             selectinload(Decision.topic),
@@ -141,8 +142,6 @@ def register(
         )
         .order_by(Decision.year.desc(), Decision.number.desc())
     )
-    if not getattr(person, "is_secretary", False):
-        stmt = stmt.where(Minutes.status.in_(("ter_vaststelling", "vastgesteld")))
     if year:
         stmt = stmt.where(Decision.year == year)
     if theme_id:
@@ -155,19 +154,10 @@ def register(
             or_(func.lower(Decision.text).like(like), func.lower(Decision.code).like(like))
         )
     rows = db.session.execute(stmt).all()
-    casus_topics = {d.topic_id for d, _ in rows if d.topic is not None and d.topic.is_casus}
-    besloten = {d.id for d, _ in rows if d.agenda_item is not None and d.agenda_item.besloten}
-    entitled = entitled_topic_ids(person, casus_topics) if casus_topics else set()
-    # A besloten item opens only to those named on it (never through another meeting).
-    besloten_items = [d.agenda_item for d, _ in rows if d.id in besloten]
-    open_besloten = entitled_among(person, besloten_items) if besloten_items else set()
+    readable = policy.decision_visible_ids(person, [d for d, _ in rows])
     result = []
     for decision, status in rows:
-        visible = True
-        if decision.topic is not None and decision.topic.is_casus:
-            visible = decision.topic_id in entitled
-        if decision.id in besloten:
-            visible = visible and decision.agenda_item_id in open_besloten
+        visible = decision.id in readable
         # The match may have been on text the reader may not see: leave it out.
         if text and not visible and text.strip().lower() not in decision.code.lower():
             continue

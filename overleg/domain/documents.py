@@ -3,8 +3,8 @@
 - the content type of an upload is detected from its bytes (magic numbers), never taken from
   the file name or the browser; anything else is refused with a Dutch message;
 - the bytes go through the storage interface (overleg/storage.py) with their SHA-256;
-- a document inherits its agenda item's confidentiality: a document on a casus item is only
-  for people entitled to that item (need-to-know, overleg/domain/need_to_know.py);
+- a document is read by whoever reads its agenda item in full (the read policy,
+  overleg/domain/policy.py);
 - ``agenda_rows(meeting, person)`` is the agenda as a given reader may see it, in a fixed
   number of queries, for the agenda PDF and the vergaderstukken PDF.
 """
@@ -13,23 +13,26 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import AgendaItem, Document, Meeting, Participant, Person
 from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
 from ..models.documents import DOCUMENT_TYPES
+from ..settings import setting
 from ..storage import get_storage
 from ..timeutil import utcnow
-from . import need_to_know
-from .agenda import agenda_visible_to, changed_after_publish, meeting_marking, start_times
+from . import policy
+from .agenda import changed_after_publish, meeting_marking, start_times
+
+log = logging.getLogger(__name__)
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -114,14 +117,14 @@ def clean_filename(name: str) -> str:
 
 
 def max_upload_bytes() -> int:
-    mb = current_app.config.get("MAX_UPLOAD_MB")
+    mb = setting("MAX_UPLOAD_MB")
     if mb:
         return int(float(mb) * 1024 * 1024)
-    return int(current_app.config.get("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
+    return int(setting("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
 
 
 def max_upload_label() -> str:
-    mb = float(current_app.config.get("MAX_UPLOAD_MB") or max_upload_bytes() / (1024 * 1024))
+    mb = float(setting("MAX_UPLOAD_MB") or max_upload_bytes() / (1024 * 1024))
     if mb < 1:
         return f"{round(mb * 1024)} kB"
     return f"{round(mb, 1):g} MB".replace(".", ",")
@@ -266,30 +269,8 @@ def is_casus_item(item: AgendaItem) -> bool:
 
 
 def is_restricted_item(item: AgendaItem) -> bool:
-    """Need-to-know applies: a casus item, or a besloten (closed) item."""
+    """A casus or besloten item: its full views and downloads are audited."""
     return bool(item.besloten) or is_casus_item(item)
-
-
-def entitled_item_ids(person: Person, meeting: Meeting) -> set[int]:
-    """Ids of this meeting's items the person is entitled to in full (constant queries)."""
-    return need_to_know.entitled_items(person, meeting, items=list(meeting.agenda_items))
-
-
-def may_see_item_in_full(person: Person, item: AgendaItem) -> bool:
-    """Unrestricted items: whoever sees the meeting. Casus/besloten items: only those entitled."""
-    if not is_restricted_item(item):
-        return True
-    return bool(need_to_know.can_see_casus(person, item))
-
-
-def may_download(person: Person, doc: Document) -> bool:
-    """Meeting visibility is checked by the caller (404); this adds that the agenda is out
-    (published or the meeting started, see agenda.agenda_visible_to) and the item's
-    need-to-know."""
-    item = doc.agenda_item
-    if not agenda_visible_to(person, item.meeting):
-        return False
-    return may_see_item_in_full(person, item)
 
 
 # --- the agenda as a reader may see it ------------------------------------------------
@@ -321,6 +302,15 @@ class AgendaView:
     marking: str  # confidentiality class for header/footer
     marking_label: str
     has_casus: bool  # at least one casus or besloten item
+
+    @property
+    def casus_shown(self) -> list[str]:
+        """References of the casus this reader sees in full here (for the audit log)."""
+        return [
+            r.item.topic.reference
+            for r in self.rows
+            if r.full and r.item.topic is not None and r.item.topic.is_casus
+        ]
 
 
 def agenda_load_options() -> list:
@@ -356,16 +346,21 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
     presenters and the documents they may download."""
     items = [i for i in meeting.agenda_items if i.on_agenda]
     times = start_times(meeting, items)
-    entitled = entitled_item_ids(person, meeting)
+    levels = policy.item_levels(person, items)
+    if not policy.agenda_visible_to(person, meeting):
+        items = []  # what the policy does not release is not shown
     rows = []
     has_casus = False
     for number, item in enumerate(items, start=1):
         casus = is_casus_item(item)
         has_casus = has_casus or is_restricted_item(item)
-        full = (not is_restricted_item(item)) or item.id in entitled
+        level = levels.get(item.id, policy.NONE)
+        if level == policy.NONE:
+            continue
+        full = level == policy.FULL
         topic = item.topic
         reference = topic.reference if topic is not None else None
-        heading = need_to_know.item_heading(item, person, entitled) if not full else item.title
+        heading = item.title if full else (reference or policy.BESLOTEN_HEADING)
         docs = list(item.documents)
         rows.append(
             AgendaRow(
@@ -438,7 +433,7 @@ def bundle_plan(view: AgendaView) -> list[BundleEntry]:
                         f", {entry.pages} pagina's" if entry.pages != 1 else ", 1 pagina"
                     )
                 except Exception:
-                    current_app.logger.exception("document %s not readable for bundle", doc.id)
+                    log.exception("document %s not readable for bundle", doc.id)
                     entry.note = "kon niet worden bijgevoegd (bestand onleesbaar)"
             else:
                 entry.note = f"niet bijgevoegd ({doc.type_label}): apart te downloaden"

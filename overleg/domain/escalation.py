@@ -21,6 +21,7 @@ from ..models import AgendaItem, Escalation, EscalationPath, Meeting, MeetingTyp
 from ..models.topics import OPEN_ESCALATION_STATUSES, OUTCOME_KINDS
 from ..timeutil import nl_date, utcnow
 from . import agenda as agenda_domain
+from .labels import feedback_label
 from .topics import add_event, change_status
 
 
@@ -376,17 +377,6 @@ def place_feedback(
     esc.feedback_item = item
     add_event(topic, "terugkoppeling", by=by, meeting=meeting, escalation=esc)
     return item
-
-
-def feedback_label(esc: Escalation) -> str:
-    """What a terugkoppeling reports: "Besluit" for a numbered decision, "Opdracht" for an
-    assignment given in answer to an escalation up; otherwise (also for the result of an
-    assignment, direction down) "Uitkomst"."""
-    if esc.outcome_kind == "besluit":
-        return "Besluit"
-    if esc.outcome_kind == "opdracht" and esc.direction == "up":
-        return "Opdracht"
-    return "Uitkomst"
 
 
 # --- backlog and overview -------------------------------------------------------------------

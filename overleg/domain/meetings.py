@@ -88,10 +88,10 @@ def meeting_state_label(meeting: Meeting, now: datetime | None = None) -> str:
 def bodies_seen_by(person) -> list[MeetingType]:
     """Active bodies for a person's lists and filters: all for secretaries and
     administrators, else those of which the person may see at least one meeting."""
-    from .visibility import meeting_visibility_clause, sees_all_meetings
+    from .policy import is_staff, meeting_visibility_clause
 
     stmt = select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
-    if not sees_all_meetings(person):
+    if not is_staff(person):
         stmt = stmt.where(
             MeetingType.id.in_(
                 select(Meeting.meeting_type_id).where(meeting_visibility_clause(person))

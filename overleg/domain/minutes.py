@@ -24,7 +24,6 @@ import json
 from datetime import datetime
 from typing import Any, cast
 
-from flask import current_app, g, has_request_context
 from sqlalchemy import CursorResult, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
@@ -44,9 +43,10 @@ from ..models import (
 from ..models.bodies import CONFIDENTIALITY_LABELS, PURPOSE_LABELS
 from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
 from ..models.minutes import MINUTES_STATUS_LABELS, MINUTES_TRANSITIONS
+from ..settings import setting
 from ..timeutil import nl_date, nl_datetime, nl_time, to_local, utcnow
 from . import actions as actions_domain
-from . import retention
+from . import policy, retention
 from .agenda import meeting_marking
 
 BESLOTEN_HEADING = "Besloten agendapunt"
@@ -202,43 +202,11 @@ def back_to_concept(minutes: Minutes, by: Person | None = None) -> None:
 
 
 def _queue_review_mail(minutes: Minutes) -> list[OutboxMessage]:
-    meeting = minutes.meeting
-    base = current_app.config.get("BASE_URL", "").rstrip("/")
-    link = f"{base}/overleggen/{meeting.id}/verslag"
-    subject = (
-        f"Verslag ter vaststelling: {meeting.meeting_type.name} van {nl_date(meeting.starts_at)}"
-    )
-    messages = []
-    seen = set()
-    for p in meeting.participants:
-        person = p.person
-        if person is None or not person.active or not person.email or person.email in seen:
-            continue
-        seen.add(person.email)
-        body = (
-            f"Beste {person.name},\n\n"
-            f"Het conceptverslag van het {meeting.meeting_type.name} van "
-            f"{nl_date(meeting.starts_at)} ligt ter vaststelling. Het wordt vastgesteld in "
-            f"de volgende vergadering. U kunt het lezen via:\n\n{link}\n\n"
-            f"Met vriendelijke groet,\n{current_app.config.get('MUNICIPALITY', '')}\n"
-        )
-        msg = OutboxMessage(
-            recipient=person.email,
-            recipient_name=person.name,
-            person_id=person.id,
-            meeting_id=meeting.id,
-            reason="minutes_review",
-            subject=subject[:300],
-            body_text=body,
-            status="pending",
-            attempts=0,
-            next_attempt_at=utcnow(),
-        )
-        db.session.add(msg)
-        messages.append(msg)
-    if messages and has_request_context():
-        g.overleg_outbox_queued = True
-    return messages
+    """The participants' mail (body, date and a link; no case content): built by the mail
+    area, outside the domain."""
+    from ..mail.outbox import queue_minutes_review_mail
+
+    return queue_minutes_review_mail(minutes)
 
 
 def approvable_minutes(at_meeting: Meeting) -> list[Minutes]:
@@ -382,7 +350,7 @@ def _render_pdfs(snap: dict[str, Any]) -> dict[str, Any]:
         "redacted_pdf_sha256": None,
     }
     if has_restricted(snap):
-        redacted = minutes_pdf(redact(snap, set(), set()))
+        redacted = minutes_pdf(restricted_redaction(snap))
         values["redacted_pdf_key"] = storage.save(redacted)
         values["redacted_pdf_sha256"] = sha256(redacted)
     return values
@@ -624,7 +592,7 @@ def build_snapshot(
         "version_number": version_number,
         "version_reason": version_reason,
         "version_at_label": nl_datetime(version_at) if version_at else None,
-        "municipality": current_app.config.get("MUNICIPALITY", ""),
+        "municipality": setting("MUNICIPALITY", ""),
         "body": {"code": mt.code, "name": mt.name, "level": mt.level_label},
         "title": f"Verslag {mt.name}",
         "date_label": nl_date(meeting.starts_at),
@@ -657,40 +625,32 @@ def has_restricted(snap: dict[str, Any]) -> bool:
 
 
 def redact(
-    snap: dict[str, Any], visible_items: set[int], visible_topics: set[int]
+    snap: dict[str, Any], visible_items: set[int], visible_carried: set[int]
 ) -> dict[str, Any]:
-    """A copy in which restricted (casus or besloten) items the reader is not entitled to show
-    only their reference, and their notes, decisions and actions no text.
-    `visible_items`: restricted item ids of this meeting the reader may see; `visible_topics`:
-    casus topic ids the reader may see (for actions carried from earlier meetings)."""
+    """A copy in which the items the reader does not read in full show only their reference,
+    and their notes, decisions and actions no text. `visible_items`: item ids of this meeting
+    the reader reads in full; `visible_carried`: ids of the carried actions whose text the
+    reader reads (both from the read policy, ``policy.minutes_entitlement``)."""
     snap = copy.deepcopy(snap)
 
-    def hidden(entry: dict[str, Any], own_meeting: bool) -> bool:
-        if not (entry.get("casus") or entry.get("besloten")):
-            return False
-        if own_meeting and entry.get("item_id") in visible_items:
-            return False
-        return not (
-            not own_meeting
-            and not entry.get("besloten")
-            and entry.get("topic_id") in visible_topics
-        )
+    def hidden(entry: dict[str, Any]) -> bool:
+        return entry.get("item_id") not in visible_items
 
     for e in snap["items"]:
-        if hidden(e, True):
+        if e["id"] not in visible_items:
             e["hidden"] = True
             e["title"] = e["reference"] or BESLOTEN_HEADING
             e["notes"] = None
             e["description"] = None
             e["outcome"] = None
     for d in snap["decisions"]:
-        if hidden(d, True):
+        if hidden(d):
             d["text"] = None
     for a in snap["actions"]:
-        if hidden(a, True):
+        if hidden(a):
             a["what"] = None
     for a in snap["carried_actions"]:
-        if hidden(a, a["meeting_id"] == snap["meeting_id"]):
+        if a["id"] not in visible_carried:
             a["what"] = None
     # After the deep copy the per-item lists no longer share entries with the lists above:
     # rebuild them from the redacted ones.
@@ -702,25 +662,17 @@ def redact(
     return snap
 
 
-def entitlement_sets(person, snap: dict[str, Any]) -> tuple[set[int], set[int]] | None:
-    """(restricted item ids, casus topic ids) the person may see, or None for "everything".
-    A constant number of queries."""
-    from .need_to_know import entitled_items, entitled_topic_ids
-
-    if getattr(person, "is_secretary", False):
-        return None
-    if not has_restricted(snap):
-        return None
-    meeting = db.session.get(Meeting, snap["meeting_id"])
-    visible_items = entitled_items(person, meeting) if meeting is not None else set()
-    topics = {a["topic_id"] for a in snap["carried_actions"] if a["casus"] and a["topic_id"]}
-    visible_topics = entitled_topic_ids(person, topics) if topics else set()
-    return set(visible_items), set(visible_topics)
+def restricted_redaction(snap: dict[str, Any]) -> dict[str, Any]:
+    """The stored "references only" variant of a frozen version: every casus and besloten
+    item (and action) by its reference, the rest in full."""
+    items = {e["id"] for e in snap["items"] if not (e["casus"] or e["besloten"])}
+    carried = {a["id"] for a in snap["carried_actions"] if not (a["casus"] or a["besloten"])}
+    return redact(snap, items, carried)
 
 
 def redact_for(person, snap: dict[str, Any]) -> tuple[dict[str, Any], bool]:
     """The snapshot as this person may read it, and whether anything was withheld."""
-    sets = entitlement_sets(person, snap)
+    sets = policy.minutes_entitlement(person, snap)
     if sets is None:
         return snap, False
     red = redact(snap, *sets)

@@ -122,8 +122,8 @@ class TimelineEntry:
 
     @property
     def feedback_label(self) -> str:
-        """Label of the outcome a terugkoppeling reports (see escalation.feedback_label)."""
-        from .escalation import feedback_label
+        """Label of the outcome a terugkoppeling reports (see labels.feedback_label)."""
+        from .labels import feedback_label
 
         return feedback_label(self.feedback_for) if self.feedback_for else "Uitkomst"
 

@@ -254,3 +254,44 @@ def deliver_after_response(response):
 
     response.call_on_close(deliver)
     return response
+
+
+def queue_minutes_review_mail(minutes) -> list[OutboxMessage]:
+    """Minutes sent for approval: one mail per active participant with a link."""
+    meeting = minutes.meeting
+    base = current_app.config.get("BASE_URL", "").rstrip("/")
+    link = f"{base}/overleggen/{meeting.id}/verslag"
+    subject = (
+        f"Verslag ter vaststelling: {meeting.meeting_type.name} van {nl_date(meeting.starts_at)}"
+    )
+    messages = []
+    seen = set()
+    for p in meeting.participants:
+        person = p.person
+        if person is None or not person.active or not person.email or person.email in seen:
+            continue
+        seen.add(person.email)
+        body = (
+            f"Beste {person.name},\n\n"
+            f"Het conceptverslag van het {meeting.meeting_type.name} van "
+            f"{nl_date(meeting.starts_at)} ligt ter vaststelling. Het wordt vastgesteld in "
+            f"de volgende vergadering. U kunt het lezen via:\n\n{link}\n\n"
+            f"Met vriendelijke groet,\n{current_app.config.get('MUNICIPALITY', '')}\n"
+        )
+        msg = OutboxMessage(
+            recipient=person.email,
+            recipient_name=person.name,
+            person_id=person.id,
+            meeting_id=meeting.id,
+            reason="minutes_review",
+            subject=subject[:300],
+            body_text=body,
+            status="pending",
+            attempts=0,
+            next_attempt_at=utcnow(),
+        )
+        db.session.add(msg)
+        messages.append(msg)
+    if messages and has_request_context():
+        g.overleg_outbox_queued = True
+    return messages

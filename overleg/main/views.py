@@ -8,8 +8,8 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..access import access
+from ..domain.policy import meeting_visibility_clause
 from ..domain.roster import bodies_of, holdings_of
-from ..domain.visibility import meeting_visibility_clause
 from ..extensions import db
 from ..models import Meeting, Participant
 from ..timeutil import today_local, utcnow

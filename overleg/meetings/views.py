@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from ..access import access
+from ..access import access, get_visible_meeting_or_404
 from ..audit import record
 from ..domain import audit_changes as changes
 from ..domain import meetings as dm
+from ..domain import policy
 from ..domain import series as ds
-from ..domain.agenda import agenda_visible_to
-from ..domain.visibility import get_visible_meeting_or_404
+from ..domain.policy import agenda_visible_to
 from ..extensions import db
 from ..forms import choices, parse_id
 from ..models import Meeting, MeetingSeries, MeetingType, Participant, Person
@@ -97,9 +97,7 @@ def _meeting_state(meeting: Meeting) -> str:
 def _nav_current():
     """Which menu item is current: the planning pages under "Planning", the rest under
     "Mijn overleggen" (a secretary's meeting page under "Planning")."""
-    planning = request.endpoint in PLANNING_ENDPOINTS or (
-        current_user.is_authenticated and current_user.is_secretary
-    )
+    planning = request.endpoint in PLANNING_ENDPOINTS or (policy.is_staff(current_user))
     g.nav_current = "meetings.planning" if planning else "meetings.mine"
     if request.endpoint == "meetings.mine":
         g.nav_current = "meetings.mine"
@@ -405,7 +403,7 @@ def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: i
         rsvp_form = RsvpForm(
             formdata=None, rsvp=None if mine.rsvp == "open" else mine.rsvp, note=mine.rsvp_note
         )
-    secretary = current_user.is_secretary
+    secretary = policy.is_staff(current_user)
     if secretary and guest_form is None:
         guest_form = GuestForm(formdata=None)
     if guest_form is not None:

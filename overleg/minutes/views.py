@@ -11,15 +11,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..access import access
-from ..audit import record
+from ..access import access, get_visible_meeting_or_404
+from ..audit import joined_refs, record, record_shown
 from ..domain import actions as da
 from ..domain import decisions as dd
 from ..domain import minutes as dmin
+from ..domain import policy
 from ..domain import retention as dret
 from ..domain.meetings import bodies_seen_by
-from ..domain.need_to_know import named_guest_meetings
-from ..domain.visibility import get_visible_meeting_or_404
 from ..extensions import db
 from ..forms import choices, parse_id
 from ..models import (
@@ -103,19 +102,33 @@ def _page_url(meeting: Meeting, anchor: str | None = None) -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
-def _owner_choices(meeting: Meeting) -> list[tuple[str, Any]]:
-    """Grouped choices: the meeting's participants, everyone else, organisations."""
-    here = {p.person_id for p in meeting.participants}
+def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
+    """Per agenda item, grouped choices for an action's owner: the participants entitled to
+    that item (read policy), the secretaries and beheerders, organisations. Whoever is not
+    entitled to the item is not offered."""
+    entitled = policy.entitled_people(meeting.agenda_items)
     participants = sorted((p.person for p in meeting.participants), key=lambda p: p.name)
-    others = db.session.scalars(
-        select(Person).where(Person.active.is_(True)).order_by(Person.name)
+    here = {p.id for p in participants}
+    staff = db.session.scalars(
+        select(Person)
+        .where(Person.active.is_(True), Person.app_role.in_(("secretaris", "beheerder")))
+        .order_by(Person.name)
     ).all()
-    orgs = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
-    return [
-        ("Deelnemers", [(f"p-{p.id}", p.name) for p in participants]),
-        ("Anderen", [(f"p-{p.id}", p.name) for p in others if p.id not in here]),
-        ("Organisaties", [(f"o-{o.id}", o.name) for o in orgs]),
+    orgs = [
+        (f"o-{o.id}", o.name)
+        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
     ]
+    return {
+        item.id: [
+            (
+                "Deelnemers",
+                [(f"p-{p.id}", p.name) for p in participants if p.id in entitled[item.id]],
+            ),
+            ("Secretariaat", [(f"p-{p.id}", p.name) for p in staff if p.id not in here]),
+            ("Organisaties", orgs),
+        ]
+        for item in meeting.agenda_items
+    }
 
 
 def _flat(choices) -> list[tuple[str, str]]:
@@ -123,10 +136,12 @@ def _flat(choices) -> list[tuple[str, str]]:
 
 
 def _readable(minutes: Minutes | None) -> bool:
-    """Participants read minutes once they left the concept stage; secretaries always."""
-    if current_user.is_secretary:
-        return True
-    return minutes is not None and minutes.status in ("ter_vaststelling", "vastgesteld")
+    return policy.minutes_readable(current_user, minutes)
+
+
+def _casus_shown(snap: dict) -> list[str]:
+    """References of the casus a (redacted) snapshot shows in full."""
+    return [e["reference"] for e in snap["items"] if e["casus"] and not e["hidden"]]
 
 
 def _transient_minutes(meeting: Meeting) -> Minutes:
@@ -136,7 +151,7 @@ def _transient_minutes(meeting: Meeting) -> Minutes:
     m.versions = []
     taker = next((p.person for p in meeting.participants if p.part == "secretary"), None)
     m.minute_taker_id = (
-        current_user.id if current_user.is_secretary else (taker.id if taker else None)
+        current_user.id if policy.is_staff(current_user) else (taker.id if taker else None)
     )
     return m
 
@@ -195,10 +210,8 @@ def _render_read(
     if minutes is not None and _readable(minutes):
         raw = version.snapshot if version is not None else _current_snapshot(minutes)
         snap, withheld = dmin.redact_for(current_user, raw)
-        if dmin.has_restricted(snap) and any(
-            not e["hidden"] for e in snap["items"] if e["casus"] or e["besloten"]
-        ):
-            record("casus_viewed", minutes)  # case content was shown (never logged itself)
+        # one event naming the casus shown in full (references; case content never logged)
+        if record_shown(_casus_shown(snap), minutes):
             db.session.commit()
     return render_template(
         "minutes/read.html",
@@ -255,7 +268,7 @@ def _editable_minutes(meeting, yours=None, item=None):
 def page(meeting_id: int):
     meeting = _meeting(meeting_id)
     minutes = dmin.get_minutes(meeting)
-    if current_user.is_secretary and (minutes is None or minutes.status == "concept"):
+    if policy.is_staff(current_user) and (minutes is None or minutes.status == "concept"):
         return _render_edit(meeting, minutes)
     return _render_read(meeting, minutes)
 
@@ -447,7 +460,7 @@ def add_action(meeting_id: int, item_id: int):
     meeting = _meeting(meeting_id)
     item = _item_of(meeting, item_id)
     form = ActionForm()
-    form.owner.choices = choices(_flat(_owner_choices(meeting)))
+    form.owner.choices = choices(_flat(_owner_choices(meeting).get(item.id, [])))
     minutes, refused = _editable_minutes(meeting, form.what.data, item)
     if refused:
         return refused
@@ -700,13 +713,18 @@ def _pdf_response(data: bytes, name: str, sha: str | None = None) -> Response:
     return resp
 
 
-def _stored_version_pdf(v: MinutesVersion) -> tuple[bytes, str]:
-    """The stored bytes of a frozen version, in the variant this reader may see: the full
-    PDF for readers entitled to every casus item in it, else the one with references only."""
+def _stored_version_pdf(v: MinutesVersion) -> tuple[bytes, str | None]:
+    """The bytes of a frozen version in the variant this reader may see: the stored full PDF
+    for readers entitled to every item in it, the stored one with casus and besloten items by
+    reference when that is exactly the reader's view, else rendered for this reader (e.g. a
+    guest invited for one item). SHA-256 for the stored variants only."""
     snap = v.snapshot
-    sets = dmin.entitlement_sets(current_user, snap)
-    full_ok = sets is None or dmin.redact(snap, *sets) == snap
-    return dmin.stored_pdf(v, redacted=not full_ok)
+    mine, withheld = dmin.redact_for(current_user, snap)
+    if not withheld:
+        return dmin.stored_pdf(v, redacted=False)
+    if mine == dmin.restricted_redaction(snap):
+        return dmin.stored_pdf(v, redacted=True)
+    return minutes_pdf(mine), None
 
 
 @bp.route("/overleggen/<int:meeting_id>/verslag.pdf")
@@ -720,10 +738,12 @@ def pdf(meeting_id: int):
     if minutes.status == "vastgesteld" and latest is not None:
         data, sha = _stored_version_pdf(latest)
         name = filename(latest.snapshot, latest.number)
+        snap, _ = dmin.redact_for(current_user, latest.snapshot)
     else:
         snap, _ = dmin.redact_for(current_user, dmin.build_snapshot(minutes))
         data, sha, name = minutes_pdf(snap), None, filename(snap)
-    record("minutes_exported", minutes)
+    shown = _casus_shown(snap)
+    record("minutes_exported", minutes, ref=joined_refs(shown))
     db.session.commit()
     return _pdf_response(data, name, sha)
 
@@ -739,7 +759,8 @@ def version_pdf(meeting_id: int, number: int):
     if v is None:
         abort(404)
     data, sha = _stored_version_pdf(v)
-    record("minutes_exported", minutes)
+    shown = _casus_shown(dmin.redact_for(current_user, v.snapshot)[0])
+    record("minutes_exported", minutes, ref=joined_refs(shown))
     db.session.commit()
     return _pdf_response(data, filename(v.snapshot, v.number), sha)
 
@@ -749,8 +770,8 @@ def version_pdf(meeting_id: int, number: int):
 
 def _body_or_404(code: str) -> MeetingType:
     mt = db.session.scalar(select(MeetingType).where(MeetingType.code == code))
-    if mt is None:
-        abort(404)
+    if mt is None or not policy.sits_in_body(current_user, mt):
+        abort(404)  # a body one does not sit in is not revealed
     return mt
 
 
@@ -760,7 +781,7 @@ def index():
     """Minutes of the meetings the person may see: held ones and today's, newest first."""
     from datetime import timedelta
 
-    from ..domain.visibility import visible_meetings
+    from ..domain.policy import visible_meetings
 
     now = utcnow()
     body = request.args.get("overleg", "")
@@ -816,7 +837,7 @@ def decision_register(code: str):
         }.values(),
         key=lambda t: t.reference,
     )
-    secretary = current_user.is_secretary
+    secretary = policy.is_staff(current_user)
     form.onderwerp.choices = choices(
         [("", "Alle onderwerpen")]
         + [(t.id, f"{t.reference} {t.title}" if secretary else t.reference) for t in topics]
@@ -834,7 +855,15 @@ def decision_register(code: str):
             topic_id=parse_id(form.onderwerp.data),
             text=(form.tekst.data or "").strip() or None,
         )
-    return render_template("minutes/decisions.html", body=mt, form=form, rows=rows), status
+    html = render_template("minutes/decisions.html", body=mt, form=form, rows=rows)
+    shown = [
+        r.decision.topic.reference
+        for r in rows
+        if r.visible and r.decision.topic is not None and r.decision.topic.is_casus
+    ]
+    if record_shown(shown, mt, object_type="decision_register"):
+        db.session.commit()
+    return html, status
 
 
 @bp.route("/actiepunten/<code>")
@@ -851,14 +880,18 @@ def action_register(code: str):
         only_overdue=choice == "verlopen",
         on=today,
     )
-    return render_template(
+    visible = da.visible_action_ids(current_user, actions)
+    html = render_template(
         "minutes/actions.html",
         body=mt,
         form=form,
         actions=actions,
-        visible=da.visible_action_ids(current_user, actions),
+        visible=visible,
         today=today,
     )
+    if record_shown(_actions_casus(actions, visible), mt, object_type="action_register"):
+        db.session.commit()
+    return html
 
 
 @bp.route("/mijn-actiepunten")
@@ -867,7 +900,7 @@ def my_actions():
     show_closed = request.args.get("afgerond") == "1"
     mine, org = da.my_actions(current_user, include_closed=show_closed)
     visible, unseen = da.my_visible_action_ids(current_user, mine + org)
-    return render_template(
+    html = render_template(
         "minutes/mine.html",
         mine=mine,
         org=org,
@@ -876,14 +909,25 @@ def my_actions():
         unseen_meetings=unseen,
         today=today_local(),
     )
+    if record_shown(_actions_casus(mine + org, visible), object_type="my_actions"):
+        db.session.commit()
+    return html
+
+
+def _actions_casus(actions: list[ActionItem], visible: set[int]) -> list[str]:
+    """References of the casus whose actions are shown in full."""
+    return [
+        a.agenda_item.topic.reference
+        for a in actions
+        if a.id in visible
+        and a.agenda_item is not None
+        and a.agenda_item.topic is not None
+        and a.agenda_item.topic.is_casus
+    ]
 
 
 def _agenda_actions_visible(meeting: Meeting, actions: list[ActionItem]) -> set[int]:
-    """Actions whose text the reader sees under this meeting's actielijst: none for a guest
-    invited for particular items (the action list is not theirs), otherwise by need to know."""
-    if meeting.id in named_guest_meetings(current_user, {meeting.id}):
-        return set()
-    return da.visible_action_ids(current_user, actions)
+    return policy.carried_action_ids(current_user, meeting, actions)
 
 
 @bp.app_template_global("open_actions_for")

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ..access import access
-from ..audit import record, record_change
+from ..audit import record, record_change, record_shown
 from ..domain import audit_changes as changes
 from ..domain import escalation as de
-from ..domain import need_to_know as ntk
-from ..domain.agenda import agenda_visible_to
+from ..domain import policy
 from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
-from ..domain.visibility import visible_meeting_ids
 from ..extensions import db
 from ..forms import choices
 from ..models import Escalation, Meeting, MeetingType, Organisation, Theme, ThemeGroup, Topic
@@ -61,7 +59,7 @@ def _fill(form) -> None:
 
 def _get_topic(topic_id: int) -> Topic:
     topic = db.session.get(Topic, topic_id)
-    if topic is None or not ntk.can_view_topic(current_user, topic):
+    if topic is None or not policy.can_view_topic(current_user, topic):
         abort(404)
     return topic
 
@@ -76,7 +74,7 @@ def index():
     status = request.args.get("status") or ""
     body = request.args.get("overleg") or ""
     stmt = (
-        ntk.visible_topics_stmt(current_user)
+        policy.visible_topics_stmt(current_user)
         .options(selectinload(Topic.meeting_type), selectinload(Topic.theme))
         .order_by(Topic.created_at.desc(), Topic.id.desc())
     )
@@ -86,27 +84,12 @@ def index():
         stmt = stmt.join(MeetingType, MeetingType.id == Topic.meeting_type_id).where(
             MeetingType.code == body
         )
-    staff = current_user.is_secretary
-    if q and staff:
-        like = f"%{q}%"
-        stmt = stmt.where(
-            or_(Topic.reference.ilike(like), Topic.title.ilike(like), Topic.description.ilike(like))
-        )
+    if q:
+        # Search only what the person may read (in SQL, before the limit): a topic they do
+        # not read in full is found by its reference only.
+        stmt = stmt.where(policy.search_topics_clause(current_user, q))
     topics = list(db.session.scalars(stmt.limit(500)))
-    entitled = ntk.entitled_topic_ids(current_user, [t.id for t in topics])
-    if q and not staff:
-        # Search only what the person may read: a casus they are not entitled to is found
-        # by its reference only.
-        needle = q.lower()
-        topics = [
-            t
-            for t in topics
-            if needle in t.reference.lower()
-            or (
-                t.id in entitled
-                and (needle in t.title.lower() or needle in (t.description or "").lower())
-            )
-        ]
+    entitled = policy.entitled_topic_ids(current_user, [t.id for t in topics])
     rows = [
         {
             "topic": t,
@@ -115,7 +98,7 @@ def index():
         }
         for t in topics
     ]
-    return render_template(
+    html = render_template(
         "topics/index.html",
         rows=rows,
         q=q,
@@ -124,6 +107,10 @@ def index():
         bodies=_bodies(),
         statuses=TOPIC_STATUS_LABELS,
     )
+    shown = [r["topic"].reference for r in rows if r["full"] and r["topic"].is_casus]
+    if record_shown(shown, object_type="topic_list"):
+        db.session.commit()
+    return html
 
 
 @bp.route("/onderwerpen/nieuw", methods=["GET", "POST"])
@@ -188,31 +175,30 @@ def edit(topic_id: int):
 
 
 def _render_topic(topic: Topic, status_form=None, code: int = 200):
-    full = ntk.can_see_casus(current_user, topic)
+    full = policy.can_see_casus(current_user, topic)
     tl = timeline(topic)
     # Each timeline entry by the item-level check (a besloten item stays closed to those not
     # named on it, whatever the topic's confidentiality).
-    entitled = ntk.entitled_among(current_user, [e.item for e in tl.entries])
+    entitled = policy.entitled_among(current_user, [e.item for e in tl.entries])
     # Only meetings the reader takes part in, and whose agenda is out, are on the timeline
     # (the others' body and date stay unseen); the page only says that there were others.
-    seen = visible_meeting_ids(current_user, {g.meeting.id for g in tl.meetings})
+    seen = policy.visible_meeting_ids(current_user, {g.meeting.id for g in tl.meetings})
     groups = [
         g
         for g in tl.meetings
-        if g.meeting.id in seen and agenda_visible_to(current_user, g.meeting)
+        if g.meeting.id in seen and policy.agenda_visible_to(current_user, g.meeting)
     ]
     shown_items = {e.item.id for g in groups for e in g.entries}
     hidden_meetings = len(tl.meetings) - len(groups)
     # An escalation's question belongs to the item it came from: shown only with that item.
     question_visible = {
         e.id: full
-        and (
-            current_user.is_secretary
-            or (e.origin_item_id in shown_items and e.origin_item_id in entitled)
+        and policy.escalation_question_visible(
+            current_user, e.origin_item_id, shown_items, entitled
         )
         for e in tl.escalations
     }
-    if status_form is None and current_user.is_secretary:
+    if status_form is None and policy.is_staff(current_user):
         status_form = StatusForm(formdata=None)
     if status_form is not None:
         status_form.status.choices = choices(allowed_statuses(topic))

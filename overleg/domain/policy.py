@@ -1,0 +1,625 @@
+"""The read policy: every decision about who may read what, in one place.
+
+DESIGN.md "Who may see what"; README "Topics, agendas and escalation" and "Who does what".
+For a person and a meeting, agenda item, document, topic, decision, action or minutes this
+module answers FULL, REFERENCE (the reference only: ``TVO-2019-014``, "Besloten agendapunt")
+or NONE, in batch for lists, filtered in SQL with a constant number of queries. Outputs (pages,
+PDFs, the stukken list, downloads, registers, search, mail, .ics) are built from its answers,
+so they cannot disagree. Anything it does not know is denied.
+
+Rules:
+- secretaries and beheerders (``is_staff``) read everything;
+- anyone else sees only the meetings they take part in (roster participant or guest), and
+  the items of a meeting only once its agenda is released (published, or the meeting held);
+  an agenda still being prepared entitles no one;
+- on a released agenda a participant reads every item in full, except
+  * a besloten item: only for the participants named on it (a ``besloten`` access row);
+  * a guest invited for particular items (named guest) reads those items and the standard
+    items; everything else by reference only, and not the carried actions (action list);
+  * a guest invited without items reads the open items; casus items by reference only;
+- a casus topic (personal data) is read in full only by those entitled to an agenda item it
+  was on; that entitlement carries to the open casus items of the same topic in other
+  meetings the person sees, never to a besloten item;
+- minutes reach participants once sent for approval, and with them their decisions and
+  actions; an action's text follows its item (its owner included).
+
+It imports models only (the bottom of the domain): no Flask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, false, not_, or_, select, true
+from sqlalchemy.orm import aliased
+
+from ..extensions import db
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    AgendaItemAccess,
+    Document,
+    Meeting,
+    MeetingType,
+    Minutes,
+    Participant,
+    Topic,
+)
+from ..timeutil import utcnow
+
+FULL = "full"
+REFERENCE = "reference"
+NONE = "none"
+
+BESLOTEN_HEADING = "Besloten agendapunt"
+SENT_MINUTES = ("ter_vaststelling", "vastgesteld")
+
+
+# --- who ----------------------------------------------------------------------------------
+
+
+def is_person(person) -> bool:
+    """A logged-in, active person (not anonymous, not a deactivated account)."""
+    return (
+        person is not None
+        and bool(getattr(person, "is_authenticated", True))
+        and getattr(person, "id", None) is not None
+        and bool(getattr(person, "active", True))
+    )
+
+
+def is_staff(person) -> bool:
+    """Secretaries and beheerders: they plan and read every meeting."""
+    return is_person(person) and bool(getattr(person, "is_secretary", False))
+
+
+# --- meetings -----------------------------------------------------------------------------
+
+
+def meeting_visibility_clause(person):
+    """A WHERE clause on Meeting that keeps what this person may see."""
+    if not is_person(person):
+        return false()
+    if is_staff(person):
+        return true()
+    return exists().where(Participant.meeting_id == Meeting.id, Participant.person_id == person.id)
+
+
+def visible_meetings(person) -> Select:
+    """select(Meeting) limited to what the person may see; add filters and order as needed."""
+    return select(Meeting).where(meeting_visibility_clause(person))
+
+
+def visible_meeting_ids(person, meeting_ids) -> set[int]:
+    """Which of these meetings the person may see, in one query."""
+    ids = set(meeting_ids)
+    if not ids or not is_person(person):
+        return set()
+    if is_staff(person):
+        return ids
+    return set(
+        db.session.scalars(
+            select(Participant.meeting_id).where(
+                Participant.person_id == person.id, Participant.meeting_id.in_(ids)
+            )
+        )
+    )
+
+
+def can_see_meeting(person, meeting: Meeting | None) -> bool:
+    if meeting is None:
+        return False
+    return meeting.id in visible_meeting_ids(person, {meeting.id})
+
+
+def sits_in_body(person, meeting_type: MeetingType) -> bool:
+    """Registers, backlogs and pages of a body: staff, or who takes part in one of its
+    meetings. Others get 404."""
+    if is_staff(person):
+        return True
+    if not is_person(person):
+        return False
+    return (
+        db.session.scalar(
+            select(
+                exists().where(
+                    Participant.person_id == person.id,
+                    Participant.meeting_id == Meeting.id,
+                    Meeting.meeting_type_id == meeting_type.id,
+                )
+            )
+        )
+        or False
+    )
+
+
+# --- agenda release -----------------------------------------------------------------------
+
+
+def agenda_released(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Is the agenda out for its participants? Once published, or once the meeting has been
+    held (an agenda never formally published); a draft of a cancelled meeting never is."""
+    return meeting.agenda_status == "gepubliceerd" or (
+        meeting.has_started(now) and not meeting.is_cancelled
+    )
+
+
+def agenda_released_clause(now: datetime | None = None):
+    """`agenda_released` as a WHERE clause on Meeting."""
+    return _released(Meeting, now)
+
+
+def agenda_visible_to(person, meeting: Meeting, now: datetime | None = None) -> bool:
+    """May this person see the agenda (items, PDFs, documents) of a meeting they may see?
+    Staff always; participants once it is released. Meeting visibility is checked apart."""
+    if not is_person(person):
+        return False
+    if is_staff(person):
+        return True
+    return agenda_released(meeting, now)
+
+
+# --- agenda items -------------------------------------------------------------------------
+
+
+def _released(meeting, now: datetime | None = None):
+    return or_(
+        meeting.agenda_status == "gepubliceerd",
+        and_(meeting.starts_at <= (now or utcnow()), meeting.status != "geannuleerd"),
+    )
+
+
+def _seen_item(person_id, item=AgendaItem, part=Participant):
+    """Condition on an agenda item and a participant row: the row is the person's in the
+    item's meeting, and the item is on that meeting's released agenda. Who passes reads at
+    least the item's reference."""
+    meeting = aliased(Meeting)
+    return and_(
+        part.meeting_id == item.meeting_id,
+        part.person_id == person_id,
+        item.proposal_status.is_(None) | (item.proposal_status == "geaccepteerd"),
+        exists().where(meeting.id == item.meeting_id, _released(meeting)),
+    )
+
+
+def _is_casus(item=AgendaItem):
+    topic = aliased(Topic)
+    return exists().where(topic.id == item.topic_id, topic.confidentiality == "casus")
+
+
+def _direct(person_id, item=AgendaItem, part=Participant):
+    """Condition (see `_seen_item`): the person is entitled to this very item by their part
+    in its meeting, without anything carried from elsewhere."""
+    gast = aliased(AgendaItemAccess)
+    named_any = aliased(AgendaItemAccess)
+    sibling = aliased(AgendaItem)
+    closed = aliased(AgendaItemAccess)
+    named_here = exists().where(
+        gast.agenda_item_id == item.id, gast.person_id == person_id, gast.kind == "gast"
+    )
+    named_in_meeting = exists().where(
+        named_any.agenda_item_id == sibling.id,
+        sibling.meeting_id == item.meeting_id,
+        named_any.person_id == person_id,
+        named_any.kind == "gast",
+    )
+    guest_ok = or_(
+        named_here,
+        item.kind == "standard",
+        and_(not_(named_in_meeting), not_(_is_casus(item))),
+    )
+    return and_(
+        _seen_item(person_id, item, part),
+        or_(part.part != "guest", guest_ok),
+        or_(
+            item.besloten.is_(False),
+            exists().where(
+                closed.agenda_item_id == item.id,
+                closed.person_id == person_id,
+                closed.kind == "besloten",
+            ),
+        ),
+    )
+
+
+def _topic_entitled_clause(person_id, topic_id_col):
+    """The person is directly entitled to some agenda item of this topic (correlated on
+    `topic_id_col`)."""
+    item = aliased(AgendaItem)
+    part = aliased(Participant)
+    return exists().where(item.topic_id == topic_id_col, _direct(person_id, item, part))
+
+
+def _full_item(person_id):
+    """Condition on AgendaItem + a Participant passing `_seen_item`: read in full. Directly,
+    or, for an open (not besloten) casus item, by entitlement to its topic elsewhere."""
+    return or_(
+        _direct(person_id),
+        and_(
+            AgendaItem.besloten.is_(False),
+            _is_casus(),
+            _topic_entitled_clause(person_id, AgendaItem.topic_id),
+        ),
+    )
+
+
+def item_levels(person, items: Iterable[AgendaItem]) -> dict[int, str]:
+    """For each of these agenda items (of any meetings): FULL, REFERENCE or NONE for this
+    person. Staff: FULL. Others: NONE unless the item is on a released agenda of a meeting
+    they take part in. One query, whatever the number of items."""
+    items = list(items)
+    ids = {i.id for i in items if i.id is not None}
+    if is_staff(person):
+        return dict.fromkeys(ids, FULL)
+    levels = dict.fromkeys(ids, NONE)
+    if not ids or not is_person(person):
+        return levels
+    rows = db.session.execute(
+        select(AgendaItem.id, _full_item(person.id))
+        .join(Participant, _seen_item(person.id))
+        .where(AgendaItem.id.in_(ids))
+    ).all()
+    for item_id, full in rows:
+        levels[item_id] = FULL if full else REFERENCE
+    return levels
+
+
+def entitled_among(person, items: Iterable[AgendaItem]) -> set[int]:
+    """Ids of these agenda items the person reads in full (one query)."""
+    return {i for i, level in item_levels(person, items).items() if level == FULL}
+
+
+def entitled_items(person, meeting: Meeting, items: list[AgendaItem] | None = None) -> set[int]:
+    """Ids of the meeting's agenda items the person reads in full."""
+    if items is None:
+        items = list(meeting.agenda_items)
+    return entitled_among(person, items)
+
+
+def can_see_casus(person, item_or_topic) -> bool:
+    """May this person read this agenda item or topic in full?"""
+    if item_or_topic is None:
+        return False
+    if isinstance(item_or_topic, AgendaItem):
+        return item_or_topic.id in entitled_among(person, [item_or_topic])
+    return item_or_topic.id in entitled_topic_ids(person, [item_or_topic.id])
+
+
+def named_guest_meetings(person, meeting_ids) -> set[int]:
+    """Of these meetings, those where the person is a guest invited for particular items:
+    there they read only those items (and the standard ones), not the action list. One query."""
+    ids = set(meeting_ids)
+    if not ids or is_staff(person) or not is_person(person):
+        return set()
+    named = (
+        select(AgendaItemAccess.id)
+        .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
+        .where(
+            AgendaItem.meeting_id == Participant.meeting_id,
+            AgendaItemAccess.person_id == person.id,
+            AgendaItemAccess.kind == "gast",
+        )
+        .exists()
+    )
+    return set(
+        db.session.scalars(
+            select(Participant.meeting_id).where(
+                Participant.person_id == person.id,
+                Participant.part == "guest",
+                Participant.meeting_id.in_(ids),
+                named,
+            )
+        )
+    )
+
+
+def item_heading(item: AgendaItem, person, entitled: set[int] | None = None) -> str:
+    """The item's title, or only its topic's reference ("Besloten agendapunt" without topic)
+    when the person does not read it in full. Pass `entitled` to avoid a query per item."""
+    visible = (item.id in entitled) if entitled is not None else can_see_casus(person, item)
+    if visible:
+        return item.title
+    if item.topic is not None:
+        return item.topic.reference
+    return BESLOTEN_HEADING
+
+
+def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
+    """Per agenda item: ids of the participants of its meeting who read it in full (the owner
+    picker for actions). One query; staff participants included."""
+    items = list(items)
+    result: dict[int, set[int]] = {i.id: set() for i in items}
+    if not items:
+        return result
+    rows = db.session.execute(
+        select(AgendaItem.id, Participant.person_id)
+        .join(AgendaItem, _seen_item(Participant.person_id))
+        .where(AgendaItem.id.in_(result), _full_item(Participant.person_id))
+    ).all()
+    for item_id, person_id in rows:
+        result[item_id].add(person_id)
+    for i in items:
+        result[i.id] |= {p.person_id for p in i.meeting.participants if is_staff(p.person)}
+    return result
+
+
+def visible_proposals(person, items: Iterable[AgendaItem]):
+    """(pending, declined) proposals among a meeting's items this person sees: all for staff,
+    otherwise their own."""
+    items = list(items)
+    if not is_staff(person):
+        me = person.id if is_person(person) else None
+        items = [i for i in items if me is not None and i.proposed_by_id == me]
+    return (
+        [i for i in items if i.proposal_status == "voorgesteld"],
+        [i for i in items if i.proposal_status == "afgewezen"],
+    )
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def may_download(person, doc: Document) -> bool:
+    """A document is read by whoever reads its agenda item in full."""
+    return doc.agenda_item_id in entitled_among(person, [doc.agenda_item])
+
+
+# --- topics -------------------------------------------------------------------------------
+
+
+def entitled_topic_ids(person, topic_ids: Iterable[int]) -> set[int]:
+    """Of these topics, the ones the person reads in full: entitled to an agenda item it was
+    on (released agenda). One query."""
+    ids = {t for t in topic_ids if t is not None}
+    if not ids:
+        return set()
+    if is_staff(person):
+        return ids
+    if not is_person(person):
+        return set()
+    return set(
+        db.session.scalars(
+            select(Topic.id).where(Topic.id.in_(ids), _topic_entitled_clause(person.id, Topic.id))
+        )
+    )
+
+
+def topic_full_clause(person):
+    """WHERE clause on Topic: the person reads it in full."""
+    if is_staff(person):
+        return true()
+    if not is_person(person):
+        return false()
+    return _topic_entitled_clause(person.id, Topic.id)
+
+
+def topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
+    visible = (topic.id in entitled) if entitled is not None else can_see_casus(person, topic)
+    return topic.title if visible else topic.reference
+
+
+def visible_topics_stmt(person):
+    """Topics a person may find (by heading; REFERENCE may show only the reference): all for
+    staff; otherwise those with an agenda item the person sees (released agenda of a meeting
+    they take part in; a besloten item only for those named on it). Deny by default."""
+    stmt = select(Topic)
+    if is_staff(person):
+        return stmt
+    if not is_person(person):
+        return stmt.where(false())
+    closed_row = aliased(AgendaItemAccess)
+    on_my_meeting = (
+        select(AgendaItem.id)
+        .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
+        .where(
+            AgendaItem.topic_id == Topic.id,
+            _seen_item(person.id),
+            or_(
+                AgendaItem.besloten.is_(False),
+                exists().where(
+                    closed_row.agenda_item_id == AgendaItem.id,
+                    closed_row.person_id == person.id,
+                    closed_row.kind == "besloten",
+                ),
+            ),
+        )
+        .exists()
+    )
+    return stmt.where(on_my_meeting)
+
+
+def search_topics_clause(person, needle: str):
+    """WHERE clause on Topic for a text search: the reference always; title and description
+    only where the person reads the topic in full."""
+    like = f"%{needle}%"
+    text_match = or_(Topic.title.ilike(like), Topic.description.ilike(like))
+    return or_(Topic.reference.ilike(like), and_(text_match, topic_full_clause(person)))
+
+
+def can_view_topic(person, topic: Topic) -> bool:
+    """May the person open the topic's page at all (reference only unless FULL)?"""
+    if is_staff(person):
+        return True
+    stmt = visible_topics_stmt(person).where(Topic.id == topic.id).with_only_columns(Topic.id)
+    return db.session.scalar(stmt) is not None
+
+
+def escalation_question_visible(person, origin_item_id, shown_items: set[int], entitled: set[int]):
+    """An escalation's question belongs to the item it came from: shown with that item only."""
+    if is_staff(person):
+        return True
+    return origin_item_id in shown_items and origin_item_id in entitled
+
+
+# --- minutes, decisions and actions -------------------------------------------------------
+
+
+def minutes_readable(person, minutes: Minutes | None) -> bool:
+    """Staff always; participants (of a meeting they see) once sent for approval."""
+    if is_staff(person):
+        return True
+    return is_person(person) and minutes is not None and minutes.status in SENT_MINUTES
+
+
+def released_minutes_clause(person, meeting_id_col):
+    """WHERE clause: the minutes of that meeting reach this person (staff: always)."""
+    if is_staff(person):
+        return true()
+    minutes = aliased(Minutes)
+    return exists().where(minutes.meeting_id == meeting_id_col, minutes.status.in_(SENT_MINUTES))
+
+
+def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
+    """Of these actions, those whose text the person reads: who reads the action's agenda item
+    in full, once its minutes were sent. An action without item follows its meeting. The
+    owner is no exception: an owner not entitled to the item reads the reference only."""
+    if is_staff(person):
+        return {a.id for a in actions}
+    if not actions or not is_person(person):
+        return set()
+    meeting_ids = {a.meeting_id for a in actions}
+    sent = set(
+        db.session.scalars(
+            select(Minutes.meeting_id).where(
+                Minutes.meeting_id.in_(meeting_ids), Minutes.status.in_(SENT_MINUTES)
+            )
+        )
+    )
+    items = [a.agenda_item for a in actions if a.agenda_item is not None]
+    entitled = entitled_among(person, items) if items else set()
+    no_item = {a.meeting_id for a in actions if a.agenda_item is None}
+    seen = visible_meeting_ids(person, no_item) - named_guest_meetings(person, no_item)
+    result = set()
+    for a in actions:
+        if a.meeting_id not in sent:
+            continue
+        if (
+            a.agenda_item is not None
+            and a.agenda_item_id in entitled
+            or a.agenda_item is None
+            and a.meeting_id in seen
+        ):
+            result.add(a.id)
+    return result
+
+
+def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> set[int]:
+    """Actions of earlier meetings whose text the person reads under this meeting's actielijst
+    (the body's action list): none for a guest invited for particular items, none before the
+    minutes they were made in were sent; for the others, who reads the actielijst reads an
+    action of an open item, and a casus or besloten one only when entitled to its item (a
+    casus also through its topic)."""
+    if is_staff(person):
+        return {a.id for a in actions}
+    if not actions or not agenda_visible_to(person, meeting):
+        return set()
+    if not can_see_meeting(person, meeting) or meeting.id in named_guest_meetings(
+        person, {meeting.id}
+    ):
+        return set()
+    sent = set(
+        db.session.scalars(
+            select(Minutes.meeting_id).where(
+                Minutes.meeting_id.in_({a.meeting_id for a in actions}),
+                Minutes.status.in_(SENT_MINUTES),
+            )
+        )
+    )
+    items = [a.agenda_item for a in actions if a.agenda_item is not None]
+    entitled = entitled_among(person, items)
+    casus_topics = {
+        i.topic.id for i in items if i.topic is not None and i.topic.is_casus and not i.besloten
+    }
+    topics = entitled_topic_ids(person, casus_topics) if casus_topics else set()
+    result = set()
+    for a in actions:
+        item = a.agenda_item
+        if a.meeting_id not in sent:
+            continue
+        if item is None:
+            result.add(a.id)  # an action without item: the action list is theirs
+            continue
+        casus = item.topic is not None and item.topic.is_casus
+        if (
+            not (item.besloten or casus)
+            or item.id in entitled
+            or (casus and not item.besloten and item.topic_id in topics)
+        ):
+            result.add(a.id)
+    return result
+
+
+def decision_visible_ids(person, decisions) -> set[int]:
+    """Of these decisions (of minutes that reach the person), those whose text they read:
+    who reads the decision's agenda item in full; without an item, its casus topic decides."""
+    if is_staff(person):
+        return {d.id for d in decisions}
+    items = [d.agenda_item for d in decisions if d.agenda_item is not None]
+    entitled = entitled_among(person, items) if items else set()
+    topics = {d.topic_id for d in decisions if d.agenda_item is None and d.topic is not None}
+    topic_ok = entitled_topic_ids(person, topics) if topics else set()
+    result = set()
+    for d in decisions:
+        if d.agenda_item is not None:
+            if d.agenda_item_id in entitled:
+                result.add(d.id)
+        elif d.topic is None or not d.topic.is_casus or d.topic_id in topic_ok:
+            result.add(d.id)
+    return result
+
+
+def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
+    """For a minutes snapshot: (item ids of the meeting the person reads in full, ids of the
+    carried actions whose text they read), or None for "everything" (staff)."""
+    if is_staff(person):
+        return None
+    meeting = db.session.get(Meeting, snap["meeting_id"])
+    if meeting is None:
+        return set(), set()
+    items = entitled_items(person, meeting)
+    carried_ids = [a["id"] for a in snap.get("carried_actions", [])]
+    carried = []
+    if carried_ids:
+        carried = list(db.session.scalars(select(ActionItem).where(ActionItem.id.in_(carried_ids))))
+    return set(items), carried_action_ids(person, meeting, carried)
+
+
+__all__ = [
+    "BESLOTEN_HEADING",
+    "FULL",
+    "NONE",
+    "REFERENCE",
+    "agenda_released",
+    "agenda_released_clause",
+    "agenda_visible_to",
+    "can_see_casus",
+    "can_see_meeting",
+    "can_view_topic",
+    "carried_action_ids",
+    "decision_visible_ids",
+    "entitled_among",
+    "entitled_items",
+    "entitled_people",
+    "entitled_topic_ids",
+    "escalation_question_visible",
+    "is_person",
+    "is_staff",
+    "item_heading",
+    "item_levels",
+    "may_download",
+    "meeting_visibility_clause",
+    "minutes_entitlement",
+    "minutes_readable",
+    "named_guest_meetings",
+    "released_minutes_clause",
+    "search_topics_clause",
+    "sits_in_body",
+    "topic_full_clause",
+    "topic_heading",
+    "visible_action_ids",
+    "visible_meeting_ids",
+    "visible_meetings",
+    "visible_proposals",
+    "visible_topics_stmt",
+]

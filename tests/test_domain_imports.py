@@ -1,0 +1,100 @@
+"""The domain reads in one direction: no import cycle among overleg/domain modules (imports
+inside functions included), the read policy at the bottom, and no Flask anywhere in it."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+DOMAIN = Path(__file__).resolve().parent.parent / "overleg" / "domain"
+FLASK = ("flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "werkzeug")
+
+
+def _imports(path: Path) -> tuple[set[str], set[str]]:
+    """(domain modules imported, external top-level packages imported), at any depth."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    domain, external = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                external.add(alias.name.split(".")[0])
+                if alias.name.startswith("overleg.domain."):
+                    domain.add(alias.name.split(".")[2])
+        elif isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if node.level == 0:
+                external.add(mod.split(".")[0])
+                if mod.startswith("overleg.domain."):
+                    domain.add(mod.split(".")[2])
+            elif node.level == 1:  # from . import x / from .x import y
+                if mod:
+                    domain.add(mod.split(".")[0])
+                else:
+                    domain |= {a.name for a in node.names}
+            elif node.level == 2 and mod == "domain":
+                domain |= {a.name for a in node.names}
+            elif node.level == 2 and mod.startswith("domain."):
+                domain.add(mod.split(".")[1])
+    return domain, external
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {p.stem: p for p in DOMAIN.glob("*.py") if p.stem != "__init__"}
+    return {name: _imports(path)[0] & set(modules) - {name} for name, path in modules.items()}
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return stack[stack.index(nxt) :] + [nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def test_no_import_cycle_in_the_domain():
+    graph = _graph()
+    assert "policy" in graph and "agenda" in graph  # the walk sees the modules
+    assert _cycle(graph) is None, " -> ".join(_cycle(graph) or [])
+
+
+def test_the_cycle_check_finds_a_cycle():
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_the_policy_is_at_the_bottom():
+    assert _graph()["policy"] == set(), "the read policy imports models, not the domain"
+
+
+def test_no_flask_in_the_domain():
+    offenders = {
+        p.name: sorted(_imports(p)[1] & set(FLASK))
+        for p in DOMAIN.glob("*.py")
+        if _imports(p)[1] & set(FLASK)
+    }
+    assert offenders == {}
+    # and the check itself sees a function-level import
+    sample = DOMAIN.parent.parent / "tests" / "_flask_sample.py"
+    sample.write_text("def f():\n    from flask import g\n    return g\n", encoding="utf-8")
+    try:
+        assert "flask" in _imports(sample)[1]
+    finally:
+        sample.unlink()

@@ -1,0 +1,197 @@
+"""The read policy (overleg/domain/policy.py): FULL, REFERENCE or NONE per person and item, and
+the rules that are easy to get wrong."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from overleg.domain import policy
+from overleg.domain.agenda import add_item, set_besloten, set_item_access
+from overleg.domain.topics import create_topic
+from overleg.extensions import db
+from overleg.models import Topic
+from overleg.timeutil import today_local
+from tests.conftest import login, make_person
+from tests.factories import make_meeting, publish
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+def _casus(title: str, confidentiality: str = "casus") -> Topic:
+    from tests.factories import meeting_type
+
+    return create_topic(
+        title=title, meeting_type=meeting_type("tvo"), confidentiality=confidentiality, year=2026
+    )
+
+
+@pytest.fixture
+def w():
+    member = make_person("lid@policy.example.org")
+    named = make_person("named@policy.example.org")
+    guest = make_person("gast@policy.example.org")
+    plain = make_person("gast2@policy.example.org")
+    sec = make_person("sec@policy.example.org", "secretaris")
+    meeting = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=7),
+        time(10, 0),
+        participants=[(member, "member"), (named, "member"), (guest, "guest"), (plain, "guest")],
+    )
+    casus = _casus("Gezin Dorpsstraat")
+    open_topic = _casus("Jeugdoverlast plein", "vertrouwelijk")
+    open_item = add_item(meeting, title="", topic=casus)
+    closed_item = add_item(meeting, title="", topic=casus)
+    other = add_item(meeting, title="", topic=open_topic)
+    db.session.flush()
+    set_besloten(closed_item, True, {named.id})
+    set_item_access(other, "gast", {guest.id})
+    publish(meeting)
+    std = next(i for i in meeting.agenda_items if i.kind == "standard")
+    return dict(
+        member=member,
+        named=named,
+        guest=guest,
+        plain=plain,
+        sec=sec,
+        meeting=meeting,
+        casus=casus,
+        open_item=open_item,
+        closed_item=closed_item,
+        other=other,
+        std=std,
+    )
+
+
+def _levels(person, *items):
+    got = policy.item_levels(person, items)
+    return [got[i.id] for i in items]
+
+
+def test_casus_does_not_carry_from_an_open_item_to_a_besloten_item_in_one_meeting(w):
+    # The member reads the open casus item in full, and with it the casus topic...
+    assert _levels(w["member"], w["open_item"], w["closed_item"]) == ["full", "reference"]
+    assert policy.entitled_topic_ids(w["member"], [w["casus"].id]) == {w["casus"].id}
+    # ...but not the besloten item of the same casus; the one named on it does.
+    assert _levels(w["named"], w["open_item"], w["closed_item"]) == ["full", "full"]
+    assert _levels(w["sec"], w["closed_item"]) == ["full"]
+
+
+def test_casus_carries_to_an_open_item_in_another_meeting_not_to_a_besloten_one(w):
+    later = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=35),
+        time(10, 0),
+        participants=[(w["plain"], "member"), (w["member"], "member")],
+    )
+    there = add_item(later, title="", topic=w["casus"])
+    closed_there = add_item(later, title="", topic=w["casus"])
+    db.session.flush()
+    set_besloten(closed_there, True, {w["member"].id})
+    publish(later)
+    # The plain guest reads the casus by reference in the first meeting; as a member of the
+    # later one they read it there, and the entitlement carries back to the open item.
+    assert _levels(w["plain"], there, closed_there) == ["full", "reference"]
+    assert _levels(w["plain"], w["open_item"], w["closed_item"]) == ["full", "reference"]
+
+
+def test_no_entitlement_from_an_agenda_still_being_prepared(w):
+    draft = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=60),
+        time(10, 0),
+        participants=[(w["plain"], "member")],
+    )
+    item = add_item(draft, title="", topic=w["casus"])
+    db.session.commit()
+    assert _levels(w["plain"], item) == ["none"]  # not released: not even the reference
+    assert _levels(w["plain"], w["open_item"]) == ["reference"]  # and nothing carries
+    assert _levels(w["sec"], item) == ["full"]
+    publish(draft)
+    assert _levels(w["plain"], item, w["open_item"]) == ["full", "full"]
+
+
+def test_guests(w):
+    # named guest: the item she is invited for and the standard items
+    assert _levels(w["guest"], w["other"], w["std"], w["open_item"], w["closed_item"]) == [
+        "full",
+        "full",
+        "reference",
+        "reference",
+    ]
+    assert policy.named_guest_meetings(w["guest"], {w["meeting"].id}) == {w["meeting"].id}
+    # guest without items: the open items, casus by reference
+    assert _levels(w["plain"], w["other"], w["std"], w["open_item"]) == [
+        "full",
+        "full",
+        "reference",
+    ]
+    assert policy.named_guest_meetings(w["plain"], {w["meeting"].id}) == set()
+
+
+def test_who_is_staff():
+    sec = make_person("s@policy.example.org", "secretaris")
+    beh = make_person("b@policy.example.org", "beheerder")
+    member = make_person("d@policy.example.org")
+    assert policy.is_staff(sec) and policy.is_staff(beh)
+    assert not policy.is_staff(member) and not policy.is_staff(None)
+    sec.active = False
+    assert not policy.is_staff(sec)  # a deactivated account reads nothing
+
+
+def test_anonymous_and_outsiders_get_nothing(w):
+    outsider = make_person("buiten@policy.example.org")
+    assert _levels(outsider, w["open_item"], w["std"]) == ["none", "none"]
+    assert _levels(None, w["std"]) == ["none"]
+    assert policy.entitled_topic_ids(outsider, [w["casus"].id]) == set()
+    assert _levels(w["member"], w["std"]) == ["full"]  # positive control
+
+
+def test_owner_picker_offers_only_those_entitled(w):
+    people = policy.entitled_people([w["closed_item"], w["other"], w["open_item"]])
+    assert people[w["closed_item"].id] == {w["named"].id}
+    assert people[w["other"].id] == {w["member"].id, w["named"].id, w["guest"].id, w["plain"].id}
+    assert people[w["open_item"].id] == {w["member"].id, w["named"].id}
+
+
+def test_item_levels_take_one_query_whatever_the_number_of_items(w, count_queries):
+    def count():
+        items = list(w["meeting"].agenda_items)
+        assert w["member"].id and all(i.id for i in items)  # loaded before counting
+        with count_queries() as q:
+            policy.item_levels(w["member"], items)
+        return q.count
+
+    small = count()
+    for n in range(20):
+        add_item(w["meeting"], title="", topic=_casus(f"Casus {n}"), duration_minutes=1)
+    db.session.commit()
+    assert count() == small == 1
+
+
+def test_topic_search_filters_in_sql(app, w):
+    """A topic the reader does not read in full is found by its reference only, also beyond
+    the list's limit (the filter is part of the query)."""
+    for n in range(3):
+        _casus(f"Ander onderwerp {n}")
+    db.session.commit()
+    visible = policy.visible_topics_stmt(w["guest"])
+    for needle, expected in (("Dorpsstraat", set()), ("Jeugdoverlast", {"Jeugdoverlast plein"})):
+        rows = db.session.scalars(
+            visible.where(policy.search_topics_clause(w["guest"], needle))
+        ).all()
+        assert {t.title for t in rows} == expected
+    by_ref = db.session.scalars(
+        visible.where(policy.search_topics_clause(w["guest"], w["casus"].reference))
+    ).all()
+    assert [t.id for t in by_ref] == [w["casus"].id]
+    c = app.test_client()
+    assert login(c, w["guest"].email).status_code == 302
+    resp = c.get("/onderwerpen?q=Dorpsstraat")
+    assert resp.status_code == 200 and w["casus"].reference not in resp.get_data(as_text=True)
+    resp = c.get("/onderwerpen?q=Jeugdoverlast")
+    assert resp.status_code == 200 and "Jeugdoverlast plein" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(Topic.id).where(Topic.title == "Gezin Dorpsstraat"))
