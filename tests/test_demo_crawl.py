@@ -44,6 +44,8 @@ OBJECT_CAP = 60  # /overleggen/#, /onderwerpen/#, ...: every meeting of the demo
 SUB_PAGE_CAP = 12  # /overleggen/#/bewerken, /agendapunten/#/toegang, ...
 QUERY_CAP = 4  # the same page with other filter values or months
 DOWNLOAD_CAP = 1  # per pattern and persona, one no other persona fetched (most are made on request)
+if os.environ.get("OVERLEG_CRAWL_DEEP"):  # every page and file, for a search by hand (minutes)
+    PAGE_CAP, SUB_PAGE_CAP, QUERY_CAP, DOWNLOAD_CAP = 10_000, 1_000, 24, 1_000
 
 # Addresses a user may type or keep from an old mail: they meet the error pages, which must
 # be Dutch and titled like any other page (not followed as links: a 4xx here is expected).
@@ -346,3 +348,78 @@ def test_demo_crawled_by_every_persona_has_no_errors(app):
     ]
     if report:
         pytest.fail("\n".join(report), pytrace=False)
+
+
+def test_the_crawl_reports_each_kind_of_fault():
+    """The checks can fail: a small site with one fault of each kind, and one good page."""
+    from flask import Flask
+    from sqlalchemy import text
+
+    engine = db.engine
+    good = '<!DOCTYPE html><html lang="nl"><head><title>Goed</title></head><body>{}</body></html>'
+    site = Flask("faulty")
+    site.config["TESTING"] = True
+    links = [
+        "/kapot",
+        "/engels",
+        "/zonder-titel",
+        "/schrijft",
+        "/weg",
+        "/a.ics",
+        "/a.pdf",
+        "/leeg.pdf",
+        "http://elders.example.org/x",
+        "mailto:iemand@example.org",
+    ]
+    site.add_url_rule(
+        "/", "home", lambda: good.format("".join(f'<a href="{u}">x</a>' for u in links))
+    )
+
+    def boom():
+        raise RuntimeError("stuk")
+
+    def writes():
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE person SET name = name WHERE id = -1"))
+        return good.format("")
+
+    site.add_url_rule("/kapot", "boom", boom)
+    site.add_url_rule("/engels", "en", lambda: "<html lang='en'><title>Bad</title></html>")
+    site.add_url_rule("/zonder-titel", "notitle", lambda: '<html lang="nl"><title> </title>')
+    site.add_url_rule("/schrijft", "writes", writes)
+    site.add_url_rule("/a.ics", "ics", lambda: ("geen agenda", {"Content-Type": "text/calendar"}))
+    site.add_url_rule("/a.pdf", "pdf", lambda: (b"%PDF-kapot", {"Content-Type": "application/pdf"}))
+    site.add_url_rule(
+        "/leeg.pdf", "empty", lambda: (_blank_pdf(), {"Content-Type": "application/pdf"})
+    )
+
+    crawl = Crawl("test", site.test_client())
+    crawl.crawl_pages("/")
+    crawl.crawl_downloads(set())
+    faults: dict[str, str] = defaultdict(str)
+    for f in crawl.findings:
+        faults[f.split(" ", 1)[0]] += f
+    assert crawl.visited["/"] == 200 and "/" not in faults  # the good page passes
+    assert "500 (RuntimeError: stuk)" in faults["/kapot"]
+    assert 'lang="nl"' in faults["/engels"]
+    assert "zonder titel" in faults["/zonder-titel"]
+    assert "schrijft in de database: UPDATE person" in faults["/schrijft"]
+    assert "koppeling geeft 404" in faults["/weg"] and 'lang="nl"' in faults["/weg"]  # Flask's
+    assert "agendabestand leest niet" in faults["/a.ics"]
+    assert "PDF opent niet" in faults["/a.pdf"]
+    assert "PDF zonder tekst" in faults["/leeg.pdf"]
+    assert not any("elders" in u or "mailto" in u for u in crawl.visited)
+    for probe in PROBES:  # Flask's own error pages: an expected 404, but English
+        assert crawl.visited[probe] == 404
+        assert 'lang="nl"' in faults[probe] and "koppeling" not in faults[probe]
+    assert len(crawl.findings) == 9 + len(PROBES), crawl.findings
+
+
+def _blank_pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    out = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(out)
+    return out.getvalue()
