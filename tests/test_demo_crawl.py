@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import icalendar
 import pytest
@@ -42,7 +42,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 PAGE_CAP = 900
 OBJECT_CAP = 60  # /overleggen/#, /onderwerpen/#, ...: every meeting of the demo
 SUB_PAGE_CAP = 12  # /overleggen/#/bewerken, /agendapunten/#/toegang, ...
-QUERY_CAP = 4  # the same page with other filter values or months
+QUERY_CAP = 6  # the same page with other filter values, sort orders or months
 DOWNLOAD_CAP = 1  # per pattern and persona, one no other persona fetched (most are made on request)
 if os.environ.get("OVERLEG_CRAWL_DEEP"):  # every page and file, for a search by hand (minutes)
     PAGE_CAP, SUB_PAGE_CAP, QUERY_CAP, DOWNLOAD_CAP = 10_000, 1_000, 24, 1_000
@@ -114,13 +114,14 @@ def same_site(base: str, href: str) -> str | None:
 
 
 def pattern(url: str) -> str:
-    """The URL with every number replaced by '#', query keys sorted: pages of one kind."""
+    """Pages of one kind: the path with every number replaced by '#', and the names (not the
+    values) of the query parameters, sorted (?overleg=&weergave=: one filter, any values)."""
     parts = urlsplit(url)
     path = re.sub(r"\d+", "#", parts.path)
     if not parts.query:
         return path
-    query = sorted((k, re.sub(r"\d+", "#", v)) for k, v in parse_qsl(parts.query, True))
-    return f"{path}?{urlencode(query)}"
+    keys = sorted({k for k, _ in parse_qsl(parts.query, True)})
+    return f"{path}?{'&'.join(f'{k}=' for k in keys)}"
 
 
 def cap(kind: str) -> int:
