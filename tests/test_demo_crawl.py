@@ -8,10 +8,15 @@ the database beyond the audit log, the login session's last activity and the arc
 frozen minutes that are made at their first download. All findings are collected and
 reported at once, per persona, with the URL and the page that linked to it.
 
-Bounded: at most PAGE_CAP responses per persona. Pages are counted per URL pattern (numbers
-replaced by '#'); a pattern is followed up to PATTERN_CAP times (enough for every meeting of
-the demo), downloads (PDF, .ics, documents, exports) up to DOWNLOAD_CAP per pattern, picked
-evenly over all the links found so that old and new meetings are both downloaded.
+Bounded: at most PAGE_CAP responses per persona, counted per URL pattern (numbers replaced by
+'#', query parameters by their names): every object page such as /overleggen/# (OBJECT_CAP:
+all 45 meetings of the demo), SUB_PAGE_CAP of each page under an object (/overleggen/#/verslag,
+/agendapunten/#/bewerken), QUERY_CAP of each filter or sort, and DOWNLOAD_CAP file of each kind
+(PDF, .ics, documents, exports), one another persona did not fetch yet. Where a cap applies
+the links are picked evenly over all those found, so old and new meetings both come up.
+Pages come first for every persona, files after, then each logged-in persona makes its
+calendar feed (the one POST) and a calendar app fetches it. OVERLEG_CRAWL_DEEP=1 lifts the
+caps (every page and file; minutes rather than seconds).
 """
 
 from __future__ import annotations
