@@ -81,3 +81,34 @@ def test_demo_minutes(app):
         .where(MeetingType.code == "tvo", Minutes.status == "concept")
     )
     assert da.carried_actions(concept.meeting)
+
+
+def test_secretary_opens_approved_demo_minutes_before_any_pdf_was_made(app):
+    """The demo's approved minutes get their archival PDF at the first download. The OOV
+    ambtenaar opens the minutes page first, as a user does: the page works and says the
+    fingerprint follows; after the download the page shows that PDF's SHA-256."""
+    seed_all()
+    approved = db.session.scalar(
+        select(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .join(MeetingType)
+        .where(MeetingType.code == "tvo", Minutes.status == "vastgesteld")
+        .order_by(Meeting.starts_at)
+    )
+    assert approved.versions and approved.versions[-1].pdf_sha256 is None  # nothing made yet
+    c = app.test_client()
+    login(c, "oov@example.org", "Veilig-Overleg-2019")
+    page = f"/overleggen/{approved.meeting_id}/verslag"
+
+    before = c.get(page)
+    assert before.status_code == 200
+    html = before.get_data(as_text=True)
+    assert "Vastgesteld" in html and "Versie 1" in html
+    assert "SHA-256 volgt bij de eerste download" in html
+
+    pdf = c.get(f"{page}.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    sha = pdf.headers["X-Content-SHA256"]
+    after = c.get(page).get_data(as_text=True)
+    assert f"SHA-256 {sha[:16]}…" in after
+    assert "SHA-256 volgt bij de eerste download" not in after
