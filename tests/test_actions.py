@@ -118,8 +118,13 @@ def test_my_actions_and_the_register(seeded, people, app):
     # Register: only meetings the person takes part in
     html = get_page(c, "/actiepunten/tvo")
     assert "Actie van iemand anders" in html and "Mijn eigen actie" in html
-    html = get_page(c, "/actiepunten/ovo")
-    assert "Actie in ander overleg" not in html
+    # ... and a body one does not sit in has no register for that person at all
+    resp = c.get("/actiepunten/ovo")
+    assert resp.status_code == 404
+    assert "Actie in ander overleg" not in resp.get_data(as_text=True)
+    secretary = app.test_client()
+    login(secretary, people["secretaris"].email)
+    assert "Actie in ander overleg" in get_page(secretary, "/actiepunten/ovo")
 
 
 def test_action_needs_an_owner(seeded):
