@@ -191,7 +191,7 @@ def parse_filter(args: Mapping[str, str]) -> tuple[AuditFilter, list[str]]:
     if f.start and f.end and f.end < f.start:
         errors.append("De periode klopt niet: ‘tot en met’ ligt vóór ‘van’.")
     page = (args.get("pagina") or "1").strip()
-    if page.isdigit() and len(page) <= 7 and 1 <= int(page) <= MAX_PAGE:
+    if page.isascii() and page.isdigit() and len(page) <= 7 and 1 <= int(page) <= MAX_PAGE:
         f.page = int(page)
     else:
         errors.append("Dat paginanummer bestaat niet. Kies een pagina vanaf 1.")

@@ -28,7 +28,7 @@ from ..models import (
     Unavailability,
 )
 from ..models.meetings import ATTENDANCE, RSVP
-from ..timeutil import local_to_utc, to_local, utcnow
+from ..timeutil import local_time_exists, local_to_utc, to_local, utcnow
 
 ANSWERS = tuple(a for a in RSVP if a != "open")
 
@@ -157,6 +157,14 @@ def check_times(
     from ..timeutil import nl_date, nl_time
 
     result = Check()
+    for name, moment in (("start", start), ("end", end)):
+        if not local_time_exists(day, moment):
+            result.errors[name] = (
+                f"{nl_time(moment)} bestaat niet op {nl_date(day)}: die nacht gaat de klok om "
+                "02:00 een uur vooruit naar 03:00 (zomertijd). Kies een andere tijd."
+            )
+    if result.errors:
+        return result
     if end <= start:
         result.errors["end"] = "De eindtijd moet na de begintijd liggen."
         return result

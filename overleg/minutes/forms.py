@@ -38,7 +38,7 @@ class ActionForm(Form):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         f = self.due_date
-        if f.errors and f.raw_data and f.raw_data[0]:
+        if f.errors and f.raw_data and f.raw_data[0] and f.data is None:
             f.errors[:] = [DATE_MESSAGE]
         if self.owner.errors and self.owner.data:
             self.owner.errors[:] = ["Kies een persoon of organisatie uit de lijst."]
