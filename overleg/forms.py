@@ -2,9 +2,10 @@
 
 Every form refuses hostile input in one place (``Form.validate``), by field type, with the
 rules of overleg/domain/input.py: a one-line text field (StringField, URLField, EmailField,
-HiddenField, ...) refuses every control character, CR/LF included; a TextAreaField keeps
-tab and line breaks but refuses the rest; a DateField refuses dates outside 2000-2099.
-Password fields are left alone: they are hashed, never shown or mailed.
+...) refuses every control character, CR/LF included; a TextAreaField keeps tab and line
+breaks but refuses the rest; a DateField refuses dates outside 2000-2099. Password fields
+are left alone (hashed, never shown or mailed), and so are hidden fields (not typed; the
+view checks them, e.g. a version hash).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
+    HiddenField,
     PasswordField,
     SelectChoice,
     StringField,
@@ -60,7 +62,7 @@ def sensible_date(message: str = DATE_RANGE_MESSAGE):
 
 
 def _input_validators(field) -> list:
-    if isinstance(field, PasswordField):
+    if isinstance(field, PasswordField | HiddenField):
         return []
     if isinstance(field, TextAreaField):
         return [multi_line()]

@@ -22,6 +22,7 @@ from ..audit import record
 from ..auth.services import password_problem, set_password
 from ..domain import admin as domain
 from ..domain.admin import AdminError
+from ..domain.input import one_line
 from ..extensions import db
 from ..forms import choice
 from ..models import (
@@ -88,7 +89,7 @@ def _get(model, object_id: int):
 
 
 def _list_params(sorts, default: str):
-    q = (request.args.get("q") or "").strip()[:100]
+    q = one_line(request.args.get("q"), 100)  # a search term: on one line
     sort, direction = domain.normalise_sort(
         request.args.get("sort"), request.args.get("richting"), sorts, default
     )

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import AuditEvent, Person
 from ..timeutil import LOCALE, TZ, local_to_utc, to_local
+from .input import one_line
 
 PAGE_SIZE = 50
 
@@ -183,8 +184,8 @@ def parse_filter(args: Mapping[str, str]) -> tuple[AuditFilter, list[str]]:
             f.event = event
         else:
             errors.append("Kies een gebeurtenis uit de lijst.")
-    f.person = (args.get("persoon") or "").strip()[:100]
-    f.ref = (args.get("object") or "").strip()[:60]
+    f.person = one_line(args.get("persoon"), 100)
+    f.ref = one_line(args.get("object"), 60)
     f.raw = {key: (args.get(key) or "").strip()[:20] for key in ("van", "tot")}
     f.start = _parse_date(f.raw["van"], "van", errors)
     f.end = _parse_date(f.raw["tot"], "tot en met", errors)

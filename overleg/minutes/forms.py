@@ -19,6 +19,15 @@ class NotesForm(Form):
     version = IntegerField("Versie", validators=[OptionalValidator()])
     base = HiddenField("Basis")
 
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.version.errors:  # a hidden field: say it where the user looks
+            self.notes.errors = [
+                *self.notes.errors,
+                "Deze pagina is niet meer geldig. Laad het verslag opnieuw en sla dan op.",
+            ]
+        return ok
+
 
 class DecisionForm(Form):
     text = TextAreaField(

@@ -14,6 +14,7 @@ from ..audit import record
 from ..domain import escalation as de
 from ..domain import need_to_know as ntk
 from ..domain.agenda import agenda_visible_to
+from ..domain.input import one_line
 from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
 from ..domain.visibility import visible_meeting_ids
 from ..extensions import db
@@ -71,7 +72,7 @@ def _get_topic(topic_id: int) -> Topic:
 @bp.route("/onderwerpen")
 @access("login")
 def index():
-    q = (request.args.get("q") or "").strip()
+    q = one_line(request.args.get("q"), 200)  # a search term: on one line
     status = request.args.get("status") or ""
     body = request.args.get("overleg") or ""
     stmt = (
