@@ -322,6 +322,7 @@ def build_world(app) -> dict:
         ActionItem,
         AgendaTemplateItem,
         Decision,
+        Escalation,
         EscalationPath,
         MeetingType,
         Organisation,
@@ -386,6 +387,13 @@ def build_world(app) -> dict:
         data={"what": "Actie", "owner": f"p-{member.person_id}", "due_date": "2030-01-31"},
     )
     assert resp.status_code == 302, resp.status_code
+    resp = w["sec"].post(
+        f"/agendapunten/{topic_item.id}/opschalen",
+        data={"to_type": str(po.id), "question": "Vraag", "reason": "Reden", "meeting": "0"},
+    )
+    assert resp.status_code in (302, 303), resp.status_code
+    w["escalation"] = db.session.scalar(select(Escalation.id))
+    assert w["escalation"] is not None
     w["decision"] = db.session.scalar(select(Decision.id))
     w["action"] = db.session.scalar(select(ActionItem.id))
     w["org"] = db.session.scalar(select(Organisation.id))

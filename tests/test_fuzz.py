@@ -255,6 +255,16 @@ FORMS = {
             "members": choice_value(*w["participants"][:3]),
         },
     ),
+    "escalation_place": (
+        "sec",
+        lambda w: f"/escalaties/{w['escalation']}/agenderen",
+        lambda w: {"meeting": choice_value(w["future"], 0)},
+    ),
+    "escalation_feedback": (
+        "sec",
+        lambda w: f"/escalaties/{w['escalation']}/terugkoppeling-agenderen",
+        lambda w: {"meeting": choice_value(w["future"], 0)},
+    ),
     # --- topics -----------------------------------------------------------------------
     "topic_new": (
         "sec",
@@ -306,6 +316,11 @@ FORMS = {
     "action_close": (
         "sec",
         lambda w: f"/overleggen/{w['past']}/verslag/actiepunten/{w['action']}/afronden",
+        lambda w: {"note": text_value("Gedaan")},
+    ),
+    "own_action_close": (
+        "member",
+        lambda w: f"/actiepunten/{w['action']}/afronden",
         lambda w: {"note": text_value("Gedaan")},
     ),
     "minutes_correction": (

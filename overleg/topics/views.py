@@ -18,7 +18,7 @@ from ..domain.input import one_line
 from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
 from ..domain.visibility import visible_meeting_ids
 from ..extensions import db
-from ..forms import choices
+from ..forms import choices, parse_id
 from ..models import Escalation, Meeting, MeetingType, Organisation, Theme, ThemeGroup, Topic
 from ..models.topics import TOPIC_STATUS_LABELS
 from ..timeutil import utcnow
@@ -326,12 +326,8 @@ def _escalation_or_404(esc_id: int) -> Escalation:
 
 
 def _chosen_meeting(body: MeetingType) -> Meeting | None:
-    try:
-        meeting_id = int(request.form.get("meeting") or 0)
-    except ValueError:
-        meeting_id = 0
-    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
-    return meeting
+    meeting_id = parse_id(request.form.get("meeting"))  # None for junk or out of range
+    return db.session.get(Meeting, meeting_id) if meeting_id else None
 
 
 @bp.route("/escalaties/<int:esc_id>/agenderen", methods=["POST"])
