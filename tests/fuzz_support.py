@@ -269,9 +269,11 @@ def submit(
     method: str = "POST",
     files=None,
     snapshot: Snapshot | None = None,
+    on_success=None,
 ):
     """Send one example and check the properties; returns the response. After a
-    successful POST the snapshot (if any) is put back."""
+    successful POST, `on_success` runs (e.g. open what was saved) and the snapshot (if
+    any) is put back."""
     limiter.reset()
     db.session.expire_all()
     payload = dict(data or {})
@@ -288,6 +290,8 @@ def submit(
         assert status in (200, 302, 303, 400, 403, 404), (url, data, status)
         return resp
     if status in (302, 303):
+        if on_success is not None:
+            on_success()
         if snapshot is not None and writes.statements:
             snapshot.restore()
         return resp

@@ -14,8 +14,12 @@ import io
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import func, select
 
+from overleg.extensions import db
+from overleg.models import Document
 from overleg.models.bodies import CONFIDENTIALITY_LABELS, PURPOSE_LABELS
+from tests.doc_samples import HTML, make_pdf, make_png
 from tests.fuzz_support import (
     FUZZ,
     Field,
@@ -33,6 +37,8 @@ from tests.fuzz_support import (
 )
 
 pytestmark = pytest.mark.fuzz
+
+SAMPLES = [make_pdf(["Notitie"]), make_png(), HTML]
 
 PURPOSES = list(PURPOSE_LABELS)
 CONF = list(CONFIDENTIALITY_LABELS)
@@ -332,7 +338,10 @@ FORMS = {
     "document_upload": (
         "sec",
         lambda w: f"/agendapunten/{w['item']}/stukken",
-        lambda w: {"filename": text_value("notitie.pdf"), "content": free(st.binary(max_size=64))},
+        lambda w: {
+            "filename": text_value("notitie.pdf", "notitie.png"),
+            "content": free(st.one_of(st.sampled_from(SAMPLES), st.binary(max_size=64))),
+        },
     ),
     # --- admin ------------------------------------------------------------------------
     "organisation_new": (
@@ -476,7 +485,14 @@ def test_form_survives_hostile_input(app, name):
             files = {}
             if "content" in data:
                 files["file"] = (io.BytesIO(data["content"]), data.get("filename", "x.pdf"))
-            submit(client, url, {}, files=files, snapshot=snapshot)
+            submit(client, url, {}, files=files, snapshot=snapshot, on_success=download)
+
+        def download():
+            """What was saved opens: the stored (cleaned) name in the download header."""
+            doc_id = db.session.scalar(select(func.max(Document.id)))
+            resp = client.get(f"/stukken/{doc_id}")
+            assert resp.status_code == 200, resp.status_code
+            assert "\n" not in resp.headers.get("Content-Disposition", "")
 
     else:
 
