@@ -56,9 +56,11 @@ def local_time_exists(day: date, at: time) -> bool:
 
 
 def local_time_is_ambiguous(day: date, at: time) -> bool:
-    """True for a wall-clock time in the hour that happens twice in autumn."""
+    """True for a wall-clock time in the hour that happens twice in autumn (in the
+    skipped spring hour the two folds differ too, but that time does not exist)."""
     first = datetime.combine(day, at, tzinfo=TZ)
-    return first.utcoffset() != first.replace(fold=1).utcoffset()
+    differ = first.utcoffset() != first.replace(fold=1).utcoffset()
+    return differ and local_time_exists(day, at)
 
 
 def now_local() -> datetime:

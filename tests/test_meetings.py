@@ -488,10 +488,15 @@ def test_the_autumn_hour_that_happens_twice_means_its_first_occurrence(seeded, a
     """Rule (overleg/timeutil.py local_to_utc): 02:30 on the last Sunday of October is the
     first 02:30, still summer time (UTC+2)."""
     c = as_role("secretaris")
-    resp = c.post(
-        "/planning/nieuw",
-        data=_plan_form(meeting_type("tvo"), date(2027, 10, 31), "02:30", "03:30", confirm="y"),
-    )
+    form = _plan_form(meeting_type("tvo"), date(2027, 10, 31), "02:30", "03:30")
+    resp = c.post("/planning/nieuw", data=form)
+    assert resp.status_code == 400
+    assert (
+        "02:30 komt op zondag 31 oktober 2027 twee keer voor: om 03:00 gaat de klok terug naar "
+        "02:00 (wintertijd). Overleg neemt de eerste keer, nog zomertijd."
+    ) in resp.get_data(as_text=True)
+    assert _count(Meeting) == 0
+    resp = c.post("/planning/nieuw", data=form | {"confirm": "y"})
     assert resp.status_code == 302
     meeting = db.session.scalar(select(Meeting))
     assert meeting.starts_at == datetime(2027, 10, 31, 0, 30)  # naive UTC
@@ -518,3 +523,17 @@ def test_a_line_break_in_the_online_link_is_refused(seeded, as_role):
     )
     assert resp.status_code == 302
     assert db.session.scalar(select(Meeting.online_url)) == "https://x.org/tvo"
+
+
+def test_the_dst_rule_in_plain_functions():
+    from overleg.timeutil import local_time_exists, local_time_is_ambiguous, local_to_utc
+
+    spring, autumn = date(2027, 3, 28), date(2027, 10, 31)
+    assert not local_time_exists(spring, time(2, 0)) and not local_time_exists(spring, time(2, 59))
+    assert local_time_exists(spring, time(1, 59)) and local_time_exists(spring, time(3, 0))
+    assert local_time_exists(autumn, time(2, 30))
+    assert local_time_is_ambiguous(autumn, time(2, 30))
+    assert not local_time_is_ambiguous(autumn, time(3, 0))
+    assert not local_time_is_ambiguous(spring, time(2, 30))
+    assert local_to_utc(autumn, time(2, 30)) == datetime(2027, 10, 31, 0, 30)  # first: CEST
+    assert local_to_utc(autumn, time(3, 0)) == datetime(2027, 10, 31, 2, 0)  # CET
