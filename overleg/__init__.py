@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -133,6 +133,15 @@ def _init_errors(app: Flask) -> None:
             "Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt). "
             "Laad de pagina opnieuw en probeer het nog eens.",
         )
+
+    @app.before_request
+    def _refuse_nul_in_url():
+        """A NUL byte in the address never reaches the database (PostgreSQL refuses it in
+        any text it compares); forms refuse it beside the field (overleg/forms.py)."""
+        args = request.args.lists()
+        if "\x00" in request.path or any("\x00" in k + "".join(v) for k, v in args):
+            return render_error(400, "Het adres bevat een ongeldig teken. Controleer de link.")
+        return None
 
     @app.errorhandler(500)
     def _server_error(e):

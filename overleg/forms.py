@@ -1,20 +1,95 @@
-"""Form base class and shared fields: Dutch messages from WTForms' own translations."""
+"""Form base class and shared fields: Dutch messages from WTForms' own translations.
+
+Every form refuses hostile input in one place (``Form.validate``), by field type, with the
+rules of overleg/domain/input.py: a one-line text field (StringField, URLField, EmailField,
+...) refuses every control character, CR/LF included; a TextAreaField keeps tab and line
+breaks but refuses the rest; a DateField refuses dates outside 2000-2099. Password fields
+are left alone (hashed, never shown or mailed), and so are hidden fields (not typed; the
+view checks them, e.g. a version hash).
+"""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, i18n
+from wtforms import (
+    DateField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    i18n,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional
+
+from .domain.input import EARLIEST_DATE, LATEST_DATE, date_in_range, has_control_characters
+
+SINGLE_LINE_MESSAGE = "Gebruik in dit veld geen regeleinden, tabs of andere stuurtekens."
+MULTI_LINE_MESSAGE = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
+DATE_RANGE_MESSAGE = "Kies een datum tussen 1 januari 2000 en 31 december 2099."
+
+
+def single_line(message: str = SINGLE_LINE_MESSAGE):
+    """Validator: text on one line, without control characters (names, titles, links)."""
+
+    def check(form, field):
+        if isinstance(field.data, str) and has_control_characters(field.data):
+            raise ValidationError(message)
+
+    return check
+
+
+def multi_line(message: str = MULTI_LINE_MESSAGE):
+    """Validator: text that may hold tab and line breaks, but no other control characters."""
+
+    def check(form, field):
+        if isinstance(field.data, str) and has_control_characters(field.data, multiline=True):
+            raise ValidationError(message)
+
+    return check
+
+
+def sensible_date(message: str = DATE_RANGE_MESSAGE):
+    """Validator: a date between EARLIEST_DATE and LATEST_DATE (see domain/input.py)."""
+    assert EARLIEST_DATE.year == 2000 and LATEST_DATE.year == 2099  # the message says so
+
+    def check(form, field):
+        if field.data is not None and not date_in_range(field.data):
+            raise ValidationError(message)
+
+    return check
+
+
+def _input_validators(field) -> list:
+    if isinstance(field, PasswordField | HiddenField):
+        return []
+    if isinstance(field, TextAreaField):
+        return [multi_line()]
+    if isinstance(field, StringField):
+        return [single_line()]
+    if isinstance(field, DateField):
+        return [sensible_date()]
+    return []
 
 
 class Form(FlaskForm):
-    """Every form of the application: CSRF from Flask-WTF, messages in Dutch."""
+    """Every form of the application: CSRF from Flask-WTF, messages in Dutch, and the
+    input rules above on every text and date field."""
 
     class Meta:
         locales = ("nl_NL", "nl")
 
         def get_translations(self, form):
             return i18n.get_translations(self.locales)
+
+    def validate(self, extra_validators=None):
+        extra = {name: list(v) for name, v in (extra_validators or {}).items()}
+        for name, field in self._fields.items():
+            rules = _input_validators(field)
+            if rules:
+                extra[name] = [*extra.get(name, []), *rules]
+        return super().validate(extra)
 
 
 def required(message: str = "Dit veld is verplicht."):
@@ -53,10 +128,19 @@ def choices(pairs) -> list[SelectChoice]:
 MAX_ID = 2**31 - 1
 
 
+def coerce_id(value) -> int:
+    """``coerce=`` of a select of database ids (0 for none): an int the database can hold,
+    else ValueError, which the field shows as an invalid choice."""
+    number = int(value)
+    if not 0 <= number <= MAX_ID:
+        raise ValueError("out of range")
+    return number
+
+
 def parse_id(value) -> int | None:
     """A filter value as a database id or year: None when empty, not a number or out of range."""
     text = str(value or "").strip()
-    if not text.isdigit() or len(text) > 10:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
         return None
     number = int(text)
     return number if number <= MAX_ID else None

@@ -33,9 +33,34 @@ def to_local(value: datetime) -> datetime:
 
 
 def local_to_utc(day: date, at: time) -> datetime:
-    """Wall-clock time in Amsterdam on a day -> naive UTC."""
-    aware = datetime.combine(day, at, tzinfo=TZ)
+    """Wall-clock time in Amsterdam on a day -> naive UTC.
+
+    The rule for the two DST changes (Europe/Amsterdam):
+    - autumn, last Sunday of October: 02:00-03:00 happens twice. A wall-clock time in that
+      hour means its FIRST occurrence, still summer time (CEST, UTC+2): 02:30 -> 00:30 UTC.
+    - spring, last Sunday of March: 02:00-03:00 does not exist. The planning screens refuse
+      such a time (`local_time_exists`); should one arrive here anyway, it is read with the
+      offset before the change (UTC+1), which lands an hour later on the wall clock
+      (02:30 -> 01:30 UTC = 03:30 CEST).
+    Both follow from ``fold=0`` (PEP 495), made explicit here.
+    """
+    aware = datetime.combine(day, at, tzinfo=TZ).replace(fold=0)
     return aware.astimezone(UTC).replace(tzinfo=None)
+
+
+def local_time_exists(day: date, at: time) -> bool:
+    """False for a wall-clock time in the hour skipped by the spring DST change."""
+    naive = datetime.combine(day, at)
+    round_trip = naive.replace(tzinfo=TZ).astimezone(UTC).astimezone(TZ)
+    return round_trip.replace(tzinfo=None) == naive
+
+
+def local_time_is_ambiguous(day: date, at: time) -> bool:
+    """True for a wall-clock time in the hour that happens twice in autumn (in the
+    skipped spring hour the two folds differ too, but that time does not exist)."""
+    first = datetime.combine(day, at, tzinfo=TZ)
+    differ = first.utcoffset() != first.replace(fold=1).utcoffset()
+    return differ and local_time_exists(day, at)
 
 
 def now_local() -> datetime:

@@ -284,3 +284,27 @@ def test_non_admins_get_403(as_role, people, role):
     assert by_email(people[role].email).app_role == role
     assert by_email("wim.wijkagent@example.org") is None
     assert not db.session.scalars(select(AuditEvent).where(AuditEvent.event.like("account%"))).all()
+
+
+def test_a_name_with_a_line_break_is_refused(admin, people):
+    """A name goes into mail headers: `Mallory\\r\\nBcc: ...` must never be saved."""
+    message = "Gebruik in dit veld geen regeleinden, tabs of andere stuurtekens."
+    for name in ("Mallory\r\nBcc: x@example.org", "Mallory\nBcc: x@example.org", "Mal\x00lory"):
+        resp = admin.post("/beheer/personen/nieuw", data=person_data(name=name))
+        assert resp.status_code == 400, repr(name)
+        assert field_error(resp, "name") == message
+    assert by_email("wim.wijkagent@example.org") is None
+    # Editing an existing person the same way is refused and keeps the saved name.
+    dirk = people["deelnemer"]
+    resp = admin.post(
+        f"/beheer/personen/{dirk.id}",
+        data=person_data(name="Dirk\r\nBcc: x@example.org", email=dirk.email),
+    )
+    assert resp.status_code == 400
+    assert field_error(resp, "name") == message
+    db.session.expire_all()
+    assert db.session.get(Person, dirk.id).name == "Dirk Deelnemer"
+    # The plain name is accepted.
+    resp = admin.post("/beheer/personen/nieuw", data=person_data(name="Mallory Bakker"))
+    assert resp.status_code == 302
+    assert by_email("wim.wijkagent@example.org").name == "Mallory Bakker"

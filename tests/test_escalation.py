@@ -563,3 +563,26 @@ def test_escalations_overview_links_each_backlog(app):
         ("ovo", "Operationeel Veiligheidsoverleg"),
     ):
         assert f'href="/te-agenderen/{code}">Te agenderen: {name}</a>' in html
+
+
+def test_a_meeting_id_beyond_the_database_range_is_no_meeting(app):
+    """Found by tests/test_fuzz.py: ?meeting=9223372036854775808 was a 500 (SQLite overflow)."""
+    c = _client(app, "oov@example.org")
+    ovo = make_meeting("ovo", today_local() + timedelta(days=2))
+    esc = escalate(
+        _item_on(ovo, _topic()), meeting_type("tvo"), question="V", reason="R", by=_secretary()
+    )
+    db.session.commit()
+    for value in ("9223372036854775808", "10" * 20, "-1", "x"):
+        r = c.post(f"/escalaties/{esc.id}/agenderen", data={"meeting": value})
+        assert r.status_code == 303, value
+        assert r.headers["Location"].endswith("/te-agenderen/tvo")
+        assert "Kies een overleg." in c.get("/te-agenderen/tvo").get_data(as_text=True)
+    db.session.expire_all()
+    assert esc.status == "te_agenderen" and esc.target_item is None
+    # A real meeting is accepted.
+    tvo = make_meeting("tvo", today_local() + timedelta(days=9))
+    r = c.post(f"/escalaties/{esc.id}/agenderen", data={"meeting": str(tvo.id)})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert esc.target_item.meeting_id == tvo.id

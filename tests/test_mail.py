@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 import socket
 from datetime import date, time, timedelta
 from email import policy
@@ -407,3 +408,20 @@ def test_secretary_reads_one_message_with_text_and_calendar(tvo, app, as_role):
     assert ics.headers["Content-Disposition"].startswith("attachment;")
     assert b"BEGIN:VCALENDAR" in ics.data and b"METHOD:REQUEST" in ics.data
     assert sec.get("/uitgaande-post/999999").status_code == 404
+
+
+def test_a_name_saved_with_a_line_break_cannot_break_the_mail_headers(tvo, memory):
+    """The forms refuse CR/LF in names (tests/test_admin_people.py); a name saved before
+    that rule still gets its mail, with the header on one line and no extra header."""
+    erik = person("specialist@example.org")
+    erik.name = "Mallory\r\nBcc: x@example.org"
+    db.session.commit()
+    queue_meeting_mail(tvo, [erik], "REQUEST", "invitation")
+    db.session.commit()
+    report = deliver_due()
+    assert (report.sent, report.failed) == (1, 0)
+    (msg,) = memory
+    assert msg["To"] == '"Mallory Bcc: x@example.org" <specialist@example.org>'
+    assert msg["Bcc"] is None
+    headers = msg.as_bytes().split(b"\n\n", 1)[0]
+    assert not re.search(rb"(?mi)^bcc:", headers), headers

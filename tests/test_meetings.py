@@ -2,7 +2,7 @@
 bad input; the meeting page's query count."""
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -717,3 +717,111 @@ def test_online_link_with_a_script_scheme_is_refused(seeded, as_role, link):
     )
     assert resp.status_code == 302
     assert f'href="{https}"' in get_page(c, resp.headers["Location"])
+
+
+# --- hostile input (found by tests/test_fuzz.py; issue 8) -----------------------------------
+
+
+def test_month_view_at_the_edges_of_the_calendar_is_not_found_not_an_error(seeded, as_role):
+    c = as_role("secretaris")
+    for month in ("9999-12", "0001-01", "1-1", "1999-12", "2100-01"):
+        resp = c.get(f"/planning?weergave=maand&maand={month}")
+        assert resp.status_code == 404, month
+        assert "niet gevonden" in resp.get_data(as_text=True).lower(), month
+    # The first and last months of the calendar are shown, with their neighbours linked.
+    for month, label in (("2000-01", "januari 2000"), ("2099-12", "december 2099")):
+        resp = c.get(f"/planning?weergave=maand&maand={month}")
+        assert resp.status_code == 200, month
+        assert label in resp.get_data(as_text=True)
+
+
+def test_an_hour_that_does_not_exist_in_amsterdam_is_refused_in_dutch(seeded, as_role):
+    c = as_role("secretaris")
+    # Sunday 28 March 2027: the clock goes from 02:00 straight to 03:00.
+    resp = c.post(
+        "/planning/nieuw",
+        data=_plan_form(meeting_type("tvo"), date(2027, 3, 28), "02:30", "03:30", confirm="y"),
+    )
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert (
+        "02:30 bestaat niet op zondag 28 maart 2027: die nacht gaat de klok om 02:00 een uur "
+        "vooruit naar 03:00 (zomertijd)."
+    ) in html
+    assert 'id="start-error"' in html
+    assert _count(Meeting) == 0
+    # 03:30 does exist that night: the same meeting from 03:30 is planned.
+    resp = c.post(
+        "/planning/nieuw",
+        data=_plan_form(meeting_type("tvo"), date(2027, 3, 28), "03:30", "04:30", confirm="y"),
+    )
+    assert resp.status_code == 302
+    assert to_local(db.session.scalar(select(Meeting.starts_at))).strftime("%H:%M") == "03:30"
+
+
+def test_a_date_in_year_one_is_refused_in_dutch(seeded, as_role):
+    c = as_role("secretaris")
+    for day in (date(1, 1, 1), date(9999, 12, 31)):
+        resp = c.post(
+            "/planning/nieuw", data=_plan_form(meeting_type("tvo"), day, "10:00", confirm="y")
+        )
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 400, day
+        assert "Kies een datum tussen 1 januari 2000 en 31 december 2099." in html
+        assert 'id="day-error"' in html
+    assert _count(Meeting) == 0
+
+
+def test_the_autumn_hour_that_happens_twice_means_its_first_occurrence(seeded, as_role):
+    """Rule (overleg/timeutil.py local_to_utc): 02:30 on the last Sunday of October is the
+    first 02:30, still summer time (UTC+2)."""
+    c = as_role("secretaris")
+    form = _plan_form(meeting_type("tvo"), date(2027, 10, 31), "02:30", "03:30")
+    resp = c.post("/planning/nieuw", data=form)
+    assert resp.status_code == 400
+    assert (
+        "02:30 komt op zondag 31 oktober 2027 twee keer voor: om 03:00 gaat de klok terug naar "
+        "02:00 (wintertijd). Overleg neemt de eerste keer, nog zomertijd."
+    ) in resp.get_data(as_text=True)
+    assert _count(Meeting) == 0
+    resp = c.post("/planning/nieuw", data=form | {"confirm": "y"})
+    assert resp.status_code == 302
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.starts_at == datetime(2027, 10, 31, 0, 30)  # naive UTC
+    assert meeting.ends_at == datetime(2027, 10, 31, 2, 30)  # 03:30 winter time
+    page = c.get(f"/overleggen/{meeting.id}").get_data(as_text=True)
+    assert "02:30" in page and "03:30" in page
+
+
+def test_a_line_break_in_the_online_link_is_refused(seeded, as_role):
+    c = as_role("secretaris")
+    for link in ("https://meet.example.org/tvo\r\nBcc: x@example.org", "https://x.org/\n"):
+        resp = c.post(
+            "/planning/nieuw",
+            data=_plan_form(meeting_type("tvo"), _day(), "10:00", online_url=link),
+        )
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 400
+        assert "Gebruik in dit veld geen regeleinden, tabs of andere stuurtekens." in html
+        assert 'id="online_url-error"' in html
+    assert _count(Meeting) == 0
+    resp = c.post(
+        "/planning/nieuw",
+        data=_plan_form(meeting_type("tvo"), _day(), "10:00", online_url="https://x.org/tvo"),
+    )
+    assert resp.status_code == 302
+    assert db.session.scalar(select(Meeting.online_url)) == "https://x.org/tvo"
+
+
+def test_the_dst_rule_in_plain_functions():
+    from overleg.timeutil import local_time_exists, local_time_is_ambiguous, local_to_utc
+
+    spring, autumn = date(2027, 3, 28), date(2027, 10, 31)
+    assert not local_time_exists(spring, time(2, 0)) and not local_time_exists(spring, time(2, 59))
+    assert local_time_exists(spring, time(1, 59)) and local_time_exists(spring, time(3, 0))
+    assert local_time_exists(autumn, time(2, 30))
+    assert local_time_is_ambiguous(autumn, time(2, 30))
+    assert not local_time_is_ambiguous(autumn, time(3, 0))
+    assert not local_time_is_ambiguous(spring, time(2, 30))
+    assert local_to_utc(autumn, time(2, 30)) == datetime(2027, 10, 31, 0, 30)  # first: CEST
+    assert local_to_utc(autumn, time(3, 0)) == datetime(2027, 10, 31, 2, 0)  # CET

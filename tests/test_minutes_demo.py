@@ -71,7 +71,9 @@ def test_demo_minutes(app):
     # casus actions are owned by participants of their meeting)
     sent = set(
         db.session.scalars(
-            select(Minutes.meeting_id).where(Minutes.status.in_(("ter_vaststelling", "vastgesteld")))
+            select(Minutes.meeting_id).where(
+                Minutes.status.in_(("ter_vaststelling", "vastgesteld"))
+            )
         )
     )
     own_open = [

@@ -294,3 +294,62 @@ def test_series_page_says_geweest(seeded, as_role, clock):
     clock.move_to(datetime.combine(today, time(11, 45), tzinfo=TZ))  # ended at 11:30
     html = get_page(secretary, f"/planning/reeks/{series.id}")
     assert html.count(">Geweest<") == 3 and html.count(">Gepland<") == 1
+
+
+# --- hostile input (found by tests/test_fuzz.py; issue 8) -----------------------------------
+
+
+def _series_form(first_date: str, **extra):
+    data = {
+        "meeting_type": str(meeting_type("tvo").id),
+        "frequency": "weekly",
+        "interval": "1",
+        "weekday": "1",
+        "week_of_month": "1",
+        "first_date": first_date,
+        "start_time": "10:00",
+        "duration_minutes": "90",
+        "until_date": "",
+        "occurrences": "3",
+        "location": "",
+        "online_url": "",
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.mark.parametrize("first_date", ["9999-12-01", "0001-01-01", "1999-12-31", "2100-01-05"])
+def test_series_outside_2000_to_2099_is_refused_in_dutch(seeded, as_role, first_date):
+    from overleg.models import Meeting, MeetingSeries
+
+    c = as_role("secretaris")
+    resp = c.post("/planning/reeks/nieuw", data=_series_form(first_date))
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert 'id="first_date-error"' in html
+    assert "Kies een datum tussen 1 januari 2000 en 31 december 2099." in html
+    assert db.session.query(MeetingSeries).count() == 0 and db.session.query(Meeting).count() == 0
+    # The same series from a date inside the range is created.
+    soon = (today_local() + timedelta(days=60)).isoformat()
+    resp = c.post("/planning/reeks/nieuw", data=_series_form(soon))
+    assert resp.status_code == 302
+    assert db.session.query(Meeting).count() == 3
+
+
+def test_series_ending_after_2099_is_refused_in_dutch(seeded, as_role):
+    from overleg.models import MeetingSeries
+
+    c = as_role("secretaris")
+    resp = c.post(
+        "/planning/reeks/nieuw",
+        data=_series_form(
+            (today_local() + timedelta(days=60)).isoformat(),
+            occurrences="",
+            until_date="9999-12-31",
+        ),
+    )
+    assert resp.status_code == 400
+    assert "Kies een datum tussen 1 januari 2000 en 31 december 2099." in resp.get_data(
+        as_text=True
+    )
+    assert db.session.query(MeetingSeries).count() == 0

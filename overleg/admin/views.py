@@ -24,6 +24,7 @@ from ..auth.services import password_problem, set_password
 from ..domain import admin as domain
 from ..domain import audit_changes as changes
 from ..domain.admin import AdminError
+from ..domain.input import one_line
 from ..extensions import db
 from ..forms import choice
 from ..models import (
@@ -90,7 +91,7 @@ def _get(model, object_id: int):
 
 
 def _list_params(sorts, default: str):
-    q = (request.args.get("q") or "").strip()[:100]
+    q = one_line(request.args.get("q"), 100)  # a search term: on one line
     sort, direction = domain.normalise_sort(
         request.args.get("sort"), request.args.get("richting"), sorts, default
     )

@@ -9,7 +9,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import Form, choice, choices, max_length, optional, required
+from ..forms import Form, choice, choices, coerce_id, max_length, optional, required
 from ..models.bodies import PURPOSE_LABELS
 from ..models.topics import OUTCOME_KIND_LABELS
 
@@ -28,7 +28,7 @@ def _duration():
 
 
 class ItemForm(Form):
-    topic = SelectField("Onderwerp", coerce=int, default=0, validators=[optional()])
+    topic = SelectField("Onderwerp", coerce=coerce_id, default=0, validators=[optional()])
     title = StringField("Titel", validators=[optional(), max_length(300)])
     description = TextAreaField("Toelichting", validators=[optional(), max_length(5000)])
     purpose = SelectField(
@@ -92,7 +92,7 @@ class DeclineForm(Form):
 class EscalateForm(Form):
     to_type = SelectField(
         "Naar overleg",
-        coerce=int,
+        coerce=coerce_id,
         validators=[required("Kies een overleg.")],
         validate_choice=False,
     )
@@ -108,7 +108,7 @@ class EscalateForm(Form):
         validators=[required("Geef de reden van de opschaling of opdracht."), max_length(2000)],
     )
     meeting = SelectField(
-        "Agenderen op", coerce=int, default=0, validators=[optional()], validate_choice=False
+        "Agenderen op", coerce=coerce_id, default=0, validators=[optional()], validate_choice=False
     )
 
 
@@ -134,9 +134,9 @@ class MultiCheckboxField(SelectMultipleField):
 
 class AccessForm(Form):
     guests = MultiCheckboxField(
-        "Gasten die voor dit agendapunt zijn uitgenodigd", coerce=int, validate_choice=False
+        "Gasten die voor dit agendapunt zijn uitgenodigd", coerce=coerce_id, validate_choice=False
     )
     besloten = BooleanField("Besloten agendapunt: alleen voor de gekozen deelnemers")
     members = MultiCheckboxField(
-        "Deelnemers bij het besloten agendapunt", coerce=int, validate_choice=False
+        "Deelnemers bij het besloten agendapunt", coerce=coerce_id, validate_choice=False
     )

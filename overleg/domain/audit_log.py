@@ -26,6 +26,7 @@ from ..models.bodies import CONFIDENTIALITY_LABELS
 from ..models.people import APP_ROLE_LABELS
 from ..timeutil import LOCALE, TZ, local_to_utc, to_local
 from .audit_changes import FIELDS
+from .input import one_line
 
 PAGE_SIZE = 50
 
@@ -298,15 +299,15 @@ def parse_filter(args: Mapping[str, str]) -> tuple[AuditFilter, list[str]]:
             f.event = event
         else:
             errors.append("Kies een gebeurtenis uit de lijst.")
-    f.person = (args.get("persoon") or "").strip()[:100]
-    f.ref = (args.get("object") or "").strip()[:60]
+    f.person = one_line(args.get("persoon"), 100)
+    f.ref = one_line(args.get("object"), 60)
     f.raw = {key: (args.get(key) or "").strip()[:20] for key in ("van", "tot")}
     f.start = _parse_date(f.raw["van"], "van", errors)
     f.end = _parse_date(f.raw["tot"], "tot en met", errors)
     if f.start and f.end and f.end < f.start:
         errors.append("De periode klopt niet: ‘tot en met’ ligt vóór ‘van’.")
     page = (args.get("pagina") or "1").strip()
-    if page.isdigit() and len(page) <= 7 and 1 <= int(page) <= MAX_PAGE:
+    if page.isascii() and page.isdigit() and len(page) <= 7 and 1 <= int(page) <= MAX_PAGE:
         f.page = int(page)
     else:
         errors.append("Dat paginanummer bestaat niet. Kies een pagina vanaf 1.")

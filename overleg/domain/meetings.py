@@ -28,7 +28,13 @@ from ..models import (
     Unavailability,
 )
 from ..models.meetings import ATTENDANCE, RSVP
-from ..timeutil import local_to_utc, to_local, utcnow
+from ..timeutil import (
+    local_time_exists,
+    local_time_is_ambiguous,
+    local_to_utc,
+    to_local,
+    utcnow,
+)
 
 ANSWERS = tuple(a for a in RSVP if a != "open")
 
@@ -154,12 +160,32 @@ def check_times(
     warn_past: bool = True,
     now: datetime | None = None,
 ) -> Check:
+    """Errors and warnings for a meeting on an Amsterdam wall-clock day from start to end.
+
+    The DST rule: a time in the hour skipped on the last Sunday of March (02:00-03:00) is
+    refused with a Dutch message; a time in the hour that happens twice on the last Sunday
+    of October means its first occurrence, still summer time (timeutil.local_to_utc)."""
     from ..timeutil import nl_date, nl_time
 
     result = Check()
+    for name, moment in (("start", start), ("end", end)):
+        if not local_time_exists(day, moment):
+            result.errors[name] = (
+                f"{nl_time(moment)} bestaat niet op {nl_date(day)}: die nacht gaat de klok om "
+                "02:00 een uur vooruit naar 03:00 (zomertijd). Kies een andere tijd."
+            )
+    if result.errors:
+        return result
     if end <= start:
         result.errors["end"] = "De eindtijd moet na de begintijd liggen."
         return result
+    for moment in (start, end):
+        if local_time_is_ambiguous(day, moment):
+            result.warnings.append(
+                f"{nl_time(moment)} komt op {nl_date(day)} twee keer voor: om 03:00 gaat de "
+                f"klok terug naar 02:00 (wintertijd). Overleg neemt de eerste keer, nog "
+                "zomertijd. Vink 'Toch opslaan' aan als dat klopt."
+            )
     starts_at, ends_at = local_span(day, start, end)
     if warn_past and starts_at < (now or utcnow()):
         result.warnings.append(

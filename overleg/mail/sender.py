@@ -18,6 +18,7 @@ from io import BytesIO
 
 from flask import Flask, current_app
 
+from ..domain.input import one_line
 from ..timeutil import utcnow
 
 SMTP_TIMEOUT = 20
@@ -40,8 +41,10 @@ def build_email(message, mail_from: str) -> EmailMessage:
     multipart/alternative, plus the same calendar as an .ics attachment."""
     mail = EmailMessage(policy=BUILD_POLICY)
     mail["From"] = mail_from
-    mail["To"] = formataddr((message.recipient_name or "", message.recipient))
-    mail["Subject"] = message.subject
+    # Header values on one line whatever is stored: a name or subject with CR/LF (refused by
+    # the forms, but perhaps saved before that rule) must not make every mail fail.
+    mail["To"] = formataddr((one_line(message.recipient_name), one_line(message.recipient)))
+    mail["Subject"] = one_line(message.subject)
     mail["Date"] = format_datetime(utcnow().replace(tzinfo=UTC))
     domain = mail_from.rpartition("@")[2].strip(">") or None
     mail["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=domain)

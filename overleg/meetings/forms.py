@@ -11,7 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, NumberRange
 
-from ..forms import Form, choices, max_length, optional, required
+from ..forms import Form, choices, coerce_id, max_length, optional, required
 
 DATE_MESSAGE = "Vul een geldige datum in (dd-mm-jjjj)."
 TIME_MESSAGE = "Vul een geldige tijd in (uu:mm)."
@@ -23,7 +23,10 @@ def _url():
 
 class MeetingForm(Form):
     meeting_type = SelectField(
-        "Overleg", coerce=int, validators=[required("Kies een overleg.")], validate_choice=True
+        "Overleg",
+        coerce=coerce_id,
+        validators=[required("Kies een overleg.")],
+        validate_choice=True,
     )
     day = DateField("Datum", validators=[required(DATE_MESSAGE)])
     start = TimeField("Begintijd", validators=[required(TIME_MESSAGE)])
@@ -42,7 +45,7 @@ class MeetingForm(Form):
             ("end", TIME_MESSAGE),
         ):
             f = getattr(self, name)
-            if f.errors and f.raw_data and f.raw_data[0]:
+            if f.errors and f.raw_data and f.raw_data[0] and f.data is None:
                 f.errors[:] = [message]
         return ok
 
@@ -85,7 +88,9 @@ class PlainForm(Form):
 
 
 class SeriesForm(Form):
-    meeting_type = SelectField("Overleg", coerce=int, validators=[required("Kies een overleg.")])
+    meeting_type = SelectField(
+        "Overleg", coerce=coerce_id, validators=[required("Kies een overleg.")]
+    )
     frequency = SelectField(
         "Herhaling",
         choices=choices(
@@ -156,7 +161,7 @@ class SeriesForm(Form):
             ("start_time", TIME_MESSAGE),
         ):
             f = getattr(self, name)
-            if f.errors and f.raw_data and f.raw_data[0]:
+            if f.errors and f.raw_data and f.raw_data[0] and f.data is None:
                 f.errors[:] = [message]
         for name in ("interval", "duration_minutes", "occurrences"):
             f = getattr(self, name)

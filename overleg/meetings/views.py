@@ -20,6 +20,7 @@ from ..domain import audit_changes as changes
 from ..domain import meetings as dm
 from ..domain import policy
 from ..domain import series as ds
+from ..domain.input import date_in_range
 from ..domain.policy import agenda_visible_to
 from ..extensions import db
 from ..forms import choices, parse_id
@@ -135,13 +136,18 @@ def mine():
 
 
 def _parse_month(value: str | None) -> date:
+    """?maand=jjjj-mm; a month that does not parse or lies outside the calendar of the
+    application (2000-2099, domain/input.py) does not exist: 404."""
     today = today_local()
     if value:
         try:
             year, month = (int(x) for x in value.split("-"))
-            return date(year, month, 1)
-        except (ValueError, TypeError):
+            first = date(year, month, 1)
+        except (ValueError, TypeError, OverflowError):
             abort(404)
+        if not date_in_range(first):
+            abort(404)
+        return first
     return today.replace(day=1)
 
 

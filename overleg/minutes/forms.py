@@ -19,6 +19,15 @@ class NotesForm(Form):
     version = IntegerField("Versie", validators=[OptionalValidator()])
     base = HiddenField("Basis")
 
+    def validate(self, extra_validators=None):
+        ok = super().validate(extra_validators)
+        if self.version.errors:  # a hidden field: say it where the user looks
+            self.notes.errors = [
+                *self.notes.errors,
+                "Deze pagina is niet meer geldig. Laad het verslag opnieuw en sla dan op.",
+            ]
+        return ok
+
 
 class DecisionForm(Form):
     text = TextAreaField(
@@ -38,7 +47,7 @@ class ActionForm(Form):
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)
         f = self.due_date
-        if f.errors and f.raw_data and f.raw_data[0]:
+        if f.errors and f.raw_data and f.raw_data[0] and f.data is None:
             f.errors[:] = [DATE_MESSAGE]
         if self.owner.errors and self.owner.data:
             self.owner.errors[:] = ["Kies een persoon of organisatie uit de lijst."]

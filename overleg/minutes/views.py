@@ -294,11 +294,14 @@ def attendance(meeting_id: int):
     except dmin.MinutesError as exc:
         db.session.rollback()
         meeting = _meeting(meeting_id)
-        for p in meeting.participants:  # show what was chosen, not what is stored
-            p.attendance = values.get(p.id)
-        resp = _render_edit(
-            meeting, dmin.get_minutes(meeting), attendance_errors=exc.errors, status=400
-        )
+        # Show what was chosen, not what is stored; never flushed (a refused value breaks
+        # the CHECK constraint), and forgotten after rendering.
+        with db.session.no_autoflush:
+            for p in meeting.participants:
+                p.attendance = values.get(p.id)
+            resp = _render_edit(
+                meeting, dmin.get_minutes(meeting), attendance_errors=exc.errors, status=400
+            )
         db.session.rollback()
         return resp
     flash("De aanwezigheid is vastgelegd.", "success")

@@ -1,6 +1,6 @@
 from wtforms import SelectField, StringField, TextAreaField
 
-from ..forms import Form, choices, max_length, optional, required
+from ..forms import Form, choices, coerce_id, max_length, optional, required
 from ..models.bodies import CONFIDENTIALITY_LABELS
 
 
@@ -11,11 +11,11 @@ class TopicForm(Form):
     description = TextAreaField("Omschrijving", validators=[optional(), max_length(5000)])
     meeting_type = SelectField(
         "Overleg dat het onderwerp behandelt",
-        coerce=int,
+        coerce=coerce_id,
         validators=[required("Kies een overleg.")],
     )
-    theme = SelectField("Prioriteit (thema)", coerce=int, validators=[optional()])
-    aanbrenger = SelectField("Aanbrenger", coerce=int, validators=[optional()])
+    theme = SelectField("Prioriteit (thema)", coerce=coerce_id, validators=[optional()])
+    aanbrenger = SelectField("Aanbrenger", coerce=coerce_id, validators=[optional()])
     confidentiality = SelectField(
         "Vertrouwelijkheid",
         choices=choices(CONFIDENTIALITY_LABELS),

@@ -14,9 +14,10 @@ from ..audit import record, record_change, record_shown
 from ..domain import audit_changes as changes
 from ..domain import escalation as de
 from ..domain import policy
+from ..domain.input import one_line
 from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
 from ..extensions import db
-from ..forms import choices
+from ..forms import choices, parse_id
 from ..models import Escalation, Meeting, MeetingType, Organisation, Theme, ThemeGroup, Topic
 from ..models.topics import TOPIC_STATUS_LABELS
 from ..timeutil import utcnow
@@ -70,7 +71,7 @@ def _get_topic(topic_id: int) -> Topic:
 @bp.route("/onderwerpen")
 @access("login")
 def index():
-    q = (request.args.get("q") or "").strip()
+    q = one_line(request.args.get("q"), 200)  # a search term: on one line
     status = request.args.get("status") or ""
     body = request.args.get("overleg") or ""
     stmt = (
@@ -314,12 +315,8 @@ def _escalation_or_404(esc_id: int) -> Escalation:
 
 
 def _chosen_meeting(body: MeetingType) -> Meeting | None:
-    try:
-        meeting_id = int(request.form.get("meeting") or 0)
-    except ValueError:
-        meeting_id = 0
-    meeting = db.session.get(Meeting, meeting_id) if meeting_id else None
-    return meeting
+    meeting_id = parse_id(request.form.get("meeting"))  # None for junk or out of range
+    return db.session.get(Meeting, meeting_id) if meeting_id else None
 
 
 @bp.route("/escalaties/<int:esc_id>/agenderen", methods=["POST"])
