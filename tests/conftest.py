@@ -82,8 +82,10 @@ def app(tmp_path_factory):
     url = os.environ.get("DATABASE_URL")
     if not url:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    elif url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    else:
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://") :]
+        url = _database_of_this_worker(url)
     app = create_app(
         {
             "TESTING": True,
@@ -113,6 +115,25 @@ def app(tmp_path_factory):
         _db.session.remove()
         _db.drop_all()
         _db.engine.dispose()
+
+
+def _database_of_this_worker(url: str) -> str:
+    """With pytest-xdist (`-n 2`) each worker gets a PostgreSQL database of its own, since
+    every test empties all tables afterwards. Without workers: the given database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 def _forget_cached_user(sender, **extra):

@@ -214,14 +214,19 @@ FIELD_MESSAGE = re.compile(
 )
 
 
+# A refused submission may still be logged (a failed login writes `login_failed`): the audit
+# log records the attempt; it saves nothing the user submitted.
+AUDIT_INSERT = re.compile(r"\s*INSERT INTO audit_event\b", re.I)
+
+
 class Writes:
-    """The INSERT/UPDATE/DELETE statements run while it is open."""
+    """The INSERT/UPDATE/DELETE statements run while it is open (audit log rows aside)."""
 
     def __init__(self):
         self.statements: list[str] = []
 
     def _record(self, conn, cursor, statement, parameters, context, executemany):
-        if WRITE.match(statement):
+        if WRITE.match(statement) and not AUDIT_INSERT.match(statement):
             self.statements.append(statement.split("\n")[0][:120])
 
     def __enter__(self):

@@ -38,8 +38,9 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import event
 
+from overleg.demo import seed_all
 from overleg.extensions import db
-from overleg.seed import DEMO_PASSWORD, seed_all
+from overleg.seed import DEMO_PASSWORD
 from tests.conftest import login
 
 README = Path(__file__).resolve().parent.parent / "README.md"
