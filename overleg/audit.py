@@ -89,8 +89,11 @@ def record_shown(
     references, obj=None, *, event: str = "casus_viewed", object_type: str | None = None
 ) -> AuditEvent | None:
     """One event for a response that showed casework in full: the page's object (or its kind)
-    and the references of the casus shown in full, never their text. Nothing when none was."""
-    ref = joined_refs(references)
+    and the references of the casus shown in full (all of them in the event's values, as many
+    as fit in its reference column), never their text. Nothing when none was."""
+    refs = sorted({r for r in references if r})
+    ref = joined_refs(refs)
     if ref is None:
         return None
-    return record(event, obj, object_type=object_type, ref=ref)
+    # object_ref holds what fits (for the Logboek's filter); the values hold every reference
+    return record(event, obj, object_type=object_type, ref=ref, after={"casus": refs})

@@ -522,6 +522,7 @@ def test_feed_creation_and_renewal_are_logged(app, people):
         {"besloten": "ja"},
         {"size": -1},
         {"start": "12 maart 2019"},
+        {"casus": ["Familie Jansen"]},
     ],
 )
 def test_free_text_cannot_be_stored_as_a_value(values):
@@ -650,3 +651,25 @@ def test_the_logboek_names_the_people_in_the_values_in_constant_queries(beheer, 
     many, shown = measure()
     assert many == few and len(shown) == 32
     assert "Gasten bij dit punt: niemand → Gast 30-29" in shown
+
+
+def test_a_casus_view_names_every_reference_shown_even_past_the_column(app, beheer):
+    """`casus_viewed` keeps all references in its values (the reference column holds what
+    fits, with "+N"), and the Logboek lists them."""
+    from overleg.audit import REF_WIDTH, record_shown
+
+    refs = [f"TVO-2027-{n:03d}" for n in range(1, 9)]  # 8 x 12 characters: more than fit
+    with app.test_request_context("/overleggen/1/agenda"):
+        event = record_shown(reversed(refs), object_type="meeting")
+        assert event is not None
+        db.session.commit()
+    stored = db.session.get(AuditEvent, event.id)
+    assert stored.event == "casus_viewed"
+    assert stored.after == {"casus": refs}  # every one, sorted
+    assert len(stored.object_ref) <= REF_WIDTH and stored.object_ref.endswith("+4")
+    assert stored.object_ref.startswith("TVO-2027-001 ")
+    resp = beheer.get(f"{LOGBOEK}?gebeurtenis=casus_viewed")
+    assert resp.status_code == 200
+    assert "Casus getoond: " + ", ".join(refs) in resp.get_data(as_text=True)
+    with app.test_request_context("/onderwerpen"):
+        assert record_shown([]) is None  # nothing shown in full: no event

@@ -46,6 +46,7 @@ FIELDS: dict[str, Field] = {
     "end": Field("date", "Tot en met"),
     "reason": Field("code", "Reden"),
     "limit": Field("code", "Grens"),
+    "casus": Field("refs", "Casus getoond"),
 }
 
 _CODE = re.compile(r"^[a-z0-9_]{1,40}$")
@@ -53,6 +54,7 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
 _MIME = re.compile(r"^[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80}$")
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_REF = re.compile(r"^[A-Z0-9_]{1,20}-\d{4}-\d{3,6}$")  # a topic's reference: TVO-2019-014
 
 
 def _is_id(value: Any) -> bool:
@@ -64,6 +66,8 @@ def _valid(kind: str, value: Any) -> bool:
         return True
     if kind == "people":
         return isinstance(value, list) and all(_is_id(v) for v in value)
+    if kind == "refs":
+        return isinstance(value, list) and all(isinstance(v, str) and _REF.match(v) for v in value)
     if kind == "flag":
         return isinstance(value, bool)
     if kind in ("count", "id", "person"):

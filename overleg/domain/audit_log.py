@@ -460,6 +460,8 @@ def _value(key: str, value, names: Mapping[int, str]) -> str:
         return ", ".join(sorted(names.get(i, f"nr. {i}") for i in value)) or "niemand"
     if kind == "person":
         return names.get(value, f"nr. {value}")
+    if kind == "refs":
+        return ", ".join(value) or "geen"
     if kind == "flag":
         return "ja" if value else "nee"
     if kind == "id":
