@@ -54,7 +54,9 @@ _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}$")
 _MIME = re.compile(r"^[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,80}$")
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_REF = re.compile(r"^[A-Z0-9_]{1,20}-\d{4}-\d{3,6}$")  # a topic's reference: TVO-2019-014
+# A topic's reference (TVO-2019-014): one word of at most 60 characters, no spaces or control
+# characters, so no sentence or name fits.
+_REF = re.compile(r"^[^\s\x00-\x1f\x7f]{1,60}$")
 
 
 def _is_id(value: Any) -> bool:
