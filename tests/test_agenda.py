@@ -541,3 +541,27 @@ def test_an_item_with_decisions_or_actions_cannot_be_removed(app):
     db.session.commit()
     assert sec.post(f"/agendapunten/{extra.id}/verwijderen").status_code == 302
     assert db.session.get(AgendaItem, extra.id) is None
+
+
+def test_origin_of_an_item_read_by_reference_only_is_not_shown(app):
+    """Where an item came from ("Opgeschaald door ...") is part of its content: the agenda
+    page and the topic's timeline show it only with the item in full, as the agenda PDF does."""
+    from tests.conftest import TEST_PASSWORD
+    from tests.leak_fixture import build_world, response_text
+
+    w = build_world()
+    held = w.meetings["held"].id
+    label = "Opgeschaald door het OVO"
+    for persona, shown in (("named_guest", False), ("participant", True)):
+        c = app.test_client()
+        login(c, w.people[persona].email, TEST_PASSWORD)
+        topic = w.topics["esc"].id
+        for url in (
+            f"/overleggen/{held}/agenda",
+            f"/overleggen/{held}/agenda.pdf",
+            f"/onderwerpen/{topic}",
+        ):
+            resp = c.get(url)
+            assert resp.status_code == 200
+            text = " ".join(response_text(resp).split())
+            assert (label in text) is shown, (persona, url)
