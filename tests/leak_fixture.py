@@ -1,8 +1,8 @@
 """One fixture with every kind of agenda item, each carrying its own canary strings, for the
 leak matrix (tests/test_leak_matrix.py) and the read-policy tests.
 
-Canaries are lower-case tokens ``zz<item><field>zz`` (items: std, opn, cas, bes, gst, esc, dri,
-unp; fields: tit, dsc, qst, nts, dec, act, doc), so they survive PDF text extraction once
+Canaries are lower-case tokens ``zz<item><field>zz`` (items: std, opn, cas, bes, bcs, gst, esc,
+dri, unp; fields: tit, dsc, qst, nts, dec, act, doc), so they survive PDF text extraction once
 whitespace is removed.
 """
 
@@ -43,7 +43,7 @@ def canaries(*items: str) -> set[str]:
     return out
 
 
-ALL_ITEMS = ("std", "opn", "cas", "bes", "gst", "esc", "dri", "unp")
+ALL_ITEMS = ("std", "opn", "cas", "bes", "bcs", "gst", "esc", "dri", "unp")
 ALL = canaries(*ALL_ITEMS)
 TOKEN = re.compile(r"zz[a-z]{6}zz")
 
@@ -157,10 +157,17 @@ def build_world() -> World:
         ("esc", "vertrouwelijk", {"origin_label": "Opgeschaald door het OVO"}),
     ):
         w.topics[code], w.items[code] = _topic_item(held, code, conf, sec, **extra)
+    # bcs: a besloten item on the same casus as the open item cas, in the same meeting; who
+    # reads cas in full is not entitled to it by that casus (named participants only)
+    bcs = add_item(held, title=canary("bcs", "tit"), topic=w.topics["cas"], duration_minutes=5)
+    bcs.description = canary("bcs", "dsc")
+    bcs.question = canary("bcs", "qst")
+    w.items["bcs"] = bcs
     w.topics["dri"], w.items["dri"] = _topic_item(driehoek, "dri", "casus", sec)
     w.topics["unp"], w.items["unp"] = _topic_item(unpublished, "unp", "vertrouwelijk", sec)
     db.session.flush()
     set_besloten(w.items["bes"], True, {p["besloten"].id})
+    set_besloten(w.items["bcs"], True, {p["besloten"].id})
     set_item_access(w.items["gst"], "gast", {p["named_guest"].id})
     for code, item in w.items.items():
         _doc(item, code, sec)

@@ -507,3 +507,61 @@ def test_item_pages_render_and_edit(app, sec, tvo):
     assert r.status_code == 400
     html = r.get_data(as_text=True)
     assert "Geef het agendapunt een titel." in html and "Vul een duur in minuten in" in html
+
+
+def test_an_item_with_decisions_or_actions_cannot_be_removed(app):
+    """Removing a besloten item after its minutes were sent would leave its action without an
+    item, readable by every participant on the action register and the next actielijst."""
+    from tests.conftest import TEST_PASSWORD
+    from tests.leak_fixture import build_world, found
+
+    w = build_world()
+    nxt = w.meetings["next"]
+    bes = w.items["bes"]
+    sec = app.test_client()
+    login(sec, w.people["secretaris"].email, TEST_PASSWORD)
+    resp = sec.post(f"/agendapunten/{bes.id}/verwijderen")
+    assert resp.status_code == 400
+    assert "besluiten of actiepunten in het verslag" in resp.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, bes.id) is not None  # nothing saved is lost
+    member = app.test_client()
+    login(member, w.people["participant"].email, TEST_PASSWORD)
+    named = app.test_client()
+    login(named, w.people["besloten"].email, TEST_PASSWORD)
+    for url in ("/actiepunten/tvo", f"/overleggen/{nxt.id}/agenda"):
+        resp = member.get(url)
+        assert resp.status_code == 200
+        assert "zzbesactzz" not in found(resp.get_data(as_text=True)), url
+        # positive control: who is named on the besloten item reads its action
+        resp = named.get(url)
+        assert resp.status_code == 200 and "zzbesactzz" in found(resp.get_data(as_text=True))
+    # an item without anything recorded still goes
+    extra = add_item(nxt, title="Los punt", duration_minutes=5)
+    db.session.commit()
+    assert sec.post(f"/agendapunten/{extra.id}/verwijderen").status_code == 302
+    assert db.session.get(AgendaItem, extra.id) is None
+
+
+def test_origin_of_an_item_read_by_reference_only_is_not_shown(app):
+    """Where an item came from ("Opgeschaald door ...") is part of its content: the agenda
+    page and the topic's timeline show it only with the item in full, as the agenda PDF does."""
+    from tests.conftest import TEST_PASSWORD
+    from tests.leak_fixture import build_world, response_text
+
+    w = build_world()
+    held = w.meetings["held"].id
+    label = "Opgeschaald door het OVO"
+    for persona, shown in (("named_guest", False), ("participant", True)):
+        c = app.test_client()
+        login(c, w.people[persona].email, TEST_PASSWORD)
+        topic = w.topics["esc"].id
+        for url in (
+            f"/overleggen/{held}/agenda",
+            f"/overleggen/{held}/agenda.pdf",
+            f"/onderwerpen/{topic}",
+        ):
+            resp = c.get(url)
+            assert resp.status_code == 200
+            text = " ".join(response_text(resp).split())
+            assert (label in text) is shown, (persona, url)

@@ -34,7 +34,7 @@ pytestmark = pytest.mark.usefixtures("seeded")
 ALLOWED = {
     "anonymous": canaries(),
     "participant": canaries("std", "opn", "cas", "gst", "esc"),
-    "besloten": canaries("std", "opn", "cas", "gst", "esc", "bes"),
+    "besloten": canaries("std", "opn", "cas", "gst", "esc", "bes", "bcs"),
     "named_guest": canaries("std", "gst"),
     "plain_guest": canaries("std", "opn", "esc"),
     "other_body": canaries("dri"),

@@ -242,3 +242,32 @@ def test_timeline_queries_do_not_grow(sec, count_queries):
         counts.append(q.count)
     assert counts[0] == counts[1], counts
     print(f"timeline queries {counts}")
+
+
+def test_open_escalations_of_a_casus_only_with_the_casus_in_full(app):
+    """That a casus went up to another body is part of the casus: a reader who sees only its
+    reference (a guest invited without items) does not see its open escalations."""
+    from tests.conftest import TEST_PASSWORD
+    from tests.leak_fixture import build_world
+
+    w = build_world()
+    escalate(
+        w.items["cas"],
+        meeting_type("driehoek"),
+        question="Kan de Driehoek besluiten?",
+        reason="Vraagt een besluit van de burgemeester.",
+        by=w.people["secretaris"],
+        auto_place=False,
+    )
+    db.session.commit()
+    url = f"/onderwerpen/{w.topics['cas'].id}"
+    for persona, shown in (("plain_guest", False), ("participant", True)):
+        c = app.test_client()
+        login(c, w.people[persona].email, TEST_PASSWORD)
+        resp = c.get(url)
+        assert resp.status_code == 200, persona
+        text = resp.get_data(as_text=True)
+        # the open escalations and the timeline's "Opgeschaald op ... naar het Driehoek"
+        assert ("naar Driehoek" in text) is shown, persona
+        assert ("naar het Driehoek" in text) is shown, persona
+        assert w.topics["cas"].reference in text

@@ -47,6 +47,7 @@ class Row:
     feedback_for: Escalation | None = None
     guests: tuple = ()
     besloten_people: tuple = ()
+    origin: str | None = None  # "Opgeschaald door ...": part of the item, shown when full
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -120,6 +121,7 @@ def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
                 starts_at=times[item.id],
                 full=full,
                 heading=policy.item_heading(item, current_user, entitled),
+                origin=item.origin_label if full else None,
                 escalation_in=next((e for e in escalations if e.target_item_id == item.id), None),
                 escalations_out=tuple(e for e in escalations if e.origin_item_id == item.id),
                 feedback_for=next((e for e in escalations if e.feedback_item_id == item.id), None),

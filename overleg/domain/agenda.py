@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -205,6 +205,21 @@ def remove_item(item: AgendaItem) -> None:
         raise AgendaError(
             "Dit agendapunt hoort bij een opschaling of opdracht en kan niet "
             "worden verwijderd; kies bij de opschaling een ander overleg."
+        )
+    # Decisions and actions keep their item: without it they would lose who may read them
+    # (a besloten or casus item's action would follow its meeting, readable by everyone).
+    from ..models import ActionItem, Decision
+
+    recorded = db.session.scalar(
+        select(
+            exists().where(Decision.agenda_item_id == item.id)
+            | exists().where(ActionItem.agenda_item_id == item.id)
+        )
+    )
+    if recorded:
+        raise AgendaError(
+            "Bij dit agendapunt staan besluiten of actiepunten in het verslag; het kan niet "
+            "worden verwijderd."
         )
     was_on = item.on_agenda
     meeting.agenda_items.remove(item)

@@ -212,6 +212,8 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
         groups=groups,
         hidden_meetings=hidden_meetings,
         question_visible=question_visible,
+        # that (and where) a topic was escalated is part of it: only with the topic in full
+        open_escalations=tl.open_escalations if full else None,
         status_form=status_form,
         now=utcnow(),
         waiting_days=de.waiting_days,
