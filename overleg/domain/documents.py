@@ -20,8 +20,10 @@ import logging
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -30,7 +32,6 @@ from ..extensions import db
 from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Person
 from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
 from ..models.documents import DOCUMENT_TYPES
-from ..settings import setting
 from ..storage import get_storage
 from ..timeutil import utcnow
 from . import policy
@@ -120,28 +121,37 @@ def clean_filename(name: str) -> str:
     return name
 
 
-def max_upload_bytes() -> int:
-    mb = setting("MAX_UPLOAD_MB")
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def max_upload_bytes(config: Mapping[str, Any]) -> int:
+    """The upload limit in bytes from an app configuration (the caller passes it in):
+    MAX_UPLOAD_MB, else MAX_CONTENT_LENGTH, else 20 MB."""
+    mb = config.get("MAX_UPLOAD_MB")
     if mb:
         return int(float(mb) * 1024 * 1024)
-    return int(setting("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
+    return int(config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_UPLOAD)
 
 
-def max_upload_label() -> str:
-    mb = float(setting("MAX_UPLOAD_MB") or max_upload_bytes() / (1024 * 1024))
+def max_upload_label(max_bytes: int) -> str:
+    """The limit as the Dutch messages show it ("10 kB", "1,5 MB")."""
+    mb = max_bytes / (1024 * 1024)
     if mb < 1:
         return f"{round(mb * 1024)} kB"
     return f"{round(mb, 1):g} MB".replace(".", ",")
 
 
-def check_upload(filename: str, data: bytes) -> tuple[str, str]:
+def check_upload(
+    filename: str, data: bytes, max_bytes: int = DEFAULT_MAX_UPLOAD
+) -> tuple[str, str]:
     """(clean file name, content type) of an acceptable upload, else UploadRefused."""
     name = clean_filename(filename)
     if not name or not data:
         raise UploadRefused("Kies een bestand om te uploaden; het bestand is leeg.")
-    if len(data) > max_upload_bytes():
+    if len(data) > max_bytes:
         raise UploadRefused(
-            f"Het bestand is te groot. Het mag hoogstens {max_upload_label()} zijn.", 413
+            f"Het bestand is te groot. Het mag hoogstens {max_upload_label(max_bytes)} zijn.",
+            413,
         )
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if ext not in EXTENSIONS:
@@ -209,6 +219,7 @@ def add_document(
     data: bytes,
     person: Person | None,
     *,
+    max_bytes: int = DEFAULT_MAX_UPLOAD,
     mark_changed: bool = True,
 ) -> Document:
     """Check and store an upload on an agenda item (added to the session, not committed).
@@ -216,9 +227,10 @@ def add_document(
     The bytes are written first; the caller commits, and on a failed commit calls
     ``discard_stored(doc)`` so no orphan file stays behind. A document added to a published
     agenda marks it changed after publication (the secretary then reports it), unless
-    ``mark_changed`` is False (demo data).
+    ``mark_changed`` is False (demo data). ``max_bytes``: the configured limit
+    (``max_upload_bytes(config)``, read by the caller).
     """
-    name, content_type = check_upload(filename, data)
+    name, content_type = check_upload(filename, data, max_bytes)
     key = get_storage().save(data)
     doc = Document(
         agenda_item=item,
