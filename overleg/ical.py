@@ -28,7 +28,8 @@ from icalendar import (
     vText,
 )
 
-from .timeutil import nl_date, nl_time, to_local, utcnow
+from .domain import policy
+from .timeutil import to_local, utcnow
 
 PRODID = "-//Overleg veiligheid//Overleg//NL"
 TZID = "Europe/Amsterdam"
@@ -104,9 +105,8 @@ def new_calendar(method: str, name: str | None = None) -> Calendar:
 
 
 def summary_of(meeting) -> str:
-    """The body and 'overleg' only."""
-    name = meeting.meeting_type.name
-    return name if "overleg" in name.lower() else f"Overleg {name}"
+    """The body and 'overleg' only (the read policy's ``calendar_summary``)."""
+    return policy.calendar_summary(meeting)
 
 
 def location_of(meeting) -> str:
@@ -125,14 +125,8 @@ def meeting_url(meeting) -> str:
 
 
 def description_of(meeting) -> str:
-    lines = [
-        f"{summary_of(meeting)} op {nl_date(meeting.starts_at)}, "
-        f"{nl_time(meeting.starts_at)} – {nl_time(meeting.ends_at)} uur.",
-    ]
-    if meeting.online_url:
-        lines.append(f"Online: {meeting.online_url}")
-    lines.append(f"Agenda, deelnemers en uw antwoord: {meeting_url(meeting)}")
-    return "\n".join(lines)
+    """The body, the time and links only (the read policy's ``calendar_text``)."""
+    return policy.calendar_text(meeting, meeting_url(meeting)).description
 
 
 def organizer_of(meeting) -> tuple[str, str]:

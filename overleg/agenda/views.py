@@ -4,24 +4,21 @@ items, escalation (opschalen / opdracht geven) and concluding an item."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..access import access, get_visible_meeting_or_404
 from ..audit import record_change, record_shown
 from ..domain import agenda as da
 from ..domain import audit_changes as changes
+from ..domain import documents as docs
 from ..domain import escalation as de
 from ..domain import policy
 from ..extensions import db
 from ..forms import choice, choices
-from ..models import AgendaItem, Escalation, Meeting, MeetingType, Participant, Topic
+from ..models import AgendaItem, Meeting, MeetingType, Topic
 from ..timeutil import nl_date, nl_time
 from . import bp
 from .forms import (
@@ -35,29 +32,11 @@ from .forms import (
 )
 
 
-@dataclass
-class Row:
-    number: int
-    item: AgendaItem
-    starts_at: datetime
-    full: bool
-    heading: str
-    escalation_in: Escalation | None = None
-    escalations_out: tuple = ()
-    feedback_for: Escalation | None = None
-    guests: tuple = ()
-    besloten_people: tuple = ()
-    origin: str | None = None  # "Opgeschaald door ...": part of the item, shown when full
-
-
 def _meeting(meeting_id: int) -> Meeting:
     return get_visible_meeting_or_404(
         meeting_id,
         current_user,
-        options=(
-            selectinload(Meeting.meeting_type),
-            selectinload(Meeting.participants).selectinload(Participant.person),
-        ),
+        options=docs.agenda_load_options(),
     )
 
 
@@ -85,100 +64,28 @@ def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
     )
 
 
-def _build_rows(meeting: Meeting, items: list[AgendaItem]) -> list[Row]:
-    """Everything the page needs per item, in a fixed number of queries."""
-    on = [i for i in items if i.on_agenda]
-    times = da.start_times(meeting, on)
-    entitled = policy.entitled_items(current_user, meeting, items=on)
-    ids = [i.id for i in on]
-    escalations = (
-        list(
-            db.session.scalars(
-                select(Escalation)
-                .where(
-                    or_(
-                        Escalation.target_item_id.in_(ids),
-                        Escalation.origin_item_id.in_(ids),
-                        Escalation.feedback_item_id.in_(ids),
-                    )
-                )
-                .options(selectinload(Escalation.from_type), selectinload(Escalation.to_type))
-            )
-        )
-        if ids
-        else []
-    )
-    access_map = da.item_access_map(meeting) if policy.is_staff(current_user) else {}
-    names = {p.person_id: p.person.name for p in meeting.participants}
-    rows = []
-    for n, item in enumerate(on, start=1):
-        full = item.id in entitled
-        acc = access_map.get(item.id, {})
-        rows.append(
-            Row(
-                number=n,
-                item=item,
-                starts_at=times[item.id],
-                full=full,
-                heading=policy.item_heading(item, current_user, entitled),
-                origin=item.origin_label if full else None,
-                escalation_in=next((e for e in escalations if e.target_item_id == item.id), None),
-                escalations_out=tuple(e for e in escalations if e.origin_item_id == item.id),
-                feedback_for=next((e for e in escalations if e.feedback_item_id == item.id), None),
-                guests=tuple(sorted(names.get(pid, "?") for pid in acc.get("gast", []))),
-                besloten_people=tuple(
-                    sorted(names.get(pid, "?") for pid in acc.get("besloten", []))
-                ),
-            )
-        )
-    return rows
-
-
-def _audit_casus(meeting: Meeting, rows: list[Row]) -> None:
-    """One casus_viewed event naming the casus shown in full (references only)."""
-    refs = [
-        r.item.topic.reference
-        for r in rows
-        if r.full and r.item.topic is not None and r.item.topic.is_casus
-    ]
-    if record_shown(refs, meeting):
-        db.session.commit()
-
-
 def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int = 200):
-    items = da.load_items(meeting)
-    # Before publication a participant sees only the header and their own proposals.
-    agenda_open = policy.agenda_visible_to(current_user, meeting)
-    rows = _build_rows(meeting, items) if agenda_open else []
-    secretary = policy.is_staff(current_user)
-    mine = _participant(meeting)
-    proposals, declined = policy.visible_proposals(current_user, items)
-    if secretary and item_form is None:
+    # The agenda as this reader may see it (before publication a participant sees only the
+    # header and their own proposals); the template branches on what the view says.
+    view = docs.agenda_page_view(meeting, current_user)
+    if view.can_edit and item_form is None:
         item_form = ItemForm(formdata=None)
     if item_form is not None:
         item_form.topic.choices = _topic_choices(meeting)
-    can_propose = (mine is not None or secretary) and not meeting.is_cancelled
-    if can_propose and propose_form is None and not secretary:
+    if view.can_propose and propose_form is None and not view.can_edit:
         propose_form = ProposeForm(formdata=None)
-    end = meeting.starts_at
-    if rows:
-        end = rows[-1].starts_at + timedelta(minutes=rows[-1].item.duration_minutes or 0)
     html = render_template(
         "agenda/view.html",
         meeting=meeting,
-        rows=rows,
-        secretary=secretary,
-        agenda_open=agenda_open,
-        proposals=proposals,
-        declined=declined,
+        view=view,
         item_form=item_form,
         propose_form=propose_form,
-        computed_end=end,
         has_pdf="documents.agenda_pdf" in current_app.view_functions,
         has_docs="documents.item_documents" in current_app.view_functions,
     )
     # After rendering: the commit expires what the template reads.
-    _audit_casus(meeting, rows)
+    if record_shown(view.casus_shown, meeting):
+        db.session.commit()
     return html, status
 
 

@@ -64,6 +64,10 @@ def _item_or_404(item_id: int) -> AgendaItem:
     return item
 
 
+def _limit_label() -> str:
+    return docs.max_upload_label(docs.max_upload_bytes(current_app.config))
+
+
 def _render_item(item: AgendaItem, form: UploadForm, status: int = 200, error: str | None = None):
     if error:
         form.file.errors = [error]
@@ -72,7 +76,7 @@ def _render_item(item: AgendaItem, form: UploadForm, status: int = 200, error: s
         item=item,
         meeting=item.meeting,
         form=form,
-        max_upload=docs.max_upload_label(),
+        max_upload=_limit_label(),
         allowed=docs.ALLOWED_LABEL,
     ), status
 
@@ -87,9 +91,12 @@ def item_documents(item_id: int):
             if not form.validate_on_submit():
                 return _render_item(item, form, 400)
             upload = form.file.data
-            data = upload.read(docs.max_upload_bytes() + 1)
+            limit = docs.max_upload_bytes(current_app.config)
+            data = upload.read(limit + 1)
             try:
-                doc = docs.add_document(item, upload.filename or "", data, current_user)
+                doc = docs.add_document(
+                    item, upload.filename or "", data, current_user, max_bytes=limit
+                )
             except docs.UploadRefused as refused:
                 return _render_item(item, form, refused.status, str(refused))
             try:
@@ -107,7 +114,7 @@ def item_documents(item_id: int):
             item,
             UploadForm(formdata=None),
             413,
-            f"Het bestand is te groot. Het mag hoogstens {docs.max_upload_label()} zijn.",
+            f"Het bestand is te groot. Het mag hoogstens {_limit_label()} zijn.",
         )
     return _render_item(item, form)
 
@@ -243,6 +250,6 @@ def _too_large(e):
         "errors/error.html",
         code=413,
         title="Bestand te groot",
-        text=f"Het bestand is te groot. Het mag hoogstens {docs.max_upload_label()} zijn. "
+        text=f"Het bestand is te groot. Het mag hoogstens {_limit_label()} zijn. "
         "Ga terug en kies een kleiner bestand.",
     ), 413

@@ -5,8 +5,11 @@
 - the bytes go through the storage interface (overleg/storage.py) with their SHA-256;
 - a document is read by whoever reads its agenda item in full (the read policy,
   overleg/domain/policy.py);
-- ``agenda_rows(meeting, person)`` is the agenda as a given reader may see it, in a fixed
-  number of queries, for the agenda PDF and the vergaderstukken PDF.
+- ``agenda_view(meeting, person)`` is the agenda as a given reader may see it, in a fixed
+  number of queries: the one view-model of every agenda output (stukken page, agenda PDF,
+  vergaderstukken bundle, downloads); ``agenda_page_view`` adds what the agenda page shows
+  besides (escalations, guests, proposals, the secretary's controls). Templates branch only
+  on what these say (``row.full``, ``row.documents``, ``view.can_edit``).
 """
 
 from __future__ import annotations
@@ -17,20 +20,22 @@ import logging
 import re
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AgendaItem, Document, Meeting, Participant, Person
+from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Person
 from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
 from ..models.documents import DOCUMENT_TYPES
-from ..settings import setting
 from ..storage import get_storage
 from ..timeutil import utcnow
 from . import policy
-from .agenda import changed_after_publish, meeting_marking, start_times
+from .agenda import changed_after_publish, item_access_map, meeting_marking, start_times
 
 log = logging.getLogger(__name__)
 
@@ -116,28 +121,37 @@ def clean_filename(name: str) -> str:
     return name
 
 
-def max_upload_bytes() -> int:
-    mb = setting("MAX_UPLOAD_MB")
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def max_upload_bytes(config: Mapping[str, Any]) -> int:
+    """The upload limit in bytes from an app configuration (the caller passes it in):
+    MAX_UPLOAD_MB, else MAX_CONTENT_LENGTH, else 20 MB."""
+    mb = config.get("MAX_UPLOAD_MB")
     if mb:
         return int(float(mb) * 1024 * 1024)
-    return int(setting("MAX_CONTENT_LENGTH") or 20 * 1024 * 1024)
+    return int(config.get("MAX_CONTENT_LENGTH") or DEFAULT_MAX_UPLOAD)
 
 
-def max_upload_label() -> str:
-    mb = float(setting("MAX_UPLOAD_MB") or max_upload_bytes() / (1024 * 1024))
+def max_upload_label(max_bytes: int) -> str:
+    """The limit as the Dutch messages show it ("10 kB", "1,5 MB")."""
+    mb = max_bytes / (1024 * 1024)
     if mb < 1:
         return f"{round(mb * 1024)} kB"
     return f"{round(mb, 1):g} MB".replace(".", ",")
 
 
-def check_upload(filename: str, data: bytes) -> tuple[str, str]:
+def check_upload(
+    filename: str, data: bytes, max_bytes: int = DEFAULT_MAX_UPLOAD
+) -> tuple[str, str]:
     """(clean file name, content type) of an acceptable upload, else UploadRefused."""
     name = clean_filename(filename)
     if not name or not data:
         raise UploadRefused("Kies een bestand om te uploaden; het bestand is leeg.")
-    if len(data) > max_upload_bytes():
+    if len(data) > max_bytes:
         raise UploadRefused(
-            f"Het bestand is te groot. Het mag hoogstens {max_upload_label()} zijn.", 413
+            f"Het bestand is te groot. Het mag hoogstens {max_upload_label(max_bytes)} zijn.",
+            413,
         )
     ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if ext not in EXTENSIONS:
@@ -205,6 +219,7 @@ def add_document(
     data: bytes,
     person: Person | None,
     *,
+    max_bytes: int = DEFAULT_MAX_UPLOAD,
     mark_changed: bool = True,
 ) -> Document:
     """Check and store an upload on an agenda item (added to the session, not committed).
@@ -212,9 +227,10 @@ def add_document(
     The bytes are written first; the caller commits, and on a failed commit calls
     ``discard_stored(doc)`` so no orphan file stays behind. A document added to a published
     agenda marks it changed after publication (the secretary then reports it), unless
-    ``mark_changed`` is False (demo data).
+    ``mark_changed`` is False (demo data). ``max_bytes``: the configured limit
+    (``max_upload_bytes(config)``, read by the caller).
     """
-    name, content_type = check_upload(filename, data)
+    name, content_type = check_upload(filename, data, max_bytes)
     key = get_storage().save(data)
     doc = Document(
         agenda_item=item,
@@ -292,6 +308,14 @@ class AgendaRow:
     casus: bool  # a casus (personal data) or besloten item: need-to-know applies
     documents: list[Document] = field(default_factory=list)  # the reader may download these
     withheld_documents: int = 0  # "niet beschikbaar"
+    topic_linked: bool = False  # the topic's reference links to its page
+    origin: str | None = None  # "Opgeschaald door ...": part of the item, only when full
+    # Filled by agenda_page_view (the agenda page only):
+    escalation_in: Escalation | None = None
+    escalations_out: tuple[Escalation, ...] = ()  # with their questions, for who may read them
+    feedback_for: Escalation | None = None
+    guests: tuple[str, ...] = ()  # for the secretary: invited guests, by name
+    besloten_people: tuple[str, ...] = ()  # for the secretary: besloten for, by name
 
 
 @dataclass
@@ -302,6 +326,13 @@ class AgendaView:
     marking: str  # confidentiality class for header/footer
     marking_label: str
     has_casus: bool  # at least one casus or besloten item
+    agenda_open: bool = True  # the reader sees the items (else: "in voorbereiding")
+    can_edit: bool = False  # the secretary's controls (planning, publication, proposals)
+    # Filled by agenda_page_view (the agenda page only):
+    can_propose: bool = False  # may send in a proposal (a participant, on a live meeting)
+    proposals: list[AgendaItem] = field(default_factory=list)  # pending, as the reader may see
+    declined: list[AgendaItem] = field(default_factory=list)
+    ends_at: datetime | None = None  # the end the agenda's durations add up to
 
     @property
     def casus_shown(self) -> list[str]:
@@ -325,6 +356,7 @@ def agenda_load_options() -> list:
         selectinload(Meeting.participants).selectinload(Participant.deputy_for),
         selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
         selectinload(Meeting.agenda_items).selectinload(AgendaItem.documents),
+        selectinload(Meeting.agenda_items).selectinload(AgendaItem.proposed_by),
     ]
 
 
@@ -347,7 +379,8 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
     items = [i for i in meeting.agenda_items if i.on_agenda]
     times = start_times(meeting, items)
     levels = policy.item_levels(person, items)
-    if not policy.agenda_visible_to(person, meeting):
+    agenda_open = policy.agenda_visible_to(person, meeting)
+    if not agenda_open:
         items = []  # what the policy does not release is not shown
     rows = []
     has_casus = False
@@ -376,6 +409,8 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
                 casus=casus or bool(item.besloten),
                 documents=docs if full else [],
                 withheld_documents=0 if full else len(docs),
+                topic_linked=topic is not None and (full or not item.besloten),
+                origin=item.origin_label if full else None,
             )
         )
     participants = sorted(
@@ -389,7 +424,65 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
         marking=marking,
         marking_label=CONFIDENTIALITY_LABELS[marking],
         has_casus=has_casus,
+        agenda_open=agenda_open,
+        can_edit=policy.is_staff(person),
     )
+
+
+def agenda_page_view(meeting: Meeting, person: Person) -> AgendaView:
+    """``agenda_view`` with what the agenda page shows besides: escalations in and out of each
+    item (a question only with the item it came from, `policy.escalation_question_visible`),
+    guests and besloten people for the secretary, the proposals this reader sees
+    (`policy.visible_proposals`) and the computed end. A fixed number of queries (load the
+    meeting with ``agenda_load_options()``)."""
+    view = agenda_view(meeting, person)
+    ids = [r.item.id for r in view.rows]
+    escalations = (
+        list(
+            db.session.scalars(
+                select(Escalation)
+                .where(
+                    or_(
+                        Escalation.target_item_id.in_(ids),
+                        Escalation.origin_item_id.in_(ids),
+                        Escalation.feedback_item_id.in_(ids),
+                    )
+                )
+                .options(selectinload(Escalation.from_type), selectinload(Escalation.to_type))
+            )
+        )
+        if ids
+        else []
+    )
+    shown = set(ids)
+    entitled = {r.item.id for r in view.rows if r.full}
+    access = item_access_map(meeting) if view.can_edit and ids else {}
+    names = {p.person_id: p.person.name for p in meeting.participants}
+    for row in view.rows:
+        item_id = row.item.id
+        acc = access.get(item_id, {})
+        row.escalation_in = next((e for e in escalations if e.target_item_id == item_id), None)
+        row.feedback_for = next((e for e in escalations if e.feedback_item_id == item_id), None)
+        row.escalations_out = tuple(
+            e
+            for e in escalations
+            if e.origin_item_id == item_id
+            and policy.escalation_question_visible(person, item_id, shown, entitled)
+        )
+        row.guests = tuple(sorted(names.get(pid, "?") for pid in acc.get("gast", [])))
+        row.besloten_people = tuple(sorted(names.get(pid, "?") for pid in acc.get("besloten", [])))
+    ordered = sorted(
+        meeting.agenda_items,
+        key=lambda i: (10**6 if i.position is None else i.position, i.id or 10**9),
+    )
+    view.proposals, view.declined = policy.visible_proposals(person, ordered)
+    participant = any(p.person_id == getattr(person, "id", None) for p in meeting.participants)
+    view.can_propose = (participant or view.can_edit) and not meeting.is_cancelled
+    view.ends_at = meeting.starts_at
+    if view.rows:
+        last = view.rows[-1]
+        view.ends_at = last.starts_at + timedelta(minutes=last.item.duration_minutes or 0)
+    return view
 
 
 # --- the vergaderstukken PDF ----------------------------------------------------------

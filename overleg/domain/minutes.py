@@ -43,7 +43,6 @@ from ..models import (
 from ..models.bodies import CONFIDENTIALITY_LABELS, PURPOSE_LABELS
 from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
 from ..models.minutes import MINUTES_STATUS_LABELS, MINUTES_TRANSITIONS
-from ..settings import setting
 from ..timeutil import nl_date, nl_datetime, nl_time, to_local, utcnow
 from . import actions as actions_domain
 from . import policy, retention
@@ -243,10 +242,16 @@ def verslag_item(meeting: Meeting) -> AgendaItem | None:
 
 
 def approve(
-    minutes: Minutes, at_meeting: Meeting, by: Person | None = None, *, render_pdf: bool = True
+    minutes: Minutes,
+    at_meeting: Meeting,
+    by: Person | None = None,
+    *,
+    render_pdf: bool = True,
+    municipality: str = "",
 ) -> MinutesVersion:
     """ter vaststelling → vastgesteld, recorded at a later meeting of the same body under its
-    "verslag vorige vergadering" item. Freezes the minutes as version 1 with its PDF."""
+    "verslag vorige vergadering" item. Freezes the minutes as version 1 with its PDF
+    (``municipality``: the name the frozen version carries, from the app's configuration)."""
     meeting = minutes.meeting
     if at_meeting.meeting_type_id != meeting.meeting_type_id:
         raise MinutesError(
@@ -271,11 +276,16 @@ def approve(
         f"Vastgesteld in de vergadering van {nl_date(at_meeting.starts_at)} "
         f"(agendapunt ‘{item.title}’)."
     )
-    return freeze_version(minutes, reason, by, render_pdf=render_pdf)
+    return freeze_version(minutes, reason, by, render_pdf=render_pdf, municipality=municipality)
 
 
 def correct(
-    minutes: Minutes, notes: dict[int, str], reason: str, by: Person | None = None
+    minutes: Minutes,
+    notes: dict[int, str],
+    reason: str,
+    by: Person | None = None,
+    *,
+    municipality: str = "",
 ) -> MinutesVersion:
     """A correction after approval: changes item notes and writes a new version with a reason.
     Earlier versions (and their PDFs) stay as they were."""
@@ -306,11 +316,16 @@ def correct(
     for item_id, text in notes.items():
         items[item_id].notes = normalise(text) or None
     touch(minutes, by)
-    return freeze_version(minutes, reason, by)
+    return freeze_version(minutes, reason, by, municipality=municipality)
 
 
 def freeze_version(
-    minutes: Minutes, reason: str, by: Person | None = None, *, render_pdf: bool = True
+    minutes: Minutes,
+    reason: str,
+    by: Person | None = None,
+    *,
+    render_pdf: bool = True,
+    municipality: str = "",
 ) -> MinutesVersion:
     """Write the next frozen version: snapshot, archival PDF (and the casus-redacted variant
     when needed), both stored with their SHA-256. The stored bytes are what every later
@@ -319,7 +334,11 @@ def freeze_version(
     db.session.flush()
     number = len(minutes.versions) + 1
     snap = build_snapshot(
-        minutes, version_number=number, version_reason=reason, version_at=utcnow()
+        minutes,
+        version_number=number,
+        version_reason=reason,
+        version_at=utcnow(),
+        municipality=municipality,
     )
     version = MinutesVersion(
         minutes=minutes,
@@ -454,9 +473,11 @@ def build_snapshot(
     version_number: int | None = None,
     version_reason: str | None = None,
     version_at: datetime | None = None,
+    municipality: str = "",
 ) -> dict[str, Any]:
     """Everything the minutes show, as JSON-safe data with Dutch labels (a frozen version
-    reads the same forever). A fixed number of queries, whatever the number of items."""
+    reads the same forever). A fixed number of queries, whatever the number of items.
+    ``municipality`` is the configured name (the caller reads the app's configuration)."""
     meeting = minutes.meeting
     mt = meeting.meeting_type
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
@@ -592,7 +613,7 @@ def build_snapshot(
         "version_number": version_number,
         "version_reason": version_reason,
         "version_at_label": nl_datetime(version_at) if version_at else None,
-        "municipality": setting("MUNICIPALITY", ""),
+        "municipality": municipality,
         "body": {"code": mt.code, "name": mt.name, "level": mt.level_label},
         "title": f"Verslag {mt.name}",
         "date_label": nl_date(meeting.starts_at),

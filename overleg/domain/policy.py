@@ -29,6 +29,7 @@ It imports models only (the bottom of the domain): no Flask.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, false, not_, or_, select, true
@@ -46,7 +47,7 @@ from ..models import (
     Participant,
     Topic,
 )
-from ..timeutil import utcnow
+from ..timeutil import nl_date, nl_time, utcnow
 
 FULL = "full"
 REFERENCE = "reference"
@@ -585,7 +586,40 @@ def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
     return set(items), carried_action_ids(person, meeting, carried)
 
 
+# --- mail and .ics ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarText:
+    """What a mail and an .ics may say about a meeting: they leave Overleg and reach anyone's
+    calendar, so they carry no agenda item, topic or case, only the body and a link."""
+
+    summary: str  # the body's name and "overleg"
+    description: str  # date and time, the online link, and the link to the meeting page
+
+
+def calendar_summary(meeting: Meeting) -> str:
+    """The body's name and 'overleg' only (SUMMARY, mail subjects)."""
+    name = meeting.meeting_type.name
+    return name if "overleg" in name.lower() else f"Overleg {name}"
+
+
+def calendar_text(meeting: Meeting, link: str) -> CalendarText:
+    """SUMMARY and DESCRIPTION of a meeting's .ics (and the facts its mail repeats): the body,
+    the time, the online address and ``link`` (the meeting page); never an item or a case."""
+    summary = calendar_summary(meeting)
+    lines = [
+        f"{summary} op {nl_date(meeting.starts_at)}, "
+        f"{nl_time(meeting.starts_at)} – {nl_time(meeting.ends_at)} uur.",
+    ]
+    if meeting.online_url:
+        lines.append(f"Online: {meeting.online_url}")
+    lines.append(f"Agenda, deelnemers en uw antwoord: {link}")
+    return CalendarText(summary=summary, description="\n".join(lines))
+
+
 __all__ = [
+    "CalendarText",
     "BESLOTEN_HEADING",
     "FULL",
     "NONE",
@@ -593,6 +627,8 @@ __all__ = [
     "agenda_released",
     "agenda_released_clause",
     "agenda_visible_to",
+    "calendar_summary",
+    "calendar_text",
     "can_see_casus",
     "can_see_meeting",
     "can_view_topic",

@@ -24,8 +24,9 @@ from typing import Any, Literal, cast
 from flask import Flask, current_app, g, has_request_context, render_template
 from sqlalchemy import CursorResult, select, update
 
+from ..domain import policy
 from ..extensions import db
-from ..ical import Attendee, attendees_of, meeting_ics, meeting_url, summary_of
+from ..ical import Attendee, attendees_of, meeting_ics, meeting_url
 from ..models.mail import MAIL_REASONS, OutboxMessage
 from ..timeutil import nl_date, nl_time, utcnow
 from .sender import build_email, open_backend
@@ -77,7 +78,7 @@ def queue_meeting_mail(meeting, people: Iterable, method: str, reason: str) -> l
     db.session.flush()  # the meeting's id, uid and sequence defaults
     everyone = attendees_of(meeting)
     when = f"{nl_date(meeting.starts_at)} om {nl_time(meeting.starts_at)}"
-    subject = f"{SUBJECT_PREFIX[reason]}: {summary_of(meeting)} op {when}"
+    subject = f"{SUBJECT_PREFIX[reason]}: {policy.calendar_summary(meeting)} op {when}"
     link = meeting_url(meeting)
     messages: list[OutboxMessage] = []
     seen: set[str] = set()
@@ -108,7 +109,7 @@ def queue_meeting_mail(meeting, people: Iterable, method: str, reason: str) -> l
             meeting=meeting,
             person=person,
             reason=reason,
-            summary=summary_of(meeting),
+            summary=policy.calendar_summary(meeting),
             link=link,
             method=method,
         )

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -156,11 +167,16 @@ def _transient_minutes(meeting: Meeting) -> Minutes:
     return m
 
 
+def _municipality() -> str:
+    """The municipality's name the minutes carry (configuration, passed to the domain)."""
+    return current_app.config.get("MUNICIPALITY", "")
+
+
 def _current_snapshot(minutes: Minutes) -> dict:
     latest = dmin.latest_version(minutes) if minutes.id else None
     if minutes.status == "vastgesteld" and latest is not None:
         return latest.snapshot
-    return dmin.build_snapshot(minutes)
+    return dmin.build_snapshot(minutes, municipality=_municipality())
 
 
 def _render_edit(
@@ -172,7 +188,7 @@ def _render_edit(
     status: int = 200,
 ):
     shown = minutes or _transient_minutes(meeting)
-    snap = dmin.build_snapshot(shown)
+    snap = dmin.build_snapshot(shown, municipality=_municipality())
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
     return render_template(
@@ -628,7 +644,7 @@ def approve(meeting_id: int, minutes_id: int):
     if earlier is None or not PlainForm().validate_on_submit():
         abort(404)
     try:
-        version = dmin.approve(earlier, meeting, current_user)
+        version = dmin.approve(earlier, meeting, current_user, municipality=_municipality())
         record("minutes_approved", earlier)
         db.session.commit()
     except dmin.MinutesError as exc:
@@ -665,7 +681,13 @@ def correction(meeting_id: int):
         values = {i.id: request.form.get(f"notes-{i.id}", "") for i in items}
         if form.validate_on_submit():
             try:
-                version = dmin.correct(minutes, values, form.reason.data, current_user)
+                version = dmin.correct(
+                    minutes,
+                    values,
+                    form.reason.data,
+                    current_user,
+                    municipality=_municipality(),
+                )
                 record("minutes_corrected", minutes)
                 db.session.commit()
             except dmin.MinutesError as exc:
@@ -743,7 +765,9 @@ def pdf(meeting_id: int):
         name = filename(latest.snapshot, latest.number)
         snap, _ = dmin.redact_for(current_user, latest.snapshot)
     else:
-        snap, _ = dmin.redact_for(current_user, dmin.build_snapshot(minutes))
+        snap, _ = dmin.redact_for(
+            current_user, dmin.build_snapshot(minutes, municipality=_municipality())
+        )
         data, sha, name = minutes_pdf(snap), None, filename(snap)
     shown = _casus_shown(snap)
     record("minutes_exported", minutes, ref=joined_refs(shown))
