@@ -33,7 +33,8 @@ from .meetings import MeetingError, cancel_meeting, cancel_refusal
 from .topics import add_event
 
 KIND_LABELS = {
-    "escalatie": "Opschaling of opdracht",
+    "escalatie": "Opschaling",
+    "opdracht": "Opdracht",
     "terugkoppeling": "Terugkoppeling",
     "voorstel": "Voorstel",
     "onderwerp": "Onderwerp",
@@ -55,6 +56,9 @@ class Work:
 
     @property
     def kind_label(self) -> str:
+        """ "Opschaling" or "Opdracht" (an escalation up or down), "Terugkoppeling", …"""
+        if self.kind == "escalatie" and self.escalation is not None:
+            return KIND_LABELS["escalatie" if self.escalation.direction == "up" else "opdracht"]
         return KIND_LABELS[self.kind]
 
 
@@ -231,9 +235,8 @@ def place_returned(
         raise EscalationError("Dit agendapunt wacht niet op een nieuw overleg.")
     _check_target(meeting, old.meeting_type, now)
     agenda_domain._check_open(meeting)
-    old.agenda_items.remove(item)
     item.returned_at = None
-    meeting.agenda_items.append(item)
+    item.meeting = meeting  # moves it between the two meetings' lists (not an orphan)
     if item.on_agenda:
         agenda_domain._insert_position(meeting, item)
         agenda_domain.changed_after_publish(meeting)
