@@ -15,7 +15,7 @@ from overleg.domain import escalation as de
 from overleg.domain.agenda import add_item, propose_item
 from overleg.domain.labels import concluded_label
 from overleg.domain.meetings import MeetingError, cancel_refusal, plan_meeting
-from overleg.domain.series import create_series
+from overleg.domain.series import create_series, update_series
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import Escalation, Meeting, TopicEvent
@@ -216,7 +216,7 @@ def test_planning_places_waiting_escalation_and_feedback(clock):
     # The returned topic item moves to the new meeting when the secretary picks it.
     dc.place_returned(y.casus_item, new, by=_sec())
     db.session.commit()
-    assert y.casus_item.meeting_id == new.id and y.casus_item.returned_at is None
+    assert y.casus_item.meeting_id == new.id
     assert dc.returned_items(meeting_type("tvo")) == [y.proposal]
 
 
@@ -431,3 +431,39 @@ def test_new_series_page_says_what_it_placed(clock, app):
     assert "Reeks aangemaakt: 3 overleggen gepland." in html
     assert f"opschaling {y.ovo_topic.reference}" in html
     assert f"terugkoppeling {y.fb.topic.reference}" in html
+
+
+def test_series_edit_that_drops_an_occurrence_returns_its_work():
+    ovo = make_meeting("ovo", today_local() + timedelta(days=1))
+    series = create_series(
+        meeting_type("tvo"),
+        first_date=today_local() + timedelta(days=3),
+        start_time=time(10, 0),
+        occurrences=3,
+        send=False,
+    )
+    db.session.commit()
+    second = sorted(series.meetings, key=lambda m: m.starts_at)[1]
+    topic = _topic("ovo", "Overlast jongeren Kielsterplein")
+    esc = de.escalate(
+        _item(ovo, topic),
+        meeting_type("tvo"),
+        question="Mandaat?",
+        reason="Aanhoudend",
+        by=_sec(),
+        target_meeting=second,
+    )
+    db.session.commit()
+    assert esc.target_item.meeting_id == second.id
+    change = update_series(
+        series,
+        interval=series.interval,
+        occurrences=1,
+        location=series.location,
+        send=False,
+    )
+    db.session.commit()
+    assert change.cancelled == 2 and second.status == "geannuleerd"
+    assert [(w.kind, w.escalation) for w in change.returned] == [("escalatie", esc)]
+    assert esc.status == "te_agenderen" and esc.target_item is None
+    assert dc.returned_notes([esc.id]) == {esc.id: dc.returned_note(second)}

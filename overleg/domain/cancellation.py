@@ -10,9 +10,10 @@ confirmation:
 - a topic item and a proposal (pending or accepted): to "Teruggezet van een geannuleerd
   overleg" in the body's backlog, from where the secretary puts it on another meeting.
 
-The items stay on the cancelled meeting, marked `returned_at`, as its record; a topic item or
-proposal moves from there when it is placed again (its documents with it). Every topic
-concerned gets a "teruggezet" line in its history. The caller commits.
+The items stay on the cancelled meeting as its record: an escalation's or terugkoppeling's
+item is let go by its escalation (which is placed anew), a topic item or proposal moves from
+there when it is placed again (its documents with it). Every topic concerned gets a
+"teruggezet" line in its history. The caller commits.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import AgendaItem, Escalation, Meeting, MeetingType
-from ..timeutil import nl_date, utcnow
+from ..timeutil import nl_date
 from . import agenda as agenda_domain
 from . import policy
 from .escalation import EscalationError, _check_target
@@ -64,11 +65,7 @@ class Work:
 
 def work_on(meeting: Meeting) -> list[Work]:
     """What is on the meeting that returns to a backlog, in agenda order (fixed queries)."""
-    items = [
-        i
-        for i in agenda_domain.load_items(meeting)
-        if i.kind != "standard" and i.returned_at is None
-    ]
+    items = [i for i in agenda_domain.load_items(meeting) if i.kind != "standard"]
     ids = [i.id for i in items]
     if not ids:
         return []
@@ -140,13 +137,12 @@ def returned_note(meeting: Meeting) -> str:
 
 
 def return_work(meeting: Meeting, *, by=None, now: datetime | None = None) -> list[Work]:
-    """Put everything on this (cancelled) meeting back in its backlog; returns what moved."""
-    now = now or utcnow()
+    """Put everything on this (cancelled) meeting back in its backlog; returns what moved.
+    (`now` is accepted for symmetry with `cancel`; the history lines carry the clock's time.)"""
     work = work_on(meeting)
     note = returned_note(meeting)
     for w in work:
         item, esc = w.item, w.escalation
-        item.returned_at = now
         if w.kind == "escalatie" and esc is not None:
             esc.target_item = None
             esc.status = "te_agenderen"
@@ -200,29 +196,64 @@ def summary(work: list[Work]) -> str:
 # --- returned topic items and proposals in the backlog -----------------------------------
 
 
+def _returnable():
+    """Topic items the secretary put on an agenda (not an escalation's or terugkoppeling's,
+    which carry an origin label) and proposals still open or accepted."""
+    return (
+        (AgendaItem.kind != "standard")
+        & AgendaItem.origin_label.is_(None)
+        & AgendaItem.is_feedback.is_(False)
+        & (
+            AgendaItem.proposal_status.in_(("voorgesteld", "geaccepteerd"))
+            | (AgendaItem.proposal_status.is_(None) & AgendaItem.topic_id.is_not(None))
+        )
+    )
+
+
 def returned_items(meeting_type: MeetingType) -> list[AgendaItem]:
-    """Topic items and proposals that went back to this body's backlog when their meeting
-    was cancelled, and wait to be placed again (oldest first)."""
-    return list(
+    """Topic items and proposals of this body's cancelled meetings that wait to be placed
+    again (oldest meeting first): still on the cancelled meeting, and for a topic item, its
+    topic not finished and not on a later meeting of the body since. Fixed queries."""
+    items = list(
         db.session.scalars(
             select(AgendaItem)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
             .where(
                 Meeting.meeting_type_id == meeting_type.id,
                 Meeting.status == "geannuleerd",
-                AgendaItem.returned_at.is_not(None),
-                AgendaItem.origin_label.is_(None),
-                AgendaItem.is_feedback.is_(False),
-                AgendaItem.kind != "standard",
+                _returnable(),
             )
             .options(
                 selectinload(AgendaItem.topic),
                 selectinload(AgendaItem.meeting),
                 selectinload(AgendaItem.proposed_by),
             )
-            .order_by(AgendaItem.returned_at, AgendaItem.id)
+            .order_by(Meeting.starts_at, AgendaItem.position, AgendaItem.id)
         )
     )
+    topic_ids = {i.topic_id for i in items if i.topic_id is not None}
+    later: dict[int, datetime] = {}
+    if topic_ids:
+        for topic_id, starts_at in db.session.execute(
+            select(AgendaItem.topic_id, Meeting.starts_at)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(
+                AgendaItem.topic_id.in_(topic_ids),
+                Meeting.meeting_type_id == meeting_type.id,
+                Meeting.status != "geannuleerd",
+            )
+        ):
+            if topic_id is not None and (topic_id not in later or starts_at > later[topic_id]):
+                later[topic_id] = starts_at
+    return [
+        i
+        for i in items
+        if i.topic is None
+        or (
+            i.topic.status != "afgerond"
+            and (i.topic_id not in later or later[i.topic_id] <= i.meeting.starts_at)
+        )
+    ]
 
 
 def place_returned(
@@ -231,11 +262,13 @@ def place_returned(
     """Put a returned topic item or proposal on another meeting of its body: the item moves
     there with its documents (a proposal stays a proposal, to be answered there)."""
     old = item.meeting
-    if item.returned_at is None or not old.is_cancelled or item.origin_label or item.is_feedback:
+    waiting = db.session.scalar(
+        select(AgendaItem.id).where(AgendaItem.id == item.id, _returnable())
+    )
+    if waiting is None or not old.is_cancelled:
         raise EscalationError("Dit agendapunt wacht niet op een nieuw overleg.")
     _check_target(meeting, old.meeting_type, now)
     agenda_domain._check_open(meeting)
-    item.returned_at = None
     item.meeting = meeting  # moves it between the two meetings' lists (not an orphan)
     if item.on_agenda:
         agenda_domain._insert_position(meeting, item)

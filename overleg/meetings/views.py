@@ -705,10 +705,13 @@ def series_edit(series_id: int):
             _apply_errors(form, exc.errors)
         else:
             flash(
-                f"Reeks gewijzigd: {change.updated} overleggen aangepast, {change.created} "
-                f"toegevoegd, {change.cancelled} geannuleerd. Overleggen die al zijn geweest of "
-                f"los zijn gewijzigd, bleven ongemoeid."
-                + _joined("", dc.summary(change.returned), de.placed_summary(placed)),
+                _joined(
+                    f"Reeks gewijzigd: {change.updated} overleggen aangepast, {change.created} "
+                    f"toegevoegd, {change.cancelled} geannuleerd. Overleggen die al zijn geweest "
+                    "of los zijn gewijzigd, bleven ongemoeid.",
+                    dc.summary(change.returned),
+                    de.placed_summary(placed),
+                ),
                 "success",
             )
             return redirect(url_for("meetings.series_view", series_id=series.id))

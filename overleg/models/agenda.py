@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -86,9 +85,6 @@ class AgendaItem(Timestamped, Model):
     proposal_status: Mapped[str | None] = mapped_column(String(20))
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     decline_reason: Mapped[str | None] = mapped_column(Text)
-    # Set when its meeting was cancelled and the item went back to its body's backlog (te
-    # agenderen); the row stays on the cancelled meeting as its record until it is placed again.
-    returned_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
     topic = relationship("Topic")
