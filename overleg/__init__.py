@@ -75,6 +75,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_templating(app)
     _init_errors(app)
 
+    from .security import init_security
+
+    init_security(app)
+
     from .cli import init_cli
 
     init_cli(app)
