@@ -97,7 +97,8 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def _load(token: str):
         # current_app, not app: the login manager is shared by every app created here
-        return load_session(token, current_app.config["SESSION_IDLE_MINUTES"])
+        config = current_app.config
+        return load_session(token, config["SESSION_IDLE_MINUTES"], config["SESSION_MAX_HOURS"])
 
 
 def _init_errors(app: Flask) -> None:
