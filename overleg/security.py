@@ -13,7 +13,7 @@
   and downloads behind the login never stay in a browser's or proxy's cache (the back button
   after logout shows nothing).
 - ``Strict-Transport-Security`` in production (``OVERLEG_ENV=production``).
-- ``Server: Overleg``: no versions (gunicorn's own header names no version either).
+- ``Server: Overleg``: no versions (under gunicorn its own ``Server: gunicorn``, no version).
 """
 
 from __future__ import annotations
@@ -88,7 +88,10 @@ def set_security_headers(response: Response) -> Response:
         headers["Cache-Control"] = "no-store"
     if current_app.config.get("ENV_NAME") == "production":
         headers["Strict-Transport-Security"] = HSTS
-    headers["Server"] = SERVER
+    # The development server would name Werkzeug's and Python's versions; gunicorn sends its
+    # own "Server: gunicorn", with no version, which a second header would only repeat.
+    if not request.environ.get("SERVER_SOFTWARE", "").startswith("gunicorn"):
+        headers["Server"] = SERVER
     return response
 
 
