@@ -10,9 +10,10 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 # Debian packages: WeasyPrint (Pango, HarfBuzz subsetting), PostgreSQL for the second test
-# database, Chromium for browser tests, Node.js/npm for the house-style assets.
+# database, Chromium for browser tests, Java for the Nu Html Checker (npm vnu-jar),
+# Node.js/npm for the house-style assets and the validators.
 APT_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
-APT_TEST := postgresql chromium poppler-utils
+APT_TEST := postgresql chromium poppler-utils openjdk-17-jre-headless
 
 VENDOR := static/vendor
 
