@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from floor import floor_ms  # noqa: E402
+from floor import floor_ms
 
 PERSONAS = {
     "secretaris": "oov@example.org",
