@@ -146,6 +146,40 @@ def _flat(choices) -> list[tuple[str, str]]:
     return [c for _, group in choices for c in group]
 
 
+def _owner_value(action: ActionItem) -> str:
+    """The owner of an action as the owner select names it (``p-<id>``, ``o-<id>``)."""
+    if action.owner_person_id is not None:
+        return f"p-{action.owner_person_id}"
+    return f"o-{action.owner_organisation_id}"
+
+
+def _action_owner_choices(
+    meeting: Meeting, action: ActionItem, by_item: dict[int, list[tuple[str, Any]]]
+) -> list[tuple[str, Any]]:
+    """The owners offered when editing an action: those of its item (need to know), and its
+    current owner, so that correcting only the text never fails on the owner."""
+    groups = by_item.get(action.agenda_item_id or -1)
+    if groups is None:  # an action whose item is gone: the meeting's participants
+        groups = [
+            (
+                "Deelnemers",
+                [(f"p-{p.person_id}", p.person.name) for p in _sorted_participants(meeting)],
+            )
+        ]
+    current = _owner_value(action)
+    if all(value != current for value, _ in _flat(groups)):
+        groups = [("Huidige uitvoerder", [(current, action.owner_label)]), *groups]
+    return groups
+
+
+def _owner_of(value: str | None) -> tuple[Person | None, Organisation | None]:
+    kind, _, raw = (value or "").partition("-")
+    owner_id = parse_id(raw)
+    person = db.session.get(Person, owner_id) if kind == "p" and owner_id else None
+    org = db.session.get(Organisation, owner_id) if kind == "o" and owner_id else None
+    return person, org
+
+
 def _readable(minutes: Minutes | None) -> bool:
     return policy.minutes_readable(current_user, minutes)
 
@@ -191,6 +225,7 @@ def _render_edit(
     snap = dmin.build_snapshot(shown, municipality=_municipality())
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
+    made = da.actions_made_at(meeting) if minutes is not None else []
     return render_template(
         "minutes/edit.html",
         meeting=meeting,
@@ -199,6 +234,8 @@ def _render_edit(
         hashes=hashes,
         version=minutes.version if minutes is not None else 0,
         owner_choices=owner_choices,
+        edit_owner_choices={a.id: _action_owner_choices(meeting, a, owner_choices) for a in made},
+        owner_values={a.id: _owner_value(a) for a in made},
         approvable=dmin.approvable_minutes(meeting),
         failed=failed or {},
         attendance_errors=attendance_errors or {},
@@ -473,6 +510,57 @@ def delete_decision(meeting_id: int, decision_id: int):
     return redirect(_page_url(meeting, f"punt-{item_id}" if item_id else None))
 
 
+@bp.route(
+    "/overleggen/<int:meeting_id>/verslag/besluiten/<int:decision_id>/wijzigen", methods=["POST"]
+)
+@access("secretaris")
+def edit_decision(meeting_id: int, decision_id: int):
+    """Correct a decision of concept minutes: its number stays, the change is logged."""
+    meeting = _meeting(meeting_id)
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.meeting_id != meeting.id:
+        abort(404)
+    form = DecisionForm()
+    item = _item_of(meeting, decision.agenda_item_id) if decision.agenda_item_id else None
+    minutes, refused = _editable_minutes(meeting, form.text.data, item)
+    if refused:
+        return refused
+    if form.validate_on_submit():
+        try:
+            changed = dmin.edit_decision(decision, form.text.data, current_user)
+            db.session.commit()
+        except dmin.MinutesError as exc:
+            db.session.rollback()
+            form.text.errors = list(exc.errors.values())
+        except StaleDataError:
+            db.session.rollback()
+            form.text.errors = [
+                "Iemand anders heeft het verslag intussen gewijzigd. Uw tekst staat hieronder; "
+                "sla opnieuw op."
+            ]
+        else:
+            flash(
+                f"Besluit {decision.code} is gewijzigd; het nummer blijft hetzelfde."
+                if changed
+                else "Er was niets gewijzigd.",
+                "success",
+            )
+            return redirect(_page_url(meeting, f"besluit-{decision.id}"))
+    db.session.rollback()
+    meeting = _meeting(meeting_id)
+    return _render_edit(
+        meeting,
+        dmin.get_minutes(meeting),
+        status=400,
+        failed={
+            "kind": "decision_edit",
+            "item_id": decision.agenda_item_id,
+            "decision_id": decision_id,
+            "form": form,
+        },
+    )
+
+
 @bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/actiepunten", methods=["POST"])
 @access("secretaris")
 def add_action(meeting_id: int, item_id: int):
@@ -484,10 +572,7 @@ def add_action(meeting_id: int, item_id: int):
     if refused:
         return refused
     if form.validate_on_submit():
-        kind, _, raw = (form.owner.data or "").partition("-")
-        owner_id = parse_id(raw)
-        person = db.session.get(Person, owner_id) if kind == "p" and owner_id else None
-        org = db.session.get(Organisation, owner_id) if kind == "o" and owner_id else None
+        person, org = _owner_of(form.owner.data)
         try:
             da.add_action(
                 meeting,
@@ -522,6 +607,63 @@ def _action_here(meeting: Meeting, action_id: int) -> ActionItem:
     if action is None or action.meeting_type_id != meeting.meeting_type_id:
         abort(404)
     return action
+
+
+@bp.route(
+    "/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/wijzigen", methods=["POST"]
+)
+@access("secretaris")
+def edit_action(meeting_id: int, action_id: int):
+    """Correct an action made at this meeting while its minutes are a concept: what, who and
+    by when (its status is closed or reopened at a meeting); the change is logged."""
+    meeting = _meeting(meeting_id)
+    action = _action_here(meeting, action_id)
+    if action.meeting_id != meeting.id:
+        abort(404)
+    form = ActionForm()
+    form.owner.choices = choices(
+        _flat(_action_owner_choices(meeting, action, _owner_choices(meeting)))
+    )
+    item = _item_of(meeting, action.agenda_item_id) if action.agenda_item_id else None
+    minutes, refused = _editable_minutes(meeting, form.what.data, item)
+    if refused:
+        return refused
+    if form.validate_on_submit():
+        person, org = _owner_of(form.owner.data)
+        fields = da.ActionFields(
+            form.what.data, owner_person=person, owner_organisation=org, due_date=form.due_date.data
+        )
+        try:
+            changed = dmin.edit_action(action, fields, current_user)
+            db.session.commit()
+        except dmin.MinutesError as exc:
+            db.session.rollback()
+            for key, msg in exc.errors.items():
+                getattr(form, key if key in ("what", "owner") else "what").errors = [msg]
+        except StaleDataError:
+            db.session.rollback()
+            form.what.errors = [
+                "Iemand anders heeft het verslag intussen gewijzigd. Uw tekst staat hieronder; "
+                "sla opnieuw op."
+            ]
+        else:
+            flash(
+                "Het actiepunt is gewijzigd." if changed else "Er was niets gewijzigd.", "success"
+            )
+            return redirect(_page_url(meeting, f"actie-{action.id}"))
+    db.session.rollback()
+    meeting = _meeting(meeting_id)
+    return _render_edit(
+        meeting,
+        dmin.get_minutes(meeting),
+        status=400,
+        failed={
+            "kind": "action_edit",
+            "item_id": action.agenda_item_id,
+            "action_id": action_id,
+            "form": form,
+        },
+    )
 
 
 @bp.route(
