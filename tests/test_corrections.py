@@ -16,7 +16,7 @@ from overleg.domain import minutes as dmin
 from overleg.extensions import db
 from overleg.models import ActionItem, AuditEvent, Decision, Organisation
 from tests.conftest import assert_audit, get_page, login
-from tests.minutes_support import item_of, minutes_of, past_meeting
+from tests.minutes_support import item_of, minutes_of, past_meeting, pdf_text
 
 
 def _meeting(people, days_ago=28):
@@ -231,3 +231,98 @@ def test_page_edit_refused_after_approval_text_shown_again(seeded, people, as_ro
     db.session.expire_all()
     assert db.session.get(Decision, decision.id).text == "Voor vaststelling gewijzigd."
     assert db.session.get(ActionItem, action.id).what == "Buurtschouw organiseren"
+
+
+# --- a correction after approval corrects decisions and actions; every version stays ------
+
+
+def test_correction_corrects_a_decision_and_an_action_old_version_unchanged(
+    seeded, people, as_role, app
+):
+    sec = as_role("secretaris")
+    first, second = _meeting(people, 28), _meeting(people, 7)
+    decision = _decision(first, "Het TVO besluit tot cameratoezicht in de Kielstraat.")
+    action = _action(first, people["deelnemer"], "Bewoners van de Kielstraat informeren")
+    _approve(sec, first, second)
+    page = sec.get(f"/overleggen/{first.id}/verslag/correctie")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert f"Besluit {decision.code}" in html and f'name="decision-{decision.id}"' in html
+    assert f'name="action-{action.id}-what"' in html
+
+    form = {f"notes-{i.id}": i.notes or "" for i in first.agenda_items}
+    form[f"decision-{decision.id}"] = "Het TVO besluit tot cameratoezicht in de Kerkstraat."
+    form[f"action-{action.id}-what"] = "Bewoners van de Kerkstraat informeren"
+    form[f"action-{action.id}-owner"] = f"p-{people['deelnemer'].id}"
+    form[f"action-{action.id}-due"] = "2030-01-31"
+    # without a reason: 400, what was typed is shown again, nothing saved
+    resp = sec.post(f"/overleggen/{first.id}/verslag/correctie", data=form)
+    assert resp.status_code == 400
+    body = resp.get_data(as_text=True)
+    assert "Geef de reden van de correctie op." in body and "Kerkstraat" in body
+    db.session.expire_all()
+    assert "Kielstraat" in db.session.get(Decision, decision.id).text
+    # an owner not offered: refused beside the action, nothing saved
+    bad = form | {"reason": "Straatnaam", f"action-{action.id}-owner": "p-999999"}
+    resp = sec.post(f"/overleggen/{first.id}/verslag/correctie", data=bad)
+    assert resp.status_code == 400
+    assert "kies een persoon of organisatie uit de lijst" in resp.get_data(as_text=True)
+    assert len(minutes_of(first).versions) == 1
+
+    form["reason"] = "De straatnaam was verkeerd."
+    resp = sec.post(f"/overleggen/{first.id}/verslag/correctie", data=form)
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    m = minutes_of(first)
+    assert [v.number for v in m.versions] == [1, 2]
+    assert m.versions[1].reason == "De straatnaam was verkeerd."
+    db.session.expire_all()
+    corrected = db.session.get(Decision, decision.id)
+    assert corrected.code == decision.code and "Kerkstraat" in corrected.text
+    assert db.session.get(ActionItem, action.id).what == "Bewoners van de Kerkstraat informeren"
+    assert_audit("decision_corrected", object_id=decision.id, after={"version": 2})
+    assert_audit("action_corrected", object_id=action.id, after={"version": 2})
+
+    # the participant reads both versions, each as it was: page and PDF
+    reader = app.test_client()
+    login(reader, people["deelnemer"].email)
+    v1 = get_page(reader, f"/overleggen/{first.id}/verslag/versies/1")
+    assert "cameratoezicht in de Kielstraat" in v1 and "Kerkstraat" not in v1
+    assert "Bewoners van de Kielstraat informeren" in v1
+    v2 = get_page(reader, f"/overleggen/{first.id}/verslag/versies/2")
+    assert "cameratoezicht in de Kerkstraat" in v2 and "Kielstraat" not in v2
+    assert f"In deze versie gecorrigeerd: besluit {decision.code}; 1 actiepunt." in v2
+    current = get_page(reader, f"/overleggen/{first.id}/verslag")
+    assert "Kerkstraat" in current and f"Gecorrigeerd: {decision.code}, 1 actiepunt" in current
+    pdf1 = reader.get(f"/overleggen/{first.id}/verslag/versies/1.pdf")
+    pdf2 = reader.get(f"/overleggen/{first.id}/verslag/versies/2.pdf")
+    assert pdf1.status_code == pdf2.status_code == 200
+    text1, text2 = (" ".join(pdf_text(p.data)).replace("\n", " ") for p in (pdf1, pdf2))
+    assert "Kielstraat" in text1 and "Kerkstraat" not in text1
+    assert "Kerkstraat" in text2 and "Kielstraat" not in text2
+    # the register shows the decision under its number with the corrected text
+    register = get_page(reader, "/besluiten/tvo")
+    assert decision.code in register and "Kerkstraat" in register
+
+
+def test_domain_correction_refuses_foreign_decisions_and_a_correction_of_nothing(
+    seeded, people, as_role
+):
+    sec = as_role("secretaris")
+    first, second = _meeting(people, 28), _meeting(people, 7)
+    decision = _decision(first)
+    elsewhere = _decision(second, "Besluit van een andere vergadering.")
+    _approve(sec, first, second)
+    m = minutes_of(first)
+    with pytest.raises(dmin.MinutesError) as refused:
+        dmin.correct(m, {}, "Reden", decisions={elsewhere.id: "Anders"})
+    assert refused.value.errors == {
+        f"decision_{elsewhere.id}": "Dit besluit hoort niet bij dit verslag."
+    }
+    with pytest.raises(dmin.MinutesError, match="Er is niets gewijzigd"):
+        dmin.correct(m, {}, "Reden", decisions={decision.id: decision.text})
+    db.session.rollback()
+    version = dmin.correct(m, {}, "Tikfout", decisions={decision.id: "Verbeterd besluit."})
+    db.session.commit()
+    assert version.number == 2 and version.snapshot["corrected"]["decisions"] == [decision.code]
+    assert m.versions[0].snapshot["decisions"][0]["text"] == "Het TVO stemt in met de aanpak."
+    assert version.snapshot["decisions"][0]["text"] == "Verbeterd besluit."

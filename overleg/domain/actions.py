@@ -25,6 +25,7 @@ from ..models import (
 )
 from ..timeutil import local_to_utc, to_local, today_local, utcnow
 from . import policy
+from .input import date_in_range, has_control_characters
 
 
 class ActionError(ValueError):
@@ -57,7 +58,7 @@ def add_action(
     by: Person | None = None,
 ) -> ActionItem:
     """A new open action, made at this meeting (under an agenda item)."""
-    what = check_fields(what, owner_person, owner_organisation)
+    what = check_fields(what, owner_person, owner_organisation, due_date)
     if item is not None and item.meeting_id != meeting.id:
         raise ActionError({"what": "Dit agendapunt hoort niet bij deze vergadering."})
     action = ActionItem(
@@ -86,7 +87,10 @@ class ActionFields:
 
 
 def check_fields(
-    what: str | None, owner_person: Person | None, owner_organisation: Organisation | None
+    what: str | None,
+    owner_person: Person | None,
+    owner_organisation: Organisation | None,
+    due_date: date | None = None,
 ) -> str:
     """The action's text as stored, or ActionError (Dutch, by field)."""
     what = (what or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -95,8 +99,12 @@ def check_fields(
         errors["what"] = "Beschrijf wat er moet gebeuren."
     elif len(what) > 2000:
         errors["what"] = "Gebruik hoogstens 2000 tekens."
+    elif has_control_characters(what, multiline=True):
+        errors["what"] = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
     if owner_person is None and owner_organisation is None:
         errors["owner"] = "Kies wie het actiepunt uitvoert: een persoon of een organisatie."
+    if due_date is not None and not date_in_range(due_date):
+        errors["due_date"] = "Kies een datum tussen 1 januari 2000 en 31 december 2099."
     if errors:
         raise ActionError(errors)
     return what
@@ -113,7 +121,7 @@ def revise_action(
     """Change what an action says, who carries it out and by when. Its status is left alone (closing happens at a meeting). False when nothing differs. Whether
     the minutes allow it is decided by ``minutes.edit_action`` (concept) and
     ``minutes.correct`` (a correction after approval)."""
-    what = check_fields(what, owner_person, owner_organisation)
+    what = check_fields(what, owner_person, owner_organisation, due_date)
     org = owner_organisation if owner_person is None else None
     new = (what, owner_person.id if owner_person else None, org.id if org else None, due_date)
     old = (action.what, action.owner_person_id, action.owner_organisation_id, action.due_date)

@@ -16,6 +16,9 @@ from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person
 from ..timeutil import to_local
 from . import numbering, policy
+from .input import has_control_characters
+
+CONTROL_MESSAGE = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
 
 
 class DecisionError(ValueError):
@@ -54,6 +57,8 @@ def clean_text(text: str | None) -> str:
         raise DecisionError({"text": "Vul de tekst van het besluit in."})
     if len(text) > 5000:
         raise DecisionError({"text": "Gebruik hoogstens 5000 tekens."})
+    if has_control_characters(text, multiline=True):
+        raise DecisionError({"text": CONTROL_MESSAGE})
     return text
 
 

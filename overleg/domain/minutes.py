@@ -408,7 +408,7 @@ def correct(
             continue
         try:
             what = actions_domain.check_fields(
-                fields.what, fields.owner_person, fields.owner_organisation
+                fields.what, fields.owner_person, fields.owner_organisation, fields.due_date
             )
         except actions_domain.ActionError as exc:
             errors[f"action_{action_id}"] = f"Actiepunt: {exc}"
