@@ -40,6 +40,7 @@ from ..models import (
     ActionItem,
     AgendaItem,
     AgendaItemAccess,
+    Decision,
     Document,
     Meeting,
     MeetingType,
@@ -568,6 +569,75 @@ def decision_visible_ids(person, decisions) -> set[int]:
         elif d.topic is None or not d.topic.is_casus or d.topic_id in topic_ok:
             result.add(d.id)
     return result
+
+
+def decision_text_clause(person):
+    """WHERE clause on Decision: the person reads its text; `decision_visible_ids` in SQL, so
+    a register can filter and search on it before any limit. Whether the decision's minutes
+    and meeting reach the person at all are the clauses above (`released_minutes_clause`,
+    `meeting_visibility_clause`), applied beside this one."""
+    if is_staff(person):
+        return true()
+    if not is_person(person):
+        return false()
+    via_item = (
+        select(AgendaItem.id)
+        .join(Participant, _seen_item(person.id))
+        .where(AgendaItem.id == Decision.agenda_item_id, _full_item(person.id))
+        .correlate(Decision)
+        .exists()
+    )
+    topic = aliased(Topic)
+    casus = exists().where(topic.id == Decision.topic_id, topic.confidentiality == "casus")
+    without_item = and_(
+        Decision.agenda_item_id.is_(None),
+        or_(
+            Decision.topic_id.is_(None),
+            not_(casus),
+            _topic_entitled_clause(person.id, Decision.topic_id),
+        ),
+    )
+    return or_(and_(Decision.agenda_item_id.is_not(None), via_item), without_item)
+
+
+def action_text_clause(person):
+    """WHERE clause on ActionItem: the person reads its text; `visible_action_ids` in SQL
+    (minutes sent; the action's item read in full; an action without item follows its
+    meeting, except for a guest invited for particular items)."""
+    if is_staff(person):
+        return true()
+    if not is_person(person):
+        return false()
+    via_item = (
+        select(AgendaItem.id)
+        .join(Participant, _seen_item(person.id))
+        .where(AgendaItem.id == ActionItem.agenda_item_id, _full_item(person.id))
+        .correlate(ActionItem)
+        .exists()
+    )
+    part = aliased(Participant)
+    takes_part = exists().where(
+        part.meeting_id == ActionItem.meeting_id, part.person_id == person.id
+    )
+    guest = aliased(Participant)
+    named = aliased(AgendaItemAccess)
+    named_item = aliased(AgendaItem)
+    named_guest = exists().where(
+        guest.meeting_id == ActionItem.meeting_id,
+        guest.person_id == person.id,
+        guest.part == "guest",
+        named.person_id == person.id,
+        named.kind == "gast",
+        named.agenda_item_id == named_item.id,
+        named_item.meeting_id == ActionItem.meeting_id,
+    )
+    return and_(
+        released_minutes_clause(person, ActionItem.meeting_id),
+        or_(
+            and_(ActionItem.agenda_item_id.is_not(None), via_item),
+            and_(ActionItem.agenda_item_id.is_(None), takes_part, not_(named_guest)),
+        ),
+    )
 
 
 def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
