@@ -22,6 +22,7 @@ from ..domain import escalation as de
 from ..domain import meetings as dm
 from ..domain import policy
 from ..domain import series as ds
+from ..domain import worklist as dw
 from ..domain.input import date_in_range
 from ..domain.policy import agenda_visible_to
 from ..extensions import db
@@ -206,8 +207,10 @@ def planning():
         )
         if body is not None:
             series_stmt = series_stmt.where(MeetingSeries.meeting_type_id == body.id)
+        meetings = list(db.session.scalars(stmt.limit(200)))
         ctx.update(
-            meetings=list(db.session.scalars(stmt.limit(200))),
+            meetings=meetings,
+            progress=dw.progress(meetings),
             period=period,
             series=list(db.session.scalars(series_stmt)),
             describe=ds.describe,
