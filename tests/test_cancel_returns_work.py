@@ -467,3 +467,22 @@ def test_series_edit_that_drops_an_occurrence_returns_its_work():
     assert [(w.kind, w.escalation) for w in change.returned] == [("escalatie", esc)]
     assert esc.status == "te_agenderen" and esc.target_item is None
     assert dc.returned_notes([esc.id]) == {esc.id: dc.returned_note(second)}
+
+
+def test_werkvoorraad_lists_the_returned_work(clock, app):
+    from overleg.domain.worklist import worklist
+
+    y = Year(clock)
+    assert not [e for e in worklist(_sec()) if e.kind == "returned"]  # nothing cancelled yet
+    dc.cancel(y.doomed, "Ziekte", confirmed=True, by=_sec(), send=False)
+    db.session.commit()
+    entries = worklist(_sec())
+    returned = [(e.title, e.args) for e in entries if e.kind == "returned"]
+    assert returned == [
+        (y.casus.reference, {"code": "tvo"}),  # a casus by its reference only
+        ("Cameratoezicht stationsgebied", {"code": "tvo"}),
+    ]
+    assert {e.key for e in entries if e.kind in ("escalation", "feedback")} >= {y.up.id, y.fb.id}
+    home = get_page(demo_client(app, SECRETARY), "/")
+    assert "Teruggezet agendapunt agenderen" in home
+    assert "Woning Hoofdstraat 12" not in home

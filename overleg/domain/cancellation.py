@@ -210,50 +210,46 @@ def _returnable():
     )
 
 
-def returned_items(meeting_type: MeetingType) -> list[AgendaItem]:
-    """Topic items and proposals of this body's cancelled meetings that wait to be placed
-    again (oldest meeting first): still on the cancelled meeting, and for a topic item, its
-    topic not finished and not on a later meeting of the body since. Fixed queries."""
-    items = list(
-        db.session.scalars(
-            select(AgendaItem)
-            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(
-                Meeting.meeting_type_id == meeting_type.id,
-                Meeting.status == "geannuleerd",
-                _returnable(),
-            )
-            .options(
-                selectinload(AgendaItem.topic),
-                selectinload(AgendaItem.meeting),
-                selectinload(AgendaItem.proposed_by),
-            )
-            .order_by(Meeting.starts_at, AgendaItem.position, AgendaItem.id)
+def returned_items(meeting_type: MeetingType | None = None) -> list[AgendaItem]:
+    """Topic items and proposals of cancelled meetings (of this body; of every body when
+    None) that wait to be placed again, oldest meeting first: still on the cancelled meeting,
+    and for a topic item, its topic not finished and not on a later meeting of that body
+    since. Fixed queries."""
+    stmt = (
+        select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(Meeting.status == "geannuleerd", _returnable())
+        .options(
+            selectinload(AgendaItem.topic),
+            selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type),
+            selectinload(AgendaItem.proposed_by),
         )
+        .order_by(Meeting.starts_at, AgendaItem.position, AgendaItem.id)
     )
+    if meeting_type is not None:
+        stmt = stmt.where(Meeting.meeting_type_id == meeting_type.id)
+    items = list(db.session.scalars(stmt))
     topic_ids = {i.topic_id for i in items if i.topic_id is not None}
-    later: dict[int, datetime] = {}
+    later: dict[tuple[int, int], datetime] = {}  # (topic, body) -> its latest meeting there
     if topic_ids:
-        for topic_id, starts_at in db.session.execute(
-            select(AgendaItem.topic_id, Meeting.starts_at)
+        for topic_id, type_id, starts_at in db.session.execute(
+            select(AgendaItem.topic_id, Meeting.meeting_type_id, Meeting.starts_at)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(
-                AgendaItem.topic_id.in_(topic_ids),
-                Meeting.meeting_type_id == meeting_type.id,
-                Meeting.status != "geannuleerd",
-            )
+            .where(AgendaItem.topic_id.in_(topic_ids), Meeting.status != "geannuleerd")
         ):
-            if topic_id is not None and (topic_id not in later or starts_at > later[topic_id]):
-                later[topic_id] = starts_at
-    return [
-        i
-        for i in items
-        if i.topic is None
-        or (
-            i.topic.status != "afgerond"
-            and (i.topic_id not in later or later[i.topic_id] <= i.meeting.starts_at)
-        )
-    ]
+            key = (topic_id, type_id)
+            if key not in later or starts_at > later[key]:
+                later[key] = starts_at
+
+    def waiting(item: AgendaItem) -> bool:
+        if item.topic is None:
+            return True
+        if item.topic.status == "afgerond":
+            return False
+        seen = later.get((item.topic.id, item.meeting.meeting_type_id))
+        return seen is None or seen <= item.meeting.starts_at
+
+    return [i for i in items if waiting(i)]
 
 
 def place_returned(

@@ -9,6 +9,8 @@ Kinds of waiting work (``KINDS``), each found by one query whatever the number o
   (sent ter vaststelling: approved at the next meeting of the body);
 - proposals by participants to answer, on meetings still to come;
 - escalations waiting in a body's backlog, terugkoppelingen waiting for a meeting;
+- topic items and proposals of a cancelled meeting waiting for another
+  (`cancellation.returned_items`);
 - overdue actions, per body;
 - outbox messages that failed.
 
@@ -37,7 +39,7 @@ from ..models import (
 )
 from ..models.minutes import MINUTES_STATUS_LABELS
 from ..timeutil import nl_date, to_local, today_local, utcnow
-from . import policy
+from . import cancellation, policy
 
 # An agenda shows up this many days before its publication deadline.
 AGENDA_LOOKAHEAD_DAYS = 7
@@ -54,6 +56,7 @@ KINDS = {
     "proposal": "Voorstel beantwoorden",
     "escalation": "Opschaling agenderen",
     "feedback": "Terugkoppeling agenderen",
+    "returned": "Teruggezet agendapunt agenderen",
     "actions": "Actiepunten over de datum",
     "outbox": "Bericht mislukt",
 }
@@ -289,6 +292,33 @@ def _escalations(person, today: date) -> list[WorkEntry]:
     return entries
 
 
+def _returned(person, today: date) -> list[WorkEntry]:
+    items = cancellation.returned_items()[:PER_KIND]
+    entitled = policy.entitled_topic_ids(person, {i.topic_id for i in items if i.topic_id})
+    entries = []
+    for i in items:
+        meeting = i.meeting
+        title = (
+            policy.overview_topic_heading(i.topic, person, entitled)
+            if i.topic is not None
+            else i.title
+        )
+        what = "Voorstel" if i.proposal_status else "Onderwerp"
+        entries.append(
+            WorkEntry(
+                kind="returned",
+                since=_day(meeting.updated_at, today),
+                title=title,
+                detail=f"{what} van het {meeting.meeting_type.name} van "
+                f"{nl_date(meeting.starts_at)}, dat is geannuleerd; wacht op een ander overleg",
+                endpoint="topics.backlog",
+                args={"code": meeting.meeting_type.code},
+                key=i.id,
+            )
+        )
+    return entries
+
+
 def _actions(today: date) -> list[WorkEntry]:
     rows = db.session.execute(
         select(MeetingType, func.count(ActionItem.id), func.min(ActionItem.due_date))
@@ -364,6 +394,7 @@ def worklist(person, today: date | None = None, now: datetime | None = None) -> 
         + _minutes(today, now)
         + _proposals(today, now)
         + _escalations(person, today)
+        + _returned(person, today)
         + _actions(today)
         + _outbox(today)
     )
