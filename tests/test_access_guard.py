@@ -196,6 +196,9 @@ EXPECTED_RULES: dict[str, str] = {
     "plan.copy": "secretaris",
     "plan.edit": "secretaris",
     "plan.index": "login",
+    "plan.indicator_import": "secretaris",
+    "plan.indicator_template": "secretaris",
+    "plan.indicators": "secretaris",
     "plan.new_version": "secretaris",
     "plan.show": "login",
     # residents' signals: the public page; the triage is the secretaris'
@@ -361,6 +364,9 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "plan.copy": (None, None, 200, 200),
     "plan.edit": (None, None, 200, 200),
     "plan.index": (200, 200, 200, 200),
+    "plan.indicator_import": (None, None, 400, 400),  # no file chosen: 400
+    "plan.indicator_template": (None, None, 200, 200),
+    "plan.indicators": (None, None, 200, 200),
     "plan.new_version": (None, None, 303, 303),  # a concept exists already: a message, back
     "plan.show": (200, 200, 200, 200),  # an adopted plan
     "signals.close": (None, None, 400, 400),  # no reason given: 400

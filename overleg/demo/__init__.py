@@ -12,6 +12,7 @@ from .documents import seed_documents
 from .meetings import seed_meetings
 from .minutes import seed_minutes
 from .plan import seed_plans
+from .signals import seed_signals
 from .topics import seed_topics
 
 
@@ -23,4 +24,5 @@ def seed_all() -> dict[str, int]:
     counts["topics"] = seed_topics()
     counts["documents"] = seed_documents()
     counts["minutes"] = seed_minutes()  # last: needs the meetings and topics
+    counts["signals"] = seed_signals()
     return counts

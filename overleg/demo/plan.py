@@ -12,6 +12,7 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import inspect, select
 
+from ..domain import indicators as di
 from ..domain import plan as dp
 from ..extensions import db
 from ..models import Organisation, Person, PlanYear
@@ -23,6 +24,23 @@ ADOPTED_2019 = local_to_utc(date(2019, 2, 11), time(16, 0))  # fictional date of
 
 def plan_data() -> dict:
     return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+# Fictional figures per quarter for the indicators of the first priority (huiselijk geweld)
+DEMO_FIGURES_2019 = [[41, 37, 45, 52], [9, 7, 11, 10], [6, 4, 7, 8]]
+
+
+def _demo_figures(version) -> None:
+    indicators = version.priorities[0].indicators
+    for indicator, values in zip(indicators, DEMO_FIGURES_2019, strict=False):
+        for quarter, value in enumerate(values, start=1):
+            di.record_figure(
+                indicator,
+                version.plan.year,
+                quarter,
+                value=str(value),
+                source="Fictief: Veilig Thuis Groningen en politie",
+            )
 
 
 def seed_plans() -> int:
@@ -50,6 +68,7 @@ def seed_plans() -> int:
                     **{name: p.get(name) for name in dp.TEXT_ATTRIBUTES},
                 ),
             )
+        _demo_figures(version)
         dp.mark_adopted_before(
             version,
             ADOPTED_2019,

@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..models.plan import (
     PRIORITY_TEXT_FIELDS,
+    IndicatorFigure,
     PlanIndicator,
     PlanPartner,
     PlanPriority,
@@ -239,7 +240,8 @@ def _copy_priority(source: PlanPriority, version: PlanVersion, theme: Theme) -> 
     db.session.add(copy)
     with db.session.no_autoflush:
         copy.indicators = [
-            PlanIndicator(text=i.text, position=i.position) for i in source.indicators
+            PlanIndicator(text=i.text, position=i.position, lineage_id=i.lineage)
+            for i in source.indicators
         ]
         copy.partners = [PlanPartner(organisation_id=p.organisation_id) for p in source.partners]
     return copy
@@ -341,6 +343,11 @@ def update_priority(
             priority.indicators[i].text = text
         else:
             priority.indicators.append(PlanIndicator(text=text, position=i))
+    for gone in priority.indicators[len(rows) :]:
+        if gone.lineage_id is None and _has_figures(gone.id):
+            raise PlanError(
+                f"De indicator ‘{gone.text}’ heeft al cijfers en kan niet worden verwijderd."
+            )
     del priority.indicators[len(rows) :]
     wanted = list(dict.fromkeys(partner_ids))
     priority.partners = [p for p in priority.partners if p.organisation_id in wanted]
@@ -350,8 +357,19 @@ def update_priority(
             priority.partners.append(PlanPartner(organisation_id=org_id))
 
 
+def _has_figures(indicator_id: int) -> bool:
+    return (
+        db.session.scalar(
+            select(IndicatorFigure.id).where(IndicatorFigure.lineage_id == indicator_id).limit(1)
+        )
+        is not None
+    )
+
+
 def remove_priority(priority: PlanPriority) -> None:
     require_editable(priority.version)
+    if any(i.lineage_id is None and _has_figures(i.id) for i in priority.indicators):
+        raise PlanError("Deze prioriteit heeft indicatoren met cijfers en blijft staan.")
     db.session.delete(priority)
 
 

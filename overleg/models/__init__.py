@@ -9,7 +9,7 @@ from .meetings import Meeting, MeetingSeries, Participant
 from .minutes import ActionItem, Decision, Minutes, MinutesVersion
 from .numbering import NumberCounter
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
-from .plan import PlanIndicator, PlanPartner, PlanPriority, PlanVersion, PlanYear
+from .plan import IndicatorFigure, PlanIndicator, PlanPartner, PlanPriority, PlanVersion, PlanYear
 from .signals import Signal
 from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
@@ -38,6 +38,7 @@ __all__ = [
     "Escalation",
     "Topic",
     "TopicEvent",
+    "IndicatorFigure",
     "PlanIndicator",
     "PlanPartner",
     "PlanPriority",

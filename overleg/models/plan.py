@@ -7,12 +7,24 @@ whichever version is current. Each version holds its own copy of the texts of se
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
+from ..timeutil import utcnow
 from .bodies import Theme
 from .common import Timestamped, enum_check
 from .people import Organisation, Person
@@ -132,7 +144,8 @@ class PlanPriority(Model):
 
 
 class PlanIndicator(Model):
-    """One indicator of a priority (figures per quarter are recorded against it)."""
+    """One indicator of a priority. Copies (a new version, a new year) point to the first
+    indicator of their line (``lineage_id``); figures per quarter are kept per line."""
 
     __tablename__ = "plan_indicator"
 
@@ -142,8 +155,16 @@ class PlanIndicator(Model):
     )
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
+    lineage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_indicator.id", ondelete="SET NULL"), index=True
+    )
 
     priority: Mapped[PlanPriority] = relationship(back_populates="indicators")
+
+    @property
+    def lineage(self) -> int:
+        """The identity of the indicator across versions and years."""
+        return self.lineage_id or self.id
 
 
 class PlanPartner(Model):
@@ -162,3 +183,33 @@ class PlanPartner(Model):
 
     priority: Mapped[PlanPriority] = relationship(back_populates="partners")
     organisation: Mapped[Organisation] = relationship()
+
+
+class IndicatorFigure(Model):
+    """A figure of an indicator for one quarter of a year. ``lineage_id`` is the indicator's
+    identity across versions and years (the first ``PlanIndicator`` of its line)."""
+
+    __tablename__ = "indicator_figure"
+    __table_args__ = (
+        UniqueConstraint("lineage_id", "year", "quarter"),
+        CheckConstraint("quarter BETWEEN 1 AND 4", name="quarter_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lineage_id: Mapped[int] = mapped_column(
+        ForeignKey("plan_indicator.id", ondelete="RESTRICT"), index=True
+    )
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[int] = mapped_column(Integer)
+    value: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    source: Mapped[str | None] = mapped_column(String(200))
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+    @property
+    def value_text(self) -> str:
+        """The value the Dutch way: 12 or 12,5."""
+        text = f"{Decimal(self.value).normalize():f}"
+        return text.replace(".", ",")

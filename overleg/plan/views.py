@@ -3,12 +3,13 @@ the secretary's editing, copying to a new year and adoption by the Driehoek."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import access
 from ..audit import record, record_shown
+from ..domain import indicators as di
 from ..domain import plan as dp
 from ..domain import policy
 from ..extensions import db
@@ -210,3 +211,128 @@ def adopt(version_id: int):
                 return redirect(url_for("plan.show", year=version.plan.year, versie=version.number))
     status = 400 if request.method == "POST" else 200
     return render_template("plan/adopt.html", form=form, version=version, meetings=meetings), status
+
+
+# --- indicator figures (the OOV ambtenaar) ---------------------------------------------------
+
+EARLIER_YEARS = 3  # the most recent earlier years with figures, beside this one
+
+
+def _quarter(year: int) -> int:
+    wanted = parse_id(request.values.get("kwartaal"))
+    if wanted in di.QUARTERS:
+        return wanted
+    today = today_local()
+    return (today.month - 1) // 3 + 1 if today.year == year else 4
+
+
+def _indicator_page(year: int, quarter: int, *, errors=None, report=None, status=200):
+    plan = dp.plan_of_year(year)
+    version = dp.current_version(plan) if plan is not None else None
+    if version is None:
+        abort(404)
+    version = dp.load_version(version.id) or abort(404)
+    indicators = di.indicators_of(version)
+    lineages = [i.lineage for i in indicators]
+    found = di.figures(lineages)
+    earlier = sorted({y for (_, y, _) in found if y < year})[-EARLIER_YEARS:]
+    years = [*earlier, year]
+    return render_template(
+        "plan/indicators.html",
+        plan=plan,
+        version=version,
+        groups=dp.clusters(version),
+        quarter=quarter,
+        quarters=di.QUARTERS,
+        years=years,
+        figures=found,
+        code_of=di.code_of,
+        errors=errors or {},
+        report=report,
+        form_values=request.form if request.method == "POST" else {},
+    ), status
+
+
+@bp.route("/jaarplan/<int:year>/indicatoren", methods=["GET", "POST"])
+@access("secretaris")
+def indicators(year: int):
+    quarter = _quarter(year)
+    if request.method == "GET":
+        return _indicator_page(year, quarter)
+    plan = dp.plan_of_year(year)
+    version = dp.current_version(plan) if plan is not None else None
+    if version is None:
+        abort(404)
+    errors: dict[int, str] = {}
+    saved = 0
+    for indicator in di.indicators_of(version):
+        key = str(indicator.id)
+        value = request.form.get(f"waarde-{key}", "")
+        if not value.strip():
+            continue
+        try:
+            di.record_figure(
+                indicator,
+                year,
+                quarter,
+                value=value,
+                source=request.form.get(f"bron-{key}"),
+                delivered=request.form.get(f"geleverd-{key}"),
+                note=request.form.get(f"toelichting-{key}"),
+                by=current_user,
+            )
+        except di.FigureError as exc:
+            errors[indicator.id] = str(exc)
+        else:
+            saved += 1
+    if errors:
+        db.session.rollback()
+        return _indicator_page(year, quarter, errors=errors, status=400)
+    record("indicator_figures_recorded", version, person=current_user, ref=f"{year}-K{quarter}")
+    db.session.commit()
+    flash(f"{saved} cijfers voor kwartaal {quarter} van {year} opgeslagen.", "success")
+    return redirect(url_for("plan.indicators", year=year, kwartaal=quarter))
+
+
+@bp.route("/jaarplan/<int:year>/indicatoren/sjabloon.csv")
+@access("secretaris")
+def indicator_template(year: int):
+    plan = dp.plan_of_year(year)
+    version = dp.current_version(plan) if plan is not None else None
+    if version is None:
+        abort(404)
+    body = di.template_csv(version)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="indicatoren-{year}.csv"',
+        },
+    )
+
+
+@bp.route("/jaarplan/<int:year>/indicatoren/import", methods=["POST"])
+@access("secretaris")
+def indicator_import(year: int):
+    quarter = _quarter(year)
+    plan = dp.plan_of_year(year)
+    version = dp.current_version(plan) if plan is not None else None
+    if version is None:
+        abort(404)
+    upload = request.files.get("bestand")
+    if upload is None or not upload.filename:
+        flash("Kies een CSV-bestand om in te lezen.", "error")
+        return _indicator_page(year, quarter, status=400)
+    data = upload.read(di.MAX_BYTES + 1)
+    if len(data) > di.MAX_BYTES:
+        flash("Het bestand is te groot voor een kwartaal aan cijfers.", "error")
+        return _indicator_page(year, quarter, status=413)
+    try:
+        report = di.import_csv(version, year, quarter, data, by=current_user)
+    except di.FigureError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _indicator_page(year, quarter, status=400)
+    record("indicator_figures_imported", version, person=current_user, ref=f"{year}-K{quarter}")
+    db.session.commit()
+    return _indicator_page(year, quarter, report=report, status=200)
