@@ -103,6 +103,13 @@ class Config:
         self.LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
             "LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
         )
+        # Residents' signals (the public page): throttling per address, the largest request,
+        # and how many months after handling the resident's contact details are erased
+        self.SIGNAL_RATE_LIMIT = os.environ.get("SIGNAL_RATE_LIMIT", "5 per hour;20 per day")
+        self.SIGNAL_MAX_BYTES = int(os.environ.get("SIGNAL_MAX_BYTES", "20000"))
+        self.SIGNAL_CONTACT_RETENTION_MONTHS = int(
+            os.environ.get("SIGNAL_CONTACT_RETENTION_MONTHS", "3")
+        )
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (0: none). Needed for throttling and the audit log's address behind a proxy.
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

@@ -59,6 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
     from .minutes import bp as minutes_bp
+    from .plan import bp as plan_bp
+    from .signals import bp as signals_bp
     from .topics import bp as topics_bp
 
     app.before_request(enforce_access)
@@ -69,6 +71,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for bp in (agenda_bp, topics_bp):
         app.register_blueprint(bp)
     app.register_blueprint(minutes_bp)
+    app.register_blueprint(plan_bp)
+    app.register_blueprint(signals_bp)
 
     from .templating import init_templating
 

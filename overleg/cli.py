@@ -82,6 +82,23 @@ def init_cli(app: Flask) -> None:
             + ", ".join(f"{v} {k}" for k, v in result.counts.items())
         )
 
+    @app.cli.command("retention")
+    def retention() -> None:
+        """Voer de bewaartermijnen uit: verwijder contactgegevens van inwoners bij signalen
+        die langer dan SIGNAL_CONTACT_RETENTION_MONTHS geleden zijn afgehandeld (cron: dagelijks)."""
+        from .audit import record
+        from .domain.signals import erase_contact_details
+
+        months = app.config["SIGNAL_CONTACT_RETENTION_MONTHS"]
+        count = erase_contact_details(months)
+        if count:
+            record("signal_contacts_erased", object_type="signal", ref=f"{count} signalen")
+        db.session.commit()
+        click.echo(
+            f"Contactgegevens van inwoners verwijderd bij {count} signalen "
+            f"(afgehandeld meer dan {months} maanden geleden)."
+        )
+
     @app.cli.command("send-mail")
     @click.option(
         "--limit", default=500, show_default=True, help="Hoogstens zoveel berichten per keer."

@@ -15,6 +15,8 @@ NAVIGATION: list[tuple[str, str]] = [
     ("meetings.planning", "Planning"),
     ("topics.index", "Onderwerpen"),
     ("topics.escalations", "Escalaties"),
+    ("plan.index", "Jaarplan"),
+    ("signals.triage", "Signalen"),
     ("minutes.my_actions", "Mijn actiepunten"),
     ("minutes.index", "Verslagen"),
     ("mail.outbox", "Verzonden berichten"),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -30,6 +30,7 @@ from sqlalchemy import select
 from overleg.access import RULES, access, enforce_access, rule_for
 from overleg.auth.services import start_session
 from overleg.calendar.feeds import ensure_feed_token
+from overleg.domain import plan as dp
 from overleg.domain.actions import add_action, close_between_meetings
 from overleg.domain.agenda import add_item, propose_item
 from overleg.domain.decisions import add_decision
@@ -37,6 +38,7 @@ from overleg.domain.documents import add_document
 from overleg.domain.escalation import escalate
 from overleg.domain.minutes import approve, ensure_minutes, send_for_approval
 from overleg.domain.series import create_series
+from overleg.domain.signals import submit as submit_signal
 from overleg.domain.topics import create_topic
 from overleg.extensions import db as _db
 from overleg.extensions import login_manager
@@ -191,6 +193,24 @@ EXPECTED_RULES: dict[str, str] = {
     "minutes.send": "secretaris",
     "minutes.version": "login",
     "minutes.version_pdf": "login",
+    # the jaarplan: everyone reads an adopted plan; the secretaris drafts and adopts
+    "plan.adopt": "secretaris",
+    "plan.copy": "secretaris",
+    "plan.edit": "secretaris",
+    "plan.index": "login",
+    "plan.indicator_import": "secretaris",
+    "plan.indicator_template": "secretaris",
+    "plan.indicators": "secretaris",
+    "plan.new_version": "secretaris",
+    "plan.show": "login",
+    # residents' signals: the public page; the triage is the secretaris'
+    "signals.close": "secretaris",
+    "signals.make_topic": "secretaris",
+    "signals.merge": "secretaris",
+    "signals.report": "public",
+    "signals.thanks": "public",
+    "signals.triage": "secretaris",
+    "signals.view": "secretaris",
     "static": "public",
     # topics and escalations: the secretaris manages; participants read what they may know
     "topics.backlog": "secretaris",
@@ -345,6 +365,22 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "minutes.send": (None, None, 302, 302),
     "minutes.version": (404, 200, 200, 200),
     "minutes.version_pdf": (404, 200, 200, 200),
+    "plan.adopt": (None, None, 200, 200),
+    "plan.copy": (None, None, 200, 200),
+    "plan.edit": (None, None, 200, 200),
+    "plan.index": (200, 200, 200, 200),
+    "plan.indicator_import": (None, None, 400, 400),  # no file chosen: 400
+    "plan.indicator_template": (None, None, 200, 200),
+    "plan.indicators": (None, None, 200, 200),
+    "plan.new_version": (None, None, 303, 303),  # a concept exists already: a message, back
+    "plan.show": (200, 200, 200, 200),  # an adopted plan
+    "signals.close": (None, None, 400, 400),  # no reason given: 400
+    "signals.make_topic": (None, None, 400, 400),
+    "signals.merge": (None, None, 400, 400),
+    "signals.report": (200, 200, 200, 200, 200),
+    "signals.thanks": (200, 200, 200, 200, 200),
+    "signals.triage": (None, None, 200, 200),
+    "signals.view": (None, None, 200, 200),
     "static": (200, 200, 200, 200, 200),
     "topics.backlog": (None, None, 200, 200),
     "topics.backlogs": (None, None, 302, 302),  # to the first body's list
@@ -475,6 +511,13 @@ def world(seeded):
         reason="Vakantie",
     )
     _db.session.add_all([holding, absence])
+    adopted_plan = dp.new_plan(today.year - 1)
+    dp.add_priority(adopted_plan, dp.PriorityData("Geweld", "Huiselijk geweld", "Aanpak"))
+    dp.mark_adopted_before(adopted_plan, datetime(today.year - 1, 2, 1), "Vastgesteld")
+    concept_plan = dp.copy_to_year(today.year)
+    signal = submit_signal(
+        what="Brommers op het fietspad", location="Foxhol", theme_id=None, year=today.year
+    )
     _db.session.commit()
     tvo = meeting_type("tvo")
     po = meeting_type("po")
@@ -509,6 +552,9 @@ def world(seeded):
         "filename": "css/overleg.css",
         "where": "omlaag",
         "direction": "omlaag",
+        "year": today.year - 1,
+        "version_id": concept_plan.id,
+        "signal_id": signal.id,
     }
     template_item = first(AgendaTemplateItem, AgendaTemplateItem.meeting_type_id == tvo.id)
     overrides = {

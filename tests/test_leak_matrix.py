@@ -22,8 +22,11 @@ from overleg.models import (
     MinutesVersion,
     Organisation,
     OutboxMessage,
+    PlanVersion,
+    PlanYear,
     Role,
     RoleHolding,
+    Signal,
 )
 from tests.conftest import TEST_PASSWORD, login
 from tests.leak_fixture import ALL, build_world, canaries, found, response_text
@@ -73,6 +76,9 @@ def _fill(w, persona: str) -> dict[str, list]:
         "series_id": ids(MeetingSeries),
         "role_id": [r for r, _ in holdings] or ids(Role),
         "holding_id": [h for _, h in holdings],
+        "year": list(db.session.scalars(select(PlanYear.year))) or [2019],
+        "version_id": ids(PlanVersion) or [1],
+        "signal_id": ids(Signal) or [1],
     }
 
 

@@ -43,10 +43,14 @@ def test_demo_chain_and_themes(demo, app):
     ]
     assert all(e.feedback_item_id for e in tl.escalations[:2])
     assert any(e.item.is_feedback and e.meeting.meeting_type.code == "tvo" for e in tl.entries)
-    # every 2019 theme has a topic
-    themes = db.session.scalar(select(func.count(Theme.id)))
-    with_topic = db.session.scalar(select(func.count(func.distinct(Topic.theme_id))))
-    assert with_topic == themes
+    # every priority of the jaarplan has a topic, of a priority of the topic's own year
+    themes = db.session.scalar(select(func.count(func.distinct(Theme.name))))
+    with_topic = db.session.scalar(
+        select(func.count(func.distinct(Theme.name))).join(Topic, Topic.theme_id == Theme.id)
+    )
+    assert with_topic == themes == 8
+    for t in db.session.scalars(select(Topic).where(Topic.theme_id.is_not(None))):
+        assert t.theme.group.year == int(t.reference.split("-")[1]), t.reference
     assert seed_all()["topics"] == 0  # idempotent
     # one escalation is still open, for the overview of open escalations
     open_ones = db.session.scalars(

@@ -11,14 +11,18 @@ from ..seed import seed_structure
 from .documents import seed_documents
 from .meetings import seed_meetings
 from .minutes import seed_minutes
+from .plan import seed_plans
+from .signals import seed_signals
 from .topics import seed_topics
 
 
 def seed_all() -> dict[str, int]:
     """Everything the demo needs (idempotent); returns what was added per kind."""
     counts = seed_structure()
+    counts["plans"] = seed_plans()  # before the topics: they belong to its priorities
     counts["meetings"] = seed_meetings()
     counts["topics"] = seed_topics()
     counts["documents"] = seed_documents()
     counts["minutes"] = seed_minutes()  # last: needs the meetings and topics
+    counts["signals"] = seed_signals()
     return counts

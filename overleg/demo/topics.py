@@ -29,6 +29,7 @@ from ..models import (
     Participant,
     Person,
     Theme,
+    ThemeGroup,
     Topic,
 )
 from ..timeutil import local_to_utc, today_local, utcnow
@@ -111,8 +112,17 @@ def _org(short: str) -> Organisation | None:
     return db.session.scalar(select(Organisation).where(Organisation.short_name == short))
 
 
-def _theme(name: str) -> Theme | None:
-    return db.session.scalar(select(Theme).where(Theme.name == name))
+def _theme(name: str, year: int | None = None) -> Theme | None:
+    """The priority of that name in the year's plan (today's year by default), else in the
+    latest plan that has it."""
+    year = year or today_local().year
+    return db.session.scalar(
+        select(Theme)
+        .join(ThemeGroup)
+        .where(Theme.name == name, ThemeGroup.year <= year)
+        .order_by(ThemeGroup.year.desc())
+        .limit(1)
+    )
 
 
 def _meeting_from(code: str, after: datetime) -> Meeting:
@@ -158,7 +168,7 @@ def seed_topics(today: date | None = None) -> int:
         confidentiality="vertrouwelijk",
         description="Fictief: meldingen van hennepgeur, stroomdiefstal en komen en gaan van "
         "auto's in de avond op het bedrijventerrein.",
-        theme=_theme("Aanpak drugscriminaliteit"),
+        theme=_theme("Aanpak drugscriminaliteit", ovo1.starts_at.year),
         aanbrenger=_org("Politie"),
         by=sec,
         year=ovo1.starts_at.year,

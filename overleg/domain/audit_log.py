@@ -92,6 +92,16 @@ EVENT_LABELS: dict[str, str] = {
     "topic_confidentiality_changed": "Vertrouwelijkheid van onderwerp gewijzigd",
     "document_uploaded": "Stuk toegevoegd",
     "document_removed": "Stuk verwijderd",
+    "plan_copied": "Jaarplan opgesteld voor een nieuw jaar",
+    "plan_changed": "Jaarplan gewijzigd",
+    "plan_version_created": "Nieuwe versie van het jaarplan",
+    "plan_adopted": "Jaarplan vastgesteld",
+    "indicator_figures_recorded": "Cijfers van indicatoren vastgelegd",
+    "indicator_figures_imported": "Cijfers van indicatoren ingelezen (CSV)",
+    "signal_topic_created": "Onderwerp gemaakt van veiligheidssignaal",
+    "signal_merged": "Veiligheidssignaal samengevoegd met onderwerp",
+    "signal_closed": "Veiligheidssignaal gesloten",
+    "signal_contacts_erased": "Contactgegevens van inwoners verwijderd",
 }
 
 # The groups of the event filter, in the order of the list; every labelled event is in one.
@@ -173,6 +183,21 @@ EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "escalation_path_created",
             "escalation_path_deleted",
             "audit_log_exported",
+        ),
+    ),
+    "jaarplan": (
+        "Jaarplan en signalen",
+        (
+            "plan_copied",
+            "plan_changed",
+            "plan_version_created",
+            "plan_adopted",
+            "indicator_figures_recorded",
+            "indicator_figures_imported",
+            "signal_topic_created",
+            "signal_merged",
+            "signal_closed",
+            "signal_contacts_erased",
         ),
     ),
 }

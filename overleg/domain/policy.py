@@ -735,6 +735,23 @@ def calendar_text(meeting: Meeting, link: str) -> CalendarText:
     return CalendarText(summary=summary, description="\n".join(lines))
 
 
+# --- the jaarplan and residents' signals ---------------------------------------------------
+
+
+def can_view_plan_version(person, version) -> bool:
+    """A jaarplan version: once adopted (vastgesteld) every logged-in person reads it; a
+    concept only staff (the secretary drafts it)."""
+    if not is_person(person):
+        return False
+    return version.status == "vastgesteld" or is_staff(person)
+
+
+def can_read_signal(person) -> bool:
+    """A resident's safety signal (its text and the resident's contact details): staff only.
+    Participants never read it, not even of a topic made from it."""
+    return is_staff(person)
+
+
 __all__ = [
     "CalendarText",
     "BESLOTEN_HEADING",
@@ -746,9 +763,11 @@ __all__ = [
     "agenda_visible_to",
     "calendar_summary",
     "calendar_text",
+    "can_read_signal",
     "can_see_casus",
     "can_see_meeting",
     "can_view_topic",
+    "can_view_plan_version",
     "carried_action_ids",
     "decision_visible_ids",
     "entitled_among",

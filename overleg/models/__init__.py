@@ -9,6 +9,8 @@ from .meetings import Meeting, MeetingSeries, Participant
 from .minutes import ActionItem, Decision, Minutes, MinutesVersion
 from .numbering import NumberCounter
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
+from .plan import IndicatorFigure, PlanIndicator, PlanPartner, PlanPriority, PlanVersion, PlanYear
+from .signals import Signal
 from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
 __all__ = [
@@ -36,6 +38,13 @@ __all__ = [
     "Escalation",
     "Topic",
     "TopicEvent",
+    "IndicatorFigure",
+    "PlanIndicator",
+    "PlanPartner",
+    "PlanPriority",
+    "PlanVersion",
+    "PlanYear",
+    "Signal",
     "ActionItem",
     "Decision",
     "Minutes",

@@ -32,6 +32,7 @@ MAIL_REASON_LABELS = {
     "agenda_published": "Agenda gepubliceerd",
     "agenda_changed": "Agenda gewijzigd",
     "minutes_review": "Verslag ter vaststelling",
+    "signal_reply": "Antwoord op veiligheidssignaal",
 }
 
 
