@@ -1,0 +1,32 @@
+/* Phones: tables become stacked cards (static/css/overleg.css, below 40em). Each cell gets
+   the text of its column header as data-label, shown before the value in the card.
+   A cell that already has a data-label (set in the template) keeps it; without
+   JavaScript the cards still show every value, only without the labels. */
+(function () {
+  "use strict";
+  function headers(table) {
+    var row = table.tHead && table.tHead.rows[table.tHead.rows.length - 1];
+    var labels = [];
+    if (!row) return labels;
+    Array.prototype.forEach.call(row.cells, function (cell) {
+      var text = cell.textContent.replace(/[▲▼]/g, "").replace(/\s+/g, " ").trim();
+      for (var i = 0; i < (cell.colSpan || 1); i++) labels.push(text);
+    });
+    return labels;
+  }
+  function label(table) {
+    var labels = headers(table);
+    if (!labels.length) return;
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          var text = labels[col];
+          if (text && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", text);
+          col += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("main table"), label);
+})();
