@@ -200,3 +200,40 @@ def test_beheer_pages_fit_a_phone(live_app, browser):
             browser, live_app.config["LIVE_URL"], "beheerder@example.org", "beheerder", BEHEER_PAGES
         )
     )
+
+
+def test_menu_is_a_disclosure_on_phones_without_javascript(live_app, browser):
+    base = live_app.config["LIVE_URL"]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    # On a phone, without JavaScript: the menu starts closed behind its button and opens.
+    context = browser.new_context(locale="nl-NL", viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        log_in(page, base, "oov@example.org")
+        menu = page.get_by_role("navigation", name="Hoofdmenu")
+        planning = menu.get_by_role("link", name="Planning")
+        button = menu.locator("summary", has_text="Menu")
+        assert button.is_visible()
+        assert not planning.is_visible()
+        button.click()
+        assert planning.is_visible()
+        assert menu.get_by_role("link", name="Escalaties").is_visible()
+        box = menu.bounding_box()
+        assert box and box["x"] + box["width"] <= PHONE["width"]
+        page.screenshot(path=str(SHOTS / "oov-menu-open.png"))
+        planning.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/planning")
+    finally:
+        context.close()
+    # On a wide screen the menu is always open and the button is not shown.
+    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        log_in(page, base, "oov@example.org")
+        menu = page.get_by_role("navigation", name="Hoofdmenu")
+        assert menu.get_by_role("link", name="Planning").is_visible()
+        assert not menu.locator("summary").is_visible()
+        page.screenshot(path=str(SHOTS / "oov-breed-home.png"))
+    finally:
+        context.close()
