@@ -86,6 +86,9 @@ def _ids(app) -> dict[str, int]:
             "tvo_next": next_meeting("tvo"),
             "ovo_next": next_meeting("ovo"),
             "topic": db.session.scalar(select(Topic.id).order_by(Topic.id)),
+            "ovo_topic": db.session.scalar(
+                select(Topic.id).where(Topic.reference.like("OVO-%")).order_by(Topic.id)
+            ),
         }
     assert all(ids.values()), ids
     return ids
@@ -130,6 +133,7 @@ def _participant_pages(ids: dict[str, int]) -> list[tuple[str, str]]:
         ("agenda", f"/overleggen/{nxt}/agenda"),
         ("verslag", f"/overleggen/{approved}/verslag"),
         ("onderwerpen", "/onderwerpen"),
+        ("onderwerp", f"/onderwerpen/{ids['ovo_topic']}"),
         ("besluiten", "/besluiten"),
         ("besluitenlijst-ovo", "/besluiten/ovo"),
         ("actielijst-ovo", "/actiepunten/ovo"),

@@ -22,7 +22,11 @@
         var col = 0;
         Array.prototype.forEach.call(row.cells, function (cell) {
           var text = labels[col];
-          if (text && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", text);
+          if (!cell.hasAttribute("data-label")) {
+            // An empty cell shows no label either ("Acties" without any action).
+            var empty = !cell.textContent.trim() && !cell.querySelector("input, select, img");
+            cell.setAttribute("data-label", empty ? "" : text || "");
+          }
           col += cell.colSpan || 1;
         });
       });
