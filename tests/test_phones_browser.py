@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.browser_support import ARTIFACTS, log_in
+from tests.browser_support import ARTIFACTS, axe_violations, describe, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -150,6 +150,10 @@ BEHEER_PAGES = [
 ]
 
 
+# Pages also checked with axe-core at phone size (the cards and the menu button).
+AXE_AT_PHONE_SIZE = {"home", "planning-lijst", "verslag-bewerken", "verslag"}
+
+
 def _check_pages(browser, base: str, email: str, persona: str, pages) -> list[str]:
     SHOTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(locale="nl-NL", viewport=PHONE, device_scale_factor=1)
@@ -165,6 +169,8 @@ def _check_pages(browser, base: str, email: str, persona: str, pages) -> list[st
                 continue
             page.screenshot(path=str(SHOTS / f"{persona}-{name}.png"), full_page=True)
             found = page.evaluate(OVERFLOW_JS)
+            if name in AXE_AT_PHONE_SIZE and (violations := axe_violations(page)):
+                failures.append(f"{persona} {path} (axe-core):\n{describe(violations)}")
             if found["scrollWidth"] > found["innerWidth"] or found["offenders"]:
                 failures.append(
                     f"{persona} {path}: page {found['scrollWidth']} px wide on a "

@@ -14,6 +14,12 @@
     });
     return labels;
   }
+  // The text of a node as seen on the screen: without visually hidden parts.
+  function shown(node) {
+    if (node.nodeType === 3) return node.nodeValue;
+    if (node.nodeType !== 1 || node.classList.contains("visually-hidden")) return "";
+    return Array.prototype.map.call(node.childNodes, shown).join("");
+  }
   function label(table) {
     var labels = headers(table);
     if (!labels.length) return;
@@ -23,9 +29,14 @@
         Array.prototype.forEach.call(row.cells, function (cell) {
           var text = labels[col];
           if (!cell.hasAttribute("data-label")) {
-            // An empty cell shows no label either ("Acties" without any action).
+            // No label where it would say nothing: an empty cell ("Acties" without any
+            // action), or one whose form control is labelled with it already (a radio
+            // button labelled "Aanwezig" under the header "Aanwezig").
             var empty = !cell.textContent.trim() && !cell.querySelector("input, select, img");
-            cell.setAttribute("data-label", empty ? "" : text || "");
+            var named = text && Array.prototype.some.call(cell.querySelectorAll("label"), function (l) {
+              return shown(l).toLowerCase().indexOf(text.toLowerCase()) !== -1;
+            });
+            cell.setAttribute("data-label", empty || named ? "" : text || "");
           }
           col += cell.colSpan || 1;
         });
