@@ -97,6 +97,9 @@ class Config:
         # login however active (OWASP ASVS 3.3: idle and absolute timeouts).
         self.SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
         self.SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
+        # Sensitive changes (accounts and application roles, the audit log export) need the
+        # password proved this recently: at the login or on the confirmation page.
+        self.REAUTH_MINUTES = int(os.environ.get("REAUTH_MINUTES", "10"))
         # Rate limiting (use a shared storage such as redis:// with several servers)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -127,6 +127,15 @@ def load_session(token: str, idle_minutes: int, max_hours: float = 12) -> Person
     person = row.person
     person._login_session_token = token
     return person
+
+
+def session_started_at(token: str | None) -> datetime | None:
+    """When the login session of this token began (its login), or None."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(LoginSession.created_at).where(LoginSession.token_hash == _digest(token))
+    )
 
 
 def end_session(token: str | None) -> None:

@@ -13,7 +13,8 @@ from ..domain import audit_changes as changes
 from ..extensions import db, limiter
 from ..models.people import person_by_email
 from . import bp
-from .forms import ChangePasswordForm, LoginForm
+from .forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm
+from .reauth import confirmed_now
 from .services import (
     authenticate,
     check_password,
@@ -124,6 +125,30 @@ def logout():
     session.clear()
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/bevestigen", methods=["GET", "POST"])
+@access("login")
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    deduct_when=lambda r: r.status_code != 302,
+    error_message="Te veel mislukte pogingen. Wacht een paar minuten en probeer het dan opnieuw.",
+)
+def confirm_password():
+    """Prove the password again before a sensitive change (overleg/auth/reauth.py)."""
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        if check_password(current_user, form.password.data):
+            confirmed_now()
+            record("reauthenticated", current_user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("Dit wachtwoord klopt niet.")
+        record("reauth_failed", current_user)
+        db.session.commit()
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/confirm_password.html", form=form), status
 
 
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
