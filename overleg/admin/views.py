@@ -356,7 +356,7 @@ def person_account(person_id: int):
     person = _get(Person, person_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(form.password.data)
+        problem = password_problem(form.password.data, (person.name, person.email))
         if problem:
             form.password.errors.append(problem)
         else:

@@ -156,7 +156,7 @@ def confirm_password():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(form.new.data)
+        problem = password_problem(form.new.data, (current_user.name, current_user.email))
         if not check_password(current_user, form.current.data):
             form.current.errors.append("Het huidige wachtwoord klopt niet.")
         elif problem:
