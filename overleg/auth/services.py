@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -139,8 +139,14 @@ def start_session(person: Person, ip: str | None = None, user_agent: str | None 
     return token
 
 
-def load_session(token: str, idle_minutes: int, max_hours: float = 12) -> Person | None:
-    """The person of a live session token; expired sessions are removed.
+def load_session(
+    token: str,
+    idle_minutes: int,
+    max_hours: float = 12,
+    on_expired: Callable[[], object] | None = None,
+) -> Person | None:
+    """The person of a live session token; expired sessions are removed (and ``on_expired``
+    called, once: the next request finds no session at all).
 
     A session ends after ``idle_minutes`` without a request (every request counts, the
     minutes' background autosave too) and ``max_hours`` after the login, however active."""
@@ -153,8 +159,11 @@ def load_session(token: str, idle_minutes: int, max_hours: float = 12) -> Person
         or now - row.created_at > timedelta(hours=max_hours)
         or not row.person.active
     ):
+        active = row.person.active
         db.session.delete(row)
         db.session.commit()
+        if on_expired is not None and active:
+            on_expired()
         return None
     if now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
