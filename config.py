@@ -106,6 +106,11 @@ class Config:
         self.LOGIN_ACCOUNT_RATE_LIMIT = os.environ.get(
             "LOGIN_ACCOUNT_RATE_LIMIT", "10 per 15 minutes"
         )
+        # Failed logins allowed per device cookie (a browser that logged in to the account
+        # before is exempt from the per-account limit; overleg/auth/device.py).
+        self.LOGIN_DEVICE_RATE_LIMIT = os.environ.get(
+            "LOGIN_DEVICE_RATE_LIMIT", "10 per 15 minutes"
+        )
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (0: none). Needed for throttling and the audit log's address behind a proxy.
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

@@ -185,6 +185,7 @@ REASON_LABELS = {
 LIMIT_LABELS = {
     "per_address": "te veel pogingen vanaf dit adres",
     "per_account": "te veel pogingen voor dit account",
+    "per_device": "te veel pogingen vanuit deze browser (apparaatcookie)",
 }
 
 # Object types (table names) with their Dutch label.
