@@ -97,6 +97,9 @@ class Config:
         # login however active (OWASP ASVS 3.3: idle and absolute timeouts).
         self.SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
         self.SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
+        # Sensitive changes (accounts and application roles, the audit log export) need the
+        # password proved this recently: at the login or on the confirmation page.
+        self.REAUTH_MINUTES = int(os.environ.get("REAUTH_MINUTES", "10"))
         # Rate limiting (use a shared storage such as redis:// with several servers)
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per minute;20 per hour")
@@ -109,6 +112,11 @@ class Config:
         self.SIGNAL_MAX_BYTES = int(os.environ.get("SIGNAL_MAX_BYTES", "20000"))
         self.SIGNAL_CONTACT_RETENTION_MONTHS = int(
             os.environ.get("SIGNAL_CONTACT_RETENTION_MONTHS", "3")
+        )
+        # Failed logins allowed per device cookie (a browser that logged in to the account
+        # before is exempt from the per-account limit; overleg/auth/device.py).
+        self.LOGIN_DEVICE_RATE_LIMIT = os.environ.get(
+            "LOGIN_DEVICE_RATE_LIMIT", "10 per 15 minutes"
         )
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (0: none). Needed for throttling and the audit log's address behind a proxy.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, flash, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -102,7 +102,12 @@ def _init_login(app: Flask) -> None:
     def _load(token: str):
         # current_app, not app: the login manager is shared by every app created here
         config = current_app.config
-        return load_session(token, config["SESSION_IDLE_MINUTES"], config["SESSION_MAX_HOURS"])
+        return load_session(
+            token,
+            config["SESSION_IDLE_MINUTES"],
+            config["SESSION_MAX_HOURS"],
+            on_expired=lambda: flash("Uw sessie is verlopen. Log opnieuw in.", "info"),
+        )
 
 
 def _init_errors(app: Flask) -> None:

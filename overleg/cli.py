@@ -29,7 +29,7 @@ def init_cli(app: Flask) -> None:
         from .models import Person
 
         email = email.strip().lower()
-        problem = password_problem(password)
+        problem = password_problem(password, (name, email))
         if problem:
             raise click.ClickException(problem)
         if db.session.scalar(select(Person).where(Person.email == email)):

@@ -131,6 +131,7 @@ EXPECTED_RULES: dict[str, str] = {
     "agenda.view": "login",
     # accounts
     "auth.change_password": "login",
+    "auth.confirm_password": "login",
     "auth.login": "public",
     "auth.logout": "login",
     # calendar: the subscription is opened with its secret token
@@ -287,6 +288,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
         200,
     ),  # the meeting's pages: 404 to a participant who is not invited
     "auth.change_password": (200, 200, 200, 200),
+    "auth.confirm_password": (200, 200, 200, 200),
     "auth.login": (200, 302, 302, 302, 302),
     "auth.logout": (
         "logged out",

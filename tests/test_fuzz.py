@@ -459,6 +459,11 @@ FORMS = {
             "confirm": text_value("Nieuw-Wachtwoord-2027"),
         },
     ),
+    "password_confirm": (
+        "member",
+        lambda w: "/account/bevestigen?next=/",
+        lambda w: {"password": text_value("fout")},
+    ),
     "calendar_alarm": (
         "member",
         lambda w: "/agenda/herinnering",

@@ -36,6 +36,7 @@ def test_defaults_are_30_minutes_idle_and_12_hours_in_all(monkeypatch):
 
 
 def test_idle_session_ends_after_30_minutes_without_a_request(client, people, db, clock):
+    assert "verlopen" not in client.get("/inloggen").get_data(as_text=True)
     assert login(client, people["deelnemer"].email).status_code == 302
     clock.shift(timedelta(minutes=29))
     assert client.get("/").status_code == 200  # activity: the idle time starts again
@@ -46,6 +47,8 @@ def test_idle_session_ends_after_30_minutes_without_a_request(client, people, db
     resp = client.get("/")
     assert sent_to_login(resp)
     assert sessions(db) == 0
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "Uw sessie is verlopen. Log opnieuw in." in page
     # the cookie does not come back to life, and logging in again works
     assert sent_to_login(client.get("/"))
     assert login(client, people["deelnemer"].email).status_code == 302
@@ -87,8 +90,10 @@ def test_session_ends_12_hours_after_login_however_active(client, people, db, cl
     clock.shift(timedelta(minutes=29))  # 11:59 after the login
     assert client.get("/").status_code == 200
     clock.shift(timedelta(minutes=2))  # 12:01
-    assert sent_to_login(client.get("/"))
+    resp = client.get("/")
+    assert sent_to_login(resp)
     assert sessions(db) == 0
+    assert "Uw sessie is verlopen" in client.get(resp.headers["Location"]).get_data(as_text=True)
 
 
 def test_both_limits_follow_the_configuration(app, client, people, db, clock):

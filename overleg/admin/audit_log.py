@@ -9,6 +9,7 @@ from flask import Response, render_template, request, stream_with_context
 
 from ..access import access
 from ..audit import record
+from ..auth.reauth import recent_login
 from ..domain import audit_log as log
 from ..extensions import db
 from ..timeutil import to_local, utcnow
@@ -47,6 +48,7 @@ def audit_log():
 
 @bp.route("/logboek/export.csv")
 @access("beheerder")
+@recent_login
 def audit_log_export():
     args = request.args.to_dict()
     args.pop("pagina", None)  # the export holds the whole selection, not one page

@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from ..access import access
 from ..audit import record, record_change
+from ..auth.reauth import recent_login
 from ..auth.services import password_problem, set_password
 from ..domain import admin as domain
 from ..domain import audit_changes as changes
@@ -276,12 +277,14 @@ def people():
 
 @bp.route("/personen/nieuw", methods=["GET", "POST"])
 @access("beheerder")
+@recent_login
 def person_new():
     return _person_form(Person(active=True, app_role="deelnemer"))
 
 
 @bp.route("/personen/<int:person_id>", methods=["GET", "POST"])
 @access("beheerder")
+@recent_login
 def person_edit(person_id: int):
     return _person_form(_get(Person, person_id))
 
@@ -338,6 +341,7 @@ def _person_form(person: Person):
 
 @bp.route("/personen/<int:person_id>/verwijderen", methods=["POST"])
 @access("beheerder")
+@recent_login
 def person_delete(person_id: int):
     person = _get(Person, person_id)
     if _delete(person, "person_deleted", person.name):
@@ -347,11 +351,12 @@ def person_delete(person_id: int):
 
 @bp.route("/personen/<int:person_id>/account", methods=["GET", "POST"])
 @access("beheerder")
+@recent_login
 def person_account(person_id: int):
     person = _get(Person, person_id)
     form = PasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(form.password.data)
+        problem = password_problem(form.password.data, (person.name, person.email))
         if problem:
             form.password.errors.append(problem)
         else:
@@ -374,6 +379,7 @@ def person_account(person_id: int):
 
 @bp.route("/personen/<int:person_id>/account/verwijderen", methods=["POST"])
 @access("beheerder")
+@recent_login
 def person_account_remove(person_id: int):
     person = _get(Person, person_id)
     before = changes.account_state(person)
@@ -522,6 +528,7 @@ def role_delete(role_id: int):
 
 @bp.route("/functies/<int:role_id>/bezetting/nieuw", methods=["GET", "POST"])
 @access("beheerder")
+@recent_login
 def holding_new(role_id: int):
     role = _get(Role, role_id)
     return _holding_form(role, RoleHolding())
@@ -529,6 +536,7 @@ def holding_new(role_id: int):
 
 @bp.route("/functies/<int:role_id>/bezetting/<int:holding_id>", methods=["GET", "POST"])
 @access("beheerder")
+@recent_login
 def holding_edit(role_id: int, holding_id: int):
     role = _get(Role, role_id)
     holding = _get(RoleHolding, holding_id)
@@ -584,6 +592,7 @@ def _holding_form(role: Role, holding: RoleHolding):
 
 @bp.route("/functies/<int:role_id>/bezetting/<int:holding_id>/verwijderen", methods=["POST"])
 @access("beheerder")
+@recent_login
 def holding_delete(role_id: int, holding_id: int):
     holding = _get(RoleHolding, holding_id)
     if holding.role_id != role_id:

@@ -17,6 +17,10 @@ class LoginForm(Form):
     password = PasswordField("Wachtwoord", validators=[required("Vul uw wachtwoord in.")])
 
 
+class ConfirmPasswordForm(Form):
+    password = PasswordField("Wachtwoord", validators=[required("Vul uw wachtwoord in.")])
+
+
 class ChangePasswordForm(Form):
     current = PasswordField("Huidig wachtwoord", validators=[required()])
     new = PasswordField("Nieuw wachtwoord", validators=[required()])

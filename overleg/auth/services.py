@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -47,13 +49,46 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-def password_problem(password: str) -> str | None:
-    """A Dutch explanation of why a new password is not acceptable, or None."""
+# zxcvbn's score (0-4) a new password must reach: 3 is "safely unguessable" (about 10^8
+# guesses and more), checked against the package's lists of common and breached passwords,
+# words and names, keyboard patterns, repeats, sequences and dates.
+MIN_PASSWORD_SCORE = 3
+_ZXCVBN_MAX = 72  # zxcvbn refuses longer input; the start of a longer password is judged
+
+# Why a password is weak, in Dutch, by the kind of pattern zxcvbn found (first that applies).
+_WEAK_REASONS = (
+    ("passwords", "Dit wachtwoord staat in lijsten van veelgebruikte of uitgelekte wachtwoorden."),
+    ("user_inputs", "Dit wachtwoord bevat uw naam of e-mailadres."),
+    ("repeat", "Dit wachtwoord herhaalt steeds dezelfde tekens of woorden."),
+    ("sequence", "Dit wachtwoord is een reeks, zoals 123456 of abcdef."),
+    ("spatial", "Dit wachtwoord volgt een patroon op het toetsenbord, zoals qwerty."),
+    ("date", "Dit wachtwoord bestaat vooral uit een datum of jaartal."),
+    ("regex", "Dit wachtwoord bestaat vooral uit een datum of jaartal."),
+    ("dictionary", "Dit wachtwoord bestaat uit bekende woorden of namen die snel te raden zijn."),
+)
+_ADVICE = "Kies een langer wachtwoord, bijvoorbeeld een zin van vier of vijf gewone woorden."
+
+
+def password_problem(password: str, user_inputs: Iterable[str | None] = ()) -> str | None:
+    """A Dutch explanation of why a new password is not acceptable, or None.
+
+    ``user_inputs``: the person's name and e-mail address, which the password may not lean on.
+    """
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Kies een wachtwoord van minstens {MIN_PASSWORD_LENGTH} tekens."
     if len(password) > 200:
         return "Kies een wachtwoord van hoogstens 200 tekens."
-    return None
+    from zxcvbn import zxcvbn  # loads its word lists on first use
+
+    words = {w for text in user_inputs if text for w in re.split(r"[^\w]+", text.lower())}
+    words |= {text.lower() for text in user_inputs if text}
+    result = zxcvbn(password[:_ZXCVBN_MAX], user_inputs=sorted(w for w in words if len(w) >= 3))
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    found = {m.get("dictionary_name") or m["pattern"] for m in result["sequence"]}
+    found |= {m["pattern"] for m in result["sequence"]}
+    reason = next((text for kind, text in _WEAK_REASONS if kind in found), None)
+    return f"{reason or 'Dit wachtwoord is te makkelijk te raden.'} {_ADVICE}"
 
 
 def set_password(person: Person, password: str) -> None:
@@ -104,8 +139,14 @@ def start_session(person: Person, ip: str | None = None, user_agent: str | None 
     return token
 
 
-def load_session(token: str, idle_minutes: int, max_hours: float = 12) -> Person | None:
-    """The person of a live session token; expired sessions are removed.
+def load_session(
+    token: str,
+    idle_minutes: int,
+    max_hours: float = 12,
+    on_expired: Callable[[], object] | None = None,
+) -> Person | None:
+    """The person of a live session token; expired sessions are removed (and ``on_expired``
+    called, once: the next request finds no session at all).
 
     A session ends after ``idle_minutes`` without a request (every request counts, the
     minutes' background autosave too) and ``max_hours`` after the login, however active."""
@@ -118,8 +159,11 @@ def load_session(token: str, idle_minutes: int, max_hours: float = 12) -> Person
         or now - row.created_at > timedelta(hours=max_hours)
         or not row.person.active
     ):
+        active = row.person.active
         db.session.delete(row)
         db.session.commit()
+        if on_expired is not None and active:
+            on_expired()
         return None
     if now - row.last_seen_at > timedelta(minutes=1):
         row.last_seen_at = now
@@ -127,6 +171,15 @@ def load_session(token: str, idle_minutes: int, max_hours: float = 12) -> Person
     person = row.person
     person._login_session_token = token
     return person
+
+
+def session_started_at(token: str | None) -> datetime | None:
+    """When the login session of this token began (its login), or None."""
+    if not token:
+        return None
+    return db.session.scalar(
+        select(LoginSession.created_at).where(LoginSession.token_hash == _digest(token))
+    )
 
 
 def end_session(token: str | None) -> None:

@@ -12,8 +12,9 @@ from ..audit import record, record_change
 from ..domain import audit_changes as changes
 from ..extensions import db, limiter
 from ..models.people import person_by_email
-from . import bp
-from .forms import ChangePasswordForm, LoginForm
+from . import bp, device
+from .forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm
+from .reauth import confirmed_now
 from .services import (
     authenticate,
     check_password,
@@ -52,12 +53,17 @@ def _account_limit() -> str:
     return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
 
 
+def _device_limit() -> str:
+    return current_app.config["LOGIN_DEVICE_RATE_LIMIT"]
+
+
 def _throttled_limit() -> str:
-    """Which login limit refused the request: per address or per account."""
+    """Which login limit refused the request: per address, per account or per device."""
     current = limiter.current_limit
-    return (
-        "per_account" if current is not None and "login-account:" in current.key else "per_address"
-    )
+    key = current.key if current is not None else ""
+    if "login-device:" in key:
+        return "per_device"
+    return "per_account" if "login-account:" in key else "per_address"
 
 
 @bp.after_request
@@ -89,6 +95,17 @@ def _account_key() -> str:
     key_func=_account_key,
     methods=["POST"],
     deduct_when=lambda r: r.status_code != 302,
+    # a browser that logged in to this account before is not locked out by others' failures
+    exempt_when=device.trusted_for_submitted_account,
+    error_message="Te veel mislukte inlogpogingen voor dit account. Wacht een kwartier "
+    "en probeer het dan opnieuw, of vraag de beheerder om hulp.",
+)
+@limiter.limit(
+    _device_limit,
+    key_func=device.device_key,
+    methods=["POST"],
+    deduct_when=lambda r: r.status_code != 302,
+    exempt_when=lambda: not device.trusted_for_submitted_account(),
     error_message="Te veel mislukte inlogpogingen voor dit account. Wacht een kwartier "
     "en probeer het dan opnieuw, of vraag de beheerder om hulp.",
 )
@@ -104,7 +121,9 @@ def login():
             record("login", person, person=person)
             db.session.commit()
             login_user(person)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            device.issue(response, person.email)
+            return response
         form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
         # The typed address is never logged; a known person is named by id.
         known = person_by_email(form.email.data)
@@ -126,12 +145,36 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/account/bevestigen", methods=["GET", "POST"])
+@access("login")
+@limiter.limit(
+    _login_limit,
+    methods=["POST"],
+    deduct_when=lambda r: r.status_code != 302,
+    error_message="Te veel mislukte pogingen. Wacht een paar minuten en probeer het dan opnieuw.",
+)
+def confirm_password():
+    """Prove the password again before a sensitive change (overleg/auth/reauth.py)."""
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        if check_password(current_user, form.password.data):
+            confirmed_now()
+            record("reauthenticated", current_user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("Dit wachtwoord klopt niet.")
+        record("reauth_failed", current_user)
+        db.session.commit()
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/confirm_password.html", form=form), status
+
+
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
 @access("login")
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(form.new.data)
+        problem = password_problem(form.new.data, (current_user.name, current_user.email))
         if not check_password(current_user, form.current.data):
             form.current.errors.append("Het huidige wachtwoord klopt niet.")
         elif problem:

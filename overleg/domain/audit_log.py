@@ -80,6 +80,8 @@ EVENT_LABELS: dict[str, str] = {
     "login_failed": "Inloggen mislukt",
     "login_throttled": "Inloggen geweigerd: te veel pogingen",
     "logout": "Uitgelogd",
+    "reauthenticated": "Wachtwoord opnieuw bevestigd",
+    "reauth_failed": "Wachtwoord opnieuw bevestigen mislukt",
     "account_activated": "Account geactiveerd",
     "account_deactivated": "Account gedeactiveerd",
     "app_role_changed": "Rol in de applicatie gewijzigd",
@@ -113,6 +115,8 @@ EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "login_failed",
             "login_throttled",
             "logout",
+            "reauthenticated",
+            "reauth_failed",
             "password_changed",
             "account_created",
             "account_password_set",
@@ -214,6 +218,7 @@ REASON_LABELS = {
 LIMIT_LABELS = {
     "per_address": "te veel pogingen vanaf dit adres",
     "per_account": "te veel pogingen voor dit account",
+    "per_device": "te veel pogingen vanuit deze browser (apparaatcookie)",
 }
 
 # Object types (table names) with their Dutch label.
