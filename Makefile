@@ -10,10 +10,11 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 # Debian packages: WeasyPrint (Pango, HarfBuzz subsetting), PostgreSQL for the second test
-# database, Chromium for browser tests, Java for the Nu Html Checker (npm vnu-jar),
-# Node.js/npm for the house-style assets and the validators.
+# database, Chromium for browser tests, Java for the Nu Html Checker (npm vnu-jar), libical's
+# GObject bindings for Debian's python3 (the .ics check), Node.js/npm for the house-style
+# assets and the validators.
 APT_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
-APT_TEST := postgresql chromium poppler-utils openjdk-17-jre-headless
+APT_TEST := postgresql chromium poppler-utils openjdk-17-jre-headless python3-gi gir1.2-ical-3.0
 
 VENDOR := static/vendor
 

@@ -112,12 +112,28 @@ def render_pdf(html: str, base_url: str = PDF_BASE_URL, **options: Any) -> bytes
 
 
 def merge_pdfs(parts: list[bytes]) -> bytes:
-    """Join PDFs (bytes) in order into one PDF. Unreadable parts raise pypdf's errors."""
+    """Join PDFs (bytes) in order into one PDF. Unreadable parts raise pypdf's errors.
+
+    The whole takes the first part's language and title, with the title shown (its tags and
+    PDF/UA claim do not carry over: pypdf joins pages, not structure trees)."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
 
     writer = PdfWriter()
-    for data in parts:
-        writer.append(PdfReader(io.BytesIO(data)))
+    readers = [PdfReader(io.BytesIO(data)) for data in parts]
+    for reader in readers:
+        writer.append(reader)
+    if readers:
+        first = readers[0]
+        lang = first.root_object.get("/Lang")
+        if lang:
+            writer.root_object[NameObject("/Lang")] = TextStringObject(str(lang))
+        title = first.metadata.title if first.metadata else None
+        if title:
+            writer.add_metadata({"/Title": title})
+            writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+                {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+            )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -18,6 +18,9 @@ from overleg.seed import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "static" / "vendor" / "axe.min.js"
+# IBM Equal Access (npm accessibility-checker-engine, pinned in package.json), rule set WCAG 2.1
+ACE = ROOT / "node_modules" / "accessibility-checker-engine" / "ace.js"
+ACE_POLICY = "WCAG_2_1"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -111,6 +114,31 @@ def describe(violations: list[dict]) -> str:
             if summary:
                 lines.append(f"      {summary[:300]}")
     return "\n".join(lines)
+
+
+def ace_violations(page) -> list[dict]:
+    """IBM's engine on the page as it is: its violations (not the 'potential' ones or the
+    recommendations) as {ruleId, message, snippet, path}."""
+    assert ACE.exists(), f"{ACE} ontbreekt: npm ci installeert accessibility-checker-engine"
+    if not page.evaluate("() => typeof window.ace !== 'undefined'"):
+        page.add_script_tag(path=str(ACE))
+    return page.evaluate(
+        """async (policy) => {
+            const report = await new ace.Checker().check(document, [policy]);
+            const failed = (r) => r.value[0] === "VIOLATION" && r.value[1] === "FAIL";
+            return report.results.filter(failed).map((r) => ({
+                ruleId: r.ruleId, message: r.message, snippet: r.snippet, path: r.path.dom,
+            }));
+        }""",
+        ACE_POLICY,
+    )
+
+
+def describe_ace(violations: list[dict]) -> str:
+    return "\n".join(
+        f"- {v['ruleId']}: {v['message']}\n    at {v['path']}: {v['snippet'][:160]}"
+        for v in violations
+    )
 
 
 def assert_accessible(page, label: str) -> None:

@@ -356,7 +356,8 @@ def test_demo_crawled_by_every_persona_has_no_errors(app):
         for c in crawls
         if c.findings
     ]
-    # the Nu Html Checker over every HTML page of every persona, in one run (tests/vnu_support.py)
+    # the Nu Html Checker over every HTML page of every persona, in one run, and the names of
+    # their forms (tests/vnu_support.py)
     pages = {f"{c.persona} {url}": html for c in crawls for url, html in c.pages.items()}
     checked = time.perf_counter()
     unavailable = vnu_support.missing()
@@ -365,8 +366,16 @@ def test_demo_crawled_by_every_persona_has_no_errors(app):
         f"Nu Html Checker: {len(html_errors)} fouten in {len(pages)} pagina's,"
         f" {time.perf_counter() - checked:.1f}s"
     )
+    html_errors += [
+        f"{url}: {problem}"
+        for url, html in pages.items()
+        for problem in vnu_support.form_name_problems(html)
+    ]
     if html_errors:
-        report.append(f"Nu Html Checker: {len(html_errors)} fouten\n  " + "\n  ".join(html_errors))
+        report.append(
+            f"HTML (Nu Html Checker, namen van formulieren): {len(html_errors)} fouten\n  "
+            + "\n  ".join(html_errors)
+        )
     if report:
         pytest.fail("\n".join(report), pytrace=False)
 

@@ -334,3 +334,28 @@ def test_agenda_pdf_long_action_list_breaks_across_pages_and_marks_intern(
     assert any("Actiepunt nummer 40 uitwerken" in flat(p) for p in pages[1:])
     due_label = nl_date(due, "long")
     assert any(due_label in line for p in pages for line in p.splitlines()), due_label
+
+
+def test_agenda_pdf_is_pdf_ua_1_tagged_in_dutch_with_its_title_shown(app, tvo):
+    data = get_pdf(client_for(app, tvo["member"]), f"/overleggen/{tvo['meeting'].id}/agenda.pdf")
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "nl"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part(>|=\")1", xmp), xmp[:2000]
+    assert "Agenda" in (reader.metadata.title or "")
+
+
+def test_vergaderstukken_pdf_keeps_the_agenda_language_and_title(app, db, tvo, as_role):
+    upload(as_role("secretaris"), tvo["open_item"], make_pdf(["Evaluatie"]), "evaluatie-camera.pdf")
+    data = get_pdf(
+        client_for(app, tvo["member"]), f"/overleggen/{tvo['meeting'].id}/vergaderstukken.pdf"
+    )
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "nl"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert "Agenda" in (reader.metadata.title or "")

@@ -57,3 +57,13 @@ def test_the_placeholder_posted_is_refused_in_dutch(app):
         form = TwoSelects(meta={"csrf": False})
         assert not form.validate()
         assert "Dit veld is verplicht." in form.kind.errors
+
+
+def test_forms_on_a_page_need_names_that_differ():
+    named = '<form aria-label="Uitloggen"></form><form aria-labelledby="kop"></form><form></form>'
+    assert vnu_support.form_name_problems(PAGE.format(named)) == []
+    twice = '<form aria-label="Omhoog"></form><form aria-label="Omhoog"></form><form></form><form>'
+    assert vnu_support.form_name_problems(PAGE.format(twice)) == [
+        "2 formulieren heten ‘Omhoog’",
+        "2 formulieren zonder naam (aria-label)",
+    ]

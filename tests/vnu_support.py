@@ -4,6 +4,9 @@ pages at once: one Java start for all of them (it takes seconds to start, millis
 ``check_pages({url: html})`` writes each page to a temporary folder, runs
 ``java -jar vnu.jar --errors-only --format json <folder>`` once and returns the errors as
 ``"<url> r<line>: <message> «<extract>»"`` lines, grouped per URL, in the order given.
+``form_name_problems(html)`` checks that the forms of a page have names that differ (IBM's
+rule; tests/test_ace_browser.py runs IBM's engine itself on the main pages), cheaply enough
+for every page of the crawl.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import json
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,3 +67,31 @@ def check_pages(pages: dict[str, str], timeout: int = 600) -> list[str]:
         line = m.get("lastLine", "?")
         found.append((order.get(url, len(order)), f"{url} r{line}: {m['message']} «{extract}»"))
     return [text for _, text in sorted(found, key=lambda f: f[0])]
+
+
+class _Forms(HTMLParser):
+    """The accessible name of every <form>: its aria-label, or the ids its aria-labelledby
+    names (unique ids, so a fair stand-in for the text), or None."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form":
+            a = dict(attrs)
+            label = (a.get("aria-label") or "").strip()
+            labelledby = (a.get("aria-labelledby") or "").strip()
+            self.names.append(label or (f"#{labelledby}" if labelledby else None))
+
+
+def form_name_problems(html: str) -> list[str]:
+    """IBM's aria_form_label_unique over the HTML alone: forms on one page need names that
+    differ (one form may go without a name). Each problem in Dutch."""
+    parser = _Forms()
+    parser.feed(html)
+    counts = Counter(parser.names)
+    problems = [f"{n} formulieren heten ‘{name}’" for name, n in counts.items() if name and n > 1]
+    if counts[None] > 1:
+        problems.append(f"{counts[None]} formulieren zonder naam (aria-label)")
+    return problems

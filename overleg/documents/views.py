@@ -197,7 +197,8 @@ def _render_agenda(view, bundle=None) -> bytes:
         reader=current_user,
         now=utcnow(),
     )
-    return render_pdf(html)
+    # PDF/UA-1: tagged, /Lang, the title shown, pdfuaid:part in the XMP (WeasyPrint does all)
+    return render_pdf(html, pdf_variant="pdf/ua-1")
 
 
 @bp.route("/overleggen/<int:meeting_id>/agenda.pdf")
