@@ -335,3 +335,25 @@ def test_agenda_pdf_keeps_definitieve_agenda_on_one_line(app):
     assert r.status_code == 200
     lines = [line.strip() for page in pdf_text(r.data) for line in page.splitlines()]
     assert any("Definitieve agenda" in line for line in lines), lines[:30]
+
+
+def test_change_mail_of_an_agenda_published_without_snapshot_says_only_that_it_changed(app):
+    member = person(MEMBER)
+    tvo = publish(
+        make_meeting("tvo", today_local() + timedelta(days=5), participants=[(member, "member")])
+    )
+    assert tvo.agenda_snapshot is None  # published before snapshots were kept
+    add_item(tvo, title="Later toegevoegd", purpose="informatie", duration_minutes=5)
+    db.session.commit()
+    assert not agenda_changes(tvo).known
+    assert (
+        demo_client(app, SEC).post(f"/overleggen/{tvo.id}/agenda/wijziging-melden").status_code
+        == 302
+    )
+    body = db.session.scalar(
+        select(OutboxMessage.body_text).where(OutboxMessage.reason == "agenda_changed")
+    )
+    assert "is gewijzigd na publicatie" in body
+    assert "Gewijzigd sinds" not in body and "Later toegevoegd" not in body
+    db.session.expire_all()
+    assert db.session.get(Meeting, tvo.id).agenda_snapshot  # the next report compares with it
