@@ -332,5 +332,27 @@ def seed_topics(today: date | None = None) -> int:
     # the other coming agendas are still being prepared (no mail for demo data).
     tvo_next.agenda_status = "gepubliceerd"
     tvo_next.agenda_published_at = utcnow()
+    db.session.flush()
+    tvo_next.agenda_snapshot = da.snapshot(tvo_next, "published")  # what a change compares with
+    # A proposal by the wijkagent waits for the secretary on the next OVO (the werkvoorraad).
+    wijkagent = _person("wijkagent@example.org")
+    ovo_next = next_meeting["ovo"]
+    takes_part = wijkagent is not None and any(
+        p.person_id == wijkagent.id for p in ovo_next.participants
+    )
+    if (
+        wijkagent is not None
+        and takes_part
+        and not any(i.proposal_status for i in ovo_next.agenda_items)
+    ):
+        da.propose_item(
+            ovo_next,
+            wijkagent,
+            title="Fietsendiefstal bij het station",
+            purpose="bespreking",
+            duration_minutes=10,
+            description="Sinds oktober bijna dagelijks aangifte; graag afspraken over "
+            "extra toezicht.",
+        )
     db.session.commit()
     return made

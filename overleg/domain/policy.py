@@ -677,7 +677,8 @@ def mail_item_heading(item: AgendaItem, level: str) -> str | None:
     """How a mail to a recipient with this `level` (from `item_levels`) names an agenda item
     (the "Agenda gewijzigd" mail lists what changed): not at all when they do not see it; a
     casus or besloten item by its reference only, even for who reads it in full (mail leaves
-    Overleg); another item by its title when they read it in full, else by its reference."""
+    Overleg); another item by its title when they read it in full, else by its topic's
+    reference (an item without topic they do not read in full: not at all)."""
     if level not in (FULL, REFERENCE):
         return None
     topic = item.topic
@@ -687,7 +688,7 @@ def mail_item_heading(item: AgendaItem, level: str) -> str | None:
         return BESLOTEN_HEADING
     if level == FULL:
         return item.title
-    return topic.reference if topic is not None else BESLOTEN_HEADING
+    return topic.reference if topic is not None else None
 
 
 def mail_removed_heading(entry: dict, person, named_guest: bool) -> str | None:
