@@ -201,6 +201,7 @@ EXPECTED_RULES: dict[str, str] = {
     "topics.new": "secretaris",
     "topics.place": "secretaris",
     "topics.place_feedback": "secretaris",
+    "topics.place_returned": "secretaris",
     "topics.set_status": "secretaris",
     "topics.view": "login",
 }
@@ -353,6 +354,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "topics.new": (None, None, 200, 200),
     "topics.place": (None, None, 303, 303),  # no meeting chosen: a message and back (303)
     "topics.place_feedback": (None, None, 303, 303),  # no meeting chosen: a message and back (303)
+    "topics.place_returned": (None, None, 303, 303),  # no meeting chosen: a message and back (303)
     "topics.set_status": (None, None, 400, 400),
     "topics.view": (404, 200, 200, 200),
 }

@@ -431,6 +431,20 @@ def visible_topics_stmt(person):
     return stmt.where(on_my_meeting)
 
 
+def overview_topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
+    """How an overview that gathers work from many meetings (the werkvoorraad on the home
+    page) names a topic: a casus by its reference only, whoever reads it (the overview is
+    seen at a glance; the link leads to the full page); any other topic as `topic_heading`."""
+    if topic.is_casus:
+        return topic.reference
+    return topic_heading(topic, person, entitled)
+
+
+def worklist_visible(person) -> bool:
+    """The werkvoorraad (what waits for the secretary) is for staff only."""
+    return is_staff(person)
+
+
 def search_topics_clause(person, needle: str):
     """WHERE clause on Topic for a text search: the reference always; title and description
     only where the person reads the topic in full."""
@@ -659,6 +673,39 @@ def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
 # --- mail and .ics ------------------------------------------------------------------------
 
 
+def mail_item_heading(item: AgendaItem, level: str) -> str | None:
+    """How a mail to a recipient with this `level` (from `item_levels`) names an agenda item
+    (the "Agenda gewijzigd" mail lists what changed): not at all when they do not see it; a
+    casus or besloten item by its reference only, even for who reads it in full (mail leaves
+    Overleg); another item by its title when they read it in full, else by its reference."""
+    if level not in (FULL, REFERENCE):
+        return None
+    topic = item.topic
+    if topic is not None and (topic.is_casus or item.besloten):
+        return topic.reference
+    if item.besloten:
+        return BESLOTEN_HEADING
+    if level == FULL:
+        return item.title
+    return topic.reference if topic is not None else BESLOTEN_HEADING
+
+
+def mail_removed_heading(entry: dict, person, named_guest: bool) -> str | None:
+    """How that mail names an item removed from the agenda, from what the agenda's snapshot
+    kept of it (``title``, ``topic``: its reference, ``casus``, ``besloten``, ``kind``): a
+    casus or besloten item by its reference; an open item by its title, except for a guest
+    invited for particular items (who read other items by reference only, a free item not at
+    all). Nothing for who is not a person."""
+    if not is_person(person):
+        return None
+    reference = entry.get("topic")
+    if entry.get("casus") or entry.get("besloten"):
+        return reference or BESLOTEN_HEADING
+    if named_guest and not is_staff(person) and entry.get("kind") != "standard":
+        return reference
+    return entry.get("title")
+
+
 @dataclass(frozen=True)
 class CalendarText:
     """What a mail and an .ics may say about a meeting: they leave Overleg and reach anyone's
@@ -713,11 +760,14 @@ __all__ = [
     "is_staff",
     "item_heading",
     "item_levels",
+    "mail_item_heading",
+    "mail_removed_heading",
     "may_download",
     "meeting_visibility_clause",
     "minutes_entitlement",
     "minutes_readable",
     "named_guest_meetings",
+    "overview_topic_heading",
     "released_minutes_clause",
     "search_topics_clause",
     "sits_in_body",
@@ -728,4 +778,5 @@ __all__ = [
     "visible_meetings",
     "visible_proposals",
     "visible_topics_stmt",
+    "worklist_visible",
 ]
