@@ -86,6 +86,8 @@ def test_domain_decision_edit_keeps_number_and_records_the_change(seeded, people
     assert len(_events("decision_changed")) == 1
     with pytest.raises(dmin.MinutesError, match="Vul de tekst van het besluit in."):
         dmin.edit_decision(first, "   ")
+    with pytest.raises(dmin.MinutesError, match="stuurtekens"):
+        dmin.edit_decision(first, "Besluit met een NUL\x00-teken")
 
 
 def test_domain_action_edit_records_owner_and_due_date(seeded, people):
