@@ -547,3 +547,34 @@ def test_register_queries_do_not_grow_with_the_register(
                 assert resp.status_code == 200
                 counts.append(q.count)
             assert counts[0] == counts[1], (url, counts)
+
+
+def test_register_searches_find_exactly_the_canaries_each_persona_may_read(seeded, app):
+    """Over the leak matrix's fixture: a register search for an item's decision or action
+    canary finds it exactly for the personas who read that item in full."""
+    from tests.leak_fixture import ALL_ITEMS, build_world, canary, found
+    from tests.test_leak_matrix import ALLOWED, _client
+
+    w = build_world()
+    db.session.commit()
+    for persona, allowed in ALLOWED.items():
+        c = _client(app, w, persona)
+        for code in ("tvo", "driehoek"):
+            if c.get(f"/besluiten/{code}").status_code != 200:
+                assert c.get(f"/besluiten/{code}?tekst=zz").status_code in (302, 404)
+                continue
+            for item in ALL_ITEMS:
+                for register, field in (("besluiten", "dec"), ("actiepunten", "act")):
+                    needle = canary(item, field)
+                    resp = c.get(f"/{register}/{code}?tekst={needle}")
+                    assert resp.status_code == 200
+                    # (the search field shows what was typed: not a finding)
+                    html = resp.get_data(as_text=True).replace(f'value="{needle}"', "")
+                    shown = found(html)
+                    assert shown <= allowed, (persona, register, needle, shown - allowed)
+                    in_body = w.items[item].meeting.meeting_type.code == code
+                    assert (needle in shown) == (needle in allowed and in_body), (
+                        persona,
+                        register,
+                        needle,
+                    )
