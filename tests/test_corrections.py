@@ -383,11 +383,13 @@ def test_decision_register_in_number_order_whatever_the_meeting_dates(seeded, pe
     """A number is handed out when a decision is recorded: the decisions of a meeting
     recorded later carry higher numbers than those of a later meeting. The register lists
     by number, newest first."""
+    from tests.factories import make_meeting
+
     sec = as_role("secretaris")
-    june = _meeting(people, 70)
-    august = _meeting(people, 14)
-    year = dd.meeting_year(june)
-    assert dd.meeting_year(august) == year
+    members = [(people["deelnemer"], "member"), (people["secretaris"], "secretary")]
+    june = make_meeting("tvo", day=date(2026, 6, 1), participants=members)
+    august = make_meeting("tvo", day=date(2026, 8, 24), participants=members)
+    year = 2026
     _decision(august, "Eerst vastgelegd, latere vergadering.")  # -01
     _decision(june, "Later vastgelegd, eerdere vergadering.")  # -02
     _decision(august, "Derde besluit.")  # -03
