@@ -86,6 +86,8 @@ def test_domain_decision_edit_keeps_number_and_records_the_change(seeded, people
     assert len(_events("decision_changed")) == 1
     with pytest.raises(dmin.MinutesError, match="Vul de tekst van het besluit in."):
         dmin.edit_decision(first, "   ")
+    with pytest.raises(dmin.MinutesError, match="stuurtekens"):
+        dmin.edit_decision(first, "Besluit met een NUL\x00-teken")
 
 
 def test_domain_action_edit_records_owner_and_due_date(seeded, people):
@@ -326,3 +328,255 @@ def test_domain_correction_refuses_foreign_decisions_and_a_correction_of_nothing
     assert version.number == 2 and version.snapshot["corrected"]["decisions"] == [decision.code]
     assert m.versions[0].snapshot["decisions"][0]["text"] == "Het TVO stemt in met de aanpak."
     assert version.snapshot["decisions"][0]["text"] == "Verbeterd besluit."
+
+
+# --- registers: number order, filters in SQL on the read policy ---------------------------
+
+
+def _casus_meeting(people, insider):
+    """A held TVO meeting with an open item and a besloten casus item, the minutes out for
+    approval. The participant `people['deelnemer']` sits in it but is not named on the casus
+    item; `insider` is."""
+    from overleg.models import AgendaItem, AgendaItemAccess, Topic
+    from tests.factories import meeting_type
+
+    meeting = past_meeting(
+        "tvo",
+        21,
+        [
+            (people["deelnemer"], "member"),
+            (insider, "member"),
+            (people["secretaris"], "secretary"),
+        ],
+    )
+    topic = Topic(
+        reference="TVO-2027-014",
+        title="Gezin Jansen, Hoogezand",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+    )
+    item = AgendaItem(
+        meeting=meeting,
+        position=50,
+        kind="topic",
+        title=topic.title,
+        topic=topic,
+        purpose="besluitvorming",
+        besloten=True,
+    )
+    db.session.add_all([topic, item])
+    db.session.flush()
+    db.session.add(AgendaItemAccess(agenda_item_id=item.id, person_id=insider.id, kind="besloten"))
+    open_item = item_of(meeting, "mededelingen")
+    dd.add_decision(meeting, open_item, "Openbare verlichting Kielstraat verbeteren.")
+    dd.add_decision(meeting, item, "Huisverbod Jansen verlengen.")
+    da.add_action(
+        meeting, open_item, "Lantaarnpalen Kielstraat laten nalopen", owner_person=insider
+    )
+    da.add_action(meeting, item, "Huisverbod Jansen evalueren", owner_person=insider)
+    dmin.ensure_minutes(meeting).status = "ter_vaststelling"
+    db.session.commit()
+    return meeting, topic
+
+
+def test_decision_register_in_number_order_whatever_the_meeting_dates(seeded, people, as_role):
+    """A number is handed out when a decision is recorded: the decisions of a meeting
+    recorded later carry higher numbers than those of a later meeting. The register lists
+    by number, newest first."""
+    from tests.factories import make_meeting
+
+    sec = as_role("secretaris")
+    members = [(people["deelnemer"], "member"), (people["secretaris"], "secretary")]
+    june = make_meeting("tvo", day=date(2026, 6, 1), participants=members)
+    august = make_meeting("tvo", day=date(2026, 8, 24), participants=members)
+    year = 2026
+    _decision(august, "Eerst vastgelegd, latere vergadering.")  # -01
+    _decision(june, "Later vastgelegd, eerdere vergadering.")  # -02
+    _decision(august, "Derde besluit.")  # -03
+    html = get_page(sec, "/besluiten/tvo")
+    codes = [f"TVO-{year}-{n:02d}" for n in (3, 2, 1)]
+    positions = [html.index(f"<strong>{c}</strong>") for c in codes]
+    assert positions == sorted(positions), codes
+    rows = dd.register(june.meeting_type, people["secretaris"])
+    assert [r.decision.number for r in rows] == [3, 2, 1]
+
+
+def test_decision_register_filters_never_find_a_casus_the_reader_may_not_read(seeded, people, app):
+    from tests.conftest import make_person
+
+    insider = make_person("insider@example.org", name="Ingrid Insider")
+    meeting, topic = _casus_meeting(people, insider)
+    outsider = app.test_client()
+    login(outsider, people["deelnemer"].email)
+    entitled = app.test_client()
+    login(entitled, insider.email)
+    casus_code = db.session.scalar(
+        select(Decision.code).where(Decision.text == "Huisverbod Jansen verlengen.")
+    )
+    year = dd.meeting_year(meeting)
+    for query in ("tekst=huisverbod", "tekst=JANSEN", f"tekst=huisverbod&jaar={year}"):
+        resp = outsider.get(f"/besluiten/tvo?{query}")
+        assert resp.status_code == 200
+        html = resp.get_data(as_text=True)
+        assert casus_code not in html and "Huisverbod" not in html, query
+        assert "0 besluiten" in html
+        # positive control: the entitled reader finds it by the same filter
+        html = get_page(entitled, f"/besluiten/tvo?{query}")
+        assert casus_code in html and "Huisverbod Jansen verlengen." in html, query
+    # both find the open decision by its text; the outsider sees the casus row by code only
+    for client in (outsider, entitled):
+        assert "Openbare verlichting" in get_page(client, "/besluiten/tvo?tekst=verlichting")
+    html = get_page(outsider, "/besluiten/tvo")
+    assert casus_code in html and "Huisverbod" not in html
+    # the code itself is a match for anyone who sees the row
+    assert casus_code in get_page(outsider, f"/besluiten/tvo?tekst={casus_code}")
+    # a LIKE wildcard is taken literally
+    assert "0 besluiten" in get_page(entitled, "/besluiten/tvo?tekst=%25")
+    # filter by topic and by year
+    assert casus_code in get_page(entitled, f"/besluiten/tvo?onderwerp={topic.id}")
+    assert "0 besluiten" in get_page(entitled, f"/besluiten/tvo?jaar={year - 1}")
+
+
+def test_action_register_filters_never_find_a_casus_the_reader_may_not_read(seeded, people, app):
+    from tests.conftest import make_person
+
+    insider = make_person("insider@example.org", name="Ingrid Insider")
+    meeting, topic = _casus_meeting(people, insider)
+    outsider = app.test_client()
+    login(outsider, people["deelnemer"].email)
+    entitled = app.test_client()
+    login(entitled, insider.email)
+    html = get_page(outsider, "/actiepunten/tvo")
+    assert "2 actiepunten" in html and "Huisverbod" not in html and topic.reference in html
+    for query in ("tekst=huisverbod", "tekst=evalueren&status=open"):
+        html = get_page(outsider, f"/actiepunten/tvo?{query}")
+        assert "0 actiepunten" in html and "Huisverbod" not in html, query
+        html = get_page(entitled, f"/actiepunten/tvo?{query}")
+        assert "1 actiepunt<" in html and "Huisverbod Jansen evalueren" in html, query
+    # the topic's reference (shown to both) is found by both
+    html = get_page(outsider, f"/actiepunten/tvo?tekst={topic.reference}")
+    assert "1 actiepunt<" in html and "Huisverbod" not in html
+    html = get_page(outsider, "/actiepunten/tvo?tekst=lantaarnpalen")
+    assert "Lantaarnpalen Kielstraat laten nalopen" in html
+    year = dd.meeting_year(meeting)
+    assert "2 actiepunten" in get_page(entitled, f"/actiepunten/tvo?jaar={year}")
+    assert "0 actiepunten" in get_page(entitled, f"/actiepunten/tvo?jaar={year + 1}")
+    assert "1 actiepunt<" in get_page(entitled, f"/actiepunten/tvo?onderwerp={topic.id}")
+    assert "0 actiepunten" in get_page(entitled, "/actiepunten/tvo?status=afgerond")
+    resp = entitled.get("/actiepunten/tvo?tekst=" + "x" * 201)
+    assert resp.status_code == 400 and "Gebruik hoogstens 200 tekens." in resp.get_data(
+        as_text=True
+    )
+
+
+def test_text_clauses_agree_with_the_policy_batch_answers(seeded, people):
+    """``policy.decision_text_clause`` and ``action_text_clause`` (SQL) answer as
+    ``decision_visible_ids`` and ``visible_action_ids`` (batch) for every reader."""
+    from overleg.domain import policy
+    from tests.conftest import make_person
+
+    insider = make_person("insider@example.org", name="Ingrid Insider")
+    _casus_meeting(people, insider)
+    decisions = db.session.scalars(select(Decision)).all()
+    actions = db.session.scalars(select(ActionItem)).all()
+    for person in (people["deelnemer"], insider, people["secretaris"], people["beheerder"]):
+        in_sql = set(
+            db.session.scalars(select(Decision.id).where(policy.decision_text_clause(person)))
+        )
+        assert in_sql == policy.decision_visible_ids(person, decisions), person.email
+        in_sql = set(
+            db.session.scalars(select(ActionItem.id).where(policy.action_text_clause(person)))
+        )
+        assert in_sql == policy.visible_action_ids(person, actions), person.email
+    assert len(policy.decision_visible_ids(people["deelnemer"], decisions)) == 1
+    assert len(policy.decision_visible_ids(insider, decisions)) == 2
+
+
+def _register_world(people, n: int, code: str):
+    """n decisions and n actions in one body, a third of them on besloten casus items."""
+    from overleg.models import AgendaItem, AgendaItemAccess, Topic
+    from tests.factories import meeting_type
+
+    reader = people["deelnemer"]
+    for k in range(n):
+        meeting = past_meeting(code, 10 + k, [(reader, "member")])
+        topic = Topic(
+            reference=f"{code.upper()}-R-{k:03d}",
+            title=f"Onderwerp {k}",
+            meeting_type=meeting_type(code),
+            confidentiality="casus" if k % 3 == 0 else "intern",
+        )
+        item = AgendaItem(
+            meeting=meeting,
+            position=50,
+            kind="topic",
+            title=topic.title,
+            topic=topic,
+            besloten=k % 3 == 0,
+        )
+        db.session.add_all([topic, item])
+        db.session.flush()
+        if k % 2 == 0:  # of the casus items, the first named for the reader, the next not
+            db.session.add(
+                AgendaItemAccess(agenda_item_id=item.id, person_id=reader.id, kind="besloten")
+            )
+        dd.add_decision(meeting, item, f"Besluit {k}")
+        da.add_action(meeting, item, f"Actie {k}", owner_person=reader)
+        dmin.ensure_minutes(meeting).status = "ter_vaststelling"
+    db.session.commit()
+
+
+def test_register_queries_do_not_grow_with_the_register(
+    seeded, people, as_role, count_queries, app
+):
+    _register_world(people, 4, "tvo")
+    _register_world(people, 16, "ovo")
+    reader = app.test_client()
+    login(reader, people["deelnemer"].email)
+    sec = as_role("secretaris")
+    for client in (sec, reader):
+        for url in (
+            "/besluiten/{}",
+            "/actiepunten/{}",
+            "/besluiten/{}?tekst=besluit",
+            "/actiepunten/{}?tekst=actie&status=open",
+        ):
+            counts = []
+            for code in ("tvo", "ovo"):
+                db.session.expire_all()
+                with count_queries() as q:
+                    resp = client.get(url.format(code))
+                assert resp.status_code == 200
+                counts.append(q.count)
+            assert counts[0] == counts[1], (url, counts)
+
+
+def test_register_searches_find_exactly_the_canaries_each_persona_may_read(seeded, app):
+    """Over the leak matrix's fixture: a register search for an item's decision or action
+    canary finds it exactly for the personas who read that item in full."""
+    from tests.leak_fixture import ALL_ITEMS, build_world, canary, found
+    from tests.test_leak_matrix import ALLOWED, _client
+
+    w = build_world()
+    db.session.commit()
+    for persona, allowed in ALLOWED.items():
+        c = _client(app, w, persona)
+        for code in ("tvo", "driehoek"):
+            if c.get(f"/besluiten/{code}").status_code != 200:
+                assert c.get(f"/besluiten/{code}?tekst=zz").status_code in (302, 404)
+                continue
+            for item in ALL_ITEMS:
+                for register, field in (("besluiten", "dec"), ("actiepunten", "act")):
+                    needle = canary(item, field)
+                    resp = c.get(f"/{register}/{code}?tekst={needle}")
+                    assert resp.status_code == 200
+                    # (the search field shows what was typed: not a finding)
+                    html = resp.get_data(as_text=True).replace(f'value="{needle}"', "")
+                    shown = found(html)
+                    assert shown <= allowed, (persona, register, needle, shown - allowed)
+                    in_body = w.items[item].meeting.meeting_type.code == code
+                    assert (needle in shown) == (needle in allowed and in_body), (
+                        persona,
+                        register,
+                        needle,
+                    )

@@ -110,6 +110,18 @@ def check_fields(
     return what
 
 
+def differs(action: ActionItem, fields: ActionFields) -> bool:
+    """Would these fields (checked, see `check_fields`) change the action?"""
+    person = fields.owner_person
+    org = fields.owner_organisation if person is None else None
+    return (
+        fields.what,
+        person.id if person is not None else None,
+        org.id if org is not None else None,
+        fields.due_date,
+    ) != (action.what, action.owner_person_id, action.owner_organisation_id, action.due_date)
+
+
 def revise_action(
     action: ActionItem,
     what: str | None,
@@ -118,14 +130,13 @@ def revise_action(
     owner_organisation: Organisation | None = None,
     due_date: date | None = None,
 ) -> bool:
-    """Change what an action says, who carries it out and by when. Its status is left alone (closing happens at a meeting). False when nothing differs. Whether
-    the minutes allow it is decided by ``minutes.edit_action`` (concept) and
-    ``minutes.correct`` (a correction after approval)."""
+    """Change what an action says, who carries it out and by when. Its status is left alone
+    (closing happens at a meeting). False when nothing differs. Whether the minutes allow it
+    is decided by ``minutes.edit_action`` (concept) and ``minutes.correct`` (a correction
+    after approval)."""
     what = check_fields(what, owner_person, owner_organisation, due_date)
     org = owner_organisation if owner_person is None else None
-    new = (what, owner_person.id if owner_person else None, org.id if org else None, due_date)
-    old = (action.what, action.owner_person_id, action.owner_organisation_id, action.due_date)
-    if new == old:
+    if not differs(action, ActionFields(what, owner_person, org, due_date)):
         return False
     action.what = what
     action.owner_person = owner_person

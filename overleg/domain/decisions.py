@@ -90,8 +90,9 @@ def add_decision(
 
 
 def revise_decision(decision: Decision, text: str | None) -> bool:
-    """Change a decision's text, keeping its number. False when the text is the same. Whether the minutes allow it is decided by ``minutes.edit_decision`` (concept)
-    and ``minutes.correct`` (a correction after approval)."""
+    """Change a decision's text, keeping its number. False when the text is the same.
+    Whether the minutes allow it is decided by ``minutes.edit_decision`` (concept) and
+    ``minutes.correct`` (a correction after approval)."""
     text = clean_text(text)
     if text == decision.text:
         return False

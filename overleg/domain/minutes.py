@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -285,8 +286,9 @@ def approve(
 
 def edit_decision(decision: Decision, text: str | None, by: Person | None = None) -> bool:
     """Change a decision's text while its minutes are a concept. Its number stays and the
-    change is logged (``decision_changed``: the decision's code, never its text). False when nothing changed. Approved minutes change only by a correction
-    (`correct`); minutes out for approval go back to concept first."""
+    change is logged (``decision_changed``: the decision's code, never its text). False when
+    nothing changed. Approved minutes change only by a correction (`correct`); minutes out
+    for approval go back to concept first."""
     minutes = ensure_minutes(decision.meeting, by)
     require_editable(minutes)
     before = audit_changes.decision_state(decision)
@@ -304,8 +306,8 @@ def edit_action(
     action: ActionItem, fields: actions_domain.ActionFields, by: Person | None = None
 ) -> bool:
     """Change what an action made at this meeting says, its owner and due date while its
-    minutes are a concept (``action_changed``: owner ids and date before and after; never the text).
-    False when nothing changed."""
+    minutes are a concept (``action_changed``: owner ids and date before and after, never
+    the text). False when nothing changed."""
     minutes = ensure_minutes(action.meeting, by)
     require_editable(minutes)
     before = audit_changes.action_state(action)
@@ -413,13 +415,7 @@ def correct(
         except actions_domain.ActionError as exc:
             errors[f"action_{action_id}"] = f"Actiepunt: {exc}"
             continue
-        org = fields.owner_organisation if fields.owner_person is None else None
-        if (
-            what != action.what
-            or (fields.owner_person.id if fields.owner_person else None) != action.owner_person_id
-            or (org.id if org else None) != action.owner_organisation_id
-            or fields.due_date != action.due_date
-        ):
+        if actions_domain.differs(action, replace(fields, what=what)):
             changed = True
     if not errors and not changed:
         errors["notes"] = (
