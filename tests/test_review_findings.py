@@ -3,10 +3,18 @@ gave a 500, and a change mail that named an item the recipient may no longer rea
 
 from __future__ import annotations
 
-import pytest
+import io
 
-from tests.conftest import TEST_PASSWORD, login
+import pytest
+from sqlalchemy import func, select
+
+from overleg.domain import agenda as da
+from overleg.domain import indicators as di
+from overleg.extensions import db
+from overleg.models import IndicatorFigure, OutboxMessage
+from tests.conftest import DEMO_PASSWORD, TEST_PASSWORD, login
 from tests.leak_fixture import build_world
+from tests.test_indicators import _plans
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -27,3 +35,86 @@ def test_action_register_with_a_year_no_calendar_has_is_empty_not_an_error(app):
     held_year = w.meetings["held"].starts_at.year
     resp = member.get(f"/actiepunten/tvo?jaar={held_year}")
     assert resp.status_code == 200 and "zzopnactzz" in resp.get_data(as_text=True)
+
+
+def test_csv_with_a_field_too_long_for_the_csv_module_is_refused_with_a_message(app):
+    _last, current = _plans()
+    year = current.plan.year
+    code = di.code_of(current.priorities[0].indicators[0])
+    sec = _client(app, "oov@example.org", DEMO_PASSWORD)
+
+    def upload(data: bytes):
+        return sec.post(
+            f"/jaarplan/{year}/indicatoren/import",
+            data={"kwartaal": "1", "bestand": (io.BytesIO(data), "k1.csv")},
+            content_type="multipart/form-data",
+        )
+
+    resp = upload(f"code;waarde;toelichting\n{code};5;".encode() + b"x" * 150_000)
+    assert resp.status_code == 400
+    assert "geen bruikbaar CSV-bestand" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(IndicatorFigure.id))) == 0
+    # positive control: the same line with a short note is read
+    resp = upload(f"code;waarde;toelichting\n{code};5;kort\n".encode())
+    assert resp.status_code == 200 and "1 regel ingelezen" in resp.get_data(as_text=True)
+
+
+def _new_mail(before: set[int]) -> dict[str, str]:
+    return {
+        m.recipient: m.body_text
+        for m in db.session.scalars(select(OutboxMessage))
+        if m.id not in before
+    }
+
+
+def test_change_mail_names_an_item_made_besloten_and_then_removed_by_reference(app):
+    w = build_world()
+    nxt = w.meetings["next"]
+    item = da.add_item(nxt, title="Huisbezoek zzsecretzz", duration_minutes=5)
+    db.session.flush()
+    da.report_agenda_change(nxt)  # the participants are told of the open item
+    db.session.commit()
+    before = set(db.session.scalars(select(OutboxMessage.id)))
+    # the secretary closes it to all but one, then takes it off the agenda
+    da.set_besloten(item, True, {w.people["besloten"].id})
+    da.remove_item(item)
+    da.report_agenda_change(nxt)
+    db.session.commit()
+    mails = _new_mail(before)
+    member = mails[w.people["participant"].email]
+    assert "zzsecretzz" not in member
+    assert "Vervallen: Besloten agendapunt" in member
+
+
+def test_change_mail_names_a_removed_item_whose_topic_became_a_casus_by_reference(app):
+    w = build_world()
+    nxt = w.meetings["next"]
+    topic = w.topics["opn"]  # vertrouwelijk: open items name it by its title
+    item = da.add_item(nxt, title="", topic=topic, duration_minutes=5)
+    db.session.flush()
+    da.report_agenda_change(nxt)
+    db.session.commit()
+    before = set(db.session.scalars(select(OutboxMessage.id)))
+    topic.confidentiality = "casus"
+    da.remove_item(item)
+    da.report_agenda_change(nxt)
+    db.session.commit()
+    member = _new_mail(before)[w.people["participant"].email]
+    assert "zzopntitzz" not in member
+    assert f"Vervallen: {topic.reference}" in member
+
+
+def test_change_mail_still_names_a_removed_open_item_by_its_title(app):
+    """Positive control for the two above: nothing changed about the item but its removal."""
+    w = build_world()
+    nxt = w.meetings["next"]
+    item = da.add_item(nxt, title="Evenement zzopenzz", duration_minutes=5)
+    db.session.flush()
+    da.report_agenda_change(nxt)
+    db.session.commit()
+    before = set(db.session.scalars(select(OutboxMessage.id)))
+    da.remove_item(item)
+    da.report_agenda_change(nxt)
+    db.session.commit()
+    member = _new_mail(before)[w.people["participant"].email]
+    assert "Vervallen: Evenement zzopenzz" in member
