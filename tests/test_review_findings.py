@@ -118,3 +118,52 @@ def test_change_mail_still_names_a_removed_open_item_by_its_title(app):
     db.session.commit()
     member = _new_mail(before)[w.people["participant"].email]
     assert "Vervallen: Evenement zzopenzz" in member
+
+
+# --- staff pages that name a casus in full write casus_viewed; the merge list does not ---
+
+
+def _casus_events(before: int):
+    from overleg.models import AuditEvent
+
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.id > before, AuditEvent.event == "casus_viewed")
+        )
+    )
+
+
+def _last_event_id() -> int:
+    from overleg.models import AuditEvent
+
+    return db.session.scalar(select(func.max(AuditEvent.id))) or 0
+
+
+def test_cancel_form_and_backlog_that_name_a_casus_write_an_audit_event(app):
+    w = build_world()
+    unp = w.meetings["unpublished"]
+    cas = w.topics["cas"]
+    da.add_item(unp, title="", topic=cas, duration_minutes=5)
+    db.session.commit()
+    sec = _client(app, w.people["secretaris"].email)
+    before = _last_event_id()
+    resp = sec.get(f"/overleggen/{unp.id}/annuleren")
+    assert resp.status_code == 200 and "zzcastitzz" in resp.get_data(as_text=True)
+    events = _casus_events(before)
+    assert [e.object_ref for e in events] == [cas.reference]
+    resp = sec.post(
+        f"/overleggen/{unp.id}/annuleren", data={"reason": "Voorzitter ziek", "confirm": "y"}
+    )
+    assert resp.status_code == 302
+    before = _last_event_id()
+    resp = sec.get("/te-agenderen/tvo")
+    assert resp.status_code == 200 and "zzcastitzz" in resp.get_data(as_text=True)
+    events = _casus_events(before)
+    assert len(events) == 1 and cas.reference in events[0].object_ref.split()
+    assert "zzcas" not in events[0].object_ref  # references, never text
+    # a participant: neither page (and so no event)
+    member = _client(app, w.people["participant"].email)
+    before = _last_event_id()
+    assert member.get("/te-agenderen/tvo").status_code == 403
+    assert member.get(f"/overleggen/{unp.id}/annuleren").status_code == 403
+    assert not _casus_events(before)
