@@ -167,3 +167,22 @@ def test_cancel_form_and_backlog_that_name_a_casus_write_an_audit_event(app):
     assert member.get("/te-agenderen/tvo").status_code == 403
     assert member.get(f"/overleggen/{unp.id}/annuleren").status_code == 403
     assert not _casus_events(before)
+
+
+def test_signal_merge_list_names_a_casus_by_reference_and_other_topics_by_title(app):
+    from overleg.models import Signal
+
+    w = build_world()
+    db.session.add(
+        Signal(received_at=w.meetings["held"].starts_at, what="x", location="y", status="nieuw")
+    )
+    db.session.commit()
+    signal_id = db.session.scalar(select(Signal.id))
+    sec = _client(app, w.people["secretaris"].email)
+    page = sec.get(f"/signalen/{signal_id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "zzcastitzz" not in text and w.topics["cas"].reference in text
+    assert "zzopntitzz" in text  # positive control: an open topic by its title
+    member = _client(app, w.people["participant"].email)
+    assert member.get(f"/signalen/{signal_id}").status_code == 403
