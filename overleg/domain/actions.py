@@ -8,7 +8,7 @@ meeting in the past (what was open at that time), in a constant number of querie
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import MAXYEAR, MINYEAR, date, datetime, time
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
@@ -367,6 +367,8 @@ def register(
         stmt = stmt.where(ActionItem.status == status)
     if only_overdue:
         stmt = stmt.where(ActionItem.status == "open", ActionItem.due_date < on)
+    if year and not MINYEAR < year < MAXYEAR:
+        return []  # no meeting is held in year 0 or 99999 (and `date` refuses them)
     if year:
         stmt = stmt.where(
             Meeting.starts_at >= local_to_utc(date(year, 1, 1), time(0, 0)),

@@ -379,6 +379,7 @@ def agenda_changes(meeting: Meeting) -> AgendaChanges:
     )
     result.added = [(now_number[i.id], i) for i in current if i.id not in was_number]
     result.removed = [(was_number[e["id"]], e) for e in old if e["id"] not in now_number]
+    _refresh_removed(result.removed)
     old_common = [e["id"] for e in old if e["id"] in now_number]
     new_common = [i.id for i in current if i.id in was_number]
     matcher = difflib.SequenceMatcher(None, old_common, new_common, autojunk=False)
@@ -392,6 +393,42 @@ def agenda_changes(meeting: Meeting) -> AgendaChanges:
         if item_id not in stayed
     ]
     return result
+
+
+def _refresh_removed(removed: list[tuple[int, dict]]) -> None:
+    """A removed item is named from the snapshot, which may be older than its topic's class:
+    a topic made a casus since is named as one (one query). An item made besloten since is
+    marked in the snapshot itself (`set_besloten`), as it may be gone from the database."""
+    refs = {e.get("topic") for _, e in removed if e.get("topic")}
+    if not refs:
+        return
+    casus = set(
+        db.session.scalars(
+            select(Topic.reference).where(
+                Topic.reference.in_(refs), Topic.confidentiality == "casus"
+            )
+        )
+    )
+    for _, entry in removed:
+        if entry.get("topic") in casus:
+            entry["casus"] = True
+
+
+def _mark_besloten_in_snapshot(item: AgendaItem) -> None:
+    """Once besloten, an item stays besloten in what the participants were last told: if it
+    is removed before the next change mail, that mail names it by reference, not title."""
+    meeting = item.meeting
+    if not meeting.agenda_snapshot:
+        return
+    try:
+        snap = json.loads(meeting.agenda_snapshot)
+        entries = snap["items"]
+    except (ValueError, KeyError, TypeError):
+        return
+    for entry in entries:
+        if isinstance(entry, dict) and entry.get("id") == item.id:
+            entry["besloten"] = True
+    meeting.agenda_snapshot = json.dumps(snap)
 
 
 def change_lines(changes: AgendaChanges, person) -> list[str]:
@@ -487,6 +524,8 @@ def set_besloten(item: AgendaItem, besloten: bool, person_ids: set[int]) -> None
         raise AgendaError({"people": "Kies wie bij dit besloten agendapunt mag zijn."})
     item.besloten = besloten
     set_item_access(item, "besloten", set(person_ids) if besloten else set())
+    if besloten:
+        _mark_besloten_in_snapshot(item)
     changed_after_publish(item.meeting)
 
 

@@ -107,6 +107,7 @@ class WorkRow:
     full: bool
     backlog_name: str
     proposer: str | None
+    casus: bool = False  # about a casus (shown in full: an audit event names its reference)
 
 
 def work_rows(work: list[Work], person) -> list[WorkRow]:
@@ -125,6 +126,7 @@ def work_rows(work: list[Work], person) -> list[WorkRow]:
                 proposer=(item.proposed_by.name if item.proposed_by is not None else None)
                 if full
                 else None,
+                casus=item.topic is not None and item.topic.is_casus,
             )
         )
     return rows

@@ -172,7 +172,14 @@ def import_csv(version: PlanVersion, year: int, quarter: int, data: bytes, by=No
     if len(lines) > MAX_LINES + 1:
         raise FigureError(f"Het bestand heeft meer dan {MAX_LINES} regels.")
     delimiter = ";" if lines[0].count(";") >= lines[0].count(",") else ","
-    reader = csv.reader(lines, delimiter=delimiter)
+    try:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error:  # e.g. a field longer than the csv module's limit
+        raise FigureError(
+            "Het bestand is geen bruikbaar CSV-bestand (een veld is te lang of niet goed "
+            "afgesloten)."
+        ) from None
+    reader = iter(rows)
     header = [h.strip().lower() for h in next(reader)]
     if "code" not in header or "waarde" not in header:
         raise FigureError("De eerste regel moet de kolommen ‘code’ en ‘waarde’ noemen.")

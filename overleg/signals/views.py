@@ -119,6 +119,13 @@ def triage():
     )
 
 
+def _merge_label(topic: Topic, entitled: set[int]) -> str:
+    """A topic in the merge list: every open topic at once, so a casus by its reference only
+    (`policy.overview_topic_heading`); its page, behind the link, shows it in full."""
+    heading = policy.overview_topic_heading(topic, current_user, entitled)
+    return topic.reference if heading == topic.reference else f"{topic.reference} {heading}"
+
+
 def _forms():
     topic_form = TopicFromSignalForm(prefix="onderwerp")
     bodies = db.session.scalars(
@@ -128,11 +135,14 @@ def _forms():
         [("", "Kies een overleg")] + [(b.id, b.name) for b in bodies]
     )
     merge_form = MergeForm(prefix="samenvoegen")
-    topics = db.session.scalars(
-        select(Topic).where(Topic.status != "afgerond").order_by(Topic.reference)
+    topics = list(
+        db.session.scalars(
+            select(Topic).where(Topic.status != "afgerond").order_by(Topic.reference)
+        )
     )
+    entitled = policy.entitled_topic_ids(current_user, [t.id for t in topics])
     merge_form.topic.choices = choices(
-        [("", "Kies een onderwerp")] + [(t.id, f"{t.reference} {t.title}") for t in topics]
+        [("", "Kies een onderwerp")] + [(t.id, _merge_label(t, entitled)) for t in topics]
     )
     return topic_form, merge_form, CloseForm(prefix="sluiten")
 

@@ -337,7 +337,7 @@ def _render_backlog(body: MeetingType, error: str | None = None, status: int = 2
     returned = dc.returned_items(body)
     entitled = policy.entitled_among(current_user, returned)
     lists = de.backlog(body)
-    return render_template(
+    html = render_template(
         "topics/backlog.html",
         body=body,
         bodies=_bodies(),
@@ -355,7 +355,13 @@ def _render_backlog(body: MeetingType, error: str | None = None, status: int = 2
         candidates=de.candidate_meetings(body),
         now=utcnow(),
         waiting_days=de.waiting_days,
-    ), status
+    )
+    # the page names every topic by its title: a casus shown so is logged (references only)
+    shown = [e.topic for key in ("waiting", "placed", "feedback") for e in lists[key]]
+    shown += [i.topic for i in returned if i.id in entitled and i.topic is not None]
+    if record_shown([t.reference for t in shown if t.is_casus], body, object_type="backlog"):
+        db.session.commit()
+    return html, status
 
 
 @bp.route("/escalaties")
