@@ -330,7 +330,10 @@ def test_cancelled_meeting_never_published_keeps_its_concept_agenda_closed(seede
         participants=[(person("specialist@example.org"), "member")],
     )
     add_item(meeting, title=CONCEPT_ITEM, description=CONCEPT_DESCRIPTION)
-    cancel_meeting(meeting, "Agenda nog niet rijp", send=False)
+    # cancelled in time, before it began; seen now, after its start
+    cancel_meeting(
+        meeting, "Agenda nog niet rijp", send=False, now=meeting.starts_at - timedelta(days=1)
+    )
     db.session.commit()
     assert meeting.agenda_status != "gepubliceerd"
     secretary = demo_client(current_app, "oov@example.org")

@@ -244,7 +244,7 @@ def test_sequence_rises_on_each_change_and_cancel_reaches_everyone(tvo):
         remarks="Koffie om 9:45",
     )
     db.session.commit()
-    cancel_meeting(tvo, "Geen agendapunten")
+    cancel_meeting(tvo, "Geen agendapunten", now=tvo.starts_at - timedelta(days=1))
     db.session.commit()
 
     rows = _outbox(tvo)
@@ -338,7 +338,7 @@ def test_queued_message_keeps_what_was_true_when_queued(tvo):
 
 
 def test_cancelled_meeting_download_says_cancelled(tvo, client):
-    cancel_meeting(tvo, "Geen agendapunten", send=False)
+    cancel_meeting(tvo, "Geen agendapunten", send=False, now=tvo.starts_at - timedelta(days=1))
     db.session.commit()
     login(client, "specialist@example.org", DEMO_PASSWORD)
     _, event = parse(client.get(f"/agenda/overleg/{tvo.id}.ics").get_data(as_text=True))
