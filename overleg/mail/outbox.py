@@ -27,7 +27,7 @@ from sqlalchemy import CursorResult, select, update
 from ..domain import policy
 from ..extensions import db
 from ..ical import Attendee, attendees_of, meeting_ics, meeting_url
-from ..models.mail import MAIL_REASONS, OutboxMessage
+from ..models.mail import MAIL_REASONS, WITHDRAWN_REASONS, OutboxMessage
 from ..timeutil import nl_date, nl_time, utcnow
 from .sender import build_email, open_backend
 
@@ -45,6 +45,8 @@ SUBJECT_PREFIX = {
     "cancellation": "Geannuleerd",
     "guest_added": "Uitnodiging",
     "guest_removed": "Uitnodiging ingetrokken",
+    "absence_removed": "Uitnodiging ingetrokken",
+    "roster_removed": "Uitnodiging ingetrokken",
     "agenda_published": "Agenda",
     "agenda_changed": "Agenda gewijzigd",
 }
@@ -68,8 +70,9 @@ def _part_of(item, meeting, person) -> str:
 def queue_meeting_mail(meeting, people: Iterable, method: str, reason: str) -> list[OutboxMessage]:
     """Queue one message per person (Person or Participant) about a meeting.
 
-    method: "REQUEST" (invitation, update, guest_added) or "CANCEL" (cancellation,
-    guest_removed). A removed guest's CANCEL lists only themselves as attendee; every other
+    method: "REQUEST" (invitation, update, guest_added) or "CANCEL" (cancellation, or a
+    withdrawn invitation: guest_removed, absence_removed, roster_removed). A withdrawn
+    invitation's CANCEL lists only its recipient as attendee; every other
     message lists all current participants. Adds rows to the session only."""
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"method must be REQUEST or CANCEL, not {method!r}")
@@ -87,7 +90,7 @@ def queue_meeting_mail(meeting, people: Iterable, method: str, reason: str) -> l
         if person is None or not person.email or person.email in seen or not person.active:
             continue
         seen.add(person.email)
-        if reason == "guest_removed":
+        if reason in WITHDRAWN_REASONS:
             attendees = [
                 Attendee(
                     person.email,
