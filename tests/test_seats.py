@@ -214,7 +214,8 @@ def test_absence_registered_by_the_beheerder_shows_a_vacant_seat_and_the_reason(
     page = get_page(sec, f"/overleggen/{m.id}")
     assert "vacant — kies iemand" in page
     assert "Plaats invullen" in page
-    assert "plaatsvervanger van Tom Kuipers" in page  # Sanne de Vries chairs
+    # Sanne de Vries chairs in his place, so her own seat is the vacant one
+    assert "Sanne de Vries zit al als voorzitter (plaatsvervanger van Tom Kuipers)" in page
     outbox = get_page(sec, "/uitgaande-post/")
     assert "Afgemeld wegens afwezigheid" in outbox
     assert "Gast afgemeld" not in outbox  # the old, wrong label
