@@ -10,9 +10,10 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
 # Debian packages: WeasyPrint (Pango, HarfBuzz subsetting), PostgreSQL for the second test
-# database, Chromium for browser tests, Node.js/npm for the house-style assets.
+# database, Chromium for browser tests, Java for the Nu Html Checker (npm vnu-jar),
+# Node.js/npm for the house-style assets and the validators.
 APT_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
-APT_TEST := postgresql chromium poppler-utils
+APT_TEST := postgresql chromium poppler-utils openjdk-17-jre-headless
 
 VENDOR := static/vendor
 
@@ -21,6 +22,7 @@ VENDOR := static/vendor
 
 help:
 	@echo "make run   installeer, migreer, laad demo en start op http://$(HOST):$(PORT)"
+	@echo "make serve als make run, maar onder gunicorn (de productieserver)"
 	@echo "make test  installeer en draai lint, typecontrole en de hele testsuite (SQLite, PostgreSQL en browser)"
 	@echo "make lint  alleen ruff (regels en opmaak) en mypy"
 
@@ -31,6 +33,14 @@ run: install db
 	@echo "  of beheerder@example.org; wachtwoord: Veilig-Overleg-2019 (zie README.md)."
 	@echo ""
 	HOST=$(HOST) PORT=$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
+
+# The production server on the local database: gunicorn with gunicorn.conf.py (workers
+# from the cores). Not the demo's Flask server: what deploy/overleg.service runs.
+serve: install db
+	@echo ""
+	@echo "  Overleg draait onder gunicorn op http://$(HOST):$(PORT) (zie README.md, In productie)"
+	@echo ""
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 # Lint first, then both databases; all three always run, so one report shows everything;
 # fails if any of them failed (a ruff or mypy finding fails the run).

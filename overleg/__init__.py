@@ -75,6 +75,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_templating(app)
     _init_errors(app)
 
+    from .security import init_security
+
+    init_security(app)
+
     from .cli import init_cli
 
     init_cli(app)
@@ -93,7 +97,8 @@ def _init_login(app: Flask) -> None:
     @login_manager.user_loader
     def _load(token: str):
         # current_app, not app: the login manager is shared by every app created here
-        return load_session(token, current_app.config["SESSION_IDLE_MINUTES"])
+        config = current_app.config
+        return load_session(token, config["SESSION_IDLE_MINUTES"], config["SESSION_MAX_HOURS"])
 
 
 def _init_errors(app: Flask) -> None:

@@ -55,6 +55,33 @@ def init_cli(app: Flask) -> None:
         counts = seed_all()
         click.echo("Demogegevens geladen: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
+    @app.cli.command("seed-scale")
+    @click.option("--years", type=click.IntRange(1, 30), default=10, show_default=True)
+    @click.option("--seed", type=int, default=2019, show_default=True, help="Startgetal.")
+    @click.option(
+        "--audit-per-year",
+        type=click.IntRange(0, 10_000_000),
+        default=100_000,
+        show_default=True,
+        help="Logboekregels per jaar.",
+    )
+    def seed_scale_command(years: int, seed: int, audit_per_year: int) -> None:
+        """Vul een lege database met N jaar fictief werk (voor de benchmarks in bench/)."""
+        import time as _time
+
+        from .demo.scale import ScaleError, seed_scale
+
+        started = _time.perf_counter()
+        try:
+            result = seed_scale(years, seed, audit_per_year=audit_per_year)
+        except ScaleError as exc:
+            raise click.ClickException(str(exc)) from exc
+        took = _time.perf_counter() - started
+        click.echo(
+            f"{years} jaar geladen in {took:.0f} s: "
+            + ", ".join(f"{v} {k}" for k, v in result.counts.items())
+        )
+
     @app.cli.command("send-mail")
     @click.option(
         "--limit", default=500, show_default=True, help="Hoogstens zoveel berichten per keer."

@@ -41,10 +41,20 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
+# How long a SQLite connection waits for another one's write lock before "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite ignores foreign keys unless asked, per connection; PostgreSQL always checks."""
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """Per SQLite connection: foreign keys on (SQLite ignores them unless asked; PostgreSQL
+    always checks), write-ahead logging so that readers never wait for a writer and several
+    server processes share the file, and a busy timeout so that a writer waits for the
+    other's lock instead of failing at once."""
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # WAL is kept in the database file once set; an in-memory database keeps "memory"
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

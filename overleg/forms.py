@@ -11,6 +11,7 @@ view checks them, e.g. a version hash).
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import (
     DateField,
     HiddenField,
@@ -22,12 +23,14 @@ from wtforms import (
     i18n,
 )
 from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.widgets import Select
 
 from .domain.input import EARLIEST_DATE, LATEST_DATE, date_in_range, has_control_characters
 
 SINGLE_LINE_MESSAGE = "Gebruik in dit veld geen regeleinden, tabs of andere stuurtekens."
 MULTI_LINE_MESSAGE = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
 DATE_RANGE_MESSAGE = "Kies een datum tussen 1 januari 2000 en 31 december 2099."
+PLACEHOLDER_OPTION = '<option value="">— kies —</option>'
 
 
 def single_line(message: str = SINGLE_LINE_MESSAGE):
@@ -83,6 +86,22 @@ class Form(FlaskForm):
         def get_translations(self, form):
             return i18n.get_translations(self.locales)
 
+        def render_field(self, field, render_kw):
+            """Hidden CSRF fields without an id (one page may hold several forms).
+
+            HTML requires a required single select to start with an empty placeholder
+            option (the Nu Html Checker refuses it otherwise): one is added to every such
+            select whose first choice has a value. It is only shown: posted, "" is no valid
+            choice and the field's required validator answers in Dutch."""
+            if field.type == "CSRFTokenField":
+                # several forms may share a page: their hidden CSRF fields take no id
+                render_kw = {"id": False, **render_kw}
+            html = super().render_field(field, render_kw)  # type: ignore[misc] # DefaultMeta
+            if _needs_placeholder(field, render_kw):
+                head, end, rest = str(html).partition(">")
+                html = Markup(head + end + PLACEHOLDER_OPTION + rest)
+            return html
+
     def validate(self, extra_validators=None):
         extra = {name: list(v) for name, v in (extra_validators or {}).items()}
         for name, field in self._fields.items():
@@ -90,6 +109,22 @@ class Form(FlaskForm):
             if rules:
                 extra[name] = [*extra.get(name, []), *rules]
         return super().validate(extra)
+
+
+def _needs_placeholder(field, render_kw) -> bool:
+    widget = getattr(field, "widget", None)
+    if not isinstance(widget, Select) or widget.multiple:
+        return False
+    attrs = {**(getattr(field, "render_kw", None) or {}), **render_kw}
+    if not attrs.get("required", getattr(field.flags, "required", False)):
+        return False
+    if int(attrs.get("size") or 1) > 1:
+        return False
+    if field.has_groups():
+        first = next((c for _, group in field._iter_groups_normalized() for c in group), None)
+    else:
+        first = next(iter(field._iter_choices_normalized()), None)
+    return first is not None and str(first.value) != ""
 
 
 def required(message: str = "Dit veld is verplicht."):

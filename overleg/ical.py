@@ -7,6 +7,9 @@
   right. icalendar's ``add_missing_timezones()`` writes RDATE lists instead; not used.
 - SUMMARY and DESCRIPTION name the body and "overleg", the time and a link: never an agenda
   item or a case.
+- iTIP (RFC 5546): a download and the feed are PUBLISH, which carries no ATTENDEE (§3.2.1);
+  the participants are on the meeting page the DESCRIPTION links to. Invitations by mail are
+  REQUEST or CANCEL and name their attendees (every participant, or the one removed).
 """
 
 from __future__ import annotations
@@ -149,15 +152,13 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
 
 def meeting_event(
     meeting,
-    attendees: Iterable[Attendee] | None = None,
+    attendees: Iterable[Attendee] = (),
     *,
     cancelled: bool | None = None,
     alarm_minutes: int | None = None,
     stamp: datetime | None = None,
 ) -> Event:
-    """The VEVENT of a meeting. ``attendees`` defaults to all participants."""
-    if attendees is None:
-        attendees = attendees_of(meeting)
+    """The VEVENT of a meeting with the given ``attendees`` (none: a PUBLISH event)."""
     if cancelled is None:
         cancelled = meeting.is_cancelled
     stamp = stamp or utcnow()
@@ -209,8 +210,13 @@ def meeting_ics(
     attendees: Iterable[Attendee] | None = None,
     alarm_minutes: int | None = None,
 ) -> str:
-    """A whole calendar with one meeting: PUBLISH (download), REQUEST or CANCEL (e-mail)."""
+    """A whole calendar with one meeting: PUBLISH (download, no attendees), REQUEST or CANCEL
+    (e-mail; ``attendees`` defaults to all participants)."""
     cal = new_calendar(method)
+    if method == "PUBLISH":
+        attendees = ()
+    elif attendees is None:
+        attendees = attendees_of(meeting)
     cal.add_component(
         meeting_event(
             meeting,
@@ -223,7 +229,7 @@ def meeting_ics(
 
 
 def feed_ics(person, meetings: Iterable, alarm_minutes: int | None = None) -> str:
-    """A person's subscription feed: their visible meetings."""
+    """A person's subscription feed (PUBLISH, no attendees): their visible meetings."""
     cal = new_calendar("PUBLISH", name=f"Overleg veiligheid – {person.name}")
     cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")

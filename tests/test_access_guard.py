@@ -181,6 +181,8 @@ EXPECTED_RULES: dict[str, str] = {
     "minutes.decision_register": "login",
     "minutes.delete_action": "secretaris",
     "minutes.delete_decision": "secretaris",
+    "minutes.edit_action": "secretaris",
+    "minutes.edit_decision": "secretaris",
     "minutes.index": "login",
     "minutes.my_actions": "login",
     "minutes.page": "login",
@@ -201,6 +203,7 @@ EXPECTED_RULES: dict[str, str] = {
     "topics.new": "secretaris",
     "topics.place": "secretaris",
     "topics.place_feedback": "secretaris",
+    "topics.place_returned": "secretaris",
     "topics.set_status": "secretaris",
     "topics.view": "login",
 }
@@ -327,6 +330,8 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "minutes.decision_register": (404, 200, 200, 200),  # a body one does not sit in: 404
     "minutes.delete_action": (None, None, 302, 302),
     "minutes.delete_decision": (None, None, 302, 302),
+    "minutes.edit_action": (None, None, 400, 400),  # an empty form: refused beside the field
+    "minutes.edit_decision": (None, None, 400, 400),
     "minutes.index": (200, 200, 200, 200),
     "minutes.my_actions": (200, 200, 200, 200),
     "minutes.page": (404, 200, 200, 200),
@@ -352,6 +357,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "topics.new": (None, None, 200, 200),
     "topics.place": (None, None, 303, 303),  # no meeting chosen: a message and back (303)
     "topics.place_feedback": (None, None, 303, 303),  # no meeting chosen: a message and back (303)
+    "topics.place_returned": (None, None, 303, 303),  # no meeting chosen: a message and back (303)
     "topics.set_status": (None, None, 400, 400),
     "topics.view": (404, 200, 200, 200),
 }

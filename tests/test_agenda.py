@@ -234,9 +234,17 @@ def test_publish_and_change_after_publication(app, sec, tvo):
     meeting = db.session.get(Meeting, tvo.id)
     assert meeting.agenda_changed_after_publish and not meeting.agenda_change_pending
     assert db.session.query(OutboxMessage).filter_by(meeting_id=tvo.id).count() == 6
-    # mail carries no agenda content
+    # the publication mail carries no agenda content; the change mail names the open item
+    # that was added (tests/test_worklist_agenda.py: casus by reference, per recipient)
     bodies = [m.body_text for m in db.session.query(OutboxMessage).all()]
-    assert not any("Extra punt" in b for b in bodies)
+    published = [
+        m.body_text for m in db.session.query(OutboxMessage).filter_by(reason="agenda_published")
+    ]
+    assert published and not any("Extra punt" in b for b in published)
+    changed = [
+        m.body_text for m in db.session.query(OutboxMessage).filter_by(reason="agenda_changed")
+    ]
+    assert changed and all("Toegevoegd: punt " in b and ", Extra punt" in b for b in changed)
     subjects = sorted({m.subject.split(":")[0] for m in db.session.query(OutboxMessage).all()})
     assert subjects == ["Agenda", "Agenda gewijzigd"]
     assert any("is gewijzigd na publicatie" in b for b in bodies)

@@ -41,6 +41,7 @@ from sqlalchemy import event
 from overleg.demo import seed_all
 from overleg.extensions import db
 from overleg.seed import DEMO_PASSWORD
+from tests import vnu_support
 from tests.conftest import login
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -161,6 +162,7 @@ class Crawl:
     kinds: Counter = field(default_factory=Counter)
     downloads: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     seconds: float = 0.0
+    pages: dict[str, str] = field(default_factory=dict)  # url -> HTML, for the Nu Html Checker
 
     def finding(self, url: str, what: str) -> None:
         self.findings.append(f"{url} (via {self.referrer.get(url, '-')}): {what}")
@@ -281,6 +283,7 @@ class Crawl:
         return []
 
     def check_html(self, url: str, html: str) -> None:
+        self.pages[url] = html
         if not re.search(r'<html\b[^>]*\blang="nl"', html):
             self.finding(url, 'HTML zonder <html lang="nl">')
         title = re.search(r"<title[^>]*>(.*?)</title>", html, re.S | re.I)
@@ -353,6 +356,17 @@ def test_demo_crawled_by_every_persona_has_no_errors(app):
         for c in crawls
         if c.findings
     ]
+    # the Nu Html Checker over every HTML page of every persona, in one run (tests/vnu_support.py)
+    pages = {f"{c.persona} {url}": html for c in crawls for url, html in c.pages.items()}
+    checked = time.perf_counter()
+    unavailable = vnu_support.missing()
+    html_errors = [unavailable] if unavailable else vnu_support.check_pages(pages)
+    print(
+        f"Nu Html Checker: {len(html_errors)} fouten in {len(pages)} pagina's,"
+        f" {time.perf_counter() - checked:.1f}s"
+    )
+    if html_errors:
+        report.append(f"Nu Html Checker: {len(html_errors)} fouten\n  " + "\n  ".join(html_errors))
     if report:
         pytest.fail("\n".join(report), pytrace=False)
 

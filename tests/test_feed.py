@@ -80,7 +80,11 @@ def test_feed_works_without_login_and_holds_only_visible_meetings(app, meetings)
     assert "no-store" in resp.headers["Cache-Control"]
     text = resp.get_data(as_text=True)
     cal, events = feed_events(text)
+    assert resp.mimetype_params == {"method": "PUBLISH", "charset": "utf-8"}
     assert str(cal["METHOD"]) == "PUBLISH"
+    # RFC 5546 §3.2.1: PUBLISH without ATTENDEE; the participants are on the meeting page
+    assert "ATTENDEE" not in text and "Erik Dijkstra" not in text
+    assert all("ORGANIZER" in e for e in cal.walk("VEVENT"))
     assert "X-WR-CALNAME:Overleg veiligheid – Jeroen Visser" in text
     # three months back on; the wijkagent does not take part in the Driehoek
     assert set(events) == {meetings["ovo_next"].uid, meetings["ovo_recent"].uid}

@@ -83,11 +83,12 @@ EXPECTED = {
 }
 
 
-def test_download_for_participant_is_publish_with_attendees_roles_and_local_time(tvo, client):
+def test_download_for_participant_is_publish_without_attendees_in_local_time(tvo, client):
     login(client, "specialist@example.org", DEMO_PASSWORD)
     resp = client.get(f"/agenda/overleg/{tvo.id}.ics")
     assert resp.status_code == 200
     assert resp.mimetype == "text/calendar"
+    assert resp.mimetype_params == {"method": "PUBLISH", "charset": "utf-8"}
     assert "attachment" in resp.headers["Content-Disposition"]
     assert "overleg-tvo-2019-03-12.ics" in resp.headers["Content-Disposition"]
     text = resp.get_data(as_text=True)
@@ -105,15 +106,11 @@ def test_download_for_participant_is_publish_with_attendees_roles_and_local_time
         assert start.utcoffset() == timedelta(hours=1)
         assert start.astimezone(UTC).hour == 9
     assert vevent["DTSTART"].params["TZID"] == "Europe/Amsterdam"
-    got = attendees(vevent)
-    assert set(got) == set(EXPECTED)
-    for email, (role, partstat) in EXPECTED.items():
-        assert got[email]["ROLE"] == role, email
-        assert got[email]["PARTSTAT"] == partstat, email
-        assert got[email]["RSVP"] == "TRUE"
-        assert got[email]["CN"]
-    assert got["specialist@example.org"]["CN"] == "Erik Dijkstra"
-    assert set(attendees(event)) == set(EXPECTED)
+    # RFC 5546 §3.2.1: a PUBLISH calendar carries no ATTENDEE (nor anyone's answer)
+    assert "ATTENDEE" not in vevent and "ATTENDEE" not in event
+    assert "ATTENDEE" not in text and "PARTSTAT" not in text and "RSVP" not in text
+    for name in ("Erik Dijkstra", "Lotte de Boer", "ovj@example.org"):
+        assert name not in text
     assert str(vevent["ORGANIZER"]) == "mailto:oov@example.org"
     assert vevent["ORGANIZER"].params["CN"] == "Sanne de Vries"
     assert vevent["DTSTAMP"].dt.tzinfo is not None and vevent[
@@ -127,6 +124,22 @@ def test_download_for_participant_is_publish_with_attendees_roles_and_local_time
     assert str(vevent["SUMMARY"]) == "Tactisch Veiligheidsoverleg"
     for word in ("Jansen", "Kerkstraat", "Casus", "kinderen"):
         assert word not in text
+
+
+def test_invitation_is_request_with_every_attendee_their_role_and_answer(tvo):
+    cal, event = parse(meeting_ics(tvo, "REQUEST"))
+    assert str(cal["METHOD"]) == "REQUEST"
+    vevent = cal.walk("VEVENT")[0]
+    got = attendees(vevent)
+    assert set(got) == set(EXPECTED)
+    for email, (role, partstat) in EXPECTED.items():
+        assert got[email]["ROLE"] == role, email
+        assert got[email]["PARTSTAT"] == partstat, email
+        assert got[email]["RSVP"] == "TRUE"
+        assert got[email]["CN"]
+    assert got["specialist@example.org"]["CN"] == "Erik Dijkstra"
+    assert set(attendees(event)) == set(EXPECTED)
+    assert str(vevent["ORGANIZER"]) == "mailto:oov@example.org"
 
 
 def test_vtimezone_is_hand_written_with_yearly_rrules_and_resolves_right(tvo):

@@ -148,6 +148,13 @@ def test_invitations_arrive_over_smtp_with_dutch_text_and_calendar_parts(tvo, sm
     assert str(cal["METHOD"]) == "REQUEST"
     (event,) = recurring_ical_events.of(cal).at(2019)
     assert str(event["UID"]) == tvo.uid and int(event["SEQUENCE"]) == 0
+    # an invitation names its attendees (a downloaded .ics does not: PUBLISH)
+    raw_attendees = (
+        event["ATTENDEE"] if isinstance(event["ATTENDEE"], list) else [event["ATTENDEE"]]
+    )
+    assert {str(a).removeprefix("mailto:") for a in raw_attendees} == {
+        p.email for p in people_of(tvo)
+    }
     assert event["DTSTART"].dt.hour == 10 and event["DTSTART"].dt.utcoffset() == timedelta(hours=1)
     # never case content
     for m in inbox:
@@ -195,6 +202,7 @@ def test_cancellation_mail_has_cancel_method(tvo, smtp):
         assert str(cal["METHOD"]) == "CANCEL"
         event = cal.walk("VEVENT")[0]
         assert str(event["STATUS"]) == "CANCELLED" and int(event["SEQUENCE"]) == 1
+        assert "ATTENDEE" in event
 
 
 def test_nothing_lost_while_smtp_is_down_then_delivered_exactly_once(tvo, smtp):
@@ -405,6 +413,7 @@ def test_secretary_reads_one_message_with_text_and_calendar(tvo, app, as_role):
     assert f'href="/uitgaande-post/{row.id}/uitnodiging.ics"' in html
     ics = sec.get(f"/uitgaande-post/{row.id}/uitnodiging.ics")
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"
+    assert ics.mimetype_params == {"method": "REQUEST", "charset": "utf-8"}
     assert ics.headers["Content-Disposition"].startswith("attachment;")
     assert b"BEGIN:VCALENDAR" in ics.data and b"METHOD:REQUEST" in ics.data
     assert sec.get("/uitgaande-post/999999").status_code == 404

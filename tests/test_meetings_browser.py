@@ -36,6 +36,7 @@ def test_meeting_pages_are_accessible(live_app, page):
     assert_accessible(page, "aanwezigheid")
     # A planning form with an error beside the field stays accessible.
     page.goto(base + "/planning/nieuw")
+    page.get_by_label("Overleg", exact=True).select_option(label="Tactisch Veiligheidsoverleg")
     page.get_by_label("Datum").fill("2030-03-12")
     page.get_by_label("Begintijd").fill("14:00")
     page.get_by_label("Eindtijd").fill("13:00")

@@ -152,7 +152,7 @@ def test_editing_series_changes_future_undetached_meetings_only(seeded):
         remarks=None,
         send=False,
     )
-    cancel_meeting(cancelled, "Feestdag", send=False)
+    cancel_meeting(cancelled, "Feestdag", send=False, now=now)
     assert moved.detached and cancelled.detached and moved.sequence == 1
     db.session.commit()
     sequences = {m.id: m.sequence for m in meetings}

@@ -1,7 +1,7 @@
 """vacant seats of a meeting and its acting chair (waarnemend voorzitter)
 
 Revision ID: lifecycle01
-Revises: c41e8d2a7f90
+Revises: werkvoorraad01
 Create Date: 2026-12-02 01:26:02.512381
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'lifecycle01'
-down_revision = 'c41e8d2a7f90'
+down_revision = 'werkvoorraad01'
 branch_labels = None
 depends_on = None
 

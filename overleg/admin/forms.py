@@ -133,6 +133,14 @@ class MeetingTypeForm(Form):
         ],
     )
     default_location = StringField("Standaardlocatie", validators=[optional(), max_length(200)])
+    agenda_deadline_days = IntegerField(
+        "Agenda publiceren (werkdagen voor het overleg)",
+        default=5,
+        validators=[
+            optional(),
+            NumberRange(min=0, max=60, message="Kies 0 tot 60 werkdagen voor het overleg."),
+        ],
+    )
     default_confidentiality = SelectField(
         "Standaard vertrouwelijkheid",
         choices=_choices(CONFIDENTIALITY_LABELS),

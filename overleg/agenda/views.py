@@ -17,7 +17,7 @@ from ..domain import documents as docs
 from ..domain import escalation as de
 from ..domain import policy
 from ..extensions import db
-from ..forms import choice, choices
+from ..forms import choice, choices, parse_id
 from ..models import AgendaItem, Meeting, MeetingType, Topic
 from ..timeutil import nl_date, nl_time
 from . import bp
@@ -74,10 +74,16 @@ def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int 
         item_form.topic.choices = _topic_choices(meeting)
     if view.can_propose and propose_form is None and not view.can_edit:
         propose_form = ProposeForm(formdata=None)
+    pending = (
+        da.change_lines(da.agenda_changes(meeting), current_user)
+        if view.can_edit and meeting.agenda_change_pending
+        else []
+    )
     html = render_template(
         "agenda/view.html",
         meeting=meeting,
         view=view,
+        pending_changes=pending,
         item_form=item_form,
         propose_form=propose_form,
         has_pdf="documents.agenda_pdf" in current_app.view_functions,
@@ -357,24 +363,30 @@ def item_access(item_id: int):
 # --- escalation and conclusion -------------------------------------------------------------
 
 
-def _escalate_choices(form, meeting: Meeting) -> list:
+def _escalate_choices(form, meeting: Meeting, wanted: int | None):
+    """The paths from the meeting's body, the one chosen (``wanted``, or the only one), and
+    "Agenderen op" with the chosen body's meetings only (none before one is chosen)."""
     paths = de.paths_from(meeting.meeting_type)
     form.to_type.choices = [
         choice(p.to_type_id, f"{p.direction_label}: {p.to_type.name}") for p in paths
     ]
+    chosen = next((p for p in paths if p.to_type_id == wanted), None)
+    if chosen is None and len(paths) == 1:
+        chosen = paths[0]
     meetings = [choice(0, "Automatisch: de eerstvolgende open agenda")]
-    after = de.not_before(meeting)  # never before the meeting the topic comes from
-    for p in paths:
-        for m in de.candidate_meetings(p.to_type, after):
+    if chosen is not None:
+        after = de.not_before(meeting)  # never before the meeting the topic comes from
+        for m in de.candidate_meetings(chosen.to_type, after):
             published = " (agenda gepubliceerd)" if m.agenda_status == "gepubliceerd" else ""
             meetings.append(
                 choice(
                     m.id,
-                    f"{p.to_type.name}, {nl_date(m.starts_at)} {nl_time(m.starts_at)}{published}",
+                    f"{chosen.to_type.name}, {nl_date(m.starts_at)} {nl_time(m.starts_at)}"
+                    f"{published}",
                 )
             )
     form.meeting.choices = meetings
-    return paths
+    return paths, chosen
 
 
 @bp.route("/agendapunten/<int:item_id>/opschalen", methods=["GET", "POST"])
@@ -383,7 +395,11 @@ def escalate(item_id: int):
     item = _item(item_id)
     meeting = item.meeting
     form = EscalateForm()
-    paths = _escalate_choices(form, meeting)
+    if request.method == "POST":
+        wanted = parse_id(request.form.get("to_type"))
+    else:
+        wanted = parse_id(request.args.get("naar"))
+    paths, chosen = _escalate_choices(form, meeting, wanted)
     if form.validate_on_submit():
         to_type = db.get_or_404(MeetingType, form.to_type.data)
         target = db.session.get(Meeting, form.meeting.data) if form.meeting.data else None
@@ -424,6 +440,7 @@ def escalate(item_id: int):
         item=item,
         meeting=meeting,
         paths=paths,
+        chosen=chosen,
         heading=policy.item_heading(item, current_user),
     ), status
 

@@ -104,13 +104,20 @@ def start_session(person: Person, ip: str | None = None, user_agent: str | None 
     return token
 
 
-def load_session(token: str, idle_minutes: int) -> Person | None:
-    """The person of a live session token; expired sessions are removed."""
+def load_session(token: str, idle_minutes: int, max_hours: float = 12) -> Person | None:
+    """The person of a live session token; expired sessions are removed.
+
+    A session ends after ``idle_minutes`` without a request (every request counts, the
+    minutes' background autosave too) and ``max_hours`` after the login, however active."""
     row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token)))
     if row is None:
         return None
     now = utcnow()
-    if now - row.last_seen_at > timedelta(minutes=idle_minutes) or not row.person.active:
+    if (
+        now - row.last_seen_at > timedelta(minutes=idle_minutes)
+        or now - row.created_at > timedelta(hours=max_hours)
+        or not row.person.active
+    ):
         db.session.delete(row)
         db.session.commit()
         return None

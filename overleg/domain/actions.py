@@ -7,15 +7,25 @@ meeting in the past (what was open at that time), in a constant number of querie
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
-from ..models import ActionItem, AgendaItem, Meeting, MeetingType, Organisation, Person
-from ..timeutil import to_local, today_local, utcnow
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Meeting,
+    MeetingType,
+    Organisation,
+    Person,
+    Topic,
+)
+from ..timeutil import local_to_utc, to_local, today_local, utcnow
 from . import policy
+from .input import date_in_range, has_control_characters
 
 
 class ActionError(ValueError):
@@ -48,18 +58,9 @@ def add_action(
     by: Person | None = None,
 ) -> ActionItem:
     """A new open action, made at this meeting (under an agenda item)."""
-    what = (what or "").strip()
-    errors = {}
-    if not what:
-        errors["what"] = "Beschrijf wat er moet gebeuren."
-    elif len(what) > 2000:
-        errors["what"] = "Gebruik hoogstens 2000 tekens."
-    if owner_person is None and owner_organisation is None:
-        errors["owner"] = "Kies wie het actiepunt uitvoert: een persoon of een organisatie."
+    what = check_fields(what, owner_person, owner_organisation, due_date)
     if item is not None and item.meeting_id != meeting.id:
-        errors["what"] = "Dit agendapunt hoort niet bij deze vergadering."
-    if errors:
-        raise ActionError(errors)
+        raise ActionError({"what": "Dit agendapunt hoort niet bij deze vergadering."})
     action = ActionItem(
         meeting_type_id=meeting.meeting_type_id,
         meeting=meeting,
@@ -73,6 +74,64 @@ def add_action(
     )
     db.session.add(action)
     return action
+
+
+@dataclass(frozen=True)
+class ActionFields:
+    """What an edit or a correction sets on an action."""
+
+    what: str | None
+    owner_person: Person | None = None
+    owner_organisation: Organisation | None = None
+    due_date: date | None = None
+
+
+def check_fields(
+    what: str | None,
+    owner_person: Person | None,
+    owner_organisation: Organisation | None,
+    due_date: date | None = None,
+) -> str:
+    """The action's text as stored, or ActionError (Dutch, by field)."""
+    what = (what or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    errors = {}
+    if not what:
+        errors["what"] = "Beschrijf wat er moet gebeuren."
+    elif len(what) > 2000:
+        errors["what"] = "Gebruik hoogstens 2000 tekens."
+    elif has_control_characters(what, multiline=True):
+        errors["what"] = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
+    if owner_person is None and owner_organisation is None:
+        errors["owner"] = "Kies wie het actiepunt uitvoert: een persoon of een organisatie."
+    if due_date is not None and not date_in_range(due_date):
+        errors["due_date"] = "Kies een datum tussen 1 januari 2000 en 31 december 2099."
+    if errors:
+        raise ActionError(errors)
+    return what
+
+
+def revise_action(
+    action: ActionItem,
+    what: str | None,
+    *,
+    owner_person: Person | None = None,
+    owner_organisation: Organisation | None = None,
+    due_date: date | None = None,
+) -> bool:
+    """Change what an action says, who carries it out and by when. Its status is left alone (closing happens at a meeting). False when nothing differs. Whether
+    the minutes allow it is decided by ``minutes.edit_action`` (concept) and
+    ``minutes.correct`` (a correction after approval)."""
+    what = check_fields(what, owner_person, owner_organisation, due_date)
+    org = owner_organisation if owner_person is None else None
+    new = (what, owner_person.id if owner_person else None, org.id if org else None, due_date)
+    old = (action.what, action.owner_person_id, action.owner_organisation_id, action.due_date)
+    if new == old:
+        return False
+    action.what = what
+    action.owner_person = owner_person
+    action.owner_organisation = org
+    action.due_date = due_date
+    return True
 
 
 def close_action(
@@ -263,13 +322,27 @@ def register(
     status: str | None = None,
     only_overdue: bool = False,
     on: date | None = None,
+    year: int | None = None,
+    theme_id: int | None = None,
+    topic_id: int | None = None,
+    text: str | None = None,
 ) -> list[ActionItem]:
     """The action register of a body: actions of meetings the person may see, of minutes
-    that reach them."""
+    that reach them; the newest meeting first, in the order they were made there. Filters
+    (status, overdue, the meeting's year in Amsterdam time, the theme and topic of the
+    action's item, text) are SQL on top of the read policy's clauses: the text matches what
+    the action says only where the person reads it (``policy.action_text_clause``), and
+    the topic's reference always (the register shows it)."""
+    from .decisions import contains_pattern
+
     on = on or today_local()
+    item = aliased(AgendaItem)
+    topic = aliased(Topic)
     stmt = (
         select(ActionItem)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .outerjoin(item, item.id == ActionItem.agenda_item_id)
+        .outerjoin(topic, topic.id == item.topic_id)
         .where(
             ActionItem.meeting_type_id == meeting_type.id,
             policy.meeting_visibility_clause(person),
@@ -283,7 +356,33 @@ def register(
         stmt = stmt.where(ActionItem.status == status)
     if only_overdue:
         stmt = stmt.where(ActionItem.status == "open", ActionItem.due_date < on)
+    if year:
+        stmt = stmt.where(
+            Meeting.starts_at >= local_to_utc(date(year, 1, 1), time(0, 0)),
+            Meeting.starts_at < local_to_utc(date(year + 1, 1, 1), time(0, 0)),
+        )
+    if theme_id:
+        stmt = stmt.where(topic.theme_id == theme_id)
+    if topic_id:
+        stmt = stmt.where(topic.id == topic_id)
+    needle = (text or "").strip().lower()
+    if needle:
+        like = contains_pattern(needle)
+        stmt = stmt.where(
+            or_(
+                func.lower(topic.reference).like(like, escape="\\"),
+                and_(
+                    func.lower(ActionItem.what).like(like, escape="\\"),
+                    policy.action_text_clause(person),
+                ),
+            )
+        )
     return list(db.session.scalars(stmt))
+
+
+def meeting_years(actions: list[ActionItem]) -> list[int]:
+    """The years (Amsterdam time) of the meetings these actions were made at, newest first."""
+    return sorted({to_local(a.meeting.starts_at).year for a in actions}, reverse=True)
 
 
 def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:

@@ -718,6 +718,13 @@ def save_meeting_type(mt: MeetingType, **values) -> MeetingType:
     mt.default_location = (values.get("default_location") or "").strip() or None
     mt.default_confidentiality = values["default_confidentiality"]
     mt.retention_years = values.get("retention_years")
+    deadline = values.get("agenda_deadline_days")
+    if deadline is not None:
+        if not 0 <= deadline <= 60:
+            raise AdminError("Kies 0 tot 60 werkdagen voor het overleg.", "agenda_deadline_days")
+        mt.agenda_deadline_days = deadline
+    elif mt.agenda_deadline_days is None:
+        mt.agenda_deadline_days = 5
     mt.active = values.get("active", True)
     db.session.add(mt)
     _flush()

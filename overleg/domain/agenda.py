@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+import json
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, select
@@ -298,9 +301,10 @@ def decline_proposal(item: AgendaItem, reason: str) -> None:
 # --- publication --------------------------------------------------------------------------
 
 
-def _notify(meeting: Meeting, reason: str) -> None:
-    """Queue one mail per participant (no case content: body, date and a link). Skipped when
-    the mail area is not there."""
+def _notify(meeting: Meeting, reason: str, changes_for=None) -> None:
+    """Queue one mail per participant (no case content: body, date and a link; for a change,
+    the changed items as `changes_for(person)` names them). Skipped when the mail area is
+    not there."""
     try:
         from ..mail import outbox
         from ..models.mail import MAIL_REASONS
@@ -308,7 +312,113 @@ def _notify(meeting: Meeting, reason: str) -> None:
         return
     if reason not in MAIL_REASONS:
         reason = "update"
-    outbox.queue_meeting_mail(meeting, list(meeting.participants), "REQUEST", reason)
+    outbox.queue_meeting_mail(
+        meeting, list(meeting.participants), "REQUEST", reason, changes_for=changes_for
+    )
+
+
+# --- what changed since the participants were last told ------------------------------------
+
+
+def snapshot(meeting: Meeting, reason: str) -> str:
+    """The agenda as it is told to the participants now (JSON, kept on the meeting): each
+    item on the agenda in order, with what naming it after its removal needs."""
+    items = []
+    for item in _ordered(meeting):
+        topic = item.topic
+        items.append(
+            {
+                "id": item.id,
+                "title": item.title,
+                "kind": item.kind,
+                "topic": topic.reference if topic is not None else None,
+                "casus": bool(topic is not None and topic.is_casus),
+                "besloten": bool(item.besloten),
+            }
+        )
+    return json.dumps(
+        {"at": utcnow().isoformat(timespec="seconds"), "reason": reason, "items": items}
+    )
+
+
+@dataclass
+class AgendaChanges:
+    """Items added, moved and removed since the snapshot (``since``: its moment, ``reason``:
+    "published" or "changed"); ``known`` is False when there is no snapshot (an agenda
+    published before snapshots were kept)."""
+
+    known: bool = False
+    meeting_id: int | None = None
+    since: datetime | None = None
+    reason: str = "published"
+    added: list[tuple[int, AgendaItem]] = field(default_factory=list)  # (new number, item)
+    moved: list[tuple[int, int, AgendaItem]] = field(default_factory=list)  # (was, now, item)
+    removed: list[tuple[int, dict]] = field(default_factory=list)  # (was, snapshot entry)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.moved or self.removed)
+
+
+def agenda_changes(meeting: Meeting) -> AgendaChanges:
+    """Compare the agenda with its snapshot. An item is moved when its place among the items
+    that stayed changed (not when an item before it was added or removed)."""
+    if not meeting.agenda_snapshot:
+        return AgendaChanges()
+    try:
+        snap = json.loads(meeting.agenda_snapshot)
+        old = list(snap["items"])
+        since = datetime.fromisoformat(snap["at"])
+    except (ValueError, KeyError, TypeError):
+        return AgendaChanges()
+    current = _ordered(meeting)
+    now_number = {item.id: n for n, item in enumerate(current, start=1)}
+    was_number = {entry["id"]: n for n, entry in enumerate(old, start=1)}
+    result = AgendaChanges(
+        known=True, meeting_id=meeting.id, since=since, reason=snap.get("reason", "published")
+    )
+    result.added = [(now_number[i.id], i) for i in current if i.id not in was_number]
+    result.removed = [(was_number[e["id"]], e) for e in old if e["id"] not in now_number]
+    old_common = [e["id"] for e in old if e["id"] in now_number]
+    new_common = [i.id for i in current if i.id in was_number]
+    matcher = difflib.SequenceMatcher(None, old_common, new_common, autojunk=False)
+    stayed = set()
+    for block in matcher.get_matching_blocks():
+        stayed.update(old_common[block.a : block.a + block.size])
+    by_id = {i.id: i for i in current}
+    result.moved = [
+        (was_number[item_id], now_number[item_id], by_id[item_id])
+        for item_id in new_common
+        if item_id not in stayed
+    ]
+    return result
+
+
+def change_lines(changes: AgendaChanges, person) -> list[str]:
+    """The changes as this person may read them (Dutch lines, for the mail and the notice on
+    the agenda page): the read policy names each item (`policy.mail_item_heading`), and an
+    item they do not see is left out."""
+    from . import policy
+
+    if changes.empty:
+        return []
+    items = [i for _, i in changes.added] + [i for _, _, i in changes.moved]
+    levels = policy.item_levels(person, items) if items else {}
+    named_guest = bool(policy.named_guest_meetings(person, {changes.meeting_id}))
+    lines = []
+    for number, item in changes.added:
+        heading = policy.mail_item_heading(item, levels.get(item.id, policy.NONE))
+        if heading:
+            lines.append(f"Toegevoegd: punt {number}, {heading}")
+    for was, now, item in changes.moved:
+        heading = policy.mail_item_heading(item, levels.get(item.id, policy.NONE))
+        if heading:
+            lines.append(f"Verplaatst: {heading}, nu punt {now} (was punt {was})")
+    for was, entry in changes.removed:
+        heading = policy.mail_removed_heading(entry, person, named_guest)
+        if heading:
+            lines.append(f"Vervallen: {heading} (was punt {was})")
+    return lines
 
 
 def publish_agenda(meeting: Meeting) -> None:
@@ -320,6 +430,8 @@ def publish_agenda(meeting: Meeting) -> None:
     meeting.agenda_published_at = utcnow()
     meeting.agenda_changed_after_publish = False
     meeting.agenda_change_pending = False
+    db.session.flush()  # ids of new items, for the snapshot
+    meeting.agenda_snapshot = snapshot(meeting, "published")
     _notify(meeting, "agenda_published")
 
 
@@ -339,7 +451,10 @@ def report_agenda_change(meeting: Meeting) -> None:
     if meeting.agenda_status != "gepubliceerd" or not meeting.agenda_change_pending:
         raise AgendaError("Er is geen wijziging van de agenda die nog gemeld moet worden.")
     meeting.agenda_change_pending = False
-    _notify(meeting, "agenda_changed")
+    db.session.flush()
+    changes = agenda_changes(meeting)
+    _notify(meeting, "agenda_changed", lambda person: change_lines(changes, person))
+    meeting.agenda_snapshot = snapshot(meeting, "changed")
 
 
 # --- guests for particular items, besloten items --------------------------------------------

@@ -16,7 +16,16 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AgendaItem, AgendaItemAccess, Document, LoginSession, Person, RoleHolding
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    AgendaItemAccess,
+    Decision,
+    Document,
+    LoginSession,
+    Person,
+    RoleHolding,
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,10 @@ FIELDS: dict[str, Field] = {
     "reason": Field("code", "Reden"),
     "limit": Field("code", "Grens"),
     "casus": Field("refs", "Casus getoond"),
+    "owner": Field("person", "Uitvoerder"),
+    "owner_organisation": Field("id", "Uitvoerende organisatie"),
+    "due": Field("date", "Uiterlijk"),
+    "version": Field("count", "Verslagversie"),
 }
 
 _CODE = re.compile(r"^[a-z0-9_]{1,40}$")
@@ -269,6 +282,46 @@ def document_change(event: str, doc: Document) -> Change:
     if event == "document_uploaded":
         return Change(event, doc, None, state)
     return Change(event, doc, state, None)
+
+
+# --- decisions and actions: edited in concept minutes, corrected after approval ----------
+
+
+def decision_state(decision: Decision) -> dict[str, Any]:
+    """What may be logged of a decision: the agenda item it is under. Its text is free text
+    and stays out of the log; each version of the minutes keeps it in its snapshot."""
+    return {"agenda_item": decision.agenda_item_id}
+
+
+def action_state(action: ActionItem) -> dict[str, Any]:
+    """An action's owner and due date (its text stays out of the log)."""
+    return {
+        "owner": action.owner_person_id,
+        "owner_organisation": action.owner_organisation_id
+        if action.owner_person_id is None
+        else None,
+        "due": _iso(action.due_date),
+    }
+
+
+def edit_change(event: str, obj, before: dict[str, Any], version: int | None = None) -> Change:
+    """A decision or action edited (``decision_changed``, ``action_changed``) or corrected in
+    a new version of approved minutes (``decision_corrected``, ``action_corrected``, with the
+    version's number). The event itself says the text may have changed; its values are
+    those of the state above that differ (none for a change of the text alone)."""
+    after = decision_state(obj) if isinstance(obj, Decision) else action_state(obj)
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    old = {k: before.get(k) for k in keys}
+    new: dict[str, Any] = {k: after[k] for k in keys}
+    if version is not None:
+        new["version"] = version
+    return Change(
+        event,
+        obj,
+        checked(old) if old else None,
+        checked(new) if new else None,
+        getattr(obj, "code", None),
+    )
 
 
 # --- logins -------------------------------------------------------------------------------

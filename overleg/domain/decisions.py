@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person
 from ..timeutil import to_local
 from . import numbering, policy
+from .input import has_control_characters
+
+CONTROL_MESSAGE = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
 
 
 class DecisionError(ValueError):
@@ -47,16 +50,24 @@ def next_number(meeting_type: MeetingType, year: int) -> int:
     return numbering.next_number("decision", meeting_type, year, floor=used)
 
 
+def clean_text(text: str | None) -> str:
+    """A decision's text as stored, or DecisionError (Dutch, by field)."""
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        raise DecisionError({"text": "Vul de tekst van het besluit in."})
+    if len(text) > 5000:
+        raise DecisionError({"text": "Gebruik hoogstens 5000 tekens."})
+    if has_control_characters(text, multiline=True):
+        raise DecisionError({"text": CONTROL_MESSAGE})
+    return text
+
+
 def add_decision(
     meeting: Meeting, item: AgendaItem | None, text: str, by: Person | None = None
 ) -> Decision:
     """Record a decision taken at this meeting (under an agenda item). The minutes must be a
     concept; the caller checks that (``minutes.require_editable``)."""
-    text = (text or "").strip()
-    if not text:
-        raise DecisionError({"text": "Vul de tekst van het besluit in."})
-    if len(text) > 5000:
-        raise DecisionError({"text": "Gebruik hoogstens 5000 tekens."})
+    text = clean_text(text)
     if item is not None and item.meeting_id != meeting.id:
         raise DecisionError({"text": "Dit agendapunt hoort niet bij deze vergadering."})
     year = meeting_year(meeting)
@@ -78,13 +89,14 @@ def add_decision(
     return decision
 
 
-def update_decision(decision: Decision, text: str) -> None:
-    text = (text or "").strip()
-    if not text:
-        raise DecisionError({"text": "Vul de tekst van het besluit in."})
-    if len(text) > 5000:
-        raise DecisionError({"text": "Gebruik hoogstens 5000 tekens."})
+def revise_decision(decision: Decision, text: str | None) -> bool:
+    """Change a decision's text, keeping its number. False when the text is the same. Whether the minutes allow it is decided by ``minutes.edit_decision`` (concept)
+    and ``minutes.correct`` (a correction after approval)."""
+    text = clean_text(text)
+    if text == decision.text:
+        return False
     decision.text = text
+    return True
 
 
 def delete_decision(decision: Decision) -> None:
@@ -121,10 +133,13 @@ def register(
     topic_id: int | None = None,
     text: str | None = None,
 ) -> list[RegisterRow]:
-    """The decision register of a body, newest first, limited to what the person may see:
-    decisions of meetings they may see; for non-secretaries only from minutes that left the
-    concept stage. Casus decisions the person is not entitled to keep their code only, and a
-    text search never matches text the person may not read."""
+    """The decision register of a body in number order, the newest first (year, then number;
+    a number is handed out when the decision is recorded, so it may differ from the order of
+    the meetings), limited to what the person may see: decisions of meetings they may see;
+    for non-secretaries only from minutes that left the concept stage. Casus decisions the
+    person is not entitled to keep their code only. Every filter is SQL on top of the read
+    policy's clauses: a text search matches the code, and the text only where the person
+    reads it (``policy.decision_text_clause``)."""
     stmt = (
         select(Decision, Minutes.status)
         .join(Meeting, Meeting.id == Decision.meeting_id)
@@ -148,18 +163,24 @@ def register(
         stmt = stmt.where(Decision.theme_id == theme_id)
     if topic_id:
         stmt = stmt.where(Decision.topic_id == topic_id)
-    if text:
-        like = f"%{text.strip().lower()}%"
+    needle = (text or "").strip().lower()
+    if needle:
+        like = contains_pattern(needle)
         stmt = stmt.where(
-            or_(func.lower(Decision.text).like(like), func.lower(Decision.code).like(like))
+            or_(
+                func.lower(Decision.code).like(like, escape="\\"),
+                and_(
+                    func.lower(Decision.text).like(like, escape="\\"),
+                    policy.decision_text_clause(person),
+                ),
+            )
         )
     rows = db.session.execute(stmt).all()
     readable = policy.decision_visible_ids(person, [d for d, _ in rows])
-    result = []
-    for decision, status in rows:
-        visible = decision.id in readable
-        # The match may have been on text the reader may not see: leave it out.
-        if text and not visible and text.strip().lower() not in decision.code.lower():
-            continue
-        result.append(RegisterRow(decision, visible, status or "concept"))
-    return result
+    return [RegisterRow(d, d.id in readable, status or "concept") for d, status in rows]
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escape character backslash) finding the text literally: ``%`` and
+    ``_`` in it are no wildcards."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

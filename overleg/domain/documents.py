@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -33,7 +33,7 @@ from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Per
 from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
 from ..models.documents import DOCUMENT_TYPES
 from ..storage import get_storage
-from ..timeutil import utcnow
+from ..timeutil import nl_date, utcnow
 from . import policy
 from .agenda import changed_after_publish, item_access_map, meeting_marking, start_times
 
@@ -294,6 +294,55 @@ def is_restricted_item(item: AgendaItem) -> bool:
 CONFIDENTIALITY_RANK = {name: rank for rank, name in enumerate(CONFIDENTIALITY)}
 
 
+@dataclass(frozen=True)
+class PreviousMinutes:
+    """The minutes a "Verslag vorige vergadering" item is about: those approved at this
+    meeting, else those of the body's previous meeting that was not cancelled."""
+
+    meeting: Meeting
+    status_label: str  # "nog niet gemaakt", "concept", "ter vaststelling", "vastgesteld"
+    linked: bool  # the reader may open that meeting (its page says what they may read)
+
+    @property
+    def label(self) -> str:
+        return f"Verslag van het {self.meeting.meeting_type.name} van {nl_date(self.meeting.starts_at)}"
+
+
+def previous_minutes(meeting: Meeting, person) -> PreviousMinutes | None:
+    """The minutes that this meeting's verslag item is about, and whether the reader may open
+    their meeting (`policy.meeting_visibility_clause`): one query."""
+    from ..models import Minutes
+    from ..models.minutes import MINUTES_STATUS_LABELS
+
+    approved_here = Minutes.approved_in_meeting_id == meeting.id
+    row = db.session.execute(
+        select(Meeting, Minutes, policy.meeting_visibility_clause(person))
+        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(
+            or_(
+                approved_here,
+                and_(
+                    Meeting.meeting_type_id == meeting.meeting_type_id,
+                    Meeting.status == "gepland",
+                    Meeting.starts_at < meeting.starts_at,
+                    Meeting.id != meeting.id,
+                ),
+            )
+        )
+        .order_by(case((approved_here, 0), else_=1), Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    earlier, minutes, visible = row
+    status = (
+        MINUTES_STATUS_LABELS.get(minutes.status, minutes.status).lower()
+        if minutes is not None
+        else "nog niet gemaakt"
+    )
+    return PreviousMinutes(meeting=earlier, status_label=status, linked=bool(visible))
+
+
 @dataclass
 class AgendaRow:
     number: int
@@ -310,6 +359,7 @@ class AgendaRow:
     withheld_documents: int = 0  # "niet beschikbaar"
     topic_linked: bool = False  # the topic's reference links to its page
     origin: str | None = None  # "Opgeschaald door ...": part of the item, only when full
+    previous_minutes: PreviousMinutes | None = None  # on "Verslag vorige vergadering"
     # Filled by agenda_page_view (the agenda page only):
     escalation_in: Escalation | None = None
     escalations_out: tuple[Escalation, ...] = ()  # with their questions, for who may read them
@@ -413,6 +463,11 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
                 origin=item.origin_label if full else None,
             )
         )
+    verslag = [r for r in rows if r.full and r.item.standard_kind == "verslag"]
+    if verslag:
+        earlier = previous_minutes(meeting, person)
+        for r in verslag:
+            r.previous_minutes = earlier
     participants = sorted(
         meeting.participants, key=lambda p: (_PART_ORDER.get(p.part, 9), p.person.name.lower())
     )

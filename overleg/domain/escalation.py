@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -377,6 +378,87 @@ def place_feedback(
     esc.feedback_item = item
     add_event(topic, "terugkoppeling", by=by, meeting=meeting, escalation=esc)
     return item
+
+
+# --- placing waiting work on newly planned meetings ---------------------------------------
+
+
+@dataclass
+class Placed:
+    """Waiting work put on a newly planned meeting: an escalation or a terugkoppeling."""
+
+    kind: str  # escalatie | terugkoppeling
+    escalation: Escalation
+    item: AgendaItem
+
+    @property
+    def label(self) -> str:
+        """By reference only: "opschaling OVO-2026-004", "terugkoppeling TVO-2026-002"."""
+        if self.kind == "terugkoppeling":
+            what = "terugkoppeling"
+        else:
+            what = "opschaling" if self.escalation.direction == "up" else "opdracht"
+        return f"{what} {self.escalation.topic.reference}"
+
+
+def place_waiting(meetings: list[Meeting], *, by=None, now: datetime | None = None) -> list[Placed]:
+    """After planning these meetings: every escalation waiting in the backlog of their
+    bodies, and every terugkoppeling waiting for its origin body, whose next open meeting
+    (after the meeting it comes from, `not_before`) is one of them, is placed there. The rule
+    is the one an escalation follows when it is made; nothing is moved that was placed."""
+    now = now or utcnow()
+    new = {m.id: m for m in meetings if m.id is not None and not m.is_cancelled}
+    if not new:
+        return []
+    db.session.flush()
+    type_ids = {m.meeting_type_id for m in new.values()}
+    placed: list[Placed] = []
+    waiting = db.session.scalars(
+        select(Escalation)
+        .where(Escalation.to_type_id.in_(type_ids), Escalation.status == "te_agenderen")
+        .options(selectinload(Escalation.origin_meeting), selectinload(Escalation.topic))
+        .order_by(Escalation.created_at, Escalation.id)
+    ).all()
+    for esc in waiting:
+        target = next_open_meeting(esc.to_type, not_before(esc.origin_meeting, now))
+        if target is None or target.id not in new:
+            continue
+        try:
+            item = place(esc, target, by=by, now=now)
+        except EscalationError:
+            continue
+        placed.append(Placed("escalatie", esc, item))
+    feedback = db.session.scalars(
+        select(Escalation)
+        .where(
+            Escalation.from_type_id.in_(type_ids),
+            Escalation.status == "afgehandeld",
+            Escalation.feedback_item_id.is_(None),
+        )
+        .options(
+            selectinload(Escalation.target_item).selectinload(AgendaItem.meeting),
+            selectinload(Escalation.topic),
+        )
+        .order_by(Escalation.concluded_at, Escalation.id)
+    ).all()
+    for esc in feedback:
+        source = esc.target_item.meeting if esc.target_item is not None else None
+        target = next_open_meeting(esc.from_type, not_before(source, now))
+        if target is None or target.id not in new:
+            continue
+        try:
+            item = place_feedback(esc, target, by=by, now=now)
+        except EscalationError:
+            continue
+        placed.append(Placed("terugkoppeling", esc, item))
+    return placed
+
+
+def placed_summary(placed: list[Placed]) -> str:
+    """For the flash after planning: what was put on the agenda, by reference."""
+    if not placed:
+        return ""
+    return "Automatisch op de agenda gezet: " + ", ".join(p.label for p in placed) + "."
 
 
 # --- backlog and overview -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -492,12 +492,75 @@ def update_meeting(
     return True
 
 
-def cancel_meeting(meeting: Meeting, reason: str, *, send: bool = True) -> None:
+CANCEL_REFUSALS = {
+    "cancelled": "Dit overleg is al geannuleerd.",
+    "past": PAST_MESSAGES["cancel"],
+    "started": "Dit overleg is al begonnen en kan niet meer worden geannuleerd.",
+    "held": (
+        "Dit overleg is gehouden: er is al aanwezigheid, een verslag of een uitkomst "
+        "vastgelegd. Een gehouden overleg kan niet meer worden geannuleerd."
+    ),
+}
+
+
+def was_held(meeting: Meeting) -> bool:
+    """Whether the meeting shows it took place, whatever its time: attendance recorded, notes
+    or an outcome on an item, its minutes past concept, or earlier minutes approved in it."""
+    from ..models import AgendaItem, Minutes
+
+    if any(p.attendance for p in meeting.participants):
+        return True
+    worked = db.session.scalar(
+        select(AgendaItem.id)
+        .where(
+            AgendaItem.meeting_id == meeting.id,
+            or_(
+                and_(AgendaItem.notes.is_not(None), AgendaItem.notes != ""),
+                and_(AgendaItem.outcome.is_not(None), AgendaItem.outcome != ""),
+            ),
+        )
+        .limit(1)
+    )
+    if worked is not None:
+        return True
+    minutes = db.session.scalar(
+        select(Minutes.id)
+        .where(
+            or_(
+                and_(Minutes.meeting_id == meeting.id, Minutes.status != "concept"),
+                Minutes.approved_in_meeting_id == meeting.id,
+            )
+        )
+        .limit(1)
+    )
+    return minutes is not None
+
+
+def cancel_refusal(meeting: Meeting, now: datetime | None = None) -> str | None:
+    """Why this meeting cannot be cancelled (Dutch), or None when it can: a meeting that is
+    cancelled already, has begun or ended, or shows it was held (`was_held`)."""
+    if meeting.is_cancelled:
+        return CANCEL_REFUSALS["cancelled"]
+    if is_past(meeting, now):
+        return CANCEL_REFUSALS["past"]
+    if meeting.has_started(now):
+        return CANCEL_REFUSALS["started"]
+    if was_held(meeting):
+        return CANCEL_REFUSALS["held"]
+    return None
+
+
+def cancel_meeting(
+    meeting: Meeting, reason: str, *, send: bool = True, now: datetime | None = None
+) -> None:
+    """Cancel a meeting that has not been held. What was on it goes back to the backlogs
+    through `domain.cancellation.cancel`, which calls this."""
     reason = (reason or "").strip()
     if not reason:
         raise MeetingError({"reason": "Geef een reden voor het annuleren."})
-    if meeting.is_cancelled:
-        raise MeetingError({"reason": "Dit overleg is al geannuleerd."})
+    refusal = cancel_refusal(meeting, now)
+    if refusal is not None:
+        raise MeetingError({"reason": refusal})
     meeting.status = "geannuleerd"
     meeting.cancel_reason = reason
     meeting.sequence = (meeting.sequence or 0) + 1

@@ -45,7 +45,8 @@ from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
 from ..models.minutes import MINUTES_STATUS_LABELS, MINUTES_TRANSITIONS
 from ..timeutil import nl_date, nl_datetime, nl_time, to_local, utcnow
 from . import actions as actions_domain
-from . import policy, retention
+from . import audit_changes, policy, retention
+from . import decisions as decisions_domain
 from .agenda import meeting_marking
 from .meetings import chair_label
 
@@ -323,16 +324,91 @@ def approve(
     return freeze_version(minutes, reason, by, render_pdf=render_pdf, municipality=municipality)
 
 
+# --- decisions and actions: edited while concept, corrected after approval ---------------
+
+
+def edit_decision(decision: Decision, text: str | None, by: Person | None = None) -> bool:
+    """Change a decision's text while its minutes are a concept. Its number stays and the
+    change is logged (``decision_changed``: the decision's code, never its text). False when nothing changed. Approved minutes change only by a correction
+    (`correct`); minutes out for approval go back to concept first."""
+    minutes = ensure_minutes(decision.meeting, by)
+    require_editable(minutes)
+    before = audit_changes.decision_state(decision)
+    try:
+        changed = decisions_domain.revise_decision(decision, text)
+    except decisions_domain.DecisionError as exc:
+        raise MinutesError(exc.errors) from exc
+    if changed:
+        touch(minutes, by)
+        _log(audit_changes.edit_change("decision_changed", decision, before), by)
+    return changed
+
+
+def edit_action(
+    action: ActionItem, fields: actions_domain.ActionFields, by: Person | None = None
+) -> bool:
+    """Change what an action made at this meeting says, its owner and due date while its
+    minutes are a concept (``action_changed``: owner ids and date before and after; never the text).
+    False when nothing changed."""
+    minutes = ensure_minutes(action.meeting, by)
+    require_editable(minutes)
+    before = audit_changes.action_state(action)
+    try:
+        changed = _revise_action(action, fields)
+    except actions_domain.ActionError as exc:
+        raise MinutesError(exc.errors) from exc
+    if changed:
+        touch(minutes, by)
+        _log(audit_changes.edit_change("action_changed", action, before), by)
+    return changed
+
+
+def _revise_action(action: ActionItem, fields: actions_domain.ActionFields) -> bool:
+    return actions_domain.revise_action(
+        action,
+        fields.what,
+        owner_person=fields.owner_person,
+        owner_organisation=fields.owner_organisation,
+        due_date=fields.due_date,
+    )
+
+
+def _log(change: audit_changes.Change, by: Person | None) -> None:
+    from ..audit import record_change
+
+    record_change(change, person=by)
+
+
+def correction_targets(minutes: Minutes) -> tuple[list[Decision], list[ActionItem]]:
+    """The decisions and actions a correction of these minutes may change: those recorded at
+    its meeting (not the carried actions of earlier meetings: they are corrected in their
+    own minutes)."""
+    meeting = minutes.meeting
+    decisions = list(
+        db.session.scalars(
+            select(Decision)
+            .where(Decision.meeting_id == meeting.id)
+            .order_by(Decision.year, Decision.number)
+        )
+    )
+    return decisions, actions_domain.actions_made_at(meeting)
+
+
 def correct(
     minutes: Minutes,
     notes: dict[int, str],
     reason: str,
     by: Person | None = None,
     *,
+    decisions: dict[int, str] | None = None,
+    actions: dict[int, actions_domain.ActionFields] | None = None,
     municipality: str = "",
 ) -> MinutesVersion:
-    """A correction after approval: changes item notes and writes a new version with a reason.
-    Earlier versions (and their PDFs) stay as they were."""
+    """A correction after approval: changes item notes, decisions (their text; the number
+    stays) and actions made at the meeting (text, owner, due date), and writes a new version
+    with a reason. Earlier versions (their snapshots and PDFs) stay as they were: each shows
+    the decisions and actions as they read then. Every corrected decision and action is
+    logged (``decision_corrected``, ``action_corrected``, with the version's number)."""
     if minutes.status != "vastgesteld":
         raise MinutesError(
             "Alleen een vastgesteld verslag wordt met een correctie gewijzigd; "
@@ -353,14 +429,79 @@ def correct(
             continue
         if normalise(text) != normalise(item.notes):
             changed = True
+    own_decisions, own_actions = correction_targets(minutes)
+    by_decision = {d.id: d for d in own_decisions}
+    by_action = {a.id: a for a in own_actions}
+    decision_texts: dict[int, str] = {}
+    for decision_id, text in (decisions or {}).items():
+        decision = by_decision.get(decision_id)
+        if decision is None:
+            errors[f"decision_{decision_id}"] = "Dit besluit hoort niet bij dit verslag."
+            continue
+        try:
+            decision_texts[decision_id] = decisions_domain.clean_text(text)
+        except decisions_domain.DecisionError as exc:
+            errors[f"decision_{decision_id}"] = f"Besluit {decision.code}: {exc}"
+            continue
+        if decision_texts[decision_id] != decision.text:
+            changed = True
+    for action_id, fields in (actions or {}).items():
+        action = by_action.get(action_id)
+        if action is None:
+            errors[f"action_{action_id}"] = "Dit actiepunt hoort niet bij dit verslag."
+            continue
+        try:
+            what = actions_domain.check_fields(
+                fields.what, fields.owner_person, fields.owner_organisation, fields.due_date
+            )
+        except actions_domain.ActionError as exc:
+            errors[f"action_{action_id}"] = f"Actiepunt: {exc}"
+            continue
+        org = fields.owner_organisation if fields.owner_person is None else None
+        if (
+            what != action.what
+            or (fields.owner_person.id if fields.owner_person else None) != action.owner_person_id
+            or (org.id if org else None) != action.owner_organisation_id
+            or fields.due_date != action.due_date
+        ):
+            changed = True
     if not errors and not changed:
-        errors["notes"] = "Er is niets gewijzigd; een correctie moet de tekst wijzigen."
+        errors["notes"] = (
+            "Er is niets gewijzigd; een correctie moet de tekst, een besluit of een "
+            "actiepunt wijzigen."
+        )
     if errors:
         raise MinutesError(errors)
     for item_id, text in notes.items():
         items[item_id].notes = normalise(text) or None
+    number = len(minutes.versions) + 1
+    changes: list[audit_changes.Change] = []
+    corrected_decisions: list[str] = []
+    corrected_actions: list[int] = []
+    for decision_id, text in decision_texts.items():
+        decision = by_decision[decision_id]
+        before = audit_changes.decision_state(decision)
+        if decisions_domain.revise_decision(decision, text):
+            corrected_decisions.append(decision.code)
+            changes.append(
+                audit_changes.edit_change("decision_corrected", decision, before, number)
+            )
+    for action_id, fields in (actions or {}).items():
+        action = by_action[action_id]
+        before = audit_changes.action_state(action)
+        if _revise_action(action, fields):
+            corrected_actions.append(action.id)
+            changes.append(audit_changes.edit_change("action_corrected", action, before, number))
     touch(minutes, by)
-    return freeze_version(minutes, reason, by, municipality=municipality)
+    for change in changes:
+        _log(change, by)
+    return freeze_version(
+        minutes,
+        reason,
+        by,
+        municipality=municipality,
+        corrected={"decisions": corrected_decisions, "actions": corrected_actions},
+    )
 
 
 def freeze_version(
@@ -370,11 +511,14 @@ def freeze_version(
     *,
     render_pdf: bool = True,
     municipality: str = "",
+    corrected: dict[str, list] | None = None,
 ) -> MinutesVersion:
     """Write the next frozen version: snapshot, archival PDF (and the casus-redacted variant
     when needed), both stored with their SHA-256. The stored bytes are what every later
     download serves. With render_pdf=False (bulk demo data) the PDFs are made and stored at
-    the first download instead (``stored_pdf``)."""
+    the first download instead (``stored_pdf``). The snapshot carries the meeting's decisions
+    and actions as they read now, so every version keeps its own; ``corrected`` names the
+    decisions (codes) and actions (ids) this version corrected."""
     db.session.flush()
     number = len(minutes.versions) + 1
     snap = build_snapshot(
@@ -384,6 +528,8 @@ def freeze_version(
         version_at=utcnow(),
         municipality=municipality,
     )
+    if corrected is not None:
+        snap["corrected"] = corrected
     version = MinutesVersion(
         minutes=minutes,
         number=number,

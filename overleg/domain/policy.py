@@ -40,6 +40,7 @@ from ..models import (
     ActionItem,
     AgendaItem,
     AgendaItemAccess,
+    Decision,
     Document,
     Meeting,
     MeetingType,
@@ -430,6 +431,20 @@ def visible_topics_stmt(person):
     return stmt.where(on_my_meeting)
 
 
+def overview_topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
+    """How an overview that gathers work from many meetings (the werkvoorraad on the home
+    page) names a topic: a casus by its reference only, whoever reads it (the overview is
+    seen at a glance; the link leads to the full page); any other topic as `topic_heading`."""
+    if topic.is_casus:
+        return topic.reference
+    return topic_heading(topic, person, entitled)
+
+
+def worklist_visible(person) -> bool:
+    """The werkvoorraad (what waits for the secretary) is for staff only."""
+    return is_staff(person)
+
+
 def search_topics_clause(person, needle: str):
     """WHERE clause on Topic for a text search: the reference always; title and description
     only where the person reads the topic in full."""
@@ -570,6 +585,75 @@ def decision_visible_ids(person, decisions) -> set[int]:
     return result
 
 
+def decision_text_clause(person):
+    """WHERE clause on Decision: the person reads its text; `decision_visible_ids` in SQL, so
+    a register can filter and search on it before any limit. Whether the decision's minutes
+    and meeting reach the person at all are the clauses above (`released_minutes_clause`,
+    `meeting_visibility_clause`), applied beside this one."""
+    if is_staff(person):
+        return true()
+    if not is_person(person):
+        return false()
+    via_item = (
+        select(AgendaItem.id)
+        .join(Participant, _seen_item(person.id))
+        .where(AgendaItem.id == Decision.agenda_item_id, _full_item(person.id))
+        .correlate(Decision)
+        .exists()
+    )
+    topic = aliased(Topic)
+    casus = exists().where(topic.id == Decision.topic_id, topic.confidentiality == "casus")
+    without_item = and_(
+        Decision.agenda_item_id.is_(None),
+        or_(
+            Decision.topic_id.is_(None),
+            not_(casus),
+            _topic_entitled_clause(person.id, Decision.topic_id),
+        ),
+    )
+    return or_(and_(Decision.agenda_item_id.is_not(None), via_item), without_item)
+
+
+def action_text_clause(person):
+    """WHERE clause on ActionItem: the person reads its text; `visible_action_ids` in SQL
+    (minutes sent; the action's item read in full; an action without item follows its
+    meeting, except for a guest invited for particular items)."""
+    if is_staff(person):
+        return true()
+    if not is_person(person):
+        return false()
+    via_item = (
+        select(AgendaItem.id)
+        .join(Participant, _seen_item(person.id))
+        .where(AgendaItem.id == ActionItem.agenda_item_id, _full_item(person.id))
+        .correlate(ActionItem)
+        .exists()
+    )
+    part = aliased(Participant)
+    takes_part = exists().where(
+        part.meeting_id == ActionItem.meeting_id, part.person_id == person.id
+    )
+    guest = aliased(Participant)
+    named = aliased(AgendaItemAccess)
+    named_item = aliased(AgendaItem)
+    named_guest = exists().where(
+        guest.meeting_id == ActionItem.meeting_id,
+        guest.person_id == person.id,
+        guest.part == "guest",
+        named.person_id == person.id,
+        named.kind == "gast",
+        named.agenda_item_id == named_item.id,
+        named_item.meeting_id == ActionItem.meeting_id,
+    )
+    return and_(
+        released_minutes_clause(person, ActionItem.meeting_id),
+        or_(
+            and_(ActionItem.agenda_item_id.is_not(None), via_item),
+            and_(ActionItem.agenda_item_id.is_(None), takes_part, not_(named_guest)),
+        ),
+    )
+
+
 def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
     """For a minutes snapshot: (item ids of the meeting the person reads in full, ids of the
     carried actions whose text they read), or None for "everything" (staff)."""
@@ -587,6 +671,39 @@ def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
 
 
 # --- mail and .ics ------------------------------------------------------------------------
+
+
+def mail_item_heading(item: AgendaItem, level: str) -> str | None:
+    """How a mail to a recipient with this `level` (from `item_levels`) names an agenda item
+    (the "Agenda gewijzigd" mail lists what changed): not at all when they do not see it; a
+    casus or besloten item by its reference only, even for who reads it in full (mail leaves
+    Overleg); another item by its title when they read it in full, else by its reference."""
+    if level not in (FULL, REFERENCE):
+        return None
+    topic = item.topic
+    if topic is not None and (topic.is_casus or item.besloten):
+        return topic.reference
+    if item.besloten:
+        return BESLOTEN_HEADING
+    if level == FULL:
+        return item.title
+    return topic.reference if topic is not None else BESLOTEN_HEADING
+
+
+def mail_removed_heading(entry: dict, person, named_guest: bool) -> str | None:
+    """How that mail names an item removed from the agenda, from what the agenda's snapshot
+    kept of it (``title``, ``topic``: its reference, ``casus``, ``besloten``, ``kind``): a
+    casus or besloten item by its reference; an open item by its title, except for a guest
+    invited for particular items (who read other items by reference only, a free item not at
+    all). Nothing for who is not a person."""
+    if not is_person(person):
+        return None
+    reference = entry.get("topic")
+    if entry.get("casus") or entry.get("besloten"):
+        return reference or BESLOTEN_HEADING
+    if named_guest and not is_staff(person) and entry.get("kind") != "standard":
+        return reference
+    return entry.get("title")
 
 
 @dataclass(frozen=True)
@@ -643,11 +760,14 @@ __all__ = [
     "is_staff",
     "item_heading",
     "item_levels",
+    "mail_item_heading",
+    "mail_removed_heading",
     "may_download",
     "meeting_visibility_clause",
     "minutes_entitlement",
     "minutes_readable",
     "named_guest_meetings",
+    "overview_topic_heading",
     "released_minutes_clause",
     "search_topics_clause",
     "sits_in_body",
@@ -658,4 +778,5 @@ __all__ = [
     "visible_meetings",
     "visible_proposals",
     "visible_topics_stmt",
+    "worklist_visible",
 ]

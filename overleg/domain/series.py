@@ -10,7 +10,7 @@ ones that have started. The caller commits.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from itertools import islice
 from typing import Any
@@ -22,7 +22,8 @@ from dateutil.rrule import weekday as rr_weekday
 from ..extensions import db
 from ..models import MeetingSeries, MeetingType, Person
 from ..timeutil import local_to_utc, today_local, utcnow
-from .meetings import MeetingError, cancel_meeting, notify, plan_meeting
+from . import cancellation
+from .meetings import MeetingError, cancel_refusal, notify, plan_meeting
 
 FREQUENCIES = ("weekly", "monthly_weekday")
 MAX_YEARS = 3
@@ -245,6 +246,9 @@ class SeriesChange:
     created: int = 0
     cancelled: int = 0
     untouched: int = 0
+    # what the cancelled occurrences held, back in the backlogs (cancellation.Work)
+    returned: list = field(default_factory=list)
+    created_meetings: list = field(default_factory=list)
 
 
 def update_series(
@@ -305,7 +309,17 @@ def update_series(
             result.untouched += 1
             continue
         if meeting.occurrence_date not in wanted:
-            cancel_meeting(meeting, "De reeks is gewijzigd; dit overleg vervalt.", send=send)
+            if cancel_refusal(meeting, now) is not None:  # held after all: it stays
+                result.untouched += 1
+                continue
+            result.returned += cancellation.cancel(
+                meeting,
+                "De reeks is gewijzigd; dit overleg vervalt.",
+                confirmed=True,
+                send=send,
+                by=organizer,
+                now=now,
+            )
             result.cancelled += 1
             continue
         starts_at, ends_at = _span(series, meeting.occurrence_date)
@@ -327,6 +341,6 @@ def update_series(
         starts_at, _ = _span(series, day)
         if starts_at <= now:
             continue  # never create meetings in the past when editing
-        _generate(series, day, organizer, send, now)
+        result.created_meetings.append(_generate(series, day, organizer, send, now))
         result.created += 1
     return result

@@ -16,7 +16,7 @@ the commit, so nothing is lost when the SMTP server is down.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal, cast
@@ -67,13 +67,21 @@ def _part_of(item, meeting, person) -> str:
     return "guest"
 
 
-def queue_meeting_mail(meeting, people: Iterable, method: str, reason: str) -> list[OutboxMessage]:
+def queue_meeting_mail(
+    meeting,
+    people: Iterable,
+    method: str,
+    reason: str,
+    changes_for: Callable[[Any], list[str]] | None = None,
+) -> list[OutboxMessage]:
     """Queue one message per person (Person or Participant) about a meeting.
 
     method: "REQUEST" (invitation, update, guest_added) or "CANCEL" (cancellation, or a
     withdrawn invitation: guest_removed, absence_removed, roster_removed). A withdrawn
-    invitation's CANCEL lists only its recipient as attendee; every other
-    message lists all current participants. Adds rows to the session only."""
+    invitation's CANCEL lists only its recipient as attendee; every other message lists all
+    current participants. ``changes_for(person)``: the lines of an "Agenda gewijzigd" mail,
+    as the read policy lets that person read them (`domain.agenda.change_lines`). Adds rows
+    to the session only."""
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"method must be REQUEST or CANCEL, not {method!r}")
     if reason not in MAIL_REASONS:
@@ -115,6 +123,7 @@ def queue_meeting_mail(meeting, people: Iterable, method: str, reason: str) -> l
             summary=policy.calendar_summary(meeting),
             link=link,
             method=method,
+            changes=changes_for(person) if changes_for is not None else None,
         )
         message = OutboxMessage(
             recipient=person.email,

@@ -95,12 +95,10 @@ def message_ics(message_id: int):
     m = _message_or_404(message_id)
     if not m.ics_text:
         abort(404)
+    # content_type, not mimetype: Response(mimetype=…) overrides a Content-Type header
     method = f"; method={m.method}" if m.method else ""
     return Response(
         m.ics_text,
-        mimetype="text/calendar",
-        headers={
-            "Content-Type": f"text/calendar; charset=utf-8{method}",
-            "Content-Disposition": f'attachment; filename="bericht-{m.id}.ics"',
-        },
+        content_type=f"text/calendar{method}; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="bericht-{m.id}.ics"'},
     )

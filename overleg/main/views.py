@@ -8,8 +8,9 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ..access import access
-from ..domain.policy import meeting_visibility_clause
+from ..domain.policy import is_staff, meeting_visibility_clause
 from ..domain.roster import bodies_of, holdings_of
+from ..domain.worklist import worklist
 from ..extensions import db
 from ..models import Meeting, Participant
 from ..timeutil import today_local, utcnow
@@ -48,6 +49,8 @@ def home():
         bodies=bodies_of(current_user, today),
         holdings=holdings_of(current_user, today),
         upcoming=upcoming_meetings(current_user),
+        worklist=worklist(current_user, today),
+        show_worklist=is_staff(current_user),
     )
 
 

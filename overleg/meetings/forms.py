@@ -59,6 +59,7 @@ class CancelForm(Form):
         "Reden van annuleren",
         validators=[required("Geef een reden voor het annuleren."), max_length(1000)],
     )
+    confirm = BooleanField("Ja, zet deze punten terug naar Te agenderen en annuleer het overleg")
 
 
 class GuestForm(Form):

@@ -17,9 +17,12 @@ from wtforms import SelectChoice
 from ..access import access, get_visible_meeting_or_404
 from ..audit import record
 from ..domain import audit_changes as changes
+from ..domain import cancellation as dc
+from ..domain import escalation as de
 from ..domain import meetings as dm
 from ..domain import policy
 from ..domain import series as ds
+from ..domain import worklist as dw
 from ..domain.input import date_in_range
 from ..domain.policy import agenda_visible_to
 from ..extensions import db
@@ -204,8 +207,10 @@ def planning():
         )
         if body is not None:
             series_stmt = series_stmt.where(MeetingSeries.meeting_type_id == body.id)
+        meetings = list(db.session.scalars(stmt.limit(200)))
         ctx.update(
-            meetings=list(db.session.scalars(stmt.limit(200))),
+            meetings=meetings,
+            progress=dw.progress(meetings),
             period=period,
             series=list(db.session.scalars(series_stmt)),
             describe=ds.describe,
@@ -256,13 +261,20 @@ def new():
                     organizer=current_user,
                 )
                 db.session.flush()
+                placed = de.place_waiting([meeting], by=current_user)
                 record("meeting_planned", meeting)
                 db.session.commit()
             except dm.MeetingError as exc:
                 db.session.rollback()
                 _apply_errors(form, exc.errors)
             else:
-                flash(f"{body.name} gepland; de deelnemers worden uitgenodigd.", "success")
+                flash(
+                    _joined(
+                        f"{body.name} gepland; de deelnemers worden uitgenodigd.",
+                        de.placed_summary(placed),
+                    ),
+                    "success",
+                )
                 return redirect(url_for("meetings.view", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -273,6 +285,10 @@ def new():
         bodies=bodies,
         chosen=chosen,
     ), status
+
+
+def _joined(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
 
 
 def _load_meeting(meeting_id: int) -> Meeting:
@@ -366,24 +382,40 @@ def cancel(meeting_id: int):
     if meeting.is_cancelled:
         flash("Dit overleg is al geannuleerd.", "info")
         return redirect(url_for("meetings.view", meeting_id=meeting.id))
-    if dm.is_past(meeting):
-        flash(dm.PAST_MESSAGES["cancel"], "error")
+    refusal = dm.cancel_refusal(meeting)
+    if refusal is not None:
+        flash(refusal, "error")
         if request.method == "POST":
             return _render_meeting(meeting, status=400)
         return redirect(url_for("meetings.view", meeting_id=meeting.id))
     if form.validate_on_submit():
         try:
-            dm.cancel_meeting(meeting, form.reason.data)
+            returned = dc.cancel(
+                meeting, form.reason.data, confirmed=bool(form.confirm.data), by=current_user
+            )
             record("meeting_cancelled", meeting)
             db.session.commit()
         except dm.MeetingError as exc:
             db.session.rollback()
+            meeting = _load_meeting(meeting_id)
             _apply_errors(form, exc.errors)
         else:
-            flash("Het overleg is geannuleerd; de deelnemers krijgen een annulering.", "success")
+            flash(
+                _joined(
+                    "Het overleg is geannuleerd; de deelnemers krijgen een annulering.",
+                    dc.summary(returned),
+                ),
+                "success",
+            )
             return redirect(url_for("meetings.view", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("meetings/cancel.html", form=form, meeting=meeting), status
+    work = dc.work_on(meeting)
+    return render_template(
+        "meetings/cancel.html",
+        form=form,
+        meeting=meeting,
+        work=dc.work_rows(work, current_user),
+    ), status
 
 
 # --- the meeting page ------------------------------------------------------------------------
@@ -430,6 +462,7 @@ def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: i
         secretary=secretary,
         started=started,
         past=dm.is_past(meeting),
+        can_cancel=secretary and dm.cancel_refusal(meeting) is None,
         agenda_visible=agenda_visible_to(current_user, meeting),
         ics_url=_ics_url(meeting),
         plain_form=PlainForm(formdata=None),
@@ -610,13 +643,20 @@ def series_new():
         try:
             series = ds.create_series(body, organizer=current_user, **_series_kwargs(form))
             db.session.flush()
+            placed = de.place_waiting(list(series.meetings), by=current_user)
             record("series_created", series)
             db.session.commit()
         except dm.MeetingError as exc:
             db.session.rollback()
             _apply_errors(form, exc.errors)
         else:
-            flash(f"Reeks aangemaakt: {len(series.meetings)} overleggen gepland.", "success")
+            flash(
+                _joined(
+                    f"Reeks aangemaakt: {len(series.meetings)} overleggen gepland.",
+                    de.placed_summary(placed),
+                ),
+                "success",
+            )
             return redirect(url_for("meetings.series_view", series_id=series.id))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -661,6 +701,8 @@ def series_edit(series_id: int):
     if form.validate_on_submit():
         try:
             change = ds.update_series(series, organizer=current_user, **_series_kwargs(form))
+            db.session.flush()
+            placed = de.place_waiting(change.created_meetings, by=current_user)
             record("series_changed", series)
             db.session.commit()
         except dm.MeetingError as exc:
@@ -669,9 +711,13 @@ def series_edit(series_id: int):
             _apply_errors(form, exc.errors)
         else:
             flash(
-                f"Reeks gewijzigd: {change.updated} overleggen aangepast, {change.created} "
-                f"toegevoegd, {change.cancelled} geannuleerd. Overleggen die al zijn geweest of "
-                f"los zijn gewijzigd, bleven ongemoeid.",
+                _joined(
+                    f"Reeks gewijzigd: {change.updated} overleggen aangepast, {change.created} "
+                    f"toegevoegd, {change.cancelled} geannuleerd. Overleggen die al zijn geweest "
+                    "of los zijn gewijzigd, bleven ongemoeid.",
+                    dc.summary(change.returned),
+                    de.placed_summary(placed),
+                ),
                 "success",
             )
             return redirect(url_for("meetings.series_view", series_id=series.id))

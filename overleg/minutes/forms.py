@@ -94,3 +94,7 @@ class ActionFilterForm(Form):
         validators=[optional()],
         validate_choice=False,
     )
+    jaar = SelectField("Jaar", validators=[optional()], validate_choice=False)
+    thema = SelectField("Thema", validators=[optional()], validate_choice=False)
+    onderwerp = SelectField("Onderwerp", validators=[optional()], validate_choice=False)
+    tekst = StringField("Zoek in tekst", validators=[optional(), max_length(200)])

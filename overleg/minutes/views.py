@@ -146,6 +146,40 @@ def _flat(choices) -> list[tuple[str, str]]:
     return [c for _, group in choices for c in group]
 
 
+def _owner_value(action: ActionItem) -> str:
+    """The owner of an action as the owner select names it (``p-<id>``, ``o-<id>``)."""
+    if action.owner_person_id is not None:
+        return f"p-{action.owner_person_id}"
+    return f"o-{action.owner_organisation_id}"
+
+
+def _action_owner_choices(
+    meeting: Meeting, action: ActionItem, by_item: dict[int, list[tuple[str, Any]]]
+) -> list[tuple[str, Any]]:
+    """The owners offered when editing an action: those of its item (need to know), and its
+    current owner, so that correcting only the text never fails on the owner."""
+    groups = by_item.get(action.agenda_item_id or -1)
+    if groups is None:  # an action whose item is gone: the meeting's participants
+        groups = [
+            (
+                "Deelnemers",
+                [(f"p-{p.person_id}", p.person.name) for p in _sorted_participants(meeting)],
+            )
+        ]
+    current = _owner_value(action)
+    if all(value != current for value, _ in _flat(groups)):
+        groups = [("Huidige uitvoerder", [(current, action.owner_label)]), *groups]
+    return groups
+
+
+def _owner_of(value: str | None) -> tuple[Person | None, Organisation | None]:
+    kind, _, raw = (value or "").partition("-")
+    owner_id = parse_id(raw)
+    person = db.session.get(Person, owner_id) if kind == "p" and owner_id else None
+    org = db.session.get(Organisation, owner_id) if kind == "o" and owner_id else None
+    return person, org
+
+
 def _readable(minutes: Minutes | None) -> bool:
     return policy.minutes_readable(current_user, minutes)
 
@@ -192,6 +226,7 @@ def _render_edit(
     snap = dmin.build_snapshot(shown, municipality=_municipality())
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
+    made = da.actions_made_at(meeting) if minutes is not None else []
     return render_template(
         "minutes/edit.html",
         meeting=meeting,
@@ -200,6 +235,8 @@ def _render_edit(
         hashes=hashes,
         version=minutes.version if minutes is not None else 0,
         owner_choices=owner_choices,
+        edit_owner_choices={a.id: _action_owner_choices(meeting, a, owner_choices) for a in made},
+        owner_values={a.id: _owner_value(a) for a in made},
         approvable=dmin.approvable_minutes(meeting),
         failed=failed or {},
         attendance_errors=attendance_errors or {},
@@ -496,6 +533,57 @@ def delete_decision(meeting_id: int, decision_id: int):
     return redirect(_page_url(meeting, f"punt-{item_id}" if item_id else None))
 
 
+@bp.route(
+    "/overleggen/<int:meeting_id>/verslag/besluiten/<int:decision_id>/wijzigen", methods=["POST"]
+)
+@access("secretaris")
+def edit_decision(meeting_id: int, decision_id: int):
+    """Correct a decision of concept minutes: its number stays, the change is logged."""
+    meeting = _meeting(meeting_id)
+    decision = db.session.get(Decision, decision_id)
+    if decision is None or decision.meeting_id != meeting.id:
+        abort(404)
+    form = DecisionForm()
+    item = _item_of(meeting, decision.agenda_item_id) if decision.agenda_item_id else None
+    minutes, refused = _editable_minutes(meeting, form.text.data, item)
+    if refused:
+        return refused
+    if form.validate_on_submit():
+        try:
+            changed = dmin.edit_decision(decision, form.text.data, current_user)
+            db.session.commit()
+        except dmin.MinutesError as exc:
+            db.session.rollback()
+            form.text.errors = list(exc.errors.values())
+        except StaleDataError:
+            db.session.rollback()
+            form.text.errors = [
+                "Iemand anders heeft het verslag intussen gewijzigd. Uw tekst staat hieronder; "
+                "sla opnieuw op."
+            ]
+        else:
+            flash(
+                f"Besluit {decision.code} is gewijzigd; het nummer blijft hetzelfde."
+                if changed
+                else "Er was niets gewijzigd.",
+                "success",
+            )
+            return redirect(_page_url(meeting, f"besluit-{decision.id}"))
+    db.session.rollback()
+    meeting = _meeting(meeting_id)
+    return _render_edit(
+        meeting,
+        dmin.get_minutes(meeting),
+        status=400,
+        failed={
+            "kind": "decision_edit",
+            "item_id": decision.agenda_item_id,
+            "decision_id": decision_id,
+            "form": form,
+        },
+    )
+
+
 @bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/actiepunten", methods=["POST"])
 @access("secretaris")
 def add_action(meeting_id: int, item_id: int):
@@ -507,10 +595,7 @@ def add_action(meeting_id: int, item_id: int):
     if refused:
         return refused
     if form.validate_on_submit():
-        kind, _, raw = (form.owner.data or "").partition("-")
-        owner_id = parse_id(raw)
-        person = db.session.get(Person, owner_id) if kind == "p" and owner_id else None
-        org = db.session.get(Organisation, owner_id) if kind == "o" and owner_id else None
+        person, org = _owner_of(form.owner.data)
         try:
             da.add_action(
                 meeting,
@@ -526,7 +611,9 @@ def add_action(meeting_id: int, item_id: int):
         except da.ActionError as exc:
             db.session.rollback()
             for key, msg in exc.errors.items():
-                getattr(form, key if key in ("what", "owner") else "what").errors = [msg]
+                getattr(form, key if key in ("what", "owner", "due_date") else "what").errors = [
+                    msg
+                ]
         else:
             flash("Het actiepunt is toegevoegd.", "success")
             return redirect(_page_url(meeting, f"punt-{item.id}"))
@@ -545,6 +632,65 @@ def _action_here(meeting: Meeting, action_id: int) -> ActionItem:
     if action is None or action.meeting_type_id != meeting.meeting_type_id:
         abort(404)
     return action
+
+
+@bp.route(
+    "/overleggen/<int:meeting_id>/verslag/actiepunten/<int:action_id>/wijzigen", methods=["POST"]
+)
+@access("secretaris")
+def edit_action(meeting_id: int, action_id: int):
+    """Correct an action made at this meeting while its minutes are a concept: what, who and
+    by when (its status is closed or reopened at a meeting); the change is logged."""
+    meeting = _meeting(meeting_id)
+    action = _action_here(meeting, action_id)
+    if action.meeting_id != meeting.id:
+        abort(404)
+    form = ActionForm()
+    form.owner.choices = choices(
+        _flat(_action_owner_choices(meeting, action, _owner_choices(meeting)))
+    )
+    item = _item_of(meeting, action.agenda_item_id) if action.agenda_item_id else None
+    minutes, refused = _editable_minutes(meeting, form.what.data, item)
+    if refused:
+        return refused
+    if form.validate_on_submit():
+        person, org = _owner_of(form.owner.data)
+        fields = da.ActionFields(
+            form.what.data, owner_person=person, owner_organisation=org, due_date=form.due_date.data
+        )
+        try:
+            changed = dmin.edit_action(action, fields, current_user)
+            db.session.commit()
+        except dmin.MinutesError as exc:
+            db.session.rollback()
+            for key, msg in exc.errors.items():
+                getattr(form, key if key in ("what", "owner", "due_date") else "what").errors = [
+                    msg
+                ]
+        except StaleDataError:
+            db.session.rollback()
+            form.what.errors = [
+                "Iemand anders heeft het verslag intussen gewijzigd. Uw tekst staat hieronder; "
+                "sla opnieuw op."
+            ]
+        else:
+            flash(
+                "Het actiepunt is gewijzigd." if changed else "Er was niets gewijzigd.", "success"
+            )
+            return redirect(_page_url(meeting, f"actie-{action.id}"))
+    db.session.rollback()
+    meeting = _meeting(meeting_id)
+    return _render_edit(
+        meeting,
+        dmin.get_minutes(meeting),
+        status=400,
+        failed={
+            "kind": "action_edit",
+            "item_id": action.agenda_item_id,
+            "action_id": action_id,
+            "form": form,
+        },
+    )
 
 
 @bp.route(
@@ -699,16 +845,40 @@ def correction(meeting_id: int):
     form = CorrectionForm()
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
     values = {i.id: dmin.normalise(i.notes) for i in items}
+    decisions, actions = dmin.correction_targets(minutes)
+    by_item = _owner_choices(meeting)
+    owner_groups = {a.id: _action_owner_choices(meeting, a, by_item) for a in actions}
+    decision_values = {d.id: d.text for d in decisions}
+    action_values = {
+        a.id: {
+            "what": a.what,
+            "owner": _owner_value(a),
+            "due": a.due_date.isoformat() if a.due_date else "",
+        }
+        for a in actions
+    }
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {i.id: request.form.get(f"notes-{i.id}", "") for i in items}
-        if form.validate_on_submit():
+        decision_values = {d.id: request.form.get(f"decision-{d.id}", d.text) for d in decisions}
+        action_values = {
+            a.id: {
+                "what": request.form.get(f"action-{a.id}-what", a.what),
+                "owner": request.form.get(f"action-{a.id}-owner", _owner_value(a)),
+                "due": request.form.get(f"action-{a.id}-due", ""),
+            }
+            for a in actions
+        }
+        fields, errors = _correction_actions(actions, action_values, owner_groups)
+        if form.validate_on_submit() and not errors:
             try:
                 version = dmin.correct(
                     minutes,
                     values,
                     form.reason.data,
                     current_user,
+                    decisions=decision_values,
+                    actions=fields,
                     municipality=_municipality(),
                 )
                 record("minutes_corrected", minutes)
@@ -716,11 +886,11 @@ def correction(meeting_id: int):
             except dmin.MinutesError as exc:
                 db.session.rollback()
                 errors = exc.errors
-                if "reason" in errors:
-                    form.reason.errors = [errors.pop("reason")]
             else:
                 flash(f"De correctie is vastgelegd als versie {version.number}.", "success")
                 return redirect(_page_url(meeting))
+        if "reason" in errors:
+            form.reason.errors = [errors.pop("reason")]
         status = 400
     else:
         status = 200
@@ -731,8 +901,47 @@ def correction(meeting_id: int):
         form=form,
         items=items,
         values=values,
+        decisions=decisions,
+        decision_values=decision_values,
+        actions=actions,
+        action_values=action_values,
+        owner_groups=owner_groups,
         errors=errors,
     ), status
+
+
+def _correction_actions(
+    actions: list[ActionItem], typed: dict[int, dict[str, str]], owner_groups: dict
+) -> tuple[dict[int, da.ActionFields], dict[str, str]]:
+    """The actions as the correction form sets them, and what is wrong with the input (the
+    owner must be one offered; the date a date). Dutch messages by ``action_<id>``."""
+    from datetime import date
+
+    from ..domain.input import date_in_range
+
+    fields: dict[int, da.ActionFields] = {}
+    errors: dict[str, str] = {}
+    for a in actions:
+        value = typed[a.id]
+        offered = {v for v, _ in _flat(owner_groups[a.id])}
+        if value["owner"] not in offered:
+            errors[f"action_{a.id}"] = "Actiepunt: kies een persoon of organisatie uit de lijst."
+            continue
+        due = None
+        raw = (value["due"] or "").strip()
+        if raw:
+            try:
+                due = date.fromisoformat(raw)
+            except ValueError:
+                due = None
+            if due is None or not date_in_range(due):
+                errors[f"action_{a.id}"] = "Actiepunt: vul een geldige datum in (dd-mm-jjjj)."
+                continue
+        person, org = _owner_of(value["owner"])
+        fields[a.id] = da.ActionFields(
+            value["what"], owner_person=person, owner_organisation=org, due_date=due
+        )
+    return fields, errors
 
 
 @bp.route("/overleggen/<int:meeting_id>/verslag/versies/<int:number>")
@@ -865,6 +1074,26 @@ def registers():
     return render_template("minutes/registers.html", bodies=bodies)
 
 
+def _theme_choices() -> list:
+    themes = db.session.scalars(
+        select(Theme)
+        .join(ThemeGroup)
+        .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
+    ).all()
+    return choices([("", "Alle thema's")] + [(t.id, t.name) for t in themes])
+
+
+def _topic_choices(topics) -> list:
+    """Topics found in the register the reader sees; their title only for staff (the
+    register shows a topic's reference to anyone who finds its rows)."""
+    secretary = policy.is_staff(current_user)
+    ordered = sorted({t.id: t for t in topics if t is not None}.values(), key=lambda t: t.reference)
+    return choices(
+        [("", "Alle onderwerpen")]
+        + [(t.id, f"{t.reference} {t.title}" if secretary else t.reference) for t in ordered]
+    )
+
+
 @bp.route("/besluiten/<code>")
 @access("login")
 def decision_register(code: str):
@@ -875,23 +1104,8 @@ def decision_register(code: str):
     readable = dd.register(mt, current_user)
     years = sorted({r.decision.year for r in readable}, reverse=True)
     form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
-    themes = db.session.scalars(
-        select(Theme)
-        .join(ThemeGroup)
-        .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
-    ).all()
-    form.thema.choices = choices([("", "Alle thema's")] + [(t.id, t.name) for t in themes])
-    topics = sorted(
-        {
-            r.decision.topic_id: r.decision.topic for r in readable if r.decision.topic is not None
-        }.values(),
-        key=lambda t: t.reference,
-    )
-    secretary = policy.is_staff(current_user)
-    form.onderwerp.choices = choices(
-        [("", "Alle onderwerpen")]
-        + [(t.id, f"{t.reference} {t.title}" if secretary else t.reference) for t in topics]
-    )
+    form.thema.choices = _theme_choices()
+    form.onderwerp.choices = _topic_choices(r.decision.topic for r in readable)
     status = 200
     if not form.validate():
         status = 400
@@ -921,15 +1135,31 @@ def decision_register(code: str):
 def action_register(code: str):
     mt = _body_or_404(code)
     form = ActionFilterForm(request.args)
-    choice = form.status.data or ""
     today = today_local()
-    actions = da.register(
-        mt,
-        current_user,
-        status=choice if choice in ("open", "afgerond") else None,
-        only_overdue=choice == "verlopen",
-        on=today,
+    # filter choices from the actions the reader finds in this register (see decisions)
+    found = da.register(mt, current_user, on=today)
+    form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in da.meeting_years(found)])
+    form.thema.choices = _theme_choices()
+    form.onderwerp.choices = _topic_choices(
+        a.agenda_item.topic for a in found if a.agenda_item is not None
     )
+    status = 200
+    if not form.validate():
+        status = 400
+        actions: list[ActionItem] = []
+    else:
+        choice = form.status.data or ""
+        actions = da.register(
+            mt,
+            current_user,
+            status=choice if choice in ("open", "afgerond") else None,
+            only_overdue=choice == "verlopen",
+            on=today,
+            year=parse_id(form.jaar.data),
+            theme_id=parse_id(form.thema.data),
+            topic_id=parse_id(form.onderwerp.data),
+            text=(form.tekst.data or "").strip() or None,
+        )
     visible = da.visible_action_ids(current_user, actions)
     html = render_template(
         "minutes/actions.html",
@@ -941,7 +1171,7 @@ def action_register(code: str):
     )
     if record_shown(_actions_casus(actions, visible), mt, object_type="action_register"):
         db.session.commit()
-    return html
+    return html, status
 
 
 @bp.route("/mijn-actiepunten")

@@ -54,6 +54,9 @@ class MeetingType(Timestamped, Model):
             "default_duration_minutes > 0 AND default_duration_minutes <= 720", name="duration"
         ),
         CheckConstraint("retention_years IS NULL OR retention_years > 0", name="retention"),
+        CheckConstraint(
+            "agenda_deadline_days >= 0 AND agenda_deadline_days <= 60", name="agenda_deadline"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +71,9 @@ class MeetingType(Timestamped, Model):
     retention_category: Mapped[str | None] = mapped_column(String(20))
     retention_years: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(default=True)
+    # The agenda is to be published this many working days (Monday to Friday) before a
+    # meeting: the werkvoorraad counts from it (overleg/domain/worklist.py).
+    agenda_deadline_days: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
 
     roster: Mapped[list[RosterEntry]] = relationship(
         back_populates="meeting_type", cascade="all, delete-orphan", order_by="RosterEntry.position"

@@ -123,6 +123,9 @@ class Meeting(Timestamped, Model):
     # Changed after publication and the participants not yet told (the secretary sends one
     # message for several changes).
     agenda_change_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The agenda as last told to the participants (at publication, at each reported change):
+    # JSON, what "Agenda gewijzigd" compares with (overleg/domain/agenda.py `agenda_changes`).
+    agenda_snapshot: Mapped[str | None] = mapped_column(Text)
     # Who chaired in the chair's absence ("waarnemend voorzitter"), picked at attendance.
     acting_chair_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="SET NULL")

@@ -54,6 +54,7 @@ TOPIC_EVENT_KINDS = (
     "afgehandeld",
     "terugkoppeling",
     "gewijzigd",
+    "teruggezet",  # back to the backlog: the meeting it was on was cancelled
 )
 
 ESCALATION_STATUSES = ("te_agenderen", "geagendeerd", "afgehandeld", "ingetrokken")

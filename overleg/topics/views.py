@@ -12,15 +12,34 @@ from wtforms import SelectChoice
 from ..access import access
 from ..audit import record, record_change, record_shown
 from ..domain import audit_changes as changes
+from ..domain import cancellation as dc
 from ..domain import escalation as de
 from ..domain import policy
+from ..domain.agenda import AgendaError
 from ..domain.input import one_line
-from ..domain.topics import TopicError, allowed_statuses, change_status, create_topic, timeline
+from ..domain.labels import concluded_label
+from ..domain.topics import (
+    TimelineMeeting,
+    TopicError,
+    allowed_statuses,
+    change_status,
+    create_topic,
+    timeline,
+)
 from ..extensions import db
 from ..forms import choices, parse_id
-from ..models import Escalation, Meeting, MeetingType, Organisation, Theme, ThemeGroup, Topic
+from ..models import (
+    AgendaItem,
+    Escalation,
+    Meeting,
+    MeetingType,
+    Organisation,
+    Theme,
+    ThemeGroup,
+    Topic,
+)
 from ..models.topics import TOPIC_STATUS_LABELS
-from ..timeutil import utcnow
+from ..timeutil import nl_date, utcnow
 from . import bp
 from .forms import EditTopicForm, StatusForm, TopicForm
 
@@ -31,6 +50,11 @@ def _bodies() -> list[MeetingType]:
             select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
         )
     )
+
+
+@bp.context_processor
+def _labels():
+    return {"concluded_label": concluded_label}
 
 
 def _theme_choices() -> list[SelectChoice]:
@@ -190,6 +214,27 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
         if g.meeting.id in seen and policy.agenda_visible_to(current_user, g.meeting)
     ]
     shown_items = {e.item.id for g in groups for e in g.entries}
+    # "teruggezet: … geannuleerd": on the timeline at the cancelled meeting, for who reads
+    # the topic in full and sees that meeting (also when the item has moved on since)
+    returned = [
+        ev for ev in tl.events if full and ev.kind == "teruggezet" and ev.meeting_id is not None
+    ]
+    returned_seen = policy.visible_meeting_ids(current_user, {ev.meeting_id for ev in returned})
+    returned_by_meeting: dict[int, list] = {}
+    for ev in returned:
+        if ev.meeting_id in returned_seen:
+            returned_by_meeting.setdefault(ev.meeting_id, []).append(ev)
+    missing = set(returned_by_meeting) - {g.meeting.id for g in groups}
+    if missing:
+        extra = db.session.scalars(
+            select(Meeting)
+            .where(Meeting.id.in_(missing))
+            .options(selectinload(Meeting.meeting_type))
+        )
+        groups = sorted(
+            groups + [TimelineMeeting(m, []) for m in extra],
+            key=lambda g: (g.meeting.starts_at, g.meeting.id),
+        )
     hidden_meetings = len(tl.meetings) - len(groups)
     # An escalation's question belongs to the item it came from: shown only with that item.
     question_visible = {
@@ -210,6 +255,8 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
         tl=tl,
         entitled=entitled,
         groups=groups,
+        returned_by_meeting=returned_by_meeting,
+        returned_notes=dc.returned_notes([e.id for e in tl.open_escalations]) if full else {},
         hidden_meetings=hidden_meetings,
         question_visible=question_visible,
         # that (and where) a topic was escalated is part of it: only with the topic in full
@@ -283,17 +330,32 @@ def backlogs():
 @access("secretaris")
 def backlog(code: str):
     body = _body_or_404(code)
+    return _render_backlog(body)
+
+
+def _render_backlog(body: MeetingType, error: str | None = None, status: int = 200):
+    returned = dc.returned_items(body)
+    entitled = policy.entitled_among(current_user, returned)
     lists = de.backlog(body)
-    candidates = de.candidate_meetings(body)
     return render_template(
         "topics/backlog.html",
         body=body,
         bodies=_bodies(),
         lists=lists,
-        candidates=candidates,
+        returned_notes=dc.returned_notes([e.id for e in lists["waiting"]]),
+        returned=[
+            {
+                "item": i,
+                "heading": policy.item_heading(i, current_user, entitled),
+                "full": i.id in entitled,
+            }
+            for i in returned
+        ],
+        error=error,
+        candidates=de.candidate_meetings(body),
         now=utcnow(),
         waiting_days=de.waiting_days,
-    )
+    ), status
 
 
 @bp.route("/escalaties")
@@ -303,6 +365,7 @@ def escalations():
     return render_template(
         "topics/escalations.html",
         escalations=items,
+        returned_notes=dc.returned_notes([e.id for e in items if e.status == "te_agenderen"]),
         now=utcnow(),
         waiting_days=de.waiting_days,
         bodies=_bodies(),
@@ -334,16 +397,7 @@ def place(esc_id: int):
     except de.EscalationError as exc:
         db.session.rollback()
         flash(str(exc), "error")
-        return render_template(
-            "topics/backlog.html",
-            body=esc.to_type,
-            bodies=_bodies(),
-            lists=de.backlog(esc.to_type),
-            error=str(exc),
-            candidates=de.candidate_meetings(esc.to_type),
-            now=utcnow(),
-            waiting_days=de.waiting_days,
-        ), 400
+        return _render_backlog(esc.to_type, str(exc), 400)
     db.session.commit()
     flash(f"{esc.topic.reference} staat op de agenda van {meeting.meeting_type.name}.", "success")
     return redirect(url_for("topics.backlog", code=esc.to_type.code))
@@ -361,16 +415,33 @@ def place_feedback(esc_id: int):
         de.place_feedback(esc, meeting, by=current_user)
     except de.EscalationError as exc:
         db.session.rollback()
-        return render_template(
-            "topics/backlog.html",
-            body=esc.from_type,
-            bodies=_bodies(),
-            lists=de.backlog(esc.from_type),
-            error=str(exc),
-            candidates=de.candidate_meetings(esc.from_type),
-            now=utcnow(),
-            waiting_days=de.waiting_days,
-        ), 400
+        return _render_backlog(esc.from_type, str(exc), 400)
     db.session.commit()
     flash("De terugkoppeling staat op de agenda.", "success")
     return redirect(url_for("topics.backlog", code=esc.from_type.code))
+
+
+@bp.route("/agendapunten/<int:item_id>/opnieuw-agenderen", methods=["POST"])
+@access("secretaris")
+def place_returned(item_id: int):
+    """A topic item or proposal of a cancelled meeting, put on another meeting of its body."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None:
+        abort(404)
+    body = item.meeting.meeting_type
+    meeting = _chosen_meeting(body)
+    if meeting is None:
+        flash("Kies een overleg.", "error")
+        return redirect(url_for("topics.backlog", code=body.code)), 303
+    try:
+        dc.place_returned(item, meeting, by=current_user)
+    except (de.EscalationError, AgendaError) as exc:
+        db.session.rollback()
+        return _render_backlog(body, str(exc), 400)
+    db.session.commit()
+    flash(
+        f"Het agendapunt staat op de agenda van {meeting.meeting_type.name} van "
+        f"{nl_date(meeting.starts_at)}.",
+        "success",
+    )
+    return redirect(url_for("topics.backlog", code=body.code))

@@ -1,0 +1,421 @@
+"""The werkvoorraad: what waits for the secretary, oldest first, each with where to act.
+
+Kinds of waiting work (``KINDS``), each found by one query whatever the number of meetings:
+- an agenda to prepare and publish: a planned meeting whose agenda is still a concept and
+  whose publication deadline (``MeetingType.agenda_deadline_days`` working days before the
+  meeting) falls within ``AGENDA_LOOKAHEAD_DAYS`` (or has passed); a published agenda changed
+  and not yet reported to the participants;
+- minutes to take (a held meeting without minutes, or with concept minutes) or to approve
+  (sent ter vaststelling: approved at the next meeting of the body);
+- proposals by participants to answer, on meetings still to come;
+- escalations waiting in a body's backlog, terugkoppelingen waiting for a meeting;
+- overdue actions, per body;
+- outbox messages that failed.
+
+Only staff have a werkvoorraad (`policy.worklist_visible`); a casus is named by its
+reference only (`policy.overview_topic_heading`). Entries name the endpoint and arguments of
+their link; the template builds the URL. No Flask here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import (
+    ActionItem,
+    AgendaItem,
+    Escalation,
+    Meeting,
+    MeetingType,
+    Minutes,
+    OutboxMessage,
+)
+from ..models.minutes import MINUTES_STATUS_LABELS
+from ..timeutil import nl_date, to_local, today_local, utcnow
+from . import policy
+
+# An agenda shows up this many days before its publication deadline.
+AGENDA_LOOKAHEAD_DAYS = 7
+# The furthest ahead a deadline can lie (60 working days, the largest setting, is 12 weeks).
+AGENDA_HORIZON = timedelta(weeks=13)
+# At most this many entries of one kind (the page stays short; the link leads to the rest).
+PER_KIND = 50
+
+KINDS = {
+    "agenda": "Agenda publiceren",
+    "agenda_change": "Agendawijziging melden",
+    "minutes": "Verslag maken",
+    "minutes_approve": "Verslag vaststellen",
+    "proposal": "Voorstel beantwoorden",
+    "escalation": "Opschaling agenderen",
+    "feedback": "Terugkoppeling agenderen",
+    "actions": "Actiepunten over de datum",
+    "outbox": "Bericht mislukt",
+}
+KIND_ORDER = {kind: pos for pos, kind in enumerate(KINDS)}
+
+
+@dataclass(frozen=True)
+class WorkEntry:
+    kind: str
+    since: date  # when it began to wait (or, for an agenda, its deadline): oldest first
+    title: str  # what, as the reader may see it (a casus by its reference)
+    detail: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    late: bool = False  # past its deadline
+    anchor: str | None = None
+    key: int = 0  # for a stable order
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+def working_days_before(day: date, days: int) -> date:
+    """The date `days` working days (Monday to Friday) before `day`; public holidays are not
+    known to Overleg and count as working days."""
+    current = day
+    left = days
+    while left > 0:
+        current -= timedelta(days=1)
+        if current.weekday() < 5:
+            left -= 1
+    return current
+
+
+def publish_deadline(meeting: Meeting) -> date:
+    """The last day to publish the agenda of this meeting (its body's setting)."""
+    days = meeting.meeting_type.agenda_deadline_days
+    return working_days_before(to_local(meeting.starts_at).date(), days if days is not None else 5)
+
+
+def deadline_label(days: int) -> str:
+    if days == 0:
+        return "op de dag van het overleg"
+    return f"{days} werkdag{'en' if days != 1 else ''} voor het overleg"
+
+
+# --- the kinds ------------------------------------------------------------------------------
+
+
+def _day(value: datetime | None, fallback: date) -> date:
+    return to_local(value).date() if value is not None else fallback
+
+
+def _agendas(today: date, now: datetime) -> list[WorkEntry]:
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.status == "gepland",
+            Meeting.starts_at > now,
+            Meeting.starts_at <= now + AGENDA_HORIZON,
+            (Meeting.agenda_status == "concept") | Meeting.agenda_change_pending.is_(True),
+        )
+        .options(joinedload(Meeting.meeting_type))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    entries = []
+    for m in meetings:
+        name = f"{m.meeting_type.name} van {nl_date(m.starts_at)}"
+        if m.agenda_status == "concept":
+            due = publish_deadline(m)
+            if due > today + timedelta(days=AGENDA_LOOKAHEAD_DAYS):
+                continue
+            entries.append(
+                WorkEntry(
+                    kind="agenda",
+                    since=due,
+                    title=name,
+                    detail=f"Uiterlijk publiceren op {nl_date(due)} "
+                    f"({deadline_label(m.meeting_type.agenda_deadline_days)})",
+                    endpoint="agenda.view",
+                    args={"meeting_id": m.id},
+                    late=due < today,
+                    key=m.id,
+                )
+            )
+        else:
+            entries.append(
+                WorkEntry(
+                    kind="agenda_change",
+                    since=_day(m.agenda_published_at, today),
+                    title=name,
+                    detail="De agenda is na publicatie gewijzigd; de deelnemers weten het nog niet",
+                    endpoint="agenda.view",
+                    args={"meeting_id": m.id},
+                    key=m.id,
+                )
+            )
+    return entries
+
+
+def _minutes(today: date, now: datetime) -> list[WorkEntry]:
+    rows = db.session.execute(
+        select(Meeting, Minutes)
+        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(
+            Meeting.status == "gepland",
+            Meeting.ends_at <= now,
+            (Minutes.id.is_(None)) | (Minutes.status.in_(("concept", "ter_vaststelling"))),
+        )
+        .options(joinedload(Meeting.meeting_type))
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(PER_KIND * 2)
+    ).all()
+    entries = []
+    for m, minutes in rows:
+        name = f"{m.meeting_type.name} van {nl_date(m.starts_at)}"
+        if minutes is not None and minutes.status == "ter_vaststelling":
+            entries.append(
+                WorkEntry(
+                    kind="minutes_approve",
+                    since=_day(minutes.sent_at, to_local(m.starts_at).date()),
+                    title=name,
+                    detail=f"{MINUTES_STATUS_LABELS['ter_vaststelling']}: vast te stellen in de "
+                    f"volgende vergadering van het {m.meeting_type.name}",
+                    endpoint="minutes.page",
+                    args={"meeting_id": m.id},
+                    key=m.id,
+                )
+            )
+        else:
+            detail = (
+                "Nog geen verslag"
+                if minutes is None
+                else "Concept: afmaken en ter vaststelling sturen"
+            )
+            entries.append(
+                WorkEntry(
+                    kind="minutes",
+                    since=to_local(m.starts_at).date(),
+                    title=name,
+                    detail=detail,
+                    endpoint="minutes.page",
+                    args={"meeting_id": m.id},
+                    key=m.id,
+                )
+            )
+    return entries
+
+
+def _proposals(today: date, now: datetime) -> list[WorkEntry]:
+    items = db.session.scalars(
+        select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(
+            AgendaItem.proposal_status == "voorgesteld",
+            Meeting.status == "gepland",
+            Meeting.ends_at > now,
+        )
+        .options(
+            joinedload(AgendaItem.meeting).joinedload(Meeting.meeting_type),
+            joinedload(AgendaItem.proposed_by),
+        )
+        .order_by(AgendaItem.created_at, AgendaItem.id)
+        .limit(PER_KIND)
+    ).all()
+    return [
+        WorkEntry(
+            kind="proposal",
+            since=_day(i.created_at, today),
+            title=i.title,
+            detail=f"Voorgesteld door {i.proposed_by.name if i.proposed_by else 'onbekend'} "
+            f"voor het {i.meeting.meeting_type.name} van {nl_date(i.meeting.starts_at)}",
+            endpoint="agenda.view",
+            args={"meeting_id": i.meeting_id},
+            anchor="voorstellen",
+            key=i.id,
+        )
+        for i in items
+    ]
+
+
+def _escalations(person, today: date) -> list[WorkEntry]:
+    opts = (
+        joinedload(Escalation.topic),
+        joinedload(Escalation.from_type),
+        joinedload(Escalation.to_type),
+    )
+    waiting = db.session.scalars(
+        select(Escalation)
+        .where(
+            (Escalation.status == "te_agenderen")
+            | ((Escalation.status == "afgehandeld") & Escalation.feedback_item_id.is_(None))
+        )
+        .options(*opts)
+        .order_by(Escalation.created_at, Escalation.id)
+        .limit(PER_KIND * 2)
+    ).all()
+    entitled = policy.entitled_topic_ids(person, {e.topic_id for e in waiting})
+    entries = []
+    for e in waiting:
+        heading = policy.overview_topic_heading(e.topic, person, entitled)
+        if e.status == "te_agenderen":
+            verb = "Opgeschaald" if e.direction == "up" else "Opdracht"
+            entries.append(
+                WorkEntry(
+                    kind="escalation",
+                    since=_day(e.created_at, today),
+                    title=heading,
+                    detail=f"{verb} door het {e.from_type.name}; wacht op een overleg van het "
+                    f"{e.to_type.name}",
+                    endpoint="topics.backlog",
+                    args={"code": e.to_type.code},
+                    key=e.id,
+                )
+            )
+        else:
+            entries.append(
+                WorkEntry(
+                    kind="feedback",
+                    since=_day(e.concluded_at, today),
+                    title=heading,
+                    detail=f"Afgehandeld door het {e.to_type.name}; de terugkoppeling wacht op "
+                    f"een overleg van het {e.from_type.name}",
+                    endpoint="topics.backlog",
+                    args={"code": e.from_type.code},
+                    key=e.id,
+                )
+            )
+    return entries
+
+
+def _actions(today: date) -> list[WorkEntry]:
+    rows = db.session.execute(
+        select(MeetingType, func.count(ActionItem.id), func.min(ActionItem.due_date))
+        .join(ActionItem, ActionItem.meeting_type_id == MeetingType.id)
+        .where(
+            ActionItem.status == "open",
+            ActionItem.due_date.is_not(None),
+            ActionItem.due_date < today,
+        )
+        .group_by(MeetingType.id)
+        .order_by(MeetingType.id)
+    ).all()
+    return [
+        WorkEntry(
+            kind="actions",
+            since=oldest,
+            title=mt.name,
+            detail=f"{n} actiepunt{'en' if n != 1 else ''} over de datum "
+            f"(het oudste sinds {nl_date(oldest)})",
+            endpoint="minutes.action_register",
+            args={"code": mt.code, "status": "verlopen"},
+            late=True,
+            key=mt.id,
+        )
+        for mt, n, oldest in rows
+    ]
+
+
+def _outbox(today: date) -> list[WorkEntry]:
+    messages = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "failed")
+        .options(joinedload(OutboxMessage.meeting).joinedload(Meeting.meeting_type))
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+        .limit(PER_KIND)
+    ).all()
+    entries = []
+    for msg in messages:
+        about = (
+            f" over het {msg.meeting.meeting_type.name} van {nl_date(msg.meeting.starts_at)}"
+            if msg.meeting is not None
+            else ""
+        )
+        retry = (
+            "wordt opnieuw geprobeerd"
+            if msg.next_attempt_at is not None
+            else "niet meer geprobeerd"
+        )
+        entries.append(
+            WorkEntry(
+                kind="outbox",
+                since=_day(msg.created_at, today),
+                title=f"{msg.reason_label or 'Bericht'} aan {msg.recipient_name or msg.recipient}",
+                detail=f"{msg.attempts} poging{'en' if msg.attempts != 1 else ''}{about}; {retry}",
+                endpoint="mail.message",
+                args={"message_id": msg.id},
+                late=msg.next_attempt_at is None,
+                key=msg.id,
+            )
+        )
+    return entries
+
+
+def worklist(person, today: date | None = None, now: datetime | None = None) -> list[WorkEntry]:
+    """Everything that waits for this person, oldest first (empty unless staff). A fixed
+    number of queries (one per kind)."""
+    if not policy.worklist_visible(person):
+        return []
+    today = today or today_local()
+    now = now or utcnow()
+    entries = (
+        _agendas(today, now)
+        + _minutes(today, now)
+        + _proposals(today, now)
+        + _escalations(person, today)
+        + _actions(today)
+        + _outbox(today)
+    )
+    return sorted(entries, key=lambda e: (e.since, KIND_ORDER[e.kind], e.key))
+
+
+# --- planning -------------------------------------------------------------------------------
+
+AGENDA_STATUS_LABELS = {"concept": "Concept", "gepubliceerd": "Gepubliceerd"}
+NO_MINUTES = "Geen"
+
+
+@dataclass(frozen=True)
+class MeetingProgress:
+    agenda: str  # Concept, Gepubliceerd (gewijzigd)
+    agenda_changed: bool
+    minutes: str  # Geen, Concept, Ter vaststelling, Vastgesteld
+    minutes_status: str | None
+
+
+def progress(meetings: list[Meeting]) -> dict[int, MeetingProgress]:
+    """Agenda and minutes status per meeting, for the planning: one query."""
+    ids = [m.id for m in meetings]
+    statuses: dict[int, str] = {}
+    if ids:
+        statuses = dict(
+            db.session.execute(
+                select(Minutes.meeting_id, Minutes.status).where(Minutes.meeting_id.in_(ids))
+            )
+            .tuples()
+            .all()
+        )
+    result = {}
+    for m in meetings:
+        status = statuses.get(m.id)
+        result[m.id] = MeetingProgress(
+            agenda=AGENDA_STATUS_LABELS.get(m.agenda_status, m.agenda_status),
+            agenda_changed=bool(m.agenda_changed_after_publish),
+            minutes=MINUTES_STATUS_LABELS.get(status, status) if status else NO_MINUTES,
+            minutes_status=status,
+        )
+    return result
+
+
+__all__ = [
+    "AGENDA_LOOKAHEAD_DAYS",
+    "KINDS",
+    "MeetingProgress",
+    "WorkEntry",
+    "deadline_label",
+    "progress",
+    "publish_deadline",
+    "working_days_before",
+    "worklist",
+]

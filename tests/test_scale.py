@@ -1,0 +1,162 @@
+"""The scale generator (`flask seed-scale`, overleg/demo/scale.py) makes a database that obeys
+the application's own rules, the same one from the same seed, and one the application serves
+without an error: a year of it is crawled by the secretary, a participant and anonymous."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+import pytest
+from sqlalchemy import func, select, text
+
+from overleg.demo.scale import ITEMS_PER_MEETING, ScaleError, seed_scale
+from overleg.extensions import db
+from overleg.models import (
+    ActionItem,
+    AgendaItem,
+    AuditEvent,
+    Decision,
+    Escalation,
+    Meeting,
+    Minutes,
+    MinutesVersion,
+    NumberCounter,
+    Topic,
+    TopicEvent,
+)
+from overleg.timeutil import to_local, utcnow
+from tests.test_demo_crawl import start_crawl
+
+AUDIT = 500  # audit events per year in the tests (the command's default is 100,000)
+
+
+@pytest.fixture
+def year_of_work(app):
+    """Four months of work back and the three months planned ahead: every kind of row."""
+    return seed_scale(1, 7, audit_per_year=AUDIT, months=4)
+
+
+def test_a_year_has_the_volumes_asked_for(app):
+    counts = seed_scale(1, 7, audit_per_year=AUDIT).counts
+    # One year back and three months ahead: about 125 meetings, 300 topics a year
+    assert 110 <= counts["meetings"] <= 135
+    assert 280 <= counts["topics"] <= 420
+    assert counts["escalations"] > 40 and counts["decisions"] > 100 and counts["actions"] > 100
+    assert counts["documents"] > 20
+    assert db.session.scalar(select(func.count(AuditEvent.id))) == AUDIT
+    held = db.session.scalars(select(Meeting).where(Meeting.status == "gepland")).all()
+    sizes = defaultdict(int)
+    for item in db.session.scalars(select(AgendaItem)):
+        sizes[item.meeting_id] += 1
+    assert all(sizes[m.id] == ITEMS_PER_MEETING for m in held)
+
+
+def test_every_row_obeys_the_rules(year_of_work):
+    now = utcnow()
+    if db.engine.dialect.name == "sqlite":
+        assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []
+    # Decision numbers: 1..n per body and year, codes unique, the counter at the last number
+    numbers = defaultdict(list)
+    for d in db.session.scalars(select(Decision)):
+        assert d.year == to_local(d.meeting.starts_at).year
+        numbers[(d.meeting_type_id, d.year)].append(d.number)
+    counters = {
+        (c.meeting_type_id, c.year): c.last_number
+        for c in db.session.scalars(select(NumberCounter).where(NumberCounter.kind == "decision"))
+    }
+    for key, got in numbers.items():
+        assert sorted(got) == list(range(1, len(got) + 1)), key
+        assert counters[key] == len(got)
+    # Topic references per body and year, counted too
+    refs = defaultdict(int)
+    for t in db.session.scalars(select(Topic)):
+        code, year, _ = t.reference.split("-")
+        refs[(code.lower(), int(year))] += 1
+    assert sum(refs.values()) == year_of_work.counts["topics"]
+    assert year_of_work.counts["escalations"] > 5 and year_of_work.counts["decisions"] > 20
+    # Minutes: approved at a later, held meeting of the same body, under its verslag item,
+    # with version 1 frozen; the latest held meeting of each body still has a concept
+    for m in db.session.scalars(select(Minutes)):
+        assert m.meeting.starts_at < now and not m.meeting.is_cancelled
+        if m.status == "vastgesteld":
+            at = m.approved_in_meeting
+            assert at.meeting_type_id == m.meeting.meeting_type_id
+            assert m.meeting.starts_at < at.starts_at <= now
+            item = db.session.get(AgendaItem, m.approved_item_id)
+            assert item.meeting_id == at.id and item.standard_kind == "verslag"
+            assert [v.number for v in m.versions] == [1]
+        else:
+            assert m.status == "concept"
+    assert db.session.scalar(select(func.count(MinutesVersion.id))) > 0
+    # Escalations: placed on a meeting of the target body after the origin; concluded ones
+    # have an outcome on that item, and their terugkoppeling is on a later origin meeting
+    for esc in db.session.scalars(select(Escalation)):
+        assert esc.origin_meeting.meeting_type_id == esc.from_type_id
+        if esc.status == "te_agenderen":
+            assert esc.target_item is None
+            continue
+        target = esc.target_item.meeting
+        assert target.meeting_type_id == esc.to_type_id
+        assert target.starts_at > esc.origin_meeting.starts_at
+        if esc.status == "afgehandeld":
+            assert esc.target_item.outcome and target.starts_at <= now
+            if esc.feedback_item is not None:
+                back = esc.feedback_item.meeting
+                assert back.meeting_type_id == esc.from_type_id
+                assert back.starts_at > target.starts_at
+    # Actions: closed at a meeting of the same body, not before they were made
+    for a in db.session.scalars(select(ActionItem).where(ActionItem.status == "afgerond")):
+        assert a.closed_in_meeting.meeting_type_id == a.meeting_type_id
+        assert a.closed_in_meeting.starts_at >= a.meeting.starts_at
+    # Topic status: the last status event leads to the status the topic has
+    last = {}
+    for ev in db.session.scalars(
+        select(TopicEvent).where(TopicEvent.to_status.is_not(None)).order_by(TopicEvent.id)
+    ):
+        last[ev.topic_id] = ev.to_status
+    for t in db.session.scalars(select(Topic)):
+        assert last[t.id] == t.status, t.reference
+
+
+def _digest() -> str:
+    rows = db.session.execute(
+        select(Topic.reference, Topic.title, Topic.status, Topic.confidentiality).order_by(
+            Topic.reference
+        )
+    ).all()
+    rows += db.session.execute(select(Decision.code, Decision.text).order_by(Decision.code)).all()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_the_same_seed_gives_the_same_database(app):
+    from tests.conftest import _empty_tables
+
+    first = seed_scale(1, 11, audit_per_year=0, months=2)
+    one = _digest()
+    _empty_tables()
+    second = seed_scale(1, 11, audit_per_year=0, months=2)
+    assert second.counts == first.counts and _digest() == one
+    _empty_tables()
+    seed_scale(1, 12, audit_per_year=0, months=2)
+    assert _digest() != one  # another seed, another year
+
+
+def test_a_database_with_meetings_is_refused(year_of_work):
+    with pytest.raises(ScaleError, match="lege database"):
+        seed_scale(1, 7)
+
+
+def test_a_year_of_work_is_served_without_errors(app, year_of_work):
+    """The crawl of the demo (tests/test_demo_crawl.py) over the generated year, for the
+    secretary, a participant (wijkagent) and anonymous: no 5xx, every page Dutch and titled,
+    no GET writing beyond the audit log."""
+    crawls = [
+        start_crawl(app, persona)
+        for persona in ("anoniem", "oov@example.org", "wijkagent@example.org")
+    ]
+    for crawl in crawls:
+        crawl.crawl_pages("/")
+    for crawl in crawls:
+        assert crawl.findings == [], crawl.findings
+    assert len(crawls[1].visited) > 60
