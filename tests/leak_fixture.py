@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
+import time_machine
+
 from overleg.domain import actions as dact
 from overleg.domain import decisions as ddec
 from overleg.domain import minutes as dmin
@@ -21,7 +23,7 @@ from overleg.domain.documents import add_document
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import MeetingSeries
-from overleg.timeutil import today_local
+from overleg.timeutil import to_local, today_local
 from tests.conftest import make_person
 from tests.doc_samples import make_pdf
 from tests.factories import make_meeting, meeting_type, publish
@@ -193,7 +195,10 @@ def build_world() -> World:
         dmin.send_for_approval(minutes, sec)
     db.session.flush()
     publish_agenda(nxt)
-    dmin.approve(dmin.get_minutes(held), nxt, sec)
+    # Minutes are approved at a meeting that has begun: approve H's at N's start (the clock
+    # moved there and back), so that N keeps its place as the next meeting.
+    with time_machine.travel(to_local(nxt.starts_at) + timedelta(minutes=5), tick=False):
+        dmin.approve(dmin.get_minutes(held), nxt, sec)
     db.session.add(
         MeetingSeries(
             meeting_type=meeting_type("tvo"),

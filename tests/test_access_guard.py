@@ -60,6 +60,7 @@ from overleg.models import (
     RoleHolding,
     RosterEntry,
     Unavailability,
+    VacantSeat,
 )
 from overleg.timeutil import today_local
 from tests.conftest import make_person
@@ -164,6 +165,7 @@ EXPECTED_RULES: dict[str, str] = {
     "meetings.new": "secretaris",
     "meetings.planning": "secretaris",
     "meetings.remove_guest": "secretaris",
+    "meetings.fill_seat": "secretaris",
     "meetings.rsvp": "login",
     "meetings.series_edit": "secretaris",
     "meetings.series_new": "secretaris",
@@ -320,13 +322,14 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "main.home": (200, 200, 200, 200),
     "main.profile": (200, 200, 200, 200),
     "meetings.add_guest": (None, None, 400, 400),
-    "meetings.attendance": (None, None, 200, 200),
+    "meetings.attendance": (None, None, 302, 302),  # the one screen: the minutes page
     "meetings.cancel": (None, None, 200, 200),
     "meetings.edit": (None, None, 200, 200),
     "meetings.mine": (200, 200, 200, 200),
     "meetings.new": (None, None, 200, 200),
     "meetings.planning": (None, None, 200, 200),
     "meetings.remove_guest": (None, None, 302, 302),
+    "meetings.fill_seat": (None, None, 303, 303),  # nobody picked: back to the page
     "meetings.rsvp": (
         404,
         400,
@@ -431,6 +434,7 @@ def world(seeded):
     sec = person("oov@example.org")
     member = person("specialist@example.org")
     guest = person("veiligthuis@example.org")
+    social = _db.session.scalar(select(Role).where(Role.name == "Coördinator sociaal team"))
     today = today_local()
     parts = [(member, "member"), (sec, "secretary")]
     oldest = make_meeting("tvo", today - timedelta(days=35), participants=parts)
@@ -512,7 +516,8 @@ def world(seeded):
         end_date=today + timedelta(days=5),
         reason="Vakantie",
     )
-    _db.session.add_all([holding, absence])
+    seat = VacantSeat(meeting=held, role=social, part="member")
+    _db.session.add_all([holding, absence, seat])
     adopted_plan = dp.new_plan(today.year - 1)
     dp.add_priority(adopted_plan, dp.PriorityData("Geweld", "Huiselijk geweld", "Aanpak"))
     dp.mark_adopted_before(adopted_plan, datetime(today.year - 1, 2, 1), "Vastgesteld")
@@ -551,6 +556,7 @@ def world(seeded):
         "participant_id": first(
             Participant, Participant.meeting_id == upcoming.id, Participant.person_id == guest.id
         ).id,
+        "seat_id": seat.id,
         "filename": "css/overleg.css",
         "where": "omlaag",
         "direction": "omlaag",
@@ -564,6 +570,7 @@ def world(seeded):
         "meetings.rsvp": {"meeting_id": upcoming.id},
         "meetings.add_guest": {"meeting_id": upcoming.id},
         "meetings.remove_guest": {"meeting_id": upcoming.id},
+        "meetings.fill_seat": {"meeting_id": held.id},
         "meetings.edit": {"meeting_id": upcoming.id},
         "meetings.cancel": {"meeting_id": upcoming.id},
         "agenda.propose": {"meeting_id": upcoming.id},

@@ -203,10 +203,15 @@ FORMS = {
             "note": text_value("Iets later"),
         },
     ),
-    "meeting_attendance": (
+    # (the old /overleggen/<id>/aanwezigheid passes its form on to the minutes' attendance:
+    # one screen, fuzzed there, with the acting chair)
+    "meeting_attendance_acting_chair": (
         "sec",
-        lambda w: f"/overleggen/{w['past']}/aanwezigheid",
-        _attendance_fields,
+        lambda w: f"/overleggen/{w['past']}/verslag/aanwezigheid",
+        lambda w: (
+            _attendance_fields(w)
+            | {"waarnemend-voorzitter": choice_value("", *w["past_participants"][:3])}
+        ),
     ),
     # --- agenda -----------------------------------------------------------------------
     "agenda_item_add": (

@@ -278,24 +278,32 @@ def test_attendance_for_all_participants_on_one_form(seeded, as_role):
         meeting_type("ovo"), today_local() - timedelta(days=2), time(10, 0), send=False
     )
     db.session.commit()
+    # One attendance screen: the old address leads to the top of the minutes.
     resp = c.get(f"/overleggen/{future.id}/aanwezigheid")
-    assert "na het begin van het overleg" in resp.get_data(as_text=True)
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith(f"/overleggen/{future.id}/verslag#aanwezigheid")
+    resp = c.get(f"/overleggen/{future.id}/verslag")
+    assert resp.status_code == 200
+    assert "vanaf het begin van het overleg" in resp.get_data(as_text=True)
     ps = sorted(m.participants, key=lambda p: p.id)
     incomplete = {f"aanwezigheid-{ps[0].id}": "aanwezig"}
     resp = c.post(f"/overleggen/{m.id}/aanwezigheid", data=incomplete)
+    assert resp.status_code == 307  # passed on, with its form, to the one screen
+    assert resp.headers["Location"].endswith(f"/overleggen/{m.id}/verslag/aanwezigheid")
+    resp = c.post(f"/overleggen/{m.id}/verslag/aanwezigheid", data=incomplete)
     assert resp.status_code == 400
     assert "Kies aanwezig, afwezig met bericht of afwezig." in resp.get_data(as_text=True)
     db.session.expire_all()
     assert all(p.attendance is None for p in m.participants)
     values = ["aanwezig", "afwezig_met_bericht", "afwezig"]
     data = {f"aanwezigheid-{p.id}": values[i] for i, p in enumerate(ps)}
-    assert c.post(f"/overleggen/{m.id}/aanwezigheid", data=data).status_code == 302
+    assert c.post(f"/overleggen/{m.id}/verslag/aanwezigheid", data=data).status_code == 302
     db.session.expire_all()
     assert [p.attendance for p in sorted(m.participants, key=lambda p: p.id)] == values
     page = c.get(f"/overleggen/{m.id}").get_data(as_text=True)
     assert "Afwezig met bericht" in page and "Aanwezigheid" in page
     bad = dict(data) | {f"aanwezigheid-{ps[0].id}": "ziek"}
-    assert c.post(f"/overleggen/{m.id}/aanwezigheid", data=bad).status_code == 400
+    assert c.post(f"/overleggen/{m.id}/verslag/aanwezigheid", data=bad).status_code == 400
 
 
 def test_meeting_page_queries_do_not_grow_with_participants(seeded, as_role, count_queries):
@@ -432,7 +440,7 @@ def test_moving_a_meeting_to_another_day_re_resolves_the_roster(seeded, as_role)
     assert chair.person.email == "locoburgemeester@example.org"
     rows = outbox_rows(m)
     assert ("locoburgemeester@example.org", "REQUEST", "invitation") in rows
-    assert ("burgemeester@example.org", "CANCEL", "guest_removed") in rows
+    assert ("burgemeester@example.org", "CANCEL", "absence_removed") in rows
     assert ("ovj@example.org", "REQUEST", "update") in rows
     assert ("locoburgemeester@example.org", "REQUEST", "update") not in rows
 
@@ -682,7 +690,6 @@ def test_time_ranges_have_spaces_and_favicon_is_inline(seeded, as_role):
         f"/overleggen/{m.id}",
         "/planning",
         f"/overleggen/{m.id}/annuleren",
-        f"/overleggen/{m.id}/aanwezigheid",
     ):
         html = get_page(c, url)
         assert "13:30 – 15:30" in html and "13:30–15:30" not in html, url

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def _tvo_meetings(app):
+    """The TVO whose minutes are a concept, and the next TVO (with its start)."""
     from overleg.extensions import db
     from overleg.models import Meeting, MeetingType, Minutes
 
@@ -26,8 +27,8 @@ def _tvo_meetings(app):
             .join(MeetingType)
             .where(MeetingType.code == "tvo", Minutes.status == "concept")
         ).first()
-        nxt = db.session.scalar(
-            select(Meeting.id)
+        nxt = db.session.execute(
+            select(Meeting.id, Meeting.starts_at)
             .join(MeetingType)
             .where(
                 MeetingType.code == "tvo",
@@ -35,7 +36,7 @@ def _tvo_meetings(app):
                 Meeting.status == "gepland",
             )
             .order_by(Meeting.starts_at)
-        )
+        ).first()
         return concept.meeting_id, nxt
 
 
@@ -107,9 +108,13 @@ def test_autosave_and_draft_survive_a_lost_connection(live_app, browser):
     context.close()
 
 
-def test_take_minutes_approve_and_download(live_app, page):
+def test_take_minutes_approve_and_download(live_app, page, clock):
+    from datetime import timedelta
+
+    from overleg.timeutil import to_local
+
     base = live_app.config["LIVE_URL"]
-    concept_id, next_id = _tvo_meetings(live_app)
+    concept_id, (next_id, next_start) = _tvo_meetings(live_app)
     log_in(page, base, "oov@example.org")
     page.goto(f"{base}/overleggen/{concept_id}/verslag")
     page.get_by_label("Aantekeningen bij punt 3").fill("Actielijst doorgenomen in de browser.")
@@ -126,17 +131,23 @@ def test_take_minutes_approve_and_download(live_app, page):
     assert "is vastgelegd" in page.content()
     item = page.locator("section.minutes-edit-item").nth(3)
     item.locator("summary", has_text="Actiepunt toevoegen").click()
-    item.get_by_label("Actie", exact=True).fill("Browseractie: bewonersavond plannen")
+    add = item.locator("details.minutes-add", has_text="Actiepunt toevoegen")
+    add.get_by_label("Actie", exact=True).fill("Browseractie: bewonersavond plannen")
     # (the owner is one of the people entitled to the item: the wijkagent, in no TVO, is not offered)
-    item.get_by_label("Wie").select_option(label="Erik Dijkstra")
-    item.get_by_label("Uiterlijk").fill("2031-01-15")
-    item.get_by_role("button", name="Actiepunt toevoegen").click()
+    add.get_by_label("Wie").select_option(label="Erik Dijkstra")
+    add.get_by_label("Uiterlijk").fill("2031-01-15")
+    add.get_by_role("button", name="Actiepunt toevoegen").click()
     page.wait_for_load_state()
     assert "Het actiepunt is toegevoegd." in page.content()
     page.get_by_role("button", name="Ter vaststelling aanbieden").click()
     page.wait_for_load_state()
     assert "ligt ter vaststelling" in page.content()
 
+    # Minutes are approved at a meeting that has begun: on to the next TVO's start (a new
+    # session, the old one has gone idle by then).
+    clock.move_to(to_local(next_start) + timedelta(minutes=5))
+    page.context.clear_cookies()
+    log_in(page, base, "oov@example.org")
     page.goto(f"{base}/overleggen/{next_id}/verslag")
     assert "Browseractie: bewonersavond plannen" in page.content()  # on the next actielijst
     page.get_by_role("button", name="vaststellen").first.click()

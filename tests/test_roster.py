@@ -109,7 +109,7 @@ def test_change_of_holder_updates_future_meetings_only(seeded, people):
     past_emails = {p.person.email for p in past.participants}
     assert "ovj@example.org" in past_emails and newcomer.email not in past_emails
     new_rows = outbox_rows(future)[before:]
-    assert ("ovj@example.org", "CANCEL", "guest_removed") in new_rows
+    assert ("ovj@example.org", "CANCEL", "roster_removed") in new_rows
     assert (newcomer.email, "REQUEST", "invitation") in new_rows
     assert not outbox_rows(past)
 
@@ -161,7 +161,7 @@ def test_unavailability_registered_later_brings_in_the_deputy_for_future_meeting
         == "burgemeester@example.org"
     )
     assert set(outbox_rows(future)) == {
-        ("burgemeester@example.org", "CANCEL", "guest_removed"),
+        ("burgemeester@example.org", "CANCEL", "absence_removed"),
         ("locoburgemeester@example.org", "REQUEST", "invitation"),
     }
     # Nothing changes the second time.

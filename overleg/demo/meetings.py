@@ -1,5 +1,6 @@
 """Demo meetings: a series for each of the four bodies, from six months back to three months
-ahead of today, with answers and attendance for the meetings already held. Idempotent: a
+ahead of today, with answers and attendance for the meetings already held (an acting chair
+where the chair was away). Idempotent: a
 body that already has a series is left alone. No mail is queued."""
 
 from __future__ import annotations
@@ -70,5 +71,20 @@ def seed_meetings(today: date | None = None) -> int:
                     )
                 else:
                     p.rsvp, p.attendance = "komt", "aanwezig"
+            _acting_chair(meeting)
     db.session.commit()
     return created
+
+
+def _acting_chair(meeting) -> None:
+    """When the chair was away, a member present chaired ("waarnemend voorzitter"), as the
+    secretary records at attendance."""
+    chair = next((p for p in meeting.participants if p.part == "chair"), None)
+    if chair is None or chair.attendance == "aanwezig":
+        return
+    present = sorted(
+        (p for p in meeting.participants if p.attendance == "aanwezig" and p.part == "member"),
+        key=lambda p: p.person_id,
+    )
+    if present:
+        meeting.acting_chair_id = present[0].person_id

@@ -23,9 +23,8 @@ from ..models import (
     Participant,
     Person,
     Role,
-    RoleHolding,
     RosterEntry,
-    Unavailability,
+    VacantSeat,
 )
 from ..models.meetings import ATTENDANCE, RSVP
 from ..timeutil import (
@@ -35,6 +34,7 @@ from ..timeutil import (
     to_local,
     utcnow,
 )
+from .roster import Seat, resolve_seats, unavailable_ids
 
 ANSWERS = tuple(a for a in RSVP if a != "open")
 
@@ -211,82 +211,38 @@ class RosterSlot:
     deputy_for: Person | None = None
 
 
-def _unavailable_ids(person_ids: set[int], day: date) -> set[int]:
-    if not person_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            select(Unavailability.person_id).where(
-                Unavailability.person_id.in_(person_ids),
-                Unavailability.start_date <= day,
-                Unavailability.end_date >= day,
-            )
-        )
-    )
-
-
 def resolve_roster(meeting_type: MeetingType, day: date) -> list[RosterSlot]:
-    """Who is invited on a day, one slot per roster entry with a holder: the holder, or their
-    deputy when the holder is unavailable that day (and the deputy is not)."""
-    entries = db.session.scalars(
-        select(RosterEntry)
-        .where(RosterEntry.meeting_type_id == meeting_type.id)
-        .order_by(RosterEntry.position, RosterEntry.id)
-        .options(selectinload(RosterEntry.role))
-    ).all()
-    if not entries:
-        return []
-    holdings = db.session.scalars(
-        select(RoleHolding)
-        .where(
-            RoleHolding.role_id.in_([e.role_id for e in entries]),
-            RoleHolding.start_date <= day,
-            or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
-        )
-        .order_by(RoleHolding.start_date.desc(), RoleHolding.id.desc())
-        .options(selectinload(RoleHolding.person), selectinload(RoleHolding.deputy))
-    ).all()
-    by_role: dict[int, RoleHolding] = {}
-    for h in holdings:
-        by_role.setdefault(h.role_id, h)  # the most recently started holding wins
-    people_ids = {h.person_id for h in by_role.values()} | {
-        h.deputy_id for h in by_role.values() if h.deputy_id
-    }
-    away = _unavailable_ids(people_ids, day)
-    slots = []
-    for entry in entries:
-        holding = by_role.get(entry.role_id)
-        if holding is None:
-            continue
-        if (
-            holding.person_id in away
-            and holding.deputy is not None
-            and holding.deputy_id not in away
-        ):
-            slots.append(RosterSlot(holding.deputy, entry.role, entry.part, holding.person))
-        else:
-            slots.append(RosterSlot(holding.person, entry.role, entry.part, None))
-    return slots
+    """Who is invited on a day: one slot per filled seat (``roster.resolve_seats``), the
+    holder or their deputy. Vacant seats are not in it."""
+    return [
+        RosterSlot(s.person, s.role, s.part, s.deputy_for)
+        for s in resolve_seats(meeting_type, day)
+        if s.person is not None
+    ]
 
 
-def _roster_for_meeting(meeting: Meeting) -> dict[int, RosterSlot]:
-    """The roster slots for a meeting's day, one per person (first entry wins)."""
-    day = to_local(meeting.starts_at).date()
-    result: dict[int, RosterSlot] = {}
-    for slot in resolve_roster(meeting.meeting_type, day):
-        result.setdefault(slot.person.id, slot)
-    return result
+def _seats_for_meeting(meeting: Meeting) -> list[Seat]:
+    return resolve_seats(meeting.meeting_type, to_local(meeting.starts_at).date())
+
+
+def _vacancy(meeting: Meeting, seat: Seat) -> VacantSeat:
+    return VacantSeat(
+        meeting=meeting, role=seat.role, part=seat.part, position=seat.position, holder=seat.holder
+    )
 
 
 def add_roster_participants(meeting: Meeting) -> list[Participant]:
     added = []
-    for slot in _roster_for_meeting(meeting).values():
+    for seat in _seats_for_meeting(meeting):
+        if seat.person is None:
+            db.session.add(_vacancy(meeting, seat))
+            continue
         p = Participant(
             meeting=meeting,
-            person=slot.person,
-            role=slot.role,
-            part=slot.part,
-            deputy_for=slot.deputy_for,
+            person=seat.person,
+            role=seat.role,
+            part=seat.part,
+            deputy_for=seat.deputy_for,
             from_roster=True,
         )
         db.session.add(p)
@@ -294,44 +250,101 @@ def add_roster_participants(meeting: Meeting) -> list[Participant]:
     return added
 
 
+def _picked(p: Participant) -> bool:
+    """Picked by the secretary for a vacant seat (not from the roster, not a guest)."""
+    return not p.from_roster and p.part != "guest" and p.role_id is not None
+
+
+# Why a roster participant's invitation is withdrawn (the outbox's label says so).
+WITHDRAWN_ABSENT = "absence_removed"
+WITHDRAWN_ROSTER = "roster_removed"
+
+
 def refresh_meeting_participants(
     meeting: Meeting, *, notify_people: bool = True
 ) -> tuple[list[Person], list[Person]]:
-    """Bring a meeting's roster participants in line with the roster on its day.
-    Guests stay. Returns (added, removed) people."""
-    wanted = _roster_for_meeting(meeting)
+    """Bring a meeting's roster participants and vacant seats in line with the roster on its
+    day. Guests stay; somebody the secretary picked for a vacant seat keeps it while it would
+    be vacant. Withdrawn invitations say why: the person is away that day, or the roster
+    changed. Returns (added, removed) people."""
+    seats = _seats_for_meeting(meeting)
+    wanted = {s.person.id: (s.person, s) for s in seats if s.person is not None}
+    vacant = {s.role.id: s for s in seats if s.person is None}
     added: list[Person] = []
     removed: list[Person] = []
     current = {p.person_id: p for p in meeting.participants}
+    kept_picks: set[int] = set()
     for person_id, p in list(current.items()):
-        if p.from_roster and person_id not in wanted:
+        if person_id in wanted:
+            continue
+        if p.from_roster or (_picked(p) and p.role_id not in vacant):
             removed.append(p.person)
             meeting.participants.remove(p)
             db.session.delete(p)
-    for person_id, slot in wanted.items():
-        seat = current.get(person_id)
-        if seat is None:
+        elif _picked(p) and p.role_id is not None:
+            kept_picks.add(p.role_id)
+    for person_id, (person, seat) in wanted.items():
+        current_seat = current.get(person_id)
+        if current_seat is None:
             meeting.participants.append(
                 Participant(
-                    person=slot.person,
-                    role=slot.role,
-                    part=slot.part,
-                    deputy_for=slot.deputy_for,
+                    person=person,
+                    role=seat.role,
+                    part=seat.part,
+                    deputy_for=seat.deputy_for,
                     from_roster=True,
                 )
             )
-            added.append(slot.person)
+            added.append(person)
         else:  # update the seat (a guest who now holds a roster role becomes a roster member)
-            seat.role, seat.part, seat.deputy_for, seat.from_roster = (
-                slot.role,
-                slot.part,
-                slot.deputy_for,
-                True,
-            )
+            current_seat.role, current_seat.part = seat.role, seat.part
+            current_seat.deputy_for, current_seat.from_roster = seat.deputy_for, True
+    existing = {v.role_id: v for v in meeting.vacant_seats}
+    for role_id, v in existing.items():
+        if role_id not in vacant or role_id in kept_picks:
+            meeting.vacant_seats.remove(v)
+            db.session.delete(v)
+    for role_id, seat in vacant.items():
+        if role_id in kept_picks:
+            continue
+        old = existing.get(role_id)
+        if old is None:
+            meeting.vacant_seats.append(_vacancy(meeting, seat))
+        else:
+            old.part, old.position, old.holder = seat.part, seat.position, seat.holder
     if notify_people and meeting.status == "gepland":
-        notify(meeting, removed, "CANCEL", "guest_removed")
+        away = unavailable_ids({p.id for p in removed}, to_local(meeting.starts_at).date())
+        notify(meeting, [p for p in removed if p.id in away], "CANCEL", WITHDRAWN_ABSENT)
+        notify(meeting, [p for p in removed if p.id not in away], "CANCEL", WITHDRAWN_ROSTER)
         notify(meeting, added, "REQUEST", "invitation")
     return added, removed
+
+
+def fill_seat(meeting: Meeting, seat: VacantSeat | None, person: Person | None) -> Participant:
+    """The secretary picks somebody for a vacant seat: they take its role and part (and are
+    invited while the meeting is still to come); a guest of the meeting moves into the seat."""
+    if seat is None or seat.meeting_id != meeting.id:
+        raise MeetingError({"person": "Deze plaats is niet (meer) vacant."})
+    if person is None or not person.active:
+        raise MeetingError(
+            {"person": "Deze persoon is niet bekend. Kies een persoon uit de lijst."}
+        )
+    if meeting.is_cancelled:
+        raise MeetingError({"person": "Dit overleg is geannuleerd."})
+    p = participant_of(meeting, person)
+    if p is not None and p.part != "guest":
+        raise MeetingError(
+            {"person": f"{person.name} neemt al deel aan dit overleg als {p.part_label.lower()}."}
+        )
+    if p is None:
+        p = Participant(person=person, from_roster=False)
+        meeting.participants.append(p)
+    p.role, p.part, p.from_roster = seat.role, seat.part, False
+    meeting.vacant_seats.remove(seat)
+    db.session.delete(seat)
+    if not is_past(meeting):
+        notify(meeting, [person], "REQUEST", "invitation")
+    return p
 
 
 def future_meetings(
@@ -589,6 +602,11 @@ def remove_guest(meeting: Meeting, participant: Participant) -> None:
     if participant.meeting_id != meeting.id or participant.from_roster:
         raise MeetingError({"person": "Alleen gasten kunnen worden verwijderd."})
     person = participant.person
+    if _picked(participant) and participant.role is not None:
+        # The seat they were picked for is vacant again.
+        meeting.vacant_seats.append(
+            VacantSeat(role=participant.role, part=participant.part, position=99)
+        )
     if participant in meeting.participants:
         meeting.participants.remove(participant)
     db.session.delete(participant)
@@ -612,9 +630,17 @@ def answer(participant: Participant, rsvp: str, note: str | None = None) -> None
 
 
 def record_attendance(
-    meeting: Meeting, values: dict[int, str], now: datetime | None = None
+    meeting: Meeting,
+    values: dict[int, str],
+    now: datetime | None = None,
+    *,
+    acting_chair_id: int | None = None,
 ) -> None:
-    """Attendance for all participants at once ({participant id: value}); after the start."""
+    """Attendance for all participants at once ({participant id: value}), once the meeting
+    has begun (not cancelled), and who chaired in the chair's absence: ``acting_chair_id``
+    (a participant id, None for nobody) must be present, and the chair must not be."""
+    if meeting.is_cancelled:
+        raise MeetingError({"attendance": "Dit overleg is geannuleerd."})
     if not meeting.has_started(now):
         raise MeetingError({"attendance": "Aanwezigheid legt u vast na het begin van het overleg."})
     by_id = {p.id: p for p in meeting.participants}
@@ -627,10 +653,48 @@ def record_attendance(
     missing = [pid for pid in by_id if pid not in values]
     for pid in missing:
         errors[f"p{pid}"] = "Kies aanwezig, afwezig met bericht of afwezig."
+    acting = by_id.get(acting_chair_id) if acting_chair_id is not None else None
+    if acting_chair_id is not None and acting is None:
+        errors["acting_chair"] = "Kies de waarnemend voorzitter uit de deelnemers."
+    elif acting is not None and not errors:
+        chair = next((p for p in by_id.values() if p.part == "chair"), None)
+        if acting is chair:
+            acting = None  # the chair chairs: nobody acts for them
+        elif chair is not None and values.get(chair.id) == "aanwezig":
+            errors["acting_chair"] = (
+                f"De voorzitter ({chair.person.name}) is aanwezig. Een waarnemend voorzitter "
+                "kiest u alleen als de voorzitter er niet is."
+            )
+        elif values.get(acting.id) != "aanwezig":
+            errors["acting_chair"] = (
+                f"{acting.person.name} is niet aanwezig en kan niet als waarnemend "
+                "voorzitter optreden."
+            )
     if errors:
         raise MeetingError(errors)
     for pid, value in values.items():
         by_id[pid].attendance = value
+    meeting.acting_chair = acting.person if acting is not None else None
+
+
+def chair_label(meeting: Meeting) -> tuple[str | None, bool]:
+    """Who chaired, as the minutes name them, and whether that is an acting chair: the acting
+    chair picked at attendance ("waarnemend voorzitter"), else the chair (their deputy, when
+    the deputy sat in) unless recorded absent; None when nobody is known to have chaired."""
+    chair = next((p for p in meeting.participants if p.part == "chair"), None)
+    absent = chair is not None and chair.attendance in ("afwezig", "afwezig_met_bericht")
+    if meeting.acting_chair is not None:
+        label = f"{meeting.acting_chair.name}, waarnemend voorzitter"
+        if absent and chair is not None:
+            label += f" (voorzitter {chair.person.name} afwezig)"
+        return label, True
+    if chair is None:
+        return None, False
+    if absent:
+        return f"niet vastgelegd (voorzitter {chair.person.name} afwezig)", False
+    if chair.deputy_for is not None:
+        return f"{chair.person.name} (plaatsvervanger van {chair.deputy_for.name})", False
+    return chair.person.name, False
 
 
 def meetings_on(meeting_type: MeetingType | None, first: datetime, last: datetime):

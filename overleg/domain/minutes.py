@@ -49,6 +49,7 @@ from . import actions as actions_domain
 from . import audit_changes, policy, retention
 from . import decisions as decisions_domain
 from .agenda import meeting_marking
+from .meetings import chair_label
 
 BESLOTEN_HEADING = "Besloten agendapunt"
 HIDDEN_TEXT = "Inhoud alleen zichtbaar voor wie bij deze casus betrokken is."
@@ -66,6 +67,10 @@ class MinutesError(ValueError):
 
 class MinutesFrozen(MinutesError):
     """The minutes are approved: only a versioned correction may change them."""
+
+
+class MinutesNotBegun(MinutesError):
+    """The meeting has not begun (or is cancelled): no minutes, no attendance yet."""
 
 
 class MinutesConflict(Exception):
@@ -111,7 +116,29 @@ def ensure_minutes(meeting: Meeting, by: Person | None = None) -> Minutes:
     return minutes
 
 
-def require_editable(minutes: Minutes) -> None:
+def not_begun_message(meeting: Meeting, now: datetime | None = None) -> str | None:
+    """Why no minutes (attendance, notes, decisions, actions) may be taken for this meeting
+    yet, in Dutch; None once it has begun. A cancelled meeting gets no minutes at all."""
+    if meeting.is_cancelled:
+        return "Dit overleg is geannuleerd; er wordt geen verslag van gemaakt."
+    if not meeting.has_started(now):
+        return (
+            "Het verslag en de aanwezigheid legt u vast vanaf het begin van het overleg "
+            f"({nl_date(meeting.starts_at)} om {nl_time(meeting.starts_at)})."
+        )
+    return None
+
+
+def require_begun(meeting: Meeting, now: datetime | None = None) -> None:
+    message = not_begun_message(meeting, now)
+    if message is not None:
+        raise MinutesNotBegun(message)
+
+
+def require_editable(minutes: Minutes, now: datetime | None = None) -> None:
+    """The minutes may be changed: their meeting has begun (and is not cancelled) and they
+    are a concept."""
+    require_begun(minutes.meeting, now)
     if minutes.status == "vastgesteld":
         raise MinutesFrozen(
             "Dit verslag is vastgesteld en kan niet meer worden gewijzigd. "
@@ -172,14 +199,18 @@ def save_notes(
     return True
 
 
-def record_attendance(minutes: Minutes, values: dict[int, str]) -> None:
-    """Attendance at the top of the minutes (stored on Participant.attendance)."""
+def record_attendance(
+    minutes: Minutes, values: dict[int, str], acting_chair_id: int | None = None
+) -> None:
+    """Attendance at the top of the minutes (stored on Participant.attendance), with the
+    acting chair ("waarnemend voorzitter") when the chair is not there. The one place
+    attendance is recorded (the meeting's old attendance address leads here)."""
     require_editable(minutes)
     from .meetings import MeetingError
     from .meetings import record_attendance as record
 
     try:
-        record(minutes.meeting, values)
+        record(minutes.meeting, values, acting_chair_id=acting_chair_id)
     except MeetingError as exc:
         raise MinutesError(exc.errors) from exc
     touch(minutes)
@@ -191,6 +222,7 @@ def record_attendance(minutes: Minutes, values: dict[int, str]) -> None:
 def send_for_approval(minutes: Minutes, by: Person | None = None) -> list[OutboxMessage]:
     """concept → ter vaststelling: read-only for everyone; the participants get an e-mail with
     a link (no case content)."""
+    require_begun(minutes.meeting)
     _transition(minutes, "ter_vaststelling")
     minutes.sent_at = utcnow()
     touch(minutes, by)
@@ -250,9 +282,10 @@ def approve(
     *,
     render_pdf: bool = True,
     municipality: str = "",
+    now: datetime | None = None,
 ) -> MinutesVersion:
-    """ter vaststelling → vastgesteld, recorded at a later meeting of the same body under its
-    "verslag vorige vergadering" item. Freezes the minutes as version 1 with its PDF
+    """ter vaststelling → vastgesteld, recorded at a later meeting of the same body that has
+    begun (not cancelled), under its "verslag vorige vergadering" item. Freezes the minutes as version 1 with its PDF
     (``municipality``: the name the frozen version carries, from the app's configuration)."""
     meeting = minutes.meeting
     if at_meeting.meeting_type_id != meeting.meeting_type_id:
@@ -261,13 +294,24 @@ def approve(
         )
     if at_meeting.starts_at <= meeting.starts_at:
         raise MinutesError("Een verslag wordt vastgesteld in een latere vergadering.")
+    if at_meeting.is_cancelled:
+        raise MinutesError(
+            "Deze vergadering is geannuleerd; een verslag wordt vastgesteld in een "
+            "vergadering die wordt gehouden."
+        )
+    if not at_meeting.has_started(now):
+        raise MinutesError(
+            "Een verslag wordt vastgesteld in een vergadering die begonnen is. De vergadering "
+            f"van {nl_date(at_meeting.starts_at)} begint om {nl_time(at_meeting.starts_at)}; "
+            "stel het verslag daar vast."
+        )
     if minutes.status != "ter_vaststelling":
         raise MinutesError("Alleen een verslag dat ter vaststelling ligt, kan worden vastgesteld.")
     item = verslag_item(at_meeting)
     if item is None:
         raise MinutesError("Deze vergadering heeft geen agendapunt ‘Verslag vorige vergadering’.")
     host = ensure_minutes(at_meeting, by)
-    require_editable(host)
+    require_editable(host, now)
     _transition(minutes, "vastgesteld")
     minutes.approved_at = utcnow()
     minutes.approved_in_meeting = at_meeting
@@ -637,7 +681,7 @@ def build_snapshot(
 
     attendance: dict[str, list[dict[str, Any]]] = {key: [] for key in ATTENDANCE}
     unknown: list[dict[str, Any]] = []
-    chair = None
+    chair, acting = chair_label(meeting)
     order = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
     for p in sorted(meeting.participants, key=lambda p: (order.get(p.part, 9), p.person.name)):
         org = p.person.organisation
@@ -651,9 +695,9 @@ def build_snapshot(
             ]
             if x
         )
+        if meeting.acting_chair_id is not None and p.person_id == meeting.acting_chair_id:
+            detail = ", ".join(x for x in [detail, "waarnemend voorzitter"] if x)
         entry: dict[str, Any] = {"name": p.person.name, "detail": detail}
-        if p.part == "chair" and chair is None:
-            chair = p.person.name
         attendance.get(p.attendance or "", unknown).append(entry)
     groups: list[dict[str, Any]] = [
         {"key": k, "label": ATTENDANCE_LABELS[k], "people": attendance[k]} for k in ATTENDANCE
@@ -766,6 +810,7 @@ def build_snapshot(
         "confidentiality": marking,
         "confidentiality_label": CONFIDENTIALITY_LABELS.get(marking, marking),
         "chair": chair,
+        "acting_chair": acting,
         "minute_taker": taker.name if taker is not None else None,
         "attendance": groups,
         "items": out_items,

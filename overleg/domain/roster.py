@@ -1,14 +1,15 @@
-"""Rosters: which roles a body invites, and who holds them."""
+"""Rosters: which roles a body invites, who holds them, and who sits in which seat on a day."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import MeetingType, Person, RoleHolding, RosterEntry
+from ..models import MeetingType, Person, Role, RoleHolding, RosterEntry, Unavailability
 
 
 def holdings_of(person: Person, day: date) -> list[RoleHolding]:
@@ -40,3 +41,104 @@ def bodies_of(person: Person, day: date) -> list[tuple[MeetingType, list[RosterE
         by_type.setdefault(entry.meeting_type_id, (entry.meeting_type, []))[1].append(entry)
     order = {"strategisch": 0, "tactisch": 1, "operationeel": 2}
     return sorted(by_type.values(), key=lambda t: (order.get(t[0].level, 9), t[0].name))
+
+
+# --- seats: who sits where at a meeting on a day --------------------------------------------
+
+# Which seat a person takes when two seats want them (the deputy of an absent chair who is
+# also the body's secretary sits as chair); within a kind, the roster order.
+SEAT_PRIORITY = {"chair": 0, "secretary": 1, "member": 2, "advisor": 3}
+
+
+@dataclass
+class Seat:
+    """One roster entry of a body on a day. ``person`` sits in it (None: vacant);
+    ``deputy_for`` is the holder when their deputy sits in for them."""
+
+    role: Role
+    part: str
+    position: int
+    holder: Person
+    person: Person | None
+    deputy_for: Person | None = None
+
+    @property
+    def vacant(self) -> bool:
+        return self.person is None
+
+
+def unavailable_ids(person_ids: set[int], day: date) -> set[int]:
+    """Of these people, those registered unavailable on a day."""
+    if not person_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(Unavailability.person_id).where(
+                Unavailability.person_id.in_(person_ids),
+                Unavailability.start_date <= day,
+                Unavailability.end_date >= day,
+            )
+        )
+    )
+
+
+def resolve_seats(meeting_type: MeetingType, day: date) -> list[Seat]:
+    """Every seat of a body's roster on a day (entries whose role somebody holds), in roster
+    order. A person sits in one seat only; no seat disappears:
+
+    - the holder sits in their seat; when they are unavailable, their deputy does (if the
+      deputy is available; with nobody to stand in, the holder stays invited);
+    - a person wanted by two seats takes the first by ``SEAT_PRIORITY`` (then roster order);
+    - the seat they leave goes to its own deputy (available and not seated elsewhere), or
+      stays vacant for the secretary to fill."""
+    entries = db.session.scalars(
+        select(RosterEntry)
+        .where(RosterEntry.meeting_type_id == meeting_type.id)
+        .order_by(RosterEntry.position, RosterEntry.id)
+        .options(selectinload(RosterEntry.role))
+    ).all()
+    if not entries:
+        return []
+    holdings = db.session.scalars(
+        select(RoleHolding)
+        .where(
+            RoleHolding.role_id.in_([e.role_id for e in entries]),
+            RoleHolding.start_date <= day,
+            or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
+        )
+        .order_by(RoleHolding.start_date.desc(), RoleHolding.id.desc())
+        .options(selectinload(RoleHolding.person), selectinload(RoleHolding.deputy))
+    ).all()
+    by_role: dict[int, RoleHolding] = {}
+    for h in holdings:
+        by_role.setdefault(h.role_id, h)  # the most recently started holding wins
+    away = unavailable_ids(
+        {h.person_id for h in by_role.values()}
+        | {h.deputy_id for h in by_role.values() if h.deputy_id},
+        day,
+    )
+    seats: list[Seat] = []
+    options: list[list[tuple[Person, Person | None]]] = []
+    for n, entry in enumerate(entries):
+        holding = by_role.get(entry.role_id)
+        if holding is None:
+            continue  # nobody holds the role: no seat to fill (the beheerder's roster)
+        deputy = holding.deputy if holding.deputy_id not in away else None
+        choice: list[tuple[Person, Person | None]]
+        if holding.person_id in away:
+            choice = [(deputy, holding.person)] if deputy is not None else [(holding.person, None)]
+        else:
+            choice = [(holding.person, None)]
+            if deputy is not None:
+                choice.append((deputy, holding.person))
+        seats.append(Seat(entry.role, entry.part, n, holding.person, None))
+        options.append(choice)
+    seated: set[int] = set()
+    order = sorted(range(len(seats)), key=lambda i: (SEAT_PRIORITY.get(seats[i].part, 9), i))
+    for i in order:
+        for person, deputy_for in options[i]:
+            if person.id not in seated:
+                seats[i].person, seats[i].deputy_for = person, deputy_for
+                seated.add(person.id)
+                break
+    return seats

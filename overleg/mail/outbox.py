@@ -27,7 +27,7 @@ from sqlalchemy import CursorResult, select, update
 from ..domain import policy
 from ..extensions import db
 from ..ical import Attendee, attendees_of, meeting_ics, meeting_url
-from ..models.mail import MAIL_REASONS, OutboxMessage
+from ..models.mail import MAIL_REASONS, WITHDRAWN_REASONS, OutboxMessage
 from ..timeutil import nl_date, nl_time, utcnow
 from .sender import build_email, open_backend
 
@@ -45,6 +45,8 @@ SUBJECT_PREFIX = {
     "cancellation": "Geannuleerd",
     "guest_added": "Uitnodiging",
     "guest_removed": "Uitnodiging ingetrokken",
+    "absence_removed": "Uitnodiging ingetrokken",
+    "roster_removed": "Uitnodiging ingetrokken",
     "agenda_published": "Agenda",
     "agenda_changed": "Agenda gewijzigd",
 }
@@ -74,11 +76,12 @@ def queue_meeting_mail(
 ) -> list[OutboxMessage]:
     """Queue one message per person (Person or Participant) about a meeting.
 
-    method: "REQUEST" (invitation, update, guest_added) or "CANCEL" (cancellation,
-    guest_removed). A removed guest's CANCEL lists only themselves as attendee; every other
-    message lists all current participants. ``changes_for(person)``: the lines of an
-    "Agenda gewijzigd" mail, as the read policy lets that person read them
-    (`domain.agenda.change_lines`). Adds rows to the session only."""
+    method: "REQUEST" (invitation, update, guest_added) or "CANCEL" (cancellation, or a
+    withdrawn invitation: guest_removed, absence_removed, roster_removed). A withdrawn
+    invitation's CANCEL lists only its recipient as attendee; every other message lists all
+    current participants. ``changes_for(person)``: the lines of an "Agenda gewijzigd" mail,
+    as the read policy lets that person read them (`domain.agenda.change_lines`). Adds rows
+    to the session only."""
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"method must be REQUEST or CANCEL, not {method!r}")
     if reason not in MAIL_REASONS:
@@ -95,7 +98,7 @@ def queue_meeting_mail(
         if person is None or not person.email or person.email in seen or not person.active:
             continue
         seen.add(person.email)
-        if reason == "guest_removed":
+        if reason in WITHDRAWN_REASONS:
             attendees = [
                 Attendee(
                     person.email,

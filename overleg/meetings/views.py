@@ -27,8 +27,7 @@ from ..domain.input import date_in_range
 from ..domain.policy import agenda_visible_to
 from ..extensions import db
 from ..forms import choices, parse_id
-from ..models import Meeting, MeetingSeries, MeetingType, Participant, Person
-from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
+from ..models import Meeting, MeetingSeries, MeetingType, Participant, Person, VacantSeat
 from ..timeutil import LOCALE, local_to_utc, to_local, today_local, utcnow
 from . import bp
 from .forms import (
@@ -88,6 +87,7 @@ PLANNING_ENDPOINTS = {
     "meetings.series_edit",
     "meetings.add_guest",
     "meetings.remove_guest",
+    "meetings.fill_seat",
 }
 
 
@@ -303,6 +303,8 @@ def _load_meeting(meeting_id: int) -> Meeting:
             .joinedload(Person.organisation),
             selectinload(Meeting.participants).joinedload(Participant.role),
             selectinload(Meeting.participants).joinedload(Participant.deputy_for),
+            selectinload(Meeting.vacant_seats).joinedload(VacantSeat.role),
+            selectinload(Meeting.vacant_seats).joinedload(VacantSeat.holder),
         ),
     )
 
@@ -444,11 +446,14 @@ def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: i
     secretary = policy.is_staff(current_user)
     if secretary and guest_form is None:
         guest_form = GuestForm(formdata=None)
+    people = _guest_choices(meeting) if secretary or guest_form is not None else []
     if guest_form is not None:
-        guest_form.person.choices = _guest_choices(meeting)
+        guest_form.person.choices = people
     started = meeting.has_started()
     return render_template(
         "meetings/view.html",
+        vacant_seats=meeting.vacant_seats,
+        seat_choices=people if secretary and meeting.vacant_seats else [],
         meeting=meeting,
         participants=participants,
         mine=mine,
@@ -536,6 +541,37 @@ def add_guest(meeting_id: int):
     return _render_meeting(meeting, guest_form=form, status=400)
 
 
+@bp.route("/overleggen/<int:meeting_id>/plaatsen/<int:seat_id>", methods=["POST"])
+@access("secretaris")
+def fill_seat(meeting_id: int, seat_id: int):
+    """A vacant seat ("vacant — kies iemand"): the secretary picks who takes it."""
+    meeting = _load_meeting(meeting_id)
+    seat = next((v for v in meeting.vacant_seats if v.id == seat_id), None)
+    if seat is None:
+        abort(404)
+    form = GuestForm()
+    form.person.choices = []
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        flash("Kies wie deze plaats inneemt.", "error")
+        return redirect(url_for("meetings.view", meeting_id=meeting.id) + f"#plaats-{seat.id}"), 303
+    person_id = parse_id(form.person.data)
+    person = db.session.get(Person, person_id) if person_id is not None else None
+    label = f"{seat.part_label} ({seat.role.name})"
+    try:
+        participant = dm.fill_seat(meeting, seat, person)
+        db.session.flush()
+        record("seat_filled", meeting, after=changes.guest_values(participant))
+        db.session.commit()
+    except dm.MeetingError as exc:
+        db.session.rollback()
+        flash(next(iter(exc.errors.values())), "error")
+        return redirect(url_for("meetings.view", meeting_id=meeting_id) + "#deelnemers"), 303
+    flash(f"{participant.person.name} neemt de plaats {label} in.", "success")
+    return redirect(url_for("meetings.view", meeting_id=meeting.id) + "#deelnemers")
+
+
 @bp.route("/overleggen/<int:meeting_id>/gasten/<int:participant_id>/verwijderen", methods=["POST"])
 @access("secretaris")
 def remove_guest(meeting_id: int, participant_id: int):
@@ -563,46 +599,13 @@ def remove_guest(meeting_id: int, participant_id: int):
 @bp.route("/overleggen/<int:meeting_id>/aanwezigheid", methods=["GET", "POST"])
 @access("secretaris")
 def attendance(meeting_id: int):
+    """The old attendance address: attendance has one screen, at the top of the minutes
+    (``minutes.page``, section "Aanwezigheid"). A GET goes there; a POST is passed on with
+    its form (307) to the one place that records it."""
     meeting = _load_meeting(meeting_id)
-    participants = sorted(
-        meeting.participants, key=lambda p: (PART_ORDER.get(p.part, 9), p.person.name)
-    )
-    form = PlainForm()
-    errors: dict[str, str] = {}
-    values = {p.id: p.attendance for p in participants}
-    if request.method == "POST" and form.validate_on_submit():
-        submitted = {}
-        for p in participants:
-            value = request.form.get(f"aanwezigheid-{p.id}", "")
-            if value:
-                submitted[p.id] = value
-            values[p.id] = value or None
-        try:
-            dm.record_attendance(meeting, submitted)
-            record("attendance_recorded", meeting)
-            db.session.commit()
-        except dm.MeetingError as exc:
-            db.session.rollback()
-            errors = exc.errors
-        else:
-            flash("De aanwezigheid is vastgelegd.", "success")
-            return redirect(url_for("meetings.view", meeting_id=meeting.id) + "#deelnemers")
-    elif request.method == "POST":
-        abort(400)
-    if not meeting.has_started() and not errors:
-        errors = {"attendance": "Aanwezigheid legt u vast na het begin van het overleg."}
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "meetings/attendance.html",
-        meeting=meeting,
-        participants=participants,
-        values=values,
-        errors=errors,
-        form=form,
-        choices=ATTENDANCE,
-        labels=ATTENDANCE_LABELS,
-        started=meeting.has_started(),
-    ), status
+    if request.method == "POST":
+        return redirect(url_for("minutes.attendance", meeting_id=meeting.id), 307)
+    return redirect(url_for("minutes.page", meeting_id=meeting.id) + "#aanwezigheid")
 
 
 # --- series ----------------------------------------------------------------------------------

@@ -219,6 +219,7 @@ def _render_edit(
     *,
     failed: dict | None = None,
     attendance_errors: dict | None = None,
+    acting_chosen: int | None = None,
     status: int = 200,
 ):
     shown = minutes or _transient_minutes(meeting)
@@ -240,10 +241,18 @@ def _render_edit(
         failed=failed or {},
         attendance_errors=attendance_errors or {},
         participants=_sorted_participants(meeting),
+        acting_chosen=acting_chosen if attendance_errors else _acting_participant_id(meeting),
+        vacant_seats=meeting.vacant_seats,
         plain_form=PlainForm(formdata=None),
         destroy=dret.destruction_date(meeting),
         today=today_local(),
     ), status
+
+
+def _acting_participant_id(meeting: Meeting) -> int | None:
+    return next(
+        (p.id for p in meeting.participants if p.person_id == meeting.acting_chair_id), None
+    )
 
 
 def _sorted_participants(meeting: Meeting) -> list[Participant]:
@@ -322,6 +331,11 @@ def page(meeting_id: int):
     meeting = _meeting(meeting_id)
     minutes = dmin.get_minutes(meeting)
     if policy.is_staff(current_user) and (minutes is None or minutes.status == "concept"):
+        not_begun = dmin.not_begun_message(meeting)
+        if not_begun is not None:
+            return render_template(
+                "minutes/not_begun.html", meeting=meeting, minutes=minutes, message=not_begun
+            )
         return _render_edit(meeting, minutes)
     return _render_read(meeting, minutes)
 
@@ -338,12 +352,17 @@ def attendance(meeting_id: int):
         value = request.form.get(f"aanwezigheid-{p.id}", "")
         if value:
             values[p.id] = value
+    acting_raw = request.form.get("waarnemend-voorzitter", "")
+    acting_id = parse_id(acting_raw)
+    if acting_raw and acting_id is None:
+        acting_id = -1  # not a participant: refused by the domain with a message
     try:
-        dmin.record_attendance(minutes, values)
+        dmin.record_attendance(minutes, values, acting_chair_id=acting_id)
+        record("attendance_recorded", meeting)
         db.session.commit()
-    except dmin.MinutesFrozen as exc:
+    except (dmin.MinutesFrozen, dmin.MinutesNotBegun) as exc:
         db.session.rollback()
-        return _refuse(meeting, minutes, str(exc))
+        return _refuse(meeting, dmin.get_minutes(meeting), str(exc))
     except dmin.MinutesError as exc:
         db.session.rollback()
         meeting = _meeting(meeting_id)
@@ -353,7 +372,11 @@ def attendance(meeting_id: int):
             for p in meeting.participants:
                 p.attendance = values.get(p.id)
             resp = _render_edit(
-                meeting, dmin.get_minutes(meeting), attendance_errors=exc.errors, status=400
+                meeting,
+                dmin.get_minutes(meeting),
+                attendance_errors=exc.errors,
+                acting_chosen=acting_id,
+                status=400,
             )
         db.session.rollback()
         return resp

@@ -5,7 +5,7 @@ from .audit import AuditEvent
 from .bodies import AgendaTemplateItem, EscalationPath, MeetingType, RosterEntry, Theme, ThemeGroup
 from .documents import Document
 from .mail import OutboxMessage
-from .meetings import Meeting, MeetingSeries, Participant
+from .meetings import Meeting, MeetingSeries, Participant, VacantSeat
 from .minutes import ActionItem, Decision, Minutes, MinutesVersion
 from .numbering import NumberCounter
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
@@ -34,6 +34,7 @@ __all__ = [
     "Theme",
     "ThemeGroup",
     "Unavailability",
+    "VacantSeat",
     "AgendaItemAccess",
     "Escalation",
     "Topic",

@@ -20,15 +20,21 @@ MAIL_REASONS = (
     "cancellation",
     "guest_added",
     "guest_removed",
+    "absence_removed",
+    "roster_removed",
     "agenda_published",
     "agenda_changed",
 )
+# A withdrawn invitation: the CANCEL names only its recipient.
+WITHDRAWN_REASONS = ("guest_removed", "absence_removed", "roster_removed")
 MAIL_REASON_LABELS = {
     "invitation": "Uitnodiging",
     "update": "Wijziging",
     "cancellation": "Annulering",
     "guest_added": "Gast uitgenodigd",
     "guest_removed": "Gast afgemeld",
+    "absence_removed": "Afgemeld wegens afwezigheid",
+    "roster_removed": "Afgemeld na wijziging bezetting",
     "agenda_published": "Agenda gepubliceerd",
     "agenda_changed": "Agenda gewijzigd",
     "minutes_review": "Verslag ter vaststelling",

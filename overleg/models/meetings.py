@@ -126,15 +126,23 @@ class Meeting(Timestamped, Model):
     # The agenda as last told to the participants (at publication, at each reported change):
     # JSON, what "Agenda gewijzigd" compares with (overleg/domain/agenda.py `agenda_changes`).
     agenda_snapshot: Mapped[str | None] = mapped_column(Text)
+    # Who chaired in the chair's absence ("waarnemend voorzitter"), picked at attendance.
+    acting_chair_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
 
     meeting_type: Mapped[MeetingType] = relationship()
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
-    organizer: Mapped[Person | None] = relationship()
+    organizer: Mapped[Person | None] = relationship(foreign_keys=[organizer_id])
+    acting_chair: Mapped[Person | None] = relationship(foreign_keys=[acting_chair_id])
     participants: Mapped[list[Participant]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan"
     )
     agenda_items: Mapped[list[AgendaItem]] = relationship(
         back_populates="meeting", order_by="AgendaItem.position", cascade="all, delete-orphan"
+    )
+    vacant_seats: Mapped[list[VacantSeat]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="VacantSeat.position"
     )
 
     @property
@@ -203,3 +211,36 @@ class Participant(Timestamped, Model):
     @property
     def attendance_label(self) -> str:
         return ATTENDANCE_LABELS.get(self.attendance, "") if self.attendance else ""
+
+
+class VacantSeat(Model):
+    """A roster seat of a meeting that nobody fills: its holder is away and the deputy already
+    sits in another seat (or there is none). Shown as "vacant — kies iemand" until the
+    secretary picks somebody (then a Participant takes the seat and this row goes)."""
+
+    __tablename__ = "vacant_seat"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "role_id"),
+        enum_check("part", ("chair", "member", "advisor", "secretary"), name="vacant_part_valid"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    role_id: Mapped[int] = mapped_column(ForeignKey("role.id", ondelete="CASCADE"))
+    part: Mapped[str] = mapped_column(String(20))
+    # The order of the roster entry, so the seat shows in its place.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    # Who holds the role that day (and why the seat is empty: away, or seated elsewhere).
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+    meeting: Mapped[Meeting] = relationship(back_populates="vacant_seats")
+    role: Mapped[Role] = relationship()
+    holder: Mapped[Person | None] = relationship()
+
+    @property
+    def part_label(self) -> str:
+        from .bodies import PART_LABELS
+
+        return PART_LABELS.get(self.part, self.part)
