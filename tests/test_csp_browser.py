@@ -110,7 +110,9 @@ def test_main_pages_of_every_role_break_no_csp_rule(live_app, browser, role):
         page.on("console", watch.console)
         if role == "anonymous":
             visited = visit(page, watch, base, "/inloggen")
-            # a failed login shows the form again with its message
+            # a failed login shows the form again with its message (back on the login page:
+            # the walk ends on the last public page it found)
+            page.goto(base + "/inloggen")
             page.get_by_label("E-mailadres").fill("oov@example.org")
             page.get_by_label("Wachtwoord").fill("fout-wachtwoord-1234")
             page.get_by_role("button", name="Inloggen").click()

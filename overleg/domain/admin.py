@@ -92,6 +92,10 @@ USAGE_LABELS: dict[tuple[str, str], tuple[str, str]] = {
     ("action_item", "owner_person_id"): ("actiepunt", "actiepunten"),
     ("action_item", "owner_organisation_id"): ("actiepunt", "actiepunten"),
     ("decision", "meeting_type_id"): ("besluit", "besluiten"),
+    ("plan_partner", "organisation_id"): (
+        "ketenpartner in een jaarplan",
+        "ketenpartners in jaarplannen",
+    ),
 }
 
 # References whose rows would be deleted along (ON DELETE CASCADE) but that still count as
