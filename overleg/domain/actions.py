@@ -287,31 +287,36 @@ def my_actions(
     """(actions owned by the person, actions owned by the person's organisation), of minutes
     that reach the person."""
 
-    def query(cond):
-        stmt = (
-            select(ActionItem)
-            .where(cond, policy.released_minutes_clause(person, ActionItem.meeting_id))
-            .options(*_load_options())
-            .order_by(
-                ActionItem.status.desc(),
-                ActionItem.due_date.is_(None),
-                ActionItem.due_date,
-                ActionItem.id,
-            )
-        )
-        if not include_closed:
-            stmt = stmt.where(ActionItem.status == "open")
-        return list(db.session.scalars(stmt))
-
-    mine = query(ActionItem.owner_person_id == person.id)
-    org = []
+    # one query for both lists (and one set of eager loads), split below
+    owned = ActionItem.owner_person_id == person.id
     if person.organisation_id is not None:
-        org = query(
+        owned = or_(
+            owned,
             and_(
                 ActionItem.owner_organisation_id == person.organisation_id,
                 ActionItem.owner_person_id.is_(None),
-            )
+            ),
         )
+    stmt = (
+        select(ActionItem)
+        .where(owned, policy.released_minutes_clause(person, ActionItem.meeting_id))
+        .options(
+            *_load_options(),
+            # the body's name beside each action (templates/minutes/_action_table.html)
+            selectinload(ActionItem.meeting).selectinload(Meeting.meeting_type),
+        )
+        .order_by(
+            ActionItem.status.desc(),
+            ActionItem.due_date.is_(None),
+            ActionItem.due_date,
+            ActionItem.id,
+        )
+    )
+    if not include_closed:
+        stmt = stmt.where(ActionItem.status == "open")
+    found = list(db.session.scalars(stmt))
+    mine = [a for a in found if a.owner_person_id == person.id]
+    org = [a for a in found if a.owner_person_id != person.id]
     return mine, org
 
 
