@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -34,6 +34,19 @@ class ActionError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+def _joined_options():
+    """The same objects as ``_load_options`` in the one query (LEFT OUTER JOINs; all are
+    many-to-one): for a short list on a busy page, seven round trips fewer."""
+    return (
+        joinedload(ActionItem.owner_person).joinedload(Person.organisation),
+        joinedload(ActionItem.owner_organisation),
+        joinedload(ActionItem.meeting),
+        joinedload(ActionItem.closed_in_meeting),
+        joinedload(ActionItem.closed_by),
+        joinedload(ActionItem.agenda_item).joinedload(AgendaItem.topic),
+    )
 
 
 def _load_options():
@@ -257,7 +270,7 @@ def carried_actions(meeting: Meeting) -> list[ActionItem]:
                 between,
             ),
         )
-        .options(*_load_options())
+        .options(*_joined_options())
         .order_by(made_at.starts_at, ActionItem.id)
     )
     return list(db.session.scalars(stmt))
