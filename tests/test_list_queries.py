@@ -82,11 +82,13 @@ def _measure(app, count_queries, months: int) -> dict[tuple[str, str], tuple[int
     return found
 
 
+_PARAM = r"(?:\?|%\(\w+\)s(?:::\w+)?)"  # SQLite's ? or PostgreSQL's %(name)s::INTEGER
+_PARAMS = rf"\({_PARAM}(?:, {_PARAM})*\)"
+
+
 def _shapes(statements: list[str]) -> Counter:
     """The statements with their IN lists folded, counted."""
-    return Counter(
-        re.sub(r"\((?:\?|%\(\w+\)s)(?:, (?:\?|%\(\w+\)s))*\)", "(…)", s) for s in statements
-    )
+    return Counter(re.sub(_PARAMS, "(…)", s) for s in statements)
 
 
 @pytest.fixture
@@ -125,7 +127,11 @@ def test_no_list_page_loads_per_row(two_sizes):
     """No statement by primary key repeats on a page (a lazy load per row)."""
     _, large = two_sizes
     repeated = {
-        key: [s for s, n in _shapes(statements).items() if n > 1 and s.rstrip().endswith(".id = ?")]
+        key: [
+            s
+            for s, n in _shapes(statements).items()
+            if n > 1 and re.search(rf"\.id = {_PARAM}$", s.rstrip())
+        ]
         for key, (_, statements) in large.items()
     }
     assert not any(repeated.values()), repeated
