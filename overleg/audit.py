@@ -1,16 +1,93 @@
 """Write audit events. Names are fixed strings (``casus_viewed``, ``minutes_exported``);
 an event carries an object type, id and reference, never case text. A security-relevant
 change also carries its values before and after (``overleg.domain.audit_changes``: ids,
-codes, flags and dates only); this module adds who made it and from where."""
+codes, flags and dates only); this module adds who made it and from where.
+
+Events are cheap to write: ``record`` does not add an ORM object to the session but keeps
+the row with the session (``Session.info``), and all rows kept are inserted in ONE statement
+(an executemany) just before the session commits, in the same transaction as the rest of the
+response's work. A rollback drops them, as it dropped the objects before; a query for audit
+events inside the transaction first writes the rows kept, so it sees them."""
 
 from __future__ import annotations
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import event as sa_event
+from sqlalchemy import insert
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from .domain.audit_changes import Change, checked
 from .extensions import db
 from .models import AuditEvent
+from .timeutil import utcnow
+
+_PENDING = "overleg_audit_pending"
+
+
+def _row(ev: AuditEvent) -> dict:
+    # every row carries every column, so all rows of a response go into one executemany
+    return {
+        "at": ev.at,
+        "person_id": ev.person_id,
+        "event": ev.event,
+        "object_type": ev.object_type,
+        "object_id": ev.object_id,
+        "object_ref": ev.object_ref,
+        "ip_address": ev.ip_address,
+        "user_agent": ev.user_agent,
+        "before": ev.before,
+        "after": ev.after,
+    }
+
+
+def pending(session: Session | None = None) -> list[AuditEvent]:
+    """The events recorded in this session's transaction and not yet written."""
+    return list((session or db.session()).info.get(_PENDING, ()))
+
+
+def write_pending(session: Session | None = None) -> int:
+    """Insert the events kept so far, in one statement (the commit does this by itself); the
+    events get their ids."""
+    session = session or db.session()
+    events = session.info.pop(_PENDING, None)
+    if not events:
+        return 0
+    # One INSERT … VALUES (…), (…) RETURNING id (SQLAlchemy's insertmanyvalues). Asking for
+    # the ids in the rows' order would make SQLite insert row by row; one statement hands
+    # out increasing ids in the order of its rows, so the sorted ids are the rows' ids.
+    stmt = (
+        insert(AuditEvent)
+        .returning(AuditEvent.id)
+        # NULLs as values: rows that leave out different columns still share one statement
+        .execution_options(render_nulls=True)
+    )
+    ids = sorted(session.scalars(stmt, [_row(ev) for ev in events]).all())
+    for ev, id_ in zip(events, ids, strict=True):
+        ev.id = id_
+    return len(events)
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _write_before_commit(session: Session) -> None:
+    write_pending(session)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _drop_on_rollback(session: Session, transaction: SessionTransaction) -> None:
+    # the outermost transaction ended without the commit writing them: rolled back
+    if transaction.parent is None and transaction.nested is False:
+        session.info.pop(_PENDING, None)
+
+
+@sa_event.listens_for(Session, "do_orm_execute")
+def _write_before_reading(state: ORMExecuteState) -> None:
+    if (
+        state.session.info.get(_PENDING)
+        and state.is_select
+        and any(m.class_ is AuditEvent for m in state.all_mappers)
+    ):
+        write_pending(state.session)
 
 
 def record(
@@ -24,7 +101,9 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the session (committed with the caller's transaction)."""
+    """Keep an audit event with the session: written with the caller's transaction, in one
+    statement with the other events of that transaction (see the module's docstring). The
+    event returned is not in the session; it has its id once written."""
     if obj is not None:
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else obj.id
@@ -36,6 +115,7 @@ def record(
         if person is None and current_user.is_authenticated:
             person = current_user
     ev = AuditEvent(
+        at=utcnow(),
         event=event,
         object_type=object_type,
         object_id=object_id,
@@ -46,7 +126,10 @@ def record(
         before=checked(before),
         after=checked(after),
     )
-    db.session.add(ev)
+    session = db.session()
+    if not session.in_transaction():
+        session.connection()  # begin, so that a rollback or close drops the event with it
+    session.info.setdefault(_PENDING, []).append(ev)
     return ev
 
 

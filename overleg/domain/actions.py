@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -34,6 +34,19 @@ class ActionError(ValueError):
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
+
+
+def _joined_options():
+    """The same objects as ``_load_options`` in the one query (LEFT OUTER JOINs; all are
+    many-to-one): for a short list on a busy page, seven round trips fewer."""
+    return (
+        joinedload(ActionItem.owner_person).joinedload(Person.organisation),
+        joinedload(ActionItem.owner_organisation),
+        joinedload(ActionItem.meeting),
+        joinedload(ActionItem.closed_in_meeting),
+        joinedload(ActionItem.closed_by),
+        joinedload(ActionItem.agenda_item).joinedload(AgendaItem.topic),
+    )
 
 
 def _load_options():
@@ -268,7 +281,7 @@ def carried_actions(meeting: Meeting) -> list[ActionItem]:
                 between,
             ),
         )
-        .options(*_load_options())
+        .options(*_joined_options())
         .order_by(made_at.starts_at, ActionItem.id)
     )
     return list(db.session.scalars(stmt))
@@ -298,31 +311,36 @@ def my_actions(
     """(actions owned by the person, actions owned by the person's organisation), of minutes
     that reach the person."""
 
-    def query(cond):
-        stmt = (
-            select(ActionItem)
-            .where(cond, policy.released_minutes_clause(person, ActionItem.meeting_id))
-            .options(*_load_options())
-            .order_by(
-                ActionItem.status.desc(),
-                ActionItem.due_date.is_(None),
-                ActionItem.due_date,
-                ActionItem.id,
-            )
-        )
-        if not include_closed:
-            stmt = stmt.where(ActionItem.status == "open")
-        return list(db.session.scalars(stmt))
-
-    mine = query(ActionItem.owner_person_id == person.id)
-    org = []
+    # one query for both lists (and one set of eager loads), split below
+    owned = ActionItem.owner_person_id == person.id
     if person.organisation_id is not None:
-        org = query(
+        owned = or_(
+            owned,
             and_(
                 ActionItem.owner_organisation_id == person.organisation_id,
                 ActionItem.owner_person_id.is_(None),
-            )
+            ),
         )
+    stmt = (
+        select(ActionItem)
+        .where(owned, policy.released_minutes_clause(person, ActionItem.meeting_id))
+        .options(
+            *_load_options(),
+            # the body's name beside each action (templates/minutes/_action_table.html)
+            selectinload(ActionItem.meeting).selectinload(Meeting.meeting_type),
+        )
+        .order_by(
+            ActionItem.status.desc(),
+            ActionItem.due_date.is_(None),
+            ActionItem.due_date,
+            ActionItem.id,
+        )
+    )
+    if not include_closed:
+        stmt = stmt.where(ActionItem.status == "open")
+    found = list(db.session.scalars(stmt))
+    mine = [a for a in found if a.owner_person_id == person.id]
+    org = [a for a in found if a.owner_person_id != person.id]
     return mine, org
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -474,33 +474,33 @@ def backlog(meeting_type: MeetingType) -> dict[str, list[Escalation]]:
         selectinload(Escalation.origin_meeting),
         selectinload(Escalation.target_item).selectinload(AgendaItem.meeting),
     )
-    waiting = list(
+    # one query (and one set of eager loads) for the three lists, split below
+    is_waiting = and_(Escalation.to_type_id == meeting_type.id, Escalation.status == "te_agenderen")
+    is_placed = and_(Escalation.to_type_id == meeting_type.id, Escalation.status == "geagendeerd")
+    is_feedback = and_(
+        Escalation.from_type_id == meeting_type.id,
+        Escalation.status == "afgehandeld",
+        Escalation.feedback_item_id.is_(None),
+    )
+    found = list(
         db.session.scalars(
             select(Escalation)
-            .where(Escalation.to_type_id == meeting_type.id, Escalation.status == "te_agenderen")
+            .where(or_(is_waiting, is_placed, is_feedback))
             .options(*opts)
-            .order_by(Escalation.created_at)
+            .order_by(Escalation.created_at, Escalation.id)
         )
     )
-    placed = list(
-        db.session.scalars(
-            select(Escalation)
-            .where(Escalation.to_type_id == meeting_type.id, Escalation.status == "geagendeerd")
-            .options(*opts)
-            .order_by(Escalation.created_at)
-        )
-    )
-    feedback = list(
-        db.session.scalars(
-            select(Escalation)
-            .where(
-                Escalation.from_type_id == meeting_type.id,
-                Escalation.status == "afgehandeld",
-                Escalation.feedback_item_id.is_(None),
-            )
-            .options(*opts)
-            .order_by(Escalation.concluded_at)
-        )
+    waiting = [e for e in found if e.to_type_id == meeting_type.id and e.status == "te_agenderen"]
+    placed = [e for e in found if e.to_type_id == meeting_type.id and e.status == "geagendeerd"]
+    feedback = sorted(
+        (
+            e
+            for e in found
+            if e.from_type_id == meeting_type.id
+            and e.status == "afgehandeld"
+            and e.feedback_item_id is None
+        ),
+        key=lambda e: (e.concluded_at is None, e.concluded_at or e.created_at),
     )
     return {"waiting": waiting, "placed": placed, "feedback": feedback}
 

@@ -1111,13 +1111,15 @@ def decision_register(code: str):
         status = 400
         rows = []
     else:
-        rows = dd.register(
-            mt,
-            current_user,
-            year=parse_id(form.jaar.data),
-            theme_id=parse_id(form.thema.data),
-            topic_id=parse_id(form.onderwerp.data),
-            text=(form.tekst.data or "").strip() or None,
+        year, theme_id = parse_id(form.jaar.data), parse_id(form.thema.data)
+        topic_id, text = parse_id(form.onderwerp.data), (form.tekst.data or "").strip() or None
+        # unfiltered, the register is what was read for the choices: not read twice
+        rows = (
+            dd.register(
+                mt, current_user, year=year, theme_id=theme_id, topic_id=topic_id, text=text
+            )
+            if year or theme_id or topic_id or text
+            else readable
         )
     html = render_template("minutes/decisions.html", body=mt, form=form, rows=rows)
     shown = [
@@ -1149,16 +1151,24 @@ def action_register(code: str):
         actions: list[ActionItem] = []
     else:
         choice = form.status.data or ""
-        actions = da.register(
-            mt,
-            current_user,
-            status=choice if choice in ("open", "afgerond") else None,
-            only_overdue=choice == "verlopen",
-            on=today,
-            year=parse_id(form.jaar.data),
-            theme_id=parse_id(form.thema.data),
-            topic_id=parse_id(form.onderwerp.data),
-            text=(form.tekst.data or "").strip() or None,
+        status_filter = choice if choice in ("open", "afgerond") else None
+        year, theme_id = parse_id(form.jaar.data), parse_id(form.thema.data)
+        topic_id, text = parse_id(form.onderwerp.data), (form.tekst.data or "").strip() or None
+        # unfiltered, the register is what was read for the choices: not read twice
+        actions = (
+            da.register(
+                mt,
+                current_user,
+                status=status_filter,
+                only_overdue=choice == "verlopen",
+                on=today,
+                year=year,
+                theme_id=theme_id,
+                topic_id=topic_id,
+                text=text,
+            )
+            if choice or year or theme_id or topic_id or text
+            else found
         )
     visible = da.visible_action_ids(current_user, actions)
     html = render_template(
