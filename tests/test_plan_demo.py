@@ -19,14 +19,24 @@ from tests.conftest import DEMO_PASSWORD, get_page, login
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
+# The municipal plan the project comes from, kept verbatim in the repository so that a clean
+# checkout tests against it (the copy beside the repository, ../shared/seeds, when present,
+# must be the same text).
 SEED = (
-    Path(__file__).resolve().parents[2].parent
-    / "shared"
-    / "seeds"
-    / "jaarplan-veiligheid-2019-midden-groningen.txt"
+    Path(__file__).resolve().parents[1]
+    / "docs"
+    / "sources"
+    / ("jaarplan-veiligheid-2019-midden-groningen.txt")
 )
-if not SEED.exists():  # a checkout outside /work/wt: the seed beside the repository
-    SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / SEED.name
+SHARED_SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seeds" / SEED.name
+
+
+def test_the_repository_keeps_the_seed_verbatim():
+    text = SEED.read_text(encoding="utf-8")
+    assert text.lstrip().startswith("INTEGRAAL JAARPLAN VEILIGHEID 2019")
+    if SHARED_SEED.exists():
+        assert SHARED_SEED.read_text(encoding="utf-8") == text
+
 
 FIELD_OF_LABEL = {
     "Gezamenlijke ambitie": "ambition",

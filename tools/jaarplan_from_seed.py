@@ -1,7 +1,7 @@
 """Turn section 5 of the seed text (Integraal Jaarplan Veiligheid 2019) into the demo's data
 file overleg/demo/jaarplan_2019.json. Run once by hand when the seed changes:
 
-    .venv/bin/python tools/jaarplan_from_seed.py ../shared/seeds/jaarplan-veiligheid-2019-midden-groningen.txt
+    .venv/bin/python tools/jaarplan_from_seed.py docs/sources/jaarplan-veiligheid-2019-midden-groningen.txt
 
 The texts are kept in full: HTML list markup of the seed becomes one line per item ("- ..."),
 a paragraph its own line. Indicators become one row each. Which organisations a priority names
