@@ -121,6 +121,23 @@ class Config:
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (0: none). Needed for throttling and the audit log's address behind a proxy.
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+        # Single sign-on with OpenID Connect (overleg/auth/oidc.py): on when the issuer and
+        # the client id are set; every endpoint comes from the issuer's discovery document.
+        self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip() or None
+        self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip() or None
+        self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+        self.OIDC_SCOPE = os.environ.get("OIDC_SCOPE", "openid email profile")
+        # The name on the button ("Inloggen met …"): the organisation's own
+        self.OIDC_PROVIDER_NAME = os.environ.get("OIDC_PROVIDER_NAME") or self.MUNICIPALITY
+        # An acr value that counts as a second factor (amr values always do: mfa, otp, hwk…)
+        self.OIDC_ACR_MFA = os.environ.get("OIDC_ACR_MFA", "").strip() or None
+        # Unknown verified e-mail addresses become deelnemers with an account (default: refused)
+        self.OIDC_CREATE_ACCOUNTS = _bool("OIDC_CREATE_ACCOUNTS")
+        self.OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+        # Password login can be switched off (single sign-on only), except for one named
+        # beheerder who can always log in with a password (break glass: /inloggen/noodtoegang).
+        self.PASSWORD_LOGIN = _bool("PASSWORD_LOGIN", True)
+        self.BREAK_GLASS_EMAIL = os.environ.get("BREAK_GLASS_EMAIL", "").strip().lower() or None
         # Files
         self.STORAGE_DIR = os.environ.get("STORAGE_DIR", str(INSTANCE_DIR / "files"))
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import secrets
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
 
@@ -50,6 +51,15 @@ def csp_nonce() -> str:
     return nonce
 
 
+def _form_targets() -> str:
+    """Besides this site, where a form may lead: the identity provider of single sign-on
+    (the logout form's redirect ends the session there too)."""
+    parts = urlsplit(current_app.config.get("OIDC_ISSUER") or "")
+    if parts.scheme in ("https", "http") and parts.netloc:
+        return f" {parts.scheme}://{parts.netloc}"
+    return ""
+
+
 def content_security_policy(nonce: str) -> str:
     return "; ".join(
         (
@@ -59,7 +69,7 @@ def content_security_policy(nonce: str) -> str:
             "img-src 'self' data:",  # data: for the empty favicon of base.html
             "object-src 'none'",
             "base-uri 'none'",
-            "form-action 'self'",
+            f"form-action 'self'{_form_targets()}",
             "frame-ancestors 'none'",
         )
     )

@@ -131,10 +131,13 @@ EXPECTED_RULES: dict[str, str] = {
     "agenda.report_change": "secretaris",
     "agenda.view": "login",
     # accounts
+    "auth.break_glass": "public",
     "auth.change_password": "login",
     "auth.confirm_password": "login",
     "auth.login": "public",
     "auth.logout": "login",
+    "auth.oidc_callback": "public",
+    "auth.oidc_login": "public",
     # calendar: the subscription is opened with its secret token
     "calendar.alarm": "login",
     "calendar.feed": "token",
@@ -289,6 +292,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
         200,
         200,
     ),  # the meeting's pages: 404 to a participant who is not invited
+    "auth.break_glass": (200, 302, 302, 302, 302),
     "auth.change_password": (200, 200, 200, 200),
     "auth.confirm_password": (200, 200, 200, 200),
     "auth.login": (200, 302, 302, 302, 302),
@@ -298,6 +302,9 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
         "logged out",
         "logged out",
     ),  # the session ends, then the login page
+    # single sign-on: no such pages while it is not configured (tests/test_oidc.py)
+    "auth.oidc_callback": (404, 404, 404, 404, 404),
+    "auth.oidc_login": (404, 404, 404, 404, 404),
     "calendar.alarm": (400, 400, 400, 400),
     "calendar.feed": (
         200,

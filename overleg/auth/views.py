@@ -12,7 +12,7 @@ from ..audit import record, record_change
 from ..domain import audit_changes as changes
 from ..extensions import db, limiter
 from ..models.people import person_by_email
-from . import bp, device
+from . import bp, device, sso_views
 from .forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm
 from .reauth import confirmed_now
 from .services import (
@@ -115,6 +115,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         person = authenticate(form.email.data, form.password.data)
+        if person is not None and not sso_views.password_login_allowed(person):
+            # single sign-on only (PASSWORD_LOGIN off): the right password, still refused
+            form.password.errors.append(sso_views.password_off_text())
+            record("login_failed", person, person=None, after={"reason": "password_login_off"})
+            db.session.commit()
+            return render_template("auth/login.html", form=form), 403
         if person is not None:
             session.clear()
             start_session(person, request.remote_addr, request.user_agent.string)
@@ -136,13 +142,15 @@ def login():
 @bp.route("/uitloggen", methods=["POST"])
 @access("login")
 def logout():
+    id_token = session.get(sso_views.ID_TOKEN)
     record("logout", current_user)
     end_session(current_user.get_id())
     db.session.commit()
     logout_user()
     session.clear()
     flash("U bent uitgelogd.", "info")
-    return redirect(url_for("auth.login"))
+    # signed in through the provider: end the session there too (end_session_endpoint)
+    return sso_views.logout_redirect(id_token) or redirect(url_for("auth.login"))
 
 
 @bp.route("/account/bevestigen", methods=["GET", "POST"])
@@ -157,12 +165,15 @@ def confirm_password():
     """Prove the password again before a sensitive change (overleg/auth/reauth.py)."""
     form = ConfirmPasswordForm()
     if form.validate_on_submit():
-        if check_password(current_user, form.password.data):
+        allowed = sso_views.password_login_allowed(current_user)
+        if allowed and check_password(current_user, form.password.data):
             confirmed_now()
             record("reauthenticated", current_user)
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("Dit wachtwoord klopt niet.")
+        form.password.errors.append(
+            "Dit wachtwoord klopt niet." if allowed else sso_views.password_off_text()
+        )
         record("reauth_failed", current_user)
         db.session.commit()
     status = 400 if request.method == "POST" else 200

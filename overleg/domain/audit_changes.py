@@ -55,6 +55,8 @@ FIELDS: dict[str, Field] = {
     "end": Field("date", "Tot en met"),
     "reason": Field("code", "Reden"),
     "limit": Field("code", "Grens"),
+    "method": Field("code", "Inlogmethode"),
+    "second_factor": Field("flag", "Tweede factor bij de identiteitsprovider"),
     "casus": Field("refs", "Casus getoond"),
     "owner": Field("person", "Uitvoerder"),
     "owner_organisation": Field("id", "Uitvoerende organisatie"),
