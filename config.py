@@ -121,8 +121,9 @@ class Config:
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (0: none). Needed for throttling and the audit log's address behind a proxy.
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
-        # Single sign-on with OpenID Connect (overleg/auth/oidc.py): on when the issuer and
-        # the client id are set; every endpoint comes from the issuer's discovery document.
+        # Single sign-on with OpenID Connect (overleg/auth/oidc.py): on when the issuer, the
+        # client id and its secret are set; every endpoint comes from the issuer's discovery
+        # document.
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip() or None
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip() or None
         self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None

@@ -429,6 +429,21 @@ def test_provider_down_at_discovery_gives_a_dutch_503(client, seeded, configure)
     assert client.get("/inloggen").status_code == 200
 
 
+def test_provider_without_discovery_document_gives_a_dutch_503(
+    client, seeded, providers, configure
+):
+    configure(providers["get"]() + "/geen-provider")  # answers 404 at .well-known
+    resp = client.get("/inloggen/oidc")
+    assert resp.status_code == 503
+    assert "niet bereikbaar" in resp.get_data(as_text=True)
+
+
+def test_without_a_client_secret_single_sign_on_stays_off(client, seeded, providers, configure):
+    configure(providers["get"](), OIDC_CLIENT_SECRET=None)
+    assert "Inloggen met" not in client.get("/inloggen").get_data(as_text=True)
+    assert client.get("/inloggen/oidc").status_code == 404
+
+
 def test_provider_down_at_the_token_endpoint_gives_a_dutch_503(client, seeded, configure):
     with run_server_in_thread(port=0) as server:
         issuer = configure(f"http://localhost:{server.server_port}")

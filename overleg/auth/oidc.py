@@ -56,8 +56,14 @@ class SignInFailed(Exception):
 
 
 def configured() -> bool:
+    """On when issuer, client id and secret are set (Overleg is a confidential client: the
+    token endpoint sees the secret, PKCE comes on top)."""
     config = current_app.config
-    return bool(config.get("OIDC_ISSUER") and config.get("OIDC_CLIENT_ID"))
+    return bool(
+        config.get("OIDC_ISSUER")
+        and config.get("OIDC_CLIENT_ID")
+        and config.get("OIDC_CLIENT_SECRET")
+    )
 
 
 def provider_name() -> str:
