@@ -124,7 +124,7 @@ class Config:
         # Single sign-on with OpenID Connect (overleg/auth/oidc.py): on when the issuer, the
         # client id and its secret are set; every endpoint comes from the issuer's discovery
         # document.
-        self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").strip() or None
+        self.OIDC_ISSUER = _oidc_issuer(self.ENV_NAME)
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "").strip() or None
         self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
         self.OIDC_SCOPE = os.environ.get("OIDC_SCOPE", "openid email profile")
@@ -143,6 +143,20 @@ class Config:
         self.STORAGE_DIR = os.environ.get("STORAGE_DIR", str(INSTANCE_DIR / "files"))
         self.MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
         self.WTF_CSRF_TIME_LIMIT = None
+
+
+def _oidc_issuer(env: str) -> str | None:
+    """The identity provider's issuer URL: https outside development (tokens and the client
+    secret travel to it), http only on this machine's loopback."""
+    issuer = os.environ.get("OIDC_ISSUER", "").strip() or None
+    if issuer and env != "development" and not issuer.startswith("https://"):
+        host = issuer.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+        if host not in ("localhost", "127.0.0.1", "[::1]"):
+            raise RuntimeError(
+                "OIDC_ISSUER moet een https-adres zijn (bijvoorbeeld "
+                "https://login.microsoftonline.com/<tenant>/v2.0)."
+            )
+    return issuer
 
 
 def _database_url() -> str:

@@ -261,6 +261,42 @@ def test_accounts_are_created_only_when_configured(app, client, seeded, provider
     assert login(other, "nieuw@example.org", "").status_code == 400
 
 
+def test_person_without_account_is_refused_or_given_one(
+    app, client, seeded, providers, configure, db
+):
+    person = db.session.scalar(select(Person).where(Person.email == "btchef@example.org"))
+    person.password_hash = None
+    db.session.commit()
+    issuer = configure(providers["get"]())
+    resp = sso_login(client, issuer, "klaas", **verified("btchef@example.org"))
+    assert resp.status_code == 403
+    assert "U heeft geen account in Overleg" in resp.get_data(as_text=True)
+    assert logged_in_as(client) is None
+
+    configure(issuer, OIDC_CREATE_ACCOUNTS=True)
+    resp = sso_login(client, issuer, "klaas", **verified("btchef@example.org"))
+    assert resp.status_code == 302
+    assert "Klaas Mulder" in (logged_in_as(client) or "")
+    assert_audit("account_created", object_id=person.id)
+
+
+def test_production_wants_an_https_issuer(monkeypatch, tmp_path):
+    import config
+
+    monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
+    for name, value in {
+        "OVERLEG_ENV": "production",
+        "SECRET_KEY": "x" * 32,
+        "BASE_URL": "https://overleg.example.nl",
+        "OIDC_ISSUER": "http://idp.example.nl/realms/gemeente",
+    }.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match="OIDC_ISSUER moet een https-adres zijn"):
+        config.Config()
+    monkeypatch.setenv("OIDC_ISSUER", "https://idp.example.nl/realms/gemeente")
+    assert config.Config().OIDC_ISSUER == "https://idp.example.nl/realms/gemeente"
+
+
 # --- the protocol's checks -------------------------------------------------------------------
 
 
@@ -554,6 +590,26 @@ def test_confirmation_through_the_provider(app, client, seeded, issuer):
     with client.session_transaction() as s:
         assert s.get("reauth_at")
     assert_audit("reauthenticated", after={"method": "oidc"})
+
+
+def test_confirmation_page_without_password_login_offers_only_the_provider(
+    app, seeded, issuer, configure
+):
+    configure(issuer, PASSWORD_LOGIN=False, BREAK_GLASS_EMAIL="beheerder@example.org")
+    client = app.test_client()
+    assert sso_login(client, issuer, "sanne", **verified("oov@example.org")).status_code == 302
+    resp = client.get("/account/bevestigen")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200
+    assert f"Bevestigen via {PROVIDER}" in page
+    assert 'name="password"' not in page
+    resp = client.post("/account/bevestigen", data={"password": DEMO_PASSWORD})
+    assert resp.status_code == 400
+    assert "Inloggen met een wachtwoord is uitgeschakeld" in resp.get_data(as_text=True)
+    # the break-glass beheerder keeps the password
+    glass = app.test_client()
+    assert login(glass, "beheerder@example.org", DEMO_PASSWORD).status_code == 302
+    assert 'name="password"' in glass.get("/account/bevestigen").get_data(as_text=True)
 
 
 def test_confirmation_as_someone_else_is_refused(client, seeded, issuer):

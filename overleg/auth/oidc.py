@@ -24,6 +24,7 @@ import calendar
 from typing import Any
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.base_client import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import FlaskOAuth2App
 from authlib.integrations.flask_client.integration import FlaskIntegration
@@ -170,9 +171,11 @@ def finish_sign_in() -> tuple[dict[str, Any], str]:
         raise SignInFailed("nonce" if claim == "nonce" else "token_claims") from exc
     except JoseError as exc:
         raise SignInFailed("token_invalid") from exc
-    except requests.HTTPError as exc:
-        raise ProviderUnavailable() from exc
-    except (requests.RequestException, ValueError) as exc:
+    except AuthlibBaseError as exc:  # any other error Authlib found in the provider's answer
+        raise SignInFailed("provider_error") from exc
+    except (requests.RequestException, ValueError, RuntimeError) as exc:
+        # unreachable, an error status, no JSON, no jwks_uri in the discovery document
+        current_app.logger.warning("OIDC provider failed: %r", exc)
         raise ProviderUnavailable() from exc
     claims = token.get("userinfo")
     if not claims or not token.get("id_token"):
