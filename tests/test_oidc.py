@@ -653,3 +653,30 @@ def test_logout_form_may_lead_to_the_provider(client, seeded, issuer):
     resp = client.get("/inloggen")
     csp = resp.headers["Content-Security-Policy"]
     assert f"form-action 'self' {issuer}" in csp
+
+
+def test_the_pages_of_single_sign_on_are_valid_html(app, seeded, issuer, configure):
+    """The login page with the button, the break-glass page, a refusal, the 503 page and the
+    confirmation page through the provider, through the Nu Html Checker."""
+    from tests import vnu_support
+
+    unavailable = vnu_support.missing()
+    if unavailable:
+        pytest.fail(unavailable)
+    client = app.test_client()
+    pages = {"/inloggen": client.get("/inloggen").get_data(as_text=True)}
+    configure(issuer, PASSWORD_LOGIN=False, BREAK_GLASS_EMAIL="beheerder@example.org")
+    pages["/inloggen (alleen OIDC)"] = client.get("/inloggen").get_data(as_text=True)
+    pages["/inloggen/noodtoegang"] = client.get("/inloggen/noodtoegang").get_data(as_text=True)
+    refused = sso_login(client, issuer, "x", **verified("onbekend@example.org"))
+    pages["/inloggen/oidc/terug (geweigerd)"] = refused.get_data(as_text=True)
+    assert sso_login(client, issuer, "bea", **verified("beheerder@example.org")).status_code == 302
+    pages["/account/bevestigen"] = client.get("/account/bevestigen").get_data(as_text=True)
+    with closed_port() as port:
+        configure(f"http://127.0.0.1:{port}")
+        pages["/inloggen/oidc (503)"] = (
+            app.test_client().get("/inloggen/oidc").get_data(as_text=True)
+        )
+    problems = [p for html in pages.values() for p in vnu_support.form_name_problems(html)]
+    assert not problems
+    assert vnu_support.check_pages(pages) == []
