@@ -78,7 +78,8 @@ def now_timestamp() -> int:
 
 class IDToken(CodeIDToken):
     """Authlib's checks of an ID token from the code flow, timed by Overleg's clock (Authlib
-    would read the system clock itself); ``at_hash`` is checked against the access token."""
+    would read the system clock itself). ``at_hash`` is left aside: in the code flow the access
+    token comes straight from the token endpoint over TLS (OpenID Connect Core 3.1.3.8)."""
 
     def validate(self, now=None, leeway=0):
         super().validate(now=now_timestamp(), leeway=leeway)

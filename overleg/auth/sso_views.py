@@ -44,7 +44,7 @@ def password_off_text() -> str:
     )
 
 
-@bp.app_context_processor
+@bp.context_processor
 def _sso_context():
     """What the login and confirmation pages offer: the provider's button, the password form."""
     config = current_app.config
@@ -159,7 +159,7 @@ def oidc_callback():
         return _page(403, "Inloggen niet gelukt", sso.refusal_text(reason, oidc.provider_name()))
     person = match.person
 
-    if purpose == "reauth":
+    if purpose == "reauth" and current_user.is_authenticated:
         return _confirmed(person, claims, next_url)
     if match.new_person:
         for change in changes.person_changes(person, {}):
@@ -179,7 +179,7 @@ def oidc_callback():
 def _confirmed(person, claims, next_url: str):
     """A confirmation before a sensitive change, through the provider: the same person, who
     authenticated there just now."""
-    if not current_user.is_authenticated or person.id != current_user.id:
+    if person.id != current_user.id:
         record("reauth_failed", after={"method": "oidc", "reason": "other_person"})
         db.session.commit()
         return _page(
