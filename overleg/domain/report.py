@@ -284,7 +284,16 @@ class Report:
 
 
 def _between(column, p: Period):
-    return (column >= p.start) & (column < p.as_of)
+    return (column >= p.start) & _before_end(column, p)
+
+
+def _before_end(column, p: Period):
+    """Up to the end of the period (exclusive), or up to now (inclusive) while it runs."""
+    return column < p.end if p.ended else column <= p.as_of
+
+
+def _ended_by(moment: datetime, p: Period) -> bool:
+    return moment < p.end if p.ended else moment <= p.as_of
 
 
 def _fold(rows, allowed: set[int]) -> dict[int | None, int]:
@@ -351,7 +360,7 @@ def _escalations(p: Period, allowed):
         if (
             starts_at is not None
             and meeting_status != "geannuleerd"
-            and starts_at < p.as_of
+            and _ended_by(starts_at, p)
             and starts_at >= made_at
         ):
             waits[direction]["placed"].append((starts_at - made_at).total_seconds() / 86400)
@@ -375,7 +384,7 @@ def _actions(p: Period, allowed):
     """Actions that ran in the period, by their state at its end."""
     day = p.as_of_date
     state = case(
-        ((ActionItem.status == "afgerond") & (ActionItem.closed_at < p.as_of), "done"),
+        ((ActionItem.status == "afgerond") & _before_end(ActionItem.closed_at, p), "done"),
         ((ActionItem.due_date.is_not(None)) & (ActionItem.due_date < day), "overdue"),
         else_="open",
     )
@@ -385,7 +394,7 @@ def _actions(p: Period, allowed):
         .outerjoin(AgendaItem, AgendaItem.id == ActionItem.agenda_item_id)
         .outerjoin(Topic, Topic.id == AgendaItem.topic_id)
         .where(
-            Meeting.starts_at < p.as_of,
+            _before_end(Meeting.starts_at, p),
             (ActionItem.closed_at.is_(None)) | (ActionItem.closed_at >= p.start),
         )
         .group_by(Topic.theme_id, state)
@@ -395,7 +404,7 @@ def _actions(p: Period, allowed):
 
 def _signals(p: Period, allowed):
     state = case(
-        ((Signal.closed_at.is_not(None)) & (Signal.closed_at < p.as_of), Signal.status),
+        ((Signal.closed_at.is_not(None)) & _before_end(Signal.closed_at, p), Signal.status),
         else_="nieuw",
     )
     rows = db.session.execute(
