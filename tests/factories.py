@@ -223,3 +223,22 @@ def make_signal(theme=None, received=None, status: str = "nieuw", closed_at=None
     db.session.add(signal)
     db.session.flush()
     return signal
+
+
+def make_measure(topic, created, due=None, status: str = "gepland", notes=()):
+    """A measure of a topic's plan van aanpak made at a moment, with dated progress notes
+    (``(day, status)`` pairs) that set its status; the last one's status is its own."""
+    from overleg.models import Measure, MeasureNote, Organisation
+
+    org = db.session.scalars(select(Organisation).order_by(Organisation.id)).first()
+    measure = Measure(topic_id=topic.id, title="Maatregel", organisation=org, due_on=due)
+    measure.status = notes[-1][1] if notes else status
+    db.session.add(measure)
+    db.session.flush()
+    measure.created_at = created
+    for day, note_status in notes:
+        db.session.add(
+            MeasureNote(measure_id=measure.id, noted_on=day, text="Voortgang", status=note_status)
+        )
+    db.session.flush()
+    return measure

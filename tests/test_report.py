@@ -26,6 +26,7 @@ from tests.factories import (
     make_action,
     make_decision,
     make_escalation,
+    make_measure,
     make_meeting,
     make_signal,
     make_topic,
@@ -127,6 +128,18 @@ def build_world():
     old_item = topic_item(before, earlier)
     make_action(before, old_item, due=date(Y, 3, 1))
     make_action(before, old_item, due=date(Y, 3, 1), closed_at=at(12, 20, year=Y - 1))
+    # measures of A, at the end of the year: open 1, over their date 2, gereed 1, gestopt 1;
+    # one gereed the year before (not counted); B open 1
+    made = at(1, 20)
+    make_measure(
+        a[0], made, date(Y, 6, 30), notes=[(date(Y, 2, 1), "lopend"), (date(Y, 5, 1), "gereed")]
+    )
+    make_measure(a[0], made, date(Y, 3, 15))
+    make_measure(a[1], made, notes=[(date(Y, 3, 1), "gestopt")])
+    make_measure(earlier, at(12, 1, year=Y - 1), notes=[(date(Y - 1, 12, 15), "gereed")])
+    make_measure(a[1], made, status="lopend")
+    make_measure(b[0], at(7, 1), date(Y + 1, 6, 1))
+    make_measure(a[2], made, date(Y, 12, 1), notes=[(date(Y + 1, 1, 5), "gereed")])
     # signals: A 8 (5 made a topic, 1 merged, 1 closed, 1 handled only the next year),
     # B 6 (5 made a topic, 1 closed), none 2 (still open)
     for _ in range(5):
@@ -209,6 +222,11 @@ def test_figures_of_the_year_per_priority(world):
     assert report.total.decisions.text == "9"
     assert (a.actions_open.value, a.actions_overdue.value, a.actions_done.value) == (2, 7, 2)
     assert (a.actions_open.text, a.actions_overdue.text) == ("minder dan 5", "7")
+    measures = (a.measures_open, a.measures_overdue, a.measures_done, a.measures_stopped)
+    assert [m.value for m in measures] == [1, 2, 1, 1]
+    assert {m.text for m in measures} == {"minder dan 5"}
+    assert (b.measures_open.value, b.measures_done.value) == (1, 0)
+    assert report.total.measures_open.text == "minder dan 5"
     s = a.signals
     assert (s.received.value, s.open.value, s.topic.value, s.merged.value, s.closed.value) == (
         8,
@@ -269,6 +287,13 @@ def test_the_quarter_filter(world):
     assert (a1.decisions.value, a2.decisions.value) == (3, 2)
     # the actions that ran in the first quarter, as they stood on 31 March
     assert (a1.actions_open.value, a1.actions_overdue.value, a1.actions_done.value) == (7, 1, 0)
+    # the measures on 31 March: two still planned, one lopend; one over its date; one stopped
+    assert (
+        a1.measures_open.value,
+        a1.measures_overdue.value,
+        a1.measures_done.value,
+        a1.measures_stopped.value,
+    ) == (3, 1, 0, 1)
     bodies = {b.code: b.held for b in q1.bodies}
     assert (bodies["tvo"], bodies["driehoek"]) == (1, 1)
     assert rows(q1)[world["A"]].signals.received.value == 6
@@ -285,7 +310,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(world, count_queries)
         report = dr.build(Y)
     assert rows(report)[world["A"]].topics_opened.value == 6 + more
     assert large.count == small.count, (small.count, large.count)
-    assert small.count <= 17  # the plan with its priorities (8), the figures (9)
+    assert small.count <= 18  # the plan with its priorities (8), the figures (10)
 
 
 def build_more(world) -> int:
@@ -298,6 +323,7 @@ def build_more(world) -> int:
         make_action(world["tvo"][1], item, due=date(Y, 7, 1))
         make_escalation(t, "tvo", "driehoek", "up", at(6, 2), target=world["dri"][1])
         make_signal(A, at(6, 3), "onderwerp", at(6, 4), topic=t)
+        make_measure(t, at(6, 5), notes=[(date(Y, 7, 1), "lopend")])
     db.session.commit()
     return n
 
@@ -515,6 +541,9 @@ def test_the_csv(app, world):
         == "10"
     )
     assert value(onderdeel="wachttijd", overleg="Opschalingen", cijfer="gemaakt") == "5"
+    assert value(onderdeel="maatregelen", prioriteit="Huiselijk geweld", cijfer="open") == (
+        "minder dan 5"
+    )
 
 
 def _lineage() -> int:

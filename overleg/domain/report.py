@@ -10,13 +10,17 @@ or now when the period has not ended yet:
 - decisions taken at meetings in the period (their own priority, else their topic's);
 - actions that ran in the period (agreed before its end, not finished before it began), by
   their state at its end: open, over their due date, done;
+- the measures of the plans van aanpak of the topics likewise (made before the end, not
+  gereed or gestopt before the period began), by their status at its end (from the dated
+  progress notes that set it; a measure without such notes by the status it has): open,
+  over their due date, done (gereed), stopped (gestopt);
 - the indicator figures of the plan per quarter, beside last year's, with their trend;
 - meetings held per body, and attendance per organisation (the role's, else the person's);
 - residents' signals received in the period, by their state at its end.
 
 A topic belongs to a priority of its year through its theme; everything of a topic without a
 priority of this year lands in the row "Zonder prioriteit". Counts of items that can concern a
-casus (topics, escalations, decisions, actions, signals) are shown as "minder dan 5" when they
+casus (topics, escalations, decisions, actions, measures, signals) are shown as "minder dan 5" when they
 are 1 to 4 (``shown_count``), whatever the confidentiality of the items counted: marking only
 the counts that hold a casus would itself tell that one is there. A total is withheld when it
 would give away exactly one such small count (``total_count``). No titles, no case text.
@@ -35,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -44,6 +48,8 @@ from ..models import (
     AgendaItem,
     Decision,
     Escalation,
+    Measure,
+    MeasureNote,
     Meeting,
     MeetingType,
     Organisation,
@@ -221,6 +227,10 @@ class PriorityRow:
     actions_open: Count
     actions_overdue: Count
     actions_done: Count
+    measures_open: Count
+    measures_overdue: Count
+    measures_done: Count
+    measures_stopped: Count
     signals: SignalCounts
     indicators: list[IndicatorLine] = field(default_factory=list)
 
@@ -388,8 +398,9 @@ def _actions(p: Period, allowed):
         ((ActionItem.due_date.is_not(None)) & (ActionItem.due_date < day), "overdue"),
         else_="open",
     )
-    rows = db.session.execute(
-        select(Topic.theme_id, state, func.count(ActionItem.id))
+    inner = (
+        select(Topic.theme_id.label("theme_id"), state.label("state"))
+        .select_from(ActionItem)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
         .outerjoin(AgendaItem, AgendaItem.id == ActionItem.agenda_item_id)
         .outerjoin(Topic, Topic.id == AgendaItem.topic_id)
@@ -397,9 +408,55 @@ def _actions(p: Period, allowed):
             _before_end(Meeting.starts_at, p),
             (ActionItem.closed_at.is_(None)) | (ActionItem.closed_at >= p.start),
         )
-        .group_by(Topic.theme_id, state)
+        .subquery()
     )
-    return _fold2(rows, allowed)
+    return _fold2(db.session.execute(_count_by(inner)), allowed)
+
+
+def _measures(p: Period, allowed):
+    """Measures of the topics' plans van aanpak that ran in the period, by their status at
+    its end. A status is set by a dated progress note (``MeasureNote.status``); a measure
+    without one keeps the status it has (the only one known)."""
+    day, first = p.as_of_date, to_local(p.start).date()
+
+    def status_on(cond):
+        note = aliased(MeasureNote)
+        return (
+            select(note.status)
+            .where(note.measure_id == Measure.id, note.status.is_not(None), cond(note))
+            .order_by(note.noted_on.desc(), note.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    noted = exists().where(MeasureNote.measure_id == Measure.id, MeasureNote.status.is_not(None))
+    at_end = case(
+        (noted, func.coalesce(status_on(lambda n: n.noted_on <= day), "gepland")),
+        else_=Measure.status,
+    )
+    at_start = func.coalesce(status_on(lambda n: n.noted_on < first), "gepland")
+    state = case(
+        (at_end == "gereed", "done"),
+        (at_end == "gestopt", "stopped"),
+        ((Measure.due_on.is_not(None)) & (Measure.due_on < day), "overdue"),
+        else_="open",
+    )
+    inner = (
+        select(Topic.theme_id.label("theme_id"), state.label("state"))
+        .select_from(Measure)
+        .join(Topic, Topic.id == Measure.topic_id)
+        .where(_before_end(Measure.created_at, p), at_start.not_in(("gereed", "gestopt")))
+        .subquery()
+    )
+    return _fold2(db.session.execute(_count_by(inner)), allowed)
+
+
+def _count_by(inner):
+    """Rows per (theme_id, state) of a subquery: grouping by its columns, not by an
+    expression with parameters (PostgreSQL would not see the two as the same)."""
+    return select(inner.c.theme_id, inner.c.state, func.count()).group_by(
+        inner.c.theme_id, inner.c.state
+    )
 
 
 def _signals(p: Period, allowed):
@@ -407,12 +464,12 @@ def _signals(p: Period, allowed):
         ((Signal.closed_at.is_not(None)) & _before_end(Signal.closed_at, p), Signal.status),
         else_="nieuw",
     )
-    rows = db.session.execute(
-        select(Signal.theme_id, state, func.count(Signal.id))
+    inner = (
+        select(Signal.theme_id.label("theme_id"), state.label("state"))
         .where(_between(Signal.received_at, p))
-        .group_by(Signal.theme_id, state)
+        .subquery()
     )
-    return _fold2(rows, allowed)
+    return _fold2(db.session.execute(_count_by(inner)), allowed)
 
 
 def _meetings(p: Period):
@@ -436,7 +493,7 @@ def _meetings(p: Period):
     attendance = db.session.execute(
         select(
             Meeting.meeting_type_id,
-            func.coalesce(Organisation.name, "Geen organisatie"),
+            Organisation.name,
             Participant.attendance,
             func.count(Participant.id),
         )
@@ -449,11 +506,7 @@ def _meetings(p: Period):
             Meeting.status != "geannuleerd",
             Participant.attendance.is_not(None),
         )
-        .group_by(
-            Meeting.meeting_type_id,
-            func.coalesce(Organisation.name, "Geen organisatie"),
-            Participant.attendance,
-        )
+        .group_by(Meeting.meeting_type_id, Organisation.name, Participant.attendance)
     ).all()
     return rows, attendance
 
@@ -575,6 +628,7 @@ def build(
     escalations, waits = _escalations(p, allowed)
     decisions = _decisions(p, allowed)
     actions = _actions(p, allowed)
+    measures = _measures(p, allowed)
     signals = _signals(p, allowed)
     lineages = [i.lineage for pr in version.priorities for i in pr.indicators]
     figures = _figures(lineages, [year - 1, year])
@@ -598,6 +652,10 @@ def build(
             actions_open=Count(actions.get((theme_id, "open"), 0)),
             actions_overdue=Count(actions.get((theme_id, "overdue"), 0)),
             actions_done=Count(actions.get((theme_id, "done"), 0)),
+            measures_open=Count(measures.get((theme_id, "open"), 0)),
+            measures_overdue=Count(measures.get((theme_id, "overdue"), 0)),
+            measures_done=Count(measures.get((theme_id, "done"), 0)),
+            measures_stopped=Count(measures.get((theme_id, "stopped"), 0)),
             signals=SignalCounts(total_count(parts), *parts),
             indicators=indicators.get(theme_id, []) if theme_id is not None else [],
         )
@@ -625,6 +683,10 @@ def build(
         actions_open=total("actions_open"),
         actions_overdue=total("actions_overdue"),
         actions_done=total("actions_done"),
+        measures_open=total("measures_open"),
+        measures_overdue=total("measures_overdue"),
+        measures_done=total("measures_done"),
+        measures_stopped=total("measures_stopped"),
         signals=SignalCounts(
             *(signal_total(a) for a in ("received", "open", "topic", "merged", "closed"))
         ),
@@ -647,7 +709,8 @@ def build(
         )
     per_body: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     overall: dict[str, dict[str, int]] = defaultdict(dict)
-    for type_id, org, key, n in attendance:
+    for type_id, name, key, n in attendance:
+        org = name or "Geen organisatie"
         per_body[type_id][org][key] = per_body[type_id][org].get(key, 0) + n
         overall[org][key] = overall[org].get(key, 0) + n
     bodies = [
@@ -701,6 +764,10 @@ PRIORITY_FIGURES = (
     ("actiepunten", "open", lambda r: r.actions_open),
     ("actiepunten", "over de termijn", lambda r: r.actions_overdue),
     ("actiepunten", "afgerond", lambda r: r.actions_done),
+    ("maatregelen", "open", lambda r: r.measures_open),
+    ("maatregelen", "over de termijn", lambda r: r.measures_overdue),
+    ("maatregelen", "gereed", lambda r: r.measures_done),
+    ("maatregelen", "gestopt", lambda r: r.measures_stopped),
     ("signalen", "ontvangen", lambda r: r.signals.received),
     ("signalen", "nog te beoordelen", lambda r: r.signals.open),
     ("signalen", "onderwerp gemaakt", lambda r: r.signals.topic),

@@ -193,6 +193,12 @@ def charts_for(report: Report) -> dict[str, object]:
             ["open", "over de termijn", "afgerond"],
             lambda r: [r.actions_open, r.actions_overdue, r.actions_done],
         ),
+        "measures": per_priority(
+            "grafiek-maatregelen",
+            "Maatregelen uit plannen van aanpak per prioriteit",
+            ["open", "over de termijn", "gereed", "gestopt"],
+            lambda r: [r.measures_open, r.measures_overdue, r.measures_done, r.measures_stopped],
+        ),
         "signals": per_priority(
             "grafiek-signalen",
             "Signalen van inwoners per thema",
