@@ -349,6 +349,10 @@ def test_the_secretary_and_driehoek_members_see_it_others_not(app, world):
     assert "Voortgang jaarplan" not in resp.get_data(as_text=True)
     for suffix in (".pdf", ".csv"):
         assert demo_client(app, "wijkagent@example.org").get(url + suffix).status_code == 404
+    plan_page = f"/jaarplan/{Y}"
+    assert url in demo_client(app, "burgemeester@example.org").get(plan_page).get_data(as_text=True)
+    other = demo_client(app, "wijkagent@example.org").get(plan_page)
+    assert other.status_code == 200 and url not in other.get_data(as_text=True)
     anonymous = app.test_client().get(url)
     assert anonymous.status_code == 302 and "/inloggen" in anonymous.headers["Location"]
 
@@ -432,6 +436,9 @@ def test_a_quarter_not_yet_begun_is_refused_in_dutch(app, world):
     resp = demo_client(app, "oov@example.org").get(f"/jaarplan/{year}/voortgang?kwartaal=2")
     assert resp.status_code == 400
     assert f"Het 2e kwartaal van {year} is nog niet begonnen" in resp.get_data(as_text=True)
+    # and its plan page offers no report yet (a plan of a year begun does: see above)
+    page = demo_client(app, "oov@example.org").get(f"/jaarplan/{year}").get_data(as_text=True)
+    assert "/voortgang" not in page and "Integraal Jaarplan Veiligheid" in page
 
 
 # --- the PDF and the CSV ---------------------------------------------------------------------

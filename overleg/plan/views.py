@@ -80,7 +80,8 @@ def show(year: int):
         versions=visible,
         concept=concept,
         is_current=version is dp.current_version(plan),
-        can_report=policy.can_view_report(current_user, dp.current_version(plan)),
+        can_report=bool(dr.begun_quarters(plan.year))
+        and policy.can_view_report(current_user, dp.current_version(plan)),
     )
     shown = [t.reference for t in all_topics if t.id in entitled and t.is_casus]
     if record_shown(shown, object_type="plan_version"):
