@@ -71,8 +71,6 @@ QUARTERS = (1, 2, 3, 4)
 QUARTER_LABELS = {1: "1e kwartaal", 2: "2e kwartaal", 3: "3e kwartaal", 4: "4e kwartaal"}
 NO_PRIORITY = "Zonder prioriteit"
 NO_PRIORITY_CLUSTER = ""
-ANDERS = "Anders (geen prioriteit)"
-ATTENDANCE_KEYS = ("aanwezig", "afwezig_met_bericht", "afwezig")
 
 
 class ReportError(ValueError):
