@@ -208,6 +208,9 @@ EXPECTED_RULES: dict[str, str] = {
     "plan.indicator_template": "secretaris",
     "plan.indicators": "secretaris",
     "plan.new_version": "secretaris",
+    "plan.report": "login",
+    "plan.report_csv": "login",
+    "plan.report_pdf": "login",
     "plan.show": "login",
     # residents' signals: the public page; the triage is the secretaris'
     "signals.close": "secretaris",
@@ -385,6 +388,9 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "plan.indicator_template": (None, None, 200, 200),
     "plan.indicators": (None, None, 200, 200),
     "plan.new_version": (None, None, 303, 303),  # a concept exists already: a message, back
+    "plan.report": (404, 200, 200, 200),  # the deelnemer sits in the PO (a strategic body)
+    "plan.report_csv": (404, 200, 200, 200),
+    "plan.report_pdf": (404, 200, 200, 200),
     "plan.show": (200, 200, 200, 200),  # an adopted plan
     "signals.close": (None, None, 400, 400),  # no reason given: 400
     "signals.make_topic": (None, None, 400, 400),

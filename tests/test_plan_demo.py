@@ -175,3 +175,22 @@ def test_the_demo_drafts_the_current_year_from_2019(client):
         select(Topic).join(Theme).join(ThemeGroup).where(ThemeGroup.year == year)
     ).all()
     assert topics and all(html.escape(t.title, quote=True) in page for t in topics)
+
+
+def test_the_oov_ambtenaar_opens_the_progress_report_of_the_demo_year(app):
+    seed_all()
+    year = today_local().year
+    client = app.test_client()
+    assert login(client, "oov@example.org", DEMO_PASSWORD).status_code == 302
+    plan_page = get_page(client, f"/jaarplan/{year}")
+    assert f'href="/jaarplan/{year}/voortgang"' in plan_page
+    page = get_page(client, f"/jaarplan/{year}/voortgang")
+    assert f"Voortgang jaarplan {year}" in page and 'role="img"' in page
+    # the demo's topics belong to this year's priorities: the report counts them
+    from overleg.domain import report as dr
+
+    report = dr.build(year)
+    assert sum(r.topics_opened.value for r in report.priorities if r.theme_id) > 0
+    assert sum(b.held for b in report.bodies) > 0
+    pdf = client.get(f"/jaarplan/{year}/voortgang.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -3,16 +3,18 @@ open escalations overview, and the timeline's query count."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from overleg.domain import plan as dp
 from overleg.domain.agenda import add_item, publish_agenda
 from overleg.domain.escalation import conclude, escalate
 from overleg.domain.topics import TopicError, change_status, create_topic
 from overleg.extensions import db
-from overleg.models import Theme, Topic, TopicEvent
+from overleg.models import Theme, ThemeGroup, Topic, TopicEvent
 from overleg.timeutil import today_local
 from tests.conftest import assert_audit, get_page, login
 from tests.factories import make_meeting, meeting_type, person, publish
@@ -31,8 +33,26 @@ def sec(app):
     return _client(app, "oov@example.org")
 
 
+def _this_years_plan():
+    """This year's plan with one priority (the seed's themes are of 2019)."""
+    version = dp.new_plan(today_local().year)
+    dp.add_priority(
+        version,
+        dp.PriorityData("Veilige woon- en leefomgeving", "Verwarde personen", "Verward gedrag"),
+    )
+    db.session.commit()
+    return version
+
+
+def _theme(year: int, name: str = "Verwarde personen") -> Theme:
+    return db.session.scalars(
+        select(Theme).join(ThemeGroup).where(ThemeGroup.year == year, Theme.name == name)
+    ).one()
+
+
 def test_create_topic_gets_reference(sec):
-    theme = db.session.scalar(select(Theme).where(Theme.name == "Verwarde personen"))
+    _this_years_plan()
+    theme = _theme(today_local().year)
     r = sec.post(
         "/onderwerpen/nieuw",
         data={
@@ -51,6 +71,70 @@ def test_create_topic_gets_reference(sec):
     html = sec.get(r.headers["Location"]).get_data(as_text=True)
     assert f"OVO-{year}-001" in html and "Verward gedrag rond station Kropswolde" in html
     assert "Verwarde personen" in html
+
+
+def _theme_select(page: str) -> str:
+    found = re.search(r'<select[^>]*name="theme".*?</select>', page, re.S)
+    assert found, "no theme select"
+    return found.group(0)
+
+
+def _topic_form(theme_id) -> dict:
+    return {
+        "title": "Verward gedrag rond station Kropswolde",
+        "meeting_type": str(meeting_type("ovo").id),
+        "theme": str(theme_id),
+        "aanbrenger": "0",
+        "confidentiality": "vertrouwelijk",
+    }
+
+
+def test_a_topic_belongs_to_a_priority_of_its_year_or_to_none(sec):
+    _this_years_plan()
+    year = today_local().year
+    this_year, old = _theme(year), _theme(2019)
+    page = _theme_select(get_page(sec, "/onderwerpen/nieuw"))
+    assert f'<option value="{this_year.id}">Veilige woon- en leefomgeving: Verwarde personen' in (
+        page
+    )
+    assert f'value="{old.id}"' not in page and "2019" not in page
+    # another year's priority is refused in Dutch, beside the field; nothing saved
+    resp = sec.post("/onderwerpen/nieuw", data=_topic_form(old.id))
+    assert resp.status_code == 400
+    assert f"Kies een prioriteit van het jaarplan {year}, of ‘Geen’" in resp.get_data(as_text=True)
+    assert db.session.scalar(select(Topic)) is None
+    # positive controls: the year's priority, or none
+    assert sec.post("/onderwerpen/nieuw", data=_topic_form(this_year.id)).status_code == 302
+    assert sec.post("/onderwerpen/nieuw", data=_topic_form(0)).status_code == 302
+    assert [t.theme_id for t in db.session.scalars(select(Topic).order_by(Topic.id))] == [
+        this_year.id,
+        None,
+    ]
+
+
+def test_editing_offers_the_priorities_of_the_topics_own_year(sec):
+    _this_years_plan()
+    old, other = _theme(2019), _theme(2019, "Aanpak drugscriminaliteit")
+    topic = create_topic(
+        title="Inbraakgolf Zuidbroek", meeting_type=meeting_type("tvo"), year=2019, theme=old
+    )
+    db.session.commit()
+    page = _theme_select(get_page(sec, f"/onderwerpen/{topic.id}/bewerken"))
+    assert f'value="{other.id}"' in page  # 2019's priorities (the seed's themes)
+    assert f'value="{_theme(today_local().year).id}"' not in page
+    data = _topic_form(_theme(today_local().year).id)
+    del data["meeting_type"]
+    resp = sec.post(f"/onderwerpen/{topic.id}/bewerken", data=data)
+    assert resp.status_code == 400
+    assert "Kies een prioriteit van het jaarplan 2019" in resp.get_data(as_text=True)
+    assert (
+        sec.post(
+            f"/onderwerpen/{topic.id}/bewerken", data=data | {"theme": str(other.id)}
+        ).status_code
+        == 302
+    )
+    db.session.expire_all()
+    assert db.session.get(Topic, topic.id).theme_id == other.id
 
 
 def test_create_topic_validation(sec):

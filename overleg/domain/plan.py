@@ -130,6 +130,48 @@ def priority_for_topic(topic: Topic) -> PlanPriority | None:
     return next((p for p in version.priorities if p.theme_id == topic.theme_id), None)
 
 
+def topic_year(topic: Topic) -> int:
+    """The year a topic belongs to: the year of its reference (``TVO-2019-014``)."""
+    parts = topic.reference.rsplit("-", 2)
+    if len(parts) == 3 and parts[1].isdigit():
+        return int(parts[1])
+    return topic.created_at.year
+
+
+def year_priorities(year: int) -> list[tuple[int, str]]:
+    """(theme id, "Cluster: priority") of the priorities of a year: those of its plan's
+    current version, in the plan's order; without a plan, the year's themes as configured."""
+    plan = plan_of_year(year)
+    version = current_version(plan) if plan is not None else None
+    if version is not None:
+        loaded = load_version(version.id)
+        assert loaded is not None
+        return [
+            (p.theme_id, f"{c.name}: {p.theme.name}")
+            for c in clusters(loaded)
+            for p in c.priorities
+        ]
+    rows = db.session.execute(
+        select(Theme.id, Theme.name, ThemeGroup.name)
+        .join(ThemeGroup)
+        .where(ThemeGroup.year == year)
+        .order_by(ThemeGroup.position, Theme.position)
+    )
+    return [(tid, f"{group}: {name}") for tid, name, group in rows]
+
+
+def check_topic_theme(theme_id: int | None, year: int, current: int | None = None) -> None:
+    """A topic belongs to a priority of its year, or to none. A theme it already has is
+    left alone (kept from before this rule); any other must be one of the year's."""
+    if not theme_id or theme_id == current:
+        return
+    if theme_id not in {tid for tid, _ in year_priorities(year)}:
+        raise PlanError(
+            f"Kies een prioriteit van het jaarplan {year}, of ‘Geen’: een onderwerp van "
+            f"{year} hoort bij een prioriteit van dat jaar of bij geen."
+        )
+
+
 def topics_per_theme(theme_ids: Iterable[int], visible_stmt) -> dict[int, list[Topic]]:
     """The topics of these themes among ``visible_stmt`` (the policy's statement for the
     reader), per theme, oldest first."""

@@ -747,6 +747,32 @@ def can_view_plan_version(person, version) -> bool:
     return version.status == "vastgesteld" or is_staff(person)
 
 
+REPORT_LEVEL = "strategisch"
+
+
+def can_view_report(person, version) -> bool:
+    """The progress report on a year's jaarplan (counts only, small numbers shown as "minder
+    dan 5", no case content): staff, and who sits in a strategic body (the Driehoek, the
+    Politie Overleg: they steer the plan and account for it to the gemeenteraad), once they
+    may read the plan version it reports on. Others: 404."""
+    if not can_view_plan_version(person, version):
+        return False
+    if is_staff(person):
+        return True
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Participant.person_id == person.id,
+                    Participant.meeting_id == Meeting.id,
+                    Meeting.meeting_type_id == MeetingType.id,
+                    MeetingType.level == REPORT_LEVEL,
+                )
+            )
+        )
+    )
+
+
 def can_read_signal(person) -> bool:
     """A resident's safety signal (its text and the resident's contact details): staff only.
     Participants never read it, not even of a topic made from it."""
@@ -765,6 +791,7 @@ __all__ = [
     "calendar_summary",
     "calendar_text",
     "can_read_signal",
+    "can_view_report",
     "can_see_casus",
     "can_see_meeting",
     "can_view_topic",

@@ -148,12 +148,15 @@ def make_topic(
     _require_open(signal)
     now = now or utcnow()
     title = _text(title, 300, "de titel van het onderwerp", required=True) or ""
+    # a topic belongs to a priority of its year, or to none (the signal's theme may be of
+    # the plan before, when this year has none yet)
+    year_themes = {tid for tid, _ in dp.year_priorities(now.year)}
     topic = create_topic(
         title=title,
         description=_text(description, 5000, "de omschrijving"),
         meeting_type=meeting_type,
         confidentiality=confidentiality,
-        theme=signal.theme,
+        theme=signal.theme if signal.theme_id in year_themes else None,
         by=by,
         year=now.year,
     )

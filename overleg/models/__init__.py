@@ -1,5 +1,6 @@
 """All models, importable from one place: ``from overleg.models import Meeting``."""
 
+from .aanpak import AanpakVersion, Measure, MeasureNote
 from .agenda import AgendaItem
 from .audit import AuditEvent
 from .bodies import AgendaTemplateItem, EscalationPath, MeetingType, RosterEntry, Theme, ThemeGroup
@@ -14,6 +15,9 @@ from .signals import Signal
 from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
 __all__ = [
+    "AanpakVersion",
+    "Measure",
+    "MeasureNote",
     "NumberCounter",
     "AgendaItem",
     "AgendaTemplateItem",

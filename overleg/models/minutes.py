@@ -214,6 +214,9 @@ class ActionItem(Timestamped, Model):
     agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
     )
+    measure_id: Mapped[int | None] = mapped_column(
+        ForeignKey("measure.id", ondelete="SET NULL"), index=True
+    )
     what: Mapped[str] = mapped_column(Text)
     owner_person_id: Mapped[int | None] = mapped_column(
         ForeignKey("person.id", ondelete="RESTRICT"), index=True
@@ -234,6 +237,7 @@ class ActionItem(Timestamped, Model):
     meeting_type: Mapped[MeetingType] = relationship()
     meeting: Mapped[Meeting] = relationship(foreign_keys=[meeting_id])
     agenda_item: Mapped[AgendaItem | None] = relationship()
+    measure = relationship("Measure")
     owner_person: Mapped[Person | None] = relationship(foreign_keys=[owner_person_id])
     owner_organisation: Mapped[Organisation | None] = relationship()
     closed_in_meeting: Mapped[Meeting | None] = relationship(foreign_keys=[closed_in_meeting_id])

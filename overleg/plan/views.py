@@ -3,7 +3,9 @@ the secretary's editing, copying to a new year and adoption by the Driehoek."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,12 +14,14 @@ from ..audit import record, record_shown
 from ..domain import indicators as di
 from ..domain import plan as dp
 from ..domain import policy
+from ..domain import report as dr
 from ..extensions import db
 from ..forms import choices, parse_id
 from ..models import Meeting, Organisation
 from ..models.plan import PRIORITY_TEXT_FIELDS, PlanVersion
 from ..timeutil import nl_datetime, today_local
 from . import bp
+from .charts import charts_for
 from .forms import AdoptForm, CopyForm, PriorityForm
 
 
@@ -76,6 +80,8 @@ def show(year: int):
         versions=visible,
         concept=concept,
         is_current=version is dp.current_version(plan),
+        can_report=bool(dr.begun_quarters(plan.year))
+        and policy.can_view_report(current_user, dp.current_version(plan)),
     )
     shown = [t.reference for t in all_topics if t.id in entitled and t.is_casus]
     if record_shown(shown, object_type="plan_version"):
@@ -336,3 +342,97 @@ def indicator_import(year: int):
     record("indicator_figures_imported", version, person=current_user, ref=f"{year}-K{quarter}")
     db.session.commit()
     return _indicator_page(year, quarter, report=report, status=200)
+
+
+# --- the progress report (voortgang, the evaluatie jaarplan) ---------------------------------
+
+REPORT_PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/a-2u", "pdf_tags": True}  # as the minutes
+
+
+def _refused(code: int, title: str, text: str):
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def _report(year: int):
+    """The report the reader asked for, or the response refusing it (a Dutch 4xx)."""
+    try:
+        plan_version = dr.report_version(year)
+    except LookupError:
+        return None, _refused(404, "Geen jaarplan", f"Er is geen jaarplan voor {year}.")
+    if not policy.can_view_report(current_user, plan_version[1]):
+        abort(404)
+    try:
+        quarter = dr.parse_quarter(request.args.get("kwartaal"))
+        return dr.build(year, quarter, plan_version=plan_version), None
+    except dr.ReportError as exc:
+        return None, _refused(400, "Ongeldige periode", str(exc))
+
+
+def _report_context(report: dr.Report) -> dict:
+    return {
+        "r": report,
+        "charts": charts_for(report),
+        "quarters": dr.QUARTERS,
+        "quarter_labels": dr.QUARTER_LABELS,
+        "figure_text": dr.figure_text,
+    }
+
+
+def _report_name(report: dr.Report, ext: str) -> str:
+    p = report.period
+    return f"evaluatie-jaarplan-{p.year}" + (f"-k{p.quarter}" if p.quarter else "") + f".{ext}"
+
+
+def _report_ref(report: dr.Report) -> str:
+    p = report.period
+    return f"{p.year}" + (f"-K{p.quarter}" if p.quarter else "")
+
+
+@bp.route("/jaarplan/<int:year>/voortgang")
+@access("login")
+def report(year: int):
+    found, refused = _report(year)
+    if found is None:
+        return refused
+    return render_template(
+        "plan/report.html", begun=dr.begun_quarters(year), **_report_context(found)
+    )
+
+
+@bp.route("/jaarplan/<int:year>/voortgang.pdf")
+@access("login")
+def report_pdf(year: int):
+    found, refused = _report(year)
+    if found is None:
+        return refused
+    from ..pdf import render_pdf
+
+    html = render_template(
+        "print/report.html",
+        municipality=current_app.config.get("MUNICIPALITY", ""),
+        made_on=today_local(),
+        **_report_context(found),
+    )
+    data = render_pdf(html, **REPORT_PDF_OPTIONS)
+    record("report_exported", found.version, person=current_user, ref=_report_ref(found))
+    db.session.commit()
+    return Response(
+        data,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{_report_name(found, "pdf")}"'},
+    )
+
+
+@bp.route("/jaarplan/<int:year>/voortgang.csv")
+@access("login")
+def report_csv(year: int):
+    found, refused = _report(year)
+    if found is None:
+        return refused
+    record("report_exported", found.version, person=current_user, ref=_report_ref(found))
+    db.session.commit()
+    return Response(
+        dr.to_csv(found),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{_report_name(found, "csv")}"'},
+    )

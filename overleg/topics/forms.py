@@ -14,7 +14,10 @@ class TopicForm(Form):
         coerce=coerce_id,
         validators=[required("Kies een overleg.")],
     )
-    theme = SelectField("Prioriteit (thema)", coerce=coerce_id, validators=[optional()])
+    # the choices are the priorities of the topic's year; checked by plan.check_topic_theme
+    theme = SelectField(
+        "Prioriteit (thema)", coerce=coerce_id, validators=[optional()], validate_choice=False
+    )
     aanbrenger = SelectField("Aanbrenger", coerce=coerce_id, validators=[optional()])
     confidentiality = SelectField(
         "Vertrouwelijkheid",

@@ -14,6 +14,7 @@ from ..audit import record, record_change, record_shown
 from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
 from ..domain import escalation as de
+from ..domain import plan as dp
 from ..domain import policy
 from ..domain.agenda import AgendaError
 from ..domain.input import one_line
@@ -35,11 +36,10 @@ from ..models import (
     MeetingType,
     Organisation,
     Theme,
-    ThemeGroup,
     Topic,
 )
 from ..models.topics import TOPIC_STATUS_LABELS
-from ..timeutil import nl_date, utcnow
+from ..timeutil import nl_date, today_local, utcnow
 from . import bp
 from .forms import EditTopicForm, StatusForm, TopicForm
 
@@ -57,15 +57,24 @@ def _labels():
     return {"concluded_label": concluded_label}
 
 
-def _theme_choices() -> list[SelectChoice]:
-    rows = db.session.execute(
-        select(Theme.id, Theme.name, ThemeGroup.name, ThemeGroup.year)
-        .join(ThemeGroup)
-        .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
-    )
-    return choices(
-        [(0, "Geen")] + [(tid, f"{year} · {group}: {name}") for tid, name, group, year in rows]
-    )
+def _theme_choices(year: int, current: Theme | None = None) -> list[SelectChoice]:
+    """The priorities of the topic's year (and the theme it has, when that is of another
+    year: it keeps it until changed)."""
+    options = [(0, "Geen")] + [(tid, label) for tid, label in dp.year_priorities(year)]
+    if current is not None and current.id not in {tid for tid, _ in options}:
+        options.append((current.id, f"{current.group.year} · {current.group.name}: {current.name}"))
+    return choices(options)
+
+
+def _check_theme(form, year: int, current: int | None = None) -> bool:
+    """The chosen theme is a priority of the topic's year (or none); else a Dutch message
+    beside the field."""
+    try:
+        dp.check_topic_theme(form.theme.data or None, year, current)
+    except dp.PlanError as exc:
+        form.theme.errors = [*form.theme.errors, str(exc)]
+        return False
+    return True
 
 
 def _org_choices() -> list[SelectChoice]:
@@ -75,10 +84,10 @@ def _org_choices() -> list[SelectChoice]:
     return choices([(0, "Onbekend")] + [(oid, name) for oid, name in rows])
 
 
-def _fill(form) -> None:
+def _fill(form, year: int, current: Theme | None = None) -> None:
     if getattr(form, "meeting_type", None) is not None:
         form.meeting_type.choices = choices((b.id, b.name) for b in _bodies())
-    form.theme.choices = _theme_choices()
+    form.theme.choices = _theme_choices(year, current)
     form.aanbrenger.choices = _org_choices()
 
 
@@ -142,14 +151,15 @@ def index():
 @access("secretaris")
 def new():
     form = TopicForm()
-    _fill(form)
+    year = today_local().year  # the year of the new topic's reference
+    _fill(form, year)
     if request.method == "GET":
         code = request.args.get("overleg")
         match = next((b for b in _bodies() if b.code == code), None)
         if match is not None:
             form.meeting_type.data = match.id
             form.confidentiality.data = match.default_confidentiality
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _check_theme(form, year):
         body = db.get_or_404(MeetingType, form.meeting_type.data)
         topic = create_topic(
             title=form.title.data,
@@ -161,6 +171,7 @@ def new():
             if form.aanbrenger.data
             else None,
             by=current_user,
+            year=year,
         )
         db.session.commit()
         flash(f"Onderwerp {topic.reference} is aangemaakt.", "success")
@@ -174,11 +185,12 @@ def new():
 def edit(topic_id: int):
     topic = _get_topic(topic_id)
     form = EditTopicForm(obj=topic if request.method == "GET" else None)
-    _fill(form)
+    year = dp.topic_year(topic)
+    _fill(form, year, topic.theme)
     if request.method == "GET":
         form.theme.data = topic.theme_id or 0
         form.aanbrenger.data = topic.aanbrenger_id or 0
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _check_theme(form, year, topic.theme_id):
         topic.title = form.title.data.strip()
         topic.description = (form.description.data or "").strip() or None
         topic.theme_id = form.theme.data or None
