@@ -233,9 +233,9 @@ def join_pdfs(
     for data in parts:
         writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
     for page in writer.pages[start:]:
-        for key in ("/StructParents", "/Tabs"):
-            if key in page:
-                del page[NameObject(key)]
+        # their keys into their own parent tree would name the cover's structure elements
+        if "/StructParents" in page:
+            del page[NameObject("/StructParents")]
         for annot in page.get("/Annots") or []:
             annot = annot.get_object()
             if "/StructParent" in annot:

@@ -13,7 +13,8 @@ from its own site, in no registry this project uses).
 It returns the errors (Dutch, one line each, empty when the file passes) and a line saying
 what it found. Profiles: ``"ua"`` a PDF/UA-1 document (agenda, minutes, cover of the
 bundle); ``"bundle"`` the vergaderstukken: the cover's pages (``cover_pages``) are PDF/UA,
-the joined documents are kept as they are (untagged pages allowed there, no PDF/UA claim);
+the joined documents are kept as they are (untagged pages allowed there, no PDF/UA claim;
+a bundle without documents is its cover, and so PDF/UA);
 ``"plain"`` an attached document: valid, fonts embedded, title and language, untagged.
 """
 
@@ -76,7 +77,7 @@ def _fonts(path: Path, result: Result) -> None:
         result.error(f"pdffonts geeft exit {proc.returncode}: {proc.stderr[:300]}")
         return
     lines = proc.stdout.splitlines()[2:]
-    fonts = 0
+    fonts = missing_fonts = 0
     for line in lines:
         # name, type (may hold spaces), encoding, emb, sub, uni, object, generation
         parts = line.split()
@@ -84,8 +85,9 @@ def _fonts(path: Path, result: Result) -> None:
             continue
         fonts += 1
         if parts[-5] != "yes":
+            missing_fonts += 1
             result.error(f"lettertype niet ingebed: {parts[0]}")
-    result.found.append(f"{fonts} lettertypen ingebed" if not result.errors else "lettertypen")
+    result.found.append(f"{fonts - missing_fonts} van {fonts} lettertypen ingebed")
 
 
 def _pdfua(path: Path, result: Result, allowed: dict[str, set[int] | None]) -> None:
@@ -198,6 +200,16 @@ def _structure(pdf: pikepdf.Pdf, result: Result, claim: bool, title_needed: bool
     )
 
 
+def bundle_cover_pages(data: bytes) -> int:
+    """The pages of a vergaderstukken PDF before its first joined document: where the first
+    agenda item's bookmark (after the agenda's own, which point into the cover) leads."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    items = [o for o in reader.outline if not isinstance(o, list) and re.match(r"\d+\. ", o.title)]
+    return reader.get_destination_page_number(items[0]) if items else len(reader.pages)
+
+
 def check_pdf(name: str, data: bytes, profile: str = "ua", cover_pages: int = 0) -> Result:
     """Every check on one PDF (see the module's text)."""
     result = Result(name)
@@ -217,6 +229,8 @@ def check_pdf(name: str, data: bytes, profile: str = "ua", cover_pages: int = 0)
             return result
         with pdf:
             pages = len(pdf.pages)
+            if profile == "bundle" and cover_pages >= pages:
+                profile = "ua"  # no document joined: the bundle is its cover, PDF/UA-1
             result.found.insert(0, f"{pages} pagina's")
             _structure(pdf, result, claim=profile == "ua", title_needed=profile != "plain")
         if profile == "ua":
