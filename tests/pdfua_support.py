@@ -97,6 +97,7 @@ def _pdfua(path: Path, result: Result, allowed: dict[str, set[int] | None]) -> N
 
     report = validate(str(path))
     counted = 0
+    expected: set[str] = set()
     for finding in report.findings:
         if finding.severity < Severity.WARNING:
             continue
@@ -104,10 +105,12 @@ def _pdfua(path: Path, result: Result, allowed: dict[str, set[int] | None]) -> N
         if finding.rule_id in allowed:
             pages = allowed[finding.rule_id]
             if pages is None or page in pages:
+                expected.add(finding.rule_id)
                 continue
         counted += 1
         result.error(f"pdfua {finding.rule_id} ({finding.location.describe()}): {finding.message}")
-    result.found.append(f"pdfua: {counted} bevindingen")
+    known = f" (verwacht voor dit soort bestand: {', '.join(sorted(expected))})" if expected else ""
+    result.found.append(f"pdfua: {counted} bevindingen{known}")
 
 
 def _walk(node, seen: set, out: list) -> None:
