@@ -14,7 +14,7 @@ PORT   ?= 5000
 # GObject bindings for Debian's python3 (the .ics check), Node.js/npm for the house-style
 # assets and the validators.
 APT_RUN  := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core fonts-liberation2
-APT_TEST := postgresql chromium poppler-utils openjdk-17-jre-headless python3-gi gir1.2-ical-3.0
+APT_TEST := postgresql chromium poppler-utils qpdf openjdk-17-jre-headless python3-gi gir1.2-ical-3.0
 
 VENDOR := static/vendor
 

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import io
 import mimetypes
+import re
+import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -97,56 +100,246 @@ def fetch(url: str) -> bytes:
         response.close()
 
 
-def render_pdf(html: str, base_url: str = PDF_BASE_URL, **options: Any) -> bytes:
+def render_pdf(
+    html: str, base_url: str = PDF_BASE_URL, declare_pdfua: bool = False, **options: Any
+) -> bytes:
     """Render an HTML string to PDF bytes.
 
     ``base_url`` defaults to the virtual origin the url fetcher serves. Extra ``options`` go to
     ``HTML.write_pdf`` (e.g. ``pdf_variant="pdf/a-2u"``, ``pdf_tags=True``, ``stylesheets=[...]``).
+    A tagged PDF gets ``/Scope`` on its table header cells (``scope_table_headers``);
+    ``declare_pdfua`` adds the PDF/UA-1 claim to a PDF/A file's XMP (``declare_pdfua_part``).
     """
     from weasyprint import HTML
 
+    def finish(document, pdf) -> None:
+        scope_table_headers(pdf)
+        if declare_pdfua:
+            declare_pdfua_part(pdf)
+
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
     out = io.BytesIO()
-    document.write_pdf(out, **options)
+    document.write_pdf(out, finisher=finish, **options)
     return out.getvalue()
 
 
-def merge_pdfs(parts: list[bytes]) -> bytes:
-    """Join PDFs (bytes) in order into one PDF. Unreadable parts raise pypdf's errors.
+def _deref(pdf, value):
+    """The pydyf object a reference (b"12 0 R") names, or None for an MCID or other value."""
+    if isinstance(value, bytes) and value.endswith(b" R"):
+        return pdf.objects[int(value.split()[0])]
+    return None
 
-    The whole takes the first part's language and title, with the title shown (its tags and
-    PDF/UA claim do not carry over: pypdf joins pages, not structure trees)."""
+
+def _kids(pdf, element) -> list:
+    kids = element.get("K")
+    if not isinstance(kids, list):
+        kids = [kids]
+    found = (_deref(pdf, kid) for kid in kids)
+    return [kid for kid in found if isinstance(kid, dict)]
+
+
+def scope_table_headers(pdf) -> int:
+    """Give every table header cell (/TH) of a tagged WeasyPrint PDF its /Scope; returns how
+    many. WeasyPrint (70) links the data cells to their headers with /Headers and /ID, which
+    PDF/UA-1 accepts, but writes no /Scope. A header cell is a row header when a data cell of
+    its own row names it (``<th scope="row">`` in the template), a column header otherwise."""
+    import pydyf
+
+    def key(value) -> bytes:
+        return value.data if isinstance(value, pydyf.Object) else str(value).encode()
+
+    scoped = 0
+    for obj in pdf.objects:
+        if not isinstance(obj, dict) or obj.get("S") != "/TR":
+            continue
+        cells = _kids(pdf, obj)
+        named = {
+            key(header)
+            for cell in cells
+            if cell.get("S") == "/TD" and isinstance(cell.get("A"), dict)
+            for header in cell["A"].get("Headers") or []
+        }
+        for cell in cells:
+            if cell.get("S") != "/TH":
+                continue
+            attributes = cell.get("A")
+            if not isinstance(attributes, dict):
+                attributes = cell["A"] = pydyf.Dictionary({"O": "/Table"})
+            attributes["Scope"] = "/Row" if key(cell.get("ID")) in named else "/Column"
+            scoped += 1
+    return scoped
+
+
+# PDF/A-2 accepts XMP properties outside its own schemas only with an extension schema that
+# describes them: the PDF/UA identification (ISO 14289-1, 6.7.11), as other producers write it.
+_PDFUA_XMP = b"""<rdf:Description rdf:about="" \
+xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" \
+xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#"><pdfaExtension:schemas><rdf:Bag>\
+<rdf:li rdf:parseType="Resource">\
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\
+<pdfaProperty:name>part</pdfaProperty:name>\
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>\
+<pdfaProperty:category>internal</pdfaProperty:category>\
+<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>\
+</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas>\
+</rdf:Description>\
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" \
+pdfuaid:part="1" />"""
+
+
+def declare_pdfua_part(pdf) -> None:
+    """Add ``pdfuaid:part="1"`` (with its PDF/A extension schema) to the XMP WeasyPrint wrote
+    for a PDF/A variant: WeasyPrint makes one variant at a time, the minutes are PDF/A-2u."""
+    metadata = _deref(pdf, pdf.catalog.get("Metadata"))
+    if metadata is None:
+        raise ValueError("no XMP metadata to add the PDF/UA claim to (use a pdf_variant)")
+    xmp = b"".join(
+        part if isinstance(part, bytes) else str(part).encode() for part in metadata.stream
+    )
+    if b"pdfuaid:part" not in xmp:
+        xmp = xmp.replace(b"</rdf:RDF>", _PDFUA_XMP + b"</rdf:RDF>", 1)
+    metadata.stream = [xmp]
+
+
+def page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def join_pdfs(
+    cover: bytes,
+    parts: list[bytes],
+    bookmarks: list[tuple[str, int, list[tuple[str, int]]]] | tuple = (),
+) -> bytes:
+    """The cover PDF (WeasyPrint's, tagged) followed by ``parts`` in order, with bookmarks.
+
+    The cover is kept whole: its structure tree, language, title shown, XMP and its own
+    bookmarks (its headings); ``bookmarks`` (title, 0-based page, children as (title, page))
+    follow them. The parts' pages are joined as they are, without their bookmarks and without
+    their links into a structure tree of their own (pypdf joins pages, not structure trees).
+    So with parts the whole is no PDF/UA document: its XMP drops the cover's
+    ``pdfuaid:part``, keeping the title. Unreadable parts raise pypdf's errors."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import BooleanObject, DictionaryObject, NameObject, TextStringObject
+    from pypdf.generic import NameObject, StreamObject
 
-    writer = PdfWriter()
-    readers = [PdfReader(io.BytesIO(data)) for data in parts]
-    for reader in readers:
-        writer.append(reader)
-    if readers:
-        first = readers[0]
-        lang = first.root_object.get("/Lang")
-        if lang:
-            writer.root_object[NameObject("/Lang")] = TextStringObject(str(lang))
-        title = first.metadata.title if first.metadata else None
-        if title:
-            writer.add_metadata({"/Title": title})
-            writer.root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
-                {NameObject("/DisplayDocTitle"): BooleanObject(True)}
-            )
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(cover)))
+    producer = writer.metadata.get("/Producer") if writer.metadata else None
+    start = len(writer.pages)
+    for data in parts:
+        writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
+    for page in writer.pages[start:]:
+        # their keys into their own parent tree would name the cover's structure elements
+        if "/StructParents" in page:
+            del page[NameObject("/StructParents")]
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            if "/StructParent" in annot:
+                del annot[NameObject("/StructParent")]
+    for title, page_index, children in bookmarks:
+        parent = writer.add_outline_item(title=title, page_number=page_index)
+        for child, child_page in children:
+            writer.add_outline_item(title=child, page_number=child_page, parent=parent)
+    if producer:
+        writer.add_metadata({"/Producer": producer})
+    metadata = writer.root_object.get("/Metadata")
+    if parts and metadata is not None:
+        stream = metadata.get_object()
+        assert isinstance(stream, StreamObject)
+        xmp = re.sub(rb'\s*pdfuaid:part="\d"', b"", stream.get_data())
+        stream.set_data(xmp)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def simple_pdf(pages: list[list[str]]) -> bytes:
-    """A small valid PDF: lines of text (Helvetica, WinAnsi) per page. No WeasyPrint needed."""
+# The font of simple_pdf, embedded (a PDF whose fonts are not embedded looks different on
+# every reader and fails PDF/A and PDF/UA): Liberation Sans from Debian's fonts-liberation2,
+# DejaVu Sans as fallback, subset to the WinAnsi characters.
+SIMPLE_FONTS = (
+    Path("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"),
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+)
+_WIN_ANSI = range(32, 256)
+
+
+@lru_cache(maxsize=1)
+def _simple_font() -> tuple[str, str, bytes]:
+    """The font dictionary's entries, the descriptor's and the subset font file (flate)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    path = next((p for p in SIMPLE_FONTS if p.is_file()), None)
+    if path is None:
+        raise FileNotFoundError("geen lettertype gevonden: " + ", ".join(map(str, SIMPLE_FONTS)))
+    chars = {code: bytes([code]).decode("cp1252", "replace") for code in _WIN_ANSI}
+    font = TTFont(path)
+    options = subset.Options()
+    options.hinting = False
+    options.layout_features = []  # no shaping here: one glyph per character (and fast)
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "FFTM", "DSIG"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes={ord(c) for c in chars.values() if c != "\ufffd"})
+    subsetter.subset(font)
+    scale = 1000 / font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"]
+    widths = [round(hmtx[cmap[ord(c)]][0] * scale) if ord(c) in cmap else 0 for c in chars.values()]
+    head, hhea, os2 = font["head"], font["hhea"], font["OS/2"]
+    bbox = [round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)]
+    name = font["name"].getDebugName(6) or "LiberationSans"
+    out = io.BytesIO()
+    font.save(out)
+    descriptor = (
+        f"/FontName /OVLGFT+{name} /Flags 32 /FontBBox [{' '.join(map(str, bbox))}] "
+        f"/ItalicAngle 0 /Ascent {round(hhea.ascent * scale)} "
+        f"/Descent {round(hhea.descent * scale)} "
+        f"/CapHeight {round(getattr(os2, 'sCapHeight', 700) * scale)} /StemV 80"
+    )
+    entries = (
+        f"/BaseFont /OVLGFT+{name} /FirstChar {_WIN_ANSI[0]} /LastChar {_WIN_ANSI[-1]} "
+        f"/Widths [{' '.join(map(str, widths))}] /Encoding /WinAnsiEncoding"
+    )
+    data = out.getvalue()
+    stream = zlib.compress(data, 9)
+    font_file = b"<< /Length %d /Length1 %d /Filter /FlateDecode >>\nstream\n" % (
+        len(stream),
+        len(data),
+    )
+    return entries, descriptor, font_file + stream + b"\nendstream"
+
+
+def _pdf_text(value: str) -> str:
+    """A PDF text string (UTF-16BE with BOM) as a hex literal."""
+    return "<FEFF" + value.encode("utf-16-be").hex().upper() + ">"
+
+
+def simple_pdf(pages: list[list[str]], title: str | None = None, lang: str = "nl") -> bytes:
+    """A small valid PDF: lines of text per page (Liberation Sans, embedded, WinAnsi), its
+    title (the first line unless given) shown, its language set. Untagged: for the demo's
+    documents and the tests' sample files, made without WeasyPrint."""
+    font_entries, descriptor, font_file = _simple_font()
     n = len(pages)
-    kids = [4 + 2 * i for i in range(n)]
+    first = 6  # objects 1-5: catalog, pages, font, descriptor, font file; then the pages
+    kids = [first + 2 * i for i in range(n)]
+    if title is None:
+        title = next((line for page in pages for line in page if line.strip()), "")
     objs = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        (
+            f"<< /Type /Catalog /Pages 2 0 R /Lang ({lang}) "
+            "/ViewerPreferences << /DisplayDocTitle true >> >>"
+        ).encode(),
         f"<< /Type /Pages /Kids [{' '.join(f'{k} 0 R' for k in kids)}] /Count {n} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        f"<< /Type /Font /Subtype /TrueType {font_entries} /FontDescriptor 4 0 R >>".encode(),
+        f"<< /Type /FontDescriptor {descriptor} /FontFile2 5 0 R >>".encode(),
+        font_file,
     ]
     for i, lines in enumerate(pages):
         ops = ["BT", "/F1 16 Tf", "72 760 Td", "20 TL"]
@@ -164,6 +357,8 @@ def simple_pdf(pages: list[list[str]]) -> bytes:
             f"/Resources << /Font << /F1 3 0 R >> >> /Contents {kids[i] + 1} 0 R >>".encode()
         )
         objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    objs.append(f"<< /Title {_pdf_text(title)} /Producer (Overleg) >>".encode())
+    info = len(objs)
     out = b"%PDF-1.4\n"
     offsets = []
     for i, obj in enumerate(objs, start=1):
@@ -173,5 +368,9 @@ def simple_pdf(pages: list[list[str]]) -> bytes:
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     for off in offsets:
         out += b"%010d 00000 n \n" % off
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objs) + 1,
+        info,
+        xref,
+    )
     return out

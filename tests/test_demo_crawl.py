@@ -41,7 +41,7 @@ from sqlalchemy import event
 from overleg.demo import seed_all
 from overleg.extensions import db
 from overleg.seed import DEMO_PASSWORD
-from tests import vnu_support
+from tests import pdfua_support, vnu_support
 from tests.conftest import login
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -163,6 +163,7 @@ class Crawl:
     downloads: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     seconds: float = 0.0
     pages: dict[str, str] = field(default_factory=dict)  # url -> HTML, for the Nu Html Checker
+    pdfs: dict[str, bytes] = field(default_factory=dict)  # url -> PDF, for the PDF/UA check
 
     def finding(self, url: str, what: str) -> None:
         self.findings.append(f"{url} (via {self.referrer.get(url, '-')}): {what}")
@@ -311,6 +312,7 @@ class Crawl:
             return
         if not has_text:
             self.finding(url, "PDF zonder tekst")
+        self.pdfs[url] = data
 
 
 def start_crawl(app, persona: str) -> Crawl:
@@ -376,8 +378,36 @@ def test_demo_crawled_by_every_persona_has_no_errors(app):
             f"HTML (Nu Html Checker, namen van formulieren): {len(html_errors)} fouten\n  "
             + "\n  ".join(html_errors)
         )
+    # the PDF/UA check over every PDF a persona downloaded (tests/pdfua_support.py)
+    checked = time.perf_counter()
+    pdf_results = [
+        check_downloaded_pdf(f"{c.persona} {url}", data)
+        for c in crawls
+        for url, data in c.pdfs.items()
+    ]
+    pdf_errors = [e for r in pdf_results for e in r.errors]
+    print(
+        f"PDF/UA-controle: {len(pdf_errors)} fouten in {len(pdf_results)} PDF's,"
+        f" {time.perf_counter() - checked:.1f}s"
+    )
+    if os.environ.get("OVERLEG_CRAWL_VERBOSE"):
+        print("\n".join(r.summary for r in pdf_results))
+    if pdf_errors:
+        report.append(f"PDF/UA: {len(pdf_errors)} fouten\n  " + "\n  ".join(pdf_errors))
     if report:
         pytest.fail("\n".join(report), pytrace=False)
+
+
+def check_downloaded_pdf(name: str, data: bytes) -> pdfua_support.Result:
+    """The PDF/UA profile by address: the vergaderstukken (cover PDF/UA, documents as they
+    came), an attached document (plain: valid, fonts embedded), or one of Overleg's own."""
+    path = urlsplit(name.split(" ", 1)[1]).path
+    if path.endswith("/vergaderstukken.pdf"):
+        cover = pdfua_support.bundle_cover_pages(data)
+        return pdfua_support.check_pdf(name, data, "bundle", cover)
+    if path.startswith("/stukken/"):
+        return pdfua_support.check_pdf(name, data, "plain")
+    return pdfua_support.check_pdf(name, data, "ua")
 
 
 def test_the_crawl_reports_each_kind_of_fault():

@@ -9,7 +9,7 @@ import sys
 import pytest
 from pypdf import PdfReader
 
-from overleg.pdf import PDF_BASE_URL, RefusedURL, fetch, merge_pdfs, render_pdf
+from overleg.pdf import PDF_BASE_URL, RefusedURL, fetch, join_pdfs, render_pdf
 from tests.doc_samples import make_pdf
 
 
@@ -62,7 +62,7 @@ def test_weasyprint_is_imported_lazily():
 
 
 def test_merge_keeps_order_and_pages():
-    joined = merge_pdfs([make_pdf(["A1", "A2"]), make_pdf(["B1"])])
+    joined = join_pdfs(make_pdf(["A1", "A2"]), [make_pdf(["B1"])])
     texts = [p.extract_text() for p in PdfReader(io.BytesIO(joined)).pages]
     assert texts == ["A1", "A2", "B1"]
 

@@ -359,3 +359,57 @@ def test_vergaderstukken_pdf_keeps_the_agenda_language_and_title(app, db, tvo, a
     assert root["/Lang"] == "nl"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     assert "Agenda" in (reader.metadata.title or "")
+
+
+def _bookmarks(reader: PdfReader, items=None, depth: int = 0) -> list[tuple[int, str, int]]:
+    """(depth, title, 1-based page) of every bookmark, in order."""
+    out: list[tuple[int, str, int]] = []
+    for entry in reader.outline if items is None else items:
+        if isinstance(entry, list):
+            out += _bookmarks(reader, entry, depth + 1)
+        else:
+            out.append((depth, entry.title, reader.get_destination_page_number(entry) + 1))
+    return out
+
+
+def test_vergaderstukken_pdf_has_bookmarks_per_item_and_numbers_its_own_pages(
+    app, db, tvo, as_role
+):
+    sec = as_role("secretaris")
+    upload(sec, tvo["open_item"], make_pdf(["Camera 1 blad 1", "Camera 1 blad 2"]), "camera-1.pdf")
+    upload(sec, tvo["open_item"], make_pdf(["Camera 2"]), "camera-2.pdf")
+    upload(sec, tvo["casus_item"], make_pdf(["Casusrapport"]), CASUS_DOC)
+    url = f"/overleggen/{tvo['meeting'].id}/vergaderstukken.pdf"
+    reader = PdfReader(io.BytesIO(get_pdf(client_for(app, tvo["member"]), url)))
+    total = len(reader.pages)
+    texts = [flat(p.extract_text()) for p in reader.pages]
+    marks = _bookmarks(reader)
+    # the agenda's own headings first, then per agenda item its documents, each at its page
+    assert marks[0][1].startswith("Agenda Tactisch Veiligheidsoverleg") and marks[0][2] == 1
+    items = [m for m in marks if m[0] == 0 and re.match(r"\d+\. ", m[1])]
+    assert [m[1].split(". ", 1)[1] for m in items] == [
+        CASUS_TITLE,
+        "Cameratoezicht Gorecht-Oost",
+    ], marks
+    docs = {title: page for depth, title, page in marks if depth == 1 and title.endswith(".pdf")}
+    assert list(docs) == [CASUS_DOC, "camera-1.pdf", "camera-2.pdf"], marks
+    assert texts[docs[CASUS_DOC] - 1] == "Casusrapport"
+    assert texts[docs["camera-1.pdf"] - 1] == "Camera 1 blad 1"
+    assert texts[docs["camera-2.pdf"] - 1] == "Camera 2" and docs["camera-2.pdf"] == total
+    assert items[1][2] == docs["camera-1.pdf"]
+    # the cover's pages are numbered in the whole bundle; its contents say where each starts
+    cover = docs[CASUS_DOC] - 1
+    for n in range(cover):
+        assert f"pagina {n + 1} van {total}" in texts[n]
+    head = " ".join(texts[:cover])
+    assert f"camera-1.pdf bijgevoegd, 2 pagina's, vanaf pagina {docs['camera-1.pdf']}" in head
+    assert f"{CASUS_DOC} bijgevoegd, 1 pagina, vanaf pagina {docs[CASUS_DOC]}" in head
+    # the guest's bundle names no casus document, not even in a bookmark
+    guest = PdfReader(io.BytesIO(get_pdf(client_for(app, tvo["guest"]), url)))
+    guest_marks = _bookmarks(guest)
+    assert [t for d, t, p in guest_marks if d == 1 and t.endswith(".pdf")] == [
+        "camera-1.pdf",
+        "camera-2.pdf",
+    ], guest_marks
+    assert not any(CASUS_TITLE in t or CASUS_DOC in t for _, t, _ in guest_marks)
+    assert f"pagina 1 van {len(guest.pages)}" in flat(guest.pages[0].extract_text())

@@ -186,7 +186,7 @@ def _pdf_name(meeting, kind: str) -> str:
     return f"{kind}-{meeting.meeting_type.code}-{day}.pdf"
 
 
-def _render_agenda(view, bundle=None) -> bytes:
+def _render_agenda(view, bundle=None, bundle_pages: int | None = None) -> bytes:
     from ..pdf import render_pdf
 
     html = render_template(
@@ -194,6 +194,7 @@ def _render_agenda(view, bundle=None) -> bytes:
         view=view,
         meeting=view.meeting,
         bundle=bundle,
+        bundle_pages=bundle_pages,
         reader=current_user,
         now=utcnow(),
     )
@@ -231,8 +232,7 @@ def bundle_pdf(meeting_id: int):
         abort(404)  # a participant sees the agenda once it is published
     view = docs.agenda_view(meeting, current_user)
     bundle = docs.bundle_plan(view)
-    agenda = _render_agenda(view, bundle)
-    data = docs.join_bundle(agenda, bundle)
+    data = docs.build_bundle(lambda pages: _render_agenda(view, bundle, pages), bundle)
     for entry in bundle:
         if entry.included and entry.casus:
             record("casus_document_downloaded", entry.document)

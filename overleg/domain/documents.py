@@ -20,7 +20,7 @@ import logging
 import re
 import unicodedata
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -553,6 +553,7 @@ class BundleEntry:
     note: str  # Dutch: why (not) included
     pages: int = 0
     data: bytes | None = None
+    first_page: int = 0  # where it starts in the bundle (1-based), once numbered
 
 
 def bundle_plan(view: AgendaView) -> list[BundleEntry]:
@@ -601,8 +602,45 @@ def bundle_plan(view: AgendaView) -> list[BundleEntry]:
     return entries
 
 
-def join_bundle(agenda_pdf: bytes, entries: list[BundleEntry]) -> bytes:
-    """The agenda PDF followed by every included PDF, in agenda order."""
-    from ..pdf import merge_pdfs
+def number_bundle(entries: list[BundleEntry], cover_pages: int) -> int:
+    """Number the included documents after ``cover_pages`` pages of agenda; the total."""
+    page = cover_pages
+    for entry in entries:
+        if entry.included:
+            entry.first_page = page + 1
+            page += entry.pages
+    return page
 
-    return merge_pdfs([agenda_pdf] + [e.data for e in entries if e.included and e.data])
+
+def bundle_bookmarks(entries: list[BundleEntry]) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    """The bundle's bookmarks after the agenda's own: per agenda item with joined documents
+    its number and heading (as the reader may see it), with a bookmark per document, each at
+    its first page (0-based). Only joined documents: the bundle names no withheld one."""
+    items: dict[int, tuple[str, int, list[tuple[str, int]]]] = {}
+    for entry in entries:
+        if not entry.included or entry.document is None:
+            continue
+        label = f"{entry.number}. {entry.heading}"
+        item = items.setdefault(entry.number, (label, entry.first_page - 1, []))
+        item[2].append((entry.document.filename, entry.first_page - 1))
+    return list(items.values())
+
+
+def build_bundle(render_cover: Callable[[int], bytes], entries: list[BundleEntry]) -> bytes:
+    """The vergaderstukken PDF: the agenda as its cover (``render_cover(total_pages)``, which
+    shows where each document starts and numbers its pages "pagina x van <total>"), followed
+    by every included PDF as it is, in agenda order, with bookmarks per agenda item. The cover
+    is rendered again until its page count, and so the numbering, holds (twice as a rule)."""
+    from ..pdf import join_pdfs, page_count
+
+    cover_pages = 1
+    for _attempt in range(3):
+        cover = render_cover(number_bundle(entries, cover_pages))
+        pages = page_count(cover)
+        if pages == cover_pages:
+            break
+        cover_pages = pages
+    else:  # the page count keeps changing (never seen): number what the last cover has
+        number_bundle(entries, cover_pages)
+    parts = [e.data for e in entries if e.included and e.data]
+    return join_pdfs(cover, parts, bundle_bookmarks(entries))

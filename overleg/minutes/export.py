@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app, render_template
 
-PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/a-2u", "pdf_tags": True}
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/a-2u", "pdf_tags": True, "declare_pdfua": True}
 
 
 def minutes_html(snap: dict[str, Any]) -> str:
