@@ -104,6 +104,7 @@ EXPECTED_RULES: dict[str, str] = {
     "admin.person_delete": "beheerder",
     "admin.person_edit": "beheerder",
     "admin.person_new": "beheerder",
+    "admin.person_second_factor_reset": "beheerder",
     "admin.person_unavailability": "beheerder",
     "admin.person_unavailability_delete": "beheerder",
     "admin.role_delete": "beheerder",
@@ -135,6 +136,12 @@ EXPECTED_RULES: dict[str, str] = {
     "auth.confirm_password": "login",
     "auth.login": "public",
     "auth.logout": "login",
+    "auth.second_factor": "public",
+    "auth.enrol_at_login": "public",
+    "auth.mfa_settings": "login",
+    "auth.mfa_enrol": "login",
+    "auth.mfa_recovery_codes": "login",
+    "auth.mfa_disable": "login",
     # calendar: the subscription is opened with its secret token
     "calendar.alarm": "login",
     "calendar.feed": "token",
@@ -260,6 +267,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "admin.person_delete": (None, None, None, 302),
     "admin.person_edit": (None, None, None, 200),
     "admin.person_new": (None, None, None, 200),
+    "admin.person_second_factor_reset": (None, None, None, 302),  # none set: a message, back
     "admin.person_unavailability": (None, None, None, 200),
     "admin.person_unavailability_delete": (None, None, None, 302),
     "admin.role_delete": (None, None, None, 302),
@@ -298,6 +306,13 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
         "logged out",
         "logged out",
     ),  # the session ends, then the login page
+    # the second step of a login: without a pending login back to /inloggen; logged in: home
+    "auth.second_factor": ("login", 302, 302, 302, 302),
+    "auth.enrol_at_login": ("login", 302, 302, 302, 302),
+    "auth.mfa_settings": (200, 200, 200, 200),
+    "auth.mfa_enrol": (200, 200, 200, 200),
+    "auth.mfa_recovery_codes": (302, 302, 302, 302),  # none set up: a message, back
+    "auth.mfa_disable": (302, 302, 302, 302),  # none set up: a message, back
     "calendar.alarm": (400, 400, 400, 400),
     "calendar.feed": (
         200,

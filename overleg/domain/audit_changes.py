@@ -60,6 +60,9 @@ FIELDS: dict[str, Field] = {
     "owner_organisation": Field("id", "Uitvoerende organisatie"),
     "due": Field("date", "Uiterlijk"),
     "version": Field("count", "Verslagversie"),
+    "factor": Field("code", "Tweede factor gebruikt"),
+    "second_factor": Field("flag", "Tweede factor ingesteld"),
+    "recovery_codes": Field("count", "Herstelcodes over"),
 }
 
 _CODE = re.compile(r"^[a-z0-9_]{1,40}$")
