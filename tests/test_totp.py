@@ -408,6 +408,24 @@ def test_only_a_beheerder_resets(app, people, enrolled, as_role):
     assert mfa.has_second_factor(member)
 
 
+def test_removing_the_account_or_the_person_removes_the_second_factor(app, people, db, enrolled):
+    member = people["deelnemer"]
+    admin = app.test_client()
+    login(admin, people["beheerder"].email)
+    resp = admin.post(f"/beheer/personen/{member.id}/account/verwijderen")
+    assert resp.status_code == 302
+    assert not mfa.has_second_factor(member) and mfa.recovery_codes_left(member) == 0
+    # a person deleted with a second factor: its rows go with it
+    other = people["secretaris"]
+    c = app.test_client()
+    login(c, other.email)
+    enrol(c)
+    assert admin.post(f"/beheer/personen/{other.id}/verwijderen").status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(SecondFactor.id))) == 0
+    assert db.session.scalar(select(func.count(RecoveryCode.id))) == 0
+
+
 # --- the policy: production, everyone, development ------------------------------------------
 
 
