@@ -24,6 +24,7 @@ from overleg.auth.login_flow import after_first_factor
 from overleg.auth.services import needs_second_factor
 from overleg.models import AuditEvent, LoginSession, RecoveryCode, SecondFactor
 from overleg.timeutil import utcnow
+from tests import vnu_support
 from tests.conftest import DEMO_PASSWORD, TEST_PASSWORD, assert_audit, login
 
 STEP = timedelta(seconds=30)
@@ -526,3 +527,50 @@ def test_a_second_factor_asserted_by_the_provider_skips_overlegs_own(app, people
         resp = after_first_factor(member, "/", provider_mfa=False)
         assert location(resp) == "/inloggen/code"
     assert sessions_of(db, member) == 1
+
+
+# --- the pages themselves ------------------------------------------------------------------
+
+
+def test_the_second_factors_pages_are_valid_html(app, people, clock, production_roles):
+    """The pages the demo crawl cannot reach (the second step, the forced enrolment, the
+    recovery codes) pass the Nu Html Checker, and their forms have names that differ."""
+    pages: dict[str, str] = {}
+    sec = people["secretaris"]
+    c = app.test_client()
+    login(c, sec.email)
+    pages["/inloggen/tweede-factor"] = c.get("/inloggen/tweede-factor").get_data(as_text=True)
+    secret = secret_of(pages["/inloggen/tweede-factor"])
+    codes = c.post("/inloggen/tweede-factor", data={"code": code_now(secret)})
+    pages["herstelcodes"] = codes.get_data(as_text=True)
+    pages["/account/tweede-factor"] = c.get("/account/tweede-factor").get_data(as_text=True)
+    pages["opnieuw instellen"] = c.get("/account/tweede-factor/instellen").get_data(as_text=True)
+    admin = app.test_client()
+    login(admin, people["beheerder"].email)  # must enrol too: the account page via a beheerder
+    pages["beheerder: tweede factor instellen"] = admin.get("/inloggen/tweede-factor").get_data(
+        as_text=True
+    )
+    c.post("/uitloggen")
+    clock.shift(STEP)
+    login(c, sec.email)
+    pages["/inloggen/code"] = c.get("/inloggen/code").get_data(as_text=True)
+    pages["onjuiste code"] = c.post("/inloggen/code", data={"code": "1"}).get_data(as_text=True)
+    c.post("/inloggen/code", data={"code": code_now(secret)})
+    pages["account (beheer)"] = _admin_account_page(app, people, sec)
+    for url, html in pages.items():
+        assert not vnu_support.form_name_problems(html), url
+    unavailable = vnu_support.missing()
+    if unavailable:
+        pytest.fail(unavailable)
+    assert vnu_support.check_pages(pages) == []
+
+
+def _admin_account_page(app, people, person) -> str:
+    """A beheerder's view of the person's account (the policy back to development's, so
+    that the beheerder logs in with the password)."""
+    app.config["MFA_REQUIRED_ROLES"] = ()
+    admin = app.test_client()
+    login(admin, people["beheerder"].email)
+    html = admin.get(f"/beheer/personen/{person.id}/account").get_data(as_text=True)
+    assert "Tweede factor resetten" in html
+    return html
