@@ -487,6 +487,29 @@ def test_production_secretary_must_enrol_before_anything_else(
     assert c.post("/inloggen/code", data={"code": code_now(secret)}).status_code == 302
 
 
+def test_a_session_from_before_the_requirement_must_enrol_first(
+    app, people, db, monkeypatch, clock
+):
+    sec = people["secretaris"]
+    c = app.test_client()
+    assert location(login(c, sec.email)) == "/"  # development: the password alone
+    monkeypatch.setitem(app.config, "MFA_REQUIRED_ROLES", PRODUCTION_ROLES)
+    for url in ("/", "/planning", "/account/tweede-factor", "/mijn-gegevens"):
+        resp = c.get(url)
+        assert resp.status_code == 302 and location(resp) == "/account/tweede-factor/instellen"
+    assert c.post("/planning/nieuw").status_code == 302
+    page = c.get("/account/tweede-factor/instellen", follow_redirects=True)
+    assert "Voor uw rol is een tweede factor verplicht" in page.get_data(as_text=True)
+    enrol(c)
+    assert c.get("/planning").status_code == 200
+    # a beheerder's reset sends the session back to setting it up
+    mfa.remove(sec)
+    db.session.commit()
+    assert location(c.get("/planning")) == "/account/tweede-factor/instellen"
+    # logging out stays possible
+    assert location(c.post("/uitloggen")) == "/inloggen" and not logged_in(c)
+
+
 def test_production_deelnemer_logs_in_with_the_password(app, people, production_roles):
     c = app.test_client()
     assert location(login(c, people["deelnemer"].email)) == "/" and logged_in(c)

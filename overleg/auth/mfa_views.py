@@ -45,8 +45,9 @@ def _pending_key() -> str:
 
 
 def _limited(view: Callable) -> Callable:
-    """The second step's throttling: per address and per account, wrong codes only."""
-    failed = lambda r: r.status_code != 302  # noqa: E731
+    """The second step's throttling: per address and per account, wrong codes only (400;
+    a code accepted answers 302, or 200 with the recovery codes at the first enrolment)."""
+    failed = lambda r: r.status_code == 400  # noqa: E731
     view = limiter.limit(
         _account_limit,
         key_func=_pending_key,
@@ -68,6 +69,26 @@ def _audit_throttled_second_factor(response):
         record("second_factor_throttled", pending_person(), person=None)
         db.session.commit()
     return response
+
+
+# What a logged-in person who must have a second factor and has none may still reach (a
+# session from before the requirement, or before a beheerder's reset): setting it up, the
+# password confirmation it may ask first, logging out.
+WITHOUT_SECOND_FACTOR = {"auth.mfa_enrol", "auth.confirm_password", "auth.logout", "static"}
+
+
+@bp.before_app_request
+def _second_factor_first():
+    if not current_app.config["MFA_REQUIRED_ROLES"]:  # development: no cost at all
+        return None
+    if request.endpoint is None or request.endpoint in WITHOUT_SECOND_FACTOR:
+        return None
+    if not current_user.is_authenticated or not mfa.required(current_user):
+        return None
+    if mfa.has_second_factor(current_user):
+        return None
+    flash("Voor uw rol is een tweede factor verplicht. Stel die eerst in.", "info")
+    return redirect(url_for("auth.mfa_enrol"))
 
 
 def _no_pending_login() -> Response:
