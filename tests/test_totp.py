@@ -542,7 +542,7 @@ def test_a_second_factor_asserted_by_the_provider_skips_overlegs_own(app, people
     member = people["deelnemer"]
     assert needs_second_factor(member) and not needs_second_factor(member, provider_mfa=True)
     with app.test_request_context("/oidc/callback"):
-        resp = after_first_factor(member, "/", provider_mfa=True, method="provider")
+        resp = after_first_factor(member, "/", provider_mfa=True)
         assert resp.status_code == 302 and resp.headers["Location"] == "/"
     assert sessions_of(db, member) == 1
     assert_audit("login", person_id=member.id, after={"factor": "provider"})

@@ -44,14 +44,13 @@ PENDING_KEY = "login_pending"
 PENDING_MINUTES = 10
 
 
-def after_first_factor(
-    person: Person, next_url: str, *, provider_mfa: bool = False, method: str | None = None
-) -> Response:
+def after_first_factor(person: Person, next_url: str, *, provider_mfa: bool = False) -> Response:
     """The first factor is proved (password or single sign-on): log in, or go on to the
-    second step (or to setting one up). ``method`` goes into the ``login`` event when no
-    second step follows (e.g. ``"provider"`` for a second factor asserted by the provider)."""
+    second step (or to setting one up). ``provider_mfa``: the identity provider asserted a
+    second factor (its ``amr``/``acr``); Overleg's own is skipped and the ``login`` event
+    says ``factor: provider``."""
     if not needs_second_factor(person, provider_mfa=provider_mfa):
-        return complete_login(person, next_url, second_factor=method)
+        return complete_login(person, next_url, second_factor="provider" if provider_mfa else None)
     db.session.commit()  # a password rehashed at the first factor is kept
     session.clear()
     session[PENDING_KEY] = {"person": person.id, "at": utcnow().isoformat(), "next": next_url}
