@@ -22,6 +22,26 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "ja", "on"}
 
 
+EVERYONE = "*"
+_ROLE_NAMES = ("beheerder", "secretaris", "deelnemer")  # overleg.models.people.APP_ROLES
+
+
+def _roles(name: str, default: str) -> tuple[str, ...]:
+    """A list of application roles from the environment ("secretaris,beheerder"); "alle"
+    (or "*") means every role: ("*",)."""
+    raw = os.environ.get(name, default)
+    roles = tuple(r.strip().lower() for r in raw.replace(";", ",").split(",") if r.strip())
+    if any(r in ("*", "alle", "iedereen", "everyone", "all") for r in roles):
+        return (EVERYONE,)
+    unknown = [r for r in roles if r not in _ROLE_NAMES]
+    if unknown:
+        raise RuntimeError(
+            f"{name}: onbekende rol {', '.join(unknown)}; kies uit {', '.join(_ROLE_NAMES)} "
+            "of 'alle'."
+        )
+    return roles
+
+
 def _secret_key(env: str) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
@@ -118,6 +138,21 @@ class Config:
         self.LOGIN_DEVICE_RATE_LIMIT = os.environ.get(
             "LOGIN_DEVICE_RATE_LIMIT", "10 per 15 minutes"
         )
+        # Second factor (TOTP, overleg/auth/mfa.py): the application roles that must have
+        # one ("secretaris,beheerder", "alle" for everyone, empty for none). Production
+        # requires it of secretaries and administrators; development and the tests do not,
+        # so that the demo accounts log in with their password alone.
+        self.MFA_REQUIRED_ROLES = _roles(
+            "MFA_REQUIRED_ROLES",
+            "secretaris,beheerder" if self.ENV_NAME == "production" else "",
+        )
+        # Wrong codes allowed per account at the second step (and per address: LOGIN_RATE_LIMIT)
+        self.MFA_RATE_LIMIT = os.environ.get("MFA_RATE_LIMIT", "5 per 5 minutes;30 per day")
+        # The name the authenticator app shows beside the account
+        self.MFA_ISSUER = os.environ.get("MFA_ISSUER", "Overleg")
+        # Key that encrypts the TOTP secrets in the database; derived from SECRET_KEY when
+        # unset (then a new SECRET_KEY means every second factor must be set up again).
+        self.MFA_ENCRYPTION_KEY = os.environ.get("MFA_ENCRYPTION_KEY") or None
         # Number of reverse proxies in front of the app whose X-Forwarded-* headers are
         # trusted (0: none). Needed for throttling and the audit log's address behind a proxy.
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))

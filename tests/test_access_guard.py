@@ -104,6 +104,7 @@ EXPECTED_RULES: dict[str, str] = {
     "admin.person_delete": "beheerder",
     "admin.person_edit": "beheerder",
     "admin.person_new": "beheerder",
+    "admin.person_second_factor_reset": "beheerder",
     "admin.person_unavailability": "beheerder",
     "admin.person_unavailability_delete": "beheerder",
     "admin.role_delete": "beheerder",
@@ -138,6 +139,12 @@ EXPECTED_RULES: dict[str, str] = {
     "auth.logout": "login",
     "auth.oidc_callback": "public",
     "auth.oidc_login": "public",
+    "auth.second_factor": "public",
+    "auth.enrol_at_login": "public",
+    "auth.mfa_settings": "login",
+    "auth.mfa_enrol": "login",
+    "auth.mfa_recovery_codes": "login",
+    "auth.mfa_disable": "login",
     # calendar: the subscription is opened with its secret token
     "calendar.alarm": "login",
     "calendar.feed": "token",
@@ -266,6 +273,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "admin.person_delete": (None, None, None, 302),
     "admin.person_edit": (None, None, None, 200),
     "admin.person_new": (None, None, None, 200),
+    "admin.person_second_factor_reset": (None, None, None, 302),  # none set: a message, back
     "admin.person_unavailability": (None, None, None, 200),
     "admin.person_unavailability_delete": (None, None, None, 302),
     "admin.role_delete": (None, None, None, 302),
@@ -308,6 +316,13 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     # single sign-on: no such pages while it is not configured (tests/test_oidc.py)
     "auth.oidc_callback": (404, 404, 404, 404, 404),
     "auth.oidc_login": (404, 404, 404, 404, 404),
+    # the second step of a login: without a pending login back to /inloggen; logged in: home
+    "auth.second_factor": ("login", 302, 302, 302, 302),
+    "auth.enrol_at_login": ("login", 302, 302, 302, 302),
+    "auth.mfa_settings": (200, 200, 200, 200),
+    "auth.mfa_enrol": (200, 200, 200, 200),
+    "auth.mfa_recovery_codes": (302, 302, 302, 302),  # none set up: a message, back
+    "auth.mfa_disable": (302, 302, 302, 302),  # none set up: a message, back
     "calendar.alarm": (400, 400, 400, 400),
     "calendar.feed": (
         200,

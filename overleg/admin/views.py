@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from ..access import access
 from ..audit import record, record_change
+from ..auth import mfa
 from ..auth.reauth import recent_login
 from ..auth.services import password_problem, set_password
 from ..domain import admin as domain
@@ -374,7 +375,13 @@ def person_account(person_id: int):
                 "success",
             )
             return redirect(url_for(".person_account", person_id=person.id))
-    return render_template("admin/person_account.html", form=form, person=person), _status()
+    return render_template(
+        "admin/person_account.html",
+        form=form,
+        person=person,
+        factor=mfa.second_factor_of(person),
+        factor_required=mfa.required(person),
+    ), _status()
 
 
 @bp.route("/personen/<int:person_id>/account/verwijderen", methods=["POST"])
@@ -394,6 +401,31 @@ def person_account_remove(person_id: int):
     except AdminError as err:
         db.session.rollback()
         flash(err.message, "error")
+    return redirect(url_for(".person_account", person_id=person_id))
+
+
+@bp.route("/personen/<int:person_id>/tweede-factor/resetten", methods=["POST"])
+@access("beheerder")
+@recent_login
+def person_second_factor_reset(person_id: int):
+    """Remove someone's second factor (a lost phone, no recovery codes left): at the next
+    login they set up a new one when it is required, else they log in with the password."""
+    person = _get(Person, person_id)
+    before = mfa.state(person)
+    if mfa.remove(person):
+        record("second_factor_reset", person, before=before, after=mfa.state(person))
+        db.session.commit()
+        flash(
+            f"De tweede factor van {person.name} is verwijderd. Bij de volgende keer inloggen "
+            + (
+                "stelt de persoon een nieuwe in."
+                if mfa.required(person)
+                else "is alleen het wachtwoord nodig, tot de persoon een nieuwe instelt."
+            ),
+            "success",
+        )
+    else:
+        flash(f"{person.name} heeft geen tweede factor ingesteld.", "info")
     return redirect(url_for(".person_account", person_id=person_id))
 
 

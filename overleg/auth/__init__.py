@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from . import sso_views, views  # noqa: E402,F401
+from . import mfa_views, sso_views, views  # noqa: E402,F401

@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo
 
 from ..forms import Form, email_address, max_length, required
@@ -30,4 +30,20 @@ class ChangePasswordForm(Form):
             required(),
             EqualTo("new", message="De twee nieuwe wachtwoorden zijn niet gelijk."),
         ],
+    )
+
+
+class SecondFactorForm(Form):
+    code = StringField(
+        "Code",
+        filters=[_strip],
+        validators=[required("Vul de code uit uw app of een herstelcode in."), max_length(40)],
+    )
+
+
+class EnrolForm(Form):
+    code = StringField(
+        "Code uit de app",
+        filters=[_strip],
+        validators=[required("Vul de code in die de app nu toont."), max_length(20)],
     )

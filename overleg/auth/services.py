@@ -112,6 +112,26 @@ def check_password(person: Person, password: str) -> bool:
     return person.password_hash is not None and _verify(person.password_hash, password)
 
 
+def verify_hash(hashed: str, value: str) -> bool:
+    """Does ``value`` match an argon2id hash made by ``hash_password`` (recovery codes too)?"""
+    return _verify(hashed, value)
+
+
+def needs_second_factor(person: Person, *, provider_mfa: bool = False) -> bool:
+    """Does this login need Overleg's own second step after the first factor?
+
+    The hook for every way of logging in (password here; single sign-on calls it with
+    ``provider_mfa=True`` when the identity provider asserted a second factor, and then
+    Overleg's TOTP is skipped). True when the person has a TOTP second factor, or must
+    have one (``MFA_REQUIRED_ROLES``) and will be asked to set it up first.
+    ``overleg.auth.login_flow.after_first_factor`` acts on it."""
+    if provider_mfa:
+        return False
+    from . import mfa
+
+    return mfa.has_second_factor(person) or mfa.required(person)
+
+
 def _verify(hashed: str, password: str) -> bool:
     try:
         return _hasher().verify(hashed, password)

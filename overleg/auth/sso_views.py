@@ -15,8 +15,8 @@ from ..domain import audit_changes as changes
 from ..domain import sso
 from ..extensions import db
 from . import bp, oidc
-from .completion import complete_login
 from .forms import LoginForm
+from .login_flow import after_first_factor
 from .reauth import confirmed_now
 from .services import hash_password
 
@@ -167,10 +167,10 @@ def oidc_callback():
     if match.created:
         before = {"has_account": False, "sessions": 0, "feed": person.feed_token is not None}
         record_change(changes.account_change("account_created", person, before), person=person)
-    return complete_login(
+    return after_first_factor(
         person,
+        next_url,
         method="oidc",
-        next_url=next_url,
         provider_mfa=who.provider_mfa,
         keep={ID_TOKEN: id_token},
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
 from ..access import access
 from ..audit import record, record_change
@@ -14,6 +14,7 @@ from ..extensions import db, limiter
 from ..models.people import person_by_email
 from . import bp, device, sso_views
 from .forms import ChangePasswordForm, ConfirmPasswordForm, LoginForm
+from .login_flow import after_first_factor
 from .reauth import confirmed_now
 from .services import (
     authenticate,
@@ -22,7 +23,6 @@ from .services import (
     end_session,
     password_problem,
     set_password,
-    start_session,
 )
 
 
@@ -122,14 +122,8 @@ def login():
             db.session.commit()
             return render_template("auth/login.html", form=form), 403
         if person is not None:
-            session.clear()
-            start_session(person, request.remote_addr, request.user_agent.string)
-            record("login", person, person=person)
-            db.session.commit()
-            login_user(person)
-            response = redirect(_safe_next(request.args.get("next")))
-            device.issue(response, person.email)
-            return response
+            # logged in now, or on to the second step (overleg/auth/login_flow.py)
+            return after_first_factor(person, _safe_next(request.args.get("next")))
         form.password.errors.append("Dit e-mailadres en wachtwoord horen niet bij elkaar.")
         # The typed address is never logged; a known person is named by id.
         known = person_by_email(form.email.data)

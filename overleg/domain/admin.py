@@ -25,9 +25,11 @@ from ..models import (
     MeetingType,
     Organisation,
     Person,
+    RecoveryCode,
     Role,
     RoleHolding,
     RosterEntry,
+    SecondFactor,
     Unavailability,
 )
 from ..models.bodies import PARTS
@@ -561,11 +563,13 @@ def end_all_sessions(person: Person) -> None:
 
 def remove_account(person: Person, actor: Person | None = None) -> None:
     """The person can no longer log in (an external guest); sessions end at once, and their
-    personal calendar feed stops working."""
+    personal calendar feed and second factor stop working (a new account starts without)."""
     _guard_last_admin(person, actor, keeps_admin=False)
     person.password_hash = None
     person.feed_token = None
     end_all_sessions(person)
+    for model in (SecondFactor, RecoveryCode):
+        db.session.execute(delete(model).where(model.person_id == person.id))
     _flush()
 
 

@@ -56,12 +56,14 @@ FIELDS: dict[str, Field] = {
     "reason": Field("code", "Reden"),
     "limit": Field("code", "Grens"),
     "method": Field("code", "Inlogmethode"),
-    "second_factor": Field("flag", "Tweede factor bij de identiteitsprovider"),
     "casus": Field("refs", "Casus getoond"),
     "owner": Field("person", "Uitvoerder"),
     "owner_organisation": Field("id", "Uitvoerende organisatie"),
     "due": Field("date", "Uiterlijk"),
     "version": Field("count", "Verslagversie"),
+    "factor": Field("code", "Tweede factor gebruikt"),
+    "second_factor": Field("flag", "Tweede factor ingesteld"),
+    "recovery_codes": Field("count", "Herstelcodes over"),
 }
 
 _CODE = re.compile(r"^[a-z0-9_]{1,40}$")

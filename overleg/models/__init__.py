@@ -11,6 +11,7 @@ from .minutes import ActionItem, Decision, Minutes, MinutesVersion
 from .numbering import NumberCounter
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
 from .plan import IndicatorFigure, PlanIndicator, PlanPartner, PlanPriority, PlanVersion, PlanYear
+from .second_factor import RecoveryCode, SecondFactor
 from .signals import Signal
 from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
@@ -50,6 +51,8 @@ __all__ = [
     "PlanVersion",
     "PlanYear",
     "Signal",
+    "RecoveryCode",
+    "SecondFactor",
     "ActionItem",
     "Decision",
     "Minutes",
