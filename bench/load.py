@@ -254,7 +254,9 @@ def autosave(base, saver: Saver, every, start, stop, stats, ready) -> None:
                 version, base_hash, saver.text = data["version"], data["base"], text
                 saver.acknowledged.append(line)
             else:
-                error = f"save {status} {data.get('message', '')[:120]}"
+                error = f"save {status} {data.get('message', '')[:60]}"
+                if status == 409 and data.get("theirs", "").strip() == saver.text.strip():
+                    error += " (onterecht: niemand anders veranderde dit punt)"
                 # as the page would: read the stored state again, then go on typing
                 _, page = browser.request(page_url)
                 version, base_hash, token, saver.text = item_state(

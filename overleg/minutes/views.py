@@ -384,6 +384,11 @@ def attendance(meeting_id: int):
     return redirect(_page_url(meeting, "aanwezigheid"))
 
 
+# How often a notes save refused by the minutes' version column (another item saved at the
+# same moment) is tried again before the conflict screen is shown.
+ATTEMPTS = 5
+
+
 @bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/notities", methods=["POST"])
 @access("secretaris")
 def save_notes(meeting_id: int, item_id: int):
@@ -405,7 +410,7 @@ def save_notes(meeting_id: int, item_id: int):
     # request's read and its write: the version column refuses the UPDATE (StaleDataError).
     # Then save again on what that save left; the domain refuses only when this item's own
     # text changed (MinutesConflict), as for a stale form (bench/load.py found the race).
-    for attempt in range(3):
+    for attempt in range(ATTEMPTS):
         existed = dmin.get_minutes(meeting) is not None
         minutes = dmin.ensure_minutes(meeting, current_user)
         base_version = form.version.data
@@ -427,7 +432,7 @@ def save_notes(meeting_id: int, item_id: int):
             return _conflict(meeting, item, yours)
         except StaleDataError:
             db.session.rollback()
-            if attempt == 2:
+            if attempt == ATTEMPTS - 1:
                 return _conflict(meeting, item, yours)
             meeting = _meeting(meeting_id)
             item = _item_of(meeting, item_id)
