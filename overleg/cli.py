@@ -9,6 +9,13 @@ from sqlalchemy import select
 from .extensions import db
 
 
+class DutchError(click.ClickException):
+    """A failed command: its Dutch message on standard error, exit code 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fout: {self.format_message()}", err=True)
+
+
 def init_cli(app: Flask) -> None:
     @app.cli.command("create-user")
     @click.option("--email", prompt="E-mailadres")
@@ -109,3 +116,43 @@ def init_cli(app: Flask) -> None:
 
         report = deliver_due(app, limit=limit)
         click.echo(f"Uitgaande post: {report}.")
+
+    @app.cli.command("backup")
+    @click.argument("directory", type=click.Path(file_okay=False))
+    def backup_command(directory: str) -> None:
+        """Maak een reservekopie (database en opgeslagen bestanden) in een nieuwe map."""
+        from .backup import BackupError, create_backup
+
+        try:
+            manifest = create_backup(directory)
+        except BackupError as exc:
+            raise DutchError(str(exc)) from exc
+        for warning in manifest["warnings"]:
+            click.echo(f"Waarschuwing: {warning}", err=True)
+        kind = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[manifest["database"]["kind"]]
+        size = manifest["database"]["size"] + sum(f["size"] for f in manifest["files"])
+        click.echo(
+            f"Reservekopie gemaakt in {directory}: {kind}-database "
+            f"(schemaversie {manifest['alembic_revision']}, "
+            f"{sum(manifest['tables'].values())} rijen) en {len(manifest['files'])} "
+            f"bestanden, samen {size / 1e6:.1f} MB."
+        )
+
+    @app.cli.command("restore")
+    @click.argument("directory", type=click.Path(file_okay=False, exists=True))
+    @click.option(
+        "--force", is_flag=True, help="Ook herstellen als de database of opslag al gegevens bevat."
+    )
+    def restore_command(directory: str, force: bool) -> None:
+        """Zet een reservekopie terug (controleert eerst elke SHA-256); stop eerst de webdienst."""
+        from .backup import BackupError, restore_backup
+
+        try:
+            manifest = restore_backup(directory, force=force)
+        except BackupError as exc:
+            raise DutchError(str(exc)) from exc
+        click.echo(
+            f"Reservekopie van {manifest['created_at']} hersteld: "
+            f"{sum(manifest['tables'].values())} rijen en {len(manifest['files'])} bestanden "
+            "(elke SHA-256 gecontroleerd)."
+        )

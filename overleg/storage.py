@@ -7,6 +7,9 @@
 - ``open(key) -> bytes``: the stored bytes (``FileNotFoundError`` when missing);
 - ``delete(key)``: remove them (no error when already gone).
 
+Restoring a backup (overleg/backup.py) also needs ``put(key, data)``: store bytes under a
+key they had before.
+
 Keys are random and never derived from a user's file name.
 """
 
@@ -46,7 +49,12 @@ class DiskStorage:
     def save(self, data: bytes) -> str:
         name = secrets.token_hex(16)
         key = f"{name[:2]}/{name}"
-        path = self.root / key
+        self.put(key, data)
+        return key
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store bytes under a given key, replacing what was there (restoring a backup)."""
+        path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write to a temporary file and rename, so a reader never sees half a file.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
@@ -58,7 +66,6 @@ class DiskStorage:
             if os.path.exists(tmp):
                 os.unlink(tmp)
             raise
-        return key
 
     def open(self, key: str) -> bytes:
         return self._path(key).read_bytes()

@@ -135,3 +135,72 @@ def test_version_column_catches_simultaneous_writes(seeded, people):
     with pytest.raises(StaleDataError):
         db.session.commit()
     db.session.rollback()
+
+
+def _racing_save(monkeypatch, other_item_id: int, notes: str):
+    """Make the next save meet another worker's save committed between its read and its write
+    (the minutes' version raised, ``other_item_id``'s notes changed), as under load."""
+    from sqlalchemy import text
+
+    from overleg.domain import minutes as dm
+
+    original = dm.save_notes
+    calls = []
+
+    def racing(minutes, item, yours, **kwargs):
+        if not calls:
+            with db.engine.begin() as conn:
+                conn.execute(
+                    text("UPDATE agenda_item SET notes = :n WHERE id = :id"),
+                    {"n": notes, "id": other_item_id},
+                )
+                conn.execute(
+                    text("UPDATE minutes SET version = version + 1 WHERE id = :id"),
+                    {"id": minutes.id},
+                )
+        calls.append(item.id)
+        return original(minutes, item, yours, **kwargs)
+
+    monkeypatch.setattr(dm, "save_notes", racing)
+    return calls
+
+
+def test_simultaneous_save_of_another_item_is_saved(seeded, people, as_role, monkeypatch):
+    """Two autosaves of different items committing at once: the version column refuses the
+    second UPDATE, and the view saves it again on the new version instead of a false 409."""
+    from overleg.domain import minutes as dm
+
+    alice = as_role("secretaris")
+    meeting = past_meeting("tvo", 5, [(people["secretaris"], "secretary")])
+    dm.ensure_minutes(meeting)
+    db.session.commit()
+    item, other = item_of(meeting, "mededelingen"), item_of(meeting, "rondvraag")
+    version, base = page_state(alice, meeting, item)
+    calls = _racing_save(monkeypatch, other.id, "Punt van Bob.")
+    resp = save_notes(
+        alice, meeting, item, "Punt van Alice.", version, base, **{"X-Requested-With": "fetch"}
+    )
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert resp.get_json()["ok"] is True
+    assert len(calls) == 2  # refused once by the version column, then saved
+    db.session.expire_all()
+    assert item_of(meeting, "mededelingen").notes == "Punt van Alice."
+    assert item_of(meeting, "rondvraag").notes == "Punt van Bob."
+
+
+def test_simultaneous_save_of_the_same_item_is_a_conflict(seeded, people, as_role, monkeypatch):
+    from overleg.domain import minutes as dm
+
+    alice = as_role("secretaris")
+    meeting = past_meeting("tvo", 5, [(people["secretaris"], "secretary")])
+    dm.ensure_minutes(meeting)
+    db.session.commit()
+    item = item_of(meeting, "mededelingen")
+    version, base = page_state(alice, meeting, item)
+    _racing_save(monkeypatch, item.id, "Tekst van Bob.")
+    resp = save_notes(alice, meeting, item, "Tekst van Alice.", version, base)
+    assert resp.status_code == 409
+    html = resp.get_data(as_text=True)
+    assert "Tekst van Alice." in html and "Tekst van Bob." in html
+    db.session.expire_all()
+    assert item_of(meeting, "mededelingen").notes == "Tekst van Bob."

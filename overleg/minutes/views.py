@@ -384,6 +384,11 @@ def attendance(meeting_id: int):
     return redirect(_page_url(meeting, "aanwezigheid"))
 
 
+# How often a notes save refused by the minutes' version column (another item saved at the
+# same moment) is tried again before the conflict screen is shown.
+ATTEMPTS = 5
+
+
 @bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/notities", methods=["POST"])
 @access("secretaris")
 def save_notes(meeting_id: int, item_id: int):
@@ -401,30 +406,39 @@ def save_notes(meeting_id: int, item_id: int):
             status=400,
             failed={"kind": "notes", "item_id": item.id, "form": form},
         )
-    existed = dmin.get_minutes(meeting) is not None
-    minutes = dmin.ensure_minutes(meeting, current_user)
-    base_version = form.version.data
-    if not existed and not base_version:
-        base_version = minutes.version  # the page showed minutes not yet started
-    try:
-        changed = dmin.save_notes(
-            minutes,
-            item,
-            yours,
-            base_version=base_version,
-            base_hash=form.base.data,
-            by=current_user,
-        )
-        db.session.commit()
-    except dmin.MinutesConflict:
-        db.session.rollback()
-        return _conflict(meeting, item, yours)
-    except StaleDataError:
-        db.session.rollback()
-        return _conflict(meeting, item, yours)
-    except dmin.MinutesError as exc:
-        db.session.rollback()
-        return _refuse(meeting, dmin.get_minutes(meeting), str(exc), yours=yours, item=item)
+    # Another save of these minutes (another item, another worker) may commit between this
+    # request's read and its write: the version column refuses the UPDATE (StaleDataError).
+    # Then save again on what that save left; the domain refuses only when this item's own
+    # text changed (MinutesConflict), as for a stale form (bench/load.py found the race).
+    for attempt in range(ATTEMPTS):
+        existed = dmin.get_minutes(meeting) is not None
+        minutes = dmin.ensure_minutes(meeting, current_user)
+        base_version = form.version.data
+        if not existed and not base_version:
+            base_version = minutes.version  # the page showed minutes not yet started
+        try:
+            changed = dmin.save_notes(
+                minutes,
+                item,
+                yours,
+                base_version=base_version,
+                base_hash=form.base.data,
+                by=current_user,
+            )
+            db.session.commit()
+            break
+        except dmin.MinutesConflict:
+            db.session.rollback()
+            return _conflict(meeting, item, yours)
+        except StaleDataError:
+            db.session.rollback()
+            if attempt == ATTEMPTS - 1:
+                return _conflict(meeting, item, yours)
+            meeting = _meeting(meeting_id)
+            item = _item_of(meeting, item_id)
+        except dmin.MinutesError as exc:
+            db.session.rollback()
+            return _refuse(meeting, dmin.get_minutes(meeting), str(exc), yours=yours, item=item)
     if _wants_json():
         return jsonify(
             {
