@@ -20,9 +20,11 @@ from sqlalchemy import select
 
 from ..domain import aanpak as da
 from ..domain import agenda as dag
+from ..domain.documents import add_document
 from ..extensions import db
 from ..models import ActionItem, Meeting, MeetingType, Organisation, Person, Topic
 from ..models.aanpak import Measure
+from ..pdf import simple_pdf
 from ..timeutil import today_local, utcnow
 from .topics import CHAIN_TITLE, JEUGD_TOPIC
 
@@ -186,13 +188,24 @@ def seed_aanpak(today: date | None = None) -> int:
     # the topic returns on the TVO's next agenda in preparation: the voortgang of the plan
     tvo = _next_open_agenda("tvo")
     if tvo is not None:
-        dag.add_item(
+        item = dag.add_item(
             tvo,
             title="Voortgang aanpak hennepteelt Foxhol",
             topic=chain,
             purpose="informatie",
             duration_minutes=10,
             by=sec,
+        )
+        db.session.flush()
+        # its note, as the demo's other topic items have one (seed_documents ran before)
+        lines = [f"Voortgang plan van aanpak {chain.reference}", ""]
+        lines += [f"- {m.title}: {m.status_label.lower()}" for m in da.measures_of(chain)]
+        add_document(
+            item,
+            f"voortgang-{chain.reference}.pdf",
+            simple_pdf([lines]),
+            None,
+            mark_changed=False,
         )
 
     # --- jeugdgroep Hoogezand: a concept plan for the next TVO --------------------------------

@@ -108,7 +108,7 @@ def measures_of(topic: Topic) -> list[Measure]:
     return measures_for_topics([topic.id])[topic.id]
 
 
-def measures_for_topics(topic_ids: Iterable[int]) -> dict[int, list[Measure]]:
+def measures_for_topics(topic_ids: Iterable[int | None]) -> dict[int, list[Measure]]:
     """The measures of these topics, per topic, in the plan's order: two queries, whatever
     the number of topics and measures (the agenda loads those of all its items at once)."""
     ids = {t for t in topic_ids if t is not None}

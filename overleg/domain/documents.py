@@ -472,7 +472,7 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
     plan_rows = [r for r in rows if r.item.topic_id and policy.agenda_measures_visible(r.full)]
     measures = measures_for_topics({r.item.topic_id for r in plan_rows})
     for r in plan_rows:
-        r.measures = measures.get(r.item.topic_id, [])
+        r.measures = measures.get(r.item.topic_id or 0, [])
     verslag = [r for r in rows if r.full and r.item.standard_kind == "verslag"]
     if verslag:
         earlier = previous_minutes(meeting, person)
