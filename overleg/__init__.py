@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_login(app)
 
     from . import models  # noqa: F401  (register the tables)
+    from .aanpak import bp as aanpak_bp
     from .access import enforce_access
     from .admin import bp as admin_bp
     from .agenda import bp as agenda_bp
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(minutes_bp)
     app.register_blueprint(plan_bp)
     app.register_blueprint(signals_bp)
+    app.register_blueprint(aanpak_bp)
 
     from .templating import init_templating
 

@@ -18,6 +18,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("plan.index", "Jaarplan"),
     ("signals.triage", "Signalen"),
     ("minutes.my_actions", "Mijn actiepunten"),
+    ("aanpak.mine", "Maatregelen"),
     ("minutes.index", "Verslagen"),
     ("mail.outbox", "Verzonden berichten"),
     ("admin.index", "Beheer"),

@@ -2,19 +2,22 @@
 leak matrix (tests/test_leak_matrix.py) and the read-policy tests.
 
 Canaries are lower-case tokens ``zz<item><field>zz`` (items: std, opn, cas, bes, bcs, gst, esc,
-dri, unp; fields: tit, dsc, qst, nts, dec, act, doc), so they survive PDF text extraction once
-whitespace is removed.
+dri, unp; fields: tit, dsc, qst, nts, dec, act, doc; and msr, a measure of the plan van aanpak
+of the item's topic, for the items with a topic of their own), so they survive PDF text
+extraction once whitespace is removed.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 
 import time_machine
 
+from overleg.domain import aanpak as daanpak
 from overleg.domain import actions as dact
 from overleg.domain import decisions as ddec
 from overleg.domain import minutes as dmin
@@ -22,7 +25,7 @@ from overleg.domain.agenda import add_item, publish_agenda, set_besloten, set_it
 from overleg.domain.documents import add_document
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
-from overleg.models import MeetingSeries
+from overleg.models import MeetingSeries, Organisation
 from overleg.timeutil import to_local, today_local
 from tests.conftest import make_person
 from tests.doc_samples import make_pdf
@@ -31,6 +34,9 @@ from tests.factories import make_meeting, meeting_type, publish
 FIELDS = ("tit", "dsc", "qst", "nts", "dec", "act", "doc")
 # Items of meetings without minutes render no notes, decisions or actions.
 AGENDA_FIELDS = ("tit", "dsc", "qst", "doc")
+# Items whose topic has a plan van aanpak (its measure's title and progress note carry the
+# canary "msr"); std has no topic, bcs shares the topic of cas.
+PLAN_ITEMS = ("opn", "cas", "bes", "gst", "esc", "dri", "unp")
 
 
 def canary(item: str, fld: str) -> str:
@@ -42,6 +48,8 @@ def canaries(*items: str) -> set[str]:
     for code in items:
         fields = AGENDA_FIELDS if code == "unp" else FIELDS
         out |= {canary(code, f) for f in fields}
+        if code in PLAN_ITEMS:
+            out.add(canary(code, "msr"))
     return out
 
 
@@ -173,6 +181,25 @@ def build_world() -> World:
     set_item_access(w.items["gst"], "gast", {p["named_guest"].id})
     for code, item in w.items.items():
         _doc(item, code, sec)
+    # A plan van aanpak on every topic: one measure of the police, with a progress note; the
+    # plans of opn and cas adopted (their frozen version carries the canary too). People of
+    # the police: the participant, the owner, the plain guest and the Driehoek member.
+    politie = db.session.query(Organisation).filter_by(short_name="Politie").one()
+    for who in ("participant", "owner", "plain_guest", "other_body"):
+        p[who].organisation = politie
+    for code in PLAN_ITEMS:
+        topic = w.topics[code]
+        measure = daanpak.add_measure(
+            topic, daanpak.MeasureData(title=canary(code, "msr"), organisation=politie), by=sec
+        )
+        daanpak.add_note(
+            measure, noted_on=today, text=f"Voortgang {canary(code, 'msr')}", today=today
+        )
+        if code in ("opn", "cas"):
+            version = daanpak.concept_for_change(topic, sec)
+            version.status = "vastgesteld"
+            version.adopted_at = held.starts_at
+            version.snapshot_json = json.dumps(daanpak.snapshot([measure]))
     publish(held, commit=False)
     publish(driehoek, commit=False)
     db.session.flush()

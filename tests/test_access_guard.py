@@ -30,6 +30,7 @@ from sqlalchemy import select
 from overleg.access import RULES, access, enforce_access, rule_for
 from overleg.auth.services import start_session
 from overleg.calendar.feeds import ensure_feed_token
+from overleg.domain import aanpak as daanpak
 from overleg.domain import plan as dp
 from overleg.domain.actions import add_action, close_between_meetings
 from overleg.domain.agenda import add_item, propose_item
@@ -79,6 +80,15 @@ SKIP_METHODS = {"HEAD", "OPTIONS"}
 # --- the expected rule of every endpoint (reviewed by hand) -------------------------------------
 
 EXPECTED_RULES: dict[str, str] = {
+    # the plan van aanpak of a topic: read with the topic; the secretaris keeps it
+    "aanpak.add_measure": "secretaris",
+    "aanpak.add_note": "secretaris",
+    "aanpak.adopt": "secretaris",
+    "aanpak.edit_measure": "secretaris",
+    "aanpak.mine": "login",
+    "aanpak.plan": "login",
+    "aanpak.remove_measure": "secretaris",
+    "aanpak.version": "login",
     # administration: the beheerder; bodies' rosters and agenda templates also the secretaris
     "admin.audit_log": "beheerder",
     "admin.audit_log_export": "beheerder",
@@ -249,6 +259,14 @@ EXPECTED_RULES: dict[str, str] = {
 # POST with an empty form. 302/303: done (or a flash message) and back to a page.
 
 EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
+    "aanpak.add_measure": (None, None, 400, 400),  # an empty form: 400
+    "aanpak.add_note": (None, None, 400, 400),
+    "aanpak.adopt": (None, None, 200, 200),
+    "aanpak.edit_measure": (None, None, 200, 200),
+    "aanpak.mine": (200, 200, 200, 200),
+    "aanpak.plan": (404, 200, 200, 200),  # the topic's plan: who reads the topic in full
+    "aanpak.remove_measure": (None, None, 302, 302),  # a spare without history
+    "aanpak.version": (404, 200, 200, 200),
     "admin.audit_log": (None, None, None, 200),
     "admin.audit_log_export": (None, None, None, 200),
     "admin.holding_delete": (None, None, None, 302),
@@ -550,6 +568,14 @@ def world(seeded):
     dp.add_priority(adopted_plan, dp.PriorityData("Geweld", "Huiselijk geweld", "Aanpak"))
     dp.mark_adopted_before(adopted_plan, datetime(today.year - 1, 2, 1), "Vastgesteld")
     concept_plan = dp.copy_to_year(today.year)
+    measure = daanpak.add_measure(
+        topic,
+        daanpak.MeasureData(title="Jongerenwerk inzetten", organisation=member.organisation),
+        by=sec,
+    )
+    spare_measure = daanpak.add_measure(
+        topic, daanpak.MeasureData(title="Maatregel die vervalt", organisation=spare_org), by=sec
+    )
     signal = submit_signal(
         what="Brommers op het fietspad", location="Foxhol", theme_id=None, year=today.year
     )
@@ -591,6 +617,7 @@ def world(seeded):
         "year": today.year - 1,
         "version_id": concept_plan.id,
         "signal_id": signal.id,
+        "measure_id": measure.id,
     }
     template_item = first(AgendaTemplateItem, AgendaTemplateItem.meeting_type_id == tvo.id)
     overrides = {
@@ -626,6 +653,7 @@ def world(seeded):
         "documents.delete_document": {"doc_id": spare_doc.id},
         "minutes.delete_decision": {"decision_id": spare_decision.id},
         "minutes.delete_action": {"action_id": spare_action.id},
+        "aanpak.remove_measure": {"measure_id": spare_measure.id},
         "admin.person_delete": {"person_id": spare_person.id},
         "admin.person_account_remove": {"person_id": account.id},
         "admin.organisation_delete": {"org_id": empty_org.id},

@@ -17,6 +17,7 @@ from overleg.calendar.feeds import ensure_feed_token
 from overleg.extensions import db
 from overleg.models import (
     Document,
+    Measure,
     MeetingSeries,
     MeetingType,
     MinutesVersion,
@@ -79,6 +80,7 @@ def _fill(w, persona: str) -> dict[str, list]:
         "year": list(db.session.scalars(select(PlanYear.year))) or [2019],
         "version_id": ids(PlanVersion) or [1],
         "signal_id": ids(Signal) or [1],
+        "measure_id": list(db.session.scalars(select(Measure.id).order_by(Measure.id))),
     }
 
 
@@ -266,3 +268,34 @@ def test_joined_references_fit_the_column():
     assert len(out) <= 60 and out.endswith("+6") and out.startswith("TVO-2026-000 ")
     assert joined_refs(["TVO-2026-002", "TVO-2026-001"]) == "TVO-2026-001 TVO-2026-002"
     assert joined_refs([]) is None
+
+
+def test_a_casus_measure_is_hidden_from_who_is_not_entitled(app):
+    """The plan van aanpak of a casus is part of the casus: the owner (police, like the
+    measure's organisation, but at no item of the casus) gets 404 on the plan and its adopted
+    version, and "Maatregelen van mijn organisatie" leaves it out; the participant reads it."""
+    w = build_world()
+    cas = w.topics["cas"]
+    measure = db.session.scalar(select(Measure).where(Measure.topic_id == cas.id))
+    owner = _client(app, w, "owner")
+    for url in (f"/onderwerpen/{cas.id}/aanpak", f"/onderwerpen/{cas.id}/aanpak/versie/1"):
+        resp = owner.get(url)
+        assert resp.status_code == 404, url
+        assert not found(response_text(resp)), url
+    assert owner.get(f"/maatregelen/{measure.id}/bewerken").status_code == 403
+    resp = owner.get("/maatregelen")
+    assert resp.status_code == 200
+    text = response_text(resp)
+    assert "Maatregelen van mijn organisatie" in text
+    assert "zzcasmsrzz" not in text and cas.reference not in text
+    # positive control: the participant (police too) reads it on all three pages
+    participant = _client(app, w, "participant")
+    for url in (
+        "/maatregelen",
+        f"/onderwerpen/{cas.id}/aanpak",
+        f"/onderwerpen/{cas.id}/aanpak/versie/1",
+        f"/onderwerpen/{cas.id}",
+    ):
+        resp = participant.get(url)
+        assert resp.status_code == 200, url
+        assert "zzcasmsrzz" in response_text(resp), url

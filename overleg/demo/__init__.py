@@ -8,6 +8,7 @@ and only the demo's own tests load it, through ``seed_all``."""
 from __future__ import annotations
 
 from ..seed import seed_structure
+from .aanpak import seed_aanpak
 from .documents import seed_documents
 from .meetings import seed_meetings
 from .minutes import seed_minutes
@@ -23,6 +24,7 @@ def seed_all() -> dict[str, int]:
     counts["meetings"] = seed_meetings()
     counts["topics"] = seed_topics()
     counts["documents"] = seed_documents()
-    counts["minutes"] = seed_minutes()  # last: needs the meetings and topics
+    counts["minutes"] = seed_minutes()  # needs the meetings and topics
+    counts["measures"] = seed_aanpak()  # adopted at a meeting whose minutes are a concept
     counts["signals"] = seed_signals()
     return counts

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import (
     ActionItem,
     AgendaItem,
+    Measure,
     Meeting,
     MeetingType,
     Organisation,
@@ -69,11 +70,17 @@ def add_action(
     owner_organisation: Organisation | None = None,
     due_date: date | None = None,
     by: Person | None = None,
+    measure: Measure | None = None,
 ) -> ActionItem:
-    """A new open action, made at this meeting (under an agenda item)."""
+    """A new open action, made at this meeting (under an agenda item); it may belong to a
+    measure of the plan van aanpak of the item's topic."""
     what = check_fields(what, owner_person, owner_organisation, due_date)
     if item is not None and item.meeting_id != meeting.id:
         raise ActionError({"what": "Dit agendapunt hoort niet bij deze vergadering."})
+    if measure is not None and (item is None or measure.topic_id != item.topic_id):
+        raise ActionError(
+            {"measure": "Kies een maatregel uit het plan van aanpak van dit onderwerp."}
+        )
     action = ActionItem(
         meeting_type_id=meeting.meeting_type_id,
         meeting=meeting,
@@ -84,6 +91,7 @@ def add_action(
         due_date=due_date,
         status="open",
         created_by_id=by.id if by is not None else None,
+        measure_id=measure.id if measure is not None else None,
     )
     db.session.add(action)
     return action

@@ -105,6 +105,11 @@ EVENT_LABELS: dict[str, str] = {
     "plan_changed": "Jaarplan gewijzigd",
     "plan_version_created": "Nieuwe versie van het jaarplan",
     "plan_adopted": "Jaarplan vastgesteld",
+    "measure_added": "Maatregel toegevoegd aan een plan van aanpak",
+    "measure_changed": "Maatregel gewijzigd",
+    "measure_removed": "Maatregel verwijderd",
+    "measure_progress": "Voortgang van een maatregel vastgelegd",
+    "aanpak_adopted": "Plan van aanpak vastgesteld",
     "indicator_figures_recorded": "Cijfers van indicatoren vastgelegd",
     "indicator_figures_imported": "Cijfers van indicatoren ingelezen (CSV)",
     "report_exported": "Voortgangsrapportage jaarplan geëxporteerd",
@@ -220,6 +225,16 @@ EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "signal_contacts_erased",
         ),
     ),
+    "aanpak": (
+        "Plan van aanpak",
+        (
+            "measure_added",
+            "measure_changed",
+            "measure_removed",
+            "measure_progress",
+            "aanpak_adopted",
+        ),
+    ),
 }
 OTHER_GROUP = "Overig"
 GROUP_PREFIX = "groep:"
@@ -256,6 +271,8 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
     "minutes_version": "Verslagversie",
     "decision": "Besluit",
     "action_item": "Actiepunt",
+    "measure": "Maatregel",
+    "aanpak_version": "Plan van aanpak",
 }
 
 EVENT_PATTERN = re.compile(r"^[a-z0-9_]{1,60}$")

@@ -7,9 +7,10 @@
   overleg/domain/policy.py);
 - ``agenda_view(meeting, person)`` is the agenda as a given reader may see it, in a fixed
   number of queries: the one view-model of every agenda output (stukken page, agenda PDF,
-  vergaderstukken bundle, downloads); ``agenda_page_view`` adds what the agenda page shows
-  besides (escalations, guests, proposals, the secretary's controls). Templates branch only
-  on what these say (``row.full``, ``row.documents``, ``view.can_edit``).
+  vergaderstukken bundle, downloads), with the measures of each topic item's plan van aanpak
+  ("Voortgang plan van aanpak") for who reads the item in full; ``agenda_page_view`` adds
+  what the agenda page shows besides (escalations, guests, proposals, the secretary's
+  controls). Templates branch only on what these say (``row.full``, ``row.documents``, ``view.can_edit``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, or_, select
@@ -33,8 +34,9 @@ from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Per
 from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
 from ..models.documents import DOCUMENT_TYPES
 from ..storage import get_storage
-from ..timeutil import nl_date, utcnow
+from ..timeutil import nl_date, today_local, utcnow
 from . import policy
+from .aanpak import measures_for_topics
 from .agenda import changed_after_publish, item_access_map, meeting_marking, start_times
 
 log = logging.getLogger(__name__)
@@ -360,6 +362,7 @@ class AgendaRow:
     topic_linked: bool = False  # the topic's reference links to its page
     origin: str | None = None  # "Opgeschaald door ...": part of the item, only when full
     previous_minutes: PreviousMinutes | None = None  # on "Verslag vorige vergadering"
+    measures: list = field(default_factory=list)  # "Voortgang plan van aanpak", when full
     # Filled by agenda_page_view (the agenda page only):
     escalation_in: Escalation | None = None
     escalations_out: tuple[Escalation, ...] = ()  # with their questions, for who may read them
@@ -378,6 +381,7 @@ class AgendaView:
     has_casus: bool  # at least one casus or besloten item
     agenda_open: bool = True  # the reader sees the items (else: "in voorbereiding")
     can_edit: bool = False  # the secretary's controls (planning, publication, proposals)
+    today: date | None = None  # the day measures are overdue against
     # Filled by agenda_page_view (the agenda page only):
     can_propose: bool = False  # may send in a proposal (a participant, on a live meeting)
     proposals: list[AgendaItem] = field(default_factory=list)  # pending, as the reader may see
@@ -463,6 +467,12 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
                 origin=item.origin_label if full else None,
             )
         )
+    # The plan van aanpak of each topic item, for who reads the item in full: the measures of
+    # all items in one go (a fixed number of queries, whatever the number of items).
+    plan_rows = [r for r in rows if r.item.topic_id and policy.agenda_measures_visible(r.full)]
+    measures = measures_for_topics({r.item.topic_id for r in plan_rows})
+    for r in plan_rows:
+        r.measures = measures.get(r.item.topic_id or 0, [])
     verslag = [r for r in rows if r.full and r.item.standard_kind == "verslag"]
     if verslag:
         earlier = previous_minutes(meeting, person)
@@ -481,6 +491,7 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
         has_casus=has_casus,
         agenda_open=agenda_open,
         can_edit=policy.is_staff(person),
+        today=today_local(),
     )
 
 

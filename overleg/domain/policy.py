@@ -21,7 +21,11 @@ Rules:
   was on; that entitlement carries to the open casus items of the same topic in other
   meetings the person sees, never to a besloten item;
 - minutes reach participants once sent for approval, and with them their decisions and
-  actions; an action's text follows its item (its owner included).
+  actions; an action's text follows its item (its owner included);
+- a topic's plan van aanpak (its measures, their progress notes, its versions) is part of
+  the topic: read by who reads the topic in full, a casus's plan only by those entitled to
+  the casus; under an agenda item only with the item read in full. Being the measure's
+  contact person, or of its organisation, entitles no one by itself.
 
 It imports models only (the bottom of the domain): no Flask.
 """
@@ -42,6 +46,7 @@ from ..models import (
     AgendaItemAccess,
     Decision,
     Document,
+    Measure,
     Meeting,
     MeetingType,
     Minutes,
@@ -779,7 +784,42 @@ def can_read_signal(person) -> bool:
     return is_staff(person)
 
 
+# --- the plan van aanpak of a topic ---------------------------------------------------------
+
+
+def measure_topic_ids(person, topic_ids: Iterable[int]) -> set[int]:
+    """Of these topics, those whose plan van aanpak (measures, progress notes, versions) the
+    person reads: the topics they read in full (a casus's plan is part of the casus). One
+    query."""
+    return entitled_topic_ids(person, topic_ids)
+
+
+def measure_visibility_clause(person):
+    """WHERE clause on Measure: the person reads it (`measure_topic_ids` in SQL), for lists
+    such as "Maatregelen van mijn organisatie"."""
+    if is_staff(person):
+        return true()
+    if not is_person(person):
+        return false()
+    return _topic_entitled_clause(person.id, Measure.topic_id)
+
+
+def agenda_measures_visible(row_full: bool) -> bool:
+    """The "Voortgang plan van aanpak" under an agenda item belongs to that item: shown only
+    to who reads the item in full (a besloten item keeps its plan closed as well)."""
+    return row_full
+
+
+def can_edit_aanpak(person) -> bool:
+    """Changing a plan van aanpak, recording progress and adopting: staff."""
+    return is_staff(person)
+
+
 __all__ = [
+    "agenda_measures_visible",
+    "can_edit_aanpak",
+    "measure_topic_ids",
+    "measure_visibility_clause",
     "CalendarText",
     "BESLOTEN_HEADING",
     "FULL",

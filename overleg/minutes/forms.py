@@ -43,6 +43,9 @@ class ActionForm(Form):
         "Wie", validators=[required("Kies wie het actiepunt uitvoert.")], validate_choice=True
     )
     due_date = DateField("Uiterlijk", validators=[optional()])
+    # the measure of the topic's plan van aanpak the action belongs to ("" or absent: none);
+    # checked against the item's topic by the domain
+    measure = StringField("Maatregel", validators=[optional()])
 
     def validate(self, extra_validators=None):
         ok = super().validate(extra_validators)

@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import access, get_visible_meeting_or_404
 from ..audit import joined_refs, record, record_shown
+from ..domain import aanpak as daanpak
 from ..domain import actions as da
 from ..domain import decisions as dd
 from ..domain import minutes as dmin
@@ -36,6 +37,7 @@ from ..models import (
     ActionItem,
     AgendaItem,
     Decision,
+    Measure,
     Meeting,
     MeetingType,
     Minutes,
@@ -227,6 +229,13 @@ def _render_edit(
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
     made = da.actions_made_at(meeting) if minutes is not None else []
+    # an action may belong to a measure of the item's topic's plan van aanpak (staff only
+    # edit minutes, and they read every plan)
+    by_topic = daanpak.measures_for_topics(i.topic_id for i in meeting.agenda_items)
+    measure_choices = {
+        i.id: [(m.id, m.title) for m in by_topic.get(i.topic_id, [])] if i.topic_id else []
+        for i in meeting.agenda_items
+    }
     return render_template(
         "minutes/edit.html",
         meeting=meeting,
@@ -235,6 +244,7 @@ def _render_edit(
         hashes=hashes,
         version=minutes.version if minutes is not None else 0,
         owner_choices=owner_choices,
+        measure_choices=measure_choices,
         edit_owner_choices={a.id: _action_owner_choices(meeting, a, owner_choices) for a in made},
         owner_values={a.id: _owner_value(a) for a in made},
         approvable=dmin.approvable_minutes(meeting),
@@ -610,7 +620,13 @@ def add_action(meeting_id: int, item_id: int):
         return refused
     if form.validate_on_submit():
         person, org = _owner_of(form.owner.data)
+        measure_id = parse_id(form.measure.data)
+        measure = db.session.get(Measure, measure_id) if measure_id else None
         try:
+            if form.measure.data and measure is None:
+                raise da.ActionError(
+                    {"measure": "Kies een maatregel uit het plan van aanpak van dit onderwerp."}
+                )
             da.add_action(
                 meeting,
                 item,
@@ -619,15 +635,15 @@ def add_action(meeting_id: int, item_id: int):
                 owner_organisation=org,
                 due_date=form.due_date.data,
                 by=current_user,
+                measure=measure,
             )
             dmin.touch(minutes, current_user)
             db.session.commit()
         except da.ActionError as exc:
             db.session.rollback()
             for key, msg in exc.errors.items():
-                getattr(form, key if key in ("what", "owner", "due_date") else "what").errors = [
-                    msg
-                ]
+                fields = ("what", "owner", "due_date", "measure")
+                getattr(form, key if key in fields else "what").errors = [msg]
         else:
             flash("Het actiepunt is toegevoegd.", "success")
             return redirect(_page_url(meeting, f"punt-{item.id}"))

@@ -11,6 +11,7 @@ from wtforms import SelectChoice
 
 from ..access import access
 from ..audit import record, record_change, record_shown
+from ..domain import aanpak as daanpak
 from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
 from ..domain import escalation as de
@@ -256,6 +257,9 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
         )
         for e in tl.escalations
     }
+    # The plan van aanpak is part of the topic: only for who reads the topic in full.
+    plan_readable = topic.id in policy.measure_topic_ids(current_user, [topic.id])
+    measures = daanpak.measures_of(topic) if plan_readable else []
     if status_form is None and policy.is_staff(current_user):
         status_form = StatusForm(formdata=None)
     if status_form is not None:
@@ -274,6 +278,9 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
         # that (and where) a topic was escalated is part of it: only with the topic in full
         open_escalations=tl.open_escalations if full else None,
         status_form=status_form,
+        plan_readable=plan_readable,
+        measures=measures,
+        today=today_local(),
         now=utcnow(),
         waiting_days=de.waiting_days,
     )
