@@ -60,6 +60,8 @@ FIELDS: dict[str, Field] = {
     "owner_organisation": Field("id", "Uitvoerende organisatie"),
     "due": Field("date", "Uiterlijk"),
     "version": Field("count", "Verslagversie"),
+    "files": Field("count", "Bestanden vernietigd"),
+    "held_since": Field("date", "Bewaarplicht vanaf"),
 }
 
 _CODE = re.compile(r"^[a-z0-9_]{1,40}$")

@@ -10,6 +10,7 @@ from .minutes import ActionItem, Decision, Minutes, MinutesVersion
 from .numbering import NumberCounter
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
 from .plan import IndicatorFigure, PlanIndicator, PlanPartner, PlanPriority, PlanVersion, PlanYear
+from .retention import DestructionRecord, LegalHold
 from .signals import Signal
 from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
@@ -46,6 +47,8 @@ __all__ = [
     "PlanVersion",
     "PlanYear",
     "Signal",
+    "DestructionRecord",
+    "LegalHold",
     "ActionItem",
     "Decision",
     "Minutes",
