@@ -470,3 +470,14 @@ def test_retention_command_purges_and_destroys_with_a_dutch_summary(app, seeded,
     assert (
         db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.event == "login")) == 1
     )
+
+
+def test_minutes_page_links_the_hold_for_the_beheerder_only(seeded, as_role):
+    m = make_meeting("tvo", day=OLD)
+    ensure_minutes(m)
+    db.session.commit()
+    link = f"/beheer/bewaartermijnen/overleggen/{m.id}/bevriezen"
+    assert link in as_role("beheerder").get(f"/overleggen/{m.id}/verslag").get_data(as_text=True)
+    page = as_role("secretaris").get(f"/overleggen/{m.id}/verslag")
+    assert page.status_code == 200 and "Selectielijst" in page.get_data(as_text=True)
+    assert link not in page.get_data(as_text=True)
