@@ -118,6 +118,7 @@ EXPECTED_RULES: dict[str, str] = {
     "admin.template_item_move": "secretaris",
     "minutes.retention": "beheerder",
     "minutes.place_hold": "beheerder",
+    "minutes.place_topic_hold": "beheerder",
     "minutes.lift_hold": "beheerder",
     "minutes.destroy": "beheerder",
     # the agenda: the secretaris prepares it; participants read it and propose items
@@ -371,6 +372,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     ),  # closed between meetings, not in this one: 400
     "minutes.retention": (None, None, None, 200),
     "minutes.place_hold": (None, None, None, 200),
+    "minutes.place_topic_hold": (None, None, None, 400),  # no reference given: 400
     "minutes.lift_hold": (None, None, None, 400),  # no reason given: 400
     "minutes.destroy": (None, None, None, 400),  # nothing chosen: 400
     "minutes.save_notes": (None, None, 302, 302),

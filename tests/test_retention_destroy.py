@@ -271,7 +271,7 @@ def test_page_shows_held_as_bevroren_and_destroys_after_confirmation(app, three,
     html = client.get("/beheer/bewaartermijnen").get_data(as_text=True)
     assert "2 vergaderingen komen voor vernietiging in aanmerking" in html
     assert "waarvan 1 bevroren" in html
-    assert "bevroren" in html and "Bezwaarprocedure 2026/17" in html
+    assert "bevroren" in html and "Bezwaarprocedure 2026/17" in html  # the reason, here only
     assert f'name="overleg" value="{old.id}"' in html  # selectable
     assert f'name="overleg" value="{held.id}"' not in html  # frozen: no checkbox
     assert "10 januari 2023" not in html  # within term: not listed
@@ -481,3 +481,44 @@ def test_minutes_page_links_the_hold_for_the_beheerder_only(seeded, as_role):
     page = as_role("secretaris").get(f"/overleggen/{m.id}/verslag")
     assert page.status_code == 200 and "Selectielijst" in page.get_data(as_text=True)
     assert link not in page.get_data(as_text=True)
+
+
+def test_a_hold_on_a_topic_keeps_every_meeting_it_was_on(app, seeded, people, as_role):
+    from overleg.domain.topics import create_topic
+    from tests.factories import meeting_type
+
+    by = people["beheerder"]
+    topic = create_topic(title="Casus Zuiderpark", meeting_type=meeting_type("tvo"), year=2019)
+    on_agenda = with_records(OLD, marker="CASUS")
+    other = with_records(OLDER_HELD, marker="ANDER")
+    on_agenda.agenda_items[-1].topic_id = topic.id
+    db.session.commit()
+
+    client = as_role("beheerder")
+    empty = client.get("/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk=")
+    assert empty.status_code == 400 and "Vul het kenmerk" in empty.get_data(as_text=True)
+    unknown = client.get("/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk=TVO-1999-999")
+    assert unknown.status_code == 404
+    assert "Er is geen onderwerp met kenmerk TVO-1999-999." in unknown.get_data(as_text=True)
+    url = f"/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk={topic.reference.lower()}"
+    form = client.get(url)
+    assert form.status_code == 200 and f"Onderwerp {topic.reference}" in form.get_data(as_text=True)
+    assert "Zuiderpark" not in form.get_data(as_text=True)  # by reference only
+    resp = client.post(
+        url, data={"reason": "Rechtszaak 2026/4", "held_since": "2026-02-01"}, follow_redirects=True
+    )
+    assert "Het onderwerp is bevroren" in resp.get_data(as_text=True)
+    ev = assert_audit("legal_hold_placed", object_ref=topic.reference)[0]
+    assert "Rechtszaak" not in str(ev.after)
+    page = client.get("/beheer/bewaartermijnen").get_data(as_text=True)
+    assert f"onderwerp {topic.reference} (alle vergaderingen)" in page
+    assert "waarvan 1 bevroren" in page
+    assert f'name="overleg" value="{on_agenda.id}"' not in page
+    assert f'name="overleg" value="{other.id}"' in page  # positive control
+
+    report = dr.destroy(get_storage(), by=by, via="opdracht")
+    assert [r.meeting_id for r in report.destroyed] == [other.id]
+    assert dr.records_destroyed(on_agenda) is None and dr.is_held(on_agenda)
+    again = client.post(url, data={"reason": "Nogmaals", "held_since": "2026-02-01"})
+    assert again.status_code == 400
+    assert "Dit onderwerp is al bevroren." in again.get_data(as_text=True)

@@ -1,8 +1,8 @@
-"""legal holds (bevriezing) on a meeting's records and the destruction register
+"""legal holds (bevriezing) on a meeting's or a topic's records and the destruction register
 
 Revision ID: retain01
 Revises: lifecycle01
-Create Date: 2026-12-02 03:52:33.851648
+Create Date: 2026-12-02 04:20:11.044052
 
 """
 from alembic import op
@@ -42,7 +42,8 @@ def upgrade():
 
     op.create_table('legal_hold',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('meeting_id', sa.Integer(), nullable=False),
+    sa.Column('meeting_id', sa.Integer(), nullable=True),
+    sa.Column('topic_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('held_since', sa.Date(), nullable=False),
     sa.Column('placed_at', sa.DateTime(), nullable=False),
@@ -50,21 +51,27 @@ def upgrade():
     sa.Column('lifted_at', sa.DateTime(), nullable=True),
     sa.Column('lifted_by_id', sa.Integer(), nullable=True),
     sa.Column('lift_reason', sa.Text(), nullable=True),
+    sa.CheckConstraint('(meeting_id IS NULL) <> (topic_id IS NULL)', name=op.f('ck_legal_hold_meeting_or_topic')),
     sa.CheckConstraint('lifted_at IS NOT NULL OR lift_reason IS NULL', name=op.f('ck_legal_hold_lift_reason')),
     sa.ForeignKeyConstraint(['lifted_by_id'], ['person.id'], name=op.f('fk_legal_hold_lifted_by_id_person'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_legal_hold_meeting_id_meeting'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['placed_by_id'], ['person.id'], name=op.f('fk_legal_hold_placed_by_id_person'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['topic_id'], ['topic.id'], name=op.f('fk_legal_hold_topic_id_topic'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_legal_hold'))
     )
     with op.batch_alter_table('legal_hold', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_legal_hold_meeting_id'), ['meeting_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_legal_hold_topic_id'), ['topic_id'], unique=False)
         batch_op.create_index('uq_legal_hold_active_meeting', ['meeting_id'], unique=True, sqlite_where=sa.text('lifted_at IS NULL'), postgresql_where=sa.text('lifted_at IS NULL'))
+        batch_op.create_index('uq_legal_hold_active_topic', ['topic_id'], unique=True, sqlite_where=sa.text('lifted_at IS NULL'), postgresql_where=sa.text('lifted_at IS NULL'))
 
 
 
 def downgrade():
     with op.batch_alter_table('legal_hold', schema=None) as batch_op:
+        batch_op.drop_index('uq_legal_hold_active_topic', sqlite_where=sa.text('lifted_at IS NULL'), postgresql_where=sa.text('lifted_at IS NULL'))
         batch_op.drop_index('uq_legal_hold_active_meeting', sqlite_where=sa.text('lifted_at IS NULL'), postgresql_where=sa.text('lifted_at IS NULL'))
+        batch_op.drop_index(batch_op.f('ix_legal_hold_topic_id'))
         batch_op.drop_index(batch_op.f('ix_legal_hold_meeting_id'))
 
     op.drop_table('legal_hold')

@@ -33,8 +33,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, delete, exists, false, func, insert, or_, select, update
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import and_, case, delete, exists, false, func, insert, or_, select, update
+from sqlalchemy.orm import contains_eager, load_only
 
 from ..extensions import db
 from ..models import (
@@ -49,6 +49,7 @@ from ..models import (
     MinutesVersion,
     Participant,
     Person,
+    Topic,
 )
 from ..models.retention import DestructionRecord, LegalHold
 from ..timeutil import local_to_utc, nl_date, to_local, today_local, utcnow
@@ -141,7 +142,16 @@ def due_clause(on: date):
 
 
 def held_clause(meeting_id_col=Meeting.id):
-    return exists().where(LegalHold.meeting_id == meeting_id_col, LegalHold.lifted_at.is_(None))
+    """SQL: a legal hold in force on the meeting, or on a topic on its agenda."""
+    on_meeting = exists().where(
+        LegalHold.meeting_id == meeting_id_col, LegalHold.lifted_at.is_(None)
+    )
+    on_topic = exists().where(
+        AgendaItem.meeting_id == meeting_id_col,
+        LegalHold.topic_id == AgendaItem.topic_id,
+        LegalHold.lifted_at.is_(None),
+    )
+    return or_(on_meeting, on_topic)
 
 
 def destroyed_clause(meeting_id_col=Meeting.id):
@@ -171,11 +181,7 @@ class RetentionRow:
     versions: int
     destroy_from: date
     days_past: int
-    hold: LegalHold | None
-
-    @property
-    def held(self) -> bool:
-        return self.hold is not None
+    held: bool
 
     @property
     def reference(self) -> str:
@@ -203,11 +209,8 @@ def count_due(on: date | None = None, *, clause=None) -> DueCount:
     on = on or today_local()
     due = clause if clause is not None else due_clause(on)
     total, held = db.session.execute(
-        select(func.count(), func.count(LegalHold.id))
+        select(func.count(), func.count(case((held_clause(), 1))))
         .select_from(Meeting)
-        .outerjoin(
-            LegalHold, and_(LegalHold.meeting_id == Meeting.id, LegalHold.lifted_at.is_(None))
-        )
         .where(due, ~destroyed_clause())
     ).one()
     return DueCount(total, held)
@@ -232,23 +235,26 @@ def past_term(on: date | None = None, page: int = 1, per_page: int = PAGE_SIZE) 
         .scalar_subquery()
     )
     stmt = (
-        select(Meeting, Minutes.status, versions, LegalHold)
+        select(Meeting, Minutes.status, versions, held_clause().label("held"))
         .join(Meeting.meeting_type)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-        .outerjoin(
-            LegalHold, and_(LegalHold.meeting_id == Meeting.id, LegalHold.lifted_at.is_(None))
+        .options(
+            # the stub's columns only: the agenda snapshot is large and not shown here
+            load_only(Meeting.id, Meeting.starts_at, Meeting.meeting_type_id, Meeting.status),
+            contains_eager(Meeting.meeting_type),
         )
-        .options(contains_eager(Meeting.meeting_type))
         .where(due)
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
     rows = []
-    for meeting, status, count, hold in db.session.execute(stmt).unique():
+    for meeting, status, count, held_flag in db.session.execute(stmt).unique():
         destroy = destruction_date(meeting)
         assert destroy is not None  # due_clause only takes meeting types with a term
-        rows.append(RetentionRow(meeting, status, count or 0, destroy, (on - destroy).days, hold))
+        rows.append(
+            RetentionRow(meeting, status, count or 0, destroy, (on - destroy).days, bool(held_flag))
+        )
     return RetentionPage(rows, total, held, page, pages, on)
 
 
@@ -292,19 +298,19 @@ def selection(meeting_ids: Sequence[int], on: date | None = None) -> Selection:
 
 
 def active_holds() -> list[LegalHold]:
-    """Every legal hold in force, with its meeting and who placed it, by meeting date."""
+    """Every legal hold in force, with its meeting or topic and who placed it, oldest first."""
     from sqlalchemy.orm import joinedload
 
     return list(
         db.session.scalars(
             select(LegalHold)
-            .join(LegalHold.meeting)
             .where(LegalHold.lifted_at.is_(None))
             .options(
-                contains_eager(LegalHold.meeting).joinedload(Meeting.meeting_type),
+                joinedload(LegalHold.meeting).joinedload(Meeting.meeting_type),
+                joinedload(LegalHold.topic).load_only(Topic.id, Topic.reference),
                 joinedload(LegalHold.placed_by),
             )
-            .order_by(Meeting.starts_at, LegalHold.id)
+            .order_by(LegalHold.placed_at, LegalHold.id)
         )
     )
 
@@ -323,10 +329,33 @@ def register_page(limit: int = PAGE_SIZE) -> list[DestructionRecord]:
 # --- legal hold ---------------------------------------------------------------------------
 
 
-def active_hold(meeting: Meeting) -> LegalHold | None:
-    return db.session.scalar(
-        select(LegalHold).where(LegalHold.meeting_id == meeting.id, LegalHold.lifted_at.is_(None))
+def active_hold(meeting: Meeting | None = None, topic: Topic | None = None) -> LegalHold | None:
+    """The hold in force on this meeting itself (or on this topic)."""
+    where = (
+        LegalHold.meeting_id == meeting.id
+        if meeting is not None
+        else LegalHold.topic_id == (topic.id if topic is not None else None)
     )
+    return db.session.scalar(select(LegalHold).where(where, LegalHold.lifted_at.is_(None)))
+
+
+def is_held(meeting: Meeting) -> bool:
+    """Frozen: by a hold on the meeting or on a topic on its agenda."""
+    return bool(db.session.scalar(select(held_clause(meeting.id))))
+
+
+def topic_by_reference(reference: str | None) -> Topic:
+    value = (reference or "").strip().upper()
+    if not value:
+        raise RetentionError("Vul het kenmerk van het onderwerp in, bijvoorbeeld TVO-2019-014.")
+    topic = db.session.scalar(
+        select(Topic)
+        .options(load_only(Topic.id, Topic.reference))
+        .where(func.upper(Topic.reference) == value[:40])
+    )
+    if topic is None:
+        raise RetentionError(f"Er is geen onderwerp met kenmerk {value[:40]}.")
+    return topic
 
 
 def _reason(text: str | None, what: str) -> str:
@@ -338,15 +367,34 @@ def _reason(text: str | None, what: str) -> str:
     return value
 
 
-def place_hold(
-    meeting: Meeting, reason: str | None, held_since: date | None, by: Person
-) -> LegalHold:
-    """Freeze the meeting's records (bewaarplicht wegens een juridische procedure)."""
+def _hold_values(reason: str | None, held_since: date | None) -> str:
     text = _reason(reason, "bevriezing")
     if held_since is None:
         raise RetentionError("Vul de datum in vanaf wanneer de bewaarplicht geldt.")
     if held_since > today_local():
         raise RetentionError("De datum van de bewaarplicht ligt in de toekomst.")
+    return text
+
+
+def place_topic_hold(
+    topic: Topic, reason: str | None, held_since: date | None, by: Person
+) -> LegalHold:
+    """Freeze the records of every meeting the topic (casus) was on the agenda of, also of
+    meetings still to come, until the hold is lifted."""
+    text = _hold_values(reason, held_since)
+    if active_hold(topic=topic) is not None:
+        raise RetentionError("Dit onderwerp is al bevroren.")
+    hold = LegalHold(topic_id=topic.id, reason=text, held_since=held_since, placed_by_id=by.id)
+    db.session.add(hold)
+    db.session.flush()
+    return hold
+
+
+def place_hold(
+    meeting: Meeting, reason: str | None, held_since: date | None, by: Person
+) -> LegalHold:
+    """Freeze the meeting's records (bewaarplicht wegens een juridische procedure)."""
+    text = _hold_values(reason, held_since)
     if records_destroyed(meeting) is not None:
         raise RetentionError("De stukken van dit overleg zijn al vernietigd.")
     if active_hold(meeting) is not None:

@@ -14,7 +14,7 @@ from ..auth.reauth import recent_login
 from ..domain import retention as dret
 from ..extensions import db
 from ..forms import parse_id
-from ..models import Meeting, MeetingType
+from ..models import Meeting, MeetingType, Topic
 from ..models.minutes import MINUTES_STATUS_LABELS
 from ..models.retention import LegalHold
 from ..storage import get_storage
@@ -79,17 +79,22 @@ def _meeting(meeting_id: int) -> Meeting:
     return meeting
 
 
-@bp.route("/beheer/bewaartermijnen/overleggen/<int:meeting_id>/bevriezen", methods=["GET", "POST"])
-@access("beheerder")
-def place_hold(meeting_id: int):
-    meeting = _meeting(meeting_id)
+def _hold_page(*, meeting: Meeting | None = None, topic=None):
+    """The hold form for a meeting or a topic (GET shows it, POST places the hold)."""
     form = HoldForm()
     if request.method == "GET" and not form.held_since.data:
         form.held_since.data = today_local()
     error = None
     if form.validate_on_submit():
         try:
-            hold = dret.place_hold(meeting, form.reason.data, form.held_since.data, current_user)
+            if meeting is not None:
+                hold = dret.place_hold(
+                    meeting, form.reason.data, form.held_since.data, current_user
+                )
+            else:
+                hold = dret.place_topic_hold(
+                    topic, form.reason.data, form.held_since.data, current_user
+                )
         except dret.RetentionError as exc:
             db.session.rollback()
             error = str(exc)
@@ -97,12 +102,13 @@ def place_hold(meeting_id: int):
             record(
                 "legal_hold_placed",
                 hold,
-                ref=dret.meeting_reference(meeting),
+                ref=_hold_reference(hold),
                 after={"held_since": hold.held_since.isoformat()},
             )
             db.session.commit()
+            what = "Het overleg is" if meeting is not None else "Het onderwerp is"
             flash(
-                "Het overleg is bevroren: de stukken worden niet vernietigd zolang de "
+                f"{what} bevroren: de stukken worden niet vernietigd zolang de "
                 "bevriezing niet is opgeheven.",
                 "success",
             )
@@ -113,12 +119,39 @@ def place_hold(meeting_id: int):
     return render_template(
         "minutes/retention_hold.html",
         meeting=meeting,
+        topic=topic,
         form=form,
         error=error,
-        hold=dret.active_hold(meeting),
-        destroy=dret.destruction_date(meeting),
+        hold=dret.active_hold(meeting, topic),
+        destroy=dret.destruction_date(meeting) if meeting is not None else None,
         category_label=dret.category_label,
     ), status
+
+
+def _hold_reference(hold: LegalHold) -> str:
+    """The hold's meeting or topic by reference (for the audit log), never its reason."""
+    if hold.meeting_id is not None:
+        return dret.meeting_reference(_meeting(hold.meeting_id))
+    topic = db.session.get(Topic, hold.topic_id)
+    return topic.reference if topic is not None else ""
+
+
+@bp.route("/beheer/bewaartermijnen/overleggen/<int:meeting_id>/bevriezen", methods=["GET", "POST"])
+@access("beheerder")
+def place_hold(meeting_id: int):
+    return _hold_page(meeting=_meeting(meeting_id))
+
+
+@bp.route("/beheer/bewaartermijnen/onderwerp-bevriezen", methods=["GET", "POST"])
+@access("beheerder")
+def place_topic_hold():
+    """Freeze a topic (casus) by its reference: every meeting it was on stays."""
+    try:
+        topic = dret.topic_by_reference(request.values.get("kenmerk"))
+    except dret.RetentionError as exc:
+        status = 404 if "geen onderwerp" in str(exc) else 400
+        raise Refused(str(exc), status) from exc
+    return _hold_page(topic=topic)
 
 
 @bp.route("/beheer/bewaartermijnen/bevriezingen/<int:hold_id>/opheffen", methods=["POST"])
@@ -133,13 +166,12 @@ def lift_hold(hold_id: int):
             abort(400)
         message = "; ".join(e for errs in form.errors.values() for e in errs)
         return _render_list(error=message, status=400)
-    meeting = _meeting(hold.meeting_id)
     try:
         dret.lift_hold(hold, form.reason.data, current_user)
     except dret.RetentionError as exc:
         db.session.rollback()
         return _render_list(error=str(exc), status=409)
-    record("legal_hold_lifted", hold, ref=dret.meeting_reference(meeting))
+    record("legal_hold_lifted", hold, ref=_hold_reference(hold))
     db.session.commit()
     flash("De bevriezing is opgeheven.", "success")
     return redirect(url_for("minutes.retention"))

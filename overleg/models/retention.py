@@ -22,15 +22,18 @@ from ..extensions import Model
 from ..timeutil import utcnow
 from .meetings import Meeting
 from .people import Person
+from .topics import Topic
 
 
 class LegalHold(Model):
-    """A bevriezing: while it is not lifted, the meeting's records are never destroyed. The
-    reason is kept here (for the beheerder), never in the audit log."""
+    """A bevriezing: while it is not lifted, the records of its meeting, or of every meeting
+    its topic (casus) was on the agenda of, are never destroyed. The reason is kept here (for
+    the beheerder), never in the audit log."""
 
     __tablename__ = "legal_hold"
     __table_args__ = (
         CheckConstraint("lifted_at IS NOT NULL OR lift_reason IS NULL", name="lift_reason"),
+        CheckConstraint("(meeting_id IS NULL) <> (topic_id IS NULL)", name="meeting_or_topic"),
         # one active hold per meeting (partial index; both databases support it)
         Index(
             "uq_legal_hold_active_meeting",
@@ -39,11 +42,21 @@ class LegalHold(Model):
             sqlite_where=text("lifted_at IS NULL"),
             postgresql_where=text("lifted_at IS NULL"),
         ),
+        Index(
+            "uq_legal_hold_active_topic",
+            "topic_id",
+            unique=True,
+            sqlite_where=text("lifted_at IS NULL"),
+            postgresql_where=text("lifted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_id: Mapped[int] = mapped_column(
+    meeting_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting.id", ondelete="RESTRICT"), index=True
+    )
+    topic_id: Mapped[int | None] = mapped_column(
+        ForeignKey("topic.id", ondelete="RESTRICT"), index=True
     )
     reason: Mapped[str] = mapped_column(Text)
     # the day the obligation to keep began (e.g. the date of the notice of the procedure)
@@ -54,7 +67,8 @@ class LegalHold(Model):
     lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     lift_reason: Mapped[str | None] = mapped_column(Text)
 
-    meeting: Mapped[Meeting] = relationship(lazy="raise")
+    meeting: Mapped[Meeting | None] = relationship(lazy="raise")
+    topic: Mapped[Topic | None] = relationship(lazy="raise")
     placed_by: Mapped[Person | None] = relationship(foreign_keys=[placed_by_id], lazy="raise")
     lifted_by: Mapped[Person | None] = relationship(foreign_keys=[lifted_by_id], lazy="raise")
 
