@@ -52,7 +52,7 @@ from ..models import (
     Topic,
 )
 from ..models.retention import DestructionRecord, LegalHold
-from ..timeutil import local_to_utc, nl_date, to_local, today_local, utcnow
+from ..timeutil import local_to_utc, to_local, today_local, utcnow
 
 # Categories of the Selectielijst 2020 the demo uses (process 19.1: overleg voeren).
 CATEGORIES = {
@@ -395,6 +395,8 @@ def place_hold(
 ) -> LegalHold:
     """Freeze the meeting's records (bewaarplicht wegens een juridische procedure)."""
     text = _hold_values(reason, held_since)
+    # lock the meeting row: a destruction batch holding it finishes first (see _due_ids)
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
     if records_destroyed(meeting) is not None:
         raise RetentionError("De stukken van dit overleg zijn al vernietigd.")
     if active_hold(meeting) is not None:
@@ -430,11 +432,15 @@ class DestructionReport:
 
 
 def _due_ids(on: date, limit: int, among: Sequence[int] | None = None) -> list[int]:
+    # On PostgreSQL the meeting rows stay locked until the batch commits, so a hold placed
+    # on one of them meanwhile (``place_hold`` locks its meeting first) waits and then finds
+    # it destroyed; SQLite has one writer at a time.
     stmt = (
         select(Meeting.id)
         .where(due_clause(on), ~destroyed_clause(), ~held_clause())
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(limit)
+        .with_for_update(of=Meeting)
     )
     if among is not None:
         stmt = stmt.where(Meeting.id.in_(among))
@@ -625,16 +631,6 @@ def destroy(
             storage.delete(key)
         report.files += len(keys)
     return report
-
-
-def declaration_lines(records: Iterable[DestructionRecord]) -> list[str]:
-    """The lines of a verklaring van vernietiging (Dutch), one per meeting."""
-    return [
-        f"{r.meeting_ref} ({r.body_name}, vergadering van {nl_date(r.meeting_date, 'long')}), "
-        f"categorie {r.category or '-'}, termijn {r.retention_years} jaar, "
-        f"te vernietigen vanaf {nl_date(r.due_date, 'long')}"
-        for r in records
-    ]
 
 
 # --- login data -----------------------------------------------------------------------------
