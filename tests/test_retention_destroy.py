@@ -522,3 +522,29 @@ def test_a_hold_on_a_topic_keeps_every_meeting_it_was_on(app, seeded, people, as
     again = client.post(url, data={"reason": "Nogmaals", "held_since": "2026-02-01"})
     assert again.status_code == 400
     assert "Dit onderwerp is al bevroren." in again.get_data(as_text=True)
+
+
+def test_the_pages_are_valid_html(app, three, as_role):
+    """The Nu Html Checker over the list (with a hold, the register), the hold form and the
+    confirmation; form names unique (tests/vnu_support.py)."""
+    from tests import vnu_support
+
+    unavailable = vnu_support.missing()
+    if unavailable:
+        pytest.fail(unavailable)
+    old, held, _recent = three
+    client = as_role("beheerder")
+    dr.destroy(get_storage(), by=None, via="opdracht", meeting_ids=[old.id])
+    pages = {
+        "/beheer/bewaartermijnen": client.get("/beheer/bewaartermijnen"),
+        "bevriezen": client.get(f"/beheer/bewaartermijnen/overleggen/{old.id}/bevriezen"),
+        "bevestigen": client.post(
+            "/beheer/bewaartermijnen/vernietigen", data={"overleg": [held.id, old.id]}
+        ),
+    }
+    html = {url: resp.get_data(as_text=True) for url, resp in pages.items()}
+    assert all(resp.status_code == 200 for resp in pages.values())
+    assert "TVO-2019-03-12" in html["/beheer/bewaartermijnen"]  # the register has a line
+    problems = vnu_support.check_pages(html)
+    problems += [p for page in html.values() for p in vnu_support.form_name_problems(page)]
+    assert not problems, "\n".join(problems)
