@@ -372,7 +372,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     ),  # closed between meetings, not in this one: 400
     "minutes.retention": (None, None, None, 200),
     "minutes.place_hold": (None, None, None, 200),
-    "minutes.place_topic_hold": (None, None, None, 400),  # no reference given: 400
+    "minutes.place_topic_hold": (None, None, None, 200),  # no reference yet: the form
     "minutes.lift_hold": (None, None, None, 400),  # no reason given: 400
     "minutes.destroy": (None, None, None, 400),  # nothing chosen: 400
     "minutes.save_notes": (None, None, 302, 302),

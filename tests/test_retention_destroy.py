@@ -495,7 +495,9 @@ def test_a_hold_on_a_topic_keeps_every_meeting_it_was_on(app, seeded, people, as
     db.session.commit()
 
     client = as_role("beheerder")
-    empty = client.get("/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk=")
+    ask = client.get("/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk=")
+    assert ask.status_code == 200 and 'name="kenmerk"' in ask.get_data(as_text=True)
+    empty = client.post("/beheer/bewaartermijnen/onderwerp-bevriezen", data={"kenmerk": " "})
     assert empty.status_code == 400 and "Vul het kenmerk" in empty.get_data(as_text=True)
     unknown = client.get("/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk=TVO-1999-999")
     assert unknown.status_code == 404
@@ -538,6 +540,7 @@ def test_the_pages_are_valid_html(app, three, as_role):
     pages = {
         "/beheer/bewaartermijnen": client.get("/beheer/bewaartermijnen"),
         "bevriezen": client.get(f"/beheer/bewaartermijnen/overleggen/{old.id}/bevriezen"),
+        "onderwerp": client.get("/beheer/bewaartermijnen/onderwerp-bevriezen"),
         "bevestigen": client.post(
             "/beheer/bewaartermijnen/vernietigen", data={"overleg": [held.id, old.id]}
         ),

@@ -146,6 +146,8 @@ def place_hold(meeting_id: int):
 @access("beheerder")
 def place_topic_hold():
     """Freeze a topic (casus) by its reference: every meeting it was on stays."""
+    if request.method == "GET" and not (request.args.get("kenmerk") or "").strip():
+        return render_template("minutes/retention_topic.html")
     try:
         topic = dret.topic_by_reference(request.values.get("kenmerk"))
     except dret.RetentionError as exc:
