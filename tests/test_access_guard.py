@@ -119,6 +119,7 @@ EXPECTED_RULES: dict[str, str] = {
     "minutes.retention": "beheerder",
     "minutes.place_hold": "beheerder",
     "minutes.place_topic_hold": "beheerder",
+    "minutes.register_export": "beheerder",
     "minutes.lift_hold": "beheerder",
     "minutes.destroy": "beheerder",
     # the agenda: the secretaris prepares it; participants read it and propose items
@@ -373,6 +374,7 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
     "minutes.retention": (None, None, None, 200),
     "minutes.place_hold": (None, None, None, 200),
     "minutes.place_topic_hold": (None, None, None, 200),  # no reference yet: the form
+    "minutes.register_export": (None, None, None, 200),
     "minutes.lift_hold": (None, None, None, 400),  # no reason given: 400
     "minutes.destroy": (None, None, None, 400),  # nothing chosen: 400
     "minutes.save_notes": (None, None, 302, 302),

@@ -551,3 +551,27 @@ def test_the_pages_are_valid_html(app, three, as_role):
     problems = vnu_support.check_pages(html)
     problems += [p for page in html.values() for p in vnu_support.form_name_problems(page)]
     assert not problems, "\n".join(problems)
+
+
+def test_the_register_downloads_as_csv(app, three, as_role, people):
+    old, held, _recent = three
+    dr.destroy(get_storage(), by=people["beheerder"], via="pagina", meeting_ids=[old.id])
+    client = as_role("beheerder")
+    page = client.get("/beheer/bewaartermijnen").get_data(as_text=True)
+    assert "/beheer/bewaartermijnen/vernietigingsregister.csv" in page
+    resp = client.get("/beheer/bewaartermijnen/vernietigingsregister.csv")
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    assert "vernietigingsregister-" in resp.headers["Content-Disposition"]
+    lines = resp.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("kenmerk;overleg;vergaderdatum;selectiecategorie")
+    assert len(lines) == 2  # one meeting destroyed, the held one not
+    assert lines[1].startswith(
+        "TVO-2019-03-12;Tactisch Veiligheidsoverleg;2019-03-12;19.1.11;5;2024-03-12;"
+    )
+    assert ";Bea Beheer;pagina;2;1;4" in lines[1]
+    assert "OUD" not in resp.get_data(as_text=True)  # no content, references only
+    assert_audit("destruction_register_exported")
+    assert (
+        as_role("secretaris").get("/beheer/bewaartermijnen/vernietigingsregister.csv").status_code
+        == 403
+    )

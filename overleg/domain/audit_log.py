@@ -109,6 +109,7 @@ EVENT_LABELS: dict[str, str] = {
     "legal_hold_lifted": "Bevriezing van overleg opgeheven",
     "records_destroyed": "Stukken vernietigd (bewaartermijn verstreken)",
     "login_data_purged": "Inloggegevens verwijderd (bewaartermijn)",
+    "destruction_register_exported": "Vernietigingsregister geëxporteerd (CSV)",
 }
 
 # The groups of the event filter, in the order of the list; every labelled event is in one.
@@ -197,6 +198,7 @@ EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "legal_hold_lifted",
             "records_destroyed",
             "login_data_purged",
+            "destruction_register_exported",
         ),
     ),
     "jaarplan": (

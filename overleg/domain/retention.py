@@ -326,6 +326,58 @@ def register_page(limit: int = PAGE_SIZE) -> list[DestructionRecord]:
     )
 
 
+REGISTER_COLUMNS = (
+    "kenmerk",
+    "overleg",
+    "vergaderdatum",
+    "selectiecategorie",
+    "bewaartermijn_jaar",
+    "te_vernietigen_vanaf",
+    "vernietigd_op",
+    "vernietigd_door",
+    "via",
+    "verslagversies",
+    "stukken",
+    "bestanden",
+)
+
+
+def register_csv() -> str:
+    """The whole destruction register as CSV (semicolons, as Dutch spreadsheets expect): the
+    basis of the verklaring van vernietiging. References, dates and counts only."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(REGISTER_COLUMNS)
+    rows = db.session.execute(
+        select(DestructionRecord, Person.name)
+        .outerjoin(Person, Person.id == DestructionRecord.destroyed_by_id)
+        .order_by(DestructionRecord.destroyed_at, DestructionRecord.id)
+    )
+    from .audit_log import _cell  # a cell a spreadsheet does not run as a formula
+
+    for rec, name in rows:
+        writer.writerow(
+            [
+                _cell(rec.meeting_ref),
+                _cell(rec.body_name),
+                rec.meeting_date.isoformat(),
+                rec.category or "",
+                rec.retention_years,
+                rec.due_date.isoformat(),
+                to_local(rec.destroyed_at).strftime("%Y-%m-%d %H:%M"),
+                _cell(name or "(opdracht)"),
+                rec.via,
+                rec.minutes_versions,
+                rec.documents,
+                rec.files,
+            ]
+        )
+    return out.getvalue()
+
+
 # --- legal hold ---------------------------------------------------------------------------
 
 

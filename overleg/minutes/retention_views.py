@@ -4,7 +4,7 @@ and a recent password (``@recent_login``). The rules live in overleg/domain/rete
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -221,3 +221,18 @@ def destroy():
         parts.append(f"{report.not_due} niet (meer) aan de beurt")
     flash("; ".join(parts) + ".", "success" if report.count else "info")
     return redirect(url_for("minutes.retention"))
+
+
+@bp.route("/beheer/bewaartermijnen/vernietigingsregister.csv")
+@access("beheerder")
+def register_export():
+    """The destruction register as CSV, for the verklaring van vernietiging."""
+    body = dret.register_csv()
+    record("destruction_register_exported", object_type="destruction_record")
+    db.session.commit()
+    filename = f"vernietigingsregister-{today_local():%Y%m%d}.csv"
+    return Response(
+        "\ufeff" + body,  # a BOM, so that spreadsheets read the accents right
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
