@@ -133,6 +133,10 @@ class Config:
         self.SIGNAL_CONTACT_RETENTION_MONTHS = int(
             os.environ.get("SIGNAL_CONTACT_RETENTION_MONTHS", "3")
         )
+        # Login data (audit events of logging in and out) is removed after this many months
+        # by `flask --app wsgi retention`; retention work runs in batches of this many rows.
+        self.LOGIN_DATA_RETENTION_MONTHS = int(os.environ.get("LOGIN_DATA_RETENTION_MONTHS", "6"))
+        self.RETENTION_BATCH_SIZE = int(os.environ.get("RETENTION_BATCH_SIZE", "500"))
         # Failed logins allowed per device cookie (a browser that logged in to the account
         # before is exempt from the per-account limit; overleg/auth/device.py).
         self.LOGIN_DEVICE_RATE_LIMIT = os.environ.get(

@@ -90,12 +90,29 @@ def init_cli(app: Flask) -> None:
         )
 
     @app.cli.command("retention")
-    def retention() -> None:
-        """Voer de bewaartermijnen uit: verwijder contactgegevens van inwoners bij signalen
-        die langer dan SIGNAL_CONTACT_RETENTION_MONTHS geleden zijn afgehandeld (cron: dagelijks)."""
+    @click.option(
+        "--destroy",
+        is_flag=True,
+        help="Vernietig ook de stukken van vergaderingen waarvan de bewaartermijn is "
+        "verstreken (niet de bevroren).",
+    )
+    @click.option(
+        "--batch-size",
+        type=click.IntRange(1, 100_000),
+        default=None,
+        help="Zoveel rijen per transactie (standaard RETENTION_BATCH_SIZE).",
+    )
+    def retention(destroy: bool, batch_size: int | None) -> None:
+        """Voer de bewaartermijnen uit (cron: dagelijks): verwijder contactgegevens van
+        inwoners bij signalen die langer dan SIGNAL_CONTACT_RETENTION_MONTHS geleden zijn
+        afgehandeld en inloggegevens in het logboek ouder dan LOGIN_DATA_RETENTION_MONTHS;
+        met --destroy ook de stukken van vergaderingen waarvan de bewaartermijn is verstreken."""
         from .audit import record
+        from .domain import retention as dret
         from .domain.signals import erase_contact_details
+        from .storage import get_storage
 
+        size = batch_size or app.config["RETENTION_BATCH_SIZE"]
         months = app.config["SIGNAL_CONTACT_RETENTION_MONTHS"]
         count = erase_contact_details(months)
         if count:
@@ -104,6 +121,33 @@ def init_cli(app: Flask) -> None:
         click.echo(
             f"Contactgegevens van inwoners verwijderd bij {count} signalen "
             f"(afgehandeld meer dan {months} maanden geleden)."
+        )
+        login_months = app.config["LOGIN_DATA_RETENTION_MONTHS"]
+        try:
+            removed, batches = dret.purge_login_events(login_months, batch_size=size)
+        except dret.RetentionError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if removed:
+            record("login_data_purged", object_type="audit_event", ref=f"{removed} regels")
+            db.session.commit()
+        click.echo(
+            f"Inloggegevens verwijderd: {removed} logboekregels ouder dan {login_months} "
+            f"maanden (in {batches} {'batch' if batches == 1 else 'batches'})."
+        )
+        due = dret.count_due()
+        if not destroy:
+            click.echo(
+                f"{due.total} vergaderingen voorbij hun bewaartermijn, waarvan "
+                f"{due.held} bevroren; vernietigen met --destroy."
+            )
+            return
+        report = dret.destroy(get_storage(), by=None, via="opdracht", batch_size=size)
+        click.echo(
+            f"Stukken vernietigd van {report.count} vergaderingen "
+            f"({report.files} bestanden, in {report.batches} "
+            f"{'batch' if report.batches == 1 else 'batches'}); {due.held} bevroren "
+            "vergaderingen overgeslagen. Zie het vernietigingsregister op de pagina "
+            "Bewaartermijnen."
         )
 
     @app.cli.command("send-mail")

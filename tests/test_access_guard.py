@@ -63,6 +63,7 @@ from overleg.models import (
     Unavailability,
     VacantSeat,
 )
+from overleg.models.retention import LegalHold
 from overleg.timeutil import today_local
 from tests.conftest import make_person
 from tests.doc_samples import make_pdf
@@ -127,6 +128,11 @@ EXPECTED_RULES: dict[str, str] = {
     "admin.template_item_edit": "secretaris",
     "admin.template_item_move": "secretaris",
     "minutes.retention": "beheerder",
+    "minutes.place_hold": "beheerder",
+    "minutes.place_topic_hold": "beheerder",
+    "minutes.register_export": "beheerder",
+    "minutes.lift_hold": "beheerder",
+    "minutes.destroy": "beheerder",
     # the agenda: the secretaris prepares it; participants read it and propose items
     "agenda.accept": "secretaris",
     "agenda.add": "secretaris",
@@ -409,6 +415,11 @@ EXPECTED_STATUS: dict[str, tuple[int | str | None, ...]] = {
         400,
     ),  # closed between meetings, not in this one: 400
     "minutes.retention": (None, None, None, 200),
+    "minutes.place_hold": (None, None, None, 200),
+    "minutes.place_topic_hold": (None, None, None, 200),  # no reference yet: the form
+    "minutes.register_export": (None, None, None, 200),
+    "minutes.lift_hold": (None, None, None, 400),  # no reason given: 400
+    "minutes.destroy": (None, None, None, 400),  # nothing chosen: 400
     "minutes.save_notes": (None, None, 302, 302),
     "minutes.send": (None, None, 302, 302),
     "minutes.version": (404, 200, 200, 200),
@@ -563,7 +574,8 @@ def world(seeded):
         reason="Vakantie",
     )
     seat = VacantSeat(meeting=held, role=social, part="member")
-    _db.session.add_all([holding, absence, seat])
+    legal_hold = LegalHold(meeting=earlier, reason="Rechtszaak", held_since=today)
+    _db.session.add_all([holding, absence, seat, legal_hold])
     adopted_plan = dp.new_plan(today.year - 1)
     dp.add_priority(adopted_plan, dp.PriorityData("Geweld", "Huiselijk geweld", "Aanpak"))
     dp.mark_adopted_before(adopted_plan, datetime(today.year - 1, 2, 1), "Vastgesteld")
@@ -611,6 +623,7 @@ def world(seeded):
             Participant, Participant.meeting_id == upcoming.id, Participant.person_id == guest.id
         ).id,
         "seat_id": seat.id,
+        "hold_id": legal_hold.id,
         "filename": "css/overleg.css",
         "where": "omlaag",
         "direction": "omlaag",

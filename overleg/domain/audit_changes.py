@@ -64,6 +64,8 @@ FIELDS: dict[str, Field] = {
     "factor": Field("code", "Tweede factor gebruikt"),
     "second_factor": Field("flag", "Tweede factor ingesteld"),
     "recovery_codes": Field("count", "Herstelcodes over"),
+    "files": Field("count", "Bestanden vernietigd"),
+    "held_since": Field("date", "Bewaarplicht vanaf"),
 }
 
 _CODE = re.compile(r"^[a-z0-9_]{1,40}$")

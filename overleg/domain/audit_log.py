@@ -117,6 +117,11 @@ EVENT_LABELS: dict[str, str] = {
     "signal_merged": "Veiligheidssignaal samengevoegd met onderwerp",
     "signal_closed": "Veiligheidssignaal gesloten",
     "signal_contacts_erased": "Contactgegevens van inwoners verwijderd",
+    "legal_hold_placed": "Overleg bevroren (bewaarplicht)",
+    "legal_hold_lifted": "Bevriezing van overleg opgeheven",
+    "records_destroyed": "Stukken vernietigd (bewaartermijn verstreken)",
+    "login_data_purged": "Inloggegevens verwijderd (bewaartermijn)",
+    "destruction_register_exported": "Vernietigingsregister geëxporteerd (CSV)",
 }
 
 # The groups of the event filter, in the order of the list; every labelled event is in one.
@@ -207,6 +212,11 @@ EVENT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "escalation_path_created",
             "escalation_path_deleted",
             "audit_log_exported",
+            "legal_hold_placed",
+            "legal_hold_lifted",
+            "records_destroyed",
+            "login_data_purged",
+            "destruction_register_exported",
         ),
     ),
     "jaarplan": (

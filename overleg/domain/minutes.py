@@ -126,6 +126,13 @@ def not_begun_message(meeting: Meeting, now: datetime | None = None) -> str | No
             "Het verslag en de aanwezigheid legt u vast vanaf het begin van het overleg "
             f"({nl_date(meeting.starts_at)} om {nl_time(meeting.starts_at)})."
         )
+    destroyed = retention.records_destroyed(meeting)
+    if destroyed is not None:
+        return (
+            "De stukken van dit overleg zijn vernietigd op "
+            f"{nl_date(destroyed.destroyed_at)} (bewaartermijn verstreken); er wordt geen "
+            "verslag meer gemaakt."
+        )
     return None
 
 

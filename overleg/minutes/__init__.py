@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("minutes", __name__)
 
-from . import views  # noqa: E402,F401
+from . import retention_views, views  # noqa: E402,F401

@@ -101,3 +101,21 @@ class ActionFilterForm(Form):
     thema = SelectField("Thema", validators=[optional()], validate_choice=False)
     onderwerp = SelectField("Onderwerp", validators=[optional()], validate_choice=False)
     tekst = StringField("Zoek in tekst", validators=[optional(), max_length(200)])
+
+
+class HoldForm(Form):
+    reason = TextAreaField(
+        "Reden van de bevriezing",
+        validators=[required("Vul de reden van de bevriezing in."), max_length(500)],
+    )
+    held_since = DateField(
+        "Bewaarplicht vanaf",
+        validators=[required("Vul de datum in vanaf wanneer de bewaarplicht geldt.")],
+    )
+
+
+class LiftHoldForm(Form):
+    reason = StringField(
+        "Reden van de opheffing",
+        validators=[required("Vul de reden van de opheffing in."), max_length(500)],
+    )

@@ -1305,16 +1305,3 @@ def close_own_action(action_id: int):
         "success",
     )
     return redirect(url_for("minutes.my_actions"))
-
-
-@bp.route("/beheer/bewaartermijnen")
-@access("beheerder")
-def retention():
-    rows = dret.past_term()
-    return render_template(
-        "minutes/retention.html",
-        rows=rows,
-        today=today_local(),
-        bodies=db.session.scalars(select(MeetingType).order_by(MeetingType.id)).all(),
-        category_label=dret.category_label,
-    )

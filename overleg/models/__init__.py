@@ -12,6 +12,7 @@ from .numbering import NumberCounter
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
 from .plan import IndicatorFigure, PlanIndicator, PlanPartner, PlanPriority, PlanVersion, PlanYear
 from .second_factor import RecoveryCode, SecondFactor
+from .retention import DestructionRecord, LegalHold
 from .signals import Signal
 from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
@@ -53,6 +54,8 @@ __all__ = [
     "Signal",
     "RecoveryCode",
     "SecondFactor",
+    "DestructionRecord",
+    "LegalHold",
     "ActionItem",
     "Decision",
     "Minutes",
