@@ -11,8 +11,8 @@ from .minutes import ActionItem, Decision, Minutes, MinutesVersion
 from .numbering import NumberCounter
 from .people import LoginSession, Organisation, Person, Role, RoleHolding, Unavailability
 from .plan import IndicatorFigure, PlanIndicator, PlanPartner, PlanPriority, PlanVersion, PlanYear
-from .second_factor import RecoveryCode, SecondFactor
 from .retention import DestructionRecord, LegalHold
+from .second_factor import RecoveryCode, SecondFactor
 from .signals import Signal
 from .topics import AgendaItemAccess, Escalation, Topic, TopicEvent
 
