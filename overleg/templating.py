@@ -19,6 +19,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("signals.triage", "Signalen"),
     ("minutes.my_actions", "Mijn actiepunten"),
     ("minutes.index", "Verslagen"),
+    ("search.index", "Zoeken"),
     ("mail.outbox", "Verzonden berichten"),
     ("admin.index", "Beheer"),
     ("minutes.retention", "Bewaartermijnen"),
