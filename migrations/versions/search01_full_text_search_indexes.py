@@ -43,11 +43,14 @@ def _sqlite(name, table, cols):
 
 
 def _postgresql(name, table, cols):
-    document = " || ' ' || ".join(f"coalesce({c}, '')" for c in cols)
-    return [
-        f"CREATE INDEX IF NOT EXISTS ix_{name} ON {table} USING gin "
-        f"(to_tsvector('dutch'::regconfig, {document}))"
-    ]
+    if len(cols) == 1:
+        vector = f"to_tsvector('dutch'::regconfig, coalesce({cols[0]}, ''))"
+    else:
+        vector = " || ".join(
+            f"setweight(to_tsvector('dutch'::regconfig, coalesce({c}, '')), '{w}')"
+            for c, w in zip(cols, "ABCD")
+        )
+    return [f"CREATE INDEX IF NOT EXISTS ix_{name} ON {table} USING gin (({vector}))"]
 
 
 def upgrade():

@@ -286,6 +286,8 @@ def _results(kind, engine, id_col, model, options, ranked, size, page, readable)
     the snippets of those found through their text."""
     has_next = len(ranked) > size
     ranked = ranked[:size]
+    if not ranked:
+        return Results(kind, [], page, has_next)
     ids = [i for i, _ in ranked]
     objs = {
         o.id: o for o in db.session.scalars(select(model).where(id_col.in_(ids)).options(*options))

@@ -10,8 +10,8 @@ database); they are created beside the tables:
   folds case and accents and does not stem: the search adds prefix matching instead), kept in
   step by triggers on insert, update and delete;
 - **PostgreSQL**: a GIN expression index per text on ``to_tsvector('dutch', …)`` (Dutch
-  stemming and stop words); the search uses the same expression (``topic_vector`` and the
-  others below), so the index is used.
+  stemming and stop words; a topic's title weighted A, its description B, for ``ts_rank``);
+  the search uses the same expression (``pg_vector``), so the index is used.
 
 Both the test schema (``db.create_all``, through the ``after_create`` listeners at the bottom)
 and the migration ``search01`` create them; ``tests/test_search.py`` checks that both paths
@@ -23,7 +23,7 @@ otherwise).
 
 from __future__ import annotations
 
-from sqlalchemy import DDL, event, func, literal_column
+from sqlalchemy import DDL, event, literal_column
 
 DUTCH = "dutch"  # PostgreSQL's text search configuration (snowball stemmer, stop words)
 TOKENIZER = "unicode61 remove_diacritics 2"
@@ -59,11 +59,22 @@ def pg_document(cols: tuple[str, ...], prefix: str = "") -> str:
     return " || ' ' || ".join(f"coalesce({prefix}{c}, '')" for c in cols)
 
 
+WEIGHTS = "ABCD"  # the columns' weights in PostgreSQL's ranking: the first counts most
+
+
+def pg_vector_sql(cols: tuple[str, ...], prefix: str = "") -> str:
+    """The indexed tsvector of a row as SQL: each column's words, weighted by its place
+    (a topic's title A, its description B), NULL as empty."""
+    if len(cols) == 1:
+        return f"to_tsvector('{DUTCH}'::regconfig, coalesce({prefix}{cols[0]}, ''))"
+    return " || ".join(
+        f"setweight(to_tsvector('{DUTCH}'::regconfig, coalesce({prefix}{c}, '')), '{w}')"
+        for c, w in zip(cols, WEIGHTS, strict=False)
+    )
+
+
 def _postgresql(name: str, table: str, cols: tuple[str, ...]) -> list[str]:
-    return [
-        f"CREATE INDEX IF NOT EXISTS ix_{name} ON {table} USING gin "
-        f"(to_tsvector('{DUTCH}'::regconfig, {pg_document(cols)}))"
-    ]
+    return [f"CREATE INDEX IF NOT EXISTS ix_{name} ON {table} USING gin (({pg_vector_sql(cols)}))"]
 
 
 def create_statements(dialect: str, name: str | None = None) -> list[str]:
@@ -108,14 +119,11 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     return not (reflected and compare_to is None and is_search_object(name, type_))
 
 
-def pg_vector(name: str, table_alias: str | None = None):
-    """``to_tsvector('dutch', …)`` of an index, as an SQL expression on its table (the
-    expression of the GIN index, so that PostgreSQL uses it)."""
+def pg_vector(name: str):
+    """The tsvector of an index, as an SQL expression on its table (the expression of the GIN
+    index, so that PostgreSQL uses it)."""
     table, cols = INDEXES[name]
-    prefix = f"{table_alias or table}."
-    return func.to_tsvector(
-        literal_column(f"'{DUTCH}'::regconfig"), literal_column(pg_document(cols, prefix))
-    )
+    return literal_column(f"({pg_vector_sql(cols, f'{table}.')})")
 
 
 def _listen() -> None:
