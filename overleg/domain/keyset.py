@@ -109,7 +109,11 @@ def _beyond(order: Sequence[tuple[Any, bool]], key: tuple, forward: bool):
         later = (col < key[i]) if descending == forward else (col > key[i])
         equal = [c == key[j] for j, (c, _) in enumerate(order[:i])]
         terms.append(and_(*equal, later))
-    return or_(*terms)
+    # the first column's bound on its own as well, so that the database seeks its index to
+    # the key instead of reading from the first row
+    first, descending = order[0]
+    bound = (first <= key[0]) if descending == forward else (first >= key[0])
+    return and_(bound, or_(*terms))
 
 
 def paginate(
