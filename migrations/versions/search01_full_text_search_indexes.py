@@ -1,4 +1,4 @@
-"""full-text search indexes: SQLite FTS5 tables with triggers, PostgreSQL GIN indexes
+"""full-text search indexes: SQLite FTS5 tables with triggers, PostgreSQL GIN indexes; the Logboek's (event, at, id) index
 
 Revision ID: search01
 Revises: lifecycle01
@@ -54,6 +54,8 @@ def _postgresql(name, table, cols):
 
 
 def upgrade():
+    # the Logboek's keyset pages per event (overleg/models/audit.py)
+    op.create_index('ix_audit_event_event_at_id', 'audit_event', ['event', 'at', 'id'], unique=False)
     dialect = op.get_bind().dialect.name
     for name, (table, cols) in INDEXES.items():
         if dialect == "sqlite":
@@ -67,6 +69,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_audit_event_event_at_id', table_name='audit_event')
     dialect = op.get_bind().dialect.name
     for name in INDEXES:
         if dialect == "sqlite":
