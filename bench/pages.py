@@ -94,7 +94,10 @@ def urls_for(app, email: str) -> dict[str, str]:
     from overleg.timeutil import utcnow
 
     if email.startswith("beheerder@"):
-        return {"logboek": "/beheer/logboek"}
+        return {
+            "logboek": "/beheer/logboek",
+            "logboek casus": "/beheer/logboek?gebeurtenis=casus_viewed",
+        }
     with app.app_context():
         person = db.session.scalar(select(Person).where(Person.email == email))
         meeting = db.session.scalar(
@@ -129,6 +132,8 @@ def urls_for(app, email: str) -> dict[str, str]:
         "onderwerp": f"/onderwerpen/{topic_id}",
         "onderwerpen": "/onderwerpen",
         "zoeken": "/onderwerpen?q=overlast",
+        "zoeken alles": "/zoeken?q=overlast",
+        "zoeken besluiten p2": "/zoeken?q=overlast&soort=besluiten&pagina=2",
         "besluiten": f"/besluiten/{code}",
         "actiepunten": f"/actiepunten/{code}",
         "mijn actiepunten": "/mijn-actiepunten",

@@ -41,8 +41,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
 
     db.init_app(app)
+    from .models.search import include_object
+
     migrate.init_app(
-        app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(BASE_DIR / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        include_object=include_object,  # the search indexes are not in the models
     )
     csrf.init_app(app)
     limiter.init_app(app)
@@ -61,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .meetings import bp as meetings_bp
     from .minutes import bp as minutes_bp
     from .plan import bp as plan_bp
+    from .search import bp as search_bp
     from .signals import bp as signals_bp
     from .topics import bp as topics_bp
 
@@ -75,6 +83,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(plan_bp)
     app.register_blueprint(signals_bp)
     app.register_blueprint(aanpak_bp)
+    app.register_blueprint(search_bp)
 
     from .templating import init_templating
 

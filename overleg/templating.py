@@ -20,6 +20,7 @@ NAVIGATION: list[tuple[str, str]] = [
     ("minutes.my_actions", "Mijn actiepunten"),
     ("aanpak.mine", "Maatregelen"),
     ("minutes.index", "Verslagen"),
+    ("search.index", "Zoeken"),
     ("mail.outbox", "Verzonden berichten"),
     ("admin.index", "Beheer"),
     ("minutes.retention", "Bewaartermijnen"),

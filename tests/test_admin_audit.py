@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from overleg.domain.audit_log import EVENT_LABELS
+from overleg.domain.keyset import CURSOR_MESSAGE
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import AuditEvent
@@ -176,13 +177,11 @@ def test_filters(admin, log, people):
         ("?tot=9999-12-31", "Kies voor ‘tot en met’ een datum tussen 2000 en 2999."),
         ("?van=0001-01-01", "Kies voor ‘van’ een datum tussen 2000 en 2999."),
         ("?gebeurtenis=<script>", "Kies een gebeurtenis uit de lijst."),
-        ("?pagina=0", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
-        ("?pagina=abc", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
-        ("?pagina=-1", "Dat paginanummer bestaat niet. Kies een pagina vanaf 1."),
-        (
-            "?pagina=99999999999999999999999",
-            "Dat paginanummer bestaat niet. Kies een pagina vanaf 1.",
-        ),
+        ("?vanaf=abc", CURSOR_MESSAGE),
+        ("?vanaf=WyJuIl0", CURSOR_MESSAGE),  # ["n"]: no key
+        ("?vanaf=WyJuIiwiMjAxOS0wMS0wMVQxMjowMDowMCIsInRyZWUiXQ", CURSOR_MESSAGE),  # id "tree"
+        ("?vanaf=" + "A" * 500, CURSOR_MESSAGE),
+        ("?vanaf=%F0%9F%98%80", CURSOR_MESSAGE),
     ],
 )
 def test_bad_filter_input_is_refused_in_dutch(admin, log, query, message):
@@ -193,17 +192,24 @@ def test_bad_filter_input_is_refused_in_dutch(admin, log, query, message):
     assert "<tbody" not in page(resp)
     assert "<script>" not in resp.get_data(as_text=True)
     export = admin.get(URL + "/export.csv" + query)
-    if "pagina" in query:  # the export ignores the page
+    if "vanaf" in query:  # the export ignores the page
         assert export.status_code == 200
     else:
         assert export.status_code == 400 and alerts(export) == [message]
+
+
+def _link(html: str, label: str) -> str:
+    """The href of the Volgende/Vorige link."""
+    match = re.search(rf'href="([^"]+)">{label}<', html)
+    assert match, f"no {label} link"
+    return match.group(1).replace("&amp;", "&")
 
 
 def test_pagination(admin, log, people):
     start = datetime(2019, 1, 1, 12, 0)
     for i in range(120):
         log(
-            at=start + timedelta(minutes=i),
+            at=start + timedelta(minutes=i // 2),  # two events at every moment
             ref=f"TVO-2019-{i:03d}",
             person=people["secretaris"],
             commit=False,
@@ -212,22 +218,29 @@ def test_pagination(admin, log, people):
     first = admin.get(URL)
     html = page(first)
     assert len(rows(first)) == 50 and rows(first)[0][3] == "Onderwerp TVO-2019-119"
-    assert "120 logregels; 1–50 getoond." in html and "Pagina 1 van 3" in html
-    assert 'href="/beheer/logboek?pagina=2"' in html and ">Volgende<" in html
-    assert ">Vorige<" not in html
-    second = admin.get(URL + "?pagina=2")
+    assert "50 logregels op deze pagina, het nieuwste eerst." in html
+    assert ">Volgende<" in html and ">Vorige<" not in html
+    assert "pagina=" not in html and "vanaf=" in _link(html, "Volgende")
+    second = admin.get(_link(html, "Volgende"))
+    assert second.status_code == 200
     assert rows(second)[0][3] == "Onderwerp TVO-2019-069"
     assert ">Vorige<" in page(second) and ">Volgende<" in page(second)
-    last = admin.get(URL + "?pagina=3")
+    last = admin.get(_link(page(second), "Volgende"))
     assert len(rows(last)) == 20 and rows(last)[-1][3] == "Onderwerp TVO-2019-000"
-    assert ">Volgende<" not in page(last) and "101–120 getoond" in page(last)
+    assert ">Volgende<" not in page(last)
+    # every event exactly once, and Vorige returns the same pages
+    seen = [r[3] for resp in (first, second, last) for r in rows(resp)]
+    assert seen == [f"Onderwerp TVO-2019-{i:03d}" for i in range(119, -1, -1)]
+    back = admin.get(_link(page(last), "Vorige"))
+    assert rows(back) == rows(second)
+    assert rows(admin.get(_link(page(back), "Vorige"))) == rows(first)
     # the filter travels with the page links
     filtered = page(admin.get(URL + "?persoon=sam&gebeurtenis=casus_viewed"))
-    assert "pagina=2" in filtered and "persoon=sam" in filtered.split(">Volgende<")[0]
-    beyond = admin.get(URL + "?pagina=999999")
-    assert beyond.status_code == 404
-    assert alerts(beyond) == ["Pagina 999999 bestaat niet: er zijn 3 pagina’s met deze selectie."]
-    assert 'href="/beheer/logboek?pagina=3"' in page(beyond)
+    assert "persoon=sam" in _link(filtered, "Volgende")
+    # a cursor changed by hand: a Dutch message and 400, not a 500
+    tampered = _link(html, "Volgende")[:-3] + "!!!"
+    resp = admin.get(tampered)
+    assert resp.status_code == 400 and alerts(resp) == [CURSOR_MESSAGE]
 
 
 def test_queries_do_not_grow_with_the_rows(admin, log, people, count_queries):

@@ -50,6 +50,8 @@ def _pages(email: str) -> list[str]:
         f"/actiepunten/{code}?status=open",
         "/onderwerpen",
         "/onderwerpen?q=overlast",
+        "/zoeken?q=overlast",
+        "/zoeken?q=overlast&soort=verslagen&pagina=2",
         "/mijn-actiepunten",
         "/mijn-actiepunten?afgerond=1",
     ]

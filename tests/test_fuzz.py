@@ -10,12 +10,14 @@ Each test builds its world once and posts 200 examples against it (Hypothesis, d
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from overleg.domain import keyset
 from overleg.extensions import db
 from overleg.models import Document
 from overleg.models.bodies import CONFIDENTIALITY_LABELS, PURPOSE_LABELS
@@ -555,13 +557,26 @@ QUERIES = {
             "thema": number_value(1),
             "onderwerp": number_value(1),
             "tekst": text_value("besluit"),
+            "vanaf": text_value(keyset.encode("n", (2027, 1))),
         },
     ),
     "registers": ("sec", "/besluiten", {"overleg": choice_value("tvo")}),
     "action_register": (
         "sec",
         "/actiepunten/tvo",
-        {"status": choice_value("open", "afgerond", "verlopen")},
+        {
+            "status": choice_value("open", "afgerond", "verlopen"),
+            "vanaf": text_value(keyset.encode("p", (datetime(2027, 3, 1, 9, 0), 1))),
+        },
+    ),
+    "search": (
+        "member",
+        "/zoeken",
+        {
+            "q": text_value("overlast", '"jeugd groep" -drugs OF TVO-2019'),
+            "soort": choice_value("onderwerpen", "besluiten", "verslagen"),
+            "pagina": number_value(1, 2),
+        },
     ),
     "my_actions": ("member", "/mijn-actiepunten", {"afgerond": choice_value("1", "0")}),
     "minutes_index": ("sec", "/verslagen", {"overleg": choice_value("tvo")}),
@@ -595,7 +610,7 @@ QUERIES = {
             "object": text_value("TVO"),
             "van": date_value(),
             "tot": date_value(),
-            "pagina": number_value(1, 2),
+            "vanaf": text_value(keyset.encode("n", (datetime(2027, 3, 1, 9, 0), 1))),
         },
     ),
     "audit_log_export": (

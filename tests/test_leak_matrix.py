@@ -30,7 +30,8 @@ from overleg.models import (
     Signal,
 )
 from tests.conftest import TEST_PASSWORD, login
-from tests.leak_fixture import ALL, build_world, canaries, found, response_text
+from tests.leak_fixture import ALL, ALL_ITEMS, build_world, canaries, found, response_text
+from tests.leak_fixture import canary as canary_of
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -142,12 +143,33 @@ def _walk(app, w, persona: str) -> tuple[int, list[str]]:
             if resp.status_code not in (200, 302):
                 problems.append(f"search {needle}: {resp.status_code}")
             if resp.status_code == 200:
-                # (the search box repeats the question itself)
+                # (the search box and the link to the search page repeat the question)
                 text = resp.get_data(as_text=True).replace(f'value="{needle}"', "")
+                text = text.replace(f"q={needle}", "")
                 full = f"zz{code}titzz" in ALLOWED[persona]
                 if (topic.reference in text) != full:
                     problems.append(f"search {needle} finds {topic.reference}: {not full}")
                 seen |= found(text)
+    # the search page: a text is found by exactly who reads it, and shows nothing else
+    searchable = {canary_of(code, f) for code in w.topics for f in ("tit", "dsc")}
+    searchable |= {
+        canary_of(code, f) for code in ALL_ITEMS if code != "unp" for f in ("nts", "dec")
+    }
+    for needle in sorted(searchable):
+        resp = c.get(f"/zoeken?q={needle}")
+        if resp.status_code not in (200, 302):
+            problems.append(f"zoeken {needle}: {resp.status_code}")
+        if resp.status_code != 200:
+            continue
+        text = resp.get_data(as_text=True)
+        for echo in (f'value="{needle}"', f"Zoeken: {needle}", f"q={needle}"):
+            text = text.replace(echo, "")
+        got = found(text)
+        seen |= got
+        for leaked in got - ALLOWED[persona]:
+            where.setdefault(leaked, set()).add(f"/zoeken?q={needle}")
+        if (needle in got) != (needle in ALLOWED[persona]):
+            problems.append(f"zoeken {needle}: found {needle in got}")
     if where:
         problems.append(f"reads more than allowed: {where}")
     if seen != ALLOWED[persona]:
@@ -230,6 +252,7 @@ def test_every_full_view_of_casework_writes_one_audit_event_with_references(app)
         ("/actiepunten/tvo", "action_register"),
         ("/onderwerpen", "topic_list"),
         ("/onderwerpen?q=zz", "topic_list"),
+        ("/zoeken?q=zzcas OF zzgst", "search"),
     ):
         before = db.session.scalar(select(db.func.max(AuditEvent.id))) or 0
         resp = c.get(url)

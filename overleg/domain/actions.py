@@ -25,7 +25,7 @@ from ..models import (
     Topic,
 )
 from ..timeutil import local_to_utc, to_local, today_local, utcnow
-from . import policy
+from . import keyset, policy
 from .input import date_in_range, has_control_characters
 
 
@@ -352,30 +352,10 @@ def my_actions(
     return mine, org
 
 
-def register(
-    meeting_type: MeetingType,
-    person,
-    *,
-    status: str | None = None,
-    only_overdue: bool = False,
-    on: date | None = None,
-    year: int | None = None,
-    theme_id: int | None = None,
-    topic_id: int | None = None,
-    text: str | None = None,
-) -> list[ActionItem]:
-    """The action register of a body: actions of meetings the person may see, of minutes
-    that reach them; the newest meeting first, in the order they were made there. Filters
-    (status, overdue, the meeting's year in Amsterdam time, the theme and topic of the
-    action's item, text) are SQL on top of the read policy's clauses: the text matches what
-    the action says only where the person reads it (``policy.action_text_clause``), and
-    the topic's reference always (the register shows it)."""
-    from .decisions import contains_pattern
-
-    on = on or today_local()
-    item = aliased(AgendaItem)
-    topic = aliased(Topic)
-    stmt = (
+def _visible(meeting_type: MeetingType, person, item, topic):
+    """select(ActionItem) of the body's actions the person may see (their meeting, minutes
+    that reach them), with the action's item and topic outer-joined as `item`, `topic`."""
+    return (
         select(ActionItem)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
         .outerjoin(item, item.id == ActionItem.agenda_item_id)
@@ -386,15 +366,34 @@ def register(
             # actions of concept minutes reach participants once the minutes are sent
             policy.released_minutes_clause(person, ActionItem.meeting_id),
         )
-        .options(*_load_options())
-        .order_by(Meeting.starts_at.desc(), ActionItem.id)
     )
+
+
+def register_stmt(
+    meeting_type: MeetingType,
+    person,
+    *,
+    status: str | None = None,
+    only_overdue: bool = False,
+    on: date | None = None,
+    year: int | None = None,
+    theme_id: int | None = None,
+    topic_id: int | None = None,
+    text: str | None = None,
+):
+    """The register's query without order (see `register`); None when nothing can match."""
+    from .decisions import contains_pattern
+
+    on = on or today_local()
+    item = aliased(AgendaItem)
+    topic = aliased(Topic)
+    stmt = _visible(meeting_type, person, item, topic).options(*_load_options())
     if status in ("open", "afgerond"):
         stmt = stmt.where(ActionItem.status == status)
     if only_overdue:
         stmt = stmt.where(ActionItem.status == "open", ActionItem.due_date < on)
     if year and not MINYEAR < year < MAXYEAR:
-        return []  # no meeting is held in year 0 or 99999 (and `date` refuses them)
+        return None  # no meeting is held in year 0 or 99999 (and `date` refuses them)
     if year:
         stmt = stmt.where(
             Meeting.starts_at >= local_to_utc(date(year, 1, 1), time(0, 0)),
@@ -416,7 +415,63 @@ def register(
                 ),
             )
         )
-    return list(db.session.scalars(stmt))
+    return stmt
+
+
+# the newest meeting first, in the order the actions were made there
+REGISTER_ORDER = ((Meeting.starts_at, True), (ActionItem.id, False))
+CURSOR_TYPES = (datetime, int)
+
+
+def register(meeting_type: MeetingType, person, **filters) -> list[ActionItem]:
+    """The action register of a body: actions of meetings the person may see, of minutes
+    that reach them; the newest meeting first, in the order they were made there. Filters
+    (status, overdue, the meeting's year in Amsterdam time, the theme and topic of the
+    action's item, text) are SQL on top of the read policy's clauses: the text matches what
+    the action says only where the person reads it (``policy.action_text_clause``), and
+    the topic's reference always (the register shows it). The whole register; the page
+    reads `register_page`."""
+    stmt = register_stmt(meeting_type, person, **filters)
+    if stmt is None:
+        return []
+    return list(db.session.scalars(stmt.order_by(Meeting.starts_at.desc(), ActionItem.id)))
+
+
+def register_page(
+    meeting_type: MeetingType, person, *, cursor=None, size: int = 50, **filters
+) -> keyset.Page:
+    """One page of `register` (keyset, cursor of ``CURSOR_TYPES``); constant queries."""
+    stmt = register_stmt(meeting_type, person, **filters)
+    if stmt is None:
+        return keyset.Page([], None, None, cursor is None)
+    return keyset.paginate(
+        stmt,
+        REGISTER_ORDER,
+        lambda a: (a.meeting.starts_at, a.id),
+        cursor,
+        size,
+        scalars=True,
+    )
+
+
+def register_choices(meeting_type: MeetingType, person) -> tuple[list[int], list[Topic]]:
+    """The filter's choices from the actions the person finds in the register (so they give
+    nothing away about the others): the years from the first to the last meeting (Amsterdam
+    time), newest first, and the topics of the actions' items. Two queries."""
+    item = aliased(AgendaItem)
+    topic = aliased(Topic)
+    visible = _visible(meeting_type, person, item, topic)
+    first, last = db.session.execute(
+        visible.with_only_columns(func.min(Meeting.starts_at), func.max(Meeting.starts_at))
+    ).one()
+    years = (
+        list(range(to_local(last).year, to_local(first).year - 1, -1))
+        if first is not None and last is not None
+        else []
+    )
+    ids = visible.with_only_columns(topic.id).where(topic.id.is_not(None)).distinct()
+    topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(ids))))
+    return years, topics
 
 
 def meeting_years(actions: list[ActionItem]) -> list[int]:

@@ -25,6 +25,7 @@ from ..models import AuditEvent, Person
 from ..models.bodies import CONFIDENTIALITY_LABELS
 from ..models.people import APP_ROLE_LABELS
 from ..timeutil import LOCALE, TZ, local_to_utc, to_local
+from . import keyset
 from .audit_changes import FIELDS
 from .input import one_line
 
@@ -286,7 +287,6 @@ OBJECT_TYPE_LABELS: dict[str, str] = {
 }
 
 EVENT_PATTERN = re.compile(r"^[a-z0-9_]{1,60}$")
-MAX_PAGE = 1_000_000
 MIN_YEAR, MAX_YEAR = 2000, 2999
 
 
@@ -323,7 +323,7 @@ class AuditFilter:
     ref: str = ""
     start: date | None = None
     end: date | None = None
-    page: int = 1
+    cursor: keyset.Cursor | None = None  # the page: None for the first (newest)
     # the dates as typed, to show them back in the form when they were refused
     raw: dict[str, str] = field(default_factory=dict)
 
@@ -387,11 +387,10 @@ def parse_filter(args: Mapping[str, str]) -> tuple[AuditFilter, list[str]]:
     f.end = _parse_date(f.raw["tot"], "tot en met", errors)
     if f.start and f.end and f.end < f.start:
         errors.append("De periode klopt niet: ‘tot en met’ ligt vóór ‘van’.")
-    page = (args.get("pagina") or "1").strip()
-    if page.isascii() and page.isdigit() and len(page) <= 7 and 1 <= int(page) <= MAX_PAGE:
-        f.page = int(page)
-    else:
-        errors.append("Dat paginanummer bestaat niet. Kies een pagina vanaf 1.")
+    try:
+        f.cursor = keyset.decode(args.get("vanaf"), CURSOR_TYPES)
+    except keyset.CursorError as exc:
+        errors.append(str(exc))
     return f, errors
 
 
@@ -434,43 +433,34 @@ def count(f: AuditFilter) -> int:
 @dataclass
 class Page:
     rows: list[tuple[AuditEvent, str | None]]
-    total: int
-    number: int
-    pages: int
+    next: str | None  # cursor of the older events
+    previous: str | None  # cursor of the newer events
+    first: bool  # the newest events (no cursor)
     # names of the people named by id in the rows' values before and after
     names: dict[int, str] = field(default_factory=dict)
 
     @property
-    def has_previous(self) -> bool:
-        return self.number > 1
+    def only(self) -> bool:
+        """The whole selection is on this page (so its length is the count)."""
+        return self.first and self.next is None
 
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * PAGE_SIZE + 1 if self.total else 0
-
-    @property
-    def last_index(self) -> int:
-        return min(self.number * PAGE_SIZE, self.total)
+# newest first; the id orders events of the same moment
+ORDER = ((AuditEvent.at, True), (AuditEvent.id, True))
+CURSOR_TYPES = (datetime, int)
 
 
 def page(f: AuditFilter) -> Page:
-    """One page of events (at most three queries, whatever the number of rows: the count, the
-    rows, the names of people in their values). A page beyond the last comes back empty; the
-    caller tells the user."""
-    total = count(f)
-    pages = max(1, -(-total // PAGE_SIZE))
-    rows: list = []
-    if f.page <= pages:
-        rows = [
-            tuple(r)
-            for r in db.session.execute(_rows(f).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE))
-        ]
+    """One page of events by keyset (``vanaf``: the cursor), two queries whatever the number
+    of rows or the page: the rows, the names of people in their values. No count: at a
+    million events counting the selection would cost more than the page."""
+    stmt = select(AuditEvent, Person.name).outerjoin(Person, AuditEvent.person_id == Person.id)
+    found = keyset.paginate(
+        _where(stmt, f), ORDER, lambda row: (row[0].at, row[0].id), f.cursor, PAGE_SIZE
+    )
+    rows = [tuple(r) for r in found.rows]
     names = names_of(person_ids(ev for ev, _ in rows))
-    return Page(rows=rows, total=total, number=f.page, pages=pages, names=names)
+    return Page(rows=rows, next=found.next, previous=found.previous, first=found.first, names=names)
 
 
 @dataclass

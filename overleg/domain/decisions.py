@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person
 from ..timeutil import to_local
-from . import numbering, policy
+from . import keyset, numbering, policy
 from .input import has_control_characters
 
 CONTROL_MESSAGE = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
@@ -125,23 +125,9 @@ class RegisterRow:
     minutes_status: str  # concept / ter_vaststelling / vastgesteld
 
 
-def register(
-    meeting_type: MeetingType,
-    person,
-    *,
-    year: int | None = None,
-    theme_id: int | None = None,
-    topic_id: int | None = None,
-    text: str | None = None,
-) -> list[RegisterRow]:
-    """The decision register of a body in number order, the newest first (year, then number;
-    a number is handed out when the decision is recorded, so it may differ from the order of
-    the meetings), limited to what the person may see: decisions of meetings they may see;
-    for non-secretaries only from minutes that left the concept stage. Casus decisions the
-    person is not entitled to keep their code only. Every filter is SQL on top of the read
-    policy's clauses: a text search matches the code, and the text only where the person
-    reads it (``policy.decision_text_clause``)."""
-    stmt = (
+def _visible(meeting_type: MeetingType, person):
+    """select(Decision, Minutes.status) of the body's decisions the person may see."""
+    return (
         select(Decision, Minutes.status)
         .join(Meeting, Meeting.id == Decision.meeting_id)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
@@ -150,13 +136,24 @@ def register(
             policy.meeting_visibility_clause(person),
             policy.released_minutes_clause(person, Decision.meeting_id),
         )
-        .options(
-            selectinload(Decision.meeting),
-            selectinload(Decision.topic),
-            selectinload(Decision.theme),
-            selectinload(Decision.agenda_item),
-        )
-        .order_by(Decision.year.desc(), Decision.number.desc())
+    )
+
+
+def register_stmt(
+    meeting_type: MeetingType,
+    person,
+    *,
+    year: int | None = None,
+    theme_id: int | None = None,
+    topic_id: int | None = None,
+    text: str | None = None,
+):
+    """The register's query without order (see `register`)."""
+    stmt = _visible(meeting_type, person).options(
+        selectinload(Decision.meeting),
+        selectinload(Decision.topic),
+        selectinload(Decision.theme),
+        selectinload(Decision.agenda_item),
     )
     if year:
         stmt = stmt.where(Decision.year == year)
@@ -176,9 +173,61 @@ def register(
                 ),
             )
         )
+    return stmt
+
+
+# newest first: year, then number (unique within a body)
+REGISTER_ORDER = ((Decision.year, True), (Decision.number, True))
+CURSOR_TYPES = (int, int)
+
+
+def register(meeting_type: MeetingType, person, **filters) -> list[RegisterRow]:
+    """The decision register of a body in number order, the newest first (year, then number;
+    a number is handed out when the decision is recorded, so it may differ from the order of
+    the meetings), limited to what the person may see: decisions of meetings they may see;
+    for non-secretaries only from minutes that left the concept stage. Casus decisions the
+    person is not entitled to keep their code only. Every filter is SQL on top of the read
+    policy's clauses: a text search matches the code, and the text only where the person
+    reads it (``policy.decision_text_clause``). The whole register; the page reads
+    `register_page`."""
+    stmt = register_stmt(meeting_type, person, **filters).order_by(
+        Decision.year.desc(), Decision.number.desc()
+    )
     rows = db.session.execute(stmt).all()
     readable = policy.decision_visible_ids(person, [d for d, _ in rows])
     return [RegisterRow(d, d.id in readable, status or "concept") for d, status in rows]
+
+
+def register_page(
+    meeting_type: MeetingType, person, *, cursor=None, size: int = 50, **filters
+) -> keyset.Page:
+    """One page of `register` (keyset: the cursor from ``keyset.decode(…, CURSOR_TYPES)``),
+    its rows RegisterRow. Constant queries whatever the page."""
+    page = keyset.paginate(
+        register_stmt(meeting_type, person, **filters),
+        REGISTER_ORDER,
+        lambda row: (row[0].year, row[0].number),
+        cursor,
+        size,
+    )
+    readable = policy.decision_visible_ids(person, [d for d, _ in page.rows])
+    page.rows = [RegisterRow(d, d.id in readable, status or "concept") for d, status in page.rows]
+    return page
+
+
+def register_years(meeting_type: MeetingType, person) -> list[int]:
+    """The years of the decisions the person finds in the register, newest first (the
+    filter's choices give nothing away about the others). One query."""
+    stmt = _visible(meeting_type, person).with_only_columns(Decision.year).distinct()
+    return sorted(db.session.scalars(stmt), reverse=True)
+
+
+def register_topics(meeting_type: MeetingType, person) -> list:
+    """The topics of the decisions the person finds in the register. One query."""
+    from ..models import Topic
+
+    ids = _visible(meeting_type, person).with_only_columns(Decision.topic_id).distinct()
+    return list(db.session.scalars(select(Topic).where(Topic.id.in_(ids))))
 
 
 def contains_pattern(text: str) -> str:

@@ -406,17 +406,17 @@ def topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str
     return topic.title if visible else topic.reference
 
 
-def visible_topics_stmt(person):
-    """Topics a person may find (by heading; REFERENCE may show only the reference): all for
-    staff; otherwise those with an agenda item the person sees (released agenda of a meeting
-    they take part in; a besloten item only for those named on it). Deny by default."""
-    stmt = select(Topic)
+def topic_visibility_clause(person):
+    """WHERE clause on Topic: topics a person may find (by heading; REFERENCE may show only
+    the reference): all for staff; otherwise those with an agenda item the person sees
+    (released agenda of a meeting they take part in; a besloten item only for those named on
+    it). Deny by default."""
     if is_staff(person):
-        return stmt
+        return true()
     if not is_person(person):
-        return stmt.where(false())
+        return false()
     closed_row = aliased(AgendaItemAccess)
-    on_my_meeting = (
+    return (
         select(AgendaItem.id)
         .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
         .where(
@@ -433,7 +433,14 @@ def visible_topics_stmt(person):
         )
         .exists()
     )
-    return stmt.where(on_my_meeting)
+
+
+def visible_topics_stmt(person):
+    """select(Topic) limited to `topic_visibility_clause`."""
+    stmt = select(Topic)
+    if is_staff(person):
+        return stmt
+    return stmt.where(topic_visibility_clause(person))
 
 
 def overview_topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
@@ -659,6 +666,35 @@ def action_text_clause(person):
     )
 
 
+def item_full_clause(person):
+    """WHERE clause on AgendaItem: the person reads the item in full (`item_levels` FULL),
+    in SQL, for searches over many meetings."""
+    if is_staff(person):
+        return true()
+    if not is_person(person):
+        return false()
+    # Uncorrelated: the items the person reads in full (as `item_levels`), their own
+    # AgendaItem in FROM, so that the policy's nested clauses correlate to it.
+    full = (
+        select(AgendaItem.id)
+        .join(Participant, _seen_item(person.id))
+        .where(_full_item(person.id))
+        .correlate(None)
+    )
+    return AgendaItem.id.in_(full)
+
+
+def notes_readable_clause(person):
+    """WHERE clause on AgendaItem (joined with its Meeting): the person reads the item's
+    notes in the minutes. The meeting is theirs, its minutes reach them (sent for approval),
+    and they read the item in full: what `minutes_entitlement` leaves unredacted."""
+    return and_(
+        meeting_visibility_clause(person),
+        released_minutes_clause(person, AgendaItem.meeting_id),
+        item_full_clause(person),
+    )
+
+
 def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
     """For a minutes snapshot: (item ids of the meeting the person reads in full, ids of the
     carried actions whose text they read), or None for "everything" (staff)."""
@@ -846,6 +882,7 @@ __all__ = [
     "is_person",
     "is_staff",
     "item_heading",
+    "item_full_clause",
     "item_levels",
     "mail_item_heading",
     "mail_removed_heading",
@@ -854,12 +891,14 @@ __all__ = [
     "minutes_entitlement",
     "minutes_readable",
     "named_guest_meetings",
+    "notes_readable_clause",
     "overview_topic_heading",
     "released_minutes_clause",
     "search_topics_clause",
     "sits_in_body",
     "topic_full_clause",
     "topic_heading",
+    "topic_visibility_clause",
     "visible_action_ids",
     "visible_meeting_ids",
     "visible_meetings",

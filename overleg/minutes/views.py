@@ -27,8 +27,8 @@ from ..audit import joined_refs, record, record_shown
 from ..domain import aanpak as daanpak
 from ..domain import actions as da
 from ..domain import decisions as dd
+from ..domain import keyset, policy
 from ..domain import minutes as dmin
-from ..domain import policy
 from ..domain import retention as dret
 from ..domain.meetings import bodies_seen_by
 from ..extensions import db
@@ -1124,6 +1124,22 @@ def _topic_choices(topics) -> list:
     )
 
 
+REGISTER_PAGE_SIZE = 50
+
+
+def _page_args() -> dict[str, str]:
+    """The register's filter as typed, for its Volgende/Vorige links (without the cursor)."""
+    return {k: v for k, v in request.args.items() if k != "vanaf" and v}
+
+
+def _cursor(types):
+    """The keyset cursor of the page asked for (None: the first), or the Dutch message."""
+    try:
+        return keyset.decode(request.args.get("vanaf"), types), None
+    except keyset.CursorError as exc:
+        return None, str(exc)
+
+
 @bp.route("/besluiten/<code>")
 @access("login")
 def decision_register(code: str):
@@ -1131,27 +1147,39 @@ def decision_register(code: str):
     form = DecisionFilterForm(request.args)
     # Filter choices come from the decisions the reader finds in this register (meetings
     # they may see), so the filters give nothing away about the others.
-    readable = dd.register(mt, current_user)
-    years = sorted({r.decision.year for r in readable}, reverse=True)
+    years = dd.register_years(mt, current_user)
     form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
     form.thema.choices = _theme_choices()
-    form.onderwerp.choices = _topic_choices(r.decision.topic for r in readable)
+    form.onderwerp.choices = _topic_choices(dd.register_topics(mt, current_user))
+    cursor, cursor_error = _cursor(dd.CURSOR_TYPES)
     status = 200
-    if not form.validate():
+    page = None
+    if not form.validate() or cursor_error:
         status = 400
         rows = []
     else:
         year, theme_id = parse_id(form.jaar.data), parse_id(form.thema.data)
         topic_id, text = parse_id(form.onderwerp.data), (form.tekst.data or "").strip() or None
-        # unfiltered, the register is what was read for the choices: not read twice
-        rows = (
-            dd.register(
-                mt, current_user, year=year, theme_id=theme_id, topic_id=topic_id, text=text
-            )
-            if year or theme_id or topic_id or text
-            else readable
+        page = dd.register_page(
+            mt,
+            current_user,
+            cursor=cursor,
+            size=REGISTER_PAGE_SIZE,
+            year=year,
+            theme_id=theme_id,
+            topic_id=topic_id,
+            text=text,
         )
-    html = render_template("minutes/decisions.html", body=mt, form=form, rows=rows)
+        rows = page.rows
+    html = render_template(
+        "minutes/decisions.html",
+        body=mt,
+        form=form,
+        rows=rows,
+        page=page,
+        page_args=_page_args(),
+        cursor_error=cursor_error,
+    )
     shown = [
         r.decision.topic.reference
         for r in rows
@@ -1169,14 +1197,14 @@ def action_register(code: str):
     form = ActionFilterForm(request.args)
     today = today_local()
     # filter choices from the actions the reader finds in this register (see decisions)
-    found = da.register(mt, current_user, on=today)
-    form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in da.meeting_years(found)])
+    years, topics = da.register_choices(mt, current_user)
+    form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
     form.thema.choices = _theme_choices()
-    form.onderwerp.choices = _topic_choices(
-        a.agenda_item.topic for a in found if a.agenda_item is not None
-    )
+    form.onderwerp.choices = _topic_choices(topics)
+    cursor, cursor_error = _cursor(da.CURSOR_TYPES)
     status = 200
-    if not form.validate():
+    page = None
+    if not form.validate() or cursor_error:
         status = 400
         actions: list[ActionItem] = []
     else:
@@ -1184,22 +1212,20 @@ def action_register(code: str):
         status_filter = choice if choice in ("open", "afgerond") else None
         year, theme_id = parse_id(form.jaar.data), parse_id(form.thema.data)
         topic_id, text = parse_id(form.onderwerp.data), (form.tekst.data or "").strip() or None
-        # unfiltered, the register is what was read for the choices: not read twice
-        actions = (
-            da.register(
-                mt,
-                current_user,
-                status=status_filter,
-                only_overdue=choice == "verlopen",
-                on=today,
-                year=year,
-                theme_id=theme_id,
-                topic_id=topic_id,
-                text=text,
-            )
-            if choice or year or theme_id or topic_id or text
-            else found
+        page = da.register_page(
+            mt,
+            current_user,
+            cursor=cursor,
+            size=REGISTER_PAGE_SIZE,
+            status=status_filter,
+            only_overdue=choice == "verlopen",
+            on=today,
+            year=year,
+            theme_id=theme_id,
+            topic_id=topic_id,
+            text=text,
         )
+        actions = page.rows
     visible = da.visible_action_ids(current_user, actions)
     html = render_template(
         "minutes/actions.html",
@@ -1208,6 +1234,9 @@ def action_register(code: str):
         actions=actions,
         visible=visible,
         today=today,
+        page=page,
+        page_args=_page_args(),
+        cursor_error=cursor_error,
     )
     if record_shown(_actions_casus(actions, visible), mt, object_type="action_register"):
         db.session.commit()

@@ -61,3 +61,5 @@ __all__ = [
     "Minutes",
     "MinutesVersion",
 ]
+
+from . import search as _search  # noqa: F401  (the search indexes beside the tables)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -18,6 +18,9 @@ from .people import Person
 
 class AuditEvent(Model):
     __tablename__ = "audit_event"
+    # The Logboek filtered by event reads its keyset pages (newest first) from this index
+    # instead of sorting every event of that kind (a million rows at ten years).
+    __table_args__ = (Index("ix_audit_event_event_at_id", "event", "at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -16,7 +16,7 @@ from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
 from ..domain import escalation as de
 from ..domain import plan as dp
-from ..domain import policy
+from ..domain import policy, search
 from ..domain.agenda import AgendaError
 from ..domain.input import one_line
 from ..domain.labels import concluded_label
@@ -119,10 +119,15 @@ def index():
         stmt = stmt.join(MeetingType, MeetingType.id == Topic.meeting_type_id).where(
             MeetingType.code == body
         )
+    error = None
     if q:
         # Search only what the person may read (in SQL, before the limit): a topic they do
-        # not read in full is found by its reference only.
-        stmt = stmt.where(policy.search_topics_clause(current_user, q))
+        # not read in full is found by its reference only (overleg.domain.search).
+        try:
+            stmt = stmt.where(search.topic_list_clause(current_user, search.parse(q)))
+        except search.SearchError as exc:
+            error = str(exc)
+            stmt = stmt.where(false())
     topics = list(db.session.scalars(stmt.limit(500)))
     entitled = policy.entitled_topic_ids(current_user, [t.id for t in topics])
     rows = [
@@ -141,11 +146,12 @@ def index():
         body=body,
         bodies=_bodies(),
         statuses=TOPIC_STATUS_LABELS,
+        error=error,
     )
     shown = [r["topic"].reference for r in rows if r["full"] and r["topic"].is_casus]
     if record_shown(shown, object_type="topic_list"):
         db.session.commit()
-    return html
+    return html, 400 if error else 200
 
 
 @bp.route("/onderwerpen/nieuw", methods=["GET", "POST"])

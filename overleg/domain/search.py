@@ -1,0 +1,434 @@
+"""Full-text search over topics, decisions and minutes, in the database.
+
+What a person finds is decided by the read policy, in SQL, before ranking and paging (no
+filter in Python after a limit): a topic's title and description only where the person reads
+the topic in full (``policy.topic_full_clause``), a decision's text where they read it
+(``policy.decision_text_clause``, of minutes that reach them), an agenda item's notes where
+the minutes show them (``policy.notes_readable_clause``). A topic's reference and a decision's
+code are found by whoever sees them at all (typed as ``TVO-2019-014``). Snippets are made only
+for rows found through their text, so they come only from text the person reads.
+
+The search syntax (README, "Zoeken"), the same on both databases:
+
+- words: every word must occur (``overlast jeugd``); a word also finds longer words that
+  begin with it (``jeugd`` finds ``jeugdgroep``);
+- ``"a phrase"``: these words in this order (no prefix);
+- ``-word``: without this word;
+- ``OF`` (or ``OR``) between terms: either.
+
+The engines (``overleg/models/search.py``):
+
+- SQLite FTS5, tokenizer ``unicode61 remove_diacritics 2``: case and accents folded
+  (``categorieen`` finds ``categorieën``), no stemming; ranked by ``bm25`` (a topic's title
+  weighs more than its description);
+- PostgreSQL, text search configuration ``dutch``: Dutch stemming (``woningen`` finds
+  ``woning``) and stop words (``de``, ``het`` … are not searched), accents not folded;
+  ranked by ``ts_rank``. The query is built from the parsed terms with ``to_tsquery`` (each
+  word quoted, with ``:*`` for the prefix), not ``websearch_to_tsquery``, so that both
+  databases parse the same syntax and match prefixes alike; no user text reaches either
+  query parser unquoted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, literal, literal_column, not_, or_, select, union_all
+from sqlalchemy.orm import selectinload
+from sqlalchemy.sql import column, table
+
+from ..extensions import db
+from ..models import AgendaItem, Decision, Meeting, Topic
+from ..models.search import DUTCH, pg_vector
+from . import policy
+
+MAX_LENGTH = 200
+MAX_TERMS = 12
+PAGE_SIZE = 20
+MAX_PAGE = 50
+START, STOP = "\x02", "\x03"  # snippet markers: control characters never stored in text
+REFERENCE_RANK = -1.0e12  # a reference typed in full comes first
+
+_WORD = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_REFERENCE = re.compile(r"^[A-Za-z]{2,12}-\d{4}(?:-\d{1,4})?$")
+_OPERATORS = {"of", "or"}
+
+
+class SearchError(ValueError):
+    """A search the person must change: the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class Term:
+    words: tuple[str, ...]
+    phrase: bool = False  # quoted: exact, no prefix
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    groups: tuple[tuple[Term, ...], ...]  # OR of AND-groups
+
+    @property
+    def reference(self) -> str | None:
+        """The input as a reference or decision code to look up (``TVO-2019-014``, or its
+        beginning ``TVO-2019``), or None."""
+        raw = self.raw.strip()
+        return raw.upper() if _REFERENCE.match(raw) else None
+
+
+def parse(raw: str | None) -> Query:
+    """The search as typed, parsed; SearchError (Dutch) when there is nothing to search."""
+    raw = (raw or "").strip()
+    if len(raw) > MAX_LENGTH:
+        raise SearchError(f"Gebruik hoogstens {MAX_LENGTH} tekens om te zoeken.")
+    groups: list[list[Term]] = [[]]
+    count = 0
+    for m in _TOKEN.finditer(raw):
+        neg, quoted, bare = m.group(1), m.group(2), m.group(3)
+        if bare is not None:
+            if bare.lower() in _OPERATORS:
+                if groups[-1]:
+                    groups.append([])
+                continue
+            neg = "-" if bare.startswith("-") else ""
+            words = tuple(w.lower() for w in _WORD.findall(bare))
+            phrase = False
+        else:
+            words = tuple(w.lower() for w in _WORD.findall(quoted))
+            phrase = True
+        if not words:
+            continue
+        count += 1
+        groups[-1].append(Term(words, phrase=phrase, negated=bool(neg)))
+    if count > MAX_TERMS:
+        raise SearchError(f"Gebruik hoogstens {MAX_TERMS} zoektermen.")
+    kept = tuple(tuple(g) for g in groups if any(not t.negated for t in g))
+    if not kept:
+        if count:
+            raise SearchError("Zoek op ten minste één woord zonder minteken ervoor.")
+        raise SearchError("Typ een of meer woorden om op te zoeken.")
+    return Query(raw=raw, groups=kept)
+
+
+# --- the engines' query strings ------------------------------------------------------------
+
+
+def fts5_match(query: Query) -> str:
+    """The FTS5 MATCH expression: every word quoted (FTS5's own syntax never sees user
+    text), a bare term as a prefix."""
+
+    def term(t: Term) -> str:
+        return '"' + " ".join(t.words) + '"' + ("" if t.phrase else "*")
+
+    groups = []
+    for g in query.groups:
+        expr = "(" + " AND ".join(term(t) for t in g if not t.negated) + ")"
+        for t in g:
+            if t.negated:
+                expr = f"({expr} NOT {term(t)})"
+        groups.append(expr)
+    return " OR ".join(groups)
+
+
+def pg_tsquery(query: Query) -> str:
+    """The text for ``to_tsquery('dutch', …)``: words quoted as lexemes (stemmed by the
+    configuration), ``<->`` within a term, ``:*`` for the prefix of a bare term."""
+
+    def term(t: Term) -> str:
+        words = [f"'{w}'" for w in t.words]
+        if not t.phrase:
+            words[-1] += ":*"
+        inner = " <-> ".join(words)
+        return f"!({inner})" if t.negated else f"({inner})"
+
+    return " | ".join("(" + " & ".join(term(t) for t in g) + ")" for g in query.groups)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """One search index, as SQL expressions for the current database."""
+
+    name: str  # the index (overleg/models/search.py)
+    query: Query
+    weights: tuple[float, ...] = ()
+
+    @property
+    def sqlite(self) -> bool:
+        return _dialect() == "sqlite"
+
+    def _fts(self):
+        return table(self.name, column("rowid"))
+
+    def arm(self, id_col, *where):
+        """select(id, rank, 1) of the rows whose text matches, with `where` applied; lower
+        rank first."""
+        if self.sqlite:
+            fts = self._fts()
+            rank = func.bm25(literal_column(self.name), *self.weights)
+            return (
+                select(id_col.label("id"), rank.label("rank"), literal(1).label("via_text"))
+                .join(fts, fts.c.rowid == id_col)
+                .where(literal_column(self.name).op("MATCH")(fts5_match(self.query)), *where)
+            )
+        vector = pg_vector(self.name)
+        tsq = func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), pg_tsquery(self.query))
+        return select(
+            id_col.label("id"),
+            (-func.ts_rank(vector, tsq)).label("rank"),
+            literal(1).label("via_text"),
+        ).where(vector.op("@@")(tsq), *where)
+
+    def matches(self, id_col):
+        """Condition: the row's text matches (no policy)."""
+        if self.sqlite:
+            fts = self._fts()
+            return id_col.in_(
+                select(fts.c.rowid).where(
+                    literal_column(self.name).op("MATCH")(fts5_match(self.query))
+                )
+            )
+        tsq = func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), pg_tsquery(self.query))
+        return pg_vector(self.name).op("@@")(tsq)
+
+    def snippets(self, id_col, ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
+        """For these rows (found through their text, so readable): a short passage around
+        what matched, as (text, matched) parts. One query."""
+        if not ids:
+            return {}
+        if self.sqlite:
+            fts = self._fts()
+            snip = func.snippet(literal_column(self.name), -1, START, STOP, "…", 24)
+            stmt = select(fts.c.rowid, snip).where(
+                literal_column(self.name).op("MATCH")(fts5_match(self.query)),
+                fts.c.rowid.in_(ids),
+            )
+        else:
+            from ..models.search import INDEXES, pg_document
+
+            tbl, cols = INDEXES[self.name]
+            tsq = func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), pg_tsquery(self.query))
+            snip = func.ts_headline(
+                literal_column(f"'{DUTCH}'::regconfig"),
+                literal_column(pg_document(cols, f"{tbl}.")),
+                tsq,
+                f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12, '
+                'MaxFragments=2, FragmentDelimiter=" … "',
+            )
+            stmt = select(id_col, snip).where(id_col.in_(ids))
+        return {row_id: _parts(text or "") for row_id, text in db.session.execute(stmt)}
+
+
+def _parts(text: str) -> list[tuple[str, bool]]:
+    """A marked snippet as (text, matched) parts; no marker survives."""
+    parts: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(re.split(f"[{START}{STOP}]", text)):
+        if chunk:
+            parts.append((chunk, i % 2 == 1))
+    return parts
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    obj: object  # Topic, Decision or AgendaItem
+    full: bool  # the person reads it in full (its title, its text)
+    # the passage that matched, (text, matched) parts: only for what was found through its
+    # text (which the person reads); empty for a hit by reference
+    snippet: list[tuple[str, bool]] = field(default_factory=list)
+
+
+@dataclass
+class Results:
+    kind: str  # onderwerpen, besluiten, verslagen
+    hits: list[Hit]
+    page: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def page_number(raw: str | None) -> int:
+    """The result page asked for, or SearchError (Dutch)."""
+    raw = (raw or "1").strip()
+    if raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= MAX_PAGE:
+        return int(raw)
+    raise SearchError(f"Kies een resultatenpagina van 1 tot en met {MAX_PAGE}.")
+
+
+def _ranked(arms, page: int, size: int) -> list[tuple[int, bool]]:
+    """(id, found through text) of one page of the union of these arms, best first; the
+    policy is in every arm, so the limit comes after it."""
+    union = union_all(*arms).subquery()
+    rows = db.session.execute(
+        select(union.c.id, union.c.via_text)
+        .order_by(union.c.rank, union.c.id)
+        .limit(size + 1)
+        .offset((page - 1) * size)
+    ).all()
+    return [(row_id, bool(via)) for row_id, via in rows]
+
+
+def _results(kind, engine, id_col, model, options, ranked, size, page, readable) -> Results:
+    """The page's objects (one query and their eager loads), whether the person reads each in
+    full (`readable`: found through the text, or asked of the policy for a reference hit) and
+    the snippets of those found through their text."""
+    has_next = len(ranked) > size
+    ranked = ranked[:size]
+    if not ranked:
+        return Results(kind, [], page, has_next)
+    ids = [i for i, _ in ranked]
+    objs = {
+        o.id: o for o in db.session.scalars(select(model).where(id_col.in_(ids)).options(*options))
+    }
+    via_text = [i for i, via in ranked if via]
+    by_reference = [objs[i] for i, via in ranked if not via and i in objs]
+    full = set(via_text) | (readable(by_reference) if by_reference else set())
+    snippets = engine.snippets(id_col, via_text)
+    hits = [Hit(objs[i], i in full, snippets.get(i, [])) for i, _ in ranked if i in objs]
+    return Results(kind, hits, page, has_next)
+
+
+def topics(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Results:
+    """Topics the person finds: by title and description where they read the topic in full;
+    by reference (typed in full or its beginning) wherever they see it."""
+    engine = _Engine("search_topic", query, (4.0, 1.0))
+    seen = policy.topic_visibility_clause(person)
+    full = policy.topic_full_clause(person)
+    arms = [engine.arm(Topic.id, seen, full)]
+    ref = query.reference
+    if ref:
+        arms.append(
+            select(Topic.id, literal(REFERENCE_RANK), literal(0)).where(
+                Topic.reference.like(ref + "%"),
+                seen,
+                not_(and_(engine.matches(Topic.id), full)),
+            )
+        )
+    ranked = _ranked(arms, page, size)
+    options = (selectinload(Topic.meeting_type), selectinload(Topic.theme))
+    return _results(
+        "onderwerpen",
+        engine,
+        Topic.id,
+        Topic,
+        options,
+        ranked,
+        size,
+        page,
+        lambda found: policy.entitled_topic_ids(person, [t.id for t in found]),
+    )
+
+
+def topic_list_clause(person, query: Query):
+    """WHERE clause on Topic for the topic list's search (its own order and filters): the
+    reference contains what was typed, or the title and description match where the person
+    reads the topic in full. Visibility is the list's own clause."""
+    like = "%" + query.raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    engine = _Engine("search_topic", query)
+    return or_(
+        Topic.reference.ilike(like, escape="\\"),
+        and_(engine.matches(Topic.id), policy.topic_full_clause(person)),
+    )
+
+
+def decisions(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Results:
+    """Decisions of meetings the person sees, of minutes that reach them: by text where they
+    read it, by code wherever they see the decision (as the register shows them)."""
+    engine = _Engine("search_decision", query)
+    seen = and_(
+        policy.meeting_visibility_clause(person),
+        policy.released_minutes_clause(person, Decision.meeting_id),
+    )
+    text_ok = policy.decision_text_clause(person)
+    arms = [engine.arm(Decision.id, seen, text_ok).join(Meeting, Meeting.id == Decision.meeting_id)]
+    ref = query.reference
+    if ref:
+        arms.append(
+            select(Decision.id, literal(REFERENCE_RANK), literal(0))
+            .join(Meeting, Meeting.id == Decision.meeting_id)
+            .where(
+                Decision.code.like(ref + "%"),
+                seen,
+                not_(and_(engine.matches(Decision.id), text_ok)),
+            )
+        )
+    ranked = _ranked(arms, page, size)
+    options = (
+        selectinload(Decision.meeting).selectinload(Meeting.meeting_type),
+        selectinload(Decision.topic),
+    )
+    return _results(
+        "besluiten",
+        engine,
+        Decision.id,
+        Decision,
+        options,
+        ranked,
+        size,
+        page,
+        lambda found: policy.decision_visible_ids(person, found),
+    )
+
+
+def minutes(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Results:
+    """Agenda items whose notes in the minutes match, where the person reads those notes."""
+    engine = _Engine("search_notes", query)
+    arm = engine.arm(AgendaItem.id, policy.notes_readable_clause(person)).join(
+        Meeting, Meeting.id == AgendaItem.meeting_id
+    )
+    ranked = _ranked([arm], page, size)
+    options = (
+        selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type),
+        selectinload(AgendaItem.topic),
+    )
+    return _results(
+        "verslagen", engine, AgendaItem.id, AgendaItem, options, ranked, size, page, set
+    )
+
+
+KINDS = {"onderwerpen": topics, "besluiten": decisions, "verslagen": minutes}
+KIND_LABELS = {"onderwerpen": "Onderwerpen", "besluiten": "Besluiten", "verslagen": "Verslagen"}
+
+
+def casus_shown(results: list[Results]) -> list[str]:
+    """References of the casus whose text these results show (for ``casus_viewed``)."""
+    refs: list[str] = []
+    for r in results:
+        for hit in r.hits:
+            if not hit.full:
+                continue
+            topic = getattr(hit.obj, "topic", None) if not isinstance(hit.obj, Topic) else hit.obj
+            if topic is not None and topic.is_casus and topic.reference not in refs:
+                refs.append(topic.reference)
+    return refs
+
+
+__all__ = [
+    "KINDS",
+    "KIND_LABELS",
+    "Hit",
+    "Query",
+    "Results",
+    "SearchError",
+    "casus_shown",
+    "decisions",
+    "fts5_match",
+    "minutes",
+    "page_number",
+    "parse",
+    "pg_tsquery",
+    "topic_list_clause",
+    "topics",
+]
