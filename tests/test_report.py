@@ -33,6 +33,7 @@ from tests.factories import (
     person,
     topic_item,
 )
+from tests import pdfua_support
 from tests.minutes_support import pdf_text
 
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -488,6 +489,8 @@ def test_the_pdf_is_pdfa_with_tags_and_its_charts_have_text_alternatives(app, wo
         select(AuditEvent).where(AuditEvent.event == "report_exported")
     ).one()
     assert event.object_ref == str(Y) and event.person_id == person("oov@example.org").id
+    checked = pdfua_support.check_pdf("evaluatie jaarplan", resp.data, "ua")
+    assert checked.errors == [], "\n".join(checked.errors)
 
 
 def test_the_csv(app, world):

@@ -98,6 +98,7 @@ USAGE_LABELS: dict[tuple[str, str], tuple[str, str]] = {
         "ketenpartner in een jaarplan",
         "ketenpartners in jaarplannen",
     ),
+    ("measure", "organisation_id"): ("maatregel in een plan van aanpak", "maatregelen"),
 }
 
 # References whose rows would be deleted along (ON DELETE CASCADE) but that still count as

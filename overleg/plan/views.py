@@ -346,7 +346,11 @@ def indicator_import(year: int):
 
 # --- the progress report (voortgang, the evaluatie jaarplan) ---------------------------------
 
-REPORT_PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/a-2u", "pdf_tags": True}  # as the minutes
+REPORT_PDF_OPTIONS: dict[str, Any] = {  # as the minutes: PDF/A-2u and PDF/UA-1
+    "pdf_variant": "pdf/a-2u",
+    "pdf_tags": True,
+    "declare_pdfua": True,
+}
 
 
 def _refused(code: int, title: str, text: str):
