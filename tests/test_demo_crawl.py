@@ -83,6 +83,8 @@ def readme_accounts() -> list[str]:
 
 ACCOUNTS = readme_accounts()
 PERSONAS = ["anoniem", *ACCOUNTS]
+# Two crawls, each over its own demo, so that the two test workers share the work.
+GROUPS = {"groep-1": PERSONAS[0::2], "groep-2": PERSONAS[1::2]}
 
 
 class _Links(HTMLParser):
@@ -328,13 +330,22 @@ def test_readme_lists_the_demo_accounts():
     assert "oov@example.org" in ACCOUNTS and "beheerder@example.org" in ACCOUNTS
 
 
-def test_demo_crawled_by_every_persona_has_no_errors(app):
-    """One demo as `make run` leaves it. Every persona first opens all pages, and only then
-    the downloads, so no persona's pages are seen after someone else made a file on first
-    download (as the minutes PDFs are)."""
+def test_every_persona_is_crawled():
+    assert sorted(p for group in GROUPS.values() for p in group) == sorted(PERSONAS)
+
+
+@pytest.mark.parametrize("group", sorted(GROUPS))
+def test_demo_crawled_by_every_persona_has_no_errors(app, group):
+    """One demo as `make run` leaves it, per group of personas (GROUPS). Every persona first
+    opens all pages, and only then the downloads, so no persona's pages are seen after
+    someone else made a file on first download (as the minutes PDFs are).
+
+    The validators (Nu Html Checker, PDF/UA) judge what the templates make, which does not
+    depend on the database: they run in the SQLite pass; on PostgreSQL the crawl itself
+    (status, Dutch titles, writes, need to know of the downloads) runs in full."""
     started = time.perf_counter()
     seed_all()
-    crawls = [start_crawl(app, persona) for persona in PERSONAS]
+    crawls = [start_crawl(app, persona) for persona in GROUPS[group]]
     seeded = time.perf_counter()
     for crawl in crawls:
         crawl.crawl_pages("/")
@@ -360,6 +371,11 @@ def test_demo_crawled_by_every_persona_has_no_errors(app):
     ]
     # the Nu Html Checker over every HTML page of every persona, in one run, and the names of
     # their forms (tests/vnu_support.py)
+    if db.engine.dialect.name != "sqlite":
+        print("validators: in the SQLite pass")
+        if report:
+            pytest.fail("\n".join(report), pytrace=False)
+        return
     pages = {f"{c.persona} {url}": html for c in crawls for url, html in c.pages.items()}
     checked = time.perf_counter()
     unavailable = vnu_support.missing()
