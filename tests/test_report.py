@@ -20,6 +20,7 @@ from overleg.domain import report as dr
 from overleg.extensions import db
 from overleg.models import AuditEvent, Theme, ThemeGroup
 from overleg.timeutil import local_to_utc, today_local
+from tests import pdfua_support
 from tests.conftest import TEST_NOW, demo_client
 from tests.factories import (
     close_topic,
@@ -33,7 +34,6 @@ from tests.factories import (
     person,
     topic_item,
 )
-from tests import pdfua_support
 from tests.minutes_support import pdf_text
 
 pytestmark = pytest.mark.usefixtures("seeded")

@@ -434,7 +434,8 @@ def test_purge_removes_only_login_events_older_than_the_term(app, seeded):
     db.session.commit()
     removed, batches = dr.purge_login_events(6, batch_size=2)
     assert removed == len(dr.LOGIN_EVENTS)
-    assert batches == 3  # 6 rows in batches of two
+    assert batches == -(-len(dr.LOGIN_EVENTS) // 2)  # in batches of two
+    assert batches >= 3
     left = db.session.execute(select(AuditEvent.event, AuditEvent.at)).all()
     assert sorted(e for e, at in left if at == young) == sorted(dr.LOGIN_EVENTS)
     assert {"casus_viewed", "minutes_exported"} <= {e for e, _ in left}

@@ -422,25 +422,8 @@ def add_note(
 
 
 def adoption_meetings(topic: Topic, now: datetime | None = None) -> list[Meeting]:
-    """Meetings of the body that owns the topic that have begun, not cancelled, whose minutes
-    are still open for decisions (none yet, or a concept); newest first."""
-    now = now or utcnow()
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.meeting_type_id == topic.meeting_type_id,
-            Meeting.starts_at <= now,
-            Meeting.status != "geannuleerd",
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(20)
-    )
-    out = []
-    for meeting in meetings:
-        minutes = dm.get_minutes(meeting)
-        if minutes is None or minutes.status == "concept":
-            out.append(meeting)
-    return out
+    """Meetings of the body that owns the topic where its plan can be adopted."""
+    return dm.meetings_open_for_decisions(topic.meeting_type_id, now)
 
 
 def default_decision_text(topic: Topic, version: AanpakVersion) -> str:

@@ -99,6 +99,36 @@ def get_minutes(meeting: Meeting) -> Minutes | None:
     return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
 
 
+def meetings_open_for_decisions(
+    meeting_type_id: int, now: datetime | None = None, limit: int = 20
+) -> list[Meeting]:
+    """Meetings of this body that have begun, not cancelled, whose minutes are still open for
+    decisions (none yet, or a concept); newest first. Where a plan (the jaarplan, a plan van
+    aanpak) can be adopted by a decision."""
+    now = now or utcnow()
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.meeting_type_id == meeting_type_id,
+            Meeting.starts_at <= now,
+            Meeting.status != "geannuleerd",
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(limit)
+    ).all()
+    open_ids = set(
+        db.session.scalars(
+            select(Meeting.id)
+            .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+            .where(
+                Meeting.id.in_([m.id for m in meetings]),
+                (Minutes.id.is_(None)) | (Minutes.status == "concept"),
+            )
+        )
+    )
+    return [m for m in meetings if m.id in open_ids]
+
+
 def ensure_minutes(meeting: Meeting, by: Person | None = None) -> Minutes:
     """The meeting's minutes, created as a concept the first time (minute-taker: the
     secretary who starts them, or the meeting's secretary)."""

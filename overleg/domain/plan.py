@@ -423,28 +423,9 @@ def adopting_body() -> MeetingType | None:
 
 
 def adoption_meetings(now: datetime | None = None) -> list[Meeting]:
-    """Driehoek meetings that have begun, not cancelled, whose minutes are still open for
-    decisions (none yet, or a concept); newest first."""
+    """Driehoek meetings where the jaarplan can be adopted."""
     body = adopting_body()
-    if body is None:
-        return []
-    now = now or utcnow()
-    meetings = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.meeting_type_id == body.id,
-            Meeting.starts_at <= now,
-            Meeting.status != "geannuleerd",
-        )
-        .order_by(Meeting.starts_at.desc())
-        .limit(20)
-    )
-    out = []
-    for meeting in meetings:
-        minutes = dm.get_minutes(meeting)
-        if minutes is None or minutes.status == "concept":
-            out.append(meeting)
-    return out
+    return [] if body is None else dm.meetings_open_for_decisions(body.id, now)
 
 
 def default_decision_text(version: PlanVersion) -> str:
