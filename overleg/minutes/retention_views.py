@@ -152,7 +152,15 @@ def place_topic_hold():
         topic = dret.topic_by_reference(request.values.get("kenmerk"))
     except dret.RetentionError as exc:
         status = 404 if "geen onderwerp" in str(exc) else 400
-        raise Refused(str(exc), status) from exc
+        # The form again, with what was typed and what is wrong, not an error page.
+        return (
+            render_template(
+                "minutes/retention_topic.html",
+                error=str(exc),
+                kenmerk=(request.values.get("kenmerk") or "").strip(),
+            ),
+            status,
+        )
     return _hold_page(topic=topic)
 
 
