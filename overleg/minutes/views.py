@@ -1110,7 +1110,9 @@ def _theme_choices() -> list:
         .join(ThemeGroup)
         .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
     ).all()
-    return choices([("", "Alle thema's")] + [(t.id, t.name) for t in themes])
+    # Each year's plan has its own priorities, often with the same names: the year tells
+    # them apart in the list.
+    return choices([("", "Alle thema's")] + [(t.id, f"{t.name} ({t.group.year})") for t in themes])
 
 
 def _topic_choices(topics) -> list:
