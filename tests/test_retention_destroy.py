@@ -505,6 +505,9 @@ def test_a_hold_on_a_topic_keeps_every_meeting_it_was_on(app, seeded, people, as
     # not a dead end: the form again, with what was typed, to correct it
     assert 'name="kenmerk"' in unknown.get_data(as_text=True)
     assert 'value="TVO-1999-999"' in unknown.get_data(as_text=True)
+    # the menu shows where the page belongs: under Bewaartermijnen, not under Verslagen
+    assert 'aria-current="page">Bewaartermijnen</a>' in unknown.get_data(as_text=True)
+    assert 'aria-current="page">Verslagen</a>' not in unknown.get_data(as_text=True)
     url = f"/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk={topic.reference.lower()}"
     form = client.get(url)
     assert form.status_code == 200 and f"Onderwerp {topic.reference}" in form.get_data(as_text=True)

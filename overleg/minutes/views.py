@@ -79,8 +79,9 @@ MEETING_OPTIONS = (
 @bp.before_request
 def _nav_current():
     """The minutes pages sit under "Verslagen" in the menu (a listed endpoint such as
-    "Mijn actiepunten" or "Bewaartermijnen" is current by itself)."""
-    g.nav_current = "minutes.index"
+    "Mijn actiepunten" or "Bewaartermijnen" is current by itself); the pages reached from
+    "Bewaartermijnen" (bevriezen, vernietigen) sit under it."""
+    g.nav_current = "minutes.retention" if request.path.startswith("/beheer/") else "minutes.index"
 
 
 @bp.context_processor
