@@ -293,8 +293,9 @@ def test_page_shows_held_as_bevroren_and_destroys_after_confirmation(app, three,
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
     assert "De stukken van 1 vergadering zijn vernietigd" in page
-    assert "1 bevroren overleg(gen) overgeslagen" in page
+    assert "1 bevroren vergadering overgeslagen" in page
     assert "TVO-2019-03-12" in page  # the register
+    assert "De vernietigde vergadering (grondslag" in page  # one: no "De laatste 1 ...en"
     assert "1 vergadering komt voor vernietiging in aanmerking" in page  # the held one
     assert_audit("records_destroyed", object_id=old.id)
     # the destroyed meeting's minutes page says so instead of offering a new concept

@@ -224,7 +224,11 @@ def destroy():
         + " vernietigd en in het vernietigingsregister opgenomen"
     ]
     if report.held:
-        parts.append(f"{report.held} bevroren overleg(gen) overgeslagen")
+        parts.append(
+            f"{report.held} bevroren "
+            + ("vergadering" if report.held == 1 else "vergaderingen")
+            + " overgeslagen"
+        )
     if report.not_due:
         parts.append(f"{report.not_due} niet (meer) aan de beurt")
     flash("; ".join(parts) + ".", "success" if report.count else "info")
