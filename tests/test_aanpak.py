@@ -21,7 +21,7 @@ from overleg.domain.topics import create_topic
 from overleg.extensions import db
 from overleg.models import ActionItem, Decision, Organisation
 from overleg.models.aanpak import AanpakVersion, Measure
-from overleg.timeutil import today_local
+from overleg.timeutil import nl_date, today_local
 from tests.conftest import DEMO_PASSWORD, assert_audit, login
 from tests.factories import make_meeting, meeting_type, person, publish
 
@@ -385,6 +385,11 @@ def test_secretary_keeps_the_plan_through_its_pages(app, world):
     assert decision.text == "Het TVO stelt het plan vast."
     html = sec.get(f"/onderwerpen/{topic.id}/aanpak").get_data(as_text=True)
     assert "Versie 1, vastgesteld" in html and decision.code in html
+    # the date is that of the meeting that adopted it, not of the click that recorded it
+    assert f"Versie 1, vastgesteld {nl_date(world['held'].starts_at, 'long')}" in html
+    # after a refused form the browser lands on the form, not at the top of the long page
+    assert f'action="/onderwerpen/{topic.id}/aanpak/maatregelen#toevoegen"' in html
+    assert f'action="/maatregelen/{measure.id}/voortgang#maatregel-{measure.id}"' in html
     html = sec.get(f"/onderwerpen/{topic.id}/aanpak/versie/1").get_data(as_text=True)
     assert "Zo is het plan vastgesteld" in html and "Cameratoezicht portiek" in html
     # editing after adoption: a new concept, the adopted version unchanged

@@ -122,6 +122,9 @@ def test_register_filters_by_year_theme_topic_and_text(seeded, people, as_role):
     assert codes("") == ["TVO-2019-01", "TVO-2019-02", "TVO-2020-01"]
     assert codes("jaar=2020") == ["TVO-2020-01"]
     assert codes(f"thema={jeugd.id}") == ["TVO-2019-01"]
+    # each year's plan has its own priorities: the filter names the year of each
+    page = sec.get("/besluiten/tvo").get_data(as_text=True)
+    assert f"{jeugd.name} ({jeugd.group.year})</option>" in page
     assert codes(f"onderwerp={t2.id}") == ["TVO-2019-02"]
     assert codes("tekst=damocles") == ["TVO-2019-02"]
     assert codes("jaar=2019&tekst=jaarverslag") == []

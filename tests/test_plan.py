@@ -259,5 +259,8 @@ def test_bad_input_is_a_dutch_4xx(app):
     assert resp.status_code == 400
     resp = sec.post("/jaarplan/kopie", data={"year": "1900"})
     assert resp.status_code == 400 and "tussen 2000 en 2099" in resp.get_data(as_text=True)
-    assert sec.get("/jaarplan/1999").status_code == 404
+    missing = sec.get("/jaarplan/1999")
+    assert missing.status_code == 404
+    assert "Er is geen jaarplan voor 1999." in missing.get_data(as_text=True)
+    assert 'href="/jaarplan">Naar de jaarplannen</a>' in missing.get_data(as_text=True)
     assert sec.get(f"/jaarplan/{today_local().year - 1}?versie=7").status_code == 404

@@ -427,6 +427,9 @@ def test_a_bad_year_or_quarter_is_refused_in_dutch(app, world, url, status, mess
     resp = demo_client(app, "oov@example.org").get(url)
     assert resp.status_code == status
     assert message in resp.get_data(as_text=True)
+    # not a dead end: a link on to the plans or to the whole year's report
+    back = f"/jaarplan/{Y}/voortgang" if status == 400 else "/jaarplan"
+    assert f'href="{back}"' in resp.get_data(as_text=True)
 
 
 def test_a_quarter_not_yet_begun_is_refused_in_dutch(app, world):

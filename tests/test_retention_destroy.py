@@ -293,8 +293,9 @@ def test_page_shows_held_as_bevroren_and_destroys_after_confirmation(app, three,
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
     assert "De stukken van 1 vergadering zijn vernietigd" in page
-    assert "1 bevroren overleg(gen) overgeslagen" in page
+    assert "1 bevroren vergadering overgeslagen" in page
     assert "TVO-2019-03-12" in page  # the register
+    assert "De vernietigde vergadering (grondslag" in page  # one: no "De laatste 1 ...en"
     assert "1 vergadering komt voor vernietiging in aanmerking" in page  # the held one
     assert_audit("records_destroyed", object_id=old.id)
     # the destroyed meeting's minutes page says so instead of offering a new concept
@@ -503,6 +504,12 @@ def test_a_hold_on_a_topic_keeps_every_meeting_it_was_on(app, seeded, people, as
     unknown = client.get("/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk=TVO-1999-999")
     assert unknown.status_code == 404
     assert "Er is geen onderwerp met kenmerk TVO-1999-999." in unknown.get_data(as_text=True)
+    # not a dead end: the form again, with what was typed, to correct it
+    assert 'name="kenmerk"' in unknown.get_data(as_text=True)
+    assert 'value="TVO-1999-999"' in unknown.get_data(as_text=True)
+    # the menu shows where the page belongs: under Bewaartermijnen, not under Verslagen
+    assert 'aria-current="page">Bewaartermijnen</a>' in unknown.get_data(as_text=True)
+    assert 'aria-current="page">Verslagen</a>' not in unknown.get_data(as_text=True)
     url = f"/beheer/bewaartermijnen/onderwerp-bevriezen?kenmerk={topic.reference.lower()}"
     form = client.get(url)
     assert form.status_code == 200 and f"Onderwerp {topic.reference}" in form.get_data(as_text=True)

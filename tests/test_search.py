@@ -234,6 +234,10 @@ def test_pages_cover_every_hit_once(app, people, count_queries):
     status, body = _search(client, "wijkschouw", soort="onderwerpen", pagina="3")
     assert status == 200 and body.count('class="search-result"') == 5
     assert ">Vorige<" in body and ">Volgende<" not in body
+    # past the last page: says so and leads back, instead of "Geen onderwerpen gevonden"
+    status, body = _search(client, "wijkschouw", soort="onderwerpen", pagina="4")
+    assert status == 200 and "Op pagina 4 staan geen onderwerpen meer." in body
+    assert "Geen onderwerpen gevonden" not in body and "Terug naar de eerste pagina" in body
     # the number of queries does not depend on the page or the number of hits
     with count_queries() as first:
         client.get("/zoeken?q=wijkschouw")

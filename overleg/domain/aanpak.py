@@ -485,6 +485,13 @@ def version_line(version: AanpakVersion) -> str:
     """'Versie 2, vastgesteld 3 maart 2027 (TVO-2027-04)' or 'Versie 3, concept'."""
     if version.is_frozen:
         code = f" ({version.decision.code})" if version.decision is not None else ""
-        when = nl_date(version.adopted_at, "long") if version.adopted_at else ""
+        # The date of the meeting that adopted it (what the decision says), not of the click
+        # that recorded it afterwards.
+        at = (
+            version.decision.meeting.starts_at
+            if version.decision is not None and version.decision.meeting is not None
+            else version.adopted_at
+        )
+        when = nl_date(at, "long") if at else ""
         return f"Versie {version.number}, vastgesteld {when}{code}".replace("  ", " ")
     return f"Versie {version.number}, concept"

@@ -152,7 +152,15 @@ def place_topic_hold():
         topic = dret.topic_by_reference(request.values.get("kenmerk"))
     except dret.RetentionError as exc:
         status = 404 if "geen onderwerp" in str(exc) else 400
-        raise Refused(str(exc), status) from exc
+        # The form again, with what was typed and what is wrong, not an error page.
+        return (
+            render_template(
+                "minutes/retention_topic.html",
+                error=str(exc),
+                kenmerk=(request.values.get("kenmerk") or "").strip(),
+            ),
+            status,
+        )
     return _hold_page(topic=topic)
 
 
@@ -216,7 +224,11 @@ def destroy():
         + " vernietigd en in het vernietigingsregister opgenomen"
     ]
     if report.held:
-        parts.append(f"{report.held} bevroren overleg(gen) overgeslagen")
+        parts.append(
+            f"{report.held} bevroren "
+            + ("vergadering" if report.held == 1 else "vergaderingen")
+            + " overgeslagen"
+        )
     if report.not_due:
         parts.append(f"{report.not_due} niet (meer) aan de beurt")
     flash("; ".join(parts) + ".", "success" if report.count else "info")

@@ -79,8 +79,9 @@ MEETING_OPTIONS = (
 @bp.before_request
 def _nav_current():
     """The minutes pages sit under "Verslagen" in the menu (a listed endpoint such as
-    "Mijn actiepunten" or "Bewaartermijnen" is current by itself)."""
-    g.nav_current = "minutes.index"
+    "Mijn actiepunten" or "Bewaartermijnen" is current by itself); the pages reached from
+    "Bewaartermijnen" (bevriezen, vernietigen) sit under it."""
+    g.nav_current = "minutes.retention" if request.path.startswith("/beheer/") else "minutes.index"
 
 
 @bp.context_processor
@@ -1110,7 +1111,9 @@ def _theme_choices() -> list:
         .join(ThemeGroup)
         .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
     ).all()
-    return choices([("", "Alle thema's")] + [(t.id, t.name) for t in themes])
+    # Each year's plan has its own priorities, often with the same names: the year tells
+    # them apart in the list.
+    return choices([("", "Alle thema's")] + [(t.id, f"{t.name} ({t.group.year})") for t in themes])
 
 
 def _topic_choices(topics) -> list:

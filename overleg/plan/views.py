@@ -48,8 +48,8 @@ def index():
 @access("login")
 def show(year: int):
     plan = dp.plan_of_year(year)
-    if plan is None:
-        abort(404)
+    if plan is None:  # as the progress report says it
+        return _refused(404, "Geen jaarplan", f"Er is geen jaarplan voor {year}.")
     visible = [v for v in plan.versions if policy.can_view_plan_version(current_user, v)]
     if not visible:
         abort(404)
@@ -353,8 +353,9 @@ REPORT_PDF_OPTIONS: dict[str, Any] = {  # as the minutes: PDF/A-2u and PDF/UA-1
 }
 
 
-def _refused(code: int, title: str, text: str):
-    return render_template("errors/error.html", code=code, title=title, text=text), code
+def _refused(code: int, title: str, text: str, back: tuple[str, str] | None = None):
+    back = back or (url_for("plan.index"), "Naar de jaarplannen")
+    return render_template("errors/error.html", code=code, title=title, text=text, back=back), code
 
 
 def _report(year: int):
@@ -369,7 +370,8 @@ def _report(year: int):
         quarter = dr.parse_quarter(request.args.get("kwartaal"))
         return dr.build(year, quarter, plan_version=plan_version), None
     except dr.ReportError as exc:
-        return None, _refused(400, "Ongeldige periode", str(exc))
+        back = (url_for("plan.report", year=year), f"Naar de voortgang van het hele jaar {year}")
+        return None, _refused(400, "Ongeldige periode", str(exc), back)
 
 
 def _report_context(report: dr.Report) -> dict:
