@@ -236,6 +236,8 @@ def test_measures_show_under_the_topic_item_of_the_agenda_where_it_returns(app, 
     member = _client(app, MEMBER)
     html = _flat(member.get(f"/overleggen/{nxt}/agenda").get_data(as_text=True))
     assert "Voortgang plan van aanpak" in html
+    # the progress as it stands today, also on the agenda of a meeting long past
+    assert f"(stand van {nl_date(today_local(), 'long')})" in html
     assert "Huisbezoek wijkagent en woningcorporatie" in html and "Gezinscoach inzetten" in html
     assert "Eerste gesprek gevoerd, vervolg gepland" in html  # the latest progress note
     assert "Lopend" in html and "verlopen" in html  # m1 is past its due date
