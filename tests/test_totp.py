@@ -127,6 +127,8 @@ def test_a_first_code_confirms_the_enrolment(app, people, db):
     member = people["deelnemer"]
     c = app.test_client()
     login(c, member.email)
+    profile = c.get("/mijn-gegevens").get_data(as_text=True)
+    assert "Tweede factor" in profile and "Niet ingesteld" in profile
     secret = secret_of(c.get("/account/tweede-factor/instellen").get_data(as_text=True))
     wrong = c.post("/account/tweede-factor/instellen", data={"code": code_now(secret, 5)})
     assert wrong.status_code == 400 and "Deze code klopt niet" in wrong.get_data(as_text=True)
@@ -158,6 +160,8 @@ def test_a_first_code_confirms_the_enrolment(app, people, db):
     settings = c.get("/account/tweede-factor").get_data(as_text=True)
     assert "Ingesteld" in settings and "nog 10 van de tien herstelcodes" in settings
     assert not any(code in settings for code in codes)
+    profile = c.get("/mijn-gegevens").get_data(as_text=True)
+    assert "Ingesteld (app met inlogcodes)" in profile and "Niet ingesteld" not in profile
 
 
 # --- login -------------------------------------------------------------------------------

@@ -58,7 +58,13 @@ def home():
 @access("login")
 def profile():
     g.nav_current = "main.profile"  # not in the menu: no item is current (not "Home")
-    return render_template("main/profile.html", holdings=holdings_of(current_user, today_local()))
+    from ..auth.mfa import has_second_factor
+
+    return render_template(
+        "main/profile.html",
+        holdings=holdings_of(current_user, today_local()),
+        second_factor=has_second_factor(current_user),
+    )
 
 
 @bp.route("/health")
