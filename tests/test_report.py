@@ -198,6 +198,22 @@ def test_a_total_that_would_give_one_small_count_away_is_withheld():
     assert dr.total_count([dr.Count(1), dr.Count(2)]).text == "minder dan 5"
 
 
+def test_a_total_that_pins_several_small_counts_down_is_withheld():
+    # 7 + two of "minder dan 5" shown as 9: both hidden ones are exactly 1
+    assert dr.total_count([dr.Count(7), dr.Count(1), dr.Count(1)]).text == "niet getoond"
+    # 6 + two of "minder dan 5" shown as 14: both are exactly 4
+    assert dr.total_count([dr.Count(6), dr.Count(4), dr.Count(4)]).text == "niet getoond"
+    # 5 + three hidden as 8: each of the three is 1
+    assert dr.total_count([dr.Count(5)] + [dr.Count(1)] * 3).text == "niet getoond"
+    # a total over a withheld total would let that one be worked out again
+    withheld = dr.total_count([dr.Count(6), dr.Count(1)])
+    assert dr.total_count([withheld, dr.Count(2), dr.Count(9)]).text == "niet getoond"
+    # positive controls: hidden ones that stay between 1 and 4 each, and no hidden one
+    assert dr.total_count([dr.Count(7), dr.Count(1), dr.Count(2)]).text == "10"
+    assert dr.total_count([dr.Count(7), dr.Count(4), dr.Count(3)]).text == "14"
+    assert dr.total_count([dr.Count(7), dr.Count(0), dr.Count(5)]).text == "12"
+
+
 # --- the figures -----------------------------------------------------------------------------
 
 
@@ -219,7 +235,8 @@ def test_figures_of_the_year_per_priority(world):
     assert (a.escalations_up.text, a.escalations_down.text) == ("6", "minder dan 5")
     assert (b.escalations_up.text, none.escalations_up.text) == ("0", "0")
     assert (a.decisions.value, b.decisions.value, none.decisions.value) == (7, 1, 1)
-    assert report.total.decisions.text == "9"
+    # 7 and twice "minder dan 5": a total of 9 would tell both are 1
+    assert (report.total.decisions.value, report.total.decisions.text) == (9, "niet getoond")
     assert (a.actions_open.value, a.actions_overdue.value, a.actions_done.value) == (2, 7, 2)
     assert (a.actions_open.text, a.actions_overdue.text) == ("minder dan 5", "7")
     measures = (a.measures_open, a.measures_overdue, a.measures_done, a.measures_stopped)
@@ -235,7 +252,12 @@ def test_figures_of_the_year_per_priority(world):
         1,
         1,
     )
-    assert (s.received.text, s.topic.text, s.merged.text) == ("8", "5", "minder dan 5")
+    # 8 received, 5 a topic: the other three (each "minder dan 5") would be 1 each
+    assert (s.received.text, s.topic.text, s.merged.text) == (
+        "niet getoond",
+        "5",
+        "minder dan 5",
+    )
     # B: 5 made a topic and 1 closed; its total would give the one closed away
     assert (b.signals.received.value, b.signals.closed.value) == (6, 1)
     assert b.signals.received.text == "niet getoond"

@@ -23,7 +23,7 @@ priority of this year lands in the row "Zonder prioriteit". Counts of items that
 casus (topics, escalations, decisions, actions, measures, signals) are shown as "minder dan 5" when they
 are 1 to 4 (``shown_count``), whatever the confidentiality of the items counted: marking only
 the counts that hold a casus would itself tell that one is there. A total is withheld when it
-would give away exactly one such small count (``total_count``). No titles, no case text.
+would give a small count away: exactly one hidden, or hidden ones whose sum allows one value only (``total_count``). No titles, no case text.
 
 Every figure comes from one aggregate query per kind (a constant number of queries, whatever
 the number of topics). No Flask here.
@@ -114,14 +114,30 @@ class Count:
         return self.text
 
 
+def _pins_a_small_count(hidden: list[Count]) -> bool:
+    """Would the sum of these hidden counts (each "minder dan 5": 1 to 4) tell one of them
+    exactly? Each lies between the sum less the others' largest and less their smallest."""
+    rest = sum(p.value for p in hidden)
+    k = len(hidden)
+    low = max(1, rest - (SMALL - 1) * (k - 1))
+    high = min(SMALL - 1, rest - (k - 1))
+    return low >= high
+
+
 def total_count(parts: Iterable[Count]) -> Count:
-    """The total of some counts. Withheld when exactly one of its parts is hidden: the total
-    and the other parts would give that one away."""
+    """The total of some counts. Withheld when the total and the parts shown would give a
+    hidden part away: exactly one is hidden, or the hidden ones add up to a sum that only one
+    spread allows for one of them (two that add up to 2 are both 1, to 8 both 4), or a part
+    is itself a withheld total (it could be worked out again)."""
     parts = list(parts)
     value = sum(p.value for p in parts)
     related = any(p.casus_related for p in parts)
-    hidden = sum(1 for p in parts if p.hidden)
-    return Count(value, related, withheld=hidden == 1)
+    hidden = [p for p in parts if p.hidden]
+    shown = not Count(value, related).hidden  # a total "minder dan 5" tells nothing exact
+    withheld = len(hidden) == 1 or (
+        shown and bool(hidden) and (any(p.withheld for p in hidden) or _pins_a_small_count(hidden))
+    )
+    return Count(value, related, withheld=withheld)
 
 
 # --- the period ------------------------------------------------------------------------------
