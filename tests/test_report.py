@@ -440,6 +440,9 @@ def test_a_quarter_page(app, world):
         (f"/jaarplan/{Y}/voortgang?kwartaal=een", 400, "Kies kwartaal 1, 2, 3 of 4"),
         (f"/jaarplan/{Y}/voortgang.pdf?kwartaal=0", 400, "Kies kwartaal 1, 2, 3 of 4"),
         (f"/jaarplan/{Y}/voortgang.csv?kwartaal=-1", 400, "Kies kwartaal 1, 2, 3 of 4"),
+        # a digit for str.isdigit that int() does not read (superscript two): was a 500
+        (f"/jaarplan/{Y}/voortgang?kwartaal=%C2%B2", 400, "Kies kwartaal 1, 2, 3 of 4"),
+        (f"/jaarplan/{Y}/voortgang?kwartaal=%D9%A3", 400, "Kies kwartaal 1, 2, 3 of 4"),
         (f"/jaarplan/{Y - 5}/voortgang", 404, f"Er is geen jaarplan voor {Y - 5}."),
         (f"/jaarplan/{Y - 5}/voortgang.pdf", 404, f"Er is geen jaarplan voor {Y - 5}."),
     ],

@@ -174,7 +174,7 @@ def parse_quarter(raw: str | None) -> int | None:
     if raw is None or raw.strip() in ("", "jaar"):
         return None
     text = raw.strip()
-    if text.isdigit() and int(text) in QUARTERS:
+    if text.isascii() and text.isdigit() and int(text) in QUARTERS:
         return int(text)
     raise ReportError("Kies kwartaal 1, 2, 3 of 4, of laat het kwartaal weg voor het hele jaar.")
 
