@@ -271,6 +271,11 @@ def test_waiting_of_escalations(world):
     assert (up.label, up.made.value, up.placed.value, up.waiting.value) == ("Opschalingen", 6, 5, 1)
     assert (up.average_days, up.longest_days) == ("14", "28")
     assert up.waiting.text == "minder dan 5"
+    # 6 made beside 5 treated would tell the waiting "minder dan 5" is 1: made is withheld
+    # (in the total row too); the treated 5 stay (positive control)
+    report = dr.build(Y)
+    assert (up.made.text, up.placed.text) == ("niet getoond", "5")
+    assert report.total.escalations_up.text == "niet getoond"
     # too few treated to show how long: the average of fewer than 5 is not shown
     assert (down.made.value, down.placed.value, down.waiting.value) == (2, 1, 0)
     assert (down.average_days, down.longest_days) == ("—", "—")

@@ -717,14 +717,22 @@ def build(
     for direction, label in (("up", "Opschalingen"), ("down", "Opdrachten")):
         w = waits[direction]
         placed = Count(len(w["placed"]))
+        waiting = Count(len(w["waiting"]))
         average, longest = _days(w["placed"]) if not placed.hidden else ("—", "—")
+        made = Count(len(w["made"]))
+        # made is (as a rule) placed + waiting: shown beside them it could give one away,
+        # and so could the total row's count of the same escalations
+        if not made.hidden and total_count([placed, waiting]).withheld:
+            made = Count(made.value, withheld=True)
+            attr = f"escalations_{direction}"
+            setattr(total_row, attr, Count(getattr(total_row, attr).value, withheld=True))
         wait_rows.append(
             WaitRow(
                 direction,
                 label,
-                made=Count(len(w["made"])),
+                made=made,
                 placed=placed,
-                waiting=Count(len(w["waiting"])),
+                waiting=waiting,
                 average_days=average,
                 longest_days=longest,
             )
