@@ -196,12 +196,14 @@ class _Engine:
 
         columns = INDEXES[self.name][1]
         weights = self.weights or (1.0,) * len(columns)
-        total = None
+        terms = []
         for i, weight in enumerate(weights):
             marked = func.highlight(literal_column(self.name), i, START, STOP)
             hits = func.length(marked) - func.length(func.replace(marked, START, ""))
-            term = hits * weight
-            total = term if total is None else total + term
+            terms.append(hits * weight)
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
         return -total
 
     def matches(self, id_col):
