@@ -340,8 +340,25 @@ def verify_backup(source: str | os.PathLike) -> dict[str, Any]:
     naming every file that is missing or differs."""
     root = Path(source).absolute()
     manifest = read_manifest(root)
-    entries = [manifest["database"], *manifest.get("files", [])]
+    database, files = manifest.get("database"), manifest.get("files", [])
     problems = []
+    if not isinstance(database, dict):
+        problems.append("ongeldige regel in het manifest: database")
+        database = None
+    if not isinstance(files, list):
+        problems.append("ongeldige regel in het manifest: files")
+        files = []
+    entries = [database] if database is not None else []
+    for entry in files:
+        if not isinstance(entry, dict):
+            problems.append(f"ongeldige regel in het manifest: {str(entry)[:80]!r}")
+            continue
+        key = entry.get("key")
+        if not isinstance(key, str) or not _SAFE_KEY.match(key) or ".." in key.split("/"):
+            # restored as storage.put(key, ...): a key must stay inside the storage folder
+            problems.append(f"ongeldige opslagsleutel in het manifest: {str(key)[:80]!r}")
+            continue
+        entries.append(entry)
     for entry in entries:
         relative = str(entry.get("path", ""))
         path = (root / relative).resolve()

@@ -250,3 +250,50 @@ def test_every_storage_key_column_is_backed_up():
         if column.name.endswith("_key")
     }
     assert found == listed
+
+
+def _hostile_backup(tmp_path: Path, database, files) -> Path:
+    import hashlib
+
+    root = tmp_path / f"vijandig-{uuid.uuid4().hex[:8]}"
+    (root / "files" / "ab").mkdir(parents=True)
+    data = b"%PDF-1.7 stuk"
+    (root / "files" / "ab" / "stuk").write_bytes(data)
+    (root / "database.sqlite3").write_bytes(b"x")
+    good = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    files = [dict(good, **f) if isinstance(f, dict) else f for f in files]
+    manifest = {"format": 1, "database": database, "files": files}
+    (root / "manifest.json").write_text(json.dumps(manifest))
+    return root
+
+
+def test_a_hostile_manifest_is_refused_before_anything_is_restored(tmp_path):
+    """A manifest names where each file goes (its storage key) and where it lies in the backup
+    (its path): a key that leaves the storage folder, a path that leaves the backup, or an
+    entry that is no entry at all is refused by name with a BackupError, before anything is
+    written (not a traceback halfway through the files)."""
+    import hashlib
+
+    import pytest
+
+    from overleg.backup import BackupError, verify_backup
+
+    db_entry = {"path": "database.sqlite3", "size": 1, "sha256": hashlib.sha256(b"x").hexdigest()}
+    cases = [
+        (db_entry, [{"key": "../../../tmp/x", "path": "files/ab/stuk"}], "ongeldige opslagsleutel"),
+        (db_entry, [{"key": "ab/" + "0" * 32, "path": "../../etc/passwd"}], "ongeldig pad"),
+        (db_entry, [{"key": "ab/" + "0" * 32, "path": "/etc/passwd"}], "ongeldig pad"),
+        (db_entry, ["files/ab/stuk"], "ongeldige regel"),
+        (db_entry, {"key": "x"}, "ongeldige regel"),
+        ("database.sqlite3", [], "ongeldige regel"),
+        (None, [], "ongeldige regel"),
+    ]
+    for database, files, message in cases:
+        root = _hostile_backup(tmp_path, database, files)
+        with pytest.raises(BackupError) as refused:
+            verify_backup(root)
+        assert message in str(refused.value), (database, files, str(refused.value))
+        assert "er is niets hersteld" in str(refused.value)
+    # positive control: the same backup with a proper key passes the check
+    ok = _hostile_backup(tmp_path, db_entry, [{"key": "ab/" + "0" * 32, "path": "files/ab/stuk"}])
+    assert verify_backup(ok)["files"][0]["key"] == "ab/" + "0" * 32

@@ -681,3 +681,26 @@ def test_the_pages_of_single_sign_on_are_valid_html(app, seeded, issuer, configu
     problems = [p for html in pages.values() for p in vnu_support.form_name_problems(html)]
     assert not problems
     assert vnu_support.check_pages(pages) == []
+
+
+def test_a_session_that_must_set_up_a_second_factor_can_confirm_through_the_provider(
+    app, seeded, issuer, configure, monkeypatch, clock
+):
+    """Single sign-on only, a session from before the second factor was required: setting
+    it up asks a recent confirmation, which is the provider's; the way there must stay open
+    (it was sent back to the setup page: a loop with no way through but logging out)."""
+    configure(issuer, PASSWORD_LOGIN=False, BREAK_GLASS_EMAIL="beheerder@example.org")
+    client = app.test_client()
+    assert sso_login(client, issuer, "sanne", **verified("oov@example.org")).status_code == 302
+    monkeypatch.setitem(app.config, "MFA_REQUIRED_ROLES", ("secretaris", "beheerder"))
+    clock.shift(timedelta(minutes=app.config["REAUTH_MINUTES"] + 1))
+    resp = client.get("/planning")
+    assert resp.headers["Location"] == "/account/tweede-factor/instellen"  # as before
+    resp = client.get("/account/tweede-factor/instellen")
+    assert resp.status_code == 302 and resp.headers["Location"].startswith("/account/bevestigen")
+    assert client.get(resp.headers["Location"]).status_code == 200
+    to_provider = client.get("/inloggen/oidc?bevestigen=1&next=/account/tweede-factor/instellen")
+    assert to_provider.status_code == 302
+    assert to_provider.headers["Location"].startswith(issuer)
+    # everything else still waits for the second factor (positive control)
+    assert client.get("/planning").headers["Location"] == "/account/tweede-factor/instellen"

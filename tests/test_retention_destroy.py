@@ -583,3 +583,34 @@ def test_the_register_downloads_as_csv(app, three, as_role, people):
         as_role("secretaris").get("/beheer/bewaartermijnen/vernietigingsregister.csv").status_code
         == 403
     )
+
+
+def test_a_hold_on_a_topic_keeps_its_decisions_taken_where_it_was_not_on_the_agenda(
+    app, seeded, people
+):
+    """A decision about a topic need not sit under its agenda item (a plan van aanpak adopted
+    at a meeting the topic was not on): a hold on the topic keeps that meeting too."""
+    from overleg.domain.topics import create_topic
+    from tests.factories import meeting_type
+
+    topic = create_topic(title="Casus Noorderpark", meeting_type=meeting_type("tvo"), year=2019)
+    adopted_at = with_records(OLD, marker="VASTGESTELD")
+    other = with_records(OLDER_HELD, marker="ANDER")
+    decision = db.session.scalars(
+        select(Decision).where(Decision.meeting_id == adopted_at.id)
+    ).one()
+    decision.topic_id = topic.id  # no agenda item of the topic in that meeting
+    db.session.commit()
+    dr.place_topic_hold(topic, "Rechtszaak 2026/9", date(2026, 2, 1), people["beheerder"])
+    db.session.commit()
+
+    assert dr.is_held(adopted_at)
+    report = dr.destroy(get_storage(), by=people["beheerder"], via="opdracht")
+    assert [r.meeting_id for r in report.destroyed] == [other.id]  # positive control
+    assert dr.records_destroyed(adopted_at) is None
+    db.session.expire_all()
+    assert db.session.get(Decision, decision.id).text == "Besluit VASTGESTELD"
+    chosen = dr.destroy(
+        get_storage(), by=people["beheerder"], via="pagina", meeting_ids=[adopted_at.id]
+    )
+    assert (chosen.count, chosen.held) == (0, 1)

@@ -3,7 +3,7 @@
 - need to know: a participant finds what they read and nothing else (casus, besloten items,
   guests, another body, concept minutes), each "not found" beside a positive control for
   someone entitled, and neither a title nor a snippet leaks;
-- ranking (bm25 on SQLite, ts_rank on PostgreSQL), pages, the query count;
+- ranking (matched words per row on SQLite, ts_rank on PostgreSQL; no corpus statistics), pages, the query count;
 - hostile input (FTS5 and tsquery syntax, quotes, NUL, 10,000 characters): a Dutch message
   and a 400, or a literal search, never a 500;
 - the indexes follow every insert, update and delete, and the migration makes the same
@@ -444,3 +444,36 @@ def test_test_schema_has_the_search_indexes(app):
     else:
         assert set(objects) == {f"ix_{n}" for n in names}
         assert all("gin" in d and "'dutch'::regconfig" in d for d in objects.values())
+
+
+def test_the_order_of_hits_tells_nothing_of_what_the_reader_cannot_read(app, people):
+    """bm25 weighs a word by how many rows of the whole index hold it, unreadable ones too:
+    with "zuiderpark OF kerkstraat" the order of two readable topics told whether casus the
+    reader cannot read name the Zuiderpark. The rank is made from the row's own text only."""
+    from overleg.domain.agenda import add_item
+    from tests.conftest import make_person
+    from tests.factories import publish
+
+    member = make_person("lezer@search.example.org")
+    meeting = make_meeting("tvo", day=date(2026, 3, 10), participants=[(member, "member")])
+    first = _topic("Overlast Zuiderpark", "Een melding.")
+    second = _topic("Overlast Kerkstraat", "Een melding.")
+    for t in (first, second):
+        add_item(meeting, title="", topic=t)
+    publish(meeting, commit=False)
+    db.session.commit()
+    query = ds.parse("zuiderpark OF kerkstraat")
+    before = [h.obj.id for h in ds.topics(member, query).hits]
+    assert sorted(before) == sorted([first.id, second.id])  # both found (positive control)
+    for n in range(8):  # casus the reader cannot read, all naming the Zuiderpark
+        create_topic(
+            title=f"Casus {n} Zuiderpark",
+            description="Zuiderpark, opnieuw Zuiderpark.",
+            meeting_type=meeting_type("tvo"),
+            confidentiality="casus",
+            year=2026,
+        )
+    db.session.commit()
+    after = ds.topics(member, query).hits
+    assert [h.obj.id for h in after] == before
+    assert not any("Casus" in h.obj.title for h in after)

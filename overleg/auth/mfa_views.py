@@ -80,8 +80,16 @@ def _audit_throttled_second_factor(response):
 
 # What a logged-in person who must have a second factor and has none may still reach (a
 # session from before the requirement, or before a beheerder's reset): setting it up, the
-# password confirmation it may ask first, logging out.
-WITHOUT_SECOND_FACTOR = {"auth.mfa_enrol", "auth.confirm_password", "auth.logout", "static"}
+# confirmation it may ask first (the password, or through the provider of single sign-on:
+# its start and its callback), logging out.
+WITHOUT_SECOND_FACTOR = {
+    "auth.mfa_enrol",
+    "auth.confirm_password",
+    "auth.oidc_login",
+    "auth.oidc_callback",
+    "auth.logout",
+    "static",
+}
 
 
 @bp.before_app_request

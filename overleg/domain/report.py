@@ -23,7 +23,9 @@ priority of this year lands in the row "Zonder prioriteit". Counts of items that
 casus (topics, escalations, decisions, actions, measures, signals) are shown as "minder dan 5" when they
 are 1 to 4 (``shown_count``), whatever the confidentiality of the items counted: marking only
 the counts that hold a casus would itself tell that one is there. A total is withheld when it
-would give away exactly one such small count (``total_count``). No titles, no case text.
+would give a small count away: exactly one hidden, or hidden ones whose sum allows one
+value only (``total_count``); a year's count of what happened in it (``ADDITIVE``) likewise
+against its quarters' counts, which their own reports show. No titles, no case text.
 
 Every figure comes from one aggregate query per kind (a constant number of queries, whatever
 the number of topics). No Flask here.
@@ -114,14 +116,30 @@ class Count:
         return self.text
 
 
+def _pins_a_small_count(hidden: list[Count]) -> bool:
+    """Would the sum of these hidden counts (each "minder dan 5": 1 to 4) tell one of them
+    exactly? Each lies between the sum less the others' largest and less their smallest."""
+    rest = sum(p.value for p in hidden)
+    k = len(hidden)
+    low = max(1, rest - (SMALL - 1) * (k - 1))
+    high = min(SMALL - 1, rest - (k - 1))
+    return low >= high
+
+
 def total_count(parts: Iterable[Count]) -> Count:
-    """The total of some counts. Withheld when exactly one of its parts is hidden: the total
-    and the other parts would give that one away."""
+    """The total of some counts. Withheld when the total and the parts shown would give a
+    hidden part away: exactly one is hidden, or the hidden ones add up to a sum that only one
+    spread allows for one of them (two that add up to 2 are both 1, to 8 both 4), or a part
+    is itself a withheld total (it could be worked out again)."""
     parts = list(parts)
     value = sum(p.value for p in parts)
     related = any(p.casus_related for p in parts)
-    hidden = sum(1 for p in parts if p.hidden)
-    return Count(value, related, withheld=hidden == 1)
+    hidden = [p for p in parts if p.hidden]
+    shown = not Count(value, related).hidden  # a total "minder dan 5" tells nothing exact
+    withheld = len(hidden) == 1 or (
+        shown and bool(hidden) and (any(p.withheld for p in hidden) or _pins_a_small_count(hidden))
+    )
+    return Count(value, related, withheld=withheld)
 
 
 # --- the period ------------------------------------------------------------------------------
@@ -158,7 +176,7 @@ def parse_quarter(raw: str | None) -> int | None:
     if raw is None or raw.strip() in ("", "jaar"):
         return None
     text = raw.strip()
-    if text.isdigit() and int(text) in QUARTERS:
+    if text.isascii() and text.isdigit() and int(text) in QUARTERS:
         return int(text)
     raise ReportError("Kies kwartaal 1, 2, 3 of 4, of laat het kwartaal weg voor het hele jaar.")
 
@@ -662,6 +680,10 @@ def build(
         row(pr.theme_id, c.name, pr.theme.name) for c in dp.clusters(version) for pr in c.priorities
     ]
     rows.append(row(None, NO_PRIORITY_CLUSTER, NO_PRIORITY))
+    quarters = _quarter_counts(year, now, allowed, rows) if quarter is None else None
+    if quarters is not None:
+        for r, per_quarter in zip(rows, quarters["rows"], strict=True):
+            _against_quarters(r, per_quarter)
 
     def total(attr: str) -> Count:
         return total_count(getattr(r, attr) for r in rows)
@@ -689,18 +711,28 @@ def build(
             *(signal_total(a) for a in ("received", "open", "topic", "merged", "closed"))
         ),
     )
+    if quarters is not None:
+        _against_quarters(total_row, quarters["total"])
     wait_rows = []
     for direction, label in (("up", "Opschalingen"), ("down", "Opdrachten")):
         w = waits[direction]
         placed = Count(len(w["placed"]))
+        waiting = Count(len(w["waiting"]))
         average, longest = _days(w["placed"]) if not placed.hidden else ("—", "—")
+        made = Count(len(w["made"]))
+        # made is (as a rule) placed + waiting: shown beside them it could give one away,
+        # and so could the total row's count of the same escalations
+        if not made.hidden and total_count([placed, waiting]).withheld:
+            made = Count(made.value, withheld=True)
+            attr = f"escalations_{direction}"
+            setattr(total_row, attr, Count(getattr(total_row, attr).value, withheld=True))
         wait_rows.append(
             WaitRow(
                 direction,
                 label,
-                made=Count(len(w["made"])),
+                made=made,
                 placed=placed,
-                waiting=Count(len(w["waiting"])),
+                waiting=waiting,
                 average_days=average,
                 longest_days=longest,
             )
@@ -725,6 +757,53 @@ def build(
         bodies=bodies,
         attendance=_attendance_rows(overall),
     )
+
+
+# Counts of things that happened in the period: a year's is the sum of its quarters', so the
+# year's report and the quarters' reports together could give a hidden quarter away.
+ADDITIVE = ("topics_opened", "topics_closed", "escalations_up", "escalations_down", "decisions")
+
+
+def _quarter_counts(year: int, now: datetime | None, allowed: set[int], rows) -> dict:
+    """The additive counts per row (and of the total) as each begun quarter's report shows
+    them: five aggregate queries per quarter."""
+    per_row: list[list[dict[str, Count]]] = [[] for _ in rows]
+    total: list[dict[str, Count]] = []
+    for q in begun_quarters(year, now):
+        p = period(year, q, now)
+        figures = {
+            "topics_opened": _topics_opened(p, allowed),
+            "topics_closed": _topics_closed(p, allowed),
+            "decisions": _decisions(p, allowed),
+        }
+        escalations, _waits = _escalations(p, allowed)
+        signals = _signals(p, allowed)
+        shown: list[dict[str, Count]] = []
+        for i, r in enumerate(rows):
+            counts = {k: Count(v.get(r.theme_id, 0)) for k, v in figures.items()}
+            counts["escalations_up"] = Count(escalations.get((r.theme_id, "up"), 0))
+            counts["escalations_down"] = Count(escalations.get((r.theme_id, "down"), 0))
+            counts["signals"] = total_count(
+                Count(signals.get((r.theme_id, st), 0))
+                for st in ("nieuw", "onderwerp", "samengevoegd", "gesloten")
+            )
+            per_row[i].append(counts)
+            shown.append(counts)
+        total.append({k: total_count(c[k] for c in shown) for k in (*ADDITIVE, "signals")})
+    return {"rows": per_row, "total": total}
+
+
+def _against_quarters(r: PriorityRow, per_quarter: list[dict[str, Count]]) -> None:
+    """Withhold a year's additive count that, with its quarters' counts, gives one away."""
+
+    def checked(year_count: Count, quarter_counts: list[Count]) -> Count:
+        if year_count.hidden or not total_count(quarter_counts).withheld:
+            return year_count
+        return Count(year_count.value, year_count.casus_related, withheld=True)
+
+    for attr in ADDITIVE:
+        setattr(r, attr, checked(getattr(r, attr), [q[attr] for q in per_quarter]))
+    r.signals.received = checked(r.signals.received, [q["signals"] for q in per_quarter])
 
 
 def _figures(lineages: list[int], years: list[int]):

@@ -43,6 +43,7 @@ from ..models import (
     AuditEvent,
     Decision,
     Document,
+    Measure,
     Meeting,
     MeetingType,
     Minutes,
@@ -144,7 +145,9 @@ def due_clause(on: date):
 
 
 def held_clause(meeting_id_col=Meeting.id):
-    """SQL: a legal hold in force on the meeting, or on a topic on its agenda."""
+    """SQL: a legal hold in force on the meeting, or on a topic it holds records of: on its
+    agenda, a decision about it (also one without its agenda item, such as a plan van aanpak
+    adopted elsewhere) or an action for one of its measures."""
     on_meeting = exists().where(
         LegalHold.meeting_id == meeting_id_col, LegalHold.lifted_at.is_(None)
     )
@@ -153,7 +156,18 @@ def held_clause(meeting_id_col=Meeting.id):
         LegalHold.topic_id == AgendaItem.topic_id,
         LegalHold.lifted_at.is_(None),
     )
-    return or_(on_meeting, on_topic)
+    on_decision = exists().where(
+        Decision.meeting_id == meeting_id_col,
+        LegalHold.topic_id == Decision.topic_id,
+        LegalHold.lifted_at.is_(None),
+    )
+    on_measure = exists().where(
+        ActionItem.meeting_id == meeting_id_col,
+        Measure.id == ActionItem.measure_id,
+        LegalHold.topic_id == Measure.topic_id,
+        LegalHold.lifted_at.is_(None),
+    )
+    return or_(on_meeting, on_topic, on_decision, on_measure)
 
 
 def destroyed_clause(meeting_id_col=Meeting.id):
@@ -394,7 +408,7 @@ def active_hold(meeting: Meeting | None = None, topic: Topic | None = None) -> L
 
 
 def is_held(meeting: Meeting) -> bool:
-    """Frozen: by a hold on the meeting or on a topic on its agenda."""
+    """Frozen: by a hold on the meeting or on a topic it holds records of (`held_clause`)."""
     return bool(db.session.scalar(select(held_clause(meeting.id))))
 
 

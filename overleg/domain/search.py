@@ -19,8 +19,9 @@ The search syntax (README, "Zoeken"), the same on both databases:
 The engines (``overleg/models/search.py``):
 
 - SQLite FTS5, tokenizer ``unicode61 remove_diacritics 2``: case and accents folded
-  (``categorieen`` finds ``categorieën``), no stemming; ranked by ``bm25`` (a topic's title
-  weighs more than its description);
+  (``categorieen`` finds ``categorieën``), no stemming; ranked by the matched words in the
+  row itself (``highlight``; a topic's title weighs more than its description), not by
+  ``bm25``, whose weights come from every row of the index, unreadable ones too;
 - PostgreSQL, text search configuration ``dutch``: Dutch stemming (``woningen`` finds
   ``woning``) and stop words (``de``, ``het`` … are not searched), accents not folded;
   ranked by ``ts_rank``. The query is built from the parsed terms with ``to_tsquery`` (each
@@ -172,7 +173,7 @@ class _Engine:
         rank first."""
         if self.sqlite:
             fts = self._fts()
-            rank = func.bm25(literal_column(self.name), *self.weights)
+            rank = self._sqlite_rank()
             return (
                 select(id_col.label("id"), rank.label("rank"), literal(1).label("via_text"))
                 .join(fts, fts.c.rowid == id_col)
@@ -185,6 +186,25 @@ class _Engine:
             (-func.ts_rank(vector, tsq)).label("rank"),
             literal(1).label("via_text"),
         ).where(vector.op("@@")(tsq), *where)
+
+    def _sqlite_rank(self):
+        """Minus the weighted number of matched words in the row's own columns (from
+        ``highlight``). Not ``bm25``: that weighs a word by how many rows of the whole index
+        hold it, rows the reader may not read included, so the order of the hits would tell
+        what those hold. PostgreSQL's ``ts_rank`` looks at the row alone as well."""
+        from ..models.search import INDEXES
+
+        columns = INDEXES[self.name][1]
+        weights = self.weights or (1.0,) * len(columns)
+        terms = []
+        for i, weight in enumerate(weights):
+            marked = func.highlight(literal_column(self.name), i, START, STOP)
+            hits = func.length(marked) - func.length(func.replace(marked, START, ""))
+            terms.append(hits * weight)
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        return -total
 
     def matches(self, id_col):
         """Condition: the row's text matches (no policy)."""
