@@ -1106,14 +1106,14 @@ def registers():
 
 
 def _theme_choices() -> list:
-    themes = db.session.scalars(
-        select(Theme)
+    rows = db.session.execute(
+        select(Theme.id, Theme.name, ThemeGroup.year)
         .join(ThemeGroup)
         .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
     ).all()
     # Each year's plan has its own priorities, often with the same names: the year tells
     # them apart in the list.
-    return choices([("", "Alle thema's")] + [(t.id, f"{t.name} ({t.group.year})") for t in themes])
+    return choices([("", "Alle thema's")] + [(id_, f"{name} ({year})") for id_, name, year in rows])
 
 
 def _topic_choices(topics) -> list:
