@@ -1,6 +1,7 @@
 """Every main page at one and at ten years of data, against the floor (bench/floor.py).
 
     .venv/bin/python bench/pages.py [--years 1,10] [--repeat 25] [--dir /tmp/overleg-bench]
+        [--only home,agenda] [--roles secretaris,deelnemer]
 
 For each size a database made by `seed_scale` (overleg/demo/scale.py; SQLite in --dir, kept
 between runs: ten years take a few minutes to make once) or, with `--postgres URL-PREFIX`, a
@@ -173,7 +174,13 @@ def measure(client, url: str, engine, repeat: int) -> Figure:
     return Figure(statistics.median(times), times[int(0.95 * (len(times) - 1))], count[0])
 
 
-def bench_size(url: str, storage: str, repeat: int) -> dict[tuple[str, str], Figure]:
+def bench_size(
+    url: str,
+    storage: str,
+    repeat: int,
+    only: list[str] | None = None,
+    roles: list[str] | None = None,
+) -> dict[tuple[str, str], Figure]:
     from overleg.extensions import db
     from overleg.seed import DEMO_PASSWORD
 
@@ -182,10 +189,14 @@ def bench_size(url: str, storage: str, repeat: int) -> dict[tuple[str, str], Fig
     with app.app_context():
         engine = db.engine
     for persona, email in PERSONAS.items():
+        if roles and persona not in roles:
+            continue
         client = app.test_client()
         resp = client.post("/inloggen", data={"email": email, "password": DEMO_PASSWORD})
         assert resp.status_code == 302, (email, resp.status_code)
         for name, page in urls_for(app, email).items():
+            if only and name not in only:
+                continue
             figures[(persona, name)] = measure(client, page, engine, repeat)
     return figures
 
@@ -196,7 +207,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=25)
     parser.add_argument("--dir", default="/tmp/overleg-bench")
     parser.add_argument("--postgres", help="URL prefix of empty PostgreSQL databases per size")
+    parser.add_argument("--only", help="pages by name, comma-separated (e.g. 'home,agenda')")
+    parser.add_argument("--roles", help="secretaris, deelnemer, beheerder; comma-separated")
     args = parser.parse_args()
+    only = args.only.split(",") if args.only else None
+    roles = args.roles.split(",") if args.roles else None
     sizes = [int(s) for s in args.years.split(",")]
     os.makedirs(args.dir, exist_ok=True)
     results: dict[int, dict[tuple[str, str], Figure]] = {}
@@ -210,7 +225,7 @@ def main() -> int:
         storage = f"{args.dir}/files-{'pg' if args.postgres else 'sqlite'}-{years}"
         print(f"{years} jaar: {url}", flush=True)
         prepare(url, storage, years)
-        results[years] = bench_size(url, storage, args.repeat)
+        results[years] = bench_size(url, storage, args.repeat, only, roles)
     floor = min(floor, floor_ms())  # the floor of the quieter moment of this run
     print(f"\nvloer: {floor:.2f} ms (mediaan; 50 rijen uit SQLite, één query)\n")
     first = sizes[0]
