@@ -35,8 +35,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property, lru_cache
 
-from sqlalchemy import Select, and_, exists, false, not_, or_, select, true
+from sqlalchemy import Select, and_, bindparam, exists, false, not_, or_, select, true
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -61,6 +62,38 @@ NONE = "none"
 
 BESLOTEN_HEADING = "Besloten agendapunt"
 SENT_MINUTES = ("ter_vaststelling", "vastgesteld")
+
+# The policy's SQL clauses are kept per person (`_clauses`): built once, they cost nothing to
+# reuse, and they hold nothing but the person's id. At most this many people are kept.
+CLAUSE_CACHE_SIZE = 64
+
+
+def _now() -> datetime:
+    return utcnow()
+
+
+# "Now" in a kept clause: a parameter read from the clock each time a statement runs (never a
+# value fixed when the clause was built), so a kept clause follows the clock.
+_NOW = bindparam("policy_now", callable_=_now, type_=Meeting.__table__.c.starts_at.type)
+
+# The tables the clauses alias, made once (an alias made per call costs more to build than
+# the query it serves costs to run). Each has one place in the clauses (see its use): two
+# uses of one alias are never nested in each other, so none is correlated by mistake.
+_release_meeting = aliased(Meeting)  # `_seen_item`: the item's meeting, released
+_casus_topic = aliased(Topic)  # `_is_casus`: the item's topic, a casus
+_guest_here = aliased(AgendaItemAccess)  # `_direct`: named as guest on this item
+_guest_any = aliased(AgendaItemAccess)  # `_direct`: named as guest on some item ...
+_guest_sibling = aliased(AgendaItem)  # ... of the same meeting
+_closed_here = aliased(AgendaItemAccess)  # `_direct`: named on this besloten item
+_topic_item = aliased(AgendaItem)  # `_topic_entitled_clause`: an item of the topic ...
+_topic_part = aliased(Participant)  # ... and the person's part in its meeting
+_decision_topic = aliased(Topic)  # `decision_text_clause`: the decision's topic, a casus
+_visible_closed = aliased(AgendaItemAccess)  # `topic_visibility_clause`: named, besloten
+_sent_minutes = aliased(Minutes)  # `released_minutes_clause`
+_action_part = aliased(Participant)  # `action_text_clause`: takes part in its meeting
+_action_guest = aliased(Participant)  # `action_text_clause`: a guest ...
+_action_named = aliased(AgendaItemAccess)  # ... named on an item ...
+_action_named_item = aliased(AgendaItem)  # ... of the action's meeting
 
 
 # --- who ----------------------------------------------------------------------------------
@@ -90,7 +123,7 @@ def meeting_visibility_clause(person):
         return false()
     if is_staff(person):
         return true()
-    return exists().where(Participant.meeting_id == Meeting.id, Participant.person_id == person.id)
+    return _clauses(person.id).meeting_visible
 
 
 def visible_meetings(person) -> Select:
@@ -171,9 +204,11 @@ def agenda_visible_to(person, meeting: Meeting, now: datetime | None = None) -> 
 
 
 def _released(meeting, now: datetime | None = None):
+    """`agenda_released` in SQL; without `now`, at the moment the statement runs."""
+    moment = _NOW if now is None else now
     return or_(
         meeting.agenda_status == "gepubliceerd",
-        and_(meeting.starts_at <= (now or utcnow()), meeting.status != "geannuleerd"),
+        and_(meeting.starts_at <= moment, meeting.status != "geannuleerd"),
     )
 
 
@@ -181,7 +216,7 @@ def _seen_item(person_id, item=AgendaItem, part=Participant):
     """Condition on an agenda item and a participant row: the row is the person's in the
     item's meeting, and the item is on that meeting's released agenda. Who passes reads at
     least the item's reference."""
-    meeting = aliased(Meeting)
+    meeting = _release_meeting
     return and_(
         part.meeting_id == item.meeting_id,
         part.person_id == person_id,
@@ -191,17 +226,17 @@ def _seen_item(person_id, item=AgendaItem, part=Participant):
 
 
 def _is_casus(item=AgendaItem):
-    topic = aliased(Topic)
+    topic = _casus_topic
     return exists().where(topic.id == item.topic_id, topic.confidentiality == "casus")
 
 
 def _direct(person_id, item=AgendaItem, part=Participant):
     """Condition (see `_seen_item`): the person is entitled to this very item by their part
     in its meeting, without anything carried from elsewhere."""
-    gast = aliased(AgendaItemAccess)
-    named_any = aliased(AgendaItemAccess)
-    sibling = aliased(AgendaItem)
-    closed = aliased(AgendaItemAccess)
+    gast = _guest_here
+    named_any = _guest_any
+    sibling = _guest_sibling
+    closed = _closed_here
     named_here = exists().where(
         gast.agenda_item_id == item.id, gast.person_id == person_id, gast.kind == "gast"
     )
@@ -233,8 +268,8 @@ def _direct(person_id, item=AgendaItem, part=Participant):
 def _topic_entitled_clause(person_id, topic_id_col):
     """The person is directly entitled to some agenda item of this topic (correlated on
     `topic_id_col`)."""
-    item = aliased(AgendaItem)
-    part = aliased(Participant)
+    item = _topic_item
+    part = _topic_part
     return exists().where(item.topic_id == topic_id_col, _direct(person_id, item, part))
 
 
@@ -251,6 +286,168 @@ def _full_item(person_id):
     )
 
 
+class _Clauses:
+    """The policy's clauses for one person (or, with ``Participant.person_id`` for the
+    person, for every participant at once: `entitled_people`), each built on first use and
+    then kept. They hold the person's id only, and read "now" when a statement runs (`_NOW`),
+    so a kept clause stays true however long it is kept."""
+
+    def __init__(self, person_id):
+        self.person_id = person_id
+
+    @cached_property
+    def meeting_visible(self):
+        """`meeting_visibility_clause`."""
+        return exists().where(
+            Participant.meeting_id == Meeting.id, Participant.person_id == self.person_id
+        )
+
+    @cached_property
+    def seen_item(self):
+        """`_seen_item` on AgendaItem and Participant."""
+        return _seen_item(self.person_id)
+
+    @cached_property
+    def full_item(self):
+        """`_full_item`."""
+        return _full_item(self.person_id)
+
+    @cached_property
+    def topic_full(self):
+        """`topic_full_clause`."""
+        return _topic_entitled_clause(self.person_id, Topic.id)
+
+    @cached_property
+    def measure_visible(self):
+        """`measure_visibility_clause`."""
+        return _topic_entitled_clause(self.person_id, Measure.topic_id)
+
+    @cached_property
+    def topic_visible(self):
+        """`topic_visibility_clause`."""
+        return _topic_visible(self.person_id)
+
+    @cached_property
+    def named_guest(self):
+        """On Participant: the person's row as a guest invited for particular items
+        (`named_guest_meetings`)."""
+        named = (
+            select(AgendaItemAccess.id)
+            .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
+            .where(
+                AgendaItem.meeting_id == Participant.meeting_id,
+                AgendaItemAccess.person_id == self.person_id,
+                AgendaItemAccess.kind == "gast",
+            )
+            .exists()
+        )
+        return and_(Participant.person_id == self.person_id, Participant.part == "guest", named)
+
+    @cached_property
+    def decision_text(self):
+        """`decision_text_clause`."""
+        person_id = self.person_id
+        via_item = (
+            select(AgendaItem.id)
+            .join(Participant, self.seen_item)
+            .where(AgendaItem.id == Decision.agenda_item_id, self.full_item)
+            .correlate(Decision)
+            .exists()
+        )
+        topic = _decision_topic
+        casus = exists().where(topic.id == Decision.topic_id, topic.confidentiality == "casus")
+        without_item = and_(
+            Decision.agenda_item_id.is_(None),
+            or_(
+                Decision.topic_id.is_(None),
+                not_(casus),
+                _topic_entitled_clause(person_id, Decision.topic_id),
+            ),
+        )
+        return or_(and_(Decision.agenda_item_id.is_not(None), via_item), without_item)
+
+    @cached_property
+    def action_text(self):
+        """`action_text_clause`."""
+        person_id = self.person_id
+        via_item = (
+            select(AgendaItem.id)
+            .join(Participant, self.seen_item)
+            .where(AgendaItem.id == ActionItem.agenda_item_id, self.full_item)
+            .correlate(ActionItem)
+            .exists()
+        )
+        part = _action_part
+        takes_part = exists().where(
+            part.meeting_id == ActionItem.meeting_id, part.person_id == person_id
+        )
+        guest = _action_guest
+        named = _action_named
+        named_item = _action_named_item
+        named_guest = exists().where(
+            guest.meeting_id == ActionItem.meeting_id,
+            guest.person_id == person_id,
+            guest.part == "guest",
+            named.person_id == person_id,
+            named.kind == "gast",
+            named.agenda_item_id == named_item.id,
+            named_item.meeting_id == ActionItem.meeting_id,
+        )
+        return and_(
+            _released_minutes(ActionItem.meeting_id),
+            or_(
+                and_(ActionItem.agenda_item_id.is_not(None), via_item),
+                and_(ActionItem.agenda_item_id.is_(None), takes_part, not_(named_guest)),
+            ),
+        )
+
+    @cached_property
+    def item_full(self):
+        """`item_full_clause`."""
+        # Uncorrelated: the items the person reads in full (as `item_levels`), their own
+        # AgendaItem in FROM, so that the policy's nested clauses correlate to it.
+        full = (
+            select(AgendaItem.id)
+            .join(Participant, self.seen_item)
+            .where(self.full_item)
+            .correlate(None)
+        )
+        return AgendaItem.id.in_(full)
+
+
+@lru_cache(maxsize=CLAUSE_CACHE_SIZE)
+def _clauses(person_id: int) -> _Clauses:
+    """The kept clauses of a (non-staff) person: the last `CLAUSE_CACHE_SIZE` people. Only
+    the id keys them: staff never get here (their clauses are ``true()``), and what a clause
+    says depends on nothing else of the person."""
+    return _Clauses(person_id)
+
+
+_PARTICIPANTS = _Clauses(Participant.person_id)
+
+
+def _topic_visible(person_id):
+    """`topic_visibility_clause` for a person (built once per person, see `_clauses`)."""
+    closed_row = _visible_closed
+    return (
+        select(AgendaItem.id)
+        .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
+        .where(
+            AgendaItem.topic_id == Topic.id,
+            _seen_item(person_id),
+            or_(
+                AgendaItem.besloten.is_(False),
+                exists().where(
+                    closed_row.agenda_item_id == AgendaItem.id,
+                    closed_row.person_id == person_id,
+                    closed_row.kind == "besloten",
+                ),
+            ),
+        )
+        .exists()
+    )
+
+
 def item_levels(person, items: Iterable[AgendaItem]) -> dict[int, str]:
     """For each of these agenda items (of any meetings): FULL, REFERENCE or NONE for this
     person. Staff: FULL. Others: NONE unless the item is on a released agenda of a meeting
@@ -263,8 +460,8 @@ def item_levels(person, items: Iterable[AgendaItem]) -> dict[int, str]:
     if not ids or not is_person(person):
         return levels
     rows = db.session.execute(
-        select(AgendaItem.id, _full_item(person.id))
-        .join(Participant, _seen_item(person.id))
+        select(AgendaItem.id, _clauses(person.id).full_item)
+        .join(Participant, _clauses(person.id).seen_item)
         .where(AgendaItem.id.in_(ids))
     ).all()
     for item_id, full in rows:
@@ -299,23 +496,10 @@ def named_guest_meetings(person, meeting_ids) -> set[int]:
     ids = set(meeting_ids)
     if not ids or is_staff(person) or not is_person(person):
         return set()
-    named = (
-        select(AgendaItemAccess.id)
-        .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
-        .where(
-            AgendaItem.meeting_id == Participant.meeting_id,
-            AgendaItemAccess.person_id == person.id,
-            AgendaItemAccess.kind == "gast",
-        )
-        .exists()
-    )
     return set(
         db.session.scalars(
             select(Participant.meeting_id).where(
-                Participant.person_id == person.id,
-                Participant.part == "guest",
-                Participant.meeting_id.in_(ids),
-                named,
+                _clauses(person.id).named_guest, Participant.meeting_id.in_(ids)
             )
         )
     )
@@ -341,8 +525,8 @@ def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
         return result
     rows = db.session.execute(
         select(AgendaItem.id, Participant.person_id)
-        .join(AgendaItem, _seen_item(Participant.person_id))
-        .where(AgendaItem.id.in_(result), _full_item(Participant.person_id))
+        .join(AgendaItem, _PARTICIPANTS.seen_item)
+        .where(AgendaItem.id.in_(result), _PARTICIPANTS.full_item)
     ).all()
     for item_id, person_id in rows:
         result[item_id].add(person_id)
@@ -387,7 +571,7 @@ def entitled_topic_ids(person, topic_ids: Iterable[int]) -> set[int]:
         return set()
     return set(
         db.session.scalars(
-            select(Topic.id).where(Topic.id.in_(ids), _topic_entitled_clause(person.id, Topic.id))
+            select(Topic.id).where(Topic.id.in_(ids), _clauses(person.id).topic_full)
         )
     )
 
@@ -398,7 +582,7 @@ def topic_full_clause(person):
         return true()
     if not is_person(person):
         return false()
-    return _topic_entitled_clause(person.id, Topic.id)
+    return _clauses(person.id).topic_full
 
 
 def topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
@@ -415,24 +599,7 @@ def topic_visibility_clause(person):
         return true()
     if not is_person(person):
         return false()
-    closed_row = aliased(AgendaItemAccess)
-    return (
-        select(AgendaItem.id)
-        .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
-        .where(
-            AgendaItem.topic_id == Topic.id,
-            _seen_item(person.id),
-            or_(
-                AgendaItem.besloten.is_(False),
-                exists().where(
-                    closed_row.agenda_item_id == AgendaItem.id,
-                    closed_row.person_id == person.id,
-                    closed_row.kind == "besloten",
-                ),
-            ),
-        )
-        .exists()
-    )
+    return _clauses(person.id).topic_visible
 
 
 def visible_topics_stmt(person):
@@ -494,7 +661,13 @@ def released_minutes_clause(person, meeting_id_col):
     """WHERE clause: the minutes of that meeting reach this person (staff: always)."""
     if is_staff(person):
         return true()
-    minutes = aliased(Minutes)
+    return _released_minutes(meeting_id_col)
+
+
+@lru_cache(maxsize=16)
+def _released_minutes(meeting_id_col):
+    """`released_minutes_clause` for a non-staff person, per column (a handful of them)."""
+    minutes = _sent_minutes
     return exists().where(minutes.meeting_id == meeting_id_col, minutes.status.in_(SENT_MINUTES))
 
 
@@ -606,24 +779,7 @@ def decision_text_clause(person):
         return true()
     if not is_person(person):
         return false()
-    via_item = (
-        select(AgendaItem.id)
-        .join(Participant, _seen_item(person.id))
-        .where(AgendaItem.id == Decision.agenda_item_id, _full_item(person.id))
-        .correlate(Decision)
-        .exists()
-    )
-    topic = aliased(Topic)
-    casus = exists().where(topic.id == Decision.topic_id, topic.confidentiality == "casus")
-    without_item = and_(
-        Decision.agenda_item_id.is_(None),
-        or_(
-            Decision.topic_id.is_(None),
-            not_(casus),
-            _topic_entitled_clause(person.id, Decision.topic_id),
-        ),
-    )
-    return or_(and_(Decision.agenda_item_id.is_not(None), via_item), without_item)
+    return _clauses(person.id).decision_text
 
 
 def action_text_clause(person):
@@ -634,36 +790,7 @@ def action_text_clause(person):
         return true()
     if not is_person(person):
         return false()
-    via_item = (
-        select(AgendaItem.id)
-        .join(Participant, _seen_item(person.id))
-        .where(AgendaItem.id == ActionItem.agenda_item_id, _full_item(person.id))
-        .correlate(ActionItem)
-        .exists()
-    )
-    part = aliased(Participant)
-    takes_part = exists().where(
-        part.meeting_id == ActionItem.meeting_id, part.person_id == person.id
-    )
-    guest = aliased(Participant)
-    named = aliased(AgendaItemAccess)
-    named_item = aliased(AgendaItem)
-    named_guest = exists().where(
-        guest.meeting_id == ActionItem.meeting_id,
-        guest.person_id == person.id,
-        guest.part == "guest",
-        named.person_id == person.id,
-        named.kind == "gast",
-        named.agenda_item_id == named_item.id,
-        named_item.meeting_id == ActionItem.meeting_id,
-    )
-    return and_(
-        released_minutes_clause(person, ActionItem.meeting_id),
-        or_(
-            and_(ActionItem.agenda_item_id.is_not(None), via_item),
-            and_(ActionItem.agenda_item_id.is_(None), takes_part, not_(named_guest)),
-        ),
-    )
+    return _clauses(person.id).action_text
 
 
 def item_full_clause(person):
@@ -673,15 +800,7 @@ def item_full_clause(person):
         return true()
     if not is_person(person):
         return false()
-    # Uncorrelated: the items the person reads in full (as `item_levels`), their own
-    # AgendaItem in FROM, so that the policy's nested clauses correlate to it.
-    full = (
-        select(AgendaItem.id)
-        .join(Participant, _seen_item(person.id))
-        .where(_full_item(person.id))
-        .correlate(None)
-    )
-    return AgendaItem.id.in_(full)
+    return _clauses(person.id).item_full
 
 
 def notes_readable_clause(person):
@@ -837,7 +956,7 @@ def measure_visibility_clause(person):
         return true()
     if not is_person(person):
         return false()
-    return _topic_entitled_clause(person.id, Measure.topic_id)
+    return _clauses(person.id).measure_visible
 
 
 def agenda_measures_visible(row_full: bool) -> bool:
