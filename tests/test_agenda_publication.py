@@ -390,3 +390,45 @@ def test_concept_agenda_does_not_open_a_casus_in_another_meetings_minutes(concep
     assert after.status_code == 200
     assert notes not in after.get_data(as_text=True)
     assert CONCEPT_CASUS not in after.get_data(as_text=True)
+
+
+def test_a_kept_policy_clause_follows_the_clock(app, seeded, people, clock):
+    """The read policy keeps its SQL per person (`policy._clauses`) and reads "now" when a
+    query runs, not when the clause was made: for the same participant, in the same process,
+    an agenda never published is closed until the meeting starts and open once it has."""
+    from overleg.domain import policy
+    from overleg.timeutil import utcnow
+
+    member = people["deelnemer"]
+    meeting = make_meeting("tvo", participants=[(member, "member")], commit=False)
+    meeting.starts_at = utcnow() + timedelta(hours=1)
+    meeting.ends_at = meeting.starts_at + timedelta(minutes=90)
+    casus = create_topic(
+        title=CASUS_TITLE,
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+        description="Zorgen om de kinderen",
+        year=2019,
+    )
+    casus_item = add_item(meeting, title="", topic=casus)
+    open_item = add_item(meeting, title=OPEN_TITLE, description="Na een halfjaar.")
+    db.session.commit()
+    items = [open_item, casus_item]
+
+    before = _client(app, member)
+    html = before.get(f"/overleggen/{meeting.id}/agenda").get_data(as_text=True)
+    assert PENDING in html
+    assert OPEN_TITLE not in html and CASUS_TITLE not in html
+    assert before.get(f"/onderwerpen/{casus.id}").status_code == 404
+    assert policy.item_levels(member, items) == dict.fromkeys([i.id for i in items], "none")
+    kept = policy._clauses(member.id)
+
+    clock.shift(timedelta(hours=1, minutes=5))  # the meeting has started
+    assert policy._clauses(member.id) is kept  # the very clauses made before
+    assert policy.item_levels(member, items) == dict.fromkeys([i.id for i in items], "full")
+    after = _client(app, member)  # (the first login has been idle too long by now)
+    html = after.get(f"/overleggen/{meeting.id}/agenda").get_data(as_text=True)
+    assert PENDING not in html
+    assert OPEN_TITLE in html and CASUS_TITLE in html
+    page = after.get(f"/onderwerpen/{casus.id}")
+    assert page.status_code == 200 and CASUS_TITLE in page.get_data(as_text=True)

@@ -37,7 +37,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, lru_cache
 
-from sqlalchemy import Select, and_, bindparam, exists, false, not_, or_, select, true
+from sqlalchemy import (
+    BindParameter,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -94,6 +105,10 @@ _action_part = aliased(Participant)  # `action_text_clause`: takes part in its m
 _action_guest = aliased(Participant)  # `action_text_clause`: a guest ...
 _action_named = aliased(AgendaItemAccess)  # ... named on an item ...
 _action_named_item = aliased(AgendaItem)  # ... of the action's meeting
+_level_part = aliased(Participant)  # `item_levels`: the person's part in the item's meeting
+
+# The ids a kept statement is asked about, given when it runs.
+_IDS: BindParameter[list[int]] = bindparam("policy_ids", expanding=True)
 
 
 # --- who ----------------------------------------------------------------------------------
@@ -138,13 +153,7 @@ def visible_meeting_ids(person, meeting_ids) -> set[int]:
         return set()
     if is_staff(person):
         return ids
-    return set(
-        db.session.scalars(
-            select(Participant.meeting_id).where(
-                Participant.person_id == person.id, Participant.meeting_id.in_(ids)
-            )
-        )
-    )
+    return set(db.session.scalars(_clauses(person.id).meeting_ids_stmt, {"policy_ids": list(ids)}))
 
 
 def can_see_meeting(person, meeting: Meeting | None) -> bool:
@@ -221,13 +230,17 @@ def _seen_item(person_id, item=AgendaItem, part=Participant):
         part.meeting_id == item.meeting_id,
         part.person_id == person_id,
         item.proposal_status.is_(None) | (item.proposal_status == "geaccepteerd"),
-        exists().where(meeting.id == item.meeting_id, _released(meeting)),
+        exists().where(meeting.id == item.meeting_id, _released(meeting)).correlate_except(meeting),
     )
 
 
 def _is_casus(item=AgendaItem):
     topic = _casus_topic
-    return exists().where(topic.id == item.topic_id, topic.confidentiality == "casus")
+    return (
+        exists()
+        .where(topic.id == item.topic_id, topic.confidentiality == "casus")
+        .correlate_except(topic)
+    )
 
 
 def _direct(person_id, item=AgendaItem, part=Participant):
@@ -237,14 +250,20 @@ def _direct(person_id, item=AgendaItem, part=Participant):
     named_any = _guest_any
     sibling = _guest_sibling
     closed = _closed_here
-    named_here = exists().where(
-        gast.agenda_item_id == item.id, gast.person_id == person_id, gast.kind == "gast"
+    named_here = (
+        exists()
+        .where(gast.agenda_item_id == item.id, gast.person_id == person_id, gast.kind == "gast")
+        .correlate_except(gast)
     )
-    named_in_meeting = exists().where(
-        named_any.agenda_item_id == sibling.id,
-        sibling.meeting_id == item.meeting_id,
-        named_any.person_id == person_id,
-        named_any.kind == "gast",
+    named_in_meeting = (
+        exists()
+        .where(
+            named_any.agenda_item_id == sibling.id,
+            sibling.meeting_id == item.meeting_id,
+            named_any.person_id == person_id,
+            named_any.kind == "gast",
+        )
+        .correlate_except(named_any, sibling)
     )
     guest_ok = or_(
         named_here,
@@ -256,11 +275,13 @@ def _direct(person_id, item=AgendaItem, part=Participant):
         or_(part.part != "guest", guest_ok),
         or_(
             item.besloten.is_(False),
-            exists().where(
+            exists()
+            .where(
                 closed.agenda_item_id == item.id,
                 closed.person_id == person_id,
                 closed.kind == "besloten",
-            ),
+            )
+            .correlate_except(closed),
         ),
     )
 
@@ -270,7 +291,11 @@ def _topic_entitled_clause(person_id, topic_id_col):
     `topic_id_col`)."""
     item = _topic_item
     part = _topic_part
-    return exists().where(item.topic_id == topic_id_col, _direct(person_id, item, part))
+    return (
+        exists()
+        .where(item.topic_id == topic_id_col, _direct(person_id, item, part))
+        .correlate_except(item, part)
+    )
 
 
 def _full_item(person_id):
@@ -342,6 +367,46 @@ class _Clauses:
             .exists()
         )
         return and_(Participant.person_id == self.person_id, Participant.part == "guest", named)
+
+    # Whole statements, kept with their clauses: SQLAlchemy keeps a statement's cache key
+    # with the statement, so a kept one is not walked again each time it runs. They take the
+    # ids they are asked about as ``policy_ids``.
+
+    @cached_property
+    def meeting_ids_stmt(self):
+        """`visible_meeting_ids`: the person's meetings among ``policy_ids``."""
+        return select(Participant.meeting_id).where(
+            Participant.person_id == self.person_id, Participant.meeting_id.in_(_IDS)
+        )
+
+    @cached_property
+    def levels_stmt(self):
+        """`item_levels`: (id, read in full) of the items among ``policy_ids`` the person
+        sees. Their part in the item's meeting (one row at most: a person takes part once)
+        is asked per item, so the ids lead the plan, not the person's many meetings."""
+        part = _level_part
+        seen = exists().where(_seen_item(self.person_id, AgendaItem, part)).correlate_except(part)
+        full = or_(
+            exists().where(_direct(self.person_id, AgendaItem, part)).correlate_except(part),
+            and_(
+                AgendaItem.besloten.is_(False),
+                _is_casus(),
+                _topic_entitled_clause(self.person_id, AgendaItem.topic_id),
+            ),
+        )
+        return select(AgendaItem.id, full).where(AgendaItem.id.in_(_IDS), seen)
+
+    @cached_property
+    def named_guest_stmt(self):
+        """`named_guest_meetings` among ``policy_ids``."""
+        return select(Participant.meeting_id).where(
+            self.named_guest, Participant.meeting_id.in_(_IDS)
+        )
+
+    @cached_property
+    def topic_ids_stmt(self):
+        """`entitled_topic_ids` among ``policy_ids``."""
+        return select(Topic.id).where(Topic.id.in_(_IDS), self.topic_full)
 
     @cached_property
     def decision_text(self):
@@ -459,11 +524,7 @@ def item_levels(person, items: Iterable[AgendaItem]) -> dict[int, str]:
     levels = dict.fromkeys(ids, NONE)
     if not ids or not is_person(person):
         return levels
-    rows = db.session.execute(
-        select(AgendaItem.id, _clauses(person.id).full_item)
-        .join(Participant, _clauses(person.id).seen_item)
-        .where(AgendaItem.id.in_(ids))
-    ).all()
+    rows = db.session.execute(_clauses(person.id).levels_stmt, {"policy_ids": list(ids)}).all()
     for item_id, full in rows:
         levels[item_id] = FULL if full else REFERENCE
     return levels
@@ -496,13 +557,7 @@ def named_guest_meetings(person, meeting_ids) -> set[int]:
     ids = set(meeting_ids)
     if not ids or is_staff(person) or not is_person(person):
         return set()
-    return set(
-        db.session.scalars(
-            select(Participant.meeting_id).where(
-                _clauses(person.id).named_guest, Participant.meeting_id.in_(ids)
-            )
-        )
-    )
+    return set(db.session.scalars(_clauses(person.id).named_guest_stmt, {"policy_ids": list(ids)}))
 
 
 def item_heading(item: AgendaItem, person, entitled: set[int] | None = None) -> str:
@@ -569,11 +624,7 @@ def entitled_topic_ids(person, topic_ids: Iterable[int]) -> set[int]:
         return ids
     if not is_person(person):
         return set()
-    return set(
-        db.session.scalars(
-            select(Topic.id).where(Topic.id.in_(ids), _clauses(person.id).topic_full)
-        )
-    )
+    return set(db.session.scalars(_clauses(person.id).topic_ids_stmt, {"policy_ids": list(ids)}))
 
 
 def topic_full_clause(person):
