@@ -234,7 +234,9 @@ def _seen_item(person_id, item=AgendaItem, part=Participant):
     )
 
 
+@lru_cache(maxsize=8)
 def _is_casus(item=AgendaItem):
+    """The item's topic is a casus (the same for everyone: made once per item table)."""
     topic = _casus_topic
     return (
         exists()
@@ -286,29 +288,14 @@ def _direct(person_id, item=AgendaItem, part=Participant):
     )
 
 
-def _topic_entitled_clause(person_id, topic_id_col):
+def _topic_entitled_clause(person_id, topic_id_col, direct=None):
     """The person is directly entitled to some agenda item of this topic (correlated on
-    `topic_id_col`)."""
+    `topic_id_col`). `direct`: `_direct` on that item, when already made (`_Clauses`)."""
     item = _topic_item
     part = _topic_part
-    return (
-        exists()
-        .where(item.topic_id == topic_id_col, _direct(person_id, item, part))
-        .correlate_except(item, part)
-    )
-
-
-def _full_item(person_id):
-    """Condition on AgendaItem + a Participant passing `_seen_item`: read in full. Directly,
-    or, for an open (not besloten) casus item, by entitlement to its topic elsewhere."""
-    return or_(
-        _direct(person_id),
-        and_(
-            AgendaItem.besloten.is_(False),
-            _is_casus(),
-            _topic_entitled_clause(person_id, AgendaItem.topic_id),
-        ),
-    )
+    if direct is None:
+        direct = _direct(person_id, item, part)
+    return exists().where(item.topic_id == topic_id_col, direct).correlate_except(item, part)
 
 
 class _Clauses:
@@ -333,24 +320,45 @@ class _Clauses:
         return _seen_item(self.person_id)
 
     @cached_property
+    def topic_direct(self):
+        """`_direct` on an item of a topic (`_topic_entitled_clause`), made once for all
+        the topic columns it is correlated on."""
+        return _direct(self.person_id, _topic_item, _topic_part)
+
+    def topic_entitled(self, topic_id_col):
+        return _topic_entitled_clause(self.person_id, topic_id_col, self.topic_direct)
+
+    @cached_property
+    def casus_carried(self):
+        """On AgendaItem: an open (not besloten) casus item whose topic the person is
+        entitled to elsewhere."""
+        return and_(
+            AgendaItem.besloten.is_(False),
+            _is_casus(),
+            self.topic_entitled(AgendaItem.topic_id),
+        )
+
+    @cached_property
     def full_item(self):
-        """`_full_item`."""
-        return _full_item(self.person_id)
+        """Condition on AgendaItem + a Participant passing `_seen_item`: read in full.
+        Directly, or, for an open (not besloten) casus item, by entitlement to its topic
+        elsewhere."""
+        return or_(_direct(self.person_id), self.casus_carried)
 
     @cached_property
     def topic_full(self):
         """`topic_full_clause`."""
-        return _topic_entitled_clause(self.person_id, Topic.id)
+        return self.topic_entitled(Topic.id)
 
     @cached_property
     def measure_visible(self):
         """`measure_visibility_clause`."""
-        return _topic_entitled_clause(self.person_id, Measure.topic_id)
+        return self.topic_entitled(Measure.topic_id)
 
     @cached_property
     def topic_visible(self):
         """`topic_visibility_clause`."""
-        return _topic_visible(self.person_id)
+        return _topic_visible(self.person_id, self.seen_item)
 
     @cached_property
     def named_guest(self):
@@ -388,11 +396,7 @@ class _Clauses:
         seen = exists().where(_seen_item(self.person_id, AgendaItem, part)).correlate_except(part)
         full = or_(
             exists().where(_direct(self.person_id, AgendaItem, part)).correlate_except(part),
-            and_(
-                AgendaItem.besloten.is_(False),
-                _is_casus(),
-                _topic_entitled_clause(self.person_id, AgendaItem.topic_id),
-            ),
+            self.casus_carried,
         )
         return select(AgendaItem.id, full).where(AgendaItem.id.in_(_IDS), seen)
 
@@ -411,7 +415,6 @@ class _Clauses:
     @cached_property
     def decision_text(self):
         """`decision_text_clause`."""
-        person_id = self.person_id
         via_item = (
             select(AgendaItem.id)
             .join(Participant, self.seen_item)
@@ -426,7 +429,7 @@ class _Clauses:
             or_(
                 Decision.topic_id.is_(None),
                 not_(casus),
-                _topic_entitled_clause(person_id, Decision.topic_id),
+                self.topic_entitled(Decision.topic_id),
             ),
         )
         return or_(and_(Decision.agenda_item_id.is_not(None), via_item), without_item)
@@ -491,15 +494,16 @@ def _clauses(person_id: int) -> _Clauses:
 _PARTICIPANTS = _Clauses(Participant.person_id)
 
 
-def _topic_visible(person_id):
-    """`topic_visibility_clause` for a person (built once per person, see `_clauses`)."""
+def _topic_visible(person_id, seen_item):
+    """`topic_visibility_clause` for a person (built once per person, see `_clauses`);
+    `seen_item` is `_seen_item` for them."""
     closed_row = _visible_closed
     return (
         select(AgendaItem.id)
         .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
         .where(
             AgendaItem.topic_id == Topic.id,
-            _seen_item(person_id),
+            seen_item,
             or_(
                 AgendaItem.besloten.is_(False),
                 exists().where(
