@@ -458,3 +458,28 @@ def test_every_recorded_event_has_a_dutch_label():
     } <= names
     missing = sorted(names - set(EVENT_LABELS))
     assert not missing, f"audit events without a Dutch label: {missing}"
+
+
+def test_index_counts_the_log_up_to_a_cap(admin, log, monkeypatch):
+    """Beyond the cap the index says "meer dan" instead of counting every row."""
+    from overleg.domain import admin as domain
+
+    for _ in range(3):
+        log(commit=False)
+    db.session.commit()
+    monkeypatch.setattr(domain, "AUDIT_COUNT_CAP", 3)
+    html = page(admin.get("/beheer/"))
+    assert "<strong>3 logregels</strong>" in html  # control: at the cap, the number
+    log()
+    html = page(admin.get("/beheer/"))
+    assert "<strong>meer dan 3 logregels</strong>" in html
+
+
+def test_the_event_filter_offers_every_name_found_in_the_log(admin, log):
+    """Names read by skipping through the index: one found only in the log (no label) is
+    offered under "Overig", as are the labelled ones in their groups."""
+    log(event="zelfbedacht_event", commit=False)
+    log(event="casus_viewed")
+    html = page(admin.get(URL))
+    assert 'value="zelfbedacht_event"' in html
+    assert 'value="casus_viewed"' in html

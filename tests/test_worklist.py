@@ -18,7 +18,7 @@ from overleg.domain.topics import create_topic
 from overleg.domain.worklist import publish_deadline, working_days_before, worklist
 from overleg.extensions import db
 from overleg.models import Escalation, Minutes, OutboxMessage
-from overleg.timeutil import nl_date, today_local, utcnow
+from overleg.timeutil import nl_date, to_local, today_local, utcnow
 from tests.conftest import demo_client, get_page
 from tests.factories import make_meeting, meeting_type, person, publish
 
@@ -326,10 +326,29 @@ def test_werkvoorraad_queries_do_not_grow(app, count_queries):
         with count_queries() as q:
             r = c.get("/")
         assert r.status_code == 200
-        assert f"Onderwerp {offset}" in r.get_data(as_text=True)
+        assert f"Onderwerp {offset + n - 1}" in r.get_data(as_text=True)  # the oldest waiting
         counts.append(q.count)
     assert counts[0] == counts[1], counts
-    assert len(worklist(person("oov@example.org"))) > 60
+    assert len(worklist(person("oov@example.org"))) > 40
+
+
+def test_many_escalations_of_a_body_end_in_one_entry_for_the_rest(app):
+    """The oldest five waiting escalations of a body are named; the rest of that body is one
+    entry that leads to its backlog, with their number, from the oldest of them."""
+    for d in range(8):
+        _escalation(
+            create_topic(title=f"Onderwerp {d}", meeting_type=meeting_type("ovo")), days_ago=10 + d
+        )
+    html = _section(_home(app))
+    for d in range(17, 12, -1):  # 10 + 7 … 10 + 3 days ago: the oldest five
+        assert f"Onderwerp {d - 10}" in html
+    for d in range(3):
+        assert f"Onderwerp {d}<" not in html  # the newest three only counted
+    tvo = meeting_type("tvo")
+    assert f'href="/te-agenderen/tvo">nog 3 voor het {tvo.name}</a>' in html
+    assert f"Nog 3 opschalingen of opdrachten wachten op een overleg van het {tvo.name}" in html
+    rest = [e for e in worklist(person("oov@example.org")) if e.title.startswith("nog ")]
+    assert [e.since for e in rest] == [to_local(utcnow() - timedelta(days=12)).date()]
 
 
 # --- planning -------------------------------------------------------------------------------

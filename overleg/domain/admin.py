@@ -437,11 +437,19 @@ def list_paths(q: str | None = None, sort: str = "van", direction: str = "asc"):
     return list(db.session.scalars(stmt))
 
 
+# The index counts the log up to this many rows ("meer dan 10.000 logregels"): counting a
+# million events would cost more than the whole page.
+AUDIT_COUNT_CAP = 10_000
+
+
 def counts() -> dict[str, int]:
-    """How many of each the beheer screens administer (for the index page)."""
+    """How many of each the beheer screens administer (for the index page); the log's rows
+    counted up to ``AUDIT_COUNT_CAP + 1`` (more than the cap: "meer dan")."""
 
     def n(model) -> int:
         return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+    capped = select(AuditEvent.id).limit(AUDIT_COUNT_CAP + 1).subquery()
 
     return {
         "organisations": n(Organisation),
@@ -453,7 +461,8 @@ def counts() -> dict[str, int]:
         "roles": n(Role),
         "meeting_types": n(MeetingType),
         "paths": n(EscalationPath),
-        "audit_events": n(AuditEvent),
+        "audit_events": db.session.scalar(select(func.count()).select_from(capped)) or 0,
+        "audit_events_cap": AUDIT_COUNT_CAP,
     }
 
 

@@ -470,10 +470,26 @@ class ChoiceGroup:
     choices: list[tuple[str, str]]  # (name, label) sorted by label
 
 
+def event_names() -> set[str]:
+    """The event names found in the log, read from the (event, at, id) index by skipping from
+    one name to the next (a recursive query: one index seek per name), instead of reading
+    every event as ``SELECT DISTINCT`` does (a million rows at ten years)."""
+    first = select(func.min(AuditEvent.event).label("name")).cte("names", recursive=True)
+    following = (
+        select(AuditEvent.event)
+        .where(AuditEvent.event > first.c.name)
+        .order_by(AuditEvent.event)
+        .limit(1)
+        .scalar_subquery()
+    )
+    names = first.union_all(select(following).where(first.c.name.is_not(None)))
+    return set(db.session.scalars(select(names.c.name).where(names.c.name.is_not(None))))
+
+
 def event_choices() -> list[ChoiceGroup]:
     """The filter's events in their groups, each group with an option for the whole group;
     names found in the log without a label come last, under 'Overig'."""
-    found = set(db.session.scalars(select(AuditEvent.event).distinct()))
+    found = event_names()
     groups = []
     for key, (label, names) in EVENT_GROUPS.items():
         named = sorted(((n, event_label(n)) for n in names), key=lambda c: c[1].lower())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import AgendaItem, Escalation, EscalationPath, Meeting, MeetingType
@@ -466,15 +466,15 @@ def placed_summary(placed: list[Placed]) -> str:
 
 def backlog(meeting_type: MeetingType) -> dict[str, list[Escalation]]:
     """Te agenderen for a body: escalations to it waiting for a meeting, placed ones not yet
-    concluded, and terugkoppelingen to it that wait for a meeting."""
+    concluded, and terugkoppelingen to it that wait for a meeting. One query: the three lists
+    with their topics, bodies and meetings joined, split below."""
     opts = (
-        selectinload(Escalation.topic),
-        selectinload(Escalation.from_type),
-        selectinload(Escalation.to_type),
-        selectinload(Escalation.origin_meeting),
-        selectinload(Escalation.target_item).selectinload(AgendaItem.meeting),
+        joinedload(Escalation.topic),
+        joinedload(Escalation.from_type),
+        joinedload(Escalation.to_type),
+        joinedload(Escalation.origin_meeting),
+        joinedload(Escalation.target_item).joinedload(AgendaItem.meeting),
     )
-    # one query (and one set of eager loads) for the three lists, split below
     is_waiting = and_(Escalation.to_type_id == meeting_type.id, Escalation.status == "te_agenderen")
     is_placed = and_(Escalation.to_type_id == meeting_type.id, Escalation.status == "geagendeerd")
     is_feedback = and_(
@@ -506,15 +506,17 @@ def backlog(meeting_type: MeetingType) -> dict[str, list[Escalation]]:
 
 
 def open_escalations() -> list[Escalation]:
+    """Every open escalation, oldest first, with its topic, bodies and meeting joined: one
+    query."""
     return list(
         db.session.scalars(
             select(Escalation)
             .where(Escalation.status.in_(OPEN_ESCALATION_STATUSES))
             .options(
-                selectinload(Escalation.topic),
-                selectinload(Escalation.from_type),
-                selectinload(Escalation.to_type),
-                selectinload(Escalation.target_item).selectinload(AgendaItem.meeting),
+                joinedload(Escalation.topic),
+                joinedload(Escalation.from_type),
+                joinedload(Escalation.to_type),
+                joinedload(Escalation.target_item).joinedload(AgendaItem.meeting),
             )
             .order_by(Escalation.created_at)
         )

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import MeetingType, Person, Role, RoleHolding, RosterEntry, Unavailability
 
 
 def holdings_of(person: Person, day: date) -> list[RoleHolding]:
-    """The roles a person holds on a day (as holder, not as deputy)."""
+    """The roles a person holds on a day (as holder, not as deputy): one query."""
     stmt = (
         select(RoleHolding)
         .where(
@@ -21,20 +21,25 @@ def holdings_of(person: Person, day: date) -> list[RoleHolding]:
             RoleHolding.start_date <= day,
             or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
         )
-        .options(selectinload(RoleHolding.role))
+        .options(joinedload(RoleHolding.role))
     )
     return list(db.session.scalars(stmt))
 
 
-def bodies_of(person: Person, day: date) -> list[tuple[MeetingType, list[RosterEntry]]]:
-    """The bodies whose roster includes a role the person holds on a day, with those entries."""
-    role_ids = [h.role_id for h in holdings_of(person, day)]
+def bodies_of(
+    person: Person, day: date, holdings: list[RoleHolding] | None = None
+) -> list[tuple[MeetingType, list[RosterEntry]]]:
+    """The bodies whose roster includes a role the person holds on a day, with those entries:
+    one query (two without `holdings`, the person's `holdings_of` that day)."""
+    if holdings is None:
+        holdings = holdings_of(person, day)
+    role_ids = [h.role_id for h in holdings]
     if not role_ids:
         return []
     entries = db.session.scalars(
         select(RosterEntry)
         .where(RosterEntry.role_id.in_(role_ids))
-        .options(selectinload(RosterEntry.meeting_type), selectinload(RosterEntry.role))
+        .options(joinedload(RosterEntry.meeting_type), joinedload(RosterEntry.role))
     ).all()
     by_type: dict[int, tuple[MeetingType, list[RosterEntry]]] = {}
     for entry in entries:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -47,6 +47,9 @@ AGENDA_LOOKAHEAD_DAYS = 7
 AGENDA_HORIZON = timedelta(weeks=13)
 # At most this many entries of one kind (the page stays short; the link leads to the rest).
 PER_KIND = 50
+# Escalations and terugkoppelingen: this many, the oldest, per body; the rest of that body in
+# one entry that leads to its backlog (after ten years dozens may wait).
+WAITING_SHOWN = 5
 
 KINDS = {
     "agenda": "Agenda publiceren",
@@ -215,7 +218,8 @@ def _proposals(today: date, now: datetime) -> list[WorkEntry]:
         select(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(
-            AgendaItem.proposal_status == "voorgesteld",
+            # the literal, so that the partial index ix_agenda_item_proposed serves it
+            AgendaItem.proposal_status == literal_column("'voorgesteld'"),
             Meeting.status == "gepland",
             Meeting.ends_at > now,
         )
@@ -242,25 +246,50 @@ def _proposals(today: date, now: datetime) -> list[WorkEntry]:
     ]
 
 
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _escalations(person, today: date) -> list[WorkEntry]:
+    """The oldest `WAITING_SHOWN` escalations waiting in each body's backlog and as many
+    terugkoppelingen waiting for each origin body, and per body one entry for the rest: one
+    query (a window numbers them per kind and body and counts them)."""
     opts = (
         joinedload(Escalation.topic),
         joinedload(Escalation.from_type),
         joinedload(Escalation.to_type),
     )
-    waiting = db.session.scalars(
-        select(Escalation)
-        .where(
-            (Escalation.status == "te_agenderen")
-            | ((Escalation.status == "afgehandeld") & Escalation.feedback_item_id.is_(None))
+    is_waiting = Escalation.status == "te_agenderen"
+    is_feedback = and_(Escalation.status == "afgehandeld", Escalation.feedback_item_id.is_(None))
+    body = case((is_waiting, Escalation.to_type_id), else_=Escalation.from_type_id)
+    since = case(
+        (is_waiting, Escalation.created_at),
+        else_=func.coalesce(Escalation.concluded_at, Escalation.created_at),
+    )
+    group = (Escalation.status, body)
+    ranked = (
+        select(
+            Escalation.id.label("id"),
+            func.row_number().over(partition_by=group, order_by=(since, Escalation.id)).label("n"),
+            func.count().over(partition_by=group).label("total"),
         )
+        .where(or_(is_waiting, is_feedback))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Escalation, ranked.c.n, ranked.c.total)
+        .join(ranked, ranked.c.id == Escalation.id)
+        .where(ranked.c.n <= WAITING_SHOWN + 1)
         .options(*opts)
         .order_by(Escalation.created_at, Escalation.id)
-        .limit(PER_KIND * 2)
     ).all()
-    entitled = policy.entitled_topic_ids(person, {e.topic_id for e in waiting})
+    shown = [e for e, n, _ in rows if n <= WAITING_SHOWN]
+    entitled = policy.entitled_topic_ids(person, {e.topic_id for e in shown})
     entries = []
-    for e in waiting:
+    for e, n, total in rows:
+        if n > WAITING_SHOWN:
+            entries.append(_rest_entry(e, total - WAITING_SHOWN, today))
+            continue
         heading = policy.overview_topic_heading(e.topic, person, entitled)
         if e.status == "te_agenderen":
             verb = "Opgeschaald" if e.direction == "up" else "Opdracht"
@@ -290,6 +319,28 @@ def _escalations(person, today: date) -> list[WorkEntry]:
                 )
             )
     return entries
+
+
+def _rest_entry(first: Escalation, rest: int, today: date) -> WorkEntry:
+    """The escalations (or terugkoppelingen) of one body beyond the ones shown, from the
+    oldest of them (`first`); no topic named."""
+    if first.status == "te_agenderen":
+        body = first.to_type
+        what = _plural(rest, "opschaling of opdracht wacht", "opschalingen of opdrachten wachten")
+        kind, since = "escalation", _day(first.created_at, today)
+    else:
+        body = first.from_type
+        what = _plural(rest, "terugkoppeling wacht", "terugkoppelingen wachten")
+        kind, since = "feedback", _day(first.concluded_at, today)
+    return WorkEntry(
+        kind=kind,
+        since=since,
+        title=f"nog {rest} voor het {body.name}",
+        detail=f"Nog {what} op een overleg van het {body.name}; Te agenderen toont ze alle",
+        endpoint="topics.backlog",
+        args={"code": body.code},
+        key=first.id,
+    )
 
 
 def _returned(person, today: date) -> list[WorkEntry]:

@@ -44,10 +44,11 @@ def upcoming_meetings(
 @access("login")
 def home():
     today = today_local()
+    holdings = holdings_of(current_user, today)
     return render_template(
         "main/home.html",
-        bodies=bodies_of(current_user, today),
-        holdings=holdings_of(current_user, today),
+        bodies=bodies_of(current_user, today, holdings),
+        holdings=holdings,
         upcoming=upcoming_meetings(current_user),
         worklist=worklist(current_user, today),
         show_worklist=is_staff(current_user),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -54,6 +54,15 @@ class AgendaItem(Timestamped, Model):
             "proposal_status IS NULL OR proposal_status <> 'afgewezen' "
             "OR decline_reason IS NOT NULL",
             name="decline_has_reason",
+        ),
+        # The werkvoorraad's proposals to answer, oldest first, without reading every item
+        # (the query compares with the literal, as a partial index needs).
+        Index(
+            "ix_agenda_item_proposed",
+            "created_at",
+            "id",
+            sqlite_where=text("proposal_status = 'voorgesteld'"),
+            postgresql_where=text("proposal_status = 'voorgesteld'"),
         ),
     )
 

@@ -11,11 +11,13 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -94,6 +96,17 @@ class Meeting(Timestamped, Model):
         enum_check("agenda_status", AGENDA_STATUSES),
         CheckConstraint("sequence >= 0", name="sequence"),
         UniqueConstraint("series_id", "occurrence_date", name="uq_meeting_series_occurrence"),
+        # Meetings not yet ended (home, Mijn overleggen) from the end time, not from the first
+        # meeting ever; a body's meetings by time (the next ones to place work on); cancelled
+        # meetings (items waiting to be placed again) on their own.
+        Index("ix_meeting_ends_at", "ends_at"),
+        Index("ix_meeting_type_starts", "meeting_type_id", "starts_at"),
+        Index(
+            "ix_meeting_cancelled",
+            "starts_at",
+            sqlite_where=text("status = 'geannuleerd'"),
+            postgresql_where=text("status = 'geannuleerd'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -202,6 +203,8 @@ class ActionItem(Timestamped, Model):
             "owner_person_id IS NOT NULL OR owner_organisation_id IS NOT NULL", name="has_owner"
         ),
         CheckConstraint("status <> 'afgerond' OR closed_at IS NOT NULL", name="closed_has_time"),
+        # The werkvoorraad's overdue actions: the open ones by due date.
+        Index("ix_action_item_status_due", "status", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

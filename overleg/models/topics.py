@@ -165,6 +165,8 @@ class Escalation(Timestamped, Model):
             sqlite_where=text("status IN ('te_agenderen', 'geagendeerd')"),
             postgresql_where=text("status IN ('te_agenderen', 'geagendeerd')"),
         ),
+        # The werkvoorraad's escalations and terugkoppelingen waiting for a meeting.
+        Index("ix_escalation_status_feedback", "status", "feedback_item_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

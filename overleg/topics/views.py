@@ -3,8 +3,12 @@ and the overview of open escalations."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from datetime import datetime
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -40,7 +44,7 @@ from ..models import (
     Topic,
 )
 from ..models.topics import TOPIC_STATUS_LABELS
-from ..timeutil import nl_date, today_local, utcnow
+from ..timeutil import nl_date, nl_time, today_local, utcnow
 from . import bp
 from .forms import EditTopicForm, StatusForm, TopicForm
 
@@ -358,6 +362,28 @@ def backlog(code: str):
     return _render_backlog(body)
 
 
+def _meeting_options(meetings: list[Meeting]):
+    """The ``<option>``s of these meetings (in order of start), each rendered once, and for
+    a moment the options of the meetings after it: every form of a long backlog looks its
+    choices up instead of rendering them again."""
+    starts = [m.starts_at for m in meetings]
+    options = [
+        Markup('<option value="{}">{} {}{}</option>').format(
+            m.id,
+            nl_date(m.starts_at),
+            nl_time(m.starts_at),
+            " (agenda gepubliceerd)" if m.agenda_status == "gepubliceerd" else "",
+        )
+        for m in meetings
+    ]
+    after = [Markup("").join(options[i:]) for i in range(len(options) + 1)]
+
+    def options_after(moment: datetime | None) -> Markup:
+        return after[bisect_right(starts, moment) if moment is not None else 0]
+
+    return options_after
+
+
 def _render_backlog(body: MeetingType, error: str | None = None, status: int = 200):
     returned = dc.returned_items(body)
     entitled = policy.entitled_among(current_user, returned)
@@ -377,7 +403,7 @@ def _render_backlog(body: MeetingType, error: str | None = None, status: int = 2
             for i in returned
         ],
         error=error,
-        candidates=de.candidate_meetings(body),
+        options_after=_meeting_options(de.candidate_meetings(body)),
         now=utcnow(),
         waiting_days=de.waiting_days,
     )
