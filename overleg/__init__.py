@@ -118,6 +118,8 @@ def _init_login(app: Flask) -> None:
             config["SESSION_IDLE_MINUTES"],
             config["SESSION_MAX_HOURS"],
             on_expired=lambda: flash("Uw sessie is verlopen. Log opnieuw in.", "info"),
+            # the check before every request (auth/mfa_views.py) reads it from the same query
+            with_second_factor=bool(config["MFA_REQUIRED_ROLES"]),
         )
 
 

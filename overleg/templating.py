@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 
 from . import timeutil
@@ -43,16 +43,42 @@ def current_nav_endpoint(endpoint: str | None, named: str | None, entries: list[
 
 
 def navigation() -> list[dict]:
-    entries = [e for e, _ in NAVIGATION if e in current_app.view_functions]
+    """The menu of the person logged in: the entries their access rules admit, with the
+    current one marked. What a role may open and the entries' addresses are the same on every
+    request, so they are worked out once per application, role and script root."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    user = current_user._get_current_object()
+    signed_in = bool(user.is_authenticated)
+    key = (
+        request.script_root,
+        signed_in,
+        signed_in and bool(user.is_secretary),
+        signed_in and bool(user.is_admin),
+    )
+    menus = app.extensions.setdefault(_MENUS, {})
+    menu = menus.get(key)
+    if menu is None:
+        menu = menus[key] = tuple(
+            (endpoint, label, url_for(endpoint))
+            for endpoint, label in NAVIGATION
+            if endpoint in app.view_functions
+            and (rule := rule_for(endpoint)) is not None
+            and allowed(rule, user)
+        )
+    entries = app.extensions.get(_ENTRIES)
+    if entries is None:
+        entries = app.extensions[_ENTRIES] = [e for e, _ in NAVIGATION if e in app.view_functions]
     current = current_nav_endpoint(request.endpoint, g.get("nav_current"), entries)
-    items = []
-    for endpoint, label in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        rule = rule_for(endpoint)
-        if rule and allowed(rule, current_user):
-            items.append({"endpoint": endpoint, "label": label, "current": endpoint == current})
-    return items
+    return [
+        {"endpoint": endpoint, "label": label, "url": url, "current": endpoint == current}
+        for endpoint, label, url in menu
+    ]
+
+
+# In app.extensions: the menu (endpoint, label, URL) per script root and role, and the
+# endpoints of the menu this application has.
+_MENUS = "overleg_menus"
+_ENTRIES = "overleg_menu_entries"
 
 
 def init_templating(app: Flask) -> None:

@@ -12,9 +12,11 @@ and shown in Europe/Amsterdam. Dutch wording comes from Babel.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel import Locale
+from babel.dates import format_date
 
 TZ = ZoneInfo("Europe/Amsterdam")
 LOCALE = "nl_NL"
@@ -73,17 +75,29 @@ def today_local() -> date:
     return now_local().date()
 
 
+# Formatting a date through Babel costs some 10 µs, and a page shows the same few days many
+# times (a month calendar, a list of meetings): each day is formatted once per process.
+_BABEL_LOCALE = Locale.parse(LOCALE)
+_DATE_PATTERNS = {"full": "EEEE d MMMM y", "long": "d MMMM y"}
+
+
+@lru_cache(maxsize=8192)
+def _format_day(day: date, fmt: str) -> str:
+    return format_date(day, _DATE_PATTERNS.get(fmt, fmt), locale=_BABEL_LOCALE)
+
+
 def nl_date(value: date | datetime | None, fmt: str = "full") -> str:
     """'dinsdag 12 maart 2019' (full), '12 mrt 2019' (medium), '12-03-2019' (short)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = to_local(value).date()
-    if fmt == "full":
-        return format_date(value, "EEEE d MMMM y", locale=LOCALE)
-    if fmt == "long":
-        return format_date(value, "d MMMM y", locale=LOCALE)
-    return format_date(value, fmt, locale=LOCALE)
+    return _format_day(value, fmt)
+
+
+def _hh_mm(value: datetime | time) -> str:
+    # Babel's "HH:mm": two digits each, whatever the locale's own time format
+    return f"{value.hour:02d}:{value.minute:02d}"
 
 
 def nl_time(value: datetime | time | None) -> str:
@@ -91,7 +105,7 @@ def nl_time(value: datetime | time | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_local(value)
-    return format_time(value, "HH:mm", locale=LOCALE)
+    return _hh_mm(value)
 
 
 def nl_datetime(value: datetime | None) -> str:
@@ -99,4 +113,4 @@ def nl_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     local = to_local(value)
-    return format_datetime(local, "EEEE d MMMM y 'om' HH:mm", tzinfo=TZ, locale=LOCALE)
+    return f"{_format_day(local.date(), 'full')} om {_hh_mm(local)}"

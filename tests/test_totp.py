@@ -492,7 +492,7 @@ def test_production_secretary_must_enrol_before_anything_else(
 
 
 def test_a_session_from_before_the_requirement_must_enrol_first(
-    app, people, db, monkeypatch, clock
+    app, people, db, monkeypatch, clock, count_queries
 ):
     sec = people["secretaris"]
     c = app.test_client()
@@ -506,6 +506,11 @@ def test_a_session_from_before_the_requirement_must_enrol_first(
     assert "Voor uw rol is een tweede factor verplicht" in page.get_data(as_text=True)
     enrol(c)
     assert c.get("/planning").status_code == 200
+    # the check before every request learns it from the login session's own query
+    with count_queries() as q:
+        assert c.get("/planning").status_code == 200
+    assert [s for s in q.statements if "FROM login_session" in s and "second_factor" in s]
+    assert not [s for s in q.statements if s.startswith("SELECT second_factor.")]
     # a beheerder's reset sends the session back to setting it up
     mfa.remove(sec)
     db.session.commit()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -28,6 +28,7 @@ from .login_flow import (
     provider_mfa,
 )
 from .reauth import recent_login
+from .services import SECOND_FACTOR_LOADED
 
 ENROL_KEY = "mfa_enrol"  # the secret being set up, encrypted, with its person
 WRONG_CODE = "Deze code klopt niet of is al gebruikt. Typ de code die uw app nu toont."
@@ -100,7 +101,15 @@ def _second_factor_first():
         return None
     if not current_user.is_authenticated or not mfa.required(current_user):
         return None
-    if mfa.has_second_factor(current_user) or provider_mfa():
+    if provider_mfa():
+        return None
+    # known from the login session's own query (load_session), else asked now
+    loaded = g.pop(SECOND_FACTOR_LOADED, None)
+    if loaded is not None and loaded[0] == current_user.id:
+        has_one = loaded[1]
+    else:
+        has_one = mfa.has_second_factor(current_user)
+    if has_one:
         return None
     flash("Voor uw rol is een tweede factor verplicht. Stel die eerst in.", "info")
     return redirect(url_for("auth.mfa_enrol"))
