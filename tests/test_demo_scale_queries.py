@@ -42,9 +42,12 @@ def _body_of(email: str) -> str:
 
 def _pages(email: str) -> list[str]:
     if email == BEHEERDER:
-        return ["/beheer/logboek", "/beheer/logboek?gebeurtenis=casus_viewed"]
+        return ["/beheer/logboek", "/beheer/logboek?gebeurtenis=casus_viewed", "/beheer/"]
     code = _body_of(email)
     pages = [
+        "/",
+        "/mijn-overleggen",
+        f"/mijn-overleggen?overleg={code}",
         f"/besluiten/{code}",
         f"/actiepunten/{code}",
         f"/actiepunten/{code}?status=open",
@@ -80,7 +83,8 @@ def _measure(app, count_queries, months: int) -> dict[tuple[str, str], tuple[int
             assert resp.status_code == 200, url
             # the audit event depends on whether a casus was shown, not on the amount of data
             statements = [s for s in q.statements if not s.startswith("INSERT INTO audit_event")]
-            found[(email, url.replace(f"/{code}", "/<code>"))] = (len(statements), statements)
+            key = url.replace(f"/{code}", "/<code>").replace(f"={code}", "=<code>")
+            found[(email, key)] = (len(statements), statements)
     return found
 
 

@@ -97,3 +97,24 @@ def test_my_meetings_filtered_by_body(seeded, app):
         "Mijn overleggen: Tactisch Veiligheidsoverleg" in html and "Alle overleggen tonen" in html
     )
     assert c.get("/mijn-overleggen?overleg=bestaatniet").status_code == 404
+
+
+def test_my_meetings_are_paged_ten_at_a_time_soonest_first(seeded, app):
+    """Twelve coming meetings: ten on the first page, soonest first; Volgende shows the two
+    later ones and leads back with Vorige."""
+    planned = [_plan("ovo", 2 + k) for k in range(12)]
+    c = _client(app, "specialist@example.org")
+    html = get_page(c, "/mijn-overleggen")
+    coming = html.split("Komende overleggen</h2>")[1].split("Eerdere overleggen</h2>")[0]
+    shown = [m for m in planned if f'href="/overleggen/{m.id}"' in coming]
+    assert shown == planned[:10]
+    assert coming.index(f"/overleggen/{planned[0].id}") < coming.index(
+        f"/overleggen/{planned[9].id}"
+    )
+    link = coming.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    later = get_page(c, link).split("Komende overleggen</h2>")[1].split("Eerdere")[0]
+    assert f'href="/overleggen/{planned[10].id}"' in later
+    assert f'href="/overleggen/{planned[11].id}"' in later
+    assert f'href="/overleggen/{planned[0].id}"' not in later
+    assert 'rel="prev"' in later
+    assert c.get("/mijn-overleggen?komend=onzin").status_code == 400

@@ -19,8 +19,9 @@ from ..audit import record, record_shown
 from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
 from ..domain import escalation as de
+from ..domain import keyset, policy
 from ..domain import meetings as dm
-from ..domain import policy
+from ..domain import my_meetings as mm
 from ..domain import series as ds
 from ..domain import worklist as dw
 from ..domain.input import date_in_range
@@ -118,21 +119,17 @@ def mine():
     body = _body_by_code(code)
     if code and body is None:
         abort(404)
-    base = (
-        select(Participant, Meeting)
-        .join(Meeting, Participant.meeting_id == Meeting.id)
-        .where(Participant.person_id == current_user.id)
-        .options(joinedload(Meeting.meeting_type))
-    )
-    if body is not None:
-        base = base.where(Meeting.meeting_type_id == body.id)
-    upcoming = db.session.execute(
-        base.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)
-    ).all()
-    past = db.session.execute(
-        base.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc()).limit(50)
-    ).all()
-    return render_template("meetings/mine.html", upcoming=upcoming, past=past, body=body)
+    try:
+        cursors = {
+            key: keyset.decode(request.args.get(key), mm.CURSOR_TYPES)
+            for key in ("komend", "eerder")
+        }
+    except keyset.CursorError as exc:
+        return render_template("meetings/mine.html", error=str(exc), body=body), 400
+    upcoming = mm.page(current_user, upcoming=True, now=now, body=body, cursor=cursors["komend"])
+    past = mm.page(current_user, upcoming=False, now=now, body=body, cursor=cursors["eerder"])
+    args = {k: v for k, v in request.args.items() if k in ("overleg", "komend", "eerder") and v}
+    return render_template("meetings/mine.html", upcoming=upcoming, past=past, body=body, args=args)
 
 
 # --- planning overview -----------------------------------------------------------------------

@@ -1,0 +1,70 @@
+"""Mijn overleggen: the meetings a person takes part in, the coming ones and the earlier ones,
+each list paged by keyset ("Volgende" / "Vorige", `keyset.py`), ten a page.
+
+A page walks the meetings in order of start from now (forward for the coming ones, back for
+the earlier ones) and keeps those with the person's participant row, so page one costs the
+same after ten years as after one: never all of the person's meetings sorted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased, joinedload
+
+from ..models import Meeting, MeetingType, Participant, Person
+from . import keyset
+
+PAGE_SIZE = 10
+CURSOR_TYPES = (datetime, int)  # the meeting's start and id
+
+
+def not_ended(now: datetime):
+    """A WHERE clause on Meeting: not yet ended at `now`. Besides the end, the start is
+    bounded by the earliest start among those meetings (read from the end-time index), so
+    that a list in order of start begins there instead of at the first meeting ever."""
+    live = aliased(Meeting)
+    # min() of an expression, not of the column: else SQLite walks the start-time index from
+    # the first meeting ever to find the minimum, instead of the few from the end-time index
+    earliest = (
+        select(func.min(func.coalesce(live.starts_at, live.starts_at)))
+        .where(live.ends_at >= now)
+        .scalar_subquery()
+    )
+    return and_(Meeting.ends_at >= now, Meeting.starts_at >= earliest)
+
+
+def page(
+    person: Person,
+    *,
+    upcoming: bool,
+    now: datetime,
+    body: MeetingType | None = None,
+    cursor: keyset.Cursor | None = None,
+    size: int = PAGE_SIZE,
+) -> keyset.Page:
+    """One page of (participant, meeting) rows: the coming meetings (not yet ended) soonest
+    first, or the earlier ones latest first. One query."""
+    # The participant row shown comes by an outer join and the filter by EXISTS: so the
+    # database walks the meetings by start and looks each up in the (meeting, person) index,
+    # instead of sorting every meeting the person ever took part in.
+    mine = aliased(Participant)
+    stmt = (
+        select(mine, Meeting)
+        .outerjoin(mine, and_(mine.meeting_id == Meeting.id, mine.person_id == person.id))
+        .where(
+            exists().where(Participant.meeting_id == Meeting.id, Participant.person_id == person.id)
+        )
+        .options(joinedload(Meeting.meeting_type))
+    )
+    if body is not None:
+        stmt = stmt.where(Meeting.meeting_type_id == body.id)
+    if upcoming:
+        stmt = stmt.where(not_ended(now))
+    else:
+        # the start bounds the walk too (a meeting ends after it starts): from now back
+        stmt = stmt.where(Meeting.ends_at < now, Meeting.starts_at < now)
+    descending = not upcoming
+    order = ((Meeting.starts_at, descending), (Meeting.id, descending))
+    found = keyset.paginate(stmt, order, lambda row: (row[1].starts_at, row[1].id), cursor, size)
+    return keyset.Page([tuple(r) for r in found.rows], found.next, found.previous, found.first)
