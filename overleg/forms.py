@@ -10,6 +10,8 @@ view checks them, e.g. a version hash).
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import (
@@ -76,6 +78,13 @@ def _input_validators(field) -> list:
     return []
 
 
+@cache
+def _translations(locales: tuple[str, ...]):
+    """WTForms' Dutch messages, read once per process: asked per form, gettext looks for the
+    catalogue on disk and copies it every time (a page with a few forms paid for it each)."""
+    return i18n.get_translations(locales)
+
+
 class Form(FlaskForm):
     """Every form of the application: CSRF from Flask-WTF, messages in Dutch, and the
     input rules above on every text and date field."""
@@ -84,7 +93,7 @@ class Form(FlaskForm):
         locales = ("nl_NL", "nl")
 
         def get_translations(self, form):
-            return i18n.get_translations(self.locales)
+            return _translations(self.locales)
 
         def render_field(self, field, render_kw):
             """Hidden CSRF fields without an id (one page may hold several forms).
