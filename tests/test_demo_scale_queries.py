@@ -55,6 +55,7 @@ def _pages(email: str) -> list[str]:
         "/onderwerpen?q=overlast",
         "/zoeken?q=overlast",
         "/zoeken?q=overlast&soort=verslagen&pagina=2",
+        "/zoeken?q=overlast&soort=besluiten&pagina=2",
         "/mijn-actiepunten",
         "/mijn-actiepunten?afgerond=1",
     ]

@@ -313,13 +313,24 @@ def meeting_day(meeting: Meeting) -> date:
     return to_local(meeting.starts_at).date()
 
 
-def my_actions(
-    person: Person, *, include_closed: bool = False
-) -> tuple[list[ActionItem], list[ActionItem]]:
-    """(actions owned by the person, actions owned by the person's organisation), of minutes
-    that reach the person."""
+@dataclass
+class MyActions:
+    """ "Mijn actiepunten": the person's own actions and their organisation's, with what the
+    read policy lets them read (see `my_actions`)."""
 
-    # one query for both lists (and one set of eager loads), split below
+    mine: list[ActionItem]
+    org: list[ActionItem]
+    visible: set[int]  # ids of the actions whose text the person reads
+    unseen_meetings: set[int]  # ids of their meetings the person may not see
+
+
+def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
+    """The actions owned by the person and by the person's organisation, of minutes that
+    reach the person, in one query: the read policy's ``action_text_clause`` (the text) and
+    ``meeting_visibility_clause`` (the meeting) are columns of it, and everything the list
+    shows (owner, meetings, body, item, topic; all many-to-one) is joined in it. An owner
+    not entitled to the action's item reads its reference only."""
+
     owned = ActionItem.owner_person_id == person.id
     if person.organisation_id is not None:
         owned = or_(
@@ -330,12 +341,18 @@ def my_actions(
             ),
         )
     stmt = (
-        select(ActionItem)
+        select(
+            ActionItem,
+            policy.action_text_clause(person).label("readable"),
+            policy.meeting_visibility_clause(person).label("seen"),
+        )
+        # the meeting the action was made at, for the policy's meeting clause
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
         .where(owned, policy.released_minutes_clause(person, ActionItem.meeting_id))
         .options(
-            *_load_options(),
+            *_joined_options(),
             # the body's name beside each action (templates/minutes/_action_table.html)
-            selectinload(ActionItem.meeting).selectinload(Meeting.meeting_type),
+            joinedload(ActionItem.meeting).joinedload(Meeting.meeting_type),
         )
         .order_by(
             ActionItem.status.desc(),
@@ -346,10 +363,14 @@ def my_actions(
     )
     if not include_closed:
         stmt = stmt.where(ActionItem.status == "open")
-    found = list(db.session.scalars(stmt))
-    mine = [a for a in found if a.owner_person_id == person.id]
-    org = [a for a in found if a.owner_person_id != person.id]
-    return mine, org
+    rows = db.session.execute(stmt).all()
+    found = [a for a, _, _ in rows]
+    return MyActions(
+        mine=[a for a in found if a.owner_person_id == person.id],
+        org=[a for a in found if a.owner_person_id != person.id],
+        visible={a.id for a, readable, _ in rows if readable},
+        unseen_meetings={a.meeting_id for a, _, seen in rows if not seen},
+    )
 
 
 def _visible(meeting_type: MeetingType, person, item, topic):
@@ -361,7 +382,9 @@ def _visible(meeting_type: MeetingType, person, item, topic):
         .outerjoin(item, item.id == ActionItem.agenda_item_id)
         .outerjoin(topic, topic.id == item.topic_id)
         .where(
-            ActionItem.meeting_type_id == meeting_type.id,
+            # the body's meetings (an action's body is its meeting's): the database walks
+            # ix_meeting_type_starts in the register's order and stops at a page
+            Meeting.meeting_type_id == meeting_type.id,
             policy.meeting_visibility_clause(person),
             # actions of concept minutes reach participants once the minutes are sent
             policy.released_minutes_clause(person, ActionItem.meeting_id),
@@ -381,13 +404,14 @@ def register_stmt(
     topic_id: int | None = None,
     text: str | None = None,
 ):
-    """The register's query without order (see `register`); None when nothing can match."""
+    """The register's query without order and loader options (see `register`); None when
+    nothing can match."""
     from .decisions import contains_pattern
 
     on = on or today_local()
     item = aliased(AgendaItem)
     topic = aliased(Topic)
-    stmt = _visible(meeting_type, person, item, topic).options(*_load_options())
+    stmt = _visible(meeting_type, person, item, topic)
     if status in ("open", "afgerond"):
         stmt = stmt.where(ActionItem.status == status)
     if only_overdue:
@@ -395,10 +419,7 @@ def register_stmt(
     if year and not MINYEAR < year < MAXYEAR:
         return None  # no meeting is held in year 0 or 99999 (and `date` refuses them)
     if year:
-        stmt = stmt.where(
-            Meeting.starts_at >= local_to_utc(date(year, 1, 1), time(0, 0)),
-            Meeting.starts_at < local_to_utc(date(year + 1, 1, 1), time(0, 0)),
-        )
+        stmt = stmt.where(_year_bounds(year))
     if theme_id:
         stmt = stmt.where(topic.theme_id == theme_id)
     if topic_id:
@@ -434,61 +455,76 @@ def register(meeting_type: MeetingType, person, **filters) -> list[ActionItem]:
     stmt = register_stmt(meeting_type, person, **filters)
     if stmt is None:
         return []
-    return list(db.session.scalars(stmt.order_by(Meeting.starts_at.desc(), ActionItem.id)))
+    stmt = stmt.options(*_load_options()).order_by(Meeting.starts_at.desc(), ActionItem.id)
+    return list(db.session.scalars(stmt))
 
 
 def register_page(
     meeting_type: MeetingType, person, *, cursor=None, size: int = 50, **filters
 ) -> keyset.Page:
     """One page of `register` (keyset, cursor of ``CURSOR_TYPES``); constant queries."""
+    page, _readable = register_view(meeting_type, person, cursor=cursor, size=size, **filters)
+    return page
+
+
+def register_view(
+    meeting_type: MeetingType, person, *, cursor=None, size: int = 50, **filters
+) -> tuple[keyset.Page, set[int]]:
+    """One page of `register` and the ids of its actions whose text the person reads, in
+    one query: the read policy's ``action_text_clause`` is a column of the page's query, and
+    the action's people, meetings, item and topic (all many-to-one) are joined in it."""
     stmt = register_stmt(meeting_type, person, **filters)
     if stmt is None:
-        return keyset.Page([], None, None, cursor is None)
-    return keyset.paginate(
-        stmt,
-        REGISTER_ORDER,
-        lambda a: (a.meeting.starts_at, a.id),
-        cursor,
-        size,
-        scalars=True,
+        return keyset.Page([], None, None, cursor is None), set()
+    stmt = stmt.add_columns(policy.action_text_clause(person).label("readable")).options(
+        *_joined_options()
+    )
+    page = keyset.paginate(
+        stmt, REGISTER_ORDER, lambda row: (row[0].meeting.starts_at, row[0].id), cursor, size
+    )
+    readable = {row[0].id for row in page.rows if row[1]}
+    page.rows = [row[0] for row in page.rows]
+    return page, readable
+
+
+def _year_bounds(year: int):
+    """The meeting's start in this year, Amsterdam time (as naive UTC bounds)."""
+    return and_(
+        Meeting.starts_at >= local_to_utc(date(year, 1, 1), time(0, 0)),
+        Meeting.starts_at < local_to_utc(date(year + 1, 1, 1), time(0, 0)),
     )
 
 
-def register_choices(meeting_type: MeetingType, person) -> tuple[list[int], list[Topic]]:
-    """The filter's choices from the actions the person finds in the register (so they give
-    nothing away about the others): the years from the first to the last meeting (Amsterdam
-    time), newest first, and the topics of the actions' items. Two queries."""
+def register_years(meeting_type: MeetingType, person) -> list[int]:
+    """The years (Amsterdam time) from the first to the last meeting of the actions the
+    person finds in the register, newest first (the filter gives nothing away about the
+    others). One query: the first and the last by the body's (starts_at) index, the same
+    cost at ten years as at one."""
     item = aliased(AgendaItem)
     topic = aliased(Topic)
-    visible = _visible(meeting_type, person, item, topic)
-    first, last = db.session.execute(
-        visible.with_only_columns(func.min(Meeting.starts_at), func.max(Meeting.starts_at))
-    ).one()
-    years = (
-        list(range(to_local(last).year, to_local(first).year - 1, -1))
-        if first is not None and last is not None
-        else []
-    )
-    ids = visible.with_only_columns(topic.id).where(topic.id.is_not(None)).distinct()
-    topics = list(db.session.scalars(select(Topic).where(Topic.id.in_(ids))))
-    return years, topics
+    one = _visible(meeting_type, person, item, topic).with_only_columns(Meeting.starts_at)
+    first = one.order_by(Meeting.starts_at).limit(1).scalar_subquery()
+    last = one.order_by(Meeting.starts_at.desc()).limit(1).scalar_subquery()
+    low, high = db.session.execute(select(first, last)).one()
+    if low is None or high is None:
+        return []
+    return list(range(to_local(high).year, to_local(low).year - 1, -1))
 
 
-def meeting_years(actions: list[ActionItem]) -> list[int]:
-    """The years (Amsterdam time) of the meetings these actions were made at, newest first."""
-    return sorted({to_local(a.meeting.starts_at).year for a in actions}, reverse=True)
-
-
-def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
-    """Of these actions, the ones whose text the person may read (the read policy)."""
-    return policy.visible_action_ids(person, actions)
-
-
-def my_visible_action_ids(person, actions: list[ActionItem]) -> tuple[set[int], set[int]]:
-    """For "Mijn actiepunten" (actions of the person and of their organisation, from any
-    meeting): (ids of actions whose text the person may read, ids of the meetings among them
-    the person may not see). An owner not entitled to the action's item reads its reference
-    only. Constant queries."""
-    meeting_ids = {a.meeting_id for a in actions if a.meeting_id is not None}
-    seen = policy.visible_meeting_ids(person, meeting_ids)
-    return policy.visible_action_ids(person, actions), meeting_ids - seen
+def register_topics(
+    meeting_type: MeetingType, person, year: int | None, also: int | None = None
+) -> list:
+    """The topics (id, reference, title) of the items of the actions the person finds in
+    the register at meetings of this year (a year's worth, not every topic of ten years),
+    and the topic `also` when it has actions there (the filter's current choice); by
+    reference. One query."""
+    if year is None or not MINYEAR < year < MAXYEAR:
+        return []
+    item = aliased(AgendaItem)
+    topic = aliased(Topic)
+    which = _year_bounds(year)
+    if also is not None:
+        which = or_(which, topic.id == also)
+    ids = _visible(meeting_type, person, item, topic).with_only_columns(topic.id).where(which)
+    stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
+    return list(db.session.execute(stmt.order_by(Topic.reference)))

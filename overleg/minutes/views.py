@@ -1117,14 +1117,29 @@ def _theme_choices() -> list:
 
 
 def _topic_choices(topics) -> list:
-    """Topics found in the register the reader sees; their title only for staff (the
-    register shows a topic's reference to anyone who finds its rows)."""
+    """Topics found in the register the reader sees (id, reference, title); their title
+    only for staff (the register shows a topic's reference to anyone who finds its rows)."""
     secretary = policy.is_staff(current_user)
     ordered = sorted({t.id: t for t in topics if t is not None}.values(), key=lambda t: t.reference)
     return choices(
         [("", "Alle onderwerpen")]
         + [(t.id, f"{t.reference} {t.title}" if secretary else t.reference) for t in ordered]
     )
+
+
+def _topics_year(form, years: list[int]) -> tuple[int | None, str | None]:
+    """The year whose topics the "Onderwerp" filter offers: the year chosen, else the
+    register's newest (a year's topics, not every topic of ten years), with a line saying so
+    when the register has more years."""
+    chosen = parse_id(form.jaar.data)
+    if chosen in years:
+        return chosen, None
+    if not years:
+        return None, None
+    help_text = None
+    if len(years) > 1:
+        help_text = f"Onderwerpen van {years[0]}; kies een jaar voor die van een ander jaar."
+    return years[0], help_text
 
 
 REGISTER_PAGE_SIZE = 50
@@ -1153,7 +1168,10 @@ def decision_register(code: str):
     years = dd.register_years(mt, current_user)
     form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
     form.thema.choices = _theme_choices()
-    form.onderwerp.choices = _topic_choices(dd.register_topics(mt, current_user))
+    topics_year, topics_help = _topics_year(form, years)
+    form.onderwerp.choices = _topic_choices(
+        dd.register_topics(mt, current_user, topics_year, also=parse_id(form.onderwerp.data))
+    )
     cursor, cursor_error = _cursor(dd.CURSOR_TYPES)
     status = 200
     page = None
@@ -1178,6 +1196,7 @@ def decision_register(code: str):
         "minutes/decisions.html",
         body=mt,
         form=form,
+        topics_help=topics_help,
         rows=rows,
         page=page,
         page_args=_page_args(),
@@ -1200,13 +1219,17 @@ def action_register(code: str):
     form = ActionFilterForm(request.args)
     today = today_local()
     # filter choices from the actions the reader finds in this register (see decisions)
-    years, topics = da.register_choices(mt, current_user)
+    years = da.register_years(mt, current_user)
     form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
     form.thema.choices = _theme_choices()
-    form.onderwerp.choices = _topic_choices(topics)
+    topics_year, topics_help = _topics_year(form, years)
+    form.onderwerp.choices = _topic_choices(
+        da.register_topics(mt, current_user, topics_year, also=parse_id(form.onderwerp.data))
+    )
     cursor, cursor_error = _cursor(da.CURSOR_TYPES)
     status = 200
     page = None
+    visible: set[int] = set()
     if not form.validate() or cursor_error:
         status = 400
         actions: list[ActionItem] = []
@@ -1215,7 +1238,7 @@ def action_register(code: str):
         status_filter = choice if choice in ("open", "afgerond") else None
         year, theme_id = parse_id(form.jaar.data), parse_id(form.thema.data)
         topic_id, text = parse_id(form.onderwerp.data), (form.tekst.data or "").strip() or None
-        page = da.register_page(
+        page, visible = da.register_view(
             mt,
             current_user,
             cursor=cursor,
@@ -1229,11 +1252,11 @@ def action_register(code: str):
             text=text,
         )
         actions = page.rows
-    visible = da.visible_action_ids(current_user, actions)
     html = render_template(
         "minutes/actions.html",
         body=mt,
         form=form,
+        topics_help=topics_help,
         actions=actions,
         visible=visible,
         today=today,
@@ -1250,18 +1273,18 @@ def action_register(code: str):
 @access("login")
 def my_actions():
     show_closed = request.args.get("afgerond") == "1"
-    mine, org = da.my_actions(current_user, include_closed=show_closed)
-    visible, unseen = da.my_visible_action_ids(current_user, mine + org)
+    found = da.my_actions(current_user, include_closed=show_closed)
     html = render_template(
         "minutes/mine.html",
-        mine=mine,
-        org=org,
+        mine=found.mine,
+        org=found.org,
         show_closed=show_closed,
-        visible=visible,
-        unseen_meetings=unseen,
+        visible=found.visible,
+        unseen_meetings=found.unseen_meetings,
         today=today_local(),
     )
-    if record_shown(_actions_casus(mine + org, visible), object_type="my_actions"):
+    shown = _actions_casus(found.mine + found.org, found.visible)
+    if record_shown(shown, object_type="my_actions"):
         db.session.commit()
     return html
 
