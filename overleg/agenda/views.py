@@ -52,12 +52,19 @@ def _participant(meeting: Meeting):
     return next((p for p in meeting.participants if p.person_id == current_user.id), None)
 
 
+# How many open topics the "add an item" picker offers: a fixed number, whatever the
+# number of years in the database (older ones reach an agenda from "Te agenderen").
+TOPIC_CHOICES = 100
+
+
 def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
+    """The open topics an item may be about: the meeting's own body's first, newest first
+    within each body, at most `TOPIC_CHOICES`."""
     rows = db.session.execute(
         select(Topic.id, Topic.reference, Topic.title)
         .where(Topic.status != "afgerond")
-        .order_by(Topic.reference.desc())
-        .limit(500)
+        .order_by((Topic.meeting_type_id == meeting.meeting_type_id).desc(), Topic.reference.desc())
+        .limit(TOPIC_CHOICES)
     )
     return choices(
         [(0, "Geen: een vrij agendapunt")] + [(tid, f"{ref} · {title}") for tid, ref, title in rows]

@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, case, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Person
@@ -401,16 +401,18 @@ class AgendaView:
 def agenda_load_options() -> list:
     """Loader options: the meeting with everything the agenda needs, in a fixed number of
     queries whatever the number of items (use with get_visible_meeting_or_404)."""
+    # The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs):
+    # four queries (meeting, participants, items, documents) instead of eleven.
     return [
-        selectinload(Meeting.meeting_type),
+        joinedload(Meeting.meeting_type),
         selectinload(Meeting.participants)
-        .selectinload(Participant.person)
-        .selectinload(Person.organisation),
-        selectinload(Meeting.participants).selectinload(Participant.role),
-        selectinload(Meeting.participants).selectinload(Participant.deputy_for),
-        selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+        .joinedload(Participant.person)
+        .joinedload(Person.organisation),
+        selectinload(Meeting.participants).joinedload(Participant.role),
+        selectinload(Meeting.participants).joinedload(Participant.deputy_for),
+        selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
         selectinload(Meeting.agenda_items).selectinload(AgendaItem.documents),
-        selectinload(Meeting.agenda_items).selectinload(AgendaItem.proposed_by),
+        selectinload(Meeting.agenda_items).joinedload(AgendaItem.proposed_by),
     ]
 
 
@@ -514,7 +516,7 @@ def agenda_page_view(meeting: Meeting, person: Person) -> AgendaView:
                         Escalation.feedback_item_id.in_(ids),
                     )
                 )
-                .options(selectinload(Escalation.from_type), selectinload(Escalation.to_type))
+                .options(joinedload(Escalation.from_type), joinedload(Escalation.to_type))
             )
         )
         if ids

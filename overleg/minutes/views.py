@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import access, get_visible_meeting_or_404
@@ -63,13 +63,15 @@ from .forms import (
     PlainForm,
 )
 
+# The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs): three
+# queries for the meeting, its participants and its items.
 MEETING_OPTIONS = (
-    selectinload(Meeting.meeting_type),
+    joinedload(Meeting.meeting_type),
     selectinload(Meeting.participants)
-    .selectinload(Participant.person)
-    .selectinload(Person.organisation),
-    selectinload(Meeting.participants).selectinload(Participant.role),
-    selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+    .joinedload(Participant.person)
+    .joinedload(Person.organisation),
+    selectinload(Meeting.participants).joinedload(Participant.role),
+    selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
 )
 
 
@@ -226,10 +228,12 @@ def _render_edit(
     status: int = 200,
 ):
     shown = minutes or _transient_minutes(meeting)
-    snap = dmin.build_snapshot(shown, municipality=_municipality())
+    # the meeting's actions once, for the snapshot and for their edit forms
+    actions = da.actions_made_at(meeting)
+    snap = dmin.build_snapshot(shown, municipality=_municipality(), made=actions)
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
-    made = da.actions_made_at(meeting) if minutes is not None else []
+    made = actions if minutes is not None else []
     # an action may belong to a measure of the item's topic's plan van aanpak (staff only
     # edit minutes, and they read every plan)
     by_topic = daanpak.measures_for_topics(i.topic_id for i in meeting.agenda_items)
