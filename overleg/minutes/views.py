@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -147,6 +148,36 @@ def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
     }
 
 
+def _option_groups():
+    """A renderer of an owner select's ``<optgroup>``s for one page: a group the page shows
+    under many items (the secretaries, the organisations) is rendered once and repeated,
+    unless the chosen value is in it."""
+    done: dict[tuple[str, int], Markup] = {}
+
+    def render(groups, chosen: str | None = None) -> Markup:
+        out = []
+        for label, options in groups:
+            key = (label, id(options))
+            here = chosen is not None and any(value == chosen for value, _ in options)
+            html = None if here else done.get(key)
+            if html is None:
+                html = Markup('<optgroup label="{}">{}</optgroup>').format(
+                    label,
+                    Markup("").join(
+                        Markup('<option value="{}"{}>{}</option>').format(
+                            value, Markup(" selected") if value == chosen else "", text
+                        )
+                        for value, text in options
+                    ),
+                )
+                if not here:
+                    done[key] = html
+            out.append(html)
+        return Markup("\n").join(out)
+
+    return render
+
+
 def _flat(choices) -> list[tuple[str, str]]:
     return [c for _, group in choices for c in group]
 
@@ -249,6 +280,7 @@ def _render_edit(
         hashes=hashes,
         version=minutes.version if minutes is not None else 0,
         owner_choices=owner_choices,
+        option_groups=_option_groups(),
         measure_choices=measure_choices,
         edit_owner_choices={a.id: _action_owner_choices(meeting, a, owner_choices) for a in made},
         owner_values={a.id: _owner_value(a) for a in made},
