@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, or_, select
+from sqlalchemy import case, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -317,20 +317,27 @@ def previous_minutes(meeting: Meeting, person) -> PreviousMinutes | None:
     from ..models.minutes import MINUTES_STATUS_LABELS
 
     approved_here = Minutes.approved_in_meeting_id == meeting.id
+    # The candidates by index (the minutes approved here; the body's latest earlier meeting),
+    # not a scan of every meeting: the meetings approved here, else that latest one.
+    candidates = union_all(
+        select(Minutes.meeting_id).where(approved_here),
+        select(
+            select(Meeting.id)
+            .where(
+                Meeting.meeting_type_id == meeting.meeting_type_id,
+                Meeting.status == "gepland",
+                Meeting.starts_at < meeting.starts_at,
+                Meeting.id != meeting.id,
+            )
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+            .limit(1)
+            .subquery()
+        ),
+    )
     row = db.session.execute(
         select(Meeting, Minutes, policy.meeting_visibility_clause(person))
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
-        .where(
-            or_(
-                approved_here,
-                and_(
-                    Meeting.meeting_type_id == meeting.meeting_type_id,
-                    Meeting.status == "gepland",
-                    Meeting.starts_at < meeting.starts_at,
-                    Meeting.id != meeting.id,
-                ),
-            )
-        )
+        .where(Meeting.id.in_(candidates))
         .order_by(case((approved_here, 0), else_=1), Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(1)
     ).first()
