@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -94,6 +95,8 @@ class Meeting(Timestamped, Model):
         enum_check("agenda_status", AGENDA_STATUSES),
         CheckConstraint("sequence >= 0", name="sequence"),
         UniqueConstraint("series_id", "occurrence_date", name="uq_meeting_series_occurrence"),
+        # a body's meetings by date: its previous meeting, the minutes awaiting approval
+        Index("ix_meeting_type_starts", "meeting_type_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
