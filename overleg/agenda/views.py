@@ -52,13 +52,27 @@ def _participant(meeting: Meeting):
     return next((p for p in meeting.participants if p.person_id == current_user.id), None)
 
 
+# How many open topics the "add an item" picker offers, of the meeting's own body and of
+# the others: a fixed number, whatever the number of years in the database (older ones reach
+# an agenda from "Te agenderen").
+TOPIC_CHOICES = 100
+OTHER_TOPIC_CHOICES = 50
+
+
 def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
-    rows = db.session.execute(
-        select(Topic.id, Topic.reference, Topic.title)
-        .where(Topic.status != "afgerond")
-        .order_by(Topic.reference.desc())
-        .limit(500)
-    )
+    """The open topics an item may be about: the meeting's own body's newest first, then the
+    newest of the other bodies. Each an index walk that stops at its limit."""
+    own = Topic.meeting_type_id == meeting.meeting_type_id
+    rows = [
+        row
+        for where, limit in ((own, TOPIC_CHOICES), (~own, OTHER_TOPIC_CHOICES))
+        for row in db.session.execute(
+            select(Topic.id, Topic.reference, Topic.title)
+            .where(where, Topic.status != "afgerond")
+            .order_by(Topic.id.desc())
+            .limit(limit)
+        )
+    ]
     return choices(
         [(0, "Geen: een vrij agendapunt")] + [(tid, f"{ref} · {title}") for tid, ref, title in rows]
     )

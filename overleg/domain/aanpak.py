@@ -90,8 +90,11 @@ def _measure_stmt():
 
 
 def _attach_notes(measures: list[Measure]) -> None:
-    """Load the notes of these measures in one query (always one, whatever their number)."""
+    """Load the notes of these measures in one query whatever their number (none without
+    measures)."""
     ids = [m.id for m in measures]
+    if not ids:
+        return
     by_measure: dict[int, list[MeasureNote]] = {i: [] for i in ids}
     for note in db.session.scalars(
         select(MeasureNote)
@@ -109,10 +112,13 @@ def measures_of(topic: Topic) -> list[Measure]:
 
 
 def measures_for_topics(topic_ids: Iterable[int | None]) -> dict[int, list[Measure]]:
-    """The measures of these topics, per topic, in the plan's order: two queries, whatever
-    the number of topics and measures (the agenda loads those of all its items at once)."""
+    """The measures of these topics, per topic, in the plan's order: at most two queries,
+    whatever the number of topics and measures (the agenda loads those of all its items at
+    once); none without topics, one when they have no measures."""
     ids = {t for t in topic_ids if t is not None}
     out: dict[int, list[Measure]] = {t: [] for t in ids}
+    if not ids:
+        return out
     measures = list(
         db.session.scalars(
             _measure_stmt()

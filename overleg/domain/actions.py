@@ -244,11 +244,13 @@ def reopen_action(action: ActionItem, at_meeting: Meeting) -> None:
 
 
 def actions_made_at(meeting: Meeting) -> list[ActionItem]:
+    """The actions made at this meeting, oldest first, with what the minutes show of them:
+    one query."""
     return list(
         db.session.scalars(
             select(ActionItem)
             .where(ActionItem.meeting_id == meeting.id)
-            .options(*_load_options())
+            .options(*_joined_options())
             .order_by(ActionItem.id)
         )
     )

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
@@ -290,19 +290,20 @@ def approvable_minutes(at_meeting: Meeting) -> list[Minutes]:
                 Meeting.starts_at < at_meeting.starts_at,
                 Minutes.status == "ter_vaststelling",
             )
-            .options(selectinload(Minutes.meeting))
+            .options(joinedload(Minutes.meeting))
             .order_by(Meeting.starts_at)
         )
     )
 
 
 def approved_at(meeting: Meeting) -> list[Minutes]:
-    """Minutes approved at this meeting (under its verslag item)."""
+    """Minutes approved at this meeting (under its verslag item), with their meeting: one
+    query, however many."""
     return list(
         db.session.scalars(
             select(Minutes)
             .where(Minutes.approved_in_meeting_id == meeting.id)
-            .options(selectinload(Minutes.meeting), selectinload(Minutes.versions))
+            .options(joinedload(Minutes.meeting))
             .order_by(Minutes.id)
         )
     )
@@ -697,10 +698,13 @@ def build_snapshot(
     version_reason: str | None = None,
     version_at: datetime | None = None,
     municipality: str = "",
+    made: list[ActionItem] | None = None,
 ) -> dict[str, Any]:
     """Everything the minutes show, as JSON-safe data with Dutch labels (a frozen version
     reads the same forever). A fixed number of queries, whatever the number of items.
-    ``municipality`` is the configured name (the caller reads the app's configuration)."""
+    ``municipality`` is the configured name (the caller reads the app's configuration);
+    ``made``: the meeting's own actions when the caller has them already
+    (`actions.actions_made_at`)."""
     meeting = minutes.meeting
     mt = meeting.meeting_type
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
@@ -711,7 +715,8 @@ def build_snapshot(
             .order_by(Decision.year, Decision.number)
         )
     )
-    made = actions_domain.actions_made_at(meeting)
+    if made is None:
+        made = actions_domain.actions_made_at(meeting)
     carried = actions_domain.carried_actions(meeting)
     approved_here = approved_at(meeting)
     taker = db.session.get(Person, minutes.minute_taker_id) if minutes.minute_taker_id else None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AgendaItem, Escalation, Meeting, MeetingType, Topic, TopicEvent
@@ -142,6 +142,14 @@ class Timeline:
     escalations: list[Escalation]
     open_escalations: list[Escalation]
     events: list[TopicEvent]
+    # how many meetings the topic passed through in all (`timeline(last_meetings=...)` holds
+    # the entries of the latest ones only)
+    total_meetings: int = 0
+
+    @property
+    def partial(self) -> bool:
+        """Only the latest meetings are in `entries`; earlier ones exist."""
+        return self.total_meetings > len(self.meetings)
 
     @property
     def meetings(self) -> list[TimelineMeeting]:
@@ -158,26 +166,54 @@ class Timeline:
         return groups
 
 
-def timeline(topic: Topic) -> Timeline:
+# How many meetings the topic page's timeline shows unless asked for the whole of it.
+TIMELINE_MEETINGS = 12
+
+
+def _on_agenda_clause():
+    """`AgendaItem.on_agenda` in SQL: not a pending or declined proposal."""
+    return or_(AgendaItem.proposal_status.is_(None), AgendaItem.proposal_status == "geaccepteerd")
+
+
+def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
     """Every meeting and agenda item the topic passed through (by meeting date), with the
-    escalations in and out; a fixed number of queries whatever the length."""
-    items = list(
-        db.session.scalars(
-            select(AgendaItem)
-            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(AgendaItem.topic_id == topic.id)
-            .options(selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type))
-            .order_by(Meeting.starts_at, AgendaItem.position)
-        )
+    escalations in and out; a fixed number of queries whatever the length. With
+    ``last_meetings``, the items of only the latest that many meetings (``total_meetings``
+    says how many there are in all)."""
+    on_topic = and_(AgendaItem.topic_id == topic.id, _on_agenda_clause())
+    stmt = (
+        select(AgendaItem)
+        .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .where(on_topic)
+        .options(joinedload(AgendaItem.meeting).joinedload(Meeting.meeting_type))
+        .order_by(Meeting.starts_at, AgendaItem.position)
     )
+    total = 0
+    if last_meetings is not None:
+        latest = (
+            select(Meeting.id)
+            .join(AgendaItem, AgendaItem.meeting_id == Meeting.id)
+            .where(on_topic)
+            .group_by(Meeting.id)
+            .order_by(func.max(Meeting.starts_at).desc(), Meeting.id.desc())
+            .limit(last_meetings)
+        )
+        stmt = stmt.where(AgendaItem.meeting_id.in_(latest.scalar_subquery()))
+        total = (
+            db.session.scalar(
+                select(func.count(func.distinct(AgendaItem.meeting_id))).where(on_topic)
+            )
+            or 0
+        )
+    items = list(db.session.scalars(stmt))
     escalations = list(
         db.session.scalars(
             select(Escalation)
             .where(Escalation.topic_id == topic.id)
             .options(
-                selectinload(Escalation.from_type),
-                selectinload(Escalation.to_type),
-                selectinload(Escalation.created_by),
+                joinedload(Escalation.from_type),
+                joinedload(Escalation.to_type),
+                joinedload(Escalation.created_by),
             )
             .order_by(Escalation.created_at, Escalation.id)
         )
@@ -186,7 +222,7 @@ def timeline(topic: Topic) -> Timeline:
         db.session.scalars(
             select(TopicEvent)
             .where(TopicEvent.topic_id == topic.id)
-            .options(selectinload(TopicEvent.person))
+            .options(joinedload(TopicEvent.person))
             .order_by(TopicEvent.at, TopicEvent.id)
         )
     )
@@ -226,9 +262,11 @@ def timeline(topic: Topic) -> Timeline:
         )
         for i in on
     ]
-    return Timeline(
+    result = Timeline(
         entries=entries,
         escalations=escalations,
         open_escalations=[e for e in escalations if e.is_open],
         events=events,
     )
+    result.total_meetings = total if last_meetings is not None else len(result.meetings)
+    return result

@@ -18,8 +18,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import access, get_visible_meeting_or_404
@@ -63,13 +64,15 @@ from .forms import (
     PlainForm,
 )
 
+# The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs): three
+# queries for the meeting, its participants and its items.
 MEETING_OPTIONS = (
-    selectinload(Meeting.meeting_type),
+    joinedload(Meeting.meeting_type),
     selectinload(Meeting.participants)
-    .selectinload(Participant.person)
-    .selectinload(Person.organisation),
-    selectinload(Meeting.participants).selectinload(Participant.role),
-    selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
+    .joinedload(Participant.person)
+    .joinedload(Person.organisation),
+    selectinload(Meeting.participants).joinedload(Participant.role),
+    selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
 )
 
 
@@ -143,6 +146,36 @@ def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
         ]
         for item in meeting.agenda_items
     }
+
+
+def _option_groups():
+    """A renderer of an owner select's ``<optgroup>``s for one page: a group the page shows
+    under many items (the secretaries, the organisations) is rendered once and repeated,
+    unless the chosen value is in it."""
+    done: dict[tuple[str, int], Markup] = {}
+
+    def render(groups, chosen: str | None = None) -> Markup:
+        out = []
+        for label, options in groups:
+            key = (label, id(options))
+            here = chosen is not None and any(value == chosen for value, _ in options)
+            html = None if here else done.get(key)
+            if html is None:
+                html = Markup('<optgroup label="{}">{}</optgroup>').format(
+                    label,
+                    Markup("").join(
+                        Markup('<option value="{}"{}>{}</option>').format(
+                            value, Markup(" selected") if value == chosen else "", text
+                        )
+                        for value, text in options
+                    ),
+                )
+                if not here:
+                    done[key] = html
+            out.append(html)
+        return Markup("\n").join(out)
+
+    return render
 
 
 def _flat(choices) -> list[tuple[str, str]]:
@@ -226,10 +259,12 @@ def _render_edit(
     status: int = 200,
 ):
     shown = minutes or _transient_minutes(meeting)
-    snap = dmin.build_snapshot(shown, municipality=_municipality())
+    # the meeting's actions once, for the snapshot and for their edit forms
+    actions = da.actions_made_at(meeting)
+    snap = dmin.build_snapshot(shown, municipality=_municipality(), made=actions)
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
-    made = da.actions_made_at(meeting) if minutes is not None else []
+    made = actions if minutes is not None else []
     # an action may belong to a measure of the item's topic's plan van aanpak (staff only
     # edit minutes, and they read every plan)
     by_topic = daanpak.measures_for_topics(i.topic_id for i in meeting.agenda_items)
@@ -245,6 +280,7 @@ def _render_edit(
         hashes=hashes,
         version=minutes.version if minutes is not None else 0,
         owner_choices=owner_choices,
+        option_groups=_option_groups(),
         measure_choices=measure_choices,
         edit_owner_choices={a.id: _action_owner_choices(meeting, a, owner_choices) for a in made},
         owner_values={a.id: _owner_value(a) for a in made},

@@ -97,9 +97,9 @@ class Meeting(Timestamped, Model):
         CheckConstraint("sequence >= 0", name="sequence"),
         UniqueConstraint("series_id", "occurrence_date", name="uq_meeting_series_occurrence"),
         # Meetings not yet ended (home, Mijn overleggen) from the end time, not from the first
-        # meeting ever; a body's meetings by time (the next ones to place work on; the action
-        # register's pages and its years); cancelled
-        # meetings (items waiting to be placed again) on their own.
+        # meeting ever; a body's meetings by time (the next ones to place work on, the action
+        # register's pages and its years, a meeting's previous one, the minutes awaiting
+        # approval); cancelled meetings (items waiting to be placed again) on their own.
         Index("ix_meeting_ends_at", "ends_at"),
         Index("ix_meeting_type_starts", "meeting_type_id", "starts_at"),
         Index(

@@ -182,7 +182,7 @@ class Escalation(Timestamped, Model):
         ForeignKey("meeting.id", ondelete="SET NULL")
     )
     origin_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL")
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
     )
     question: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
@@ -194,7 +194,7 @@ class Escalation(Timestamped, Model):
     outcome_kind: Mapped[str] = mapped_column(String(20), default="geen")
     concluded_at: Mapped[datetime | None] = mapped_column(DateTime)
     feedback_item_id: Mapped[int | None] = mapped_column(
-        ForeignKey("agenda_item.id", ondelete="SET NULL")
+        ForeignKey("agenda_item.id", ondelete="SET NULL"), index=True
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 

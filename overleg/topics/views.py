@@ -25,6 +25,7 @@ from ..domain.agenda import AgendaError
 from ..domain.input import one_line
 from ..domain.labels import concluded_label
 from ..domain.topics import (
+    TIMELINE_MEETINGS,
     TimelineMeeting,
     TopicError,
     allowed_statuses,
@@ -224,7 +225,10 @@ def edit(topic_id: int):
 
 def _render_topic(topic: Topic, status_form=None, code: int = 200):
     full = policy.can_see_casus(current_user, topic)
-    tl = timeline(topic)
+    # the latest meetings only, unless asked for the whole timeline (?tijdlijn=alles): the
+    # page stays the same size however long the topic runs
+    whole = request.args.get("tijdlijn") == "alles"
+    tl = timeline(topic, None if whole else TIMELINE_MEETINGS)
     # Each timeline entry by the item-level check (a besloten item stays closed to those not
     # named on it, whatever the topic's confidentiality).
     entitled = policy.entitled_among(current_user, [e.item for e in tl.entries])
@@ -254,8 +258,11 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
             .where(Meeting.id.in_(missing))
             .options(selectinload(Meeting.meeting_type))
         )
+        # a partial timeline starts at its earliest meeting: no cancelled one from before
+        start = tl.meetings[0].meeting.starts_at if tl.partial and tl.meetings else None
         groups = sorted(
-            groups + [TimelineMeeting(m, []) for m in extra],
+            groups
+            + [TimelineMeeting(m, []) for m in extra if start is None or m.starts_at >= start],
             key=lambda g: (g.meeting.starts_at, g.meeting.id),
         )
     hidden_meetings = len(tl.meetings) - len(groups)
@@ -284,6 +291,12 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
         returned_by_meeting=returned_by_meeting,
         returned_notes=dc.returned_notes([e.id for e in tl.open_escalations]) if full else {},
         hidden_meetings=hidden_meetings,
+        whole_timeline_url=(
+            url_for("topics.view", topic_id=topic.id, tijdlijn="alles", _anchor="tijdlijn")
+            if tl.partial
+            else None
+        ),
+        timeline_shown=len(tl.meetings),
         question_visible=question_visible,
         # that (and where) a topic was escalated is part of it: only with the topic in full
         open_escalations=tl.open_escalations if full else None,

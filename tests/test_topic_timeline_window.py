@@ -1,0 +1,77 @@
+"""The topic page shows the latest meetings of a long timeline, with a link to the whole of
+it: the page stays the same size however many years a topic runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from overleg.domain.topics import TIMELINE_MEETINGS
+from overleg.extensions import db
+from overleg.timeutil import today_local
+from tests.conftest import DEMO_PASSWORD, login
+from tests.factories import make_meeting, make_topic, person, topic_item
+
+
+def _long_topic(meetings: int):
+    """A topic on the agendas of that many weekly OVO meetings (oldest first), each item
+    titled by its week so the page says which meetings it shows."""
+    secretary = person("oov@example.org")
+    topic = make_topic("ovo", title="Jongerenoverlast winkelcentrum")
+    start = today_local() - timedelta(days=7 * meetings)
+    for week in range(meetings):
+        meeting = make_meeting(
+            "ovo", start + timedelta(days=7 * week), participants=[(secretary, "secretary")]
+        )
+        topic_item(meeting, topic, title=f"Week {week:02d} van het onderwerp")
+    db.session.commit()
+    return topic
+
+
+def _timeline(html: str) -> str:
+    return html.split('id="tijdlijn">Tijdlijn</h2>')[1]
+
+
+def test_a_long_timeline_shows_the_latest_meetings_and_links_to_the_whole(app, seeded):
+    total = TIMELINE_MEETINGS + 3
+    topic = _long_topic(total)
+    c = app.test_client()
+    login(c, "oov@example.org", DEMO_PASSWORD)
+
+    html = c.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
+    tl = _timeline(html)
+    assert f"De tijdlijn toont de laatste {TIMELINE_MEETINGS} van de {total} overleggen" in tl
+    assert f'href="/onderwerpen/{topic.id}?tijdlijn=alles#tijdlijn">Hele tijdlijn tonen' in tl
+    assert tl.count('class="timeline__entry"') == TIMELINE_MEETINGS
+    assert f"Week {total - 1:02d} van het onderwerp" in tl  # the latest
+    assert "Week 03 van het onderwerp" in tl  # the earliest of the latest twelve
+    assert "Week 02 van het onderwerp" not in tl  # before them: only on the whole timeline
+
+    whole = _timeline(c.get(f"/onderwerpen/{topic.id}?tijdlijn=alles").get_data(as_text=True))
+    assert whole.count('class="timeline__entry"') == total
+    assert "Week 00 van het onderwerp" in whole
+    assert "Hele tijdlijn tonen" not in whole
+
+
+def test_a_short_timeline_is_shown_whole_without_the_link(app, seeded):
+    topic = _long_topic(TIMELINE_MEETINGS)
+    c = app.test_client()
+    login(c, "oov@example.org", DEMO_PASSWORD)
+    tl = _timeline(c.get(f"/onderwerpen/{topic.id}").get_data(as_text=True))
+    assert tl.count('class="timeline__entry"') == TIMELINE_MEETINGS
+    assert "Week 00 van het onderwerp" in tl
+    assert "Hele tijdlijn tonen" not in tl
+    assert "De tijdlijn toont de laatste" not in tl
+
+
+def test_the_topic_page_queries_do_not_grow_with_its_timeline(app, seeded, count_queries):
+    ids = [_long_topic(3).id, _long_topic(TIMELINE_MEETINGS + 8).id]
+    c = app.test_client()
+    login(c, "oov@example.org", DEMO_PASSWORD)
+    counts = []
+    for topic_id in ids:
+        c.get(f"/onderwerpen/{topic_id}")
+        db.session.remove()
+        with count_queries() as q:
+            assert c.get(f"/onderwerpen/{topic_id}").status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1], counts
