@@ -124,7 +124,7 @@ def weasyprint_alone(html: str, **options) -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--repeat", "--runs", dest="repeat", type=int, default=9)
     parser.add_argument("--sizes", default="10,50")
     parser.add_argument("--out", help="write the 10-item agenda PDF here")
     parser.add_argument("--html-out", help="write the HTML of the first size here")

@@ -152,7 +152,7 @@ def verdict(ratio: float, limit: float, what: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", "--repeat", dest="runs", type=int, default=9)
     parser.add_argument("--sizes", default="20,80", help="agenda items per meeting")
     args = parser.parse_args()
 
