@@ -19,13 +19,14 @@ APT_TEST := postgresql chromium poppler-utils qpdf openjdk-17-jre-headless pytho
 VENDOR := static/vendor
 
 
-.PHONY: lint run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres clean help
+.PHONY: lint run test install install-test sysdeps sysdeps-test assets db serve test-sqlite test-postgres bench bench-pdf bench-postgres clean help
 
 help:
 	@echo "make run   installeer, migreer, laad demo en start op http://$(HOST):$(PORT)"
 	@echo "make serve als make run, maar onder gunicorn (de productieserver)"
 	@echo "make test  installeer en draai lint, typecontrole en de hele testsuite (SQLite, PostgreSQL en browser)"
 	@echo "make lint  alleen ruff (regels en opmaak) en mypy"
+	@echo "make bench  paginas (SQLite) en PDFs tegen hun doelen; make bench-pdf, make bench-postgres"
 
 run: install db
 	@echo ""
@@ -112,6 +113,34 @@ $(VENDOR)/.installed: package.json package-lock.json
 	cp node_modules/@utrecht/design-tokens/dist/theme.css $(VENDOR)/utrecht-theme.css
 	cp node_modules/axe-core/axe.min.js $(VENDOR)/axe.min.js
 	touch $@
+
+# Benchmarks (issue 12): they print OK / TE TRAAG against their targets and take minutes.
+# BENCH_ARGS goes to bench/pages.py (e.g. BENCH_ARGS="--years 1 --only home --repeat 5").
+BENCH_ARGS ?=
+PDF_BENCH_ARGS ?=
+
+bench: install
+	@status=0; \
+	$(PY) bench/pages.py $(BENCH_ARGS) || status=1; \
+	$(MAKE) --no-print-directory bench-pdf || status=1; \
+	exit $$status
+
+bench-pdf: install
+	@status=0; \
+	$(PY) bench/agenda_pdf.py $(PDF_BENCH_ARGS) || status=1; \
+	$(PY) bench/minutes_pdf.py $(PDF_BENCH_ARGS) || status=1; \
+	exit $$status
+
+# bench/pages.py --postgres on a throwaway cluster (tests/support/with-postgres.sh), with the
+# databases bench_1 and bench_10 created empty beforehand; the cluster is removed afterwards.
+bench-postgres: install
+	tests/support/with-postgres.sh sh -c '\
+	  host=$${DATABASE_URL##*host=}; \
+	  bin=$$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1); \
+	  "$$bin/createdb" -h "$$host" -U overleg bench_1 && \
+	  "$$bin/createdb" -h "$$host" -U overleg bench_10 && \
+	  PGHOST="$$host" $(PY) bench/pages.py --postgres postgresql+psycopg://overleg@/bench \
+	    --dir /tmp/overleg-bench-pg $(BENCH_ARGS)'
 
 db: install
 	$(FLASK) db upgrade

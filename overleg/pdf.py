@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import mimetypes
 import re
+import threading
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -100,6 +101,78 @@ def fetch(url: str) -> bytes:
         response.close()
 
 
+# A template's own print stylesheets: <link rel="stylesheet" href="/static/css/....css">.
+_STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="(/static/css/[\w.-]+\.css)">')
+_stylesheets: dict[tuple[str, int], Any] = {}
+_fonts = threading.local()
+
+
+def _parsed_stylesheet(href: str):
+    """The parsed ``weasyprint.CSS`` of a static stylesheet, kept for the process (re-read
+    when the file changes); None for a file that does not exist (the link then stays)."""
+    from weasyprint import CSS
+
+    try:
+        path = static_path_for(PDF_BASE_URL + href.lstrip("/"))
+    except RefusedURL:
+        return None
+    key = (href, path.stat().st_mtime_ns)
+    css = _stylesheets.get(key)
+    if css is None:
+        css = CSS(
+            string=path.read_text("utf-8"),
+            base_url=PDF_BASE_URL + href.lstrip("/"),
+            url_fetcher=url_fetcher(),
+            media_type="print",
+        )
+        _stylesheets[key] = css
+    return css
+
+
+def font_configuration():
+    """This thread's WeasyPrint FontConfiguration (it loads the system font list once, and
+    is not shared between threads)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _fonts.config = FontConfiguration()
+    return config
+
+
+def _take_stylesheets(html: str) -> tuple[str, list]:
+    """The HTML without its links to static print stylesheets, and those stylesheets parsed
+    (once per process), in document order. They then apply with the user origin instead of
+    the author one, which changes nothing here: the print stylesheets have no !important, the
+    only author styles left (a template's <style>, style attributes) came after them or beat
+    them on specificity anyway."""
+    sheets = []
+
+    def take(match: re.Match) -> str:
+        css = _parsed_stylesheet(match.group(1))
+        if css is None:
+            return match.group(0)
+        sheets.append(css)
+        return ""
+
+    return _STYLESHEET_LINK.sub(take, html), sheets
+
+
+_FONTS = threading.local()
+
+
+def font_config():
+    """This thread's WeasyPrint FontConfiguration: loading fontconfig's configuration and the
+    system fonts once per thread, not per PDF (Pango's font map is not shared between
+    threads). The templates declare no @font-face, so nothing a render adds stays behind."""
+    config = getattr(_FONTS, "config", None)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        config = _FONTS.config = FontConfiguration()
+    return config
+
+
 def render_pdf(
     html: str, base_url: str = PDF_BASE_URL, declare_pdfua: bool = False, **options: Any
 ) -> bytes:
@@ -107,6 +180,8 @@ def render_pdf(
 
     ``base_url`` defaults to the virtual origin the url fetcher serves. Extra ``options`` go to
     ``HTML.write_pdf`` (e.g. ``pdf_variant="pdf/a-2u"``, ``pdf_tags=True``, ``stylesheets=[...]``).
+    The static print stylesheets the HTML links to are parsed once per process, the system
+    fonts listed once per thread (``_take_stylesheets``, ``font_configuration``).
     A tagged PDF gets ``/Scope`` on its table header cells (``scope_table_headers``);
     ``declare_pdfua`` adds the PDF/UA-1 claim to a PDF/A file's XMP (``declare_pdfua_part``).
     """
@@ -117,8 +192,12 @@ def render_pdf(
         if declare_pdfua:
             declare_pdfua_part(pdf)
 
+    html, sheets = _take_stylesheets(html)
+    options["stylesheets"] = sheets + list(options.get("stylesheets") or [])
+    options.setdefault("font_config", font_configuration())
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
     out = io.BytesIO()
+    options.setdefault("font_config", font_config())
     document.write_pdf(out, finisher=finish, **options)
     return out.getvalue()
 

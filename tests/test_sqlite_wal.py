@@ -28,6 +28,7 @@ def test_every_connection_has_wal_busy_timeout_and_foreign_keys(engine):
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL: no fsync
         engine.dispose()  # a new connection next time
 
 

@@ -647,6 +647,33 @@ def latest_version(minutes: Minutes) -> MinutesVersion | None:
     return minutes.versions[-1] if minutes.versions else None
 
 
+def approved_for_download(meeting_id: int, person) -> tuple[Minutes, MinutesVersion] | None:
+    """For serving the stored PDF of approved minutes: the minutes of this meeting if they are
+    approved and the person may read them (read policy), with their latest version, in one
+    query. The meeting and its body come along (the minutes' reference); its participants,
+    agenda and the other versions do not. None otherwise (the caller then takes the long way,
+    which also tells a meeting one may not see from minutes not approved yet)."""
+    from sqlalchemy.orm import contains_eager
+
+    row = db.session.execute(
+        select(Minutes, MinutesVersion)
+        .join(Minutes.meeting)
+        .join(Meeting.meeting_type)
+        .join(MinutesVersion, MinutesVersion.minutes_id == Minutes.id)
+        .where(
+            Minutes.meeting_id == meeting_id,
+            Minutes.status == "vastgesteld",
+            policy.meeting_visibility_clause(person),
+        )
+        .order_by(MinutesVersion.number.desc())
+        .limit(1)
+        .options(contains_eager(Minutes.meeting).contains_eager(Meeting.meeting_type))
+    ).first()
+    if row is None or not policy.minutes_readable(person, row[0]):
+        return None
+    return row[0], row[1]
+
+
 # --- the snapshot: one set of data for page, PDF and frozen versions ----------------------
 
 

@@ -1037,41 +1037,52 @@ def _pdf_response(data: bytes, name: str, sha: str | None = None) -> Response:
     return resp
 
 
-def _stored_version_pdf(v: MinutesVersion) -> tuple[bytes, str | None]:
-    """The bytes of a frozen version in the variant this reader may see: the stored full PDF
-    for readers entitled to every item in it, the stored one with casus and besloten items by
+def _stored_version_pdf(
+    v: MinutesVersion, snap: dict[str, Any]
+) -> tuple[bytes, str | None, dict[str, Any]]:
+    """The bytes of a frozen version (``snap``: its snapshot) in the variant this reader may
+    see, their SHA-256 and the snapshot as this reader reads it: the stored full PDF for
+    readers entitled to every item in it, the stored one with casus and besloten items by
     reference when that is exactly the reader's view, else rendered for this reader (e.g. a
     guest invited for one item). SHA-256 for the stored variants only."""
-    snap = v.snapshot
     mine, withheld = dmin.redact_for(current_user, snap)
     if not withheld:
-        return dmin.stored_pdf(v, redacted=False)
+        return *dmin.stored_pdf(v, redacted=False), mine
     if mine == dmin.restricted_redaction(snap):
-        return dmin.stored_pdf(v, redacted=True)
-    return minutes_pdf(mine), None
+        return *dmin.stored_pdf(v, redacted=True), mine
+    return minutes_pdf(mine), None, mine
+
+
+def _export_stored(minutes: Minutes, v: MinutesVersion) -> Response:
+    """Serve a frozen version's PDF and record the export (the casus it shows in full)."""
+    snap = v.snapshot
+    data, sha, mine = _stored_version_pdf(v, snap)
+    name = filename(snap, v.number)  # before the commit expires the version
+    record("minutes_exported", minutes, ref=joined_refs(_casus_shown(mine)))
+    db.session.commit()
+    return _pdf_response(data, name, sha)
 
 
 @bp.route("/overleggen/<int:meeting_id>/verslag.pdf")
 @access("login")
 def pdf(meeting_id: int):
+    approved = dmin.approved_for_download(meeting_id, current_user)
+    if approved is not None:  # the stored PDF: no need for the meeting's participants, agenda
+        return _export_stored(*approved)
     meeting = _meeting(meeting_id)
     minutes = dmin.get_minutes(meeting)
     if minutes is None or not _readable(minutes):
         abort(404)
     latest = dmin.latest_version(minutes)
     if minutes.status == "vastgesteld" and latest is not None:
-        data, sha = _stored_version_pdf(latest)
-        name = filename(latest.snapshot, latest.number)
-        snap, _ = dmin.redact_for(current_user, latest.snapshot)
-    else:
-        snap, _ = dmin.redact_for(
-            current_user, dmin.build_snapshot(minutes, municipality=_municipality())
-        )
-        data, sha, name = minutes_pdf(snap), None, filename(snap)
-    shown = _casus_shown(snap)
-    record("minutes_exported", minutes, ref=joined_refs(shown))
+        return _export_stored(minutes, latest)
+    snap, _ = dmin.redact_for(
+        current_user, dmin.build_snapshot(minutes, municipality=_municipality())
+    )
+    data, name = minutes_pdf(snap), filename(snap)
+    record("minutes_exported", minutes, ref=joined_refs(_casus_shown(snap)))
     db.session.commit()
-    return _pdf_response(data, name, sha)
+    return _pdf_response(data, name)
 
 
 @bp.route("/overleggen/<int:meeting_id>/verslag/versies/<int:number>.pdf")
@@ -1084,11 +1095,7 @@ def version_pdf(meeting_id: int, number: int):
     v = next((v for v in minutes.versions if v.number == number), None)
     if v is None:
         abort(404)
-    data, sha = _stored_version_pdf(v)
-    shown = _casus_shown(dmin.redact_for(current_user, v.snapshot)[0])
-    record("minutes_exported", minutes, ref=joined_refs(shown))
-    db.session.commit()
-    return _pdf_response(data, filename(v.snapshot, v.number), sha)
+    return _export_stored(minutes, v)
 
 
 # --- registers -----------------------------------------------------------------------------
