@@ -158,21 +158,6 @@ def _take_stylesheets(html: str) -> tuple[str, list]:
     return _STYLESHEET_LINK.sub(take, html), sheets
 
 
-_FONTS = threading.local()
-
-
-def font_config():
-    """This thread's WeasyPrint FontConfiguration: loading fontconfig's configuration and the
-    system fonts once per thread, not per PDF (Pango's font map is not shared between
-    threads). The templates declare no @font-face, so nothing a render adds stays behind."""
-    config = getattr(_FONTS, "config", None)
-    if config is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        config = _FONTS.config = FontConfiguration()
-    return config
-
-
 def render_pdf(
     html: str, base_url: str = PDF_BASE_URL, declare_pdfua: bool = False, **options: Any
 ) -> bytes:
@@ -197,7 +182,6 @@ def render_pdf(
     options.setdefault("font_config", font_configuration())
     document = HTML(string=html, base_url=base_url, url_fetcher=url_fetcher())
     out = io.BytesIO()
-    options.setdefault("font_config", font_config())
     document.write_pdf(out, finisher=finish, **options)
     return out.getvalue()
 
