@@ -106,8 +106,13 @@ sysdeps-test:
 
 assets: $(VENDOR)/.installed
 
-$(VENDOR)/.installed: package.json package-lock.json
+# node_modules holds the validators the tests run, beside the files copied into static/vendor:
+# npm ci again when either is missing or older than the lock file.
+node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+$(VENDOR)/.installed: node_modules/.package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/@utrecht/component-library-css/dist/index.css $(VENDOR)/utrecht-components.css
 	cp node_modules/@utrecht/design-tokens/dist/theme.css $(VENDOR)/utrecht-theme.css

@@ -86,67 +86,11 @@ def prepare(url: str, storage: str, years: int) -> None:
 
 
 def urls_for(app, email: str) -> dict[str, str]:
-    """The main pages of this persona, on objects they may see: their body's latest held
-    meeting, the topic with the longest timeline among theirs."""
-    from sqlalchemy import func, select
+    """The main pages of this persona (overleg.demo.scale.persona_pages)."""
+    from overleg.demo.scale import persona_pages
 
-    from overleg.extensions import db
-    from overleg.models import Meeting, Participant, Person, Topic, TopicEvent
-    from overleg.timeutil import utcnow
-
-    if email.startswith("beheerder@"):
-        return {
-            "logboek": "/beheer/logboek",
-            "logboek casus": "/beheer/logboek?gebeurtenis=casus_viewed",
-        }
     with app.app_context():
-        person = db.session.scalar(select(Person).where(Person.email == email))
-        meeting = db.session.scalar(
-            select(Meeting)
-            .join(Participant)
-            .where(
-                Participant.person_id == person.id,
-                Meeting.starts_at < utcnow(),
-                Meeting.status == "gepland",
-            )
-            .order_by(Meeting.starts_at.desc())
-            .limit(1)
-        )
-        code = meeting.meeting_type.code
-        topic_id = db.session.scalar(
-            select(Topic.id)
-            .join(TopicEvent)
-            .where(
-                Topic.meeting_type_id == meeting.meeting_type_id, Topic.confidentiality != "casus"
-            )
-            .group_by(Topic.id)
-            .order_by(func.count(TopicEvent.id).desc(), Topic.id)
-            .limit(1)
-        )
-    pages = {
-        "home": "/",
-        "mijn overleggen": "/mijn-overleggen",
-        "overleg": f"/overleggen/{meeting.id}",
-        "agenda": f"/overleggen/{meeting.id}/agenda",
-        "stukken": f"/overleggen/{meeting.id}/stukken",
-        "verslag": f"/overleggen/{meeting.id}/verslag",
-        "onderwerp": f"/onderwerpen/{topic_id}",
-        "onderwerpen": "/onderwerpen",
-        "zoeken": "/onderwerpen?q=overlast",
-        "zoeken alles": "/zoeken?q=overlast",
-        "zoeken besluiten p2": "/zoeken?q=overlast&soort=besluiten&pagina=2",
-        "besluiten": f"/besluiten/{code}",
-        "actiepunten": f"/actiepunten/{code}",
-        "mijn actiepunten": "/mijn-actiepunten",
-    }
-    if "oov@" in email:
-        pages |= {
-            "planning lijst": "/planning",
-            "planning maand": "/planning?weergave=maand",
-            "te agenderen": f"/te-agenderen/{code}",
-            "escalaties": "/escalaties",
-        }
-    return pages
+        return persona_pages(email)
 
 
 def measure(client, url: str, engine, repeat: int) -> Figure:

@@ -1,7 +1,8 @@
 """The demo (overleg/demo/) is content for trying the app out, not a source of test helpers
 or domain rules: tests build their own data, and only the demo's own tests load the demo,
 through its entry point ``seed_all``; the scale generator for the benchmarks has its own
-(``overleg.demo.scale.seed_scale``), used by its own test."""
+(``overleg.demo.scale.seed_scale``, and ``persona_pages``: the pages the benchmark times), used
+by its own tests."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = "overleg.demo"
 ENTRY_POINTS = {
     DEMO: {"seed_all"},
-    f"{DEMO}.scale": {"seed_scale", "ScaleError", "ITEMS_PER_MEETING"},
+    f"{DEMO}.scale": {"seed_scale", "persona_pages", "ScaleError", "ITEMS_PER_MEETING"},
 }
 
 

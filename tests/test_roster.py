@@ -19,7 +19,7 @@ from tests.factories import meeting_type, person
 def outbox_rows(meeting=None):
     from overleg.models.mail import OutboxMessage
 
-    stmt = select(OutboxMessage)
+    stmt = select(OutboxMessage).order_by(OutboxMessage.id)  # the order they were queued
     if meeting is not None:
         stmt = stmt.where(OutboxMessage.meeting_id == meeting.id)
     return [(m.recipient, m.method, m.reason) for m in db.session.scalars(stmt)]

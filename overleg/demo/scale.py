@@ -45,6 +45,7 @@ from ..models import (
     MinutesVersion,
     NumberCounter,
     Organisation,
+    Participant,
     Person,
     Role,
     RoleHolding,
@@ -55,7 +56,7 @@ from ..models import (
 from ..pdf import simple_pdf
 from ..seed import seed_structure
 from ..storage import get_storage
-from ..timeutil import local_to_utc, nl_date, to_local, today_local
+from ..timeutil import local_to_utc, nl_date, to_local, today_local, utcnow
 
 # code, weekday (0 = Monday), every N weeks (0: monthly on the third weekday), start, minutes
 RHYTHM = {
@@ -743,3 +744,63 @@ def seed_scale(
     gen.audit()
     db.session.commit()
     return ScaleResult(years=years, seed=seed, counts=dict(gen.counts))
+
+
+def persona_pages(email: str) -> dict[str, str]:
+    """The main pages of one demo persona, by name, on objects they may see: the latest held
+    meeting they sat in and its body, and the topic of that body with the longest timeline.
+    What bench/pages.py times and the two-sizes query tests count (in an app context)."""
+    if email.startswith("beheerder@"):
+        return {
+            "logboek": "/beheer/logboek",
+            "logboek casus": "/beheer/logboek?gebeurtenis=casus_viewed",
+        }
+    person = db.session.scalar(select(Person).where(Person.email == email))
+    if person is None:
+        raise ScaleError(f"Geen persoon met e-mailadres {email}.")
+    meeting = db.session.scalar(
+        select(Meeting)
+        .join(Participant)
+        .where(
+            Participant.person_id == person.id,
+            Meeting.starts_at < utcnow(),
+            Meeting.status == "gepland",
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(1)
+    )
+    if meeting is None:
+        raise ScaleError(f"{email} zat nog in geen enkele vergadering.")
+    code = meeting.meeting_type.code
+    topic_id = db.session.scalar(
+        select(Topic.id)
+        .join(TopicEvent)
+        .where(Topic.meeting_type_id == meeting.meeting_type_id, Topic.confidentiality != "casus")
+        .group_by(Topic.id)
+        .order_by(func.count(TopicEvent.id).desc(), Topic.id)
+        .limit(1)
+    )
+    pages = {
+        "home": "/",
+        "mijn overleggen": "/mijn-overleggen",
+        "overleg": f"/overleggen/{meeting.id}",
+        "agenda": f"/overleggen/{meeting.id}/agenda",
+        "stukken": f"/overleggen/{meeting.id}/stukken",
+        "verslag": f"/overleggen/{meeting.id}/verslag",
+        "onderwerp": f"/onderwerpen/{topic_id}",
+        "onderwerpen": "/onderwerpen",
+        "zoeken": "/onderwerpen?q=overlast",
+        "zoeken alles": "/zoeken?q=overlast",
+        "zoeken besluiten p2": "/zoeken?q=overlast&soort=besluiten&pagina=2",
+        "besluiten": f"/besluiten/{code}",
+        "actiepunten": f"/actiepunten/{code}",
+        "mijn actiepunten": "/mijn-actiepunten",
+    }
+    if person.app_role == "secretaris":
+        pages |= {
+            "planning lijst": "/planning",
+            "planning maand": "/planning?weergave=maand",
+            "te agenderen": f"/te-agenderen/{code}",
+            "escalaties": "/escalaties",
+        }
+    return pages
