@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, func, literal, literal_column, not_, or_, select, union_all
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql import column, table
+from sqlalchemy.sql import ColumnElement, column, table
 
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, Topic
@@ -215,8 +215,16 @@ class _Engine:
                     literal_column(self.name).op("MATCH")(fts5_match(self.query))
                 )
             )
+        # The ids whose text matches, from the GIN index (a table of its own in the
+        # subquery, with the index's expression): PostgreSQL then looks a row up in them,
+        # instead of making each row's tsvector anew to test it.
+        from ..models.search import INDEXES, pg_vector_sql
+
+        tbl, cols = INDEXES[self.name]
+        found = table(tbl, column("id")).alias(f"{self.name}_match")
+        vector: ColumnElement = literal_column(f"({pg_vector_sql(cols, f'{found.name}.')})")
         tsq = func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), pg_tsquery(self.query))
-        return pg_vector(self.name).op("@@")(tsq)
+        return id_col.in_(select(found.c.id).where(vector.op("@@")(tsq)))
 
     def snippets(self, id_col, ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
         """For these rows (found through their text, so readable): a short passage around
