@@ -384,15 +384,23 @@ def _meeting_options(meetings: list[Meeting]):
     return options_after
 
 
+# ``?alle=`` on Te agenderen: the list shown in full (the others show their oldest few)
+BACKLOG_WHOLE = {"wacht": "waiting", "geagendeerd": "placed", "terugkoppelingen": "feedback"}
+
+
 def _render_backlog(body: MeetingType, error: str | None = None, status: int = 200):
     returned = dc.returned_items(body)
     entitled = policy.entitled_among(current_user, returned)
-    lists = de.backlog(body)
+    whole = BACKLOG_WHOLE.get(request.args.get("alle") or "")
+    lists = de.backlog(body, whole=whole)
     html = render_template(
         "topics/backlog.html",
         body=body,
         bodies=_bodies(),
         lists=lists,
+        whole=whole,
+        whole_arg={v: k for k, v in BACKLOG_WHOLE.items()},
+        shown=de.BACKLOG_SHOWN,
         returned_notes=dc.returned_notes([e.id for e in lists["waiting"]]),
         returned=[
             {
