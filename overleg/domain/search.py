@@ -367,7 +367,7 @@ def topic_list_clause(person, query: Query):
     engine = _Engine("search_topic", query)
     return or_(
         Topic.reference.ilike(like, escape="\\"),
-        and_(engine.matches(Topic.id), policy.topic_full_clause(person)),
+        and_(engine.matches(Topic.id), policy.topic_full_clause(person, per_row=True)),
     )
 
 
