@@ -65,3 +65,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "do_connect")
+def _postgresql_options(dialect, conn_rec, cargs, cparams) -> None:
+    """Per PostgreSQL connection: no JIT compilation. The read policy's clauses are nested
+    correlated subqueries whose estimated cost passes ``jit_above_cost`` on pages that read a
+    few dozen rows; compiling them then took some 250 ms at ten years of data, for a query
+    that runs in a few milliseconds (the topic list's search; EXPLAIN ANALYZE, "JIT: … Total").
+    Overleg's queries are short: JIT never pays for itself here."""
+    if dialect.name == "postgresql":
+        cparams["options"] = f"{cparams.get('options', '')} -c jit=off".strip()

@@ -345,10 +345,40 @@ def test_many_escalations_of_a_body_end_in_one_entry_for_the_rest(app):
     for d in range(3):
         assert f"Onderwerp {d}<" not in html  # the newest three only counted
     tvo = meeting_type("tvo")
-    assert f'href="/te-agenderen/tvo">nog 3 voor het {tvo.name}</a>' in html
+    assert f'href="/te-agenderen/tvo?alle=wacht">nog 3 voor het {tvo.name}</a>' in html
     assert f"Nog 3 opschalingen of opdrachten wachten op een overleg van het {tvo.name}" in html
     rest = [e for e in worklist(person("oov@example.org")) if e.title.startswith("nog ")]
     assert [e.since for e in rest] == [to_local(utcnow() - timedelta(days=12)).date()]
+
+
+def test_the_backlog_shows_the_oldest_five_and_the_rest_behind_its_link(app):
+    """Te agenderen shows the same oldest five as the werkvoorraad, says how many more wait,
+    and the werkvoorraad's link (?alle=wacht) shows them all."""
+    for d in range(8):
+        _escalation(
+            create_topic(title=f"Onderwerp {d}", meeting_type=meeting_type("ovo")), days_ago=10 + d
+        )
+    db.session.commit()
+    sec = demo_client(app, "oov@example.org")
+    resp = sec.get("/te-agenderen/tvo")
+    assert resp.status_code == 200
+    html = htmllib.unescape(resp.get_data(as_text=True))
+    for d in range(3, 8):  # the oldest five
+        assert f"Onderwerp {d} —" in html
+    for d in range(3):
+        assert f"Onderwerp {d} —" not in html
+    assert (
+        "Nog 3 opschalingen of opdrachten wachten op een overleg (de oudste 5 staan hierboven)."
+        in html
+    )
+    assert 'href="/te-agenderen/tvo?alle=wacht">Toon ze alle 8</a>' in html
+    resp = sec.get("/te-agenderen/tvo?alle=wacht")
+    assert resp.status_code == 200
+    whole = htmllib.unescape(resp.get_data(as_text=True))
+    for d in range(8):
+        assert f"Onderwerp {d} —" in whole
+    assert "Nog 3" not in whole
+    assert 'href="/te-agenderen/tvo">Toon alleen de oudste 5</a>' in whole
 
 
 # --- planning -------------------------------------------------------------------------------

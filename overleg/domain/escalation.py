@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -464,10 +464,39 @@ def placed_summary(placed: list[Placed]) -> str:
 # --- backlog and overview -------------------------------------------------------------------
 
 
-def backlog(meeting_type: MeetingType) -> dict[str, list[Escalation]]:
+# Te agenderen shows this many of each of its lists, the oldest (as the werkvoorraad on the
+# home page, worklist.WAITING_SHOWN: the same ones), and how many more wait; one list in full
+# on request (`backlog(…, whole=…)`). After ten years dozens of terugkoppelingen may wait.
+BACKLOG_SHOWN = 5
+BACKLOG_LISTS = ("waiting", "placed", "feedback")
+
+
+@dataclass
+class Backlog:
+    """The lists of Te agenderen, each its oldest `BACKLOG_SHOWN` (or all, for the list asked
+    for), and how many each holds in all."""
+
+    waiting: list[Escalation]
+    placed: list[Escalation]
+    feedback: list[Escalation]
+    totals: dict[str, int]
+
+    def __getitem__(self, key: str) -> list[Escalation]:
+        return getattr(self, key)
+
+    def rest(self, key: str) -> int:
+        """How many of this list are not shown."""
+        return self.totals.get(key, 0) - len(self[key])
+
+
+def backlog(
+    meeting_type: MeetingType, *, shown: int | None = BACKLOG_SHOWN, whole: str | None = None
+) -> Backlog:
     """Te agenderen for a body: escalations to it waiting for a meeting, placed ones not yet
-    concluded, and terugkoppelingen to it that wait for a meeting. One query: the three lists
-    with their topics, bodies and meetings joined, split below."""
+    concluded, and terugkoppelingen to it that wait for a meeting (the oldest first; a
+    terugkoppeling by when its escalation was concluded). Of each the first `shown` (None:
+    all), of the list `whole` all, with each list's total. One query: the three lists with
+    their topics, bodies and meetings joined, numbered and counted per list by a window."""
     opts = (
         joinedload(Escalation.topic),
         joinedload(Escalation.from_type),
@@ -482,27 +511,36 @@ def backlog(meeting_type: MeetingType) -> dict[str, list[Escalation]]:
         Escalation.status == "afgehandeld",
         Escalation.feedback_item_id.is_(None),
     )
-    found = list(
-        db.session.scalars(
-            select(Escalation)
-            .where(or_(is_waiting, is_placed, is_feedback))
-            .options(*opts)
-            .order_by(Escalation.created_at, Escalation.id)
+    kind = case((is_waiting, "waiting"), (is_placed, "placed"), else_="feedback")
+    since = case(
+        (is_feedback, func.coalesce(Escalation.concluded_at, Escalation.created_at)),
+        else_=Escalation.created_at,
+    )
+    ranked = (
+        select(
+            Escalation.id.label("id"),
+            kind.label("kind"),
+            since.label("since"),
+            func.row_number().over(partition_by=kind, order_by=(since, Escalation.id)).label("n"),
+            func.count().over(partition_by=kind).label("total"),
         )
+        .where(or_(is_waiting, is_placed, is_feedback))
+        .subquery()
     )
-    waiting = [e for e in found if e.to_type_id == meeting_type.id and e.status == "te_agenderen"]
-    placed = [e for e in found if e.to_type_id == meeting_type.id and e.status == "geagendeerd"]
-    feedback = sorted(
-        (
-            e
-            for e in found
-            if e.from_type_id == meeting_type.id
-            and e.status == "afgehandeld"
-            and e.feedback_item_id is None
-        ),
-        key=lambda e: (e.concluded_at is None, e.concluded_at or e.created_at),
+    stmt = (
+        select(Escalation, ranked.c.kind, ranked.c.total)
+        .join(ranked, ranked.c.id == Escalation.id)
+        .options(*opts)
+        .order_by(ranked.c.since, Escalation.id)
     )
-    return {"waiting": waiting, "placed": placed, "feedback": feedback}
+    if shown is not None:
+        stmt = stmt.where(or_(ranked.c.n <= shown, ranked.c.kind == (whole or "")))
+    lists: dict[str, list[Escalation]] = {k: [] for k in BACKLOG_LISTS}
+    totals: dict[str, int] = {}
+    for esc, key, total in db.session.execute(stmt).unique():
+        lists[key].append(esc)
+        totals[key] = total
+    return Backlog(lists["waiting"], lists["placed"], lists["feedback"], totals)
 
 
 def open_escalations() -> list[Escalation]:

@@ -351,6 +351,22 @@ class _Clauses:
         return self.topic_entitled(Topic.id)
 
     @cached_property
+    def topic_full_per_row(self):
+        """`topic_full_clause(…, per_row=True)`: the same test, asked of each row in turn.
+        An EXISTS PostgreSQL may not turn into a hashed set of every topic the person reads
+        in full (an OFFSET keeps it from doing so): for a walk that stops after a page, where
+        making that set costs more the longer the person takes part."""
+        item = _topic_item
+        part = _topic_part
+        return (
+            select(item.id)
+            .where(item.topic_id == Topic.id, self.topic_direct)
+            .correlate_except(item, part)
+            .offset(0)
+            .exists()
+        )
+
+    @cached_property
     def measure_visible(self):
         """`measure_visibility_clause`."""
         return self.topic_entitled(Measure.topic_id)
@@ -631,13 +647,16 @@ def entitled_topic_ids(person, topic_ids: Iterable[int]) -> set[int]:
     return set(db.session.scalars(_clauses(person.id).topic_ids_stmt, {"policy_ids": list(ids)}))
 
 
-def topic_full_clause(person):
-    """WHERE clause on Topic: the person reads it in full."""
+def topic_full_clause(person, *, per_row: bool = False):
+    """WHERE clause on Topic: the person reads it in full. `per_row`: in a form the database
+    asks of each row it reads (for a page that stops early, as the topic list's search),
+    never by first gathering every topic the person reads in full."""
     if is_staff(person):
         return true()
     if not is_person(person):
         return false()
-    return _clauses(person.id).topic_full
+    clauses = _clauses(person.id)
+    return clauses.topic_full_per_row if per_row else clauses.topic_full
 
 
 def topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:

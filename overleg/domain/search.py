@@ -35,9 +35,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, literal, literal_column, not_, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import selectinload
-from sqlalchemy.sql import column, table
+from sqlalchemy.sql import ColumnElement, column, table
 
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, Topic
@@ -50,6 +62,7 @@ PAGE_SIZE = 20
 MAX_PAGE = 50
 START, STOP = "\x02", "\x03"  # snippet markers: control characters never stored in text
 REFERENCE_RANK = -1.0e12  # a reference typed in full comes first
+_REF = bindparam("search_ref", type_=String)  # a reference's beginning, with "%"
 
 _WORD = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -158,7 +171,7 @@ class _Engine:
     """One search index, as SQL expressions for the current database."""
 
     name: str  # the index (overleg/models/search.py)
-    query: Query
+    query: Query | None  # None: a kept statement, the search given as ``search_text``
     weights: tuple[float, ...] = ()
 
     @property
@@ -167,6 +180,17 @@ class _Engine:
 
     def _fts(self):
         return table(self.name, column("rowid"))
+
+    def _text(self):
+        """The search as the engine's query string: a bound value, or (no `query`) the
+        parameter ``search_text`` given when a kept statement runs (`_search_params`)."""
+        if self.query is None:
+            return bindparam("search_text", type_=String)
+        value = fts5_match(self.query) if self.sqlite else pg_tsquery(self.query)
+        return bindparam("search_text", value, type_=String)
+
+    def _tsquery(self):
+        return func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), self._text())
 
     def arm(self, id_col, *where):
         """select(id, rank, 1) of the rows whose text matches, with `where` applied; lower
@@ -177,10 +201,10 @@ class _Engine:
             return (
                 select(id_col.label("id"), rank.label("rank"), literal(1).label("via_text"))
                 .join(fts, fts.c.rowid == id_col)
-                .where(literal_column(self.name).op("MATCH")(fts5_match(self.query)), *where)
+                .where(literal_column(self.name).op("MATCH")(self._text()), *where)
             )
         vector = pg_vector(self.name)
-        tsq = func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), pg_tsquery(self.query))
+        tsq = self._tsquery()
         return select(
             id_col.label("id"),
             (-func.ts_rank(vector, tsq)).label("rank"),
@@ -211,17 +235,22 @@ class _Engine:
         if self.sqlite:
             fts = self._fts()
             return id_col.in_(
-                select(fts.c.rowid).where(
-                    literal_column(self.name).op("MATCH")(fts5_match(self.query))
-                )
+                select(fts.c.rowid).where(literal_column(self.name).op("MATCH")(self._text()))
             )
-        tsq = func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), pg_tsquery(self.query))
-        return pg_vector(self.name).op("@@")(tsq)
+        # The ids whose text matches, from the GIN index (a table of its own in the
+        # subquery, with the index's expression): PostgreSQL then looks a row up in them,
+        # instead of making each row's tsvector anew to test it.
+        from ..models.search import INDEXES, pg_vector_sql
+
+        tbl, cols = INDEXES[self.name]
+        found = table(tbl, column("id")).alias(f"{self.name}_match")
+        vector: ColumnElement = literal_column(f"({pg_vector_sql(cols, f'{found.name}.')})")
+        return id_col.in_(select(found.c.id).where(vector.op("@@")(self._tsquery())))
 
     def snippets(self, id_col, ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
         """For these rows (found through their text, so readable): a short passage around
         what matched, as (text, matched) parts. One query."""
-        if not ids:
+        if not ids or self.query is None:
             return {}
         if self.sqlite:
             fts = self._fts()
@@ -287,16 +316,56 @@ def page_number(raw: str | None) -> int:
     raise SearchError(f"Kies een resultatenpagina van 1 tot en met {MAX_PAGE}.")
 
 
-def _ranked(arms, page: int, size: int) -> list[tuple[int, bool]]:
-    """(id, found through text) of one page of the union of these arms, best first; the
-    policy is in every arm, so the limit comes after it."""
+def _ranked_stmt(arms):
+    """select(id, found through text) of one page of the union of these arms, best first;
+    the policy is in every arm, so the limit comes after it. The page as parameters
+    (``search_limit``, ``search_offset``)."""
     union = union_all(*arms).subquery()
-    rows = db.session.execute(
+    return (
         select(union.c.id, union.c.via_text)
         .order_by(union.c.rank, union.c.id)
-        .limit(size + 1)
-        .offset((page - 1) * size)
-    ).all()
+        .limit(bindparam("search_limit", type_=Integer))
+        .offset(bindparam("search_offset", type_=Integer))
+    )
+
+
+# The ranked statements, kept per kind, reader and database (as the policy keeps its clauses,
+# `policy._clauses`): built with the search as parameters, a kept one is neither built nor
+# walked for its cache key again (for a participant's policy clauses that walk cost more
+# than the queries). At most this many are kept; then they are made anew.
+_KEPT: dict[tuple, object] = {}
+KEPT_SIZE = 3 * 2 * policy.CLAUSE_CACHE_SIZE
+
+
+def _reader(person) -> tuple:
+    """What a kept statement depends on of the person: staff, their id, or no one."""
+    if policy.is_staff(person):
+        return ("staff",)
+    if policy.is_person(person):
+        return ("person", person.id)
+    return ("none",)
+
+
+def _kept(kind: str, person, by_reference: bool, build):
+    key = (kind, _reader(person), by_reference, _dialect())
+    stmt = _KEPT.get(key)
+    if stmt is None:
+        if len(_KEPT) >= KEPT_SIZE:
+            _KEPT.clear()
+        stmt = _KEPT[key] = build()
+    return stmt
+
+
+def _ranked(stmt, query: Query, page: int, size: int) -> list[tuple[int, bool]]:
+    """Run a kept ranked statement for this search and page."""
+    ref = query.reference
+    params = {
+        "search_text": fts5_match(query) if _dialect() == "sqlite" else pg_tsquery(query),
+        "search_ref": (ref or "") + "%",
+        "search_limit": size + 1,
+        "search_offset": (page - 1) * size,
+    }
+    rows = db.session.execute(stmt, params).all()
     return [(row_id, bool(via)) for row_id, via in rows]
 
 
@@ -324,19 +393,24 @@ def topics(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Res
     """Topics the person finds: by title and description where they read the topic in full;
     by reference (typed in full or its beginning) wherever they see it."""
     engine = _Engine("search_topic", query, (4.0, 1.0))
-    seen = policy.topic_visibility_clause(person)
-    full = policy.topic_full_clause(person)
-    arms = [engine.arm(Topic.id, seen, full)]
-    ref = query.reference
-    if ref:
-        arms.append(
-            select(Topic.id, literal(REFERENCE_RANK), literal(0)).where(
-                Topic.reference.like(ref + "%"),
-                seen,
-                not_(and_(engine.matches(Topic.id), full)),
+
+    def build():
+        kept = _Engine("search_topic", None, (4.0, 1.0))
+        seen = policy.topic_visibility_clause(person)
+        full = policy.topic_full_clause(person)
+        arms = [kept.arm(Topic.id, seen, full)]
+        if ref:
+            arms.append(
+                select(Topic.id, literal(REFERENCE_RANK), literal(0)).where(
+                    Topic.reference.like(_REF),
+                    seen,
+                    not_(and_(kept.matches(Topic.id), full)),
+                )
             )
-        )
-    ranked = _ranked(arms, page, size)
+        return _ranked_stmt(arms)
+
+    ref = query.reference
+    ranked = _ranked(_kept("onderwerpen", person, bool(ref), build), query, page, size)
     options = (selectinload(Topic.meeting_type), selectinload(Topic.theme))
     return _results(
         "onderwerpen",
@@ -359,7 +433,7 @@ def topic_list_clause(person, query: Query):
     engine = _Engine("search_topic", query)
     return or_(
         Topic.reference.ilike(like, escape="\\"),
-        and_(engine.matches(Topic.id), policy.topic_full_clause(person)),
+        and_(engine.matches(Topic.id), policy.topic_full_clause(person, per_row=True)),
     )
 
 
@@ -367,24 +441,31 @@ def decisions(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> 
     """Decisions of meetings the person sees, of minutes that reach them: by text where they
     read it, by code wherever they see the decision (as the register shows them)."""
     engine = _Engine("search_decision", query)
-    seen = and_(
-        policy.meeting_visibility_clause(person),
-        policy.released_minutes_clause(person, Decision.meeting_id),
-    )
-    text_ok = policy.decision_text_clause(person)
-    arms = [engine.arm(Decision.id, seen, text_ok).join(Meeting, Meeting.id == Decision.meeting_id)]
-    ref = query.reference
-    if ref:
-        arms.append(
-            select(Decision.id, literal(REFERENCE_RANK), literal(0))
-            .join(Meeting, Meeting.id == Decision.meeting_id)
-            .where(
-                Decision.code.like(ref + "%"),
-                seen,
-                not_(and_(engine.matches(Decision.id), text_ok)),
-            )
+
+    def build():
+        kept = _Engine("search_decision", None)
+        seen = and_(
+            policy.meeting_visibility_clause(person),
+            policy.released_minutes_clause(person, Decision.meeting_id),
         )
-    ranked = _ranked(arms, page, size)
+        text_ok = policy.decision_text_clause(person)
+        arms = [
+            kept.arm(Decision.id, seen, text_ok).join(Meeting, Meeting.id == Decision.meeting_id)
+        ]
+        if ref:
+            arms.append(
+                select(Decision.id, literal(REFERENCE_RANK), literal(0))
+                .join(Meeting, Meeting.id == Decision.meeting_id)
+                .where(
+                    Decision.code.like(_REF),
+                    seen,
+                    not_(and_(kept.matches(Decision.id), text_ok)),
+                )
+            )
+        return _ranked_stmt(arms)
+
+    ref = query.reference
+    ranked = _ranked(_kept("besluiten", person, bool(ref), build), query, page, size)
     options = (
         selectinload(Decision.meeting).selectinload(Meeting.meeting_type),
         selectinload(Decision.topic),
@@ -405,10 +486,16 @@ def decisions(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> 
 def minutes(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Results:
     """Agenda items whose notes in the minutes match, where the person reads those notes."""
     engine = _Engine("search_notes", query)
-    arm = engine.arm(AgendaItem.id, policy.notes_readable_clause(person)).join(
-        Meeting, Meeting.id == AgendaItem.meeting_id
-    )
-    ranked = _ranked([arm], page, size)
+
+    def build():
+        arm = (
+            _Engine("search_notes", None)
+            .arm(AgendaItem.id, policy.notes_readable_clause(person))
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        )
+        return _ranked_stmt([arm])
+
+    ranked = _ranked(_kept("verslagen", person, False, build), query, page, size)
     options = (
         selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type),
         selectinload(AgendaItem.topic),

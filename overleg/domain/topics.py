@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import AgendaItem, Escalation, Meeting, MeetingType, Topic, TopicEvent
 from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS
 from ..timeutil import utcnow
-from . import numbering
+from . import keyset, numbering, policy, search
 
 
 class TopicError(ValueError):
@@ -270,3 +271,60 @@ def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
     )
     result.total_meetings = total if last_meetings is not None else len(result.meetings)
     return result
+
+
+# --- the topic list --------------------------------------------------------------------------
+
+# Newest first: when it was made, then its id (unique). Index ``ix_topic_created_at``.
+LIST_ORDER = ((Topic.created_at, True), (Topic.id, True))
+LIST_CURSOR_TYPES = (datetime, int)
+LIST_PAGE_SIZE = 50
+
+
+@dataclass
+class ListRow:
+    topic: Topic
+    full: bool  # the person reads it in full (its title)
+
+    @property
+    def heading(self) -> str:
+        return self.topic.title if self.full else self.topic.reference
+
+
+def list_page(
+    person,
+    *,
+    query=None,
+    status: str | None = None,
+    body: str | None = None,
+    cursor: keyset.Cursor | None = None,
+    size: int = LIST_PAGE_SIZE,
+) -> keyset.Page:
+    """One page of the topic list, newest first, by keyset (``keyset.decode(…,
+    LIST_CURSOR_TYPES)``): the topics the person may find (``policy.topic_visibility_clause``),
+    with the filters (status, body code, a parsed search ``query``) in SQL before the limit.
+    Each row says whether the person reads the topic in full (``policy.entitled_topic_ids``).
+    Two queries (and the eager loads of body and theme), whatever the page and however many
+    topics there are: the database walks ``ix_topic_created_at`` from the key
+    and stops after `size` + 1 rows it may show."""
+    stmt = select(Topic).options(selectinload(Topic.meeting_type), selectinload(Topic.theme))
+    # The cheap filters first (a column, the search's match), the read policy's clause last:
+    # the database tries it only on the topics that pass them.
+    if status:
+        stmt = stmt.where(Topic.status == status)
+    if body:
+        body_id = select(MeetingType.id).where(MeetingType.code == body).scalar_subquery()
+        stmt = stmt.where(Topic.meeting_type_id == body_id)
+    if query is not None:
+        # Only what the person may read (overleg.domain.search): a topic they do not read in
+        # full is found by its reference only.
+        stmt = stmt.where(search.topic_list_clause(person, query))
+    stmt = stmt.where(policy.topic_visibility_clause(person))
+    page = keyset.paginate(
+        stmt, LIST_ORDER, lambda t: (t.created_at, t.id), cursor, size, scalars=True
+    )
+    # Which of them the person reads in full: asked of the policy for this page's ids (as a
+    # column of the page's own query PostgreSQL would work it out for every topic at once).
+    full = policy.entitled_topic_ids(person, [t.id for t in page.rows])
+    page.rows = [ListRow(t, t.id in full) for t in page.rows]
+    return page

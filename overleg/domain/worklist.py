@@ -327,18 +327,19 @@ def _rest_entry(first: Escalation, rest: int, today: date) -> WorkEntry:
     if first.status == "te_agenderen":
         body = first.to_type
         what = _plural(rest, "opschaling of opdracht wacht", "opschalingen of opdrachten wachten")
-        kind, since = "escalation", _day(first.created_at, today)
+        kind, since, whole = "escalation", _day(first.created_at, today), "wacht"
     else:
         body = first.from_type
         what = _plural(rest, "terugkoppeling wacht", "terugkoppelingen wachten")
-        kind, since = "feedback", _day(first.concluded_at, today)
+        kind, since, whole = "feedback", _day(first.concluded_at, today), "terugkoppelingen"
     return WorkEntry(
         kind=kind,
         since=since,
         title=f"nog {rest} voor het {body.name}",
         detail=f"Nog {what} op een overleg van het {body.name}; Te agenderen toont ze alle",
         endpoint="topics.backlog",
-        args={"code": body.code},
+        # Te agenderen with this list in full (it shows the oldest few of each list)
+        args={"code": body.code, "alle": whole},
         key=first.id,
     )
 

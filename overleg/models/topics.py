@@ -78,6 +78,8 @@ class Topic(Timestamped, Model):
     __table_args__ = (
         enum_check("confidentiality", CONFIDENTIALITY),
         enum_check("status", TOPIC_STATUSES),
+        # the topic list, newest first, by keyset (overleg.domain.topics.list_page)
+        Index("ix_topic_created_at", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

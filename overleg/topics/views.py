@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import false, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
@@ -19,18 +19,20 @@ from ..domain import aanpak as daanpak
 from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
 from ..domain import escalation as de
+from ..domain import keyset, policy, search
 from ..domain import plan as dp
-from ..domain import policy, search
 from ..domain.agenda import AgendaError
 from ..domain.input import one_line
 from ..domain.labels import concluded_label
 from ..domain.topics import (
+    LIST_CURSOR_TYPES,
     TIMELINE_MEETINGS,
     TimelineMeeting,
     TopicError,
     allowed_statuses,
     change_status,
     create_topic,
+    list_page,
     timeline,
 )
 from ..extensions import db
@@ -112,40 +114,25 @@ def _get_topic(topic_id: int) -> Topic:
 def index():
     q = one_line(request.args.get("q"), 200)  # a search term: on one line
     status = request.args.get("status") or ""
+    if status not in TOPIC_STATUS_LABELS:
+        status = ""
     body = request.args.get("overleg") or ""
-    stmt = (
-        policy.visible_topics_stmt(current_user)
-        .options(selectinload(Topic.meeting_type), selectinload(Topic.theme))
-        .order_by(Topic.created_at.desc(), Topic.id.desc())
-    )
-    if status in TOPIC_STATUS_LABELS:
-        stmt = stmt.where(Topic.status == status)
-    if body:
-        stmt = stmt.join(MeetingType, MeetingType.id == Topic.meeting_type_id).where(
-            MeetingType.code == body
-        )
     error = None
-    if q:
-        # Search only what the person may read (in SQL, before the limit): a topic they do
-        # not read in full is found by its reference only (overleg.domain.search).
-        try:
-            stmt = stmt.where(search.topic_list_clause(current_user, search.parse(q)))
-        except search.SearchError as exc:
-            error = str(exc)
-            stmt = stmt.where(false())
-    topics = list(db.session.scalars(stmt.limit(500)))
-    entitled = policy.entitled_topic_ids(current_user, [t.id for t in topics])
-    rows = [
-        {
-            "topic": t,
-            "full": t.id in entitled,
-            "heading": t.title if t.id in entitled else t.reference,
-        }
-        for t in topics
-    ]
+    page = None
+    try:
+        cursor = keyset.decode(request.args.get("vanaf"), LIST_CURSOR_TYPES)
+        query = search.parse(q) if q else None
+    except (keyset.CursorError, search.SearchError) as exc:
+        error = str(exc)
+    else:
+        page = list_page(current_user, query=query, status=status, body=body, cursor=cursor)
+    rows = page.rows if page is not None else []
     html = render_template(
         "topics/index.html",
         rows=rows,
+        page=page,
+        # the filters as typed, for the Volgende/Vorige links (without the cursor)
+        page_args={k: v for k, v in (("q", q), ("status", status), ("overleg", body)) if v},
         q=q,
         status=status,
         body=body,
@@ -153,7 +140,7 @@ def index():
         statuses=TOPIC_STATUS_LABELS,
         error=error,
     )
-    shown = [r["topic"].reference for r in rows if r["full"] and r["topic"].is_casus]
+    shown = [r.topic.reference for r in rows if r.full and r.topic.is_casus]
     if record_shown(shown, object_type="topic_list"):
         db.session.commit()
     return html, 400 if error else 200
@@ -397,15 +384,23 @@ def _meeting_options(meetings: list[Meeting]):
     return options_after
 
 
+# ``?alle=`` on Te agenderen: the list shown in full (the others show their oldest few)
+BACKLOG_WHOLE = {"wacht": "waiting", "geagendeerd": "placed", "terugkoppelingen": "feedback"}
+
+
 def _render_backlog(body: MeetingType, error: str | None = None, status: int = 200):
     returned = dc.returned_items(body)
     entitled = policy.entitled_among(current_user, returned)
-    lists = de.backlog(body)
+    whole = BACKLOG_WHOLE.get(request.args.get("alle") or "")
+    lists = de.backlog(body, whole=whole)
     html = render_template(
         "topics/backlog.html",
         body=body,
         bodies=_bodies(),
         lists=lists,
+        whole=whole,
+        whole_arg={v: k for k, v in BACKLOG_WHOLE.items()},
+        shown=de.BACKLOG_SHOWN,
         returned_notes=dc.returned_notes([e.id for e in lists["waiting"]]),
         returned=[
             {
