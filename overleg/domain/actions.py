@@ -328,10 +328,13 @@ class MyActions:
 
 def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
     """The actions owned by the person and by the person's organisation, of minutes that
-    reach the person, in one query: the read policy's ``action_text_clause`` (the text) and
-    ``meeting_visibility_clause`` (the meeting) are columns of it, and everything the list
-    shows (owner, meetings, body, item, topic; all many-to-one) is joined in it. An owner
-    not entitled to the action's item reads its reference only."""
+    reach the person (``released_minutes_clause``), with everything the list shows (owner,
+    meetings, body, item, topic; all many-to-one, only the columns shown) joined in one
+    query; then the read policy's batch answers: whose text the person reads
+    (`policy.action_readable_ids`: their minutes and items) and which of their meetings
+    they see (`policy.visible_meeting_ids`); for staff no query. The policy's clauses as
+    columns of the list's query cost PostgreSQL more to plan than these queries cost to run.
+    An owner not entitled to the action's item reads its reference only."""
 
     owned = ActionItem.owner_person_id == person.id
     if person.organisation_id is not None:
@@ -343,18 +346,15 @@ def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
             ),
         )
     stmt = (
-        select(
-            ActionItem,
-            policy.action_text_clause(person).label("readable"),
-            policy.meeting_visibility_clause(person).label("seen"),
-        )
-        # the meeting the action was made at, for the policy's meeting clause
-        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        select(ActionItem)
         .where(owned, policy.released_minutes_clause(person, ActionItem.meeting_id))
         .options(
-            *_joined_options(),
+            *_shown_options(),
             # the body's name beside each action (templates/minutes/_action_table.html)
-            joinedload(ActionItem.meeting).joinedload(Meeting.meeting_type),
+            joinedload(ActionItem.meeting)
+            .load_only(Meeting.starts_at)
+            .joinedload(Meeting.meeting_type)
+            .load_only(MeetingType.name),
         )
         .order_by(
             ActionItem.status.desc(),
@@ -365,14 +365,24 @@ def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
     )
     if not include_closed:
         stmt = stmt.where(ActionItem.status == "open")
-    rows = db.session.execute(stmt).all()
-    found = [a for a, _, _ in rows]
+    found = list(db.session.scalars(stmt))
+    visible = policy.action_readable_ids(
+        person, [policy.ActionFacts(a.id, a.meeting_id, a.agenda_item_id) for a in found]
+    )
+    meeting_ids = {a.meeting_id for a in found}
+    seen = policy.visible_meeting_ids(person, meeting_ids)
     return MyActions(
         mine=[a for a in found if a.owner_person_id == person.id],
         org=[a for a in found if a.owner_person_id != person.id],
-        visible={a.id for a, readable, _ in rows if readable},
-        unseen_meetings={a.meeting_id for a, _, seen in rows if not seen},
+        visible=visible,
+        unseen_meetings=meeting_ids - seen,
     )
+
+
+# The register's item and topic (outer-joined beside the policy's clauses on AgendaItem),
+# aliased once: an alias made per call costs more to build than the page's queries to run.
+_REGISTER_ITEM = aliased(AgendaItem)
+_REGISTER_TOPIC = aliased(Topic)
 
 
 def _visible(meeting_type: MeetingType, person, item, topic):
@@ -411,8 +421,8 @@ def register_stmt(
     from .decisions import contains_pattern
 
     on = on or today_local()
-    item = aliased(AgendaItem)
-    topic = aliased(Topic)
+    item = _REGISTER_ITEM
+    topic = _REGISTER_TOPIC
     stmt = _visible(meeting_type, person, item, topic)
     if status in ("open", "afgerond"):
         stmt = stmt.where(ActionItem.status == status)
@@ -472,21 +482,51 @@ def register_page(
 def register_view(
     meeting_type: MeetingType, person, *, cursor=None, size: int = 50, **filters
 ) -> tuple[keyset.Page, set[int]]:
-    """One page of `register` and the ids of its actions whose text the person reads, in
-    one query: the read policy's ``action_text_clause`` is a column of the page's query, and
-    the action's people, meetings, item and topic (all many-to-one) are joined in it."""
+    """One page of `register` and the ids of its actions whose text the person reads. The
+    same queries whatever the page and the size of the register: the page's keys (the read
+    policy's meeting and minutes clauses and the filters, walking the body's (meeting_type_id,
+    starts_at) index: a narrow query the database plans quickly), then its actions with
+    what a row shows of their people, meetings, item and topic (all many-to-one, joined),
+    then which of them the person reads, the policy's batch answer
+    (`policy.action_readable_ids`: their minutes and items; none for staff). The policy's
+    text clause as a column of the page's query costs PostgreSQL more to plan than these
+    queries cost to run."""
     stmt = register_stmt(meeting_type, person, **filters)
     if stmt is None:
         return keyset.Page([], None, None, cursor is None), set()
-    stmt = stmt.add_columns(policy.action_text_clause(person).label("readable")).options(
-        *_joined_options()
+    keys = stmt.with_only_columns(ActionItem.id, Meeting.starts_at)
+    page = keyset.paginate(keys, REGISTER_ORDER, lambda row: (row.starts_at, row.id), cursor, size)
+    ids = [row.id for row in page.rows]
+    found: dict[int, ActionItem] = {}
+    if ids:
+        load = select(ActionItem).where(ActionItem.id.in_(ids)).options(*_shown_options())
+        found = {a.id: a for a in db.session.scalars(load)}
+    actions = [found[i] for i in ids]
+    readable = policy.action_readable_ids(
+        person, [policy.ActionFacts(a.id, a.meeting_id, a.agenda_item_id) for a in actions]
     )
-    page = keyset.paginate(
-        stmt, REGISTER_ORDER, lambda row: (row[0].meeting.starts_at, row[0].id), cursor, size
-    )
-    readable = {row[0].id for row in page.rows if row[1]}
-    page.rows = [row[0] for row in page.rows]
+    page.rows = actions
     return page, readable
+
+
+def _shown_options():
+    """`_joined_options` with only the columns a list of actions shows of each (names, a
+    meeting's date, the item's topic reference), not whole rows (a meeting's agenda snapshot,
+    a person's account)."""
+    return (
+        joinedload(ActionItem.owner_person)
+        .load_only(Person.name, Person.organisation_id)
+        .joinedload(Person.organisation)
+        .load_only(Organisation.name, Organisation.short_name),
+        joinedload(ActionItem.owner_organisation).load_only(Organisation.name),
+        joinedload(ActionItem.meeting).load_only(Meeting.starts_at),
+        joinedload(ActionItem.closed_in_meeting).load_only(Meeting.starts_at),
+        joinedload(ActionItem.closed_by).load_only(Person.name),
+        joinedload(ActionItem.agenda_item)
+        .load_only(AgendaItem.topic_id)
+        .joinedload(AgendaItem.topic)
+        .load_only(Topic.reference, Topic.confidentiality),
+    )
 
 
 def _year_bounds(year: int):
@@ -502,8 +542,8 @@ def register_years(meeting_type: MeetingType, person) -> list[int]:
     person finds in the register, newest first (the filter gives nothing away about the
     others). One query: the first and the last by the body's (starts_at) index, the same
     cost at ten years as at one."""
-    item = aliased(AgendaItem)
-    topic = aliased(Topic)
+    item = _REGISTER_ITEM
+    topic = _REGISTER_TOPIC
     one = _visible(meeting_type, person, item, topic).with_only_columns(Meeting.starts_at)
     first = one.order_by(Meeting.starts_at).limit(1).scalar_subquery()
     last = one.order_by(Meeting.starts_at.desc()).limit(1).scalar_subquery()
@@ -522,8 +562,8 @@ def register_topics(
     reference. One query."""
     if year is None or not MINYEAR < year < MAXYEAR:
         return []
-    item = aliased(AgendaItem)
-    topic = aliased(Topic)
+    item = _REGISTER_ITEM
+    topic = _REGISTER_TOPIC
     which = _year_bounds(year)
     if also is not None:
         which = or_(which, topic.id == also)

@@ -13,7 +13,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person
+from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person, Theme, Topic
 from ..timeutil import to_local
 from . import keyset, numbering, policy
 from .input import has_control_characters
@@ -151,16 +151,29 @@ def register_stmt(
     """The register's query without order (see `register`): select(Decision, Minutes.status,
     readable), `readable` the read policy's ``decision_text_clause`` for the row (whether
     the person reads its text), so no second query asks it of the policy."""
-    stmt = (
-        _visible(meeting_type, person)
+    return (
+        _filtered(meeting_type, person, year=year, theme_id=theme_id, topic_id=topic_id, text=text)
         .add_columns(policy.decision_text_clause(person).label("readable"))
         .options(
-            # all many-to-one: in the page's own query (no query, and no lazy load, per row)
+            # all many-to-one: in the register's own query (no query, no lazy load, per row)
             joinedload(Decision.meeting),
             joinedload(Decision.topic),
             joinedload(Decision.theme),
         )
     )
+
+
+def _filtered(
+    meeting_type: MeetingType,
+    person,
+    *,
+    year: int | None = None,
+    theme_id: int | None = None,
+    topic_id: int | None = None,
+    text: str | None = None,
+):
+    """`_visible` with the register's filters (see `register`)."""
+    stmt = _visible(meeting_type, person)
     if year:
         stmt = stmt.where(Decision.year == year)
     if theme_id:
@@ -206,19 +219,47 @@ def register(meeting_type: MeetingType, person, **filters) -> list[RegisterRow]:
     return [_row(*row) for row in db.session.execute(stmt)]
 
 
+def _shown_options():
+    """What a register row shows of a decision's meeting, topic and theme (all many-to-one,
+    joined in the one query): their few columns, not whole rows (a meeting's agenda
+    snapshot, a topic's description)."""
+    return (
+        joinedload(Decision.meeting).load_only(Meeting.starts_at),
+        joinedload(Decision.topic).load_only(Topic.reference, Topic.title, Topic.confidentiality),
+        joinedload(Decision.theme).load_only(Theme.name),
+    )
+
+
 def register_page(
     meeting_type: MeetingType, person, *, cursor=None, size: int = 50, **filters
 ) -> keyset.Page:
     """One page of `register` (keyset: the cursor from ``keyset.decode(…, CURSOR_TYPES)``),
-    its rows RegisterRow. One query whatever the page and the size of the register."""
-    page = keyset.paginate(
-        register_stmt(meeting_type, person, **filters),
-        REGISTER_ORDER,
-        lambda row: (row[0].year, row[0].number),
-        cursor,
-        size,
+    its rows RegisterRow. The same queries whatever the page and the size of the register:
+    the page's keys (the read policy's meeting and minutes clauses and the filters, walking
+    the body's (year, number) index: a narrow query the database plans quickly), then its
+    decisions with what a row shows, then which of them the person reads, the policy's
+    batch answer on their items (`policy.decision_readable_ids`; none for staff). The
+    policy's text clause as a column of the page's query costs PostgreSQL more to plan than
+    the two queries cost to run."""
+    keys = _filtered(meeting_type, person, **filters).with_only_columns(
+        Decision.id, Decision.year, Decision.number, Minutes.status
     )
-    page.rows = [_row(*row) for row in page.rows]
+    page = keyset.paginate(keys, REGISTER_ORDER, lambda row: (row.year, row.number), cursor, size)
+    ids = [row.id for row in page.rows]
+    found: dict[int, Decision] = {}
+    if ids:
+        stmt = select(Decision).where(Decision.id.in_(ids)).options(*_shown_options())
+        found = {d.id: d for d in db.session.scalars(stmt)}
+    readable = policy.decision_readable_ids(
+        person,
+        [
+            policy.DecisionFacts(
+                d.id, d.agenda_item_id, d.topic_id, d.topic is not None and d.topic.is_casus
+            )
+            for d in found.values()
+        ],
+    )
+    page.rows = [_row(found[row.id], row.status, row.id in readable) for row in page.rows]
     return page
 
 
@@ -242,8 +283,6 @@ def register_topics(
     """The topics (id, reference, title) of the decisions the person finds in the register
     in this year (a year's worth, not every topic of ten years), and the topic `also` when
     it has decisions there (the filter's current choice); by reference. One query."""
-    from ..models import Topic
-
     if year is None:
         return []
     which = Decision.year == year

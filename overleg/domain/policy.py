@@ -537,8 +537,12 @@ def item_levels(person, items: Iterable[AgendaItem]) -> dict[int, str]:
     """For each of these agenda items (of any meetings): FULL, REFERENCE or NONE for this
     person. Staff: FULL. Others: NONE unless the item is on a released agenda of a meeting
     they take part in. One query, whatever the number of items."""
-    items = list(items)
-    ids = {i.id for i in items if i.id is not None}
+    return item_levels_by_id(person, (i.id for i in items))
+
+
+def item_levels_by_id(person, item_ids: Iterable[int | None]) -> dict[int, str]:
+    """`item_levels` of the items with these ids (for a list that read their ids only)."""
+    ids = {i for i in item_ids if i is not None}
     if is_staff(person):
         return dict.fromkeys(ids, FULL)
     levels = dict.fromkeys(ids, NONE)
@@ -749,6 +753,29 @@ def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
     """Of these actions, those whose text the person reads: who reads the action's agenda item
     in full, once its minutes were sent. An action without item follows its meeting. The
     owner is no exception: an owner not entitled to the item reads the reference only."""
+    return action_readable_ids(
+        person,
+        [
+            ActionFacts(a.id, a.meeting_id, a.agenda_item_id if a.agenda_item else None)
+            for a in actions
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What `visible_action_ids` reads of an action, for a list that read these columns only."""
+
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+
+
+def action_readable_ids(person, actions: Iterable[ActionFacts]) -> set[int]:
+    """`visible_action_ids` of actions given by their facts: whether their minutes were sent
+    (one query), their items read in full (one query), and for actions without an item their
+    meetings (two queries, only when the list has such actions)."""
+    actions = list(actions)
     if is_staff(person):
         return {a.id for a in actions}
     if not actions or not is_person(person):
@@ -761,18 +788,19 @@ def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
             )
         )
     )
-    items = [a.agenda_item for a in actions if a.agenda_item is not None]
-    entitled = entitled_among(person, items) if items else set()
-    no_item = {a.meeting_id for a in actions if a.agenda_item is None}
+    item_ids = [a.agenda_item_id for a in actions if a.agenda_item_id is not None]
+    levels = item_levels_by_id(person, item_ids) if item_ids else {}
+    entitled = {i for i, level in levels.items() if level == FULL}
+    no_item = {a.meeting_id for a in actions if a.agenda_item_id is None}
     seen = visible_meeting_ids(person, no_item) - named_guest_meetings(person, no_item)
     result = set()
     for a in actions:
         if a.meeting_id not in sent:
             continue
         if (
-            a.agenda_item is not None
+            a.agenda_item_id is not None
             and a.agenda_item_id in entitled
-            or a.agenda_item is None
+            or a.agenda_item_id is None
             and a.meeting_id in seen
         ):
             result.add(a.id)
@@ -828,18 +856,48 @@ def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> s
 def decision_visible_ids(person, decisions) -> set[int]:
     """Of these decisions (of minutes that reach the person), those whose text they read:
     who reads the decision's agenda item in full; without an item, its casus topic decides."""
+    return decision_readable_ids(
+        person,
+        [
+            DecisionFacts(
+                d.id,
+                d.agenda_item_id if d.agenda_item is not None else None,
+                d.topic_id if d.topic is not None else None,
+                d.topic is not None and d.topic.is_casus,
+            )
+            for d in decisions
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """What `decision_visible_ids` reads of a decision, for a list that read these only."""
+
+    id: int
+    agenda_item_id: int | None
+    topic_id: int | None
+    casus: bool  # its topic is a casus
+
+
+def decision_readable_ids(person, decisions: Iterable[DecisionFacts]) -> set[int]:
+    """`decision_visible_ids` of decisions given by their facts: their items read in full
+    (one query), and for casus decisions without an item their topics (one query, only when
+    the list has such decisions)."""
+    decisions = list(decisions)
     if is_staff(person):
         return {d.id for d in decisions}
-    items = [d.agenda_item for d in decisions if d.agenda_item is not None]
-    entitled = entitled_among(person, items) if items else set()
-    topics = {d.topic_id for d in decisions if d.agenda_item is None and d.topic is not None}
+    item_ids = [d.agenda_item_id for d in decisions if d.agenda_item_id is not None]
+    levels = item_levels_by_id(person, item_ids) if item_ids else {}
+    entitled = {i for i, level in levels.items() if level == FULL}
+    topics = {d.topic_id for d in decisions if d.agenda_item_id is None and d.casus and d.topic_id}
     topic_ok = entitled_topic_ids(person, topics) if topics else set()
     result = set()
     for d in decisions:
-        if d.agenda_item is not None:
+        if d.agenda_item_id is not None:
             if d.agenda_item_id in entitled:
                 result.add(d.id)
-        elif d.topic is None or not d.topic.is_casus or d.topic_id in topic_ok:
+        elif d.topic_id is None or not d.casus or d.topic_id in topic_ok:
             result.add(d.id)
     return result
 
