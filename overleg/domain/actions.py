@@ -256,11 +256,16 @@ def actions_made_at(meeting: Meeting) -> list[ActionItem]:
     )
 
 
+# The meeting an action was made at and the one it was closed at, for `carried_actions`: made
+# once (an alias proxies every column of the table, which costs more than the query itself).
+_MADE_AT = aliased(Meeting, name="made_at")
+_CLOSED_AT = aliased(Meeting, name="closed_at")
+
+
 def carried_actions(meeting: Meeting) -> list[ActionItem]:
     """Actions of earlier meetings of the same body that were still open when this meeting
     began: open now, or closed at this meeting or a later one. Oldest first."""
-    made_at = aliased(Meeting)
-    closed_at = aliased(Meeting)
+    made_at, closed_at = _MADE_AT, _CLOSED_AT
     # Closed between meetings: shown on the first meeting after the previous one of the body
     # (as "afgerond door …"), and as still open on earlier meetings.
     previous_start = db.session.scalar(
