@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
@@ -256,50 +257,61 @@ def actions_made_at(meeting: Meeting) -> list[ActionItem]:
     )
 
 
-# The meeting an action was made at and the one it was closed at, for `carried_actions`: made
-# once (an alias proxies every column of the table, which costs more than the query itself).
-_MADE_AT = aliased(Meeting, name="made_at")
-_CLOSED_AT = aliased(Meeting, name="closed_at")
-
-
-def carried_actions(meeting: Meeting) -> list[ActionItem]:
-    """Actions of earlier meetings of the same body that were still open when this meeting
-    began: open now, or closed at this meeting or a later one. Oldest first."""
-    made_at, closed_at = _MADE_AT, _CLOSED_AT
+@lru_cache(maxsize=1)
+def _carried_statements():
+    """The two queries of `carried_actions`, made once with bound parameters (``type_id``,
+    ``starts_at``, ``meeting_id``, ``previous_start``): a statement keeps its cache key, and
+    making these took longer than running them. The second comes without the bound on when
+    an action was closed between meetings, for a body's first meeting."""
+    made_at = aliased(Meeting, name="made_at")
+    closed_at = aliased(Meeting, name="closed_at")
+    type_id, starts_at = bindparam("type_id"), bindparam("starts_at")
+    previous = select(func.max(Meeting.starts_at)).where(
+        Meeting.meeting_type_id == type_id,
+        Meeting.starts_at < starts_at,
+        Meeting.status != "geannuleerd",
+    )
     # Closed between meetings: shown on the first meeting after the previous one of the body
     # (as "afgerond door …"), and as still open on earlier meetings.
-    previous_start = db.session.scalar(
-        select(func.max(Meeting.starts_at)).where(
-            Meeting.meeting_type_id == meeting.meeting_type_id,
-            Meeting.starts_at < meeting.starts_at,
-            Meeting.status != "geannuleerd",
-        )
-    )
     between = and_(
         ActionItem.status == "afgerond",
         ActionItem.closed_in_meeting_id.is_(None),
         ActionItem.closed_at.is_not(None),
     )
-    if previous_start is not None:
-        between = and_(between, ActionItem.closed_at > previous_start)
-    stmt = (
-        select(ActionItem)
-        .join(made_at, made_at.id == ActionItem.meeting_id)
-        .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
-        .where(
-            ActionItem.meeting_type_id == meeting.meeting_type_id,
-            made_at.starts_at < meeting.starts_at,
-            or_(
-                ActionItem.status == "open",
-                ActionItem.closed_in_meeting_id == meeting.id,
-                and_(closed_at.id.is_not(None), closed_at.starts_at > meeting.starts_at),
-                between,
-            ),
+
+    def carried(between_meetings):
+        return (
+            select(ActionItem)
+            .join(made_at, made_at.id == ActionItem.meeting_id)
+            .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
+            .where(
+                ActionItem.meeting_type_id == type_id,
+                made_at.starts_at < starts_at,
+                or_(
+                    ActionItem.status == "open",
+                    ActionItem.closed_in_meeting_id == bindparam("meeting_id"),
+                    and_(closed_at.id.is_not(None), closed_at.starts_at > starts_at),
+                    between_meetings,
+                ),
+            )
+            .options(*_joined_options())
+            .order_by(made_at.starts_at, ActionItem.id)
         )
-        .options(*_joined_options())
-        .order_by(made_at.starts_at, ActionItem.id)
-    )
-    return list(db.session.scalars(stmt))
+
+    since_previous = and_(between, ActionItem.closed_at > bindparam("previous_start"))
+    return previous, carried(since_previous), carried(between)
+
+
+def carried_actions(meeting: Meeting) -> list[ActionItem]:
+    """Actions of earlier meetings of the same body that were still open when this meeting
+    began: open now, or closed at this meeting or a later one. Oldest first."""
+    previous, since_previous, first = _carried_statements()
+    params = {"type_id": meeting.meeting_type_id, "starts_at": meeting.starts_at}
+    previous_start = db.session.scalar(previous, params)
+    params["meeting_id"] = meeting.id
+    if previous_start is None:
+        return list(db.session.scalars(first, params))
+    return list(db.session.scalars(since_previous, params | {"previous_start": previous_start}))
 
 
 def open_at(action: ActionItem, meeting: Meeting) -> bool:

@@ -575,6 +575,18 @@ def item_heading(item: AgendaItem, person, entitled: set[int] | None = None) -> 
     return BESLOTEN_HEADING
 
 
+@lru_cache(maxsize=1)
+def _entitled_people_stmt():
+    """`entitled_people`: (item, person) of the participants who read the items among
+    ``policy_ids`` in full. Made once: a statement keeps its cache key, and this one's (the
+    read policy's clauses) took longer to make than the query to run."""
+    return (
+        select(AgendaItem.id, Participant.person_id)
+        .join(AgendaItem, _PARTICIPANTS.seen_item)
+        .where(AgendaItem.id.in_(_IDS), _PARTICIPANTS.full_item)
+    )
+
+
 def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
     """Per agenda item: ids of the participants of its meeting who read it in full (the owner
     picker for actions). One query; staff participants included."""
@@ -582,11 +594,7 @@ def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
     result: dict[int, set[int]] = {i.id: set() for i in items}
     if not items:
         return result
-    rows = db.session.execute(
-        select(AgendaItem.id, Participant.person_id)
-        .join(AgendaItem, _PARTICIPANTS.seen_item)
-        .where(AgendaItem.id.in_(result), _PARTICIPANTS.full_item)
-    ).all()
+    rows = db.session.execute(_entitled_people_stmt(), {"policy_ids": list(result)}).all()
     for item_id, person_id in rows:
         result[item_id].add(person_id)
     for i in items:
