@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
 from ..models import (
@@ -265,7 +266,8 @@ def _carried_statements():
     an action was closed between meetings, for a body's first meeting."""
     made_at = aliased(Meeting, name="made_at")
     closed_at = aliased(Meeting, name="closed_at")
-    type_id, starts_at = bindparam("type_id"), bindparam("starts_at")
+    type_id: BindParameter[int] = bindparam("type_id")
+    starts_at: BindParameter[datetime] = bindparam("starts_at")
     previous = select(func.max(Meeting.starts_at)).where(
         Meeting.meeting_type_id == type_id,
         Meeting.starts_at < starts_at,
