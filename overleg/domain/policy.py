@@ -381,6 +381,11 @@ class _Clauses:
     # ids they are asked about as ``policy_ids``.
 
     @cached_property
+    def topic_view_stmt(self):
+        """`can_view_topic`: the topics among ``policy_ids`` the person may find."""
+        return select(Topic.id).where(self.topic_visible, Topic.id.in_(_IDS))
+
+    @cached_property
     def meeting_ids_stmt(self):
         """`visible_meeting_ids`: the person's meetings among ``policy_ids``."""
         return select(Participant.meeting_id).where(
@@ -699,8 +704,10 @@ def can_view_topic(person, topic: Topic) -> bool:
     """May the person open the topic's page at all (reference only unless FULL)?"""
     if is_staff(person):
         return True
-    stmt = visible_topics_stmt(person).where(Topic.id == topic.id).with_only_columns(Topic.id)
-    return db.session.scalar(stmt) is not None
+    if not is_person(person):
+        return False
+    stmt = _clauses(person.id).topic_view_stmt
+    return db.session.scalar(stmt, {"policy_ids": [topic.id]}) is not None
 
 
 def escalation_question_visible(person, origin_item_id, shown_items: set[int], entitled: set[int]):
