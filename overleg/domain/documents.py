@@ -426,12 +426,13 @@ class AgendaView:
         ]
 
 
-def agenda_load_options() -> list:
+@lru_cache(maxsize=1)
+def agenda_load_options() -> tuple:
     """Loader options: the meeting with everything the agenda needs, in a fixed number of
     queries whatever the number of items (use with get_visible_meeting_or_404)."""
     # The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs):
     # four queries (meeting, participants, items, documents) instead of eleven.
-    return [
+    return (
         joinedload(Meeting.meeting_type),
         selectinload(Meeting.participants)
         .joinedload(Participant.person)
@@ -441,7 +442,7 @@ def agenda_load_options() -> list:
         selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
         selectinload(Meeting.agenda_items).selectinload(AgendaItem.documents),
         selectinload(Meeting.agenda_items).joinedload(AgendaItem.proposed_by),
-    ]
+    )
 
 
 def _item_text(item: AgendaItem) -> str | None:
