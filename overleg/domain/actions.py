@@ -248,13 +248,17 @@ def reopen_action(action: ActionItem, at_meeting: Meeting) -> None:
 def actions_made_at(meeting: Meeting) -> list[ActionItem]:
     """The actions made at this meeting, oldest first, with what the minutes show of them:
     one query."""
-    return list(
-        db.session.scalars(
-            select(ActionItem)
-            .where(ActionItem.meeting_id == meeting.id)
-            .options(*_joined_options())
-            .order_by(ActionItem.id)
-        )
+    return list(db.session.scalars(_made_at_stmt(), {"meeting_id": meeting.id}))
+
+
+@lru_cache(maxsize=1)
+def _made_at_stmt():
+    """`actions_made_at`'s query, made once (a statement keeps its cache key)."""
+    return (
+        select(ActionItem)
+        .where(ActionItem.meeting_id == bindparam("meeting_id"))
+        .options(*_joined_options())
+        .order_by(ActionItem.id)
     )
 
 
