@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -172,14 +172,15 @@ def _option_groups():
             here = chosen is not None and any(value == chosen for value, _ in options)
             html = None if here else done.get(key)
             if html is None:
-                html = Markup('<optgroup label="{}">{}</optgroup>').format(
-                    label,
-                    Markup("").join(
-                        Markup('<option value="{}"{}>{}</option>').format(
-                            value, Markup(" selected") if value == chosen else "", text
-                        )
+                # escape() and f-strings: the same HTML as Markup.format, at a fraction
+                html = Markup(
+                    f'<optgroup label="{escape(label)}">'
+                    + "".join(
+                        f'<option value="{escape(value)}"'
+                        f"{' selected' if value == chosen else ''}>{escape(text)}</option>"
                         for value, text in options
-                    ),
+                    )
+                    + "</optgroup>"
                 )
                 if not here:
                     done[key] = html
