@@ -18,12 +18,14 @@ read policy (overleg/domain/policy.py) inside the view.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import TypeVar
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 
-from .domain.policy import visible_meetings
+from .domain.policy import meeting_visibility_clause
 from .extensions import db
 
 RULES = ("public", "token", "login", "secretaris", "beheerder")
@@ -81,13 +83,22 @@ def enforce_access():
     abort(403)
 
 
+@lru_cache(maxsize=64)
+def _visible_meeting_stmt(visible, options: tuple):
+    """The statement of `get_visible_meeting_or_404` for a visibility clause (the policy keeps
+    a person's, so its identity keys this cache) and loader options (a page's fixed tuple),
+    the meeting's id bound: made once, as a statement keeps its cache key."""
+    from .models import Meeting
+
+    return select(Meeting).where(visible, Meeting.id == bindparam("meeting_id")).options(*options)
+
+
 def get_visible_meeting_or_404(meeting_id: int, person, options: Sequence = ()):
     """The meeting if this person may see it (read policy), else 404 (also when it does not
     exist): its existence and title are not revealed."""
-    from .models import Meeting
-
     meeting = db.session.scalar(
-        visible_meetings(person).where(Meeting.id == meeting_id).options(*options)
+        _visible_meeting_stmt(meeting_visibility_clause(person), tuple(options)),
+        {"meeting_id": meeting_id},
     )
     if meeting is None:
         abort(404)

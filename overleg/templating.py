@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from . import timeutil
 from .access import allowed, rule_for
@@ -81,7 +82,17 @@ _MENUS = "overleg_menus"
 _ENTRIES = "overleg_menu_entries"
 
 
+def csrf_token() -> str:
+    """Flask-WTF's ``csrf_token()`` for templates, without its configuration reads: the token
+    it keeps in ``g`` for the request when there is one (a page with a form per agenda item,
+    decision and action asks for it dozens of times), else Flask-WTF's own answer."""
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return token if token is not None else generate_csrf()
+
+
 def init_templating(app: Flask) -> None:
+    """Call after ``csrf.init_app`` (its ``csrf_token`` global is replaced here)."""
+    app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.filters["nl_date"] = timeutil.nl_date
     app.jinja_env.filters["nl_time"] = timeutil.nl_time
     app.jinja_env.filters["nl_datetime"] = timeutil.nl_datetime

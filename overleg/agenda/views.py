@@ -4,9 +4,11 @@ items, escalation (opschalen / opdracht geven) and concluding an item."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from wtforms import SelectChoice
 
 from ..access import access, get_visible_meeting_or_404
@@ -59,20 +61,25 @@ TOPIC_CHOICES = 100
 OTHER_TOPIC_CHOICES = 50
 
 
+@lru_cache(maxsize=1)
+def _topic_choice_statements():
+    """`_topic_choices`' two queries, made once (``type_id`` bound): a statement keeps its
+    cache key."""
+    own = Topic.meeting_type_id == bindparam("type_id")
+    return tuple(
+        select(Topic.id, Topic.reference, Topic.title)
+        .where(where, Topic.status != "afgerond")
+        .order_by(Topic.id.desc())
+        .limit(limit)
+        for where, limit in ((own, TOPIC_CHOICES), (~own, OTHER_TOPIC_CHOICES))
+    )
+
+
 def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
     """The open topics an item may be about: the meeting's own body's newest first, then the
     newest of the other bodies. Each an index walk that stops at its limit."""
-    own = Topic.meeting_type_id == meeting.meeting_type_id
-    rows = [
-        row
-        for where, limit in ((own, TOPIC_CHOICES), (~own, OTHER_TOPIC_CHOICES))
-        for row in db.session.execute(
-            select(Topic.id, Topic.reference, Topic.title)
-            .where(where, Topic.status != "afgerond")
-            .order_by(Topic.id.desc())
-            .limit(limit)
-        )
-    ]
+    params = {"type_id": meeting.meeting_type_id}
+    rows = [row for stmt in _topic_choice_statements() for row in db.session.execute(stmt, params)]
     return choices(
         [(0, "Geen: een vrij agendapunt")] + [(tid, f"{ref} · {title}") for tid, ref, title in rows]
     )

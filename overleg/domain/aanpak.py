@@ -26,8 +26,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -111,6 +112,17 @@ def measures_of(topic: Topic) -> list[Measure]:
     return measures_for_topics([topic.id])[topic.id]
 
 
+@lru_cache(maxsize=1)
+def _topics_measures_stmt():
+    """`measures_for_topics`' query, the topics as ``topic_ids``: made once (a statement keeps
+    its cache key; the agenda, minutes and topic pages run it on every view)."""
+    return (
+        _measure_stmt()
+        .where(Measure.topic_id.in_(bindparam("topic_ids", expanding=True)))
+        .order_by(Measure.topic_id, Measure.position, Measure.id)
+    )
+
+
 def measures_for_topics(topic_ids: Iterable[int | None]) -> dict[int, list[Measure]]:
     """The measures of these topics, per topic, in the plan's order: at most two queries,
     whatever the number of topics and measures (the agenda loads those of all its items at
@@ -119,13 +131,7 @@ def measures_for_topics(topic_ids: Iterable[int | None]) -> dict[int, list[Measu
     out: dict[int, list[Measure]] = {t: [] for t in ids}
     if not ids:
         return out
-    measures = list(
-        db.session.scalars(
-            _measure_stmt()
-            .where(Measure.topic_id.in_(ids))
-            .order_by(Measure.topic_id, Measure.position, Measure.id)
-        ).unique()
-    )
+    measures = list(db.session.scalars(_topics_measures_stmt(), {"topic_ids": list(ids)}).unique())
     _attach_notes(measures)
     for m in measures:
         out[m.topic_id].append(m)

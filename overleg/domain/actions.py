@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
 from ..models import (
@@ -246,55 +248,85 @@ def reopen_action(action: ActionItem, at_meeting: Meeting) -> None:
 def actions_made_at(meeting: Meeting) -> list[ActionItem]:
     """The actions made at this meeting, oldest first, with what the minutes show of them:
     one query."""
-    return list(
-        db.session.scalars(
-            select(ActionItem)
-            .where(ActionItem.meeting_id == meeting.id)
-            .options(*_joined_options())
-            .order_by(ActionItem.id)
-        )
+    return list(db.session.scalars(_made_at_stmt(), {"meeting_id": meeting.id}))
+
+
+@lru_cache(maxsize=1)
+def _made_at_stmt():
+    """`actions_made_at`'s query, made once (a statement keeps its cache key)."""
+    return (
+        select(ActionItem)
+        .where(ActionItem.meeting_id == bindparam("meeting_id"))
+        .options(*_joined_options())
+        .order_by(ActionItem.id)
     )
 
 
-def carried_actions(meeting: Meeting) -> list[ActionItem]:
-    """Actions of earlier meetings of the same body that were still open when this meeting
-    began: open now, or closed at this meeting or a later one. Oldest first."""
-    made_at = aliased(Meeting)
-    closed_at = aliased(Meeting)
+@lru_cache(maxsize=1)
+def _carried_statements():
+    """The two queries of `carried_actions`, made once with bound parameters (``type_id``,
+    ``starts_at``, ``meeting_id``, ``previous_start``): a statement keeps its cache key, and
+    making these took longer than running them. The second comes without the bound on when
+    an action was closed between meetings, for a body's first meeting."""
+    made_at = aliased(Meeting, name="made_at")
+    closed_at = aliased(Meeting, name="closed_at")
+    type_id: BindParameter[int] = bindparam("type_id")
+    starts_at: BindParameter[datetime] = bindparam("starts_at")
+    previous = select(func.max(Meeting.starts_at)).where(
+        Meeting.meeting_type_id == type_id,
+        Meeting.starts_at < starts_at,
+        Meeting.status != "geannuleerd",
+    )
     # Closed between meetings: shown on the first meeting after the previous one of the body
     # (as "afgerond door …"), and as still open on earlier meetings.
-    previous_start = db.session.scalar(
-        select(func.max(Meeting.starts_at)).where(
-            Meeting.meeting_type_id == meeting.meeting_type_id,
-            Meeting.starts_at < meeting.starts_at,
-            Meeting.status != "geannuleerd",
-        )
-    )
     between = and_(
         ActionItem.status == "afgerond",
         ActionItem.closed_in_meeting_id.is_(None),
         ActionItem.closed_at.is_not(None),
     )
-    if previous_start is not None:
-        between = and_(between, ActionItem.closed_at > previous_start)
-    stmt = (
-        select(ActionItem)
-        .join(made_at, made_at.id == ActionItem.meeting_id)
-        .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
-        .where(
-            ActionItem.meeting_type_id == meeting.meeting_type_id,
-            made_at.starts_at < meeting.starts_at,
-            or_(
-                ActionItem.status == "open",
-                ActionItem.closed_in_meeting_id == meeting.id,
-                and_(closed_at.id.is_not(None), closed_at.starts_at > meeting.starts_at),
-                between,
-            ),
+
+    def carried(between_meetings):
+        return (
+            select(ActionItem)
+            .join(made_at, made_at.id == ActionItem.meeting_id)
+            .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
+            .where(
+                ActionItem.meeting_type_id == type_id,
+                made_at.starts_at < starts_at,
+                or_(
+                    ActionItem.status == "open",
+                    ActionItem.closed_in_meeting_id == bindparam("meeting_id"),
+                    and_(closed_at.id.is_not(None), closed_at.starts_at > starts_at),
+                    between_meetings,
+                ),
+            )
+            .options(
+                # the two meetings from the joins the query makes anyway (as
+                # `_joined_options`, without joining them twice: fewer tables to plan)
+                contains_eager(ActionItem.meeting.of_type(made_at)),
+                contains_eager(ActionItem.closed_in_meeting.of_type(closed_at)),
+                joinedload(ActionItem.owner_person).joinedload(Person.organisation),
+                joinedload(ActionItem.owner_organisation),
+                joinedload(ActionItem.closed_by),
+                joinedload(ActionItem.agenda_item).joinedload(AgendaItem.topic),
+            )
+            .order_by(made_at.starts_at, ActionItem.id)
         )
-        .options(*_joined_options())
-        .order_by(made_at.starts_at, ActionItem.id)
-    )
-    return list(db.session.scalars(stmt))
+
+    since_previous = and_(between, ActionItem.closed_at > bindparam("previous_start"))
+    return previous, carried(since_previous), carried(between)
+
+
+def carried_actions(meeting: Meeting) -> list[ActionItem]:
+    """Actions of earlier meetings of the same body that were still open when this meeting
+    began: open now, or closed at this meeting or a later one. Oldest first."""
+    previous, since_previous, first = _carried_statements()
+    params = {"type_id": meeting.meeting_type_id, "starts_at": meeting.starts_at}
+    previous_start = db.session.scalar(previous, params)
+    params["meeting_id"] = meeting.id
+    if previous_start is None:
+        return list(db.session.scalars(first, params))
+    return list(db.session.scalars(since_previous, params | {"previous_start": previous_start}))
 
 
 def open_at(action: ActionItem, meeting: Meeting) -> bool:

@@ -24,10 +24,12 @@ import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import case, or_, select, union_all
+from sqlalchemy import bindparam, case, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
 from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Person
@@ -310,13 +312,17 @@ class PreviousMinutes:
         return f"Verslag van het {self.meeting.meeting_type.name} van {nl_date(self.meeting.starts_at)}"
 
 
-def previous_minutes(meeting: Meeting, person) -> PreviousMinutes | None:
-    """The minutes that this meeting's verslag item is about, and whether the reader may open
-    their meeting (`policy.meeting_visibility_clause`): one query."""
+@lru_cache(maxsize=64)
+def _previous_minutes_stmt(visible):
+    """`previous_minutes`' query for a reader's meeting visibility clause (``true()`` for
+    staff; the policy keeps a person's clause, so its identity keys this cache), with the
+    meeting's ``meeting_id``, ``type_id`` and ``starts_at`` bound: made once per clause, as a
+    statement keeps its cache key (which cost more to make than the query to run)."""
     from ..models import Minutes
-    from ..models.minutes import MINUTES_STATUS_LABELS
 
-    approved_here = Minutes.approved_in_meeting_id == meeting.id
+    meeting_id: BindParameter[int] = bindparam("meeting_id")
+    starts_at: BindParameter[datetime] = bindparam("starts_at")
+    approved_here = Minutes.approved_in_meeting_id == meeting_id
     # The candidates by index (the minutes approved here; the body's latest earlier meeting),
     # not a scan of every meeting: the meetings approved here, else that latest one.
     candidates = union_all(
@@ -324,22 +330,37 @@ def previous_minutes(meeting: Meeting, person) -> PreviousMinutes | None:
         select(
             select(Meeting.id)
             .where(
-                Meeting.meeting_type_id == meeting.meeting_type_id,
+                Meeting.meeting_type_id == bindparam("type_id"),
                 Meeting.status == "gepland",
-                Meeting.starts_at < meeting.starts_at,
-                Meeting.id != meeting.id,
+                Meeting.starts_at < starts_at,
+                Meeting.id != meeting_id,
             )
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
             .limit(1)
             .subquery()
         ),
     )
-    row = db.session.execute(
-        select(Meeting, Minutes, policy.meeting_visibility_clause(person))
+    return (
+        select(Meeting, Minutes, visible)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
         .where(Meeting.id.in_(candidates))
         .order_by(case((approved_here, 0), else_=1), Meeting.starts_at.desc(), Meeting.id.desc())
         .limit(1)
+    )
+
+
+def previous_minutes(meeting: Meeting, person) -> PreviousMinutes | None:
+    """The minutes that this meeting's verslag item is about, and whether the reader may open
+    their meeting (`policy.meeting_visibility_clause`): one query."""
+    from ..models.minutes import MINUTES_STATUS_LABELS
+
+    row = db.session.execute(
+        _previous_minutes_stmt(policy.meeting_visibility_clause(person)),
+        {
+            "meeting_id": meeting.id,
+            "type_id": meeting.meeting_type_id,
+            "starts_at": meeting.starts_at,
+        },
     ).first()
     if row is None:
         return None
@@ -405,12 +426,13 @@ class AgendaView:
         ]
 
 
-def agenda_load_options() -> list:
+@lru_cache(maxsize=1)
+def agenda_load_options() -> tuple:
     """Loader options: the meeting with everything the agenda needs, in a fixed number of
     queries whatever the number of items (use with get_visible_meeting_or_404)."""
     # The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs):
     # four queries (meeting, participants, items, documents) instead of eleven.
-    return [
+    return (
         joinedload(Meeting.meeting_type),
         selectinload(Meeting.participants)
         .joinedload(Participant.person)
@@ -420,7 +442,7 @@ def agenda_load_options() -> list:
         selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
         selectinload(Meeting.agenda_items).selectinload(AgendaItem.documents),
         selectinload(Meeting.agenda_items).joinedload(AgendaItem.proposed_by),
-    ]
+    )
 
 
 def _item_text(item: AgendaItem) -> str | None:
@@ -504,6 +526,24 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
     )
 
 
+@lru_cache(maxsize=1)
+def _item_escalations_stmt():
+    """The escalations in, out of and fed back to the items among ``item_ids``: made once (a
+    statement keeps its cache key)."""
+    ids: BindParameter[list[int]] = bindparam("item_ids", expanding=True)
+    return (
+        select(Escalation)
+        .where(
+            or_(
+                Escalation.target_item_id.in_(ids),
+                Escalation.origin_item_id.in_(ids),
+                Escalation.feedback_item_id.in_(ids),
+            )
+        )
+        .options(joinedload(Escalation.from_type), joinedload(Escalation.to_type))
+    )
+
+
 def agenda_page_view(meeting: Meeting, person: Person) -> AgendaView:
     """``agenda_view`` with what the agenda page shows besides: escalations in and out of each
     item (a question only with the item it came from, `policy.escalation_question_visible`),
@@ -513,21 +553,7 @@ def agenda_page_view(meeting: Meeting, person: Person) -> AgendaView:
     view = agenda_view(meeting, person)
     ids = [r.item.id for r in view.rows]
     escalations = (
-        list(
-            db.session.scalars(
-                select(Escalation)
-                .where(
-                    or_(
-                        Escalation.target_item_id.in_(ids),
-                        Escalation.origin_item_id.in_(ids),
-                        Escalation.feedback_item_id.in_(ids),
-                    )
-                )
-                .options(joinedload(Escalation.from_type), joinedload(Escalation.to_type))
-            )
-        )
-        if ids
-        else []
+        list(db.session.scalars(_item_escalations_stmt(), {"item_ids": ids})) if ids else []
     )
     shown = set(ids)
     entitled = {r.item.id for r in view.rows if r.full}

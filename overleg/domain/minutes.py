@@ -23,9 +23,10 @@ import hashlib
 import json
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, select
+from sqlalchemy import CursorResult, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -95,8 +96,17 @@ def normalise(text: str | None) -> str:
     return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+# The queries the minutes page runs on every view are made once, with the meeting's values
+# bound: a statement keeps its cache key, and making one cost more than running it.
+
+
+@lru_cache(maxsize=1)
+def _minutes_stmt():
+    return select(Minutes).where(Minutes.meeting_id == bindparam("meeting_id"))
+
+
 def get_minutes(meeting: Meeting) -> Minutes | None:
-    return db.session.scalar(select(Minutes).where(Minutes.meeting_id == meeting.id))
+    return db.session.scalar(_minutes_stmt(), {"meeting_id": meeting.id})
 
 
 def meetings_open_for_decisions(
@@ -279,34 +289,41 @@ def _queue_review_mail(minutes: Minutes) -> list[OutboxMessage]:
     return queue_minutes_review_mail(minutes)
 
 
+@lru_cache(maxsize=1)
+def _approvable_stmt():
+    return (
+        select(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .where(
+            Meeting.meeting_type_id == bindparam("type_id"),
+            Meeting.starts_at < bindparam("starts_at"),
+            Minutes.status == "ter_vaststelling",
+        )
+        .options(joinedload(Minutes.meeting))
+        .order_by(Meeting.starts_at)
+    )
+
+
 def approvable_minutes(at_meeting: Meeting) -> list[Minutes]:
     """Minutes of earlier meetings of the same body that await approval (ter vaststelling)."""
-    return list(
-        db.session.scalars(
-            select(Minutes)
-            .join(Meeting, Meeting.id == Minutes.meeting_id)
-            .where(
-                Meeting.meeting_type_id == at_meeting.meeting_type_id,
-                Meeting.starts_at < at_meeting.starts_at,
-                Minutes.status == "ter_vaststelling",
-            )
-            .options(joinedload(Minutes.meeting))
-            .order_by(Meeting.starts_at)
-        )
+    params = {"type_id": at_meeting.meeting_type_id, "starts_at": at_meeting.starts_at}
+    return list(db.session.scalars(_approvable_stmt(), params))
+
+
+@lru_cache(maxsize=1)
+def _approved_at_stmt():
+    return (
+        select(Minutes)
+        .where(Minutes.approved_in_meeting_id == bindparam("meeting_id"))
+        .options(joinedload(Minutes.meeting))
+        .order_by(Minutes.id)
     )
 
 
 def approved_at(meeting: Meeting) -> list[Minutes]:
     """Minutes approved at this meeting (under its verslag item), with their meeting: one
     query, however many."""
-    return list(
-        db.session.scalars(
-            select(Minutes)
-            .where(Minutes.approved_in_meeting_id == meeting.id)
-            .options(joinedload(Minutes.meeting))
-            .order_by(Minutes.id)
-        )
-    )
+    return list(db.session.scalars(_approved_at_stmt(), {"meeting_id": meeting.id}))
 
 
 def verslag_item(meeting: Meeting) -> AgendaItem | None:

@@ -397,6 +397,11 @@ class _Clauses:
     # ids they are asked about as ``policy_ids``.
 
     @cached_property
+    def topic_view_stmt(self):
+        """`can_view_topic`: the topics among ``policy_ids`` the person may find."""
+        return select(Topic.id).where(self.topic_visible, Topic.id.in_(_IDS))
+
+    @cached_property
     def meeting_ids_stmt(self):
         """`visible_meeting_ids`: the person's meetings among ``policy_ids``."""
         return select(Participant.meeting_id).where(
@@ -595,6 +600,18 @@ def item_heading(item: AgendaItem, person, entitled: set[int] | None = None) -> 
     return BESLOTEN_HEADING
 
 
+@lru_cache(maxsize=1)
+def _entitled_people_stmt():
+    """`entitled_people`: (item, person) of the participants who read the items among
+    ``policy_ids`` in full. Made once: a statement keeps its cache key, and this one's (the
+    read policy's clauses) took longer to make than the query to run."""
+    return (
+        select(AgendaItem.id, Participant.person_id)
+        .join(AgendaItem, _PARTICIPANTS.seen_item)
+        .where(AgendaItem.id.in_(_IDS), _PARTICIPANTS.full_item)
+    )
+
+
 def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
     """Per agenda item: ids of the participants of its meeting who read it in full (the owner
     picker for actions). One query; staff participants included."""
@@ -602,11 +619,7 @@ def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
     result: dict[int, set[int]] = {i.id: set() for i in items}
     if not items:
         return result
-    rows = db.session.execute(
-        select(AgendaItem.id, Participant.person_id)
-        .join(AgendaItem, _PARTICIPANTS.seen_item)
-        .where(AgendaItem.id.in_(result), _PARTICIPANTS.full_item)
-    ).all()
+    rows = db.session.execute(_entitled_people_stmt(), {"policy_ids": list(result)}).all()
     for item_id, person_id in rows:
         result[item_id].add(person_id)
     for i in items:
@@ -714,8 +727,10 @@ def can_view_topic(person, topic: Topic) -> bool:
     """May the person open the topic's page at all (reference only unless FULL)?"""
     if is_staff(person):
         return True
-    stmt = visible_topics_stmt(person).where(Topic.id == topic.id).with_only_columns(Topic.id)
-    return db.session.scalar(stmt) is not None
+    if not is_person(person):
+        return False
+    stmt = _clauses(person.id).topic_view_stmt
+    return db.session.scalar(stmt, {"policy_ids": [topic.id]}) is not None
 
 
 def escalation_question_visible(person, origin_item_id, shown_items: set[int], entitled: set[int]):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
 from ..models import AgendaItem, Escalation, Meeting, MeetingType, Topic, TopicEvent
@@ -176,20 +178,21 @@ def _on_agenda_clause():
     return or_(AgendaItem.proposal_status.is_(None), AgendaItem.proposal_status == "geaccepteerd")
 
 
-def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
-    """Every meeting and agenda item the topic passed through (by meeting date), with the
-    escalations in and out; a fixed number of queries whatever the length. With
-    ``last_meetings``, the items of only the latest that many meetings (``total_meetings``
-    says how many there are in all)."""
-    on_topic = and_(AgendaItem.topic_id == topic.id, _on_agenda_clause())
-    stmt = (
+@lru_cache(maxsize=4)
+def _timeline_statements(last_meetings: int | None):
+    """`timeline`'s queries (items, number of meetings, escalations, events) for a topic as
+    ``topic_id``, made once per limit: a statement keeps its cache key, and making these cost
+    more than running them."""
+    topic_id: BindParameter[int] = bindparam("topic_id")
+    on_topic = and_(AgendaItem.topic_id == topic_id, _on_agenda_clause())
+    items = (
         select(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(on_topic)
         .options(joinedload(AgendaItem.meeting).joinedload(Meeting.meeting_type))
         .order_by(Meeting.starts_at, AgendaItem.position)
     )
-    total = 0
+    total = None
     if last_meetings is not None:
         latest = (
             select(Meeting.id)
@@ -199,34 +202,38 @@ def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
             .order_by(func.max(Meeting.starts_at).desc(), Meeting.id.desc())
             .limit(last_meetings)
         )
-        stmt = stmt.where(AgendaItem.meeting_id.in_(latest.scalar_subquery()))
-        total = (
-            db.session.scalar(
-                select(func.count(func.distinct(AgendaItem.meeting_id))).where(on_topic)
-            )
-            or 0
+        items = items.where(AgendaItem.meeting_id.in_(latest.scalar_subquery()))
+        total = select(func.count(func.distinct(AgendaItem.meeting_id))).where(on_topic)
+    escalations = (
+        select(Escalation)
+        .where(Escalation.topic_id == topic_id)
+        .options(
+            joinedload(Escalation.from_type),
+            joinedload(Escalation.to_type),
+            joinedload(Escalation.created_by),
         )
-    items = list(db.session.scalars(stmt))
-    escalations = list(
-        db.session.scalars(
-            select(Escalation)
-            .where(Escalation.topic_id == topic.id)
-            .options(
-                joinedload(Escalation.from_type),
-                joinedload(Escalation.to_type),
-                joinedload(Escalation.created_by),
-            )
-            .order_by(Escalation.created_at, Escalation.id)
-        )
+        .order_by(Escalation.created_at, Escalation.id)
     )
-    events = list(
-        db.session.scalars(
-            select(TopicEvent)
-            .where(TopicEvent.topic_id == topic.id)
-            .options(joinedload(TopicEvent.person))
-            .order_by(TopicEvent.at, TopicEvent.id)
-        )
+    events = (
+        select(TopicEvent)
+        .where(TopicEvent.topic_id == topic_id)
+        .options(joinedload(TopicEvent.person))
+        .order_by(TopicEvent.at, TopicEvent.id)
     )
+    return items, total, escalations, events
+
+
+def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
+    """Every meeting and agenda item the topic passed through (by meeting date), with the
+    escalations in and out; a fixed number of queries whatever the length. With
+    ``last_meetings``, the items of only the latest that many meetings (``total_meetings``
+    says how many there are in all)."""
+    items_stmt, total_stmt, escalations_stmt, events_stmt = _timeline_statements(last_meetings)
+    params = {"topic_id": topic.id}
+    total = (db.session.scalar(total_stmt, params) or 0) if total_stmt is not None else 0
+    items = list(db.session.scalars(items_stmt, params))
+    escalations = list(db.session.scalars(escalations_stmt, params))
+    events = list(db.session.scalars(events_stmt, params))
     by_target = {e.target_item_id: e for e in escalations if e.target_item_id}
     by_feedback = {e.feedback_item_id: e for e in escalations if e.feedback_item_id}
     out: dict[int, list[Escalation]] = {}

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -117,17 +118,29 @@ def _day(value: datetime | None, fallback: date) -> date:
     return to_local(value).date() if value is not None else fallback
 
 
-def _agendas(today: date, now: datetime) -> list[WorkEntry]:
-    meetings = db.session.scalars(
+# The queries of the kinds are made once, with the moment as bound parameters (``now``,
+# ``until``, ``today``): a statement keeps its cache key, and making one cost more than
+# running it (the home page runs them all).
+
+
+@lru_cache(maxsize=1)
+def _agendas_stmt():
+    return (
         select(Meeting)
         .where(
             Meeting.status == "gepland",
-            Meeting.starts_at > now,
-            Meeting.starts_at <= now + AGENDA_HORIZON,
+            Meeting.starts_at > bindparam("now"),
+            Meeting.starts_at <= bindparam("until"),
             (Meeting.agenda_status == "concept") | Meeting.agenda_change_pending.is_(True),
         )
         .options(joinedload(Meeting.meeting_type))
         .order_by(Meeting.starts_at, Meeting.id)
+    )
+
+
+def _agendas(today: date, now: datetime) -> list[WorkEntry]:
+    meetings = db.session.scalars(
+        _agendas_stmt(), {"now": now, "until": now + AGENDA_HORIZON}
     ).all()
     entries = []
     for m in meetings:
@@ -164,19 +177,24 @@ def _agendas(today: date, now: datetime) -> list[WorkEntry]:
     return entries
 
 
-def _minutes(today: date, now: datetime) -> list[WorkEntry]:
-    rows = db.session.execute(
+@lru_cache(maxsize=1)
+def _minutes_stmt():
+    return (
         select(Meeting, Minutes)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
         .where(
             Meeting.status == "gepland",
-            Meeting.ends_at <= now,
+            Meeting.ends_at <= bindparam("now"),
             (Minutes.id.is_(None)) | (Minutes.status.in_(("concept", "ter_vaststelling"))),
         )
         .options(joinedload(Meeting.meeting_type))
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(PER_KIND * 2)
-    ).all()
+    )
+
+
+def _minutes(today: date, now: datetime) -> list[WorkEntry]:
+    rows = db.session.execute(_minutes_stmt(), {"now": now}).all()
     entries = []
     for m, minutes in rows:
         name = f"{m.meeting_type.name} van {nl_date(m.starts_at)}"
@@ -213,15 +231,16 @@ def _minutes(today: date, now: datetime) -> list[WorkEntry]:
     return entries
 
 
-def _proposals(today: date, now: datetime) -> list[WorkEntry]:
-    items = db.session.scalars(
+@lru_cache(maxsize=1)
+def _proposals_stmt():
+    return (
         select(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(
             # the literal, so that the partial index ix_agenda_item_proposed serves it
             AgendaItem.proposal_status == literal_column("'voorgesteld'"),
             Meeting.status == "gepland",
-            Meeting.ends_at > now,
+            Meeting.ends_at > bindparam("now"),
         )
         .options(
             joinedload(AgendaItem.meeting).joinedload(Meeting.meeting_type),
@@ -229,7 +248,11 @@ def _proposals(today: date, now: datetime) -> list[WorkEntry]:
         )
         .order_by(AgendaItem.created_at, AgendaItem.id)
         .limit(PER_KIND)
-    ).all()
+    )
+
+
+def _proposals(today: date, now: datetime) -> list[WorkEntry]:
+    items = db.session.scalars(_proposals_stmt(), {"now": now}).all()
     return [
         WorkEntry(
             kind="proposal",
@@ -250,10 +273,10 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
-def _escalations(person, today: date) -> list[WorkEntry]:
-    """The oldest `WAITING_SHOWN` escalations waiting in each body's backlog and as many
-    terugkoppelingen waiting for each origin body, and per body one entry for the rest: one
-    query (a window numbers them per kind and body and counts them)."""
+@lru_cache(maxsize=1)
+def _escalations_stmt():
+    """`_escalations`: each waiting escalation and terugkoppeling with its number in its
+    kind and body, and their count."""
     opts = (
         joinedload(Escalation.topic),
         joinedload(Escalation.from_type),
@@ -276,13 +299,20 @@ def _escalations(person, today: date) -> list[WorkEntry]:
         .where(or_(is_waiting, is_feedback))
         .subquery()
     )
-    rows = db.session.execute(
+    return (
         select(Escalation, ranked.c.n, ranked.c.total)
         .join(ranked, ranked.c.id == Escalation.id)
         .where(ranked.c.n <= WAITING_SHOWN + 1)
         .options(*opts)
         .order_by(Escalation.created_at, Escalation.id)
-    ).all()
+    )
+
+
+def _escalations(person, today: date) -> list[WorkEntry]:
+    """The oldest `WAITING_SHOWN` escalations waiting in each body's backlog and as many
+    terugkoppelingen waiting for each origin body, and per body one entry for the rest: one
+    query (a window numbers them per kind and body and counts them)."""
+    rows = db.session.execute(_escalations_stmt()).all()
     shown = [e for e, n, _ in rows if n <= WAITING_SHOWN]
     entitled = policy.entitled_topic_ids(person, {e.topic_id for e in shown})
     entries = []
@@ -371,18 +401,23 @@ def _returned(person, today: date) -> list[WorkEntry]:
     return entries
 
 
-def _actions(today: date) -> list[WorkEntry]:
-    rows = db.session.execute(
+@lru_cache(maxsize=1)
+def _actions_stmt():
+    return (
         select(MeetingType, func.count(ActionItem.id), func.min(ActionItem.due_date))
         .join(ActionItem, ActionItem.meeting_type_id == MeetingType.id)
         .where(
             ActionItem.status == "open",
             ActionItem.due_date.is_not(None),
-            ActionItem.due_date < today,
+            ActionItem.due_date < bindparam("today"),
         )
         .group_by(MeetingType.id)
         .order_by(MeetingType.id)
-    ).all()
+    )
+
+
+def _actions(today: date) -> list[WorkEntry]:
+    rows = db.session.execute(_actions_stmt(), {"today": today}).all()
     return [
         WorkEntry(
             kind="actions",
@@ -399,14 +434,19 @@ def _actions(today: date) -> list[WorkEntry]:
     ]
 
 
-def _outbox(today: date) -> list[WorkEntry]:
-    messages = db.session.scalars(
+@lru_cache(maxsize=1)
+def _outbox_stmt():
+    return (
         select(OutboxMessage)
         .where(OutboxMessage.status == "failed")
         .options(joinedload(OutboxMessage.meeting).joinedload(Meeting.meeting_type))
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
         .limit(PER_KIND)
-    ).all()
+    )
+
+
+def _outbox(today: date) -> list[WorkEntry]:
+    messages = db.session.scalars(_outbox_stmt()).all()
     entries = []
     for msg in messages:
         about = (

@@ -18,7 +18,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -126,22 +126,33 @@ def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
     entitled = policy.entitled_people(meeting.agenda_items)
     participants = sorted((p.person for p in meeting.participants), key=lambda p: p.name)
     here = {p.id for p in participants}
-    staff = db.session.scalars(
-        select(Person)
+    # ids and names only: whole objects cost more to load than the page to render
+    staff = db.session.execute(
+        select(Person.id, Person.name)
         .where(Person.active.is_(True), Person.app_role.in_(("secretaris", "beheerder")))
         .order_by(Person.name)
     ).all()
     orgs = [
-        (f"o-{o.id}", o.name)
-        for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+        (f"o-{oid}", name)
+        for oid, name in db.session.execute(
+            select(Organisation.id, Organisation.name).order_by(Organisation.name)
+        )
     ]
+    secretariat = [(f"p-{pid}", name) for pid, name in staff if pid not in here]
+    # One list per distinct group, shared by the items that offer it: `_option_groups`
+    # renders a shared group once for the whole page.
+    by_people: dict[tuple[int, ...], list[tuple[str, str]]] = {}
+
+    def entitled_participants(item: AgendaItem) -> list[tuple[str, str]]:
+        people = tuple(p.id for p in participants if p.id in entitled[item.id])
+        if people not in by_people:
+            by_people[people] = [(f"p-{p.id}", p.name) for p in participants if p.id in people]
+        return by_people[people]
+
     return {
         item.id: [
-            (
-                "Deelnemers",
-                [(f"p-{p.id}", p.name) for p in participants if p.id in entitled[item.id]],
-            ),
-            ("Secretariaat", [(f"p-{p.id}", p.name) for p in staff if p.id not in here]),
+            ("Deelnemers", entitled_participants(item)),
+            ("Secretariaat", secretariat),
             ("Organisaties", orgs),
         ]
         for item in meeting.agenda_items
@@ -161,14 +172,15 @@ def _option_groups():
             here = chosen is not None and any(value == chosen for value, _ in options)
             html = None if here else done.get(key)
             if html is None:
-                html = Markup('<optgroup label="{}">{}</optgroup>').format(
-                    label,
-                    Markup("").join(
-                        Markup('<option value="{}"{}>{}</option>').format(
-                            value, Markup(" selected") if value == chosen else "", text
-                        )
+                # escape() and f-strings: the same HTML as Markup.format, at a fraction
+                html = Markup(
+                    f'<optgroup label="{escape(label)}">'
+                    + "".join(
+                        f'<option value="{escape(value)}"'
+                        f"{' selected' if value == chosen else ''}>{escape(text)}</option>"
                         for value, text in options
-                    ),
+                    )
+                    + "</optgroup>"
                 )
                 if not here:
                     done[key] = html
