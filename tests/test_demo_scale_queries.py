@@ -27,6 +27,11 @@ FILTERED = {
     "open actiepunten": "/actiepunten/<code>?status=open",
     "zoeken verslagen p2": "/zoeken?q=overlast&soort=verslagen&pagina=2",
     "mijn afgeronde actiepunten": "/mijn-actiepunten?afgerond=1",
+    "onderwerpen gefilterd": "/onderwerpen?status=in_behandeling&overleg=<code>",
+}
+SECRETARY_FILTERED = {
+    "te agenderen terugkoppelingen": "/te-agenderen/<code>?alle=terugkoppelingen",
+    "te agenderen wacht": "/te-agenderen/<code>?alle=wacht",
 }
 
 # The most queries each page of one meeting or topic may issue (a casus' audit event not
@@ -50,7 +55,8 @@ def _pages(email: str) -> dict[str, str]:
     if email == BEHEERDER:
         return pages | {"beheer": "/beheer/"}
     code = pages["besluiten"].rsplit("/", 1)[1]
-    return pages | {name: url.replace("<code>", code) for name, url in FILTERED.items()}
+    filtered = FILTERED | (SECRETARY_FILTERED if email == SECRETARY else {})
+    return pages | {name: url.replace("<code>", code) for name, url in filtered.items()}
 
 
 def _measure(app, months: int) -> dict[tuple[str, str], list[str]]:
