@@ -131,9 +131,9 @@ def test_every_export_is_logged_with_who(approved, people, app):
     _pdf(approved["sec"], f"/overleggen/{first.id}/verslag.pdf")
     _pdf(reader, f"/overleggen/{first.id}/verslag.pdf")
     rows = db.session.scalars(
-        select(AuditEvent).where(
-            AuditEvent.event == "minutes_exported", AuditEvent.object_id == m.id
-        )
+        select(AuditEvent)
+        .where(AuditEvent.event == "minutes_exported", AuditEvent.object_id == m.id)
+        .order_by(AuditEvent.id)
     ).all()
     assert [r.person_id for r in rows] == [people["secretaris"].id, people["deelnemer"].id]
     assert all(r.object_type == "minutes" and r.object_ref.startswith("TVO-verslag-") for r in rows)
