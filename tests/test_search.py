@@ -219,6 +219,19 @@ def test_ranking_title_before_description_and_more_before_less(app, people):
     assert order == sorted(order)
 
 
+def test_equally_good_hits_come_newest_first(app, people):
+    """Ten years of "Overlast ..." topics rank alike: the newest comes first, not 2016's."""
+    sec = people["secretaris"]
+    older = _topic("Overlast jongeren", "Bij het winkelcentrum.")
+    newer = _topic("Overlast jongeren", "Bij het winkelcentrum.")
+    db.session.commit()
+    hits = ds.topics(sec, ds.parse("overlast")).hits
+    assert [h.obj.id for h in hits] == [newer.id, older.id]
+    status, body = _search(_client(app, sec), "overlast", soort="onderwerpen")
+    assert status == 200
+    assert body.index(newer.reference + " ") < body.index(older.reference + " ")
+
+
 def test_pages_cover_every_hit_once(app, people, count_queries):
     sec = people["secretaris"]
     made = [_topic(f"Wijkschouw {n}", "Een wijkschouw in de buurt.") for n in range(45)]
@@ -270,7 +283,8 @@ def test_query_count_does_not_grow_with_the_data(app, world, count_queries):
     held = world.meetings["held"]
     for n in range(30):
         _topic(f"zzextra{n}", "zz")
-        ddec.add_decision(held, item_of(held, "mededelingen"), f"zzextra besluit {n}")
+        # on a topic's item, as the world's decisions: the page's eager loads stay the same
+        ddec.add_decision(held, world.items["opn"], f"zzextra besluit {n}")
     db.session.commit()
     db.session.expire_all()  # as after the first measure's login: the reader is loaded again
     assert measure() == few

@@ -317,13 +317,13 @@ def page_number(raw: str | None) -> int:
 
 
 def _ranked_stmt(arms):
-    """select(id, found through text) of one page of the union of these arms, best first;
-    the policy is in every arm, so the limit comes after it. The page as parameters
+    """select(id, found through text) of one page of the union of these arms, best first and
+    of equally good ones the newest first (the highest id); the policy is in every arm, so the limit comes after it. The page as parameters
     (``search_limit``, ``search_offset``)."""
     union = union_all(*arms).subquery()
     return (
         select(union.c.id, union.c.via_text)
-        .order_by(union.c.rank, union.c.id)
+        .order_by(union.c.rank, union.c.id.desc())
         .limit(bindparam("search_limit", type_=Integer))
         .offset(bindparam("search_offset", type_=Integer))
     )
