@@ -345,8 +345,11 @@ def test_many_escalations_of_a_body_end_in_one_entry_for_the_rest(app):
     for d in range(3):
         assert f"Onderwerp {d}<" not in html  # the newest three only counted
     tvo = meeting_type("tvo")
-    assert f'href="/te-agenderen/tvo?alle=wacht">nog 3 voor het {tvo.name}</a>' in html
-    assert f"Nog 3 opschalingen of opdrachten wachten op een overleg van het {tvo.name}" in html
+    assert f'href="/te-agenderen/tvo?alle=wacht#wacht">nog 3 voor het {tvo.name}</a>' in html
+    assert (
+        f"Nog 3 opschalingen of opdrachten wachten op een overleg van het {tvo.name}. "
+        "Bekijk ze alle onder Te agenderen."
+    ) in html
     rest = [e for e in worklist(person("oov@example.org")) if e.title.startswith("nog ")]
     assert [e.since for e in rest] == [to_local(utcnow() - timedelta(days=12)).date()]
 

@@ -366,10 +366,11 @@ def _rest_entry(first: Escalation, rest: int, today: date) -> WorkEntry:
         kind=kind,
         since=since,
         title=f"nog {rest} voor het {body.name}",
-        detail=f"Nog {what} op een overleg van het {body.name}; Te agenderen toont ze alle",
+        detail=f"Nog {what} op een overleg van het {body.name}. Bekijk ze alle onder Te agenderen.",
         endpoint="topics.backlog",
-        # Te agenderen with this list in full (it shows the oldest few of each list)
+        # Te agenderen with this list in full (it shows the oldest few of each list), at it
         args={"code": body.code, "alle": whole},
+        anchor=whole,
         key=first.id,
     )
 
