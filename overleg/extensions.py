@@ -1,5 +1,6 @@
 """Flask extensions, created once and bound in create_app()."""
 
+import os
 import sqlite3
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,8 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams) -> None:
     correlated subqueries whose estimated cost passes ``jit_above_cost`` on pages that read a
     few dozen rows; compiling them then took some 250 ms at ten years of data, for a query
     that runs in a few milliseconds (the topic list's search; EXPLAIN ANALYZE, "JIT: … Total").
-    Overleg's queries are short: JIT never pays for itself here."""
+    Overleg's queries are short: JIT never pays for itself here. libpq reads ``PGOPTIONS``
+    only when no ``options`` are given, so an operator's ``PGOPTIONS`` are kept here."""
     if dialect.name == "postgresql":
-        cparams["options"] = f"{cparams.get('options', '')} -c jit=off".strip()
+        given = cparams.get("options") or os.environ.get("PGOPTIONS", "")
+        cparams["options"] = f"{given} -c jit=off".strip()

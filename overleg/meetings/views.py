@@ -288,22 +288,23 @@ def _joined(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
+# One tuple for the process: get_visible_meeting_or_404 keeps its statement per visibility
+# clause and options, and loader options compare by identity.
+_MEETING_OPTIONS = (
+    joinedload(Meeting.meeting_type),
+    joinedload(Meeting.series),
+    selectinload(Meeting.participants)
+    .joinedload(Participant.person)
+    .joinedload(Person.organisation),
+    selectinload(Meeting.participants).joinedload(Participant.role),
+    selectinload(Meeting.participants).joinedload(Participant.deputy_for),
+    selectinload(Meeting.vacant_seats).joinedload(VacantSeat.role),
+    selectinload(Meeting.vacant_seats).joinedload(VacantSeat.holder),
+)
+
+
 def _load_meeting(meeting_id: int) -> Meeting:
-    return get_visible_meeting_or_404(
-        meeting_id,
-        current_user,
-        options=(
-            joinedload(Meeting.meeting_type),
-            joinedload(Meeting.series),
-            selectinload(Meeting.participants)
-            .joinedload(Participant.person)
-            .joinedload(Person.organisation),
-            selectinload(Meeting.participants).joinedload(Participant.role),
-            selectinload(Meeting.participants).joinedload(Participant.deputy_for),
-            selectinload(Meeting.vacant_seats).joinedload(VacantSeat.role),
-            selectinload(Meeting.vacant_seats).joinedload(VacantSeat.holder),
-        ),
-    )
+    return get_visible_meeting_or_404(meeting_id, current_user, options=_MEETING_OPTIONS)
 
 
 @bp.route("/overleggen/<int:meeting_id>/bewerken", methods=["GET", "POST"])
