@@ -27,9 +27,7 @@ def _client(app, email):
     return c
 
 
-def test_demo_plan_van_aanpak_through_the_bodies(app):
-    seed_all()
-    db.session.commit()
+def test_demo_plan_van_aanpak_through_the_bodies(app, demo):
     assert seed_all()["measures"] == 0  # idempotent
     topic = db.session.scalar(select(Topic).where(Topic.title == CHAIN))
     assert topic.theme is not None and topic.theme.name == "Aanpak drugscriminaliteit"

@@ -38,7 +38,6 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import event
 
-from overleg.demo import seed_all
 from overleg.extensions import db
 from overleg.seed import DEMO_PASSWORD
 from tests import pdfua_support, vnu_support
@@ -335,7 +334,7 @@ def test_every_persona_is_crawled():
 
 
 @pytest.mark.parametrize("group", sorted(GROUPS))
-def test_demo_crawled_by_every_persona_has_no_errors(app, group):
+def test_demo_crawled_by_every_persona_has_no_errors(app, group, demo_snapshot):
     """One demo as `make run` leaves it, per group of personas (GROUPS). Every persona first
     opens all pages, and only then the downloads, so no persona's pages are seen after
     someone else made a file on first download (as the minutes PDFs are).
@@ -344,7 +343,7 @@ def test_demo_crawled_by_every_persona_has_no_errors(app, group):
     depend on the database: they run in the SQLite pass; on PostgreSQL the crawl itself
     (status, Dutch titles, writes, need to know of the downloads) runs in full."""
     started = time.perf_counter()
-    seed_all()
+    demo_snapshot.restore()
     crawls = [start_crawl(app, persona) for persona in GROUPS[group]]
     seeded = time.perf_counter()
     for crawl in crawls:

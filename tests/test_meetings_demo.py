@@ -50,8 +50,7 @@ def test_seed_meetings_is_idempotent_and_spans_the_demo_period(seeded):
     assert held and all(p.attendance for m in held for p in m.participants)
 
 
-def test_wijkagent_sees_only_ovo_meetings_in_the_demo(app, seeded):
-    seed_all()
+def test_wijkagent_sees_only_ovo_meetings_in_the_demo(app, demo):
     wijkagent = person("wijkagent@example.org")
     codes = {m.meeting_type.code for m in db.session.scalars(visible_meetings(wijkagent))}
     assert codes == {"ovo"}

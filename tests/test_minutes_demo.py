@@ -14,8 +14,7 @@ from overleg.timeutil import today_local
 from tests.conftest import login
 
 
-def test_demo_minutes(app):
-    seed_all()
+def test_demo_minutes(app, demo):
     counts = (
         db.session.scalar(select(func.count(Minutes.id))),
         db.session.scalar(select(func.count(Decision.id))),
@@ -96,11 +95,10 @@ def test_demo_minutes(app):
     assert da.carried_actions(concept.meeting)
 
 
-def test_secretary_opens_approved_demo_minutes_before_any_pdf_was_made(app):
+def test_secretary_opens_approved_demo_minutes_before_any_pdf_was_made(app, demo):
     """The demo's approved minutes get their archival PDF at the first download. The OOV
     ambtenaar opens the minutes page first, as a user does: the page works and says the
     fingerprint follows; after the download the page shows that PDF's SHA-256."""
-    seed_all()
     approved = db.session.scalar(
         select(Minutes)
         .join(Meeting, Meeting.id == Minutes.meeting_id)

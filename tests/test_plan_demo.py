@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from overleg.demo import seed_all
 from overleg.domain import plan as dp
 from overleg.extensions import db
 from overleg.models import Theme, ThemeGroup, Topic
@@ -81,7 +80,6 @@ def stored(priority, name: str) -> str:
 
 
 def plan_2019():
-    seed_all()
     plan = dp.plan_of_year(2019)
     assert plan is not None
     return dp.load_version(plan.versions[0].id)
@@ -97,7 +95,7 @@ def test_the_seed_is_read_as_expected():
     )
 
 
-def test_the_2019_plan_holds_every_text_of_section_5_in_full():
+def test_the_2019_plan_holds_every_text_of_section_5_in_full(demo):
     version = plan_2019()
     by_heading = {p.heading: p for p in version.priorities}
     fields = seed_fields()
@@ -121,7 +119,7 @@ def test_the_2019_plan_holds_every_text_of_section_5_in_full():
     ]
 
 
-def test_indicators_are_rows_and_ketenpartners_organisations():
+def test_indicators_are_rows_and_ketenpartners_organisations(demo):
     version = plan_2019()
     by_heading = {p.heading: p for p in version.priorities}
     jeugd = by_heading["Problematische jeugd en jeugdgroepen"]
@@ -139,7 +137,7 @@ def test_indicators_are_rows_and_ketenpartners_organisations():
     }
 
 
-def test_the_plan_page_shows_all_of_section_5(client):
+def test_the_plan_page_shows_all_of_section_5(client, demo):
     plan_2019()
     assert login(client, "wijkagent@example.org", DEMO_PASSWORD).status_code == 302
     page = words(get_page(client, "/jaarplan/2019"))
@@ -150,7 +148,7 @@ def test_the_plan_page_shows_all_of_section_5(client):
     assert "Bijdrage overige ketenpartners" in page and "Reclassering" in page
 
 
-def test_the_demo_drafts_the_current_year_from_2019(client):
+def test_the_demo_drafts_the_current_year_from_2019(client, demo):
     source = plan_2019()
     year = today_local().year
     plan = dp.plan_of_year(year)
@@ -177,8 +175,7 @@ def test_the_demo_drafts_the_current_year_from_2019(client):
     assert topics and all(html.escape(t.title, quote=True) in page for t in topics)
 
 
-def test_the_oov_ambtenaar_opens_the_progress_report_of_the_demo_year(app):
-    seed_all()
+def test_the_oov_ambtenaar_opens_the_progress_report_of_the_demo_year(app, demo):
     year = today_local().year
     client = app.test_client()
     assert login(client, "oov@example.org", DEMO_PASSWORD).status_code == 302

@@ -37,8 +37,8 @@ def demo(app, db):
 
 
 @pytest.fixture
-def full_demo(app, db):
-    seed_all()
+def full_demo(app, db, demo_snapshot):
+    demo_snapshot.restore()
     return db
 
 

@@ -11,8 +11,7 @@ from overleg.models import MeetingType, Signal, Topic
 from tests.conftest import DEMO_PASSWORD, get_page, login
 
 
-def test_a_demo_signal_becomes_an_ovo_topic(app, client):
-    seed_all()
+def test_a_demo_signal_becomes_an_ovo_topic(app, client, demo):
     assert seed_all()["signals"] == 0  # idempotent
     signal = db.session.scalars(select(Signal).where(Signal.contact_email.is_not(None))).one()
     assert login(client, "oov@example.org", DEMO_PASSWORD).status_code == 302

@@ -3,7 +3,6 @@ on the next TVO sees only the reference of the other casus items."""
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from overleg.domain.topics import timeline
@@ -12,14 +11,6 @@ from overleg.models import Escalation, Meeting, Participant, Theme, Topic
 from overleg.timeutil import utcnow
 from tests.conftest import get_page, login
 from tests.factories import publish
-
-
-@pytest.fixture
-def demo(app):
-    from overleg.demo import seed_all
-
-    return seed_all()
-
 
 # the topic that runs OVO -> TVO -> Driehoek and back in the demo
 CHAIN_TITLE = "Hennepteelt en drugsoverlast bedrijventerrein Foxhol"
