@@ -664,28 +664,36 @@ def latest_version(minutes: Minutes) -> MinutesVersion | None:
     return minutes.versions[-1] if minutes.versions else None
 
 
+@lru_cache(maxsize=policy.CLAUSE_CACHE_SIZE + 2)
+def _approved_stmt(visible):
+    """`approved_for_download`'s statement for one visibility clause (the policy keeps one per
+    person, and ``true()`` for staff): made once per clause, the meeting's id bound."""
+    from sqlalchemy.orm import contains_eager
+
+    return (
+        select(Minutes, MinutesVersion)
+        .join(Minutes.meeting)
+        .join(Meeting.meeting_type)
+        .join(MinutesVersion, MinutesVersion.minutes_id == Minutes.id)
+        .where(
+            Minutes.meeting_id == bindparam("meeting_id"),
+            Minutes.status == "vastgesteld",
+            visible,
+        )
+        .order_by(MinutesVersion.number.desc())
+        .limit(1)
+        .options(contains_eager(Minutes.meeting).contains_eager(Meeting.meeting_type))
+    )
+
+
 def approved_for_download(meeting_id: int, person) -> tuple[Minutes, MinutesVersion] | None:
     """For serving the stored PDF of approved minutes: the minutes of this meeting if they are
     approved and the person may read them (read policy), with their latest version, in one
     query. The meeting and its body come along (the minutes' reference); its participants,
     agenda and the other versions do not. None otherwise (the caller then takes the long way,
     which also tells a meeting one may not see from minutes not approved yet)."""
-    from sqlalchemy.orm import contains_eager
-
-    row = db.session.execute(
-        select(Minutes, MinutesVersion)
-        .join(Minutes.meeting)
-        .join(Meeting.meeting_type)
-        .join(MinutesVersion, MinutesVersion.minutes_id == Minutes.id)
-        .where(
-            Minutes.meeting_id == meeting_id,
-            Minutes.status == "vastgesteld",
-            policy.meeting_visibility_clause(person),
-        )
-        .order_by(MinutesVersion.number.desc())
-        .limit(1)
-        .options(contains_eager(Minutes.meeting).contains_eager(Meeting.meeting_type))
-    ).first()
+    stmt = _approved_stmt(policy.meeting_visibility_clause(person))
+    row = db.session.execute(stmt, {"meeting_id": meeting_id}).first()
     if row is None or not policy.minutes_readable(person, row[0]):
         return None
     return row[0], row[1]
@@ -959,9 +967,54 @@ def redact(
 def restricted_redaction(snap: dict[str, Any]) -> dict[str, Any]:
     """The stored "references only" variant of a frozen version: every casus and besloten
     item (and action) by its reference, the rest in full."""
+    return redact(snap, *_restricted_sets(snap))
+
+
+def _withheld(
+    snap: dict[str, Any], visible_items: set[int], visible_carried: set[int]
+) -> tuple[frozenset[int], ...]:
+    """What `redact` with these sets changes in the snapshot, as ids: the items shown by
+    reference, the decisions and the actions whose text it takes out, the carried actions
+    whose text it takes out. Two redactions of a snapshot are equal exactly when these are."""
+
+    def ids(entries, text_key: str, shown) -> frozenset[int]:
+        return frozenset(e["id"] for e in entries if not shown(e) and e[text_key] is not None)
+
+    return (
+        frozenset(e["id"] for e in snap["items"] if e["id"] not in visible_items),
+        ids(snap["decisions"], "text", lambda d: d.get("item_id") in visible_items),
+        ids(snap["actions"], "what", lambda a: a.get("item_id") in visible_items),
+        ids(snap["carried_actions"], "what", lambda a: a["id"] in visible_carried),
+    )
+
+
+def _restricted_sets(snap: dict[str, Any]) -> tuple[set[int], set[int]]:
+    """The items and carried actions that the references-only variant shows in full: those
+    neither casus nor besloten."""
     items = {e["id"] for e in snap["items"] if not (e["casus"] or e["besloten"])}
     carried = {a["id"] for a in snap["carried_actions"] if not (a["casus"] or a["besloten"])}
-    return redact(snap, items, carried)
+    return items, carried
+
+
+STORED_FULL = "full"
+STORED_REDACTED = "redacted"
+
+
+def stored_variant(person, snap: dict[str, Any]) -> str | None:
+    """Which stored PDF of a frozen version (``snap``: its snapshot) is exactly what this
+    person may read: `STORED_FULL` when the read policy withholds nothing of it,
+    `STORED_REDACTED` when it withholds exactly what the references-only variant does, None
+    otherwise (then it is rendered for them from `redact_for`). Decided from the policy's
+    entitlement (``policy.minutes_entitlement``) without redacting a copy."""
+    sets = policy.minutes_entitlement(person, snap)
+    if sets is None:
+        return STORED_FULL
+    withheld = _withheld(snap, *sets)
+    if not any(withheld):
+        return STORED_FULL
+    if withheld == _withheld(snap, *_restricted_sets(snap)):
+        return STORED_REDACTED
+    return None
 
 
 def redact_for(person, snap: dict[str, Any]) -> tuple[dict[str, Any], bool]:

@@ -1051,26 +1051,26 @@ def _pdf_response(data: bytes, name: str, sha: str | None = None) -> Response:
 
 def _stored_version_pdf(
     v: MinutesVersion, snap: dict[str, Any]
-) -> tuple[bytes, str | None, dict[str, Any]]:
+) -> tuple[bytes, str | None, list[str]]:
     """The bytes of a frozen version (``snap``: its snapshot) in the variant this reader may
-    see, their SHA-256 and the snapshot as this reader reads it: the stored full PDF for
-    readers entitled to every item in it, the stored one with casus and besloten items by
-    reference when that is exactly the reader's view, else rendered for this reader (e.g. a
-    guest invited for one item). SHA-256 for the stored variants only."""
-    mine, withheld = dmin.redact_for(current_user, snap)
-    if not withheld:
-        return *dmin.stored_pdf(v, redacted=False), mine
-    if mine == dmin.restricted_redaction(snap):
-        return *dmin.stored_pdf(v, redacted=True), mine
-    return minutes_pdf(mine), None, mine
+    see, their SHA-256 and the references of the casus they show in full: the stored full PDF
+    for readers entitled to every item in it, the stored one with casus and besloten items by
+    reference when that is exactly the reader's view (it shows no casus), else rendered for
+    this reader (e.g. a guest invited for one item). SHA-256 for the stored variants only."""
+    variant = dmin.stored_variant(current_user, snap)
+    if variant is not None:
+        redacted = variant == dmin.STORED_REDACTED
+        return *dmin.stored_pdf(v, redacted=redacted), [] if redacted else _casus_shown(snap)
+    mine, _ = dmin.redact_for(current_user, snap)
+    return minutes_pdf(mine), None, _casus_shown(mine)
 
 
 def _export_stored(minutes: Minutes, v: MinutesVersion) -> Response:
     """Serve a frozen version's PDF and record the export (the casus it shows in full)."""
     snap = v.snapshot
-    data, sha, mine = _stored_version_pdf(v, snap)
+    data, sha, shown = _stored_version_pdf(v, snap)
     name = filename(snap, v.number)  # before the commit expires the version
-    record("minutes_exported", minutes, ref=joined_refs(_casus_shown(mine)))
+    record("minutes_exported", minutes, ref=joined_refs(shown))
     db.session.commit()
     return _pdf_response(data, name, sha)
 
