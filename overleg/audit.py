@@ -11,6 +11,8 @@ events inside the transaction first writes the rows kept, so it sees them."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import event as sa_event
@@ -56,16 +58,18 @@ def write_pending(session: Session | None = None) -> int:
     # One INSERT … VALUES (…), (…) RETURNING id (SQLAlchemy's insertmanyvalues). Asking for
     # the ids in the rows' order would make SQLite insert row by row; one statement hands
     # out increasing ids in the order of its rows, so the sorted ids are the rows' ids.
-    stmt = (
-        insert(AuditEvent)
-        .returning(AuditEvent.id)
-        # NULLs as values: rows that leave out different columns still share one statement
-        .execution_options(render_nulls=True)
-    )
-    ids = sorted(session.scalars(stmt, [_row(ev) for ev in events]).all())
+    # On the session's connection, in its transaction: a Core statement made once (the ORM's
+    # bulk insert made its plan anew for every response).
+    rows = [_row(ev) for ev in events]
+    ids = sorted(session.connection().scalars(_insert_stmt(), rows).all())
     for ev, id_ in zip(events, ids, strict=True):
         ev.id = id_
     return len(events)
+
+
+@lru_cache(maxsize=1)
+def _insert_stmt():
+    return insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
 
 
 @sa_event.listens_for(Session, "before_commit")
