@@ -69,7 +69,7 @@ def write_pending(session: Session | None = None) -> int:
 
 @lru_cache(maxsize=1)
 def _insert_stmt():
-    return insert(AuditEvent.__table__).returning(AuditEvent.__table__.c.id)
+    return insert(AuditEvent).returning(AuditEvent.id)
 
 
 @sa_event.listens_for(Session, "before_commit")

@@ -996,6 +996,19 @@ def _restricted_sets(snap: dict[str, Any]) -> tuple[set[int], set[int]]:
     return items, carried
 
 
+@lru_cache(maxsize=16)
+def _parsed(snapshot_json: str) -> dict[str, Any]:
+    return json.loads(snapshot_json)
+
+
+def frozen_snapshot(version: MinutesVersion) -> dict[str, Any]:
+    """A frozen version's snapshot for reading only (the download of approved minutes): the
+    parsed text is kept by its content for the next download of the same version (parsing
+    it cost more than the rest of the download). Shared between calls: never change it;
+    `redact` works on a copy."""
+    return _parsed(version.snapshot_json)
+
+
 STORED_FULL = "full"
 STORED_REDACTED = "redacted"
 

@@ -1067,7 +1067,7 @@ def _stored_version_pdf(
 
 def _export_stored(minutes: Minutes, v: MinutesVersion) -> Response:
     """Serve a frozen version's PDF and record the export (the casus it shows in full)."""
-    snap = v.snapshot
+    snap = dmin.frozen_snapshot(v)  # read only
     data, sha, shown = _stored_version_pdf(v, snap)
     name = filename(snap, v.number)  # before the commit expires the version
     record("minutes_exported", minutes, ref=joined_refs(shown))
