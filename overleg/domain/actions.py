@@ -26,6 +26,7 @@ from ..models import (
     Person,
     Topic,
 )
+from ..models.minutes import ACTION_STATUS_LABELS, action_overdue, action_owner_label
 from ..timeutil import local_to_utc, to_local, today_local, utcnow
 from . import keyset, policy
 from .input import date_in_range, has_control_characters
@@ -347,13 +348,69 @@ def meeting_day(meeting: Meeting) -> date:
     return to_local(meeting.starts_at).date()
 
 
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An action as a list of actions shows it (templates/minutes/_action_table.html): plain
+    values, no ORM objects (fifty actions of a register page with their people, meetings
+    and topics as objects cost more to load than the rest of the page)."""
+
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+    what: str
+    owner_person_id: int | None
+    owner_label: str
+    due_date: date | None
+    status: str
+    closed_at: datetime | None
+    closed_by_name: str | None  # who closed it (between meetings)
+    closed_in_starts_at: datetime | None  # the meeting it was closed in
+    meeting_starts_at: datetime  # the meeting it was made in
+    topic_reference: str | None  # of the topic of its agenda item
+    topic_is_casus: bool
+    body_name: str | None = None  # of its meeting (Mijn actiepunten; the register is one's)
+
+    @property
+    def status_label(self) -> str:
+        return ACTION_STATUS_LABELS.get(self.status, self.status)
+
+    def is_overdue(self, on: date) -> bool:
+        return action_overdue(self.status, self.due_date, on)
+
+    @classmethod
+    def of(cls, action: ActionItem, *, body: bool = False) -> ActionRow:
+        """The row of an action loaded with `_shown_options` (and, with `body`, its
+        meeting's body)."""
+        item = action.agenda_item
+        topic = item.topic if item is not None else None
+        closed_in = action.closed_in_meeting
+        closer = action.closed_by
+        return cls(
+            id=action.id,
+            meeting_id=action.meeting_id,
+            agenda_item_id=action.agenda_item_id,
+            what=action.what,
+            owner_person_id=action.owner_person_id,
+            owner_label=action.owner_label,
+            due_date=action.due_date,
+            status=action.status,
+            closed_at=action.closed_at,
+            closed_by_name=closer.name if closer is not None else None,
+            closed_in_starts_at=closed_in.starts_at if closed_in is not None else None,
+            meeting_starts_at=action.meeting.starts_at,
+            topic_reference=topic.reference if topic is not None else None,
+            topic_is_casus=topic is not None and topic.is_casus,
+            body_name=action.meeting.meeting_type.name if body else None,
+        )
+
+
 @dataclass
 class MyActions:
     """ "Mijn actiepunten": the person's own actions and their organisation's, with what the
     read policy lets them read (see `my_actions`)."""
 
-    mine: list[ActionItem]
-    org: list[ActionItem]
+    mine: list[ActionRow]
+    org: list[ActionRow]
     visible: set[int]  # ids of the actions whose text the person reads
     unseen_meetings: set[int]  # ids of their meetings the person may not see
 
@@ -403,9 +460,10 @@ def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
     )
     meeting_ids = {a.meeting_id for a in found}
     seen = policy.visible_meeting_ids(person, meeting_ids)
+    rows = [ActionRow.of(a, body=True) for a in found]
     return MyActions(
-        mine=[a for a in found if a.owner_person_id == person.id],
-        org=[a for a in found if a.owner_person_id != person.id],
+        mine=[a for a in rows if a.owner_person_id == person.id],
+        org=[a for a in rows if a.owner_person_id != person.id],
         visible=visible,
         unseen_meetings=meeting_ids - seen,
     )
@@ -529,16 +587,78 @@ def register_view(
     keys = stmt.with_only_columns(ActionItem.id, Meeting.starts_at)
     page = keyset.paginate(keys, REGISTER_ORDER, lambda row: (row.starts_at, row.id), cursor, size)
     ids = [row.id for row in page.rows]
-    found: dict[int, ActionItem] = {}
+    found: dict[int, ActionRow] = {}
     if ids:
-        load = select(ActionItem).where(ActionItem.id.in_(ids)).options(*_shown_options())
-        found = {a.id: a for a in db.session.scalars(load)}
+        found = {a.id: a for a in map(_shown_row, db.session.execute(_shown_stmt(), {"ids": ids}))}
     actions = [found[i] for i in ids]
     readable = policy.action_readable_ids(
         person, [policy.ActionFacts(a.id, a.meeting_id, a.agenda_item_id) for a in actions]
     )
     page.rows = actions
     return page, readable
+
+
+@lru_cache(maxsize=1)
+def _shown_stmt():
+    """The register rows of the actions with ids ``ids``: their columns and the few their
+    row shows of their people, meetings and topic (all many-to-one, outer-joined), as plain
+    columns. Made once: a statement keeps its cache key."""
+    owner, owner_org, organisation = aliased(Person), aliased(Organisation), aliased(Organisation)
+    closer, closed_in = aliased(Person), aliased(Meeting)
+    item, topic = aliased(AgendaItem), aliased(Topic)
+    return (
+        select(
+            ActionItem.id,
+            ActionItem.meeting_id,
+            ActionItem.agenda_item_id,
+            ActionItem.what,
+            ActionItem.owner_person_id,
+            owner.name,
+            owner_org.short_name,
+            owner_org.name,
+            organisation.name,
+            ActionItem.due_date,
+            ActionItem.status,
+            ActionItem.closed_at,
+            closer.name,
+            closed_in.starts_at,
+            Meeting.starts_at,
+            topic.reference,
+            topic.confidentiality,
+        )
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .outerjoin(owner, owner.id == ActionItem.owner_person_id)
+        .outerjoin(owner_org, owner_org.id == owner.organisation_id)
+        .outerjoin(organisation, organisation.id == ActionItem.owner_organisation_id)
+        .outerjoin(closer, closer.id == ActionItem.closed_by_id)
+        .outerjoin(closed_in, closed_in.id == ActionItem.closed_in_meeting_id)
+        .outerjoin(item, item.id == ActionItem.agenda_item_id)
+        .outerjoin(topic, topic.id == item.topic_id)
+        .where(ActionItem.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def _shown_row(row) -> ActionRow:
+    id_, meeting_id, item_id, what, person_id, person_name, org_short, org_long = row[:8]
+    org_name, due, status, closed_at, closer, closed_in, starts_at = row[8:15]
+    reference, confidentiality = row[15:]
+    person_org = (org_short or org_long) if org_long is not None else None
+    return ActionRow(
+        id=id_,
+        meeting_id=meeting_id,
+        agenda_item_id=item_id,
+        what=what,
+        owner_person_id=person_id,
+        owner_label=action_owner_label(person_name, person_org, org_name),
+        due_date=due,
+        status=status,
+        closed_at=closed_at,
+        closed_by_name=closer,
+        closed_in_starts_at=closed_in,
+        meeting_starts_at=starts_at,
+        topic_reference=reference,
+        topic_is_casus=confidentiality == "casus",
+    )
 
 
 def _shown_options():

@@ -8,8 +8,10 @@ out again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -125,6 +127,34 @@ class RegisterRow:
     minutes_status: str  # concept / ter_vaststelling / vastgesteld
 
 
+@dataclass(frozen=True, slots=True)
+class ShownDecision:
+    """A decision as a register page shows it (templates/minutes/decisions.html): plain
+    values, no ORM objects (a page's fifty decisions with their meetings, topics and themes
+    as objects cost more to load than its queries to run)."""
+
+    id: int
+    code: str
+    meeting_id: int
+    meeting_starts_at: datetime
+    text: str
+    agenda_item_id: int | None
+    topic_id: int | None
+    topic_reference: str | None
+    topic_title: str | None
+    topic_is_casus: bool
+    theme_name: str | None
+
+
+@dataclass
+class PageRow:
+    """A row of a register page (`register_page`)."""
+
+    decision: ShownDecision
+    visible: bool  # the reader may read the text (need to know)
+    minutes_status: str  # concept / ter_vaststelling / vastgesteld
+
+
 def _visible(meeting_type: MeetingType, person):
     """select(Decision, Minutes.status) of the body's decisions the person may see."""
     return (
@@ -219,14 +249,47 @@ def register(meeting_type: MeetingType, person, **filters) -> list[RegisterRow]:
     return [_row(*row) for row in db.session.execute(stmt)]
 
 
-def _shown_options():
-    """What a register row shows of a decision's meeting, topic and theme (all many-to-one,
-    joined in the one query): their few columns, not whole rows (a meeting's agenda
-    snapshot, a topic's description)."""
+@lru_cache(maxsize=1)
+def _shown_stmt():
+    """The decisions with ids ``ids`` as a register page shows them: their columns and the
+    few of their meeting, topic and theme (all many-to-one, joined), as plain columns. Made
+    once: a statement keeps its cache key."""
     return (
-        joinedload(Decision.meeting).load_only(Meeting.starts_at),
-        joinedload(Decision.topic).load_only(Topic.reference, Topic.title, Topic.confidentiality),
-        joinedload(Decision.theme).load_only(Theme.name),
+        select(
+            Decision.id,
+            Decision.code,
+            Decision.meeting_id,
+            Meeting.starts_at,
+            Decision.text,
+            Decision.agenda_item_id,
+            Decision.topic_id,
+            Topic.reference,
+            Topic.title,
+            Topic.confidentiality,
+            Theme.name,
+        )
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .outerjoin(Topic, Topic.id == Decision.topic_id)
+        .outerjoin(Theme, Theme.id == Decision.theme_id)
+        .where(Decision.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def _shown(row) -> ShownDecision:
+    id_, code, meeting_id, starts_at, text, item_id, topic_id, reference, title = row[:9]
+    confidentiality, theme = row[9:]
+    return ShownDecision(
+        id=id_,
+        code=code,
+        meeting_id=meeting_id,
+        meeting_starts_at=starts_at,
+        text=text,
+        agenda_item_id=item_id,
+        topic_id=topic_id,
+        topic_reference=reference,
+        topic_title=title,
+        topic_is_casus=confidentiality == "casus",
+        theme_name=theme,
     )
 
 
@@ -234,7 +297,7 @@ def register_page(
     meeting_type: MeetingType, person, *, cursor=None, size: int = 50, **filters
 ) -> keyset.Page:
     """One page of `register` (keyset: the cursor from ``keyset.decode(…, CURSOR_TYPES)``),
-    its rows RegisterRow. The same queries whatever the page and the size of the register:
+    its rows PageRow. The same queries whatever the page and the size of the register:
     the page's keys (the read policy's meeting and minutes clauses and the filters, walking
     the body's (year, number) index: a narrow query the database plans quickly), then its
     decisions with what a row shows, then which of them the person reads, the policy's
@@ -246,20 +309,19 @@ def register_page(
     )
     page = keyset.paginate(keys, REGISTER_ORDER, lambda row: (row.year, row.number), cursor, size)
     ids = [row.id for row in page.rows]
-    found: dict[int, Decision] = {}
+    found: dict[int, ShownDecision] = {}
     if ids:
-        stmt = select(Decision).where(Decision.id.in_(ids)).options(*_shown_options())
-        found = {d.id: d for d in db.session.scalars(stmt)}
+        found = {d.id: d for d in map(_shown, db.session.execute(_shown_stmt(), {"ids": ids}))}
     readable = policy.decision_readable_ids(
         person,
         [
-            policy.DecisionFacts(
-                d.id, d.agenda_item_id, d.topic_id, d.topic is not None and d.topic.is_casus
-            )
+            policy.DecisionFacts(d.id, d.agenda_item_id, d.topic_id, d.topic_is_casus)
             for d in found.values()
         ],
     )
-    page.rows = [_row(found[row.id], row.status, row.id in readable) for row in page.rows]
+    page.rows = [
+        PageRow(found[row.id], row.id in readable, row.status or "concept") for row in page.rows
+    ]
     return page
 
 

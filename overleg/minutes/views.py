@@ -1257,11 +1257,7 @@ def decision_register(code: str):
         page_args=_page_args(),
         cursor_error=cursor_error,
     )
-    shown = [
-        r.decision.topic.reference
-        for r in rows
-        if r.visible and r.decision.topic is not None and r.decision.topic.is_casus
-    ]
+    shown = [r.decision.topic_reference for r in rows if r.visible and r.decision.topic_is_casus]
     if record_shown(shown, mt, object_type="decision_register"):
         db.session.commit()
     return html, status
@@ -1287,7 +1283,7 @@ def action_register(code: str):
     visible: set[int] = set()
     if not form.validate() or cursor_error:
         status = 400
-        actions: list[ActionItem] = []
+        actions: list[da.ActionRow] = []
     else:
         choice = form.status.data or ""
         status_filter = choice if choice in ("open", "afgerond") else None
@@ -1344,15 +1340,12 @@ def my_actions():
     return html
 
 
-def _actions_casus(actions: list[ActionItem], visible: set[int]) -> list[str]:
+def _actions_casus(actions: list[da.ActionRow], visible: set[int]) -> list[str]:
     """References of the casus whose actions are shown in full."""
     return [
-        a.agenda_item.topic.reference
+        a.topic_reference
         for a in actions
-        if a.id in visible
-        and a.agenda_item is not None
-        and a.agenda_item.topic is not None
-        and a.agenda_item.topic.is_casus
+        if a.id in visible and a.topic_is_casus and a.topic_reference is not None
     ]
 
 
