@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Date, DateTime, Integer, String, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..models.minutes import ACTION_STATUS_LABELS, action_overdue, action_owner_label
 from ..timeutil import local_to_utc, to_local, today_local, utcnow
-from . import keyset, policy
+from . import kept, keyset, policy
 from .input import date_in_range, has_control_characters
 
 
@@ -475,9 +475,21 @@ _REGISTER_ITEM = aliased(AgendaItem)
 _REGISTER_TOPIC = aliased(Topic)
 
 
-def _visible(meeting_type: MeetingType, person, item, topic):
-    """select(ActionItem) of the body's actions the person may see (their meeting, minutes
-    that reach them), with the action's item and topic outer-joined as `item`, `topic`."""
+# The register's values as parameters of its kept statements (overleg.domain.kept).
+_BODY = bindparam("register_body", type_=Integer)
+_STATUS = bindparam("register_status", type_=String)
+_ON = bindparam("register_on", type_=Date)
+_FROM = bindparam("register_from", type_=DateTime)
+_UNTIL = bindparam("register_until", type_=DateTime)
+_THEME = bindparam("register_theme", type_=Integer)
+_TOPIC = bindparam("register_topic", type_=Integer)
+_LIKE = bindparam("register_like", type_=String)
+
+
+def _visible(person, item, topic):
+    """select(ActionItem) of the body's (``register_body``) actions the person may see (their
+    meeting, minutes that reach them), with the action's item and topic outer-joined as
+    `item`, `topic`."""
     return (
         select(ActionItem)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
@@ -486,7 +498,7 @@ def _visible(meeting_type: MeetingType, person, item, topic):
         .where(
             # the body's meetings (an action's body is its meeting's): the database walks
             # ix_meeting_type_starts in the register's order and stops at a page
-            Meeting.meeting_type_id == meeting_type.id,
+            Meeting.meeting_type_id == _BODY,
             policy.meeting_visibility_clause(person),
             # actions of concept minutes reach participants once the minutes are sent
             policy.released_minutes_clause(person, ActionItem.meeting_id),
@@ -494,9 +506,8 @@ def _visible(meeting_type: MeetingType, person, item, topic):
     )
 
 
-def register_stmt(
+def _filters(
     meeting_type: MeetingType,
-    person,
     *,
     status: str | None = None,
     only_overdue: bool = False,
@@ -505,35 +516,51 @@ def register_stmt(
     theme_id: int | None = None,
     topic_id: int | None = None,
     text: str | None = None,
-):
-    """The register's query without order and loader options (see `register`); None when
-    nothing can match."""
+) -> tuple[frozenset[str], dict] | None:
+    """The register's filters as the names of those given (the shape of its statement) and
+    their values as parameters; None when nothing can match."""
     from .decisions import contains_pattern
 
-    on = on or today_local()
-    item = _REGISTER_ITEM
-    topic = _REGISTER_TOPIC
-    stmt = _visible(meeting_type, person, item, topic)
-    if status in ("open", "afgerond"):
-        stmt = stmt.where(ActionItem.status == status)
-    if only_overdue:
-        stmt = stmt.where(ActionItem.status == "open", ActionItem.due_date < on)
     if year and not MINYEAR < year < MAXYEAR:
         return None  # no meeting is held in year 0 or 99999 (and `date` refuses them)
+    params: dict = {"register_body": meeting_type.id}
+    if status in ("open", "afgerond"):
+        params["register_status"] = status
+    if only_overdue:
+        params["register_on"] = on or today_local()
     if year:
-        stmt = stmt.where(_year_bounds(year))
+        params |= _year_params(year)
     if theme_id:
-        stmt = stmt.where(topic.theme_id == theme_id)
+        params["register_theme"] = theme_id
     if topic_id:
-        stmt = stmt.where(topic.id == topic_id)
+        params["register_topic"] = topic_id
     needle = (text or "").strip().lower()
     if needle:
-        like = contains_pattern(needle)
+        params["register_like"] = contains_pattern(needle)
+    return frozenset(params), params
+
+
+def _filtered(person, shape: frozenset[str]):
+    """`_visible` with the register's filters named in `shape` (see `_filters`)."""
+    item = _REGISTER_ITEM
+    topic = _REGISTER_TOPIC
+    stmt = _visible(person, item, topic)
+    if "register_status" in shape:
+        stmt = stmt.where(ActionItem.status == _STATUS)
+    if "register_on" in shape:
+        stmt = stmt.where(ActionItem.status == "open", ActionItem.due_date < _ON)
+    if "register_from" in shape:
+        stmt = stmt.where(Meeting.starts_at >= _FROM, Meeting.starts_at < _UNTIL)
+    if "register_theme" in shape:
+        stmt = stmt.where(topic.theme_id == _THEME)
+    if "register_topic" in shape:
+        stmt = stmt.where(topic.id == _TOPIC)
+    if "register_like" in shape:
         stmt = stmt.where(
             or_(
-                func.lower(topic.reference).like(like, escape="\\"),
+                func.lower(topic.reference).like(_LIKE, escape="\\"),
                 and_(
-                    func.lower(ActionItem.what).like(like, escape="\\"),
+                    func.lower(ActionItem.what).like(_LIKE, escape="\\"),
                     policy.action_text_clause(person),
                 ),
             )
@@ -543,6 +570,7 @@ def register_stmt(
 
 # the newest meeting first, in the order the actions were made there
 REGISTER_ORDER = ((Meeting.starts_at, True), (ActionItem.id, False))
+_ORDER_BY = (Meeting.starts_at.desc(), ActionItem.id)
 CURSOR_TYPES = (datetime, int)
 
 
@@ -554,11 +582,12 @@ def register(meeting_type: MeetingType, person, **filters) -> list[ActionItem]:
     the action says only where the person reads it (``policy.action_text_clause``), and
     the topic's reference always (the register shows it). The whole register; the page
     reads `register_page`."""
-    stmt = register_stmt(meeting_type, person, **filters)
-    if stmt is None:
+    found = _filters(meeting_type, **filters)
+    if found is None:
         return []
-    stmt = stmt.options(*_load_options()).order_by(Meeting.starts_at.desc(), ActionItem.id)
-    return list(db.session.scalars(stmt))
+    shape, params = found
+    stmt = _filtered(person, shape).options(*_load_options())
+    return list(db.session.scalars(stmt.order_by(*_ORDER_BY), params))
 
 
 def register_page(
@@ -581,11 +610,19 @@ def register_view(
     (`policy.action_readable_ids`: their minutes and items; none for staff). The policy's
     text clause as a column of the page's query costs PostgreSQL more to plan than these
     queries cost to run."""
-    stmt = register_stmt(meeting_type, person, **filters)
-    if stmt is None:
+    filtered = _filters(meeting_type, **filters)
+    if filtered is None:
         return keyset.Page([], None, None, cursor is None), set()
-    keys = stmt.with_only_columns(ActionItem.id, Meeting.starts_at)
-    page = keyset.paginate(keys, REGISTER_ORDER, lambda row: (row.starts_at, row.id), cursor, size)
+    shape, params = filtered
+    page = keyset.kept_page(
+        lambda direction, make: kept.statement(("action_keys", shape, direction), person, make),
+        lambda: _filtered(person, shape).with_only_columns(ActionItem.id, Meeting.starts_at),
+        REGISTER_ORDER,
+        lambda row: (row.starts_at, row.id),
+        cursor,
+        size,
+        params,
+    )
     ids = [row.id for row in page.rows]
     found: dict[int, ActionRow] = {}
     if ids:
@@ -681,12 +718,12 @@ def _shown_options():
     )
 
 
-def _year_bounds(year: int):
-    """The meeting's start in this year, Amsterdam time (as naive UTC bounds)."""
-    return and_(
-        Meeting.starts_at >= local_to_utc(date(year, 1, 1), time(0, 0)),
-        Meeting.starts_at < local_to_utc(date(year + 1, 1, 1), time(0, 0)),
-    )
+def _year_params(year: int) -> dict:
+    """The meeting's start in this year, Amsterdam time (naive UTC bounds), as parameters."""
+    return {
+        "register_from": local_to_utc(date(year, 1, 1), time(0, 0)),
+        "register_until": local_to_utc(date(year + 1, 1, 1), time(0, 0)),
+    }
 
 
 def register_years(meeting_type: MeetingType, person) -> list[int]:
@@ -694,12 +731,17 @@ def register_years(meeting_type: MeetingType, person) -> list[int]:
     person finds in the register, newest first (the filter gives nothing away about the
     others). One query: the first and the last by the body's (starts_at) index, the same
     cost at ten years as at one."""
-    item = _REGISTER_ITEM
-    topic = _REGISTER_TOPIC
-    one = _visible(meeting_type, person, item, topic).with_only_columns(Meeting.starts_at)
-    first = one.order_by(Meeting.starts_at).limit(1).scalar_subquery()
-    last = one.order_by(Meeting.starts_at.desc()).limit(1).scalar_subquery()
-    low, high = db.session.execute(select(first, last)).one()
+
+    def build():
+        item = _REGISTER_ITEM
+        topic = _REGISTER_TOPIC
+        one = _visible(person, item, topic).with_only_columns(Meeting.starts_at)
+        first = one.order_by(Meeting.starts_at).limit(1).scalar_subquery()
+        last = one.order_by(Meeting.starts_at.desc()).limit(1).scalar_subquery()
+        return select(first, last)
+
+    stmt = kept.statement(("action_years",), person, build)
+    low, high = db.session.execute(stmt, {"register_body": meeting_type.id}).one()
     if low is None or high is None:
         return []
     return list(range(to_local(high).year, to_local(low).year - 1, -1))
@@ -714,11 +756,17 @@ def register_topics(
     reference. One query."""
     if year is None or not MINYEAR < year < MAXYEAR:
         return []
-    item = _REGISTER_ITEM
-    topic = _REGISTER_TOPIC
-    which = _year_bounds(year)
-    if also is not None:
-        which = or_(which, topic.id == also)
-    ids = _visible(meeting_type, person, item, topic).with_only_columns(topic.id).where(which)
-    stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
-    return list(db.session.execute(stmt.order_by(Topic.reference)))
+
+    def build():
+        item = _REGISTER_ITEM
+        topic = _REGISTER_TOPIC
+        which = and_(Meeting.starts_at >= _FROM, Meeting.starts_at < _UNTIL)
+        if also is not None:
+            which = or_(which, topic.id == _TOPIC)
+        ids = _visible(person, item, topic).with_only_columns(topic.id).where(which)
+        stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
+        return stmt.order_by(Topic.reference)
+
+    stmt = kept.statement(("action_topics", also is not None), person, build)
+    params = {"register_body": meeting_type.id, "register_topic": also, **_year_params(year)}
+    return list(db.session.execute(stmt, params))
