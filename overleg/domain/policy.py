@@ -169,17 +169,20 @@ def sits_in_body(person, meeting_type: MeetingType) -> bool:
         return True
     if not is_person(person):
         return False
-    return (
-        db.session.scalar(
-            select(
-                exists().where(
-                    Participant.person_id == person.id,
-                    Participant.meeting_id == Meeting.id,
-                    Meeting.meeting_type_id == meeting_type.id,
-                )
-            )
+    params = {"policy_person": person.id, "policy_body": meeting_type.id}
+    return db.session.scalar(_sits_in_body_stmt(), params) or False
+
+
+@lru_cache(maxsize=1)
+def _sits_in_body_stmt():
+    """`sits_in_body` for a person and a body given when it runs, made once (a statement
+    keeps its cache key)."""
+    return select(
+        exists().where(
+            Participant.person_id == bindparam("policy_person"),
+            Participant.meeting_id == Meeting.id,
+            Meeting.meeting_type_id == bindparam("policy_body"),
         )
-        or False
     )
 
 

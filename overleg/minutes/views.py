@@ -3,6 +3,7 @@ and actions, "Mijn actiepunten" and the retention list."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -19,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -1113,8 +1114,14 @@ def version_pdf(meeting_id: int, number: int):
 # --- registers -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _body_stmt():
+    """The body with the code ``body_code``, made once (a statement keeps its cache key)."""
+    return select(MeetingType).where(MeetingType.code == bindparam("body_code"))
+
+
 def _body_or_404(code: str) -> MeetingType:
-    mt = db.session.scalar(select(MeetingType).where(MeetingType.code == code))
+    mt = db.session.scalar(_body_stmt(), {"body_code": code})
     if mt is None or not policy.sits_in_body(current_user, mt):
         abort(404)  # a body one does not sit in is not revealed
     return mt
@@ -1160,12 +1167,18 @@ def registers():
     return render_template("minutes/registers.html", bodies=bodies)
 
 
-def _theme_choices() -> list:
-    rows = db.session.execute(
+@lru_cache(maxsize=1)
+def _themes_stmt():
+    """Every theme with its plan's year, made once (a statement keeps its cache key)."""
+    return (
         select(Theme.id, Theme.name, ThemeGroup.year)
         .join(ThemeGroup)
         .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
-    ).all()
+    )
+
+
+def _theme_choices() -> list:
+    rows = db.session.execute(_themes_stmt()).all()
     # Each year's plan has its own priorities, often with the same names: the year tells
     # them apart in the list.
     return choices([("", "Alle thema's")] + [(id_, f"{name} ({year})") for id_, name, year in rows])
