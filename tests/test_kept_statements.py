@@ -93,6 +93,43 @@ def test_demoted_secretary_loses_the_kept_staff_statements(seeded, people):
     assert not all(r.visible for r in dd.register_page(body, sec).rows)
 
 
+def test_kept_register_statements_per_reader_and_after_the_roster_moved(seeded, people):
+    """The registers' statements (their keys, years and topics) are kept per reader with the
+    filters as parameters: asked by one reader after another, each finds what is theirs."""
+    from overleg.domain import actions as da
+
+    insider = make_person("insider@example.org", name="Ingrid Insider")
+    meeting, topic = _casus_meeting(people, insider)
+    db.session.commit()
+    outsider = people["deelnemer"]
+    body = meeting_type("tvo")
+    year = dd.meeting_year(meeting)
+    for order in ((insider, outsider), (outsider, insider), (insider, outsider)):
+        for person in order:
+            texts = {r.decision.id for r in dd.register_page(body, person, text="huisverbod").rows}
+            page, readable = da.register_view(body, person, text="huisverbod")
+            topics = {t.id for t in dd.register_topics(body, person, year)}
+            action_topics = {t.id for t in da.register_topics(body, person, year)}
+            if person is insider:
+                assert len(texts) == 1 and len(page.rows) == 1 and readable
+            else:
+                assert not texts and not page.rows, (texts, page.rows)
+            # both see the casus row by its reference: its topic is a choice for both
+            assert topic.id in topics and topic.id in action_topics
+            assert dd.register_years(body, person) == [year] == da.register_years(body, person)
+            # the filters' values are parameters: another value, another answer
+            assert not dd.register_page(body, person, year=year + 1).rows
+            assert not da.register_view(body, person, year=year + 1)[0].rows
+            assert len(dd.register_page(body, person, year=year).rows) == 2
+    # taken off the roster: the kept statements (holding only the id) find nothing
+    db.session.query(Participant).filter_by(person_id=outsider.id).delete()
+    db.session.commit()
+    assert not dd.register_page(body, outsider).rows
+    assert not da.register_view(body, outsider)[0].rows
+    assert dd.register_years(body, outsider) == [] == da.register_years(body, outsider)
+    assert len(dd.register_page(body, insider).rows) == 2  # positive control
+
+
 def test_topic_list_tampered_cursor_shows_nothing_hidden(seeded, people, app):
     from overleg.domain import keyset
 

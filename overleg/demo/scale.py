@@ -95,6 +95,8 @@ SUBJECTS = (
     "Veiligheid bouwterrein windpark N33",
     "Vuurwerkoverlast jaarwisseling {place}",
 )
+TOPIC_DESCRIPTION = "Fictief onderwerp van de schaalproef."
+TOPIC_WORD = "fictief"  # in every topic's description: the topic list's search in the bench
 PLACES = (
     "Hoogezand",
     "Sappemeer",
@@ -271,7 +273,7 @@ class _Generator:
         topic = Topic(
             reference=f"{body.code.upper()}-{year}-{number:03d}",
             title=subject,
-            description="Fictief onderwerp van de schaalproef.",
+            description=TOPIC_DESCRIPTION,
             theme=self.rng.choice(themes) if themes else None,
             confidentiality="casus" if casus else self.rng.choice(("intern", "vertrouwelijk")),
             status="nieuw",
@@ -789,7 +791,10 @@ def persona_pages(email: str) -> dict[str, str]:
         "verslag": f"/overleggen/{meeting.id}/verslag",
         "onderwerp": f"/onderwerpen/{topic_id}",
         "onderwerpen": "/onderwerpen",
-        "zoeken": "/onderwerpen?q=overlast",
+        # A word of every topic's description: a full page at one year as at ten (a word of
+        # the titles is in one topic of twelve, and a participant finds 125 topics in the
+        # first year: a page of 12 rows would be compared with a full page of 50).
+        "zoeken": f"/onderwerpen?q={TOPIC_WORD}",
         "zoeken alles": "/zoeken?q=overlast",
         "zoeken besluiten p2": "/zoeken?q=overlast&soort=besluiten&pagina=2",
         "besluiten": f"/besluiten/{code}",

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import Date, DateTime, Integer, String, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -26,8 +26,9 @@ from ..models import (
     Person,
     Topic,
 )
+from ..models.minutes import ACTION_STATUS_LABELS, action_overdue, action_owner_label
 from ..timeutil import local_to_utc, to_local, today_local, utcnow
-from . import keyset, policy
+from . import kept, keyset, policy
 from .input import date_in_range, has_control_characters
 
 
@@ -347,13 +348,69 @@ def meeting_day(meeting: Meeting) -> date:
     return to_local(meeting.starts_at).date()
 
 
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """An action as a list of actions shows it (templates/minutes/_action_table.html): plain
+    values, no ORM objects (fifty actions of a register page with their people, meetings
+    and topics as objects cost more to load than the rest of the page)."""
+
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+    what: str
+    owner_person_id: int | None
+    owner_label: str
+    due_date: date | None
+    status: str
+    closed_at: datetime | None
+    closed_by_name: str | None  # who closed it (between meetings)
+    closed_in_starts_at: datetime | None  # the meeting it was closed in
+    meeting_starts_at: datetime  # the meeting it was made in
+    topic_reference: str | None  # of the topic of its agenda item
+    topic_is_casus: bool
+    body_name: str | None = None  # of its meeting (Mijn actiepunten; the register is one's)
+
+    @property
+    def status_label(self) -> str:
+        return ACTION_STATUS_LABELS.get(self.status, self.status)
+
+    def is_overdue(self, on: date) -> bool:
+        return action_overdue(self.status, self.due_date, on)
+
+    @classmethod
+    def of(cls, action: ActionItem, *, body: bool = False) -> ActionRow:
+        """The row of an action loaded with `_shown_options` (and, with `body`, its
+        meeting's body)."""
+        item = action.agenda_item
+        topic = item.topic if item is not None else None
+        closed_in = action.closed_in_meeting
+        closer = action.closed_by
+        return cls(
+            id=action.id,
+            meeting_id=action.meeting_id,
+            agenda_item_id=action.agenda_item_id,
+            what=action.what,
+            owner_person_id=action.owner_person_id,
+            owner_label=action.owner_label,
+            due_date=action.due_date,
+            status=action.status,
+            closed_at=action.closed_at,
+            closed_by_name=closer.name if closer is not None else None,
+            closed_in_starts_at=closed_in.starts_at if closed_in is not None else None,
+            meeting_starts_at=action.meeting.starts_at,
+            topic_reference=topic.reference if topic is not None else None,
+            topic_is_casus=topic is not None and topic.is_casus,
+            body_name=action.meeting.meeting_type.name if body else None,
+        )
+
+
 @dataclass
 class MyActions:
     """ "Mijn actiepunten": the person's own actions and their organisation's, with what the
     read policy lets them read (see `my_actions`)."""
 
-    mine: list[ActionItem]
-    org: list[ActionItem]
+    mine: list[ActionRow]
+    org: list[ActionRow]
     visible: set[int]  # ids of the actions whose text the person reads
     unseen_meetings: set[int]  # ids of their meetings the person may not see
 
@@ -403,9 +460,10 @@ def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
     )
     meeting_ids = {a.meeting_id for a in found}
     seen = policy.visible_meeting_ids(person, meeting_ids)
+    rows = [ActionRow.of(a, body=True) for a in found]
     return MyActions(
-        mine=[a for a in found if a.owner_person_id == person.id],
-        org=[a for a in found if a.owner_person_id != person.id],
+        mine=[a for a in rows if a.owner_person_id == person.id],
+        org=[a for a in rows if a.owner_person_id != person.id],
         visible=visible,
         unseen_meetings=meeting_ids - seen,
     )
@@ -417,9 +475,21 @@ _REGISTER_ITEM = aliased(AgendaItem)
 _REGISTER_TOPIC = aliased(Topic)
 
 
-def _visible(meeting_type: MeetingType, person, item, topic):
-    """select(ActionItem) of the body's actions the person may see (their meeting, minutes
-    that reach them), with the action's item and topic outer-joined as `item`, `topic`."""
+# The register's values as parameters of its kept statements (overleg.domain.kept).
+_BODY = bindparam("register_body", type_=Integer)
+_STATUS = bindparam("register_status", type_=String)
+_ON = bindparam("register_on", type_=Date)
+_FROM = bindparam("register_from", type_=DateTime)
+_UNTIL = bindparam("register_until", type_=DateTime)
+_THEME = bindparam("register_theme", type_=Integer)
+_TOPIC = bindparam("register_topic", type_=Integer)
+_LIKE = bindparam("register_like", type_=String)
+
+
+def _visible(person, item, topic):
+    """select(ActionItem) of the body's (``register_body``) actions the person may see (their
+    meeting, minutes that reach them), with the action's item and topic outer-joined as
+    `item`, `topic`."""
     return (
         select(ActionItem)
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
@@ -428,7 +498,7 @@ def _visible(meeting_type: MeetingType, person, item, topic):
         .where(
             # the body's meetings (an action's body is its meeting's): the database walks
             # ix_meeting_type_starts in the register's order and stops at a page
-            Meeting.meeting_type_id == meeting_type.id,
+            Meeting.meeting_type_id == _BODY,
             policy.meeting_visibility_clause(person),
             # actions of concept minutes reach participants once the minutes are sent
             policy.released_minutes_clause(person, ActionItem.meeting_id),
@@ -436,9 +506,8 @@ def _visible(meeting_type: MeetingType, person, item, topic):
     )
 
 
-def register_stmt(
+def _filters(
     meeting_type: MeetingType,
-    person,
     *,
     status: str | None = None,
     only_overdue: bool = False,
@@ -447,35 +516,51 @@ def register_stmt(
     theme_id: int | None = None,
     topic_id: int | None = None,
     text: str | None = None,
-):
-    """The register's query without order and loader options (see `register`); None when
-    nothing can match."""
+) -> tuple[frozenset[str], dict] | None:
+    """The register's filters as the names of those given (the shape of its statement) and
+    their values as parameters; None when nothing can match."""
     from .decisions import contains_pattern
 
-    on = on or today_local()
-    item = _REGISTER_ITEM
-    topic = _REGISTER_TOPIC
-    stmt = _visible(meeting_type, person, item, topic)
-    if status in ("open", "afgerond"):
-        stmt = stmt.where(ActionItem.status == status)
-    if only_overdue:
-        stmt = stmt.where(ActionItem.status == "open", ActionItem.due_date < on)
     if year and not MINYEAR < year < MAXYEAR:
         return None  # no meeting is held in year 0 or 99999 (and `date` refuses them)
+    params: dict = {"register_body": meeting_type.id}
+    if status in ("open", "afgerond"):
+        params["register_status"] = status
+    if only_overdue:
+        params["register_on"] = on or today_local()
     if year:
-        stmt = stmt.where(_year_bounds(year))
+        params |= _year_params(year)
     if theme_id:
-        stmt = stmt.where(topic.theme_id == theme_id)
+        params["register_theme"] = theme_id
     if topic_id:
-        stmt = stmt.where(topic.id == topic_id)
+        params["register_topic"] = topic_id
     needle = (text or "").strip().lower()
     if needle:
-        like = contains_pattern(needle)
+        params["register_like"] = contains_pattern(needle)
+    return frozenset(params), params
+
+
+def _filtered(person, shape: frozenset[str]):
+    """`_visible` with the register's filters named in `shape` (see `_filters`)."""
+    item = _REGISTER_ITEM
+    topic = _REGISTER_TOPIC
+    stmt = _visible(person, item, topic)
+    if "register_status" in shape:
+        stmt = stmt.where(ActionItem.status == _STATUS)
+    if "register_on" in shape:
+        stmt = stmt.where(ActionItem.status == "open", ActionItem.due_date < _ON)
+    if "register_from" in shape:
+        stmt = stmt.where(Meeting.starts_at >= _FROM, Meeting.starts_at < _UNTIL)
+    if "register_theme" in shape:
+        stmt = stmt.where(topic.theme_id == _THEME)
+    if "register_topic" in shape:
+        stmt = stmt.where(topic.id == _TOPIC)
+    if "register_like" in shape:
         stmt = stmt.where(
             or_(
-                func.lower(topic.reference).like(like, escape="\\"),
+                func.lower(topic.reference).like(_LIKE, escape="\\"),
                 and_(
-                    func.lower(ActionItem.what).like(like, escape="\\"),
+                    func.lower(ActionItem.what).like(_LIKE, escape="\\"),
                     policy.action_text_clause(person),
                 ),
             )
@@ -485,6 +570,7 @@ def register_stmt(
 
 # the newest meeting first, in the order the actions were made there
 REGISTER_ORDER = ((Meeting.starts_at, True), (ActionItem.id, False))
+_ORDER_BY = (Meeting.starts_at.desc(), ActionItem.id)
 CURSOR_TYPES = (datetime, int)
 
 
@@ -496,11 +582,12 @@ def register(meeting_type: MeetingType, person, **filters) -> list[ActionItem]:
     the action says only where the person reads it (``policy.action_text_clause``), and
     the topic's reference always (the register shows it). The whole register; the page
     reads `register_page`."""
-    stmt = register_stmt(meeting_type, person, **filters)
-    if stmt is None:
+    found = _filters(meeting_type, **filters)
+    if found is None:
         return []
-    stmt = stmt.options(*_load_options()).order_by(Meeting.starts_at.desc(), ActionItem.id)
-    return list(db.session.scalars(stmt))
+    shape, params = found
+    stmt = _filtered(person, shape).options(*_load_options())
+    return list(db.session.scalars(stmt.order_by(*_ORDER_BY), params))
 
 
 def register_page(
@@ -523,22 +610,92 @@ def register_view(
     (`policy.action_readable_ids`: their minutes and items; none for staff). The policy's
     text clause as a column of the page's query costs PostgreSQL more to plan than these
     queries cost to run."""
-    stmt = register_stmt(meeting_type, person, **filters)
-    if stmt is None:
+    filtered = _filters(meeting_type, **filters)
+    if filtered is None:
         return keyset.Page([], None, None, cursor is None), set()
-    keys = stmt.with_only_columns(ActionItem.id, Meeting.starts_at)
-    page = keyset.paginate(keys, REGISTER_ORDER, lambda row: (row.starts_at, row.id), cursor, size)
+    shape, params = filtered
+    page = keyset.kept_page(
+        lambda direction, make: kept.statement(("action_keys", shape, direction), person, make),
+        lambda: _filtered(person, shape).with_only_columns(ActionItem.id, Meeting.starts_at),
+        REGISTER_ORDER,
+        lambda row: (row.starts_at, row.id),
+        cursor,
+        size,
+        params,
+    )
     ids = [row.id for row in page.rows]
-    found: dict[int, ActionItem] = {}
+    found: dict[int, ActionRow] = {}
     if ids:
-        load = select(ActionItem).where(ActionItem.id.in_(ids)).options(*_shown_options())
-        found = {a.id: a for a in db.session.scalars(load)}
+        found = {a.id: a for a in map(_shown_row, db.session.execute(_shown_stmt(), {"ids": ids}))}
     actions = [found[i] for i in ids]
     readable = policy.action_readable_ids(
         person, [policy.ActionFacts(a.id, a.meeting_id, a.agenda_item_id) for a in actions]
     )
     page.rows = actions
     return page, readable
+
+
+@lru_cache(maxsize=1)
+def _shown_stmt():
+    """The register rows of the actions with ids ``ids``: their columns and the few their
+    row shows of their people, meetings and topic (all many-to-one, outer-joined), as plain
+    columns. Made once: a statement keeps its cache key."""
+    owner, owner_org, organisation = aliased(Person), aliased(Organisation), aliased(Organisation)
+    closer, closed_in = aliased(Person), aliased(Meeting)
+    item, topic = aliased(AgendaItem), aliased(Topic)
+    return (
+        select(
+            ActionItem.id,
+            ActionItem.meeting_id,
+            ActionItem.agenda_item_id,
+            ActionItem.what,
+            ActionItem.owner_person_id,
+            owner.name,
+            owner_org.short_name,
+            owner_org.name,
+            organisation.name,
+            ActionItem.due_date,
+            ActionItem.status,
+            ActionItem.closed_at,
+            closer.name,
+            closed_in.starts_at,
+            Meeting.starts_at,
+            topic.reference,
+            topic.confidentiality,
+        )
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .outerjoin(owner, owner.id == ActionItem.owner_person_id)
+        .outerjoin(owner_org, owner_org.id == owner.organisation_id)
+        .outerjoin(organisation, organisation.id == ActionItem.owner_organisation_id)
+        .outerjoin(closer, closer.id == ActionItem.closed_by_id)
+        .outerjoin(closed_in, closed_in.id == ActionItem.closed_in_meeting_id)
+        .outerjoin(item, item.id == ActionItem.agenda_item_id)
+        .outerjoin(topic, topic.id == item.topic_id)
+        .where(ActionItem.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def _shown_row(row) -> ActionRow:
+    id_, meeting_id, item_id, what, person_id, person_name, org_short, org_long = row[:8]
+    org_name, due, status, closed_at, closer, closed_in, starts_at = row[8:15]
+    reference, confidentiality = row[15:]
+    person_org = (org_short or org_long) if org_long is not None else None
+    return ActionRow(
+        id=id_,
+        meeting_id=meeting_id,
+        agenda_item_id=item_id,
+        what=what,
+        owner_person_id=person_id,
+        owner_label=action_owner_label(person_name, person_org, org_name),
+        due_date=due,
+        status=status,
+        closed_at=closed_at,
+        closed_by_name=closer,
+        closed_in_starts_at=closed_in,
+        meeting_starts_at=starts_at,
+        topic_reference=reference,
+        topic_is_casus=confidentiality == "casus",
+    )
 
 
 def _shown_options():
@@ -561,12 +718,12 @@ def _shown_options():
     )
 
 
-def _year_bounds(year: int):
-    """The meeting's start in this year, Amsterdam time (as naive UTC bounds)."""
-    return and_(
-        Meeting.starts_at >= local_to_utc(date(year, 1, 1), time(0, 0)),
-        Meeting.starts_at < local_to_utc(date(year + 1, 1, 1), time(0, 0)),
-    )
+def _year_params(year: int) -> dict:
+    """The meeting's start in this year, Amsterdam time (naive UTC bounds), as parameters."""
+    return {
+        "register_from": local_to_utc(date(year, 1, 1), time(0, 0)),
+        "register_until": local_to_utc(date(year + 1, 1, 1), time(0, 0)),
+    }
 
 
 def register_years(meeting_type: MeetingType, person) -> list[int]:
@@ -574,12 +731,17 @@ def register_years(meeting_type: MeetingType, person) -> list[int]:
     person finds in the register, newest first (the filter gives nothing away about the
     others). One query: the first and the last by the body's (starts_at) index, the same
     cost at ten years as at one."""
-    item = _REGISTER_ITEM
-    topic = _REGISTER_TOPIC
-    one = _visible(meeting_type, person, item, topic).with_only_columns(Meeting.starts_at)
-    first = one.order_by(Meeting.starts_at).limit(1).scalar_subquery()
-    last = one.order_by(Meeting.starts_at.desc()).limit(1).scalar_subquery()
-    low, high = db.session.execute(select(first, last)).one()
+
+    def build():
+        item = _REGISTER_ITEM
+        topic = _REGISTER_TOPIC
+        one = _visible(person, item, topic).with_only_columns(Meeting.starts_at)
+        first = one.order_by(Meeting.starts_at).limit(1).scalar_subquery()
+        last = one.order_by(Meeting.starts_at.desc()).limit(1).scalar_subquery()
+        return select(first, last)
+
+    stmt = kept.statement(("action_years",), person, build)
+    low, high = db.session.execute(stmt, {"register_body": meeting_type.id}).one()
     if low is None or high is None:
         return []
     return list(range(to_local(high).year, to_local(low).year - 1, -1))
@@ -594,11 +756,17 @@ def register_topics(
     reference. One query."""
     if year is None or not MINYEAR < year < MAXYEAR:
         return []
-    item = _REGISTER_ITEM
-    topic = _REGISTER_TOPIC
-    which = _year_bounds(year)
-    if also is not None:
-        which = or_(which, topic.id == also)
-    ids = _visible(meeting_type, person, item, topic).with_only_columns(topic.id).where(which)
-    stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
-    return list(db.session.execute(stmt.order_by(Topic.reference)))
+
+    def build():
+        item = _REGISTER_ITEM
+        topic = _REGISTER_TOPIC
+        which = and_(Meeting.starts_at >= _FROM, Meeting.starts_at < _UNTIL)
+        if also is not None:
+            which = or_(which, topic.id == _TOPIC)
+        ids = _visible(person, item, topic).with_only_columns(topic.id).where(which)
+        stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
+        return stmt.order_by(Topic.reference)
+
+    stmt = kept.statement(("action_topics", also is not None), person, build)
+    params = {"register_body": meeting_type.id, "register_topic": also, **_year_params(year)}
+    return list(db.session.execute(stmt, params))

@@ -8,14 +8,16 @@ out again.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person, Theme, Topic
 from ..timeutil import to_local
-from . import keyset, numbering, policy
+from . import kept, keyset, numbering, policy
 from .input import has_control_characters
 
 CONTROL_MESSAGE = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
@@ -125,69 +127,95 @@ class RegisterRow:
     minutes_status: str  # concept / ter_vaststelling / vastgesteld
 
 
-def _visible(meeting_type: MeetingType, person):
-    """select(Decision, Minutes.status) of the body's decisions the person may see."""
+@dataclass(frozen=True, slots=True)
+class ShownDecision:
+    """A decision as a register page shows it (templates/minutes/decisions.html): plain
+    values, no ORM objects (a page's fifty decisions with their meetings, topics and themes
+    as objects cost more to load than its queries to run)."""
+
+    id: int
+    code: str
+    meeting_id: int
+    meeting_starts_at: datetime
+    text: str
+    agenda_item_id: int | None
+    topic_id: int | None
+    topic_reference: str | None
+    topic_title: str | None
+    topic_is_casus: bool
+    theme_name: str | None
+
+
+@dataclass
+class PageRow:
+    """A row of a register page (`register_page`)."""
+
+    decision: ShownDecision
+    visible: bool  # the reader may read the text (need to know)
+    minutes_status: str  # concept / ter_vaststelling / vastgesteld
+
+
+# The register's values as parameters of its kept statements (overleg.domain.kept).
+_BODY = bindparam("register_body", type_=Integer)
+_YEAR = bindparam("register_year", type_=Integer)
+_THEME = bindparam("register_theme", type_=Integer)
+_TOPIC = bindparam("register_topic", type_=Integer)
+_LIKE = bindparam("register_like", type_=String)
+
+
+def _visible(person):
+    """select(Decision, Minutes.status) of the body's (``register_body``) decisions the
+    person may see."""
     return (
         select(Decision, Minutes.status)
         .join(Meeting, Meeting.id == Decision.meeting_id)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
         .where(
-            Decision.meeting_type_id == meeting_type.id,
+            Decision.meeting_type_id == _BODY,
             policy.meeting_visibility_clause(person),
             policy.released_minutes_clause(person, Decision.meeting_id),
         )
     )
 
 
-def register_stmt(
+def _filters(
     meeting_type: MeetingType,
-    person,
     *,
     year: int | None = None,
     theme_id: int | None = None,
     topic_id: int | None = None,
     text: str | None = None,
-):
-    """The register's query without order (see `register`): select(Decision, Minutes.status,
-    readable), `readable` the read policy's ``decision_text_clause`` for the row (whether
-    the person reads its text), so no second query asks it of the policy."""
-    return (
-        _filtered(meeting_type, person, year=year, theme_id=theme_id, topic_id=topic_id, text=text)
-        .add_columns(policy.decision_text_clause(person).label("readable"))
-        .options(
-            # all many-to-one: in the register's own query (no query, no lazy load, per row)
-            joinedload(Decision.meeting),
-            joinedload(Decision.topic),
-            joinedload(Decision.theme),
-        )
-    )
-
-
-def _filtered(
-    meeting_type: MeetingType,
-    person,
-    *,
-    year: int | None = None,
-    theme_id: int | None = None,
-    topic_id: int | None = None,
-    text: str | None = None,
-):
-    """`_visible` with the register's filters (see `register`)."""
-    stmt = _visible(meeting_type, person)
+) -> tuple[frozenset[str], dict]:
+    """The register's filters as the names of those given (the shape of its statement) and
+    their values as parameters."""
+    params: dict = {"register_body": meeting_type.id}
     if year:
-        stmt = stmt.where(Decision.year == year)
+        params["register_year"] = year
     if theme_id:
-        stmt = stmt.where(Decision.theme_id == theme_id)
+        params["register_theme"] = theme_id
     if topic_id:
-        stmt = stmt.where(Decision.topic_id == topic_id)
+        params["register_topic"] = topic_id
     needle = (text or "").strip().lower()
     if needle:
-        like = contains_pattern(needle)
+        params["register_like"] = contains_pattern(needle)
+    return frozenset(params), params
+
+
+def _filtered(person, shape: frozenset[str]):
+    """`_visible` with the register's filters named in `shape` (see `_filters`)."""
+    stmt = _visible(person)
+    if "register_year" in shape:
+        stmt = stmt.where(Decision.year == _YEAR)
+    if "register_theme" in shape:
+        stmt = stmt.where(Decision.theme_id == _THEME)
+    if "register_topic" in shape:
+        stmt = stmt.where(Decision.topic_id == _TOPIC)
+    if "register_like" in shape:
         stmt = stmt.where(
             or_(
-                func.lower(Decision.code).like(like, escape="\\"),
+                func.lower(Decision.code).like(_LIKE, escape="\\"),
                 and_(
-                    func.lower(Decision.text).like(like, escape="\\"),
+                    func.lower(Decision.text).like(_LIKE, escape="\\"),
                     policy.decision_text_clause(person),
                 ),
             )
@@ -213,20 +241,62 @@ def register(meeting_type: MeetingType, person, **filters) -> list[RegisterRow]:
     with each row). Every filter is SQL on top of the read policy's clauses: a text search
     matches the code, and the text only where the person reads it. The whole register; the
     page reads `register_page`."""
-    stmt = register_stmt(meeting_type, person, **filters).order_by(
-        Decision.year.desc(), Decision.number.desc()
+    shape, params = _filters(meeting_type, **filters)
+    stmt = (
+        _filtered(person, shape)
+        .add_columns(policy.decision_text_clause(person).label("readable"))
+        .options(
+            # all many-to-one: in the register's own query (no query, no lazy load, per row)
+            joinedload(Decision.meeting),
+            joinedload(Decision.topic),
+            joinedload(Decision.theme),
+        )
+        .order_by(Decision.year.desc(), Decision.number.desc())
     )
-    return [_row(*row) for row in db.session.execute(stmt)]
+    return [_row(*row) for row in db.session.execute(stmt, params)]
 
 
-def _shown_options():
-    """What a register row shows of a decision's meeting, topic and theme (all many-to-one,
-    joined in the one query): their few columns, not whole rows (a meeting's agenda
-    snapshot, a topic's description)."""
+@lru_cache(maxsize=1)
+def _shown_stmt():
+    """The decisions with ids ``ids`` as a register page shows them: their columns and the
+    few of their meeting, topic and theme (all many-to-one, joined), as plain columns. Made
+    once: a statement keeps its cache key."""
     return (
-        joinedload(Decision.meeting).load_only(Meeting.starts_at),
-        joinedload(Decision.topic).load_only(Topic.reference, Topic.title, Topic.confidentiality),
-        joinedload(Decision.theme).load_only(Theme.name),
+        select(
+            Decision.id,
+            Decision.code,
+            Decision.meeting_id,
+            Meeting.starts_at,
+            Decision.text,
+            Decision.agenda_item_id,
+            Decision.topic_id,
+            Topic.reference,
+            Topic.title,
+            Topic.confidentiality,
+            Theme.name,
+        )
+        .join(Meeting, Meeting.id == Decision.meeting_id)
+        .outerjoin(Topic, Topic.id == Decision.topic_id)
+        .outerjoin(Theme, Theme.id == Decision.theme_id)
+        .where(Decision.id.in_(bindparam("ids", expanding=True)))
+    )
+
+
+def _shown(row) -> ShownDecision:
+    id_, code, meeting_id, starts_at, text, item_id, topic_id, reference, title = row[:9]
+    confidentiality, theme = row[9:]
+    return ShownDecision(
+        id=id_,
+        code=code,
+        meeting_id=meeting_id,
+        meeting_starts_at=starts_at,
+        text=text,
+        agenda_item_id=item_id,
+        topic_id=topic_id,
+        topic_reference=reference,
+        topic_title=title,
+        topic_is_casus=confidentiality == "casus",
+        theme_name=theme,
     )
 
 
@@ -234,32 +304,39 @@ def register_page(
     meeting_type: MeetingType, person, *, cursor=None, size: int = 50, **filters
 ) -> keyset.Page:
     """One page of `register` (keyset: the cursor from ``keyset.decode(…, CURSOR_TYPES)``),
-    its rows RegisterRow. The same queries whatever the page and the size of the register:
+    its rows PageRow. The same queries whatever the page and the size of the register:
     the page's keys (the read policy's meeting and minutes clauses and the filters, walking
     the body's (year, number) index: a narrow query the database plans quickly), then its
     decisions with what a row shows, then which of them the person reads, the policy's
     batch answer on their items (`policy.decision_readable_ids`; none for staff). The
     policy's text clause as a column of the page's query costs PostgreSQL more to plan than
     the two queries cost to run."""
-    keys = _filtered(meeting_type, person, **filters).with_only_columns(
-        Decision.id, Decision.year, Decision.number, Minutes.status
+    shape, params = _filters(meeting_type, **filters)
+    page = keyset.kept_page(
+        lambda direction, make: kept.statement(("decision_keys", shape, direction), person, make),
+        lambda: _filtered(person, shape).with_only_columns(
+            Decision.id, Decision.year, Decision.number, Minutes.status
+        ),
+        REGISTER_ORDER,
+        lambda row: (row.year, row.number),
+        cursor,
+        size,
+        params,
     )
-    page = keyset.paginate(keys, REGISTER_ORDER, lambda row: (row.year, row.number), cursor, size)
     ids = [row.id for row in page.rows]
-    found: dict[int, Decision] = {}
+    found: dict[int, ShownDecision] = {}
     if ids:
-        stmt = select(Decision).where(Decision.id.in_(ids)).options(*_shown_options())
-        found = {d.id: d for d in db.session.scalars(stmt)}
+        found = {d.id: d for d in map(_shown, db.session.execute(_shown_stmt(), {"ids": ids}))}
     readable = policy.decision_readable_ids(
         person,
         [
-            policy.DecisionFacts(
-                d.id, d.agenda_item_id, d.topic_id, d.topic is not None and d.topic.is_casus
-            )
+            policy.DecisionFacts(d.id, d.agenda_item_id, d.topic_id, d.topic_is_casus)
             for d in found.values()
         ],
     )
-    page.rows = [_row(found[row.id], row.status, row.id in readable) for row in page.rows]
+    page.rows = [
+        PageRow(found[row.id], row.id in readable, row.status or "concept") for row in page.rows
+    ]
     return page
 
 
@@ -268,10 +345,15 @@ def register_years(meeting_type: MeetingType, person) -> list[int]:
     newest first (the filter's choices give nothing away about the others). One query: the
     first and the last row by the body's (year, number) index, so it costs the same at ten
     years as at one (no DISTINCT over every decision of the body)."""
-    one = _visible(meeting_type, person).with_only_columns(Decision.year).limit(1)
-    first = one.order_by(Decision.year, Decision.number).scalar_subquery()
-    last = one.order_by(Decision.year.desc(), Decision.number.desc()).scalar_subquery()
-    low, high = db.session.execute(select(first, last)).one()
+
+    def build():
+        one = _visible(person).with_only_columns(Decision.year).limit(1)
+        first = one.order_by(Decision.year, Decision.number).scalar_subquery()
+        last = one.order_by(Decision.year.desc(), Decision.number.desc()).scalar_subquery()
+        return select(first, last)
+
+    stmt = kept.statement(("decision_years",), person, build)
+    low, high = db.session.execute(stmt, {"register_body": meeting_type.id}).one()
     if low is None or high is None:
         return []
     return list(range(high, low - 1, -1))
@@ -285,12 +367,18 @@ def register_topics(
     it has decisions there (the filter's current choice); by reference. One query."""
     if year is None:
         return []
-    which = Decision.year == year
-    if also is not None:
-        which = or_(which, Decision.topic_id == also)
-    ids = _visible(meeting_type, person).with_only_columns(Decision.topic_id).where(which)
-    stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
-    return list(db.session.execute(stmt.order_by(Topic.reference)))
+
+    def build():
+        which = Decision.year == _YEAR
+        if also is not None:
+            which = or_(which, Decision.topic_id == _TOPIC)
+        ids = _visible(person).with_only_columns(Decision.topic_id).where(which)
+        stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
+        return stmt.order_by(Topic.reference)
+
+    stmt = kept.statement(("decision_topics", also is not None), person, build)
+    params = {"register_body": meeting_type.id, "register_year": year, "register_topic": also}
+    return list(db.session.execute(stmt, params))
 
 
 def contains_pattern(text: str) -> str:

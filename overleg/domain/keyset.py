@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, or_
+from sqlalchemy import Integer, and_, bindparam, or_
 
 from ..extensions import db
 
@@ -133,7 +133,43 @@ def paginate(
     cols = [(c.desc() if d == forward else c.asc()) for c, d in order]
     stmt = stmt.order_by(*cols).limit(size + 1)
     result = db.session.scalars(stmt) if scalars else db.session.execute(stmt)
-    rows = list(result)
+    return _page(list(result), key_of, cursor, size)
+
+
+def kept_page(
+    keep: Callable[[str | None, Callable[[], Any]], Any],
+    build: Callable[[], Any],
+    order: Sequence[tuple[Any, bool]],
+    key_of: Callable[[Any], tuple],
+    cursor: Cursor | None,
+    size: int,
+    params: dict[str, Any],
+) -> Page:
+    """`paginate` on a kept statement (overleg.domain.kept): `build()` makes the statement
+    without ORDER BY, its values as the parameters in `params`; the cursor's key and the
+    limit are parameters too, so ``keep(direction, make)`` keeps one statement per direction
+    (None: the first page) and `make` is called only the first time."""
+    forward = cursor is None or cursor.direction == NEXT
+
+    def make():
+        stmt = build()
+        if cursor is not None:
+            key = tuple(
+                bindparam(f"keyset_{i}", type_=col.type) for i, (col, _) in enumerate(order)
+            )
+            stmt = stmt.where(_beyond(order, key, forward))
+        cols = [(c.desc() if d == forward else c.asc()) for c, d in order]
+        return stmt.order_by(*cols).limit(bindparam("keyset_limit", type_=Integer))
+
+    stmt = keep(None if cursor is None else cursor.direction, make)
+    values = {**params, "keyset_limit": size + 1}
+    if cursor is not None:
+        values |= {f"keyset_{i}": v for i, v in enumerate(cursor.key)}
+    return _page(list(db.session.execute(stmt, values)), key_of, cursor, size)
+
+
+def _page(rows: list, key_of: Callable[[Any], tuple], cursor: Cursor | None, size: int) -> Page:
+    forward = cursor is None or cursor.direction == NEXT
     more = len(rows) > size
     rows = rows[:size]
     if not forward:

@@ -169,17 +169,20 @@ def sits_in_body(person, meeting_type: MeetingType) -> bool:
         return True
     if not is_person(person):
         return False
-    return (
-        db.session.scalar(
-            select(
-                exists().where(
-                    Participant.person_id == person.id,
-                    Participant.meeting_id == Meeting.id,
-                    Meeting.meeting_type_id == meeting_type.id,
-                )
-            )
+    params = {"policy_person": person.id, "policy_body": meeting_type.id}
+    return db.session.scalar(_sits_in_body_stmt(), params) or False
+
+
+@lru_cache(maxsize=1)
+def _sits_in_body_stmt():
+    """`sits_in_body` for a person and a body given when it runs, made once (a statement
+    keeps its cache key)."""
+    return select(
+        exists().where(
+            Participant.person_id == bindparam("policy_person"),
+            Participant.meeting_id == Meeting.id,
+            Meeting.meeting_type_id == bindparam("policy_body"),
         )
-        or False
     )
 
 
@@ -764,6 +767,23 @@ def _released_minutes(meeting_id_col):
     return exists().where(minutes.meeting_id == meeting_id_col, minutes.status.in_(SENT_MINUTES))
 
 
+@lru_cache(maxsize=1)
+def _sent_minutes_stmt():
+    """`sent_minutes_meeting_ids`, made once (a statement keeps its cache key)."""
+    return select(Minutes.meeting_id).where(
+        Minutes.meeting_id.in_(_IDS), Minutes.status.in_(SENT_MINUTES)
+    )
+
+
+def sent_minutes_meeting_ids(meeting_ids: Iterable[int]) -> set[int]:
+    """Of these meetings, those whose minutes were sent for approval (or approved). One
+    query."""
+    ids = list(set(meeting_ids))
+    if not ids:
+        return set()
+    return set(db.session.scalars(_sent_minutes_stmt(), {"policy_ids": ids}))
+
+
 def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
     """Of these actions, those whose text the person reads: who reads the action's agenda item
     in full, once its minutes were sent. An action without item follows its meeting. The
@@ -796,13 +816,7 @@ def action_readable_ids(person, actions: Iterable[ActionFacts]) -> set[int]:
     if not actions or not is_person(person):
         return set()
     meeting_ids = {a.meeting_id for a in actions}
-    sent = set(
-        db.session.scalars(
-            select(Minutes.meeting_id).where(
-                Minutes.meeting_id.in_(meeting_ids), Minutes.status.in_(SENT_MINUTES)
-            )
-        )
-    )
+    sent = sent_minutes_meeting_ids(meeting_ids)
     item_ids = [a.agenda_item_id for a in actions if a.agenda_item_id is not None]
     levels = item_levels_by_id(person, item_ids) if item_ids else {}
     entitled = {i for i, level in levels.items() if level == FULL}
@@ -836,14 +850,7 @@ def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> s
         person, {meeting.id}
     ):
         return set()
-    sent = set(
-        db.session.scalars(
-            select(Minutes.meeting_id).where(
-                Minutes.meeting_id.in_({a.meeting_id for a in actions}),
-                Minutes.status.in_(SENT_MINUTES),
-            )
-        )
-    )
+    sent = sent_minutes_meeting_ids({a.meeting_id for a in actions})
     items = [a.agenda_item for a in actions if a.agenda_item is not None]
     entitled = entitled_among(person, items)
     casus_topics = {

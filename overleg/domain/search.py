@@ -54,7 +54,7 @@ from sqlalchemy.sql import ColumnElement, column, table
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, Topic
 from ..models.search import DUTCH, pg_vector
-from . import policy
+from . import kept, policy
 
 MAX_LENGTH = 200
 MAX_TERMS = 12
@@ -329,31 +329,10 @@ def _ranked_stmt(arms):
     )
 
 
-# The ranked statements, kept per kind, reader and database (as the policy keeps its clauses,
-# `policy._clauses`): built with the search as parameters, a kept one is neither built nor
-# walked for its cache key again (for a participant's policy clauses that walk cost more
-# than the queries). At most this many are kept; then they are made anew.
-_KEPT: dict[tuple, object] = {}
-KEPT_SIZE = 3 * 2 * policy.CLAUSE_CACHE_SIZE
-
-
-def _reader(person) -> tuple:
-    """What a kept statement depends on of the person: staff, their id, or no one."""
-    if policy.is_staff(person):
-        return ("staff",)
-    if policy.is_person(person):
-        return ("person", person.id)
-    return ("none",)
-
-
 def _kept(kind: str, person, by_reference: bool, build):
-    key = (kind, _reader(person), by_reference, _dialect())
-    stmt = _KEPT.get(key)
-    if stmt is None:
-        if len(_KEPT) >= KEPT_SIZE:
-            _KEPT.clear()
-        stmt = _KEPT[key] = build()
-    return stmt
+    """The ranked statement of this kind for the reader (`kept.statement`), per database:
+    built with the search as parameters."""
+    return kept.statement(("search", kind, by_reference, _dialect()), person, build)
 
 
 def _ranked(stmt, query: Query, page: int, size: int) -> list[tuple[int, bool]]:

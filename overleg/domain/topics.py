@@ -7,11 +7,11 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
-from ..models import AgendaItem, Escalation, Meeting, MeetingType, Topic, TopicEvent
+from ..models import AgendaItem, Escalation, Meeting, MeetingType, Theme, Topic, TopicEvent
 from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS
 from ..timeutil import utcnow
 from . import keyset, numbering, policy, search
@@ -288,9 +288,33 @@ LIST_CURSOR_TYPES = (datetime, int)
 LIST_PAGE_SIZE = 50
 
 
+@dataclass(frozen=True, slots=True)
+class ListedTopic:
+    """A topic as the list shows it (templates/topics/index.html and the badges of
+    templates/topics/_macros.html): plain values, no ORM objects (fifty topics with their
+    bodies and themes as objects cost more to load than the page's queries to run)."""
+
+    id: int
+    reference: str
+    title: str
+    confidentiality: str
+    status: str
+    created_at: datetime
+    body_name: str
+    theme_name: str | None
+
+    @property
+    def is_casus(self) -> bool:
+        return self.confidentiality == "casus"
+
+    @property
+    def status_label(self) -> str:
+        return TOPIC_STATUS_LABELS.get(self.status, self.status)
+
+
 @dataclass
 class ListRow:
-    topic: Topic
+    topic: ListedTopic
     full: bool  # the person reads it in full (its title)
 
     @property
@@ -314,7 +338,7 @@ def list_page(
     Two queries (and the eager loads of body and theme), whatever the page and however many
     topics there are: the database walks ``ix_topic_created_at`` from the key
     and stops after `size` + 1 rows it may show."""
-    stmt = select(Topic).options(selectinload(Topic.meeting_type), selectinload(Topic.theme))
+    stmt = select(Topic.id, Topic.created_at)
     # The cheap filters first (a column, the search's match), the read policy's clause last:
     # the database tries it only on the topics that pass them.
     if status:
@@ -327,11 +351,36 @@ def list_page(
         # full is found by its reference only.
         stmt = stmt.where(search.topic_list_clause(person, query))
     stmt = stmt.where(policy.topic_visibility_clause(person))
-    page = keyset.paginate(
-        stmt, LIST_ORDER, lambda t: (t.created_at, t.id), cursor, size, scalars=True
-    )
+    page = keyset.paginate(stmt, LIST_ORDER, lambda t: (t.created_at, t.id), cursor, size)
+    ids = [row.id for row in page.rows]
+    found: dict[int, ListedTopic] = {}
+    if ids:
+        rows = db.session.execute(_listed_stmt(), {"ids": ids})
+        found = {t.id: t for t in (ListedTopic(*row) for row in rows)}
     # Which of them the person reads in full: asked of the policy for this page's ids (as a
     # column of the page's own query PostgreSQL would work it out for every topic at once).
-    full = policy.entitled_topic_ids(person, [t.id for t in page.rows])
-    page.rows = [ListRow(t, t.id in full) for t in page.rows]
+    full = policy.entitled_topic_ids(person, ids)
+    page.rows = [ListRow(found[i], i in full) for i in ids]
     return page
+
+
+@lru_cache(maxsize=1)
+def _listed_stmt():
+    """The topics with ids ``ids`` as the list shows them, with their body's and theme's
+    names (many-to-one, joined), as plain columns. Made once: a statement keeps its cache
+    key."""
+    return (
+        select(
+            Topic.id,
+            Topic.reference,
+            Topic.title,
+            Topic.confidentiality,
+            Topic.status,
+            Topic.created_at,
+            MeetingType.name,
+            Theme.name,
+        )
+        .join(MeetingType, MeetingType.id == Topic.meeting_type_id)
+        .outerjoin(Theme, Theme.id == Topic.theme_id)
+        .where(Topic.id.in_(bindparam("ids", expanding=True)))
+    )

@@ -3,6 +3,7 @@ and actions, "Mijn actiepunten" and the retention list."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -19,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -1113,8 +1114,14 @@ def version_pdf(meeting_id: int, number: int):
 # --- registers -----------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
+def _body_stmt():
+    """The body with the code ``body_code``, made once (a statement keeps its cache key)."""
+    return select(MeetingType).where(MeetingType.code == bindparam("body_code"))
+
+
 def _body_or_404(code: str) -> MeetingType:
-    mt = db.session.scalar(select(MeetingType).where(MeetingType.code == code))
+    mt = db.session.scalar(_body_stmt(), {"body_code": code})
     if mt is None or not policy.sits_in_body(current_user, mt):
         abort(404)  # a body one does not sit in is not revealed
     return mt
@@ -1160,12 +1167,18 @@ def registers():
     return render_template("minutes/registers.html", bodies=bodies)
 
 
-def _theme_choices() -> list:
-    rows = db.session.execute(
+@lru_cache(maxsize=1)
+def _themes_stmt():
+    """Every theme with its plan's year, made once (a statement keeps its cache key)."""
+    return (
         select(Theme.id, Theme.name, ThemeGroup.year)
         .join(ThemeGroup)
         .order_by(ThemeGroup.year.desc(), ThemeGroup.position, Theme.position)
-    ).all()
+    )
+
+
+def _theme_choices() -> list:
+    rows = db.session.execute(_themes_stmt()).all()
     # Each year's plan has its own priorities, often with the same names: the year tells
     # them apart in the list.
     return choices([("", "Alle thema's")] + [(id_, f"{name} ({year})") for id_, name, year in rows])
@@ -1257,11 +1270,7 @@ def decision_register(code: str):
         page_args=_page_args(),
         cursor_error=cursor_error,
     )
-    shown = [
-        r.decision.topic.reference
-        for r in rows
-        if r.visible and r.decision.topic is not None and r.decision.topic.is_casus
-    ]
+    shown = [r.decision.topic_reference for r in rows if r.visible and r.decision.topic_is_casus]
     if record_shown(shown, mt, object_type="decision_register"):
         db.session.commit()
     return html, status
@@ -1287,7 +1296,7 @@ def action_register(code: str):
     visible: set[int] = set()
     if not form.validate() or cursor_error:
         status = 400
-        actions: list[ActionItem] = []
+        actions: list[da.ActionRow] = []
     else:
         choice = form.status.data or ""
         status_filter = choice if choice in ("open", "afgerond") else None
@@ -1344,15 +1353,12 @@ def my_actions():
     return html
 
 
-def _actions_casus(actions: list[ActionItem], visible: set[int]) -> list[str]:
+def _actions_casus(actions: list[da.ActionRow], visible: set[int]) -> list[str]:
     """References of the casus whose actions are shown in full."""
     return [
-        a.agenda_item.topic.reference
+        a.topic_reference
         for a in actions
-        if a.id in visible
-        and a.agenda_item is not None
-        and a.agenda_item.topic is not None
-        and a.agenda_item.topic.is_casus
+        if a.id in visible and a.topic_is_casus and a.topic_reference is not None
     ]
 
 

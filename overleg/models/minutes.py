@@ -50,6 +50,21 @@ ACTION_STATUSES = ("open", "afgerond")
 ACTION_STATUS_LABELS = {"open": "Open", "afgerond": "Afgerond"}
 
 
+def action_owner_label(
+    person_name: str | None, person_org: str | None, organisation_name: str | None
+) -> str:
+    """Who an action is for, as lists show it: the person's name with their organisation's
+    short name (else its name) in brackets, else the owning organisation's name. A person's
+    and an organisation's name are never empty (None: there is no such owner)."""
+    if person_name is not None:
+        return person_name + (f" ({person_org})" if person_org is not None else "")
+    return organisation_name or ""
+
+
+def action_overdue(status: str, due_date: date | None, on: date) -> bool:
+    return status == "open" and due_date is not None and due_date < on
+
+
 class Minutes(Timestamped, Model):
     """The verslag of one meeting. ``version`` rises on every change (optimistic locking)."""
 
@@ -248,16 +263,17 @@ class ActionItem(Timestamped, Model):
 
     @property
     def owner_label(self) -> str:
-        if self.owner_person is not None:
-            org = self.owner_person.organisation
-            return f"{self.owner_person.name}" + (f" ({org.short_name or org.name})" if org else "")
-        if self.owner_organisation is not None:
-            return self.owner_organisation.name
-        return ""
+        person, organisation = self.owner_person, self.owner_organisation
+        org = person.organisation if person is not None else None
+        return action_owner_label(
+            person.name if person is not None else None,
+            (org.short_name or org.name) if org is not None else None,
+            organisation.name if organisation is not None else None,
+        )
 
     @property
     def status_label(self) -> str:
         return ACTION_STATUS_LABELS.get(self.status, self.status)
 
     def is_overdue(self, on: date) -> bool:
-        return self.status == "open" and self.due_date is not None and self.due_date < on
+        return action_overdue(self.status, self.due_date, on)
