@@ -204,9 +204,9 @@ def _oidc_issuer(env: str) -> str | None:
 
 
 # Server-side prepared statements kept per PostgreSQL connection: more than the distinct
-# statements of all pages together (bench/pages.py's 34 pages make some 240, holding about
-# 21 MB of plans in the server process of the connection), so that psycopg does not evict
-# (DEALLOCATE) statements that the next request needs again.
+# statements of all pages together (bench/pages.py's 34 pages make 126, holding about 21 MB
+# of plans in the connection's server process), so that psycopg does not evict (DEALLOCATE)
+# statements that the next request needs again; psycopg's default is 100.
 PG_PREPARED_MAX = 1000
 
 
