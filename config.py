@@ -206,8 +206,9 @@ def _oidc_issuer(env: str) -> str | None:
 # Server-side prepared statements kept per PostgreSQL connection: more than the distinct
 # statements of all pages together (bench/pages.py's 34 pages make 126, holding about 21 MB
 # of plans in the connection's server process), so that psycopg does not evict (DEALLOCATE)
-# statements that the next request needs again; psycopg's default is 100.
-PG_PREPARED_MAX = 1000
+# statements that the next request needs again (psycopg's default is 100); and few enough to
+# bound that memory (some 170 kB of plans a statement: at most about 85 MB a connection).
+PG_PREPARED_MAX = 500
 
 
 def engine_options(url: str, pg_prepare: bool = True) -> dict:
