@@ -202,8 +202,8 @@ def _returnable():
     """Topic items the secretary put on an agenda (not an escalation's or terugkoppeling's,
     which carry an origin label) and proposals still open or accepted. The constants are
     literals, not parameters: PostgreSQL plans a kept statement once for any parameters
-    (overleg/extensions.py), and with parameters here it expects thousands of items and reads
-    the whole agenda_item table (7.7 ms at ten years) instead of the cancelled meetings' few."""
+    (overleg/extensions.py), and that generic plan builds the array of the statuses again for
+    every agenda item it filters (at ten years 3.1 ms against 2.4 ms with literals)."""
     return (
         (AgendaItem.kind != literal_column("'standard'"))
         & AgendaItem.origin_label.is_(None)
