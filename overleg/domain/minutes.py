@@ -47,7 +47,7 @@ from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
 from ..models.minutes import MINUTES_STATUS_LABELS, MINUTES_TRANSITIONS
 from ..timeutil import nl_date, nl_datetime, nl_time, to_local, utcnow
 from . import actions as actions_domain
-from . import audit_changes, policy, retention
+from . import audit_changes, kept, policy, retention
 from . import decisions as decisions_domain
 from .agenda import meeting_marking
 from .meetings import chair_label
@@ -664,26 +664,28 @@ def latest_version(minutes: Minutes) -> MinutesVersion | None:
     return minutes.versions[-1] if minutes.versions else None
 
 
-@lru_cache(maxsize=policy.CLAUSE_CACHE_SIZE + 2)
-def _approved_stmt(visible):
-    """`approved_for_download`'s statement for one visibility clause (the policy keeps one per
-    person, and ``true()`` for staff): made once per clause, the meeting's id bound."""
+def _approved_stmt(person):
+    """`approved_for_download`'s statement for this reader, kept (`kept.statement`), the
+    meeting's id bound."""
     from sqlalchemy.orm import contains_eager
 
-    return (
-        select(Minutes, MinutesVersion)
-        .join(Minutes.meeting)
-        .join(Meeting.meeting_type)
-        .join(MinutesVersion, MinutesVersion.minutes_id == Minutes.id)
-        .where(
-            Minutes.meeting_id == bindparam("meeting_id"),
-            Minutes.status == "vastgesteld",
-            visible,
+    def build():
+        return (
+            select(Minutes, MinutesVersion)
+            .join(Minutes.meeting)
+            .join(Meeting.meeting_type)
+            .join(MinutesVersion, MinutesVersion.minutes_id == Minutes.id)
+            .where(
+                Minutes.meeting_id == bindparam("meeting_id"),
+                Minutes.status == "vastgesteld",
+                policy.meeting_visibility_clause(person),
+            )
+            .order_by(MinutesVersion.number.desc())
+            .limit(1)
+            .options(contains_eager(Minutes.meeting).contains_eager(Meeting.meeting_type))
         )
-        .order_by(MinutesVersion.number.desc())
-        .limit(1)
-        .options(contains_eager(Minutes.meeting).contains_eager(Meeting.meeting_type))
-    )
+
+    return kept.statement(("approved_minutes",), person, build)
 
 
 def approved_for_download(meeting_id: int, person) -> tuple[Minutes, MinutesVersion] | None:
@@ -692,7 +694,7 @@ def approved_for_download(meeting_id: int, person) -> tuple[Minutes, MinutesVers
     query. The meeting and its body come along (the minutes' reference); its participants,
     agenda and the other versions do not. None otherwise (the caller then takes the long way,
     which also tells a meeting one may not see from minutes not approved yet)."""
-    stmt = _approved_stmt(policy.meeting_visibility_clause(person))
+    stmt = _approved_stmt(person)
     row = db.session.execute(stmt, {"meeting_id": meeting_id}).first()
     if row is None or not policy.minutes_readable(person, row[0]):
         return None
