@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
 from ..models import AgendaItem, Escalation, Meeting, MeetingType, Theme, Topic, TopicEvent
-from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS
+from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS, TopicLabels
 from ..timeutil import utcnow
 from . import keyset, numbering, policy, search
 
@@ -289,7 +289,7 @@ LIST_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True, slots=True)
-class ListedTopic:
+class ListedTopic(TopicLabels):
     """A topic as the list shows it (templates/topics/index.html and the badges of
     templates/topics/_macros.html): plain values, no ORM objects (fifty topics with their
     bodies and themes as objects cost more to load than the page's queries to run)."""
@@ -302,14 +302,6 @@ class ListedTopic:
     created_at: datetime
     body_name: str
     theme_name: str | None
-
-    @property
-    def is_casus(self) -> bool:
-        return self.confidentiality == "casus"
-
-    @property
-    def status_label(self) -> str:
-        return TOPIC_STATUS_LABELS.get(self.status, self.status)
 
 
 @dataclass

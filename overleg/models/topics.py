@@ -71,7 +71,24 @@ OUTCOME_KIND_LABELS = {"geen": "Uitkomst", "besluit": "Besluit", "opdracht": "Op
 ACCESS_KINDS = ("gast", "besloten")
 
 
-class Topic(Timestamped, Model):
+class TopicLabels:
+    """What a topic says of itself from its confidentiality and status: for the model and for
+    the plain rows of the topic list (``domain.topics.ListedTopic``)."""
+
+    __slots__ = ()
+    confidentiality: str
+    status: str
+
+    @property
+    def is_casus(self) -> bool:
+        return self.confidentiality == "casus"
+
+    @property
+    def status_label(self) -> str:
+        return TOPIC_STATUS_LABELS.get(self.status, self.status)
+
+
+class Topic(TopicLabels, Timestamped, Model):
     """A safety problem or case that lives across meetings and bodies."""
 
     __tablename__ = "topic"
@@ -107,14 +124,6 @@ class Topic(Timestamped, Model):
     events: Mapped[list[TopicEvent]] = relationship(
         back_populates="topic", order_by="TopicEvent.id", cascade="all, delete-orphan"
     )
-
-    @property
-    def is_casus(self) -> bool:
-        return self.confidentiality == "casus"
-
-    @property
-    def status_label(self) -> str:
-        return TOPIC_STATUS_LABELS.get(self.status, self.status)
 
     @property
     def confidentiality_label(self) -> str:
