@@ -3,6 +3,7 @@ and actions, "Mijn actiepunten" and the retention list."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -31,6 +32,7 @@ from ..domain import decisions as dd
 from ..domain import keyset, policy
 from ..domain import minutes as dmin
 from ..domain import retention as dret
+from ..domain.loading import Collection, collection
 from ..domain.meetings import bodies_seen_by
 from ..extensions import db
 from ..forms import choices, parse_id
@@ -65,15 +67,21 @@ from .forms import (
 )
 
 # The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs): three
-# queries for the meeting, its participants and its items.
-MEETING_OPTIONS = (
-    joinedload(Meeting.meeting_type),
-    selectinload(Meeting.participants)
-    .joinedload(Participant.person)
-    .joinedload(Person.organisation),
-    selectinload(Meeting.participants).joinedload(Participant.role),
-    selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
-)
+# queries for the meeting, its participants and its items (each collection's statement made
+# once, `overleg.domain.loading`).
+MEETING_OPTIONS = (joinedload(Meeting.meeting_type),)
+
+
+@lru_cache(maxsize=1)
+def _meeting_collections() -> tuple[Collection, ...]:
+    return (
+        collection(
+            Meeting.participants,
+            joinedload(Participant.person).joinedload(Person.organisation),
+            joinedload(Participant.role),
+        ),
+        collection(Meeting.agenda_items, joinedload(AgendaItem.topic)),
+    )
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -100,7 +108,9 @@ def _links():
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    return get_visible_meeting_or_404(meeting_id, current_user, options=MEETING_OPTIONS)
+    return get_visible_meeting_or_404(
+        meeting_id, current_user, options=MEETING_OPTIONS, collections=_meeting_collections()
+    )
 
 
 def _wants_json() -> bool:
