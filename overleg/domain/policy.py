@@ -156,9 +156,21 @@ def visible_meeting_ids(person, meeting_ids) -> set[int]:
     return set(db.session.scalars(_clauses(person.id).meeting_ids_stmt, {"policy_ids": list(ids)}))
 
 
+def _own_rows(person, meeting: Meeting) -> list[Participant] | None:
+    """The person's rows among the meeting's participants when the page has loaded them
+    anyway (a page of one meeting loads its participants), else None: ask the database."""
+    if "participants" not in meeting.__dict__:
+        return None
+    return [p for p in meeting.participants if p.person_id == person.id]
+
+
 def can_see_meeting(person, meeting: Meeting | None) -> bool:
     if meeting is None:
         return False
+    if is_person(person) and not is_staff(person):
+        rows = _own_rows(person, meeting)
+        if rows is not None:  # `meeting_visible`: a participant row of the person
+            return bool(rows)
     return meeting.id in visible_meeting_ids(person, {meeting.id})
 
 
@@ -589,6 +601,17 @@ def named_guest_meetings(person, meeting_ids) -> set[int]:
     return set(db.session.scalars(_clauses(person.id).named_guest_stmt, {"policy_ids": list(ids)}))
 
 
+def _named_guest_at(person, meeting: Meeting) -> bool:
+    """`named_guest_meetings` for one meeting: without a query when the meeting's
+    participants are loaded and the person's row is no guest's."""
+    if is_staff(person) or not is_person(person):
+        return False
+    rows = _own_rows(person, meeting)
+    if rows is not None and not any(p.part == "guest" for p in rows):
+        return False
+    return meeting.id in named_guest_meetings(person, {meeting.id})
+
+
 def item_heading(item: AgendaItem, person, entitled: set[int] | None = None) -> str:
     """The item's title, or only its topic's reference ("Besloten agendapunt" without topic)
     when the person does not read it in full. Pass `entitled` to avoid a query per item."""
@@ -832,9 +855,7 @@ def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> s
         return {a.id for a in actions}
     if not actions or not agenda_visible_to(person, meeting):
         return set()
-    if not can_see_meeting(person, meeting) or meeting.id in named_guest_meetings(
-        person, {meeting.id}
-    ):
+    if not can_see_meeting(person, meeting) or _named_guest_at(person, meeting):
         return set()
     sent = set(
         db.session.scalars(
