@@ -645,8 +645,13 @@ def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
     rows = db.session.execute(_entitled_people_stmt(), {"policy_ids": list(result)}).all()
     for item_id, person_id in rows:
         result[item_id].add(person_id)
+    staff: dict[int, set[int]] = {}  # per meeting: its staff participants
     for i in items:
-        result[i.id] |= {p.person_id for p in i.meeting.participants if is_staff(p.person)}
+        if i.meeting_id not in staff:
+            staff[i.meeting_id] = {
+                p.person_id for p in i.meeting.participants if is_staff(p.person)
+            }
+        result[i.id] |= staff[i.meeting_id]
     return result
 
 
@@ -819,13 +824,7 @@ def action_readable_ids(person, actions: Iterable[ActionFacts]) -> set[int]:
     if not actions or not is_person(person):
         return set()
     meeting_ids = {a.meeting_id for a in actions}
-    sent = set(
-        db.session.scalars(
-            select(Minutes.meeting_id).where(
-                Minutes.meeting_id.in_(meeting_ids), Minutes.status.in_(SENT_MINUTES)
-            )
-        )
-    )
+    sent = set(db.session.scalars(_sent_minutes_stmt(), {"policy_ids": list(meeting_ids)}))
     item_ids = [a.agenda_item_id for a in actions if a.agenda_item_id is not None]
     levels = item_levels_by_id(person, item_ids) if item_ids else {}
     entitled = {i for i, level in levels.items() if level == FULL}
@@ -845,6 +844,15 @@ def action_readable_ids(person, actions: Iterable[ActionFacts]) -> set[int]:
     return result
 
 
+@lru_cache(maxsize=1)
+def _sent_minutes_stmt():
+    """The meetings among ``policy_ids`` whose minutes were sent (`action_readable_ids`,
+    `carried_action_ids`), made once (a statement keeps its cache key)."""
+    return select(Minutes.meeting_id).where(
+        Minutes.meeting_id.in_(_IDS), Minutes.status.in_(SENT_MINUTES)
+    )
+
+
 def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> set[int]:
     """Actions of earlier meetings whose text the person reads under this meeting's actielijst
     (the body's action list): none for a guest invited for particular items, none before the
@@ -859,10 +867,7 @@ def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> s
         return set()
     sent = set(
         db.session.scalars(
-            select(Minutes.meeting_id).where(
-                Minutes.meeting_id.in_({a.meeting_id for a in actions}),
-                Minutes.status.in_(SENT_MINUTES),
-            )
+            _sent_minutes_stmt(), {"policy_ids": list({a.meeting_id for a in actions})}
         )
     )
     items = [a.agenda_item for a in actions if a.agenda_item is not None]

@@ -32,7 +32,7 @@ from ..domain import decisions as dd
 from ..domain import keyset, policy
 from ..domain import minutes as dmin
 from ..domain import retention as dret
-from ..domain.loading import Collection, collection
+from ..domain.loading import Collection, collection, load_collections
 from ..domain.meetings import bodies_seen_by
 from ..extensions import db
 from ..forms import choices, parse_id
@@ -50,6 +50,7 @@ from ..models import (
     Person,
     Theme,
     ThemeGroup,
+    VacantSeat,
 )
 from ..models.minutes import MINUTES_STATUS_LABELS
 from ..timeutil import nl_date, nl_time, today_local, utcnow
@@ -82,6 +83,12 @@ def _meeting_collections() -> tuple[Collection, ...]:
         ),
         collection(Meeting.agenda_items, joinedload(AgendaItem.topic)),
     )
+
+
+@lru_cache(maxsize=1)
+def _vacant_seats() -> Collection:
+    """The meeting's vacant seats with their roles, which the minutes editor names."""
+    return collection(Meeting.vacant_seats, joinedload(VacantSeat.role))
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -129,6 +136,18 @@ def _page_url(meeting: Meeting, anchor: str | None = None) -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
+@lru_cache(maxsize=1)
+def _owner_statements():
+    """`_owner_choices`' two queries (the secretariat, the organisations), made once (a
+    statement keeps its cache key)."""
+    return (
+        select(Person.id, Person.name)
+        .where(Person.active.is_(True), Person.app_role.in_(("secretaris", "beheerder")))
+        .order_by(Person.name),
+        select(Organisation.id, Organisation.name).order_by(Organisation.name),
+    )
+
+
 def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
     """Per agenda item, grouped choices for an action's owner: the participants entitled to
     that item (read policy), the secretaries and beheerders, organisations. Whoever is not
@@ -137,17 +156,9 @@ def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
     participants = sorted((p.person for p in meeting.participants), key=lambda p: p.name)
     here = {p.id for p in participants}
     # ids and names only: whole objects cost more to load than the page to render
-    staff = db.session.execute(
-        select(Person.id, Person.name)
-        .where(Person.active.is_(True), Person.app_role.in_(("secretaris", "beheerder")))
-        .order_by(Person.name)
-    ).all()
-    orgs = [
-        (f"o-{oid}", name)
-        for oid, name in db.session.execute(
-            select(Organisation.id, Organisation.name).order_by(Organisation.name)
-        )
-    ]
+    staff_stmt, orgs_stmt = _owner_statements()
+    staff = db.session.execute(staff_stmt).all()
+    orgs = [(f"o-{oid}", name) for oid, name in db.session.execute(orgs_stmt)]
     secretariat = [(f"p-{pid}", name) for pid, name in staff if pid not in here]
     # One list per distinct group, shared by the items that offer it: `_option_groups`
     # renders a shared group once for the whole page.
@@ -281,6 +292,7 @@ def _render_edit(
     status: int = 200,
 ):
     shown = minutes or _transient_minutes(meeting)
+    load_collections((meeting,), (_vacant_seats(),))
     # the meeting's actions once, for the snapshot and for their edit forms
     actions = da.actions_made_at(meeting)
     snap = dmin.build_snapshot(shown, municipality=_municipality(), made=actions)
