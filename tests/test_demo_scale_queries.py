@@ -43,7 +43,7 @@ BOUNDS = {
     (SECRETARY, "verslag"): 17,
     (SECRETARY, "onderwerp"): 9,
     (PARTICIPANT, "overleg"): 4,
-    (PARTICIPANT, "agenda"): 14,
+    (PARTICIPANT, "agenda"): 13,
     (PARTICIPANT, "stukken"): 8,
     (PARTICIPANT, "verslag"): 6,
     (PARTICIPANT, "onderwerp"): 14,

@@ -329,6 +329,30 @@ def carried_actions(meeting: Meeting) -> list[ActionItem]:
     return list(db.session.scalars(since_previous, params | {"previous_start": previous_start}))
 
 
+def actielijst(
+    meeting: Meeting, carried: list[ActionItem]
+) -> tuple[list[ActionItem], list[ActionItem]]:
+    """Of the carried actions (`carried_actions`), those the meeting's actielijst shows: still
+    open at the meeting, and closed between meetings since the previous one."""
+    open_ = [a for a in carried if open_at(a, meeting)]
+    closed = [a for a in carried if closed_between(a) and not open_at(a, meeting)]
+    return open_, closed
+
+
+def actielijst_rows(
+    meeting: Meeting, open_: list[ActionItem], closed: list[ActionItem], visible: set[int]
+) -> tuple[list[tuple[ActionItem, bool, bool]], list[tuple[ActionItem, bool, str | None]]]:
+    """The actielijst's rows (templates/minutes/_agenda_actions.html): (action, whether the
+    reader reads its text, overdue on the meeting's day) of the open ones, (action, read,
+    who closed it) of those closed between meetings. ``visible``: the policy's answer
+    (`policy.carried_action_ids`)."""
+    day = meeting_day(meeting)
+    return (
+        [(a, a.id in visible, a.is_overdue(day)) for a in open_],
+        [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed],
+    )
+
+
 def open_at(action: ActionItem, meeting: Meeting) -> bool:
     """Was the action still open at the end of this meeting (not closed here or before)?"""
     if action.status == "open":

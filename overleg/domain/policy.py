@@ -853,12 +853,18 @@ def _sent_minutes_stmt():
     )
 
 
-def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> set[int]:
+def carried_action_ids(
+    person,
+    meeting: Meeting,
+    actions: list[ActionItem],
+    levels: dict[int, str] | None = None,
+) -> set[int]:
     """Actions of earlier meetings whose text the person reads under this meeting's actielijst
     (the body's action list): none for a guest invited for particular items, none before the
     minutes they were made in were sent; for the others, who reads the actielijst reads an
     action of an open item, and a casus or besloten one only when entitled to its item (a
-    casus also through its topic)."""
+    casus also through its topic). ``levels``: `item_levels` answers the caller asked for
+    these actions' items already (with its own: one query for both)."""
     if is_staff(person):
         return {a.id for a in actions}
     if not actions or not agenda_visible_to(person, meeting):
@@ -871,7 +877,10 @@ def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> s
         )
     )
     items = [a.agenda_item for a in actions if a.agenda_item is not None]
-    entitled = entitled_among(person, items)
+    if levels is not None and all(i.id in levels for i in items):
+        entitled = {i.id for i in items if levels[i.id] == FULL}
+    else:
+        entitled = entitled_among(person, items)
     casus_topics = {
         i.topic.id for i in items if i.topic is not None and i.topic.is_casus and not i.besloten
     }

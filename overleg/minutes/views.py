@@ -1399,15 +1399,9 @@ def agenda_actions_for(meeting: Meeting) -> tuple[list, list]:
     """The actielijst of an agenda: (open rows as in `open_actions_for`, rows of actions
     closed between meetings since the previous meeting as (action, visible, closer name)).
     Use with ``{% include "minutes/_agenda_actions.html" %}``."""
-    carried = da.carried_actions(meeting)
-    open_ = [a for a in carried if da.open_at(a, meeting)]
-    closed = [a for a in carried if da.closed_between(a) and not da.open_at(a, meeting)]
+    open_, closed = da.actielijst(meeting, da.carried_actions(meeting))
     visible = _agenda_actions_visible(meeting, open_ + closed)
-    day = da.meeting_day(meeting)
-    return (
-        [(a, a.id in visible, a.is_overdue(day)) for a in open_],
-        [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed],
-    )
+    return da.actielijst_rows(meeting, open_, closed, visible)
 
 
 @bp.route("/actiepunten/<int:action_id>/afronden", methods=["POST"])
