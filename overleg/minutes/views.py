@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -137,15 +137,16 @@ def _page_url(meeting: Meeting, anchor: str | None = None) -> str:
 
 
 @lru_cache(maxsize=1)
-def _owner_statements():
-    """`_owner_choices`' two queries (the secretariat, the organisations), made once (a
-    statement keeps its cache key)."""
-    return (
-        select(Person.id, Person.name)
-        .where(Person.active.is_(True), Person.app_role.in_(("secretaris", "beheerder")))
-        .order_by(Person.name),
-        select(Organisation.id, Organisation.name).order_by(Organisation.name),
-    )
+def _owner_statement():
+    """`_owner_choices`' secretariat (kind 0) and organisations (kind 1), each by name, in
+    one query made once (a statement keeps its cache key)."""
+    both = union_all(
+        select(literal(0).label("kind"), Person.id, Person.name).where(
+            Person.active.is_(True), Person.app_role.in_(("secretaris", "beheerder"))
+        ),
+        select(literal(1).label("kind"), Organisation.id, Organisation.name),
+    ).subquery()
+    return select(both.c.kind, both.c.id, both.c.name).order_by(both.c.kind, both.c.name)
 
 
 def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
@@ -156,10 +157,9 @@ def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
     participants = sorted((p.person for p in meeting.participants), key=lambda p: p.name)
     here = {p.id for p in participants}
     # ids and names only: whole objects cost more to load than the page to render
-    staff_stmt, orgs_stmt = _owner_statements()
-    staff = db.session.execute(staff_stmt).all()
-    orgs = [(f"o-{oid}", name) for oid, name in db.session.execute(orgs_stmt)]
-    secretariat = [(f"p-{pid}", name) for pid, name in staff if pid not in here]
+    rows = db.session.execute(_owner_statement()).all()
+    orgs = [(f"o-{oid}", name) for kind, oid, name in rows if kind == 1]
+    secretariat = [(f"p-{pid}", name) for kind, pid, name in rows if kind == 0 and pid not in here]
     # One list per distinct group, shared by the items that offer it: `_option_groups`
     # renders a shared group once for the whole page.
     by_people: dict[tuple[int, ...], list[tuple[str, str]]] = {}
