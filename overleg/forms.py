@@ -147,10 +147,16 @@ class _Select(Select):
         data, coerce = field.data, field.coerce
         html = [f"<select {_html_params(name=field.name, **kwargs)}>"]
         for c in given:
-            value = str(c.value) if isinstance(c.value, bool) else c.value
-            selected = "selected " if coerce(c.value) == data else ""
-            label = escape(c.label or c.value)
-            html.append(f'<option {selected}value="{escape(value)}">{label}</option>')
+            value = c.value
+            # an id needs no escaping (a bool is no int here: WTForms writes "True")
+            shown = (
+                value
+                if type(value) is int
+                else escape(str(value) if value is True or value is False else value)
+            )
+            selected = "selected " if coerce(value) == data else ""
+            label = escape(c.label or value)
+            html.append(f'<option {selected}value="{shown}">{label}</option>')
         html.append("</select>")
         return Markup("".join(html))
 
