@@ -31,6 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(BASE_DIR / "templates"),
         static_folder=str(BASE_DIR / "static"),
     )
+    from .templating import Environment
+
+    app.jinja_environment = Environment  # before anything makes app.jinja_env
     app.config.from_object(Config())
     if config:
         app.config.update(config)

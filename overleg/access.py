@@ -25,6 +25,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, select
 
+from .domain.loading import Collection, load_collections
 from .domain.policy import meeting_visibility_clause
 from .extensions import db
 
@@ -93,13 +94,22 @@ def _visible_meeting_stmt(visible, options: tuple):
     return select(Meeting).where(visible, Meeting.id == bindparam("meeting_id")).options(*options)
 
 
-def get_visible_meeting_or_404(meeting_id: int, person, options: Sequence = ()):
+def get_visible_meeting_or_404(
+    meeting_id: int,
+    person,
+    options: Sequence = (),
+    collections: Sequence[Collection] = (),
+):
     """The meeting if this person may see it (read policy), else 404 (also when it does not
-    exist): its existence and title are not revealed."""
+    exist): its existence and title are not revealed. ``options``: loader options of the
+    meeting's own query (one tuple per page, made once); ``collections``: its collections,
+    each by a statement made once (`overleg.domain.loading`), after the meeting was found."""
     meeting = db.session.scalar(
         _visible_meeting_stmt(meeting_visibility_clause(person), tuple(options)),
         {"meeting_id": meeting_id},
     )
     if meeting is None:
         abort(404)
+    if collections:
+        load_collections((meeting,), collections)
     return meeting

@@ -11,12 +11,13 @@ events inside the transaction first writes the rows kept, so it sees them."""
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
+from typing import cast
 
 from flask import has_request_context, request
 from flask_login import current_user
+from sqlalchemy import Table, insert
 from sqlalchemy import event as sa_event
-from sqlalchemy import insert
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 
 from .domain.audit_changes import Change, checked
@@ -48,6 +49,13 @@ def pending(session: Session | None = None) -> list[AuditEvent]:
     return list((session or db.session()).info.get(_PENDING, ()))
 
 
+@cache
+def _insert_stmt():
+    table = cast(Table, AuditEvent.__table__)
+    # NULLs as values: rows that leave out different columns still share one statement
+    return insert(table).returning(table.c.id).execution_options(render_nulls=True)
+
+
 def write_pending(session: Session | None = None) -> int:
     """Insert the events kept so far, in one statement (the commit does this by itself); the
     events get their ids."""
@@ -57,19 +65,15 @@ def write_pending(session: Session | None = None) -> int:
         return 0
     # One INSERT … VALUES (…), (…) RETURNING id (SQLAlchemy's insertmanyvalues). Asking for
     # the ids in the rows' order would make SQLite insert row by row; one statement hands
-    # out increasing ids in the order of its rows, so the sorted ids are the rows' ids.
-    # On the session's connection, in its transaction: a Core statement made once (the ORM's
-    # bulk insert made its plan anew for every response).
+    # out increasing ids in the order of its rows, so the sorted ids are the rows' ids. On
+    # the session's connection (its transaction), as a Core statement made once: the ORM's
+    # bulk insert costs twice as much, and most responses write a single row.
     rows = [_row(ev) for ev in events]
-    ids = sorted(session.connection().scalars(_insert_stmt(), rows).all())
+    result = session.connection().execute(_insert_stmt(), rows[0] if len(rows) == 1 else rows)
+    ids = sorted(result.scalars().all())
     for ev, id_ in zip(events, ids, strict=True):
         ev.id = id_
     return len(events)
-
-
-@lru_cache(maxsize=1)
-def _insert_stmt():
-    return insert(AuditEvent).returning(AuditEvent.id)
 
 
 @sa_event.listens_for(Session, "before_commit")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, g, request, url_for
+from flask.templating import Environment as FlaskEnvironment
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
@@ -110,6 +111,25 @@ def url_maker(endpoint: str, slot: str, **values: Any) -> Callable[[int], str]:
         return f"{head}{int(value)}{tail}"
 
     return make
+
+
+# What a plain dict answers as attributes: its methods, nothing else (no instance __dict__).
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class Environment(FlaskEnvironment):
+    """Flask's Jinja environment, with ``{{ d.key }}`` on a plain dict looked up as a key at
+    once. Jinja tries the attribute first and takes the key after its AttributeError; a plain
+    dict has no attributes but dict's own, so the answer is the same, without an exception per
+    read (the verslag's snapshot is dicts: some 800 reads a page)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
 
 def init_templating(app: Flask) -> None:

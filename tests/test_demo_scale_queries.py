@@ -38,12 +38,12 @@ SECRETARY_FILTERED = {
 # counted): no more than they do now. Lower a bound when a page needs fewer.
 BOUNDS = {
     (SECRETARY, "overleg"): 5,
-    (SECRETARY, "agenda"): 13,
+    (SECRETARY, "agenda"): 12,
     (SECRETARY, "stukken"): 7,
-    (SECRETARY, "verslag"): 17,
+    (SECRETARY, "verslag"): 15,
     (SECRETARY, "onderwerp"): 9,
     (PARTICIPANT, "overleg"): 4,
-    (PARTICIPANT, "agenda"): 16,
+    (PARTICIPANT, "agenda"): 12,
     (PARTICIPANT, "stukken"): 8,
     (PARTICIPANT, "verslag"): 6,
     (PARTICIPANT, "onderwerp"): 14,

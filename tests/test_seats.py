@@ -252,3 +252,26 @@ def test_secretary_fills_the_vacant_seat_on_the_meeting_page(seeded, app):
     assert (
         sec.post(f"/overleggen/{m.id}/plaatsen/{seat.id}", data={"person": "1"}).status_code == 404
     )
+
+
+def test_minutes_editor_names_the_vacant_seat_and_its_role(seeded, app):
+    """The verslag of a meeting held with a seat left vacant tells the secretary which role
+    went unfilled; a meeting without one says nothing of it (positive control)."""
+    day = today_local() + timedelta(days=10)
+    _away("coordinator.oov@example.org", day, day)
+    m = plan_meeting(meeting_type("tvo"), day, time(13, 30), send=False)
+    full = plan_meeting(meeting_type("tvo"), day + timedelta(days=7), time(13, 30), send=False)
+    db.session.commit()
+    (seat,) = m.vacant_seats
+    role = seat.role.name
+    for meeting in (m, full):  # held yesterday: the minutes editor opens
+        meeting.starts_at -= timedelta(days=12 if meeting is m else 19)
+        meeting.ends_at -= timedelta(days=12 if meeting is m else 19)
+    db.session.commit()
+    sec = demo_client(app, "oov@example.org")
+    page = get_page(sec, f"/overleggen/{m.id}/verslag")
+    assert "Verslag per agendapunt" in page
+    assert f"({role}): vacant — " in page and f'#plaats-{seat.id}">kies iemand</a>' in page
+    page = get_page(sec, f"/overleggen/{full.id}/verslag")
+    assert "Verslag per agendapunt" in page
+    assert "): vacant — " not in page

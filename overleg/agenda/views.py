@@ -39,6 +39,7 @@ def _meeting(meeting_id: int) -> Meeting:
         meeting_id,
         current_user,
         options=docs.agenda_load_options(),
+        collections=docs.agenda_collections(),
     )
 
 

@@ -39,7 +39,9 @@ def _meeting_url(meeting) -> str | None:
 @access("login")
 def meeting_documents(meeting_id: int):
     """The agenda with its documents, and the two PDFs, as this reader may see them."""
-    meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    meeting = get_visible_meeting_or_404(
+        meeting_id, current_user, docs.agenda_load_options(), docs.agenda_collections()
+    )
     if not agenda_visible_to(current_user, meeting):
         # Not published yet: the agenda page says so (and takes proposals).
         return redirect(url_for("agenda.view", meeting_id=meeting.id))
@@ -205,7 +207,9 @@ def _render_agenda(view, bundle=None, bundle_pages: int | None = None) -> bytes:
 @bp.route("/overleggen/<int:meeting_id>/agenda.pdf")
 @access("login")
 def agenda_pdf(meeting_id: int):
-    meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    meeting = get_visible_meeting_or_404(
+        meeting_id, current_user, docs.agenda_load_options(), docs.agenda_collections()
+    )
     if not agenda_visible_to(current_user, meeting):
         abort(404)  # a participant sees the agenda once it is published
     view = docs.agenda_view(meeting, current_user)
@@ -227,7 +231,9 @@ def agenda_pdf(meeting_id: int):
 @bp.route("/overleggen/<int:meeting_id>/vergaderstukken.pdf")
 @access("login")
 def bundle_pdf(meeting_id: int):
-    meeting = get_visible_meeting_or_404(meeting_id, current_user, docs.agenda_load_options())
+    meeting = get_visible_meeting_or_404(
+        meeting_id, current_user, docs.agenda_load_options(), docs.agenda_collections()
+    )
     if not agenda_visible_to(current_user, meeting):
         abort(404)  # a participant sees the agenda once it is published
     view = docs.agenda_view(meeting, current_user)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time
 from functools import lru_cache
 
-from sqlalchemy import Date, DateTime, Integer, String, and_, bindparam, func, or_, select
+from sqlalchemy import Date, DateTime, Integer, String, and_, bindparam, func, literal, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -264,19 +264,25 @@ def _made_at_stmt():
 
 
 @lru_cache(maxsize=1)
-def _carried_statements():
-    """The two queries of `carried_actions`, made once with bound parameters (``type_id``,
-    ``starts_at``, ``meeting_id``, ``previous_start``): a statement keeps its cache key, and
-    making these took longer than running them. The second comes without the bound on when
-    an action was closed between meetings, for a body's first meeting."""
+def _carried_statement():
+    """The query of `carried_actions`, made once with bound parameters (``type_id``,
+    ``starts_at``, ``meeting_id``): a statement keeps its cache key, and making it took
+    longer than running it. When the body's previous meeting began is a scalar subquery in
+    it (asked once, not per row; for a body's first meeting, no bound on when an action was
+    closed between meetings), not a query of its own."""
     made_at = aliased(Meeting, name="made_at")
     closed_at = aliased(Meeting, name="closed_at")
     type_id: BindParameter[int] = bindparam("type_id")
     starts_at: BindParameter[datetime] = bindparam("starts_at")
-    previous = select(func.max(Meeting.starts_at)).where(
-        Meeting.meeting_type_id == type_id,
-        Meeting.starts_at < starts_at,
-        Meeting.status != "geannuleerd",
+    previous_start = (
+        select(func.max(Meeting.starts_at))
+        .where(
+            Meeting.meeting_type_id == type_id,
+            Meeting.starts_at < starts_at,
+            Meeting.status != "geannuleerd",
+        )
+        .correlate(None)
+        .scalar_subquery()
     )
     # Closed between meetings: shown on the first meeting after the previous one of the body
     # (as "afgerond door …"), and as still open on earlier meetings.
@@ -314,20 +320,49 @@ def _carried_statements():
             .order_by(made_at.starts_at, ActionItem.id)
         )
 
-    since_previous = and_(between, ActionItem.closed_at > bindparam("previous_start"))
-    return previous, carried(since_previous), carried(between)
+    since_previous = and_(
+        between, ActionItem.closed_at > func.coalesce(previous_start, _BEFORE_ALL_MEETINGS)
+    )
+    return carried(since_previous)
+
+
+# Earlier than any meeting: the bound on closing between meetings of a body's first meeting.
+_BEFORE_ALL_MEETINGS = literal(datetime(1900, 1, 1), DateTime())  # noqa: DTZ001 (naive UTC, as stored)
 
 
 def carried_actions(meeting: Meeting) -> list[ActionItem]:
     """Actions of earlier meetings of the same body that were still open when this meeting
     began: open now, or closed at this meeting or a later one. Oldest first."""
-    previous, since_previous, first = _carried_statements()
-    params = {"type_id": meeting.meeting_type_id, "starts_at": meeting.starts_at}
-    previous_start = db.session.scalar(previous, params)
-    params["meeting_id"] = meeting.id
-    if previous_start is None:
-        return list(db.session.scalars(first, params))
-    return list(db.session.scalars(since_previous, params | {"previous_start": previous_start}))
+    params = {
+        "type_id": meeting.meeting_type_id,
+        "starts_at": meeting.starts_at,
+        "meeting_id": meeting.id,
+    }
+    return list(db.session.scalars(_carried_statement(), params))
+
+
+def actielijst(
+    meeting: Meeting, carried: list[ActionItem]
+) -> tuple[list[ActionItem], list[ActionItem]]:
+    """Of the carried actions (`carried_actions`), those the meeting's actielijst shows: still
+    open at the meeting, and closed between meetings since the previous one."""
+    open_ = [a for a in carried if open_at(a, meeting)]
+    closed = [a for a in carried if closed_between(a) and not open_at(a, meeting)]
+    return open_, closed
+
+
+def actielijst_rows(
+    meeting: Meeting, open_: list[ActionItem], closed: list[ActionItem], visible: set[int]
+) -> tuple[list[tuple[ActionItem, bool, bool]], list[tuple[ActionItem, bool, str | None]]]:
+    """The actielijst's rows (templates/minutes/_agenda_actions.html): (action, whether the
+    reader reads its text, overdue on the meeting's day) of the open ones, (action, read,
+    who closed it) of those closed between meetings. ``visible``: the policy's answer
+    (`policy.carried_action_ids`)."""
+    day = meeting_day(meeting)
+    return (
+        [(a, a.id in visible, a.is_overdue(day)) for a in open_],
+        [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed],
+    )
 
 
 def open_at(action: ActionItem, meeting: Meeting) -> bool:

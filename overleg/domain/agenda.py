@@ -6,8 +6,9 @@ import difflib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -529,14 +530,20 @@ def set_besloten(item: AgendaItem, besloten: bool, person_ids: set[int]) -> None
     changed_after_publish(item.meeting)
 
 
+@lru_cache(maxsize=1)
+def _item_access_stmt():
+    """`item_access_map`'s query, made once (a statement keeps its cache key)."""
+    return (
+        select(AgendaItemAccess.agenda_item_id, AgendaItemAccess.kind, AgendaItemAccess.person_id)
+        .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
+        .where(AgendaItem.meeting_id == bindparam("meeting_id"))
+    )
+
+
 def item_access_map(meeting: Meeting) -> dict[int, dict[str, list[int]]]:
     """{item id: {"gast": [person ids], "besloten": [...]}} in one query."""
     result: dict[int, dict[str, list[int]]] = {}
-    rows = db.session.execute(
-        select(AgendaItemAccess.agenda_item_id, AgendaItemAccess.kind, AgendaItemAccess.person_id)
-        .join(AgendaItem, AgendaItem.id == AgendaItemAccess.agenda_item_id)
-        .where(AgendaItem.meeting_id == meeting.id)
-    )
+    rows = db.session.execute(_item_access_stmt(), {"meeting_id": meeting.id})
     for item_id, kind, pid in rows:
         result.setdefault(item_id, {}).setdefault(kind, []).append(pid)
     return result

@@ -28,18 +28,19 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, case, or_, select, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
-from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Person
+from ..models import ActionItem, AgendaItem, Document, Escalation, Meeting, Participant, Person
 from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
 from ..models.documents import DOCUMENT_TYPES
 from ..storage import get_storage
 from ..timeutil import nl_date, today_local, utcnow
-from . import policy
+from . import actions, policy
 from .aanpak import measures_for_topics
 from .agenda import changed_after_publish, item_access_map, meeting_marking, start_times
+from .loading import Collection, collection
 
 log = logging.getLogger(__name__)
 
@@ -391,6 +392,9 @@ class AgendaRow:
     origin: str | None = None  # "Opgeschaald door ...": part of the item, only when full
     previous_minutes: PreviousMinutes | None = None  # on "Verslag vorige vergadering"
     measures: list = field(default_factory=list)  # "Voortgang plan van aanpak", when full
+    # The actielijst item's carried actions as `actions.actielijst_rows` gives them, when the
+    # view was made ``with_actions`` (else the template asks `agenda_actions_for`):
+    actions: tuple[list, list] | None = None
     # Filled by agenda_page_view (the agenda page only):
     escalation_in: Escalation | None = None
     escalations_out: tuple[Escalation, ...] = ()  # with their questions, for who may read them
@@ -428,20 +432,30 @@ class AgendaView:
 
 @lru_cache(maxsize=1)
 def agenda_load_options() -> tuple:
-    """Loader options: the meeting with everything the agenda needs, in a fixed number of
+    """Loader options of the meeting's own query for the agenda (use with
+    get_visible_meeting_or_404, with ``agenda_collections()``)."""
+    return (joinedload(Meeting.meeting_type),)
+
+
+@lru_cache(maxsize=1)
+def agenda_collections() -> tuple[Collection, ...]:
+    """The meeting's collections with everything the agenda needs, in a fixed number of
     queries whatever the number of items (use with get_visible_meeting_or_404)."""
     # The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs):
-    # four queries (meeting, participants, items, documents) instead of eleven.
+    # three queries (participants, items, documents) besides the meeting's.
     return (
-        joinedload(Meeting.meeting_type),
-        selectinload(Meeting.participants)
-        .joinedload(Participant.person)
-        .joinedload(Person.organisation),
-        selectinload(Meeting.participants).joinedload(Participant.role),
-        selectinload(Meeting.participants).joinedload(Participant.deputy_for),
-        selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
-        selectinload(Meeting.agenda_items).selectinload(AgendaItem.documents),
-        selectinload(Meeting.agenda_items).joinedload(AgendaItem.proposed_by),
+        collection(
+            Meeting.participants,
+            joinedload(Participant.person).joinedload(Person.organisation),
+            joinedload(Participant.role),
+            joinedload(Participant.deputy_for),
+        ),
+        collection(
+            Meeting.agenda_items,
+            joinedload(AgendaItem.topic),
+            joinedload(AgendaItem.proposed_by),
+            nested=(collection(AgendaItem.documents),),
+        ),
     )
 
 
@@ -457,14 +471,21 @@ def _item_text(item: AgendaItem) -> str | None:
 _PART_ORDER = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
 
 
-def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
+def agenda_view(meeting: Meeting, person: Person, *, with_actions: bool = False) -> AgendaView:
     """The agenda of a meeting as this reader may see it: numbered items on the agenda with
     their start times, headings (reference only for a casus they are not entitled to),
-    presenters and the documents they may download."""
+    presenters and the documents they may download. ``with_actions``: the actielijst item's
+    carried actions too (`AgendaRow.actions`), their items' levels asked with the agenda's."""
     items = [i for i in meeting.agenda_items if i.on_agenda]
     times = start_times(meeting, items)
-    levels = policy.item_levels(person, items)
     agenda_open = policy.agenda_visible_to(person, meeting)
+    shown_actions: tuple[list[ActionItem], list[ActionItem]] = ([], [])
+    if with_actions and agenda_open and any(i.standard_kind == "actielijst" for i in items):
+        shown_actions = actions.actielijst(meeting, actions.carried_actions(meeting))
+    carried = shown_actions[0] + shown_actions[1]
+    levels = policy.item_levels(
+        person, items + [a.agenda_item for a in carried if a.agenda_item is not None]
+    )
     if not agenda_open:
         items = []  # what the policy does not release is not shown
     rows = []
@@ -504,6 +525,11 @@ def agenda_view(meeting: Meeting, person: Person) -> AgendaView:
     measures = measures_for_topics({r.item.topic_id for r in plan_rows})
     for r in plan_rows:
         r.measures = measures.get(r.item.topic_id or 0, [])
+    actielijst = [r for r in rows if r.full and r.item.standard_kind == "actielijst"]
+    if with_actions and actielijst:
+        visible = policy.carried_action_ids(person, meeting, carried, levels=levels)
+        for r in actielijst:
+            r.actions = actions.actielijst_rows(meeting, *shown_actions, visible)
     verslag = [r for r in rows if r.full and r.item.standard_kind == "verslag"]
     if verslag:
         earlier = previous_minutes(meeting, person)
@@ -549,8 +575,8 @@ def agenda_page_view(meeting: Meeting, person: Person) -> AgendaView:
     item (a question only with the item it came from, `policy.escalation_question_visible`),
     guests and besloten people for the secretary, the proposals this reader sees
     (`policy.visible_proposals`) and the computed end. A fixed number of queries (load the
-    meeting with ``agenda_load_options()``)."""
-    view = agenda_view(meeting, person)
+    meeting with ``agenda_load_options()`` and ``agenda_collections()``)."""
+    view = agenda_view(meeting, person, with_actions=True)
     ids = [r.item.id for r in view.rows]
     escalations = (
         list(db.session.scalars(_item_escalations_stmt(), {"item_ids": ids})) if ids else []

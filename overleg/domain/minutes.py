@@ -441,13 +441,7 @@ def correction_targets(minutes: Minutes) -> tuple[list[Decision], list[ActionIte
     its meeting (not the carried actions of earlier meetings: they are corrected in their
     own minutes)."""
     meeting = minutes.meeting
-    decisions = list(
-        db.session.scalars(
-            select(Decision)
-            .where(Decision.meeting_id == meeting.id)
-            .order_by(Decision.year, Decision.number)
-        )
-    )
+    decisions = list(db.session.scalars(_decisions_stmt(), {"meeting_id": meeting.id}))
     return decisions, actions_domain.actions_made_at(meeting)
 
 
@@ -720,6 +714,17 @@ def load_meeting(meeting_id: int) -> Meeting | None:
     )
 
 
+@lru_cache(maxsize=1)
+def _decisions_stmt():
+    """The meeting's decisions in number order (`build_snapshot`), made once (a statement
+    keeps its cache key)."""
+    return (
+        select(Decision)
+        .where(Decision.meeting_id == bindparam("meeting_id"))
+        .order_by(Decision.year, Decision.number)
+    )
+
+
 def _action_dict(a: ActionItem, on_meeting: Meeting) -> dict[str, Any]:
     item = a.agenda_item
     topic = item.topic if item is not None else None
@@ -762,13 +767,7 @@ def build_snapshot(
     meeting = minutes.meeting
     mt = meeting.meeting_type
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
-    decisions = list(
-        db.session.scalars(
-            select(Decision)
-            .where(Decision.meeting_id == meeting.id)
-            .order_by(Decision.year, Decision.number)
-        )
-    )
+    decisions = list(db.session.scalars(_decisions_stmt(), {"meeting_id": meeting.id}))
     if made is None:
         made = actions_domain.actions_made_at(meeting)
     carried = actions_domain.carried_actions(meeting)

@@ -156,9 +156,21 @@ def visible_meeting_ids(person, meeting_ids) -> set[int]:
     return set(db.session.scalars(_clauses(person.id).meeting_ids_stmt, {"policy_ids": list(ids)}))
 
 
+def _own_rows(person, meeting: Meeting) -> list[Participant] | None:
+    """The person's rows among the meeting's participants when the page has loaded them
+    anyway (a page of one meeting loads its participants), else None: ask the database."""
+    if "participants" not in meeting.__dict__:
+        return None
+    return [p for p in meeting.participants if p.person_id == person.id]
+
+
 def can_see_meeting(person, meeting: Meeting | None) -> bool:
     if meeting is None:
         return False
+    if is_person(person) and not is_staff(person):
+        rows = _own_rows(person, meeting)
+        if rows is not None:  # `meeting_visible`: a participant row of the person
+            return bool(rows)
     return meeting.id in visible_meeting_ids(person, {meeting.id})
 
 
@@ -592,6 +604,17 @@ def named_guest_meetings(person, meeting_ids) -> set[int]:
     return set(db.session.scalars(_clauses(person.id).named_guest_stmt, {"policy_ids": list(ids)}))
 
 
+def _named_guest_at(person, meeting: Meeting) -> bool:
+    """`named_guest_meetings` for one meeting: without a query when the meeting's
+    participants are loaded and the person's row is no guest's."""
+    if is_staff(person) or not is_person(person):
+        return False
+    rows = _own_rows(person, meeting)
+    if rows is not None and not any(p.part == "guest" for p in rows):
+        return False
+    return meeting.id in named_guest_meetings(person, {meeting.id})
+
+
 def item_heading(item: AgendaItem, person, entitled: set[int] | None = None) -> str:
     """The item's title, or only its topic's reference ("Besloten agendapunt" without topic)
     when the person does not read it in full. Pass `entitled` to avoid a query per item."""
@@ -625,8 +648,13 @@ def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
     rows = db.session.execute(_entitled_people_stmt(), {"policy_ids": list(result)}).all()
     for item_id, person_id in rows:
         result[item_id].add(person_id)
+    staff: dict[int, set[int]] = {}  # per meeting: its staff participants
     for i in items:
-        result[i.id] |= {p.person_id for p in i.meeting.participants if is_staff(p.person)}
+        if i.meeting_id not in staff:
+            staff[i.meeting_id] = {
+                p.person_id for p in i.meeting.participants if is_staff(p.person)
+            }
+        result[i.id] |= staff[i.meeting_id]
     return result
 
 
@@ -836,23 +864,30 @@ def action_readable_ids(person, actions: Iterable[ActionFacts]) -> set[int]:
     return result
 
 
-def carried_action_ids(person, meeting: Meeting, actions: list[ActionItem]) -> set[int]:
+def carried_action_ids(
+    person,
+    meeting: Meeting,
+    actions: list[ActionItem],
+    levels: dict[int, str] | None = None,
+) -> set[int]:
     """Actions of earlier meetings whose text the person reads under this meeting's actielijst
     (the body's action list): none for a guest invited for particular items, none before the
     minutes they were made in were sent; for the others, who reads the actielijst reads an
     action of an open item, and a casus or besloten one only when entitled to its item (a
-    casus also through its topic)."""
+    casus also through its topic). ``levels``: `item_levels` answers the caller asked for
+    these actions' items already (with its own: one query for both)."""
     if is_staff(person):
         return {a.id for a in actions}
     if not actions or not agenda_visible_to(person, meeting):
         return set()
-    if not can_see_meeting(person, meeting) or meeting.id in named_guest_meetings(
-        person, {meeting.id}
-    ):
+    if not can_see_meeting(person, meeting) or _named_guest_at(person, meeting):
         return set()
     sent = sent_minutes_meeting_ids({a.meeting_id for a in actions})
     items = [a.agenda_item for a in actions if a.agenda_item is not None]
-    entitled = entitled_among(person, items)
+    if levels is not None and all(i.id in levels for i in items):
+        entitled = {i.id for i in items if levels[i.id] == FULL}
+    else:
+        entitled = entitled_among(person, items)
     casus_topics = {
         i.topic.id for i in items if i.topic is not None and i.topic.is_casus and not i.besloten
     }

@@ -31,9 +31,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, case, delete, exists, false, func, insert, or_, select, update
+from sqlalchemy import (
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import contains_eager, load_only
 
 from ..extensions import db
@@ -174,10 +187,14 @@ def destroyed_clause(meeting_id_col=Meeting.id):
     return exists().where(DestructionRecord.meeting_id == meeting_id_col)
 
 
+@lru_cache(maxsize=1)
+def _destroyed_stmt():
+    """`records_destroyed`'s query, made once (a statement keeps its cache key)."""
+    return select(DestructionRecord).where(DestructionRecord.meeting_id == bindparam("meeting_id"))
+
+
 def records_destroyed(meeting: Meeting) -> DestructionRecord | None:
-    return db.session.scalar(
-        select(DestructionRecord).where(DestructionRecord.meeting_id == meeting.id)
-    )
+    return db.session.scalar(_destroyed_stmt(), {"meeting_id": meeting.id})
 
 
 def meeting_reference(meeting: Meeting) -> str:

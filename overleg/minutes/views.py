@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,6 +32,7 @@ from ..domain import decisions as dd
 from ..domain import keyset, policy
 from ..domain import minutes as dmin
 from ..domain import retention as dret
+from ..domain.loading import Collection, collection, load_collections
 from ..domain.meetings import bodies_seen_by
 from ..extensions import db
 from ..forms import choices, parse_id
@@ -49,6 +50,7 @@ from ..models import (
     Person,
     Theme,
     ThemeGroup,
+    VacantSeat,
 )
 from ..models.minutes import MINUTES_STATUS_LABELS
 from ..timeutil import nl_date, nl_time, today_local, utcnow
@@ -66,15 +68,27 @@ from .forms import (
 )
 
 # The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs): three
-# queries for the meeting, its participants and its items.
-MEETING_OPTIONS = (
-    joinedload(Meeting.meeting_type),
-    selectinload(Meeting.participants)
-    .joinedload(Participant.person)
-    .joinedload(Person.organisation),
-    selectinload(Meeting.participants).joinedload(Participant.role),
-    selectinload(Meeting.agenda_items).joinedload(AgendaItem.topic),
-)
+# queries for the meeting, its participants and its items (each collection's statement made
+# once, `overleg.domain.loading`).
+MEETING_OPTIONS = (joinedload(Meeting.meeting_type),)
+
+
+@lru_cache(maxsize=1)
+def _meeting_collections() -> tuple[Collection, ...]:
+    return (
+        collection(
+            Meeting.participants,
+            joinedload(Participant.person).joinedload(Person.organisation),
+            joinedload(Participant.role),
+        ),
+        collection(Meeting.agenda_items, joinedload(AgendaItem.topic)),
+    )
+
+
+@lru_cache(maxsize=1)
+def _vacant_seats() -> Collection:
+    """The meeting's vacant seats with their roles, which the minutes editor names."""
+    return collection(Meeting.vacant_seats, joinedload(VacantSeat.role))
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -101,7 +115,9 @@ def _links():
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    return get_visible_meeting_or_404(meeting_id, current_user, options=MEETING_OPTIONS)
+    return get_visible_meeting_or_404(
+        meeting_id, current_user, options=MEETING_OPTIONS, collections=_meeting_collections()
+    )
 
 
 def _wants_json() -> bool:
@@ -120,6 +136,19 @@ def _page_url(meeting: Meeting, anchor: str | None = None) -> str:
     return url + (f"#{anchor}" if anchor else "")
 
 
+@lru_cache(maxsize=1)
+def _owner_statement():
+    """`_owner_choices`' secretariat (kind 0) and organisations (kind 1), each by name, in
+    one query made once (a statement keeps its cache key)."""
+    both = union_all(
+        select(literal(0).label("kind"), Person.id, Person.name).where(
+            Person.active.is_(True), Person.app_role.in_(("secretaris", "beheerder"))
+        ),
+        select(literal(1).label("kind"), Organisation.id, Organisation.name),
+    ).subquery()
+    return select(both.c.kind, both.c.id, both.c.name).order_by(both.c.kind, both.c.name)
+
+
 def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
     """Per agenda item, grouped choices for an action's owner: the participants entitled to
     that item (read policy), the secretaries and beheerders, organisations. Whoever is not
@@ -128,18 +157,9 @@ def _owner_choices(meeting: Meeting) -> dict[int, list[tuple[str, Any]]]:
     participants = sorted((p.person for p in meeting.participants), key=lambda p: p.name)
     here = {p.id for p in participants}
     # ids and names only: whole objects cost more to load than the page to render
-    staff = db.session.execute(
-        select(Person.id, Person.name)
-        .where(Person.active.is_(True), Person.app_role.in_(("secretaris", "beheerder")))
-        .order_by(Person.name)
-    ).all()
-    orgs = [
-        (f"o-{oid}", name)
-        for oid, name in db.session.execute(
-            select(Organisation.id, Organisation.name).order_by(Organisation.name)
-        )
-    ]
-    secretariat = [(f"p-{pid}", name) for pid, name in staff if pid not in here]
+    rows = db.session.execute(_owner_statement()).all()
+    orgs = [(f"o-{oid}", name) for kind, oid, name in rows if kind == 1]
+    secretariat = [(f"p-{pid}", name) for kind, pid, name in rows if kind == 0 and pid not in here]
     # One list per distinct group, shared by the items that offer it: `_option_groups`
     # renders a shared group once for the whole page.
     by_people: dict[tuple[int, ...], list[tuple[str, str]]] = {}
@@ -272,6 +292,7 @@ def _render_edit(
     status: int = 200,
 ):
     shown = minutes or _transient_minutes(meeting)
+    load_collections((meeting,), (_vacant_seats(),))
     # the meeting's actions once, for the snapshot and for their edit forms
     actions = da.actions_made_at(meeting)
     snap = dmin.build_snapshot(shown, municipality=_municipality(), made=actions)
@@ -1383,15 +1404,9 @@ def agenda_actions_for(meeting: Meeting) -> tuple[list, list]:
     """The actielijst of an agenda: (open rows as in `open_actions_for`, rows of actions
     closed between meetings since the previous meeting as (action, visible, closer name)).
     Use with ``{% include "minutes/_agenda_actions.html" %}``."""
-    carried = da.carried_actions(meeting)
-    open_ = [a for a in carried if da.open_at(a, meeting)]
-    closed = [a for a in carried if da.closed_between(a) and not da.open_at(a, meeting)]
+    open_, closed = da.actielijst(meeting, da.carried_actions(meeting))
     visible = _agenda_actions_visible(meeting, open_ + closed)
-    day = da.meeting_day(meeting)
-    return (
-        [(a, a.id in visible, a.is_overdue(day)) for a in open_],
-        [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed],
-    )
+    return da.actielijst_rows(meeting, open_, closed, visible)
 
 
 @bp.route("/actiepunten/<int:action_id>/afronden", methods=["POST"])

@@ -1,0 +1,78 @@
+"""A parent's collections loaded by statements made once (what ``selectinload`` does, cheaper).
+
+``selectinload`` builds its SELECT anew on every load, the nested loader options included, and
+SQLAlchemy then works out that new statement's cache key each time: on the agenda page the
+meeting's participants, items and documents cost about 2 ms a request that way. A
+`Collection` is the same query made once, the parents' ids bound when it runs;
+`load_collections` runs it and sets each parent's collection as loaded from the database (as
+``selectinload`` does: no change to flush, nothing is marked dirty). One query per collection,
+whatever the number of parents; the same rows in the relationship's order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm.attributes import set_committed_value
+
+from ..extensions import db
+
+# The ids of the parents whose collection a kept statement loads, given when it runs.
+_PARENT_IDS: BindParameter[list[int]] = bindparam("parent_ids", expanding=True)
+
+
+@dataclass(frozen=True, eq=False)
+class Collection:
+    """How to load one collection (``key``) of parents: ``stmt`` selects the children of the
+    parents among ``parent_ids``, in the relationship's order; ``parent_column`` is the
+    child's attribute with its parent's id; ``nested`` are collections of the children."""
+
+    key: str
+    stmt: Select
+    parent_column: str
+    nested: tuple[Collection, ...] = ()
+
+
+def collection(
+    relationship: InstrumentedAttribute[Any],
+    *options: Any,
+    nested: Sequence[Collection] = (),
+) -> Collection:
+    """A `Collection` for a one-to-many ``relationship`` (``Meeting.participants``), with
+    loader options for the children's many-to-one objects (``joinedload(Participant.person)``;
+    no joined collections). Make it once (module constant or cached function)."""
+    prop = relationship.property
+    ((_, child_column),) = prop.local_remote_pairs
+    child = prop.mapper.class_
+    stmt = select(child).where(child_column.in_(_PARENT_IDS)).options(*options)
+    if prop.order_by:
+        stmt = stmt.order_by(*prop.order_by)
+    return Collection(
+        key=prop.key,
+        stmt=stmt,
+        parent_column=prop.mapper.get_property_by_column(child_column).key,
+        nested=tuple(nested),
+    )
+
+
+def load_collections(parents: Iterable[Any], collections: Iterable[Collection]) -> None:
+    """Load these collections of the parents (objects of one class, keyed by ``id``), and
+    their nested ones. A collection a parent already holds is left as it is (as
+    ``selectinload`` leaves it): pending changes in it are not lost."""
+    parents = list(parents)
+    for spec in collections:
+        todo = [p for p in parents if spec.key not in p.__dict__]
+        if todo:
+            found: dict[int, list[Any]] = {p.id: [] for p in todo}
+            for child in db.session.scalars(spec.stmt, {"parent_ids": list(found)}):
+                bucket = found.get(getattr(child, spec.parent_column))
+                if bucket is not None:  # else moved to another parent in this session
+                    bucket.append(child)
+            for p in todo:
+                set_committed_value(p, spec.key, found[p.id])
+        if spec.nested:
+            load_collections((c for p in parents for c in getattr(p, spec.key)), spec.nested)
