@@ -1,0 +1,240 @@
+"""Review probes (attacker's eye) for the approved-minutes download (`minutes.stored_variant`,
+`minutes.frozen_snapshot`), the statements kept per reader (`kept.statement`) and the
+registers' plain rows. Every "not shown" has an entitled reader who is shown it, and a status."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from overleg.domain import kept, policy
+from overleg.domain import minutes as dm
+from overleg.extensions import db
+from overleg.models import (
+    AgendaItem,
+    AgendaItemAccess,
+    Decision,
+    MinutesVersion,
+    Participant,
+    Topic,
+)
+from tests.conftest import login, make_person
+from tests.factories import make_decision, meeting_type
+from tests.minutes_support import minutes_of, past_meeting, pdf_text
+
+CASE = "Gezin Bakker, Kolham"
+SECRET = "Huisverbod Gezin Bakker verlengd"
+
+
+def _download(app, person, meeting_id) -> tuple[int, str]:
+    c = app.test_client()
+    assert login(c, person.email).status_code == 302
+    resp = c.get(f"/overleggen/{meeting_id}/verslag.pdf")
+    text = " ".join(pdf_text(resp.data)).replace("\n", " ") if resp.status_code == 200 else ""
+    return resp.status_code, text
+
+
+def _approve(as_role, first, second) -> MinutesVersion:
+    secretary = as_role("secretaris")
+    assert secretary.post(f"/overleggen/{first.id}/verslag/ter-vaststelling").status_code == 302
+    m = minutes_of(first)
+    assert secretary.post(f"/overleggen/{second.id}/verslag/vaststellen/{m.id}").status_code == 302
+    return db.session.scalar(select(MinutesVersion).where(MinutesVersion.minutes_id == m.id))
+
+
+# --- 1. a casus decision without item, in minutes without casus items ---------------------
+
+
+def test_casus_decision_without_item_not_in_plain_minutes_pdf(seeded, people, as_role, app):
+    """Minutes with only an open item, and a decision without item whose topic is a casus
+    (its item was deleted: agenda_item_id SET NULL, topic kept). The read policy denies its
+    text to a member not entitled to the casus (decision_readable_ids); the approved PDF
+    must not show it to them. The secretary (staff) reads it (positive control)."""
+    outsider, sec = people["deelnemer"], people["secretaris"]
+    parts = [(outsider, "member"), (sec, "secretary")]
+    first = past_meeting("tvo", 28, parts)
+    second = past_meeting("tvo", 7, parts)
+    casus = Topic(
+        reference="TVO-2019-031", title=CASE, meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+    )
+    open_topic = Topic(
+        reference="TVO-2019-032", title="Kermis Hoogezand", meeting_type=meeting_type("tvo"),
+        confidentiality="intern",
+    )
+    item = AgendaItem(
+        meeting=first, position=3, kind="topic", title="Kermis Hoogezand", topic=open_topic,
+        purpose="bespreking", notes="Notities Kermis Hoogezand.",
+    )
+    db.session.add_all([casus, open_topic, item])
+    db.session.flush()
+    d = make_decision(first, None, text=SECRET)
+    d.topic = casus  # its item gone (SET NULL), its casus topic kept
+    db.session.commit()
+    # the policy: the member may not read it, the secretary may
+    facts = [policy.DecisionFacts(d.id, None, casus.id, True)]
+    assert policy.decision_readable_ids(outsider, facts) == set()
+    assert policy.decision_readable_ids(sec, facts) == {d.id}
+
+    version = _approve(as_role, first, second)
+    snap = version.snapshot
+    assert not dm.has_restricted(snap)  # no references-only PDF is stored for it
+
+    status, text = _download(app, sec, first.id)
+    assert status == 200 and "Huisverbod Gezin" in text  # positive control
+    status, text = _download(app, outsider, first.id)
+    assert status == 200 and "Notities Kermis Hoogezand." in text
+    assert "Huisverbod Gezin" not in text, "casus decision text served to a non-entitled member"
+
+
+def test_casus_decision_without_item_not_in_register_for_outsider(seeded, people, as_role, app):
+    """Control for the probe above: the decision register (policy-built) withholds it."""
+    outsider, sec = people["deelnemer"], people["secretaris"]
+    parts = [(outsider, "member"), (sec, "secretary")]
+    first = past_meeting("tvo", 28, parts)
+    second = past_meeting("tvo", 7, parts)
+    casus = Topic(
+        reference="TVO-2019-031", title=CASE, meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+    )
+    db.session.add(casus)
+    db.session.flush()
+    d = make_decision(first, None, text=SECRET)
+    d.topic = casus
+    db.session.commit()
+    _approve(as_role, first, second)
+    c = app.test_client()
+    login(c, sec.email)
+    path = "/besluiten/tvo"
+    resp = c.get(path)
+    assert resp.status_code == 200 and SECRET in resp.get_data(as_text=True)
+    c2 = app.test_client()
+    login(c2, outsider.email)
+    resp = c2.get(path)
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert d.code in html and SECRET not in html
+
+
+# --- 1b. the shared parsed snapshot is never changed by a download -------------------------
+
+
+def _casus_minutes(people):
+    outsider, insider, sec = (
+        people["deelnemer"],
+        make_person("ingewijde@test.example.org"),
+        people["secretaris"],
+    )
+    guest = make_person("gast@test.example.org", name="Gerda Gast")
+    parts = [(outsider, "member"), (insider, "member"), (sec, "secretary"), (guest, "guest")]
+    first = past_meeting("tvo", 28, parts)
+    second = past_meeting("tvo", 7, parts)
+    items = {}
+    for n, (title, conf) in enumerate(
+        [(CASE, "casus"), ("Kermis Hoogezand", "intern"), ("Overlast Sappemeer", "intern")]
+    ):
+        topic = Topic(
+            reference=f"TVO-2019-0{n + 20}", title=title, meeting_type=meeting_type("tvo"),
+            confidentiality=conf,
+        )
+        items[title] = AgendaItem(
+            meeting=first, position=3 + n, kind="topic", title=title, topic=topic,
+            purpose="bespreking", besloten=conf == "casus", notes=f"Notities {title}.",
+        )
+        db.session.add_all([topic, items[title]])
+    db.session.flush()
+    make_decision(first, items[CASE], text="Besluit over de casus Bakker")
+    make_decision(first, items["Kermis Hoogezand"], text="Besluit kermisvergunning")
+    db.session.add_all(
+        [
+            AgendaItemAccess(agenda_item_id=items[CASE].id, person_id=insider.id, kind="besloten"),
+            AgendaItemAccess(
+                agenda_item_id=items["Kermis Hoogezand"].id, person_id=guest.id, kind="gast"
+            ),
+        ]
+    )
+    db.session.commit()
+    return first, second, outsider, insider, sec, guest
+
+
+def test_frozen_snapshot_unchanged_by_downloads_of_every_reader(seeded, people, as_role, app):
+    first, second, outsider, insider, sec, guest = _casus_minutes(people)
+    version = _approve(as_role, first, second)
+    pristine = json.loads(version.snapshot_json)
+    order = [guest, outsider, insider, sec, guest, outsider, guest]
+    for person in order:
+        status, text = _download(app, person, first.id)
+        assert status == 200
+        if person in (insider, sec):
+            assert "Notities Gezin" in text and "Besluit over de casus Bakker" in text
+        else:
+            assert "Notities Gezin" not in text and "casus Bakker" not in text
+        if person is guest:
+            assert "Notities Kermis Hoogezand." in text and "Notities Overlast" not in text
+        if person is outsider:
+            assert "Notities Overlast Sappemeer." in text
+        v = db.session.get(MinutesVersion, version.id)
+        assert dm.frozen_snapshot(v) == pristine, person.email
+
+
+def test_non_participant_and_removed_participant_get_no_approved_pdf(
+    seeded, people, as_role, app
+):
+    """A member not on the roster gets 404; an entitled member removed from the roster after
+    their download (kept statement, prepared statements) gets 404 next time; put back, 200."""
+    first, second, outsider, insider, sec, guest = _casus_minutes(people)
+    _approve(as_role, first, second)
+    stranger = make_person("vreemde@test.example.org")
+    assert _download(app, stranger, first.id)[0] == 404
+    status, text = _download(app, insider, first.id)
+    assert status == 200 and "Notities Gezin" in text
+    part = db.session.scalar(
+        select(Participant).where(
+            Participant.meeting_id == first.id, Participant.person_id == insider.id
+        )
+    )
+    db.session.delete(part)
+    db.session.commit()
+    assert _download(app, insider, first.id)[0] == 404
+    db.session.add(Participant(meeting_id=first.id, person_id=insider.id, part="member"))
+    db.session.commit()
+    status, text = _download(app, insider, first.id)
+    assert status == 200 and "Notities Gezin" in text
+
+
+def test_demoted_secretary_gets_no_full_pdf_and_no_staff_statement(
+    seeded, people, as_role, app
+):
+    """A secretary (not on the roster) downloads the full PDF; demoted, the kept staff
+    statement is not theirs any more: 404 (not a participant). Promoted again: full."""
+    first, second, outsider, insider, sec, guest = _casus_minutes(people)
+    _approve(as_role, first, second)
+    other_sec = make_person("sec2@test.example.org", "secretaris")
+    status, text = _download(app, other_sec, first.id)
+    assert status == 200 and "Notities Gezin" in text
+    assert kept.reader(other_sec) == ("staff",)
+    other_sec.app_role = "deelnemer"
+    db.session.commit()
+    assert kept.reader(other_sec) == ("person", other_sec.id)
+    assert _download(app, other_sec, first.id)[0] == 404
+    # demoted but on the roster as a plain member: references only
+    db.session.add(Participant(meeting_id=first.id, person_id=other_sec.id, part="member"))
+    db.session.commit()
+    status, text = _download(app, other_sec, first.id)
+    assert status == 200 and "Notities Gezin" not in text and "Notities Kermis" in text
+    other_sec.app_role = "secretaris"
+    db.session.commit()
+    status, text = _download(app, other_sec, first.id)
+    assert status == 200 and "Notities Gezin" in text
+
+
+def test_kept_statements_differ_per_reader(seeded, people, app):
+    a, b = people["deelnemer"], make_person("b@test.example.org")
+    s1 = dm._approved_stmt(a)
+    assert dm._approved_stmt(a) is s1
+    assert dm._approved_stmt(b) is not s1
+    assert dm._approved_stmt(people["secretaris"]) is dm._approved_stmt(people["beheerder"])
+    a.active = False
+    assert kept.reader(a) == ("none",)
+    assert dm.approved_for_download(1, a) is None
