@@ -80,6 +80,7 @@ def test_casus_decision_without_item_not_in_plain_minutes_pdf(seeded, people, as
     version = _approve(as_role, first, second)
     snap = version.snapshot
     assert not dm.has_restricted(snap)  # no references-only PDF is stored for it
+    assert dm.stored_variant(outsider, snap) == dm.STORED_REDACTED  # served: the full one
 
     status, text = _download(app, sec, first.id)
     assert status == 200 and "Huisverbod Gezin" in text  # positive control
@@ -238,3 +239,50 @@ def test_kept_statements_differ_per_reader(seeded, people, app):
     a.active = False
     assert kept.reader(a) == ("none",)
     assert dm.approved_for_download(1, a) is None
+
+
+# --- 1c. an action without item, for a guest invited for particular items ------------------
+
+
+def test_action_without_item_not_in_pdf_of_named_guest(seeded, people, as_role, app):
+    """The policy: an action without item follows its meeting, except for a guest invited
+    for particular items (action_readable_ids). Minutes without casus or besloten items, a
+    guest named for their one topic item: redacting withholds nothing but that action, as the
+    references-only variant would, so `stored_variant` says "redacted"; with no such PDF
+    stored the full one is served. The member reads the action (positive control)."""
+    from tests.factories import make_action
+
+    member, sec = people["deelnemer"], people["secretaris"]
+    guest = make_person("gast@test.example.org", name="Gerda Gast")
+    parts = [(member, "member"), (sec, "secretary"), (guest, "guest")]
+    first = past_meeting("tvo", 28, parts)
+    second = past_meeting("tvo", 7, parts)
+    topic = Topic(
+        reference="TVO-2019-041", title="Kermis Hoogezand", meeting_type=meeting_type("tvo"),
+        confidentiality="intern",
+    )
+    item = AgendaItem(
+        meeting=first, position=3, kind="topic", title="Kermis Hoogezand", topic=topic,
+        purpose="bespreking", notes="Notities Kermis Hoogezand.",
+    )
+    db.session.add_all([topic, item])
+    db.session.flush()
+    db.session.add(AgendaItemAccess(agenda_item_id=item.id, person_id=guest.id, kind="gast"))
+    action = make_action(first, None)
+    action.what = "Sleutels wijkpost ophalen bij beheerder"
+    db.session.commit()
+    version = _approve(as_role, first, second)
+    snap = version.snapshot
+    # the cause: the reader's view is "references only", which for these minutes is not stored
+    assert not dm.has_restricted(snap)
+    assert dm.stored_variant(guest, snap) == dm.STORED_REDACTED
+    assert dm.redact_for(guest, snap)[0]["actions"][0]["what"] is None
+    facts = [policy.ActionFacts(action.id, first.id, None)]
+    assert policy.action_readable_ids(member, facts) == {action.id}
+    assert policy.action_readable_ids(guest, facts) == set()
+
+    status, text = _download(app, member, first.id)
+    assert status == 200 and "Sleutels wijkpost" in text  # positive control
+    status, text = _download(app, guest, first.id)
+    assert status == 200 and "Notities Kermis Hoogezand." in text
+    assert "Sleutels wijkpost" not in text, "action text served to a named guest"
