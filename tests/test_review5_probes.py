@@ -110,12 +110,14 @@ def test_casus_decision_without_item_not_in_register_for_outsider(seeded, people
     path = "/besluiten/tvo"
     resp = c.get(path)
     assert resp.status_code == 200 and SECRET in resp.get_data(as_text=True)
+    assert CASE in resp.get_data(as_text=True)  # the casus topic's title, for staff
     c2 = app.test_client()
     login(c2, outsider.email)
     resp = c2.get(path)
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
-    assert d.code in html and SECRET not in html
+    assert d.code in html and SECRET not in html and CASE not in html
+    assert "TVO-2019-031" in html  # its reference only
 
 
 # --- 1b. the shared parsed snapshot is never changed by a download -------------------------
@@ -286,3 +288,63 @@ def test_action_without_item_not_in_pdf_of_named_guest(seeded, people, as_role, 
     status, text = _download(app, guest, first.id)
     assert status == 200 and "Notities Kermis Hoogezand." in text
     assert "Sleutels wijkpost" not in text, "action text served to a named guest"
+
+
+# --- 4. the action register's plain rows, page after page, one reader after another ---------
+
+
+def _next_link(html: str) -> str | None:
+    import html as h
+    import re
+
+    m = re.search(r'rel="next" href="([^"]+)"', html)
+    return h.unescape(m.group(1)) if m else None
+
+
+def test_action_register_second_page_per_reader(seeded, people, as_role, app):
+    """55 actions on an open item and, last (page 2), one on the besloten casus item. The
+    member named on the casus reads its text on page 2; the member not named sees its
+    reference only, on the same page reached by their own cursor; asked in turns so the kept
+    keyset statements (first page, next page) serve both. Also searched by its text."""
+    from tests.factories import make_action
+
+    first, second, outsider, insider, sec, guest = _casus_minutes(people)
+    items = {i.title: i for i in first.agenda_items}
+    for n in range(55):
+        a = make_action(first, items["Kermis Hoogezand"])
+        a.what = f"Kermisactie {n:02d}"
+    secret = make_action(first, items[CASE])
+    secret.what = "Jeugdzorg inschakelen voor de kinderen Bakker"
+    db.session.commit()
+    _approve(as_role, first, second)
+
+    def pages(person) -> tuple[str, str]:
+        c = app.test_client()
+        assert login(c, person.email).status_code == 302
+        one = c.get("/actiepunten/tvo")
+        assert one.status_code == 200
+        link = _next_link(one.get_data(as_text=True))
+        assert link, "no next page"
+        two = c.get(link)
+        assert two.status_code == 200
+        return one.get_data(as_text=True), two.get_data(as_text=True)
+
+    def search(person) -> str:
+        c = app.test_client()
+        login(c, person.email)
+        resp = c.get("/actiepunten/tvo?tekst=Jeugdzorg")
+        assert resp.status_code == 200
+        return resp.get_data(as_text=True)
+
+    for person in (outsider, insider, outsider, sec, guest, insider, outsider):
+        one, two = pages(person)
+        entitled = person in (insider, sec)
+        assert "Kermisactie 00" in one or "Kermisactie 00" in two
+        if entitled:
+            assert "Jeugdzorg inschakelen" in two, person.email
+        else:
+            assert "Jeugdzorg" not in one + two, person.email
+            if person is outsider:
+                assert "TVO-2019-020: inhoud alleen zichtbaar" in two
+        found = search(person)
+        assert ("Jeugdzorg inschakelen" in found) == entitled, person.email
