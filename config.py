@@ -217,8 +217,8 @@ def engine_options(url: str, pg_prepare: bool = True) -> dict:
     On PostgreSQL (psycopg 3) a statement is prepared on the server the second time a
     connection runs it (`prepare_threshold` 1) and kept (`prepared_max`): the read policy's
     nested subqueries cost PostgreSQL several milliseconds to *plan* and a fraction of that
-    to run, and a prepared statement with a generic plan (overleg/extensions.py sets
-    `plan_cache_mode`) is planned once per connection instead of at every execution. Not
+    to run, and of a prepared statement PostgreSQL reuses its generic plan where it
+    estimates it no worse than planning for the values (overleg/extensions.py). Not
     at the first run (`prepare_threshold` 0): psycopg then prepares statements whose result
     it does not keep, SQLAlchemy's connection ping (";") and a new statement that fails, and
     forgets them without DEALLOCATE, so that the server would hold one more with every

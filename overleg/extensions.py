@@ -100,12 +100,14 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams):
     Overleg's queries are short: JIT never pays for itself here. libpq reads ``PGOPTIONS``
     only when no ``options`` are given, so an operator's ``PGOPTIONS`` are kept here.
 
-    With prepared statements (config.engine_options; not with ``OVERLEG_PG_PREPARE=0``):
-    generic plans (``plan_cache_mode=force_generic_plan``), so that a prepared statement is
-    planned once per connection and not again for every set of parameters (PostgreSQL's
-    default plans the first five executions anew and then decides), and a connection whose
-    prepared statements survive a rollback (_KeptPreparedConnection) with room for
-    ``prepared_max`` of them (psycopg takes that as an attribute, not as a parameter)."""
+    With prepared statements (config.engine_options; not with ``OVERLEG_PG_PREPARE=0``): a
+    connection whose prepared statements survive a rollback (_KeptPreparedConnection) with
+    room for ``prepared_max`` of them (psycopg takes that as an attribute, not as a
+    parameter). PostgreSQL chooses per statement between a plan for its parameters and its
+    generic plan (``plan_cache_mode`` auto: after five executions the generic plan when its
+    estimate is no worse). Forcing generic plans (``force_generic_plan``) made most pages
+    faster but the participant's topic list at ten years 11 -> 130 ms (bench/pages.py), so it
+    is not set here; an operator may still set it through ``PGOPTIONS``."""
     if dialect.name != "postgresql":
         return None
     given = cparams.get("options") or os.environ.get("PGOPTIONS", "")
@@ -114,7 +116,7 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams):
     if dialect.driver != "psycopg" or cparams.get("prepare_threshold", 5) is None:
         cparams["options"] = options.strip()
         return None
-    cparams["options"] = f"{options} -c plan_cache_mode=force_generic_plan".strip()
+    cparams["options"] = options.strip()
     conn = _KeptPreparedConnection.connect(*cargs, **cparams)
     if prepared_max is not None:
         conn.prepared_max = prepared_max
