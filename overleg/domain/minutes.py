@@ -1017,7 +1017,8 @@ STORED_REDACTED = "redacted"
 def stored_variant(person, snap: dict[str, Any]) -> str | None:
     """Which stored PDF of a frozen version (``snap``: its snapshot) is exactly what this
     person may read: `STORED_FULL` when the read policy withholds nothing of it,
-    `STORED_REDACTED` when it withholds exactly what the references-only variant does, None
+    `STORED_REDACTED` when it withholds exactly what the stored references-only variant does
+    (minutes with a casus or besloten item: `has_restricted`), None
     otherwise (then it is rendered for them from `redact_for`). Decided from the policy's
     entitlement (``policy.minutes_entitlement``) without redacting a copy."""
     sets = policy.minutes_entitlement(person, snap)
@@ -1026,7 +1027,9 @@ def stored_variant(person, snap: dict[str, Any]) -> str | None:
     withheld = _withheld(snap, *sets)
     if not any(withheld):
         return STORED_FULL
-    if withheld == _withheld(snap, *_restricted_sets(snap)):
+    # the references-only variant is stored only for minutes with a casus or besloten item;
+    # without it `stored_pdf` would serve the full one
+    if has_restricted(snap) and withheld == _withheld(snap, *_restricted_sets(snap)):
         return STORED_REDACTED
     return None
 
