@@ -15,10 +15,18 @@ from tests.factories import meeting_type
 def test_kept_prepared_statement_after_concurrent_ddl(seeded, app):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
-    a = Topic(reference="TVO-2019-051", title="Eerste", meeting_type=meeting_type("tvo"),
-              confidentiality="intern")
-    b = Topic(reference="TVO-2019-052", title="Tweede", meeting_type=meeting_type("tvo"),
-              confidentiality="casus")
+    a = Topic(
+        reference="TVO-2019-051",
+        title="Eerste",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="intern",
+    )
+    b = Topic(
+        reference="TVO-2019-052",
+        title="Tweede",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="casus",
+    )
     db.session.add_all([a, b])
     db.session.commit()
     a_id, b_id = a.id, b.id
