@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from ..domain import meetings as domain_meetings
 from ..domain.decisions import decision_code
@@ -745,6 +745,11 @@ def seed_scale(
     db.session.flush()
     gen.audit()
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # The planner's statistics for the new rows now, not whenever autovacuum gets to them:
+        # unanalysed, the participant's topic search at ten years took 885 ms instead of 14.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return ScaleResult(years=years, seed=seed, counts=dict(gen.counts))
 
 
