@@ -9,9 +9,9 @@ from datetime import time, timedelta
 from sqlalchemy import select
 
 from overleg.extensions import db
-from overleg.models import AgendaItem, Minutes
+from overleg.models import AgendaItem, AgendaItemAccess, Minutes, Topic
 from overleg.timeutil import today_local
-from tests.factories import make_meeting
+from tests.factories import make_decision, make_meeting, meeting_type
 
 
 def past_meeting(code: str = "tvo", days_ago: int = 14, participants=(), at: time = time(10, 0)):
@@ -52,3 +52,58 @@ def pdf_text(data: bytes) -> list[str]:
     from pypdf import PdfReader
 
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+CASE = "Gezin Bakker, Kolham"
+
+
+def casus_minutes(people):
+    """Past TVO minutes (not yet sent) with a closed casus (CASE, named member `insider`) and
+    two open topics, a guest named for one of them ("Kermis Hoogezand"), a decision on the
+    casus and one on the kermis; and the next meeting, to approve them at. Returns (first,
+    second, outsider, insider, secretary, guest)."""
+    from tests.conftest import make_person as _make_person
+
+    outsider, insider, sec = (
+        people["deelnemer"],
+        _make_person("ingewijde@test.example.org"),
+        people["secretaris"],
+    )
+    guest = _make_person("gast@test.example.org", name="Gerda Gast")
+    parts = [(outsider, "member"), (insider, "member"), (sec, "secretary"), (guest, "guest")]
+    first = past_meeting("tvo", 28, parts)
+    second = past_meeting("tvo", 7, parts)
+    items = {}
+    for n, (title, conf) in enumerate(
+        [(CASE, "casus"), ("Kermis Hoogezand", "intern"), ("Overlast Sappemeer", "intern")]
+    ):
+        topic = Topic(
+            reference=f"TVO-2019-0{n + 20}",
+            title=title,
+            meeting_type=meeting_type("tvo"),
+            confidentiality=conf,
+        )
+        items[title] = AgendaItem(
+            meeting=first,
+            position=3 + n,
+            kind="topic",
+            title=title,
+            topic=topic,
+            purpose="bespreking",
+            besloten=conf == "casus",
+            notes=f"Notities {title}.",
+        )
+        db.session.add_all([topic, items[title]])
+    db.session.flush()
+    make_decision(first, items[CASE], text="Besluit over de casus Bakker")
+    make_decision(first, items["Kermis Hoogezand"], text="Besluit kermisvergunning")
+    db.session.add_all(
+        [
+            AgendaItemAccess(agenda_item_id=items[CASE].id, person_id=insider.id, kind="besloten"),
+            AgendaItemAccess(
+                agenda_item_id=items["Kermis Hoogezand"].id, person_id=guest.id, kind="gast"
+            ),
+        ]
+    )
+    db.session.commit()
+    return first, second, outsider, insider, sec, guest

@@ -13,19 +13,13 @@ from sqlalchemy import select
 from overleg.domain import minutes as dm
 from overleg.extensions import db
 from overleg.models import (
-    AgendaItem,
-    AgendaItemAccess,
     Meeting,
     Minutes,
     MinutesVersion,
     Person,
-    Topic,
 )
-from tests.conftest import login, make_person
-from tests.factories import meeting_type
-from tests.minutes_support import minutes_of, past_meeting, pdf_text
-
-CASE = "Gezin Bakker, Kolham"
+from tests.conftest import login
+from tests.minutes_support import casus_minutes, minutes_of, pdf_text
 
 
 def _by_redacting(person, snap: dict) -> str | None:
@@ -65,46 +59,7 @@ def test_each_reader_of_approved_minutes_with_a_casus_gets_their_variant(
     named on the casus get the full PDF, a member not named the references-only one, a guest
     invited for one open topic neither (rendered for them); each as redacting says, and the
     download shows each of them what that variant holds."""
-    outsider, insider, sec = (
-        people["deelnemer"],
-        make_person("ingewijde@test.example.org"),
-        people["secretaris"],
-    )
-    guest = make_person("gast@test.example.org", name="Gerda Gast")
-    parts = [(outsider, "member"), (insider, "member"), (sec, "secretary"), (guest, "guest")]
-    first = past_meeting("tvo", 28, parts)
-    second = past_meeting("tvo", 7, parts)
-    items = {}
-    for n, (title, conf) in enumerate(
-        [(CASE, "casus"), ("Kermis Hoogezand", "intern"), ("Overlast Sappemeer", "intern")]
-    ):
-        topic = Topic(
-            reference=f"TVO-2019-0{n + 20}",
-            title=title,
-            meeting_type=meeting_type("tvo"),
-            confidentiality=conf,
-        )
-        items[title] = AgendaItem(
-            meeting=first,
-            position=3 + n,
-            kind="topic",
-            title=title,
-            topic=topic,
-            purpose="bespreking",
-            besloten=conf == "casus",
-            notes=f"Notities {title}.",
-        )
-        db.session.add_all([topic, items[title]])
-    db.session.flush()
-    db.session.add_all(
-        [
-            AgendaItemAccess(agenda_item_id=items[CASE].id, person_id=insider.id, kind="besloten"),
-            AgendaItemAccess(
-                agenda_item_id=items["Kermis Hoogezand"].id, person_id=guest.id, kind="gast"
-            ),
-        ]
-    )
-    db.session.commit()
+    first, second, outsider, insider, sec, guest = casus_minutes(people)
     secretary = as_role("secretaris")
     assert secretary.post(f"/overleggen/{first.id}/verslag/ter-vaststelling").status_code == 302
     m = minutes_of(first)

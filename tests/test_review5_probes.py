@@ -20,9 +20,8 @@ from overleg.models import (
 )
 from tests.conftest import login, make_person
 from tests.factories import make_decision, meeting_type
-from tests.minutes_support import minutes_of, past_meeting, pdf_text
+from tests.minutes_support import CASE, casus_minutes, minutes_of, past_meeting, pdf_text
 
-CASE = "Gezin Bakker, Kolham"
 SECRET = "Huisverbod Gezin Bakker verlengd"
 
 
@@ -133,54 +132,8 @@ def test_casus_decision_without_item_not_in_register_for_outsider(seeded, people
 # --- 1b. the shared parsed snapshot is never changed by a download -------------------------
 
 
-def _casus_minutes(people):
-    outsider, insider, sec = (
-        people["deelnemer"],
-        make_person("ingewijde@test.example.org"),
-        people["secretaris"],
-    )
-    guest = make_person("gast@test.example.org", name="Gerda Gast")
-    parts = [(outsider, "member"), (insider, "member"), (sec, "secretary"), (guest, "guest")]
-    first = past_meeting("tvo", 28, parts)
-    second = past_meeting("tvo", 7, parts)
-    items = {}
-    for n, (title, conf) in enumerate(
-        [(CASE, "casus"), ("Kermis Hoogezand", "intern"), ("Overlast Sappemeer", "intern")]
-    ):
-        topic = Topic(
-            reference=f"TVO-2019-0{n + 20}",
-            title=title,
-            meeting_type=meeting_type("tvo"),
-            confidentiality=conf,
-        )
-        items[title] = AgendaItem(
-            meeting=first,
-            position=3 + n,
-            kind="topic",
-            title=title,
-            topic=topic,
-            purpose="bespreking",
-            besloten=conf == "casus",
-            notes=f"Notities {title}.",
-        )
-        db.session.add_all([topic, items[title]])
-    db.session.flush()
-    make_decision(first, items[CASE], text="Besluit over de casus Bakker")
-    make_decision(first, items["Kermis Hoogezand"], text="Besluit kermisvergunning")
-    db.session.add_all(
-        [
-            AgendaItemAccess(agenda_item_id=items[CASE].id, person_id=insider.id, kind="besloten"),
-            AgendaItemAccess(
-                agenda_item_id=items["Kermis Hoogezand"].id, person_id=guest.id, kind="gast"
-            ),
-        ]
-    )
-    db.session.commit()
-    return first, second, outsider, insider, sec, guest
-
-
 def test_frozen_snapshot_unchanged_by_downloads_of_every_reader(seeded, people, as_role, app):
-    first, second, outsider, insider, sec, guest = _casus_minutes(people)
+    first, second, outsider, insider, sec, guest = casus_minutes(people)
     version = _approve(as_role, first, second)
     pristine = json.loads(version.snapshot_json)
     order = [guest, outsider, insider, sec, guest, outsider, guest]
@@ -202,7 +155,7 @@ def test_frozen_snapshot_unchanged_by_downloads_of_every_reader(seeded, people, 
 def test_non_participant_and_removed_participant_get_no_approved_pdf(seeded, people, as_role, app):
     """A member not on the roster gets 404; an entitled member removed from the roster after
     their download (kept statement, prepared statements) gets 404 next time; put back, 200."""
-    first, second, outsider, insider, sec, guest = _casus_minutes(people)
+    first, second, outsider, insider, sec, guest = casus_minutes(people)
     _approve(as_role, first, second)
     stranger = make_person("vreemde@test.example.org")
     assert _download(app, stranger, first.id)[0] == 404
@@ -225,7 +178,7 @@ def test_non_participant_and_removed_participant_get_no_approved_pdf(seeded, peo
 def test_demoted_secretary_gets_no_full_pdf_and_no_staff_statement(seeded, people, as_role, app):
     """A secretary (not on the roster) downloads the full PDF; demoted, the kept staff
     statement is not theirs any more: 404 (not a participant). Promoted again: full."""
-    first, second, outsider, insider, sec, guest = _casus_minutes(people)
+    first, second, outsider, insider, sec, guest = casus_minutes(people)
     _approve(as_role, first, second)
     other_sec = make_person("sec2@test.example.org", "secretaris")
     status, text = _download(app, other_sec, first.id)
@@ -332,7 +285,7 @@ def test_action_register_second_page_per_reader(seeded, people, as_role, app):
     keyset statements (first page, next page) serve both. Also searched by its text."""
     from tests.factories import make_action
 
-    first, second, outsider, insider, sec, guest = _casus_minutes(people)
+    first, second, outsider, insider, sec, guest = casus_minutes(people)
     items = {i.title: i for i in first.agenda_items}
     for n in range(55):
         a = make_action(first, items["Kermis Hoogezand"])
