@@ -9,8 +9,8 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms.widgets import html_params
 
-import overleg.forms as forms
 from overleg.forms import _html_params, widget_html
+from tests.forms_support import all_form_classes
 
 pytestmark = pytest.mark.usefixtures("seeded")
 
@@ -24,16 +24,6 @@ ATTRIBUTES = [
 ]
 
 
-def _all_form_classes():
-    seen, todo = [], list(forms.Form.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        if cls not in seen:
-            seen.append(cls)
-            todo.extend(cls.__subclasses__())
-    return seen
-
-
 def test_html_params_as_wtforms():
     for attrs in ATTRIBUTES + [{"name": HOSTILE, "value": None, "data_role": "x", "for_": 1}]:
         assert _html_params(**attrs) == html_params(**attrs), attrs
@@ -41,7 +31,7 @@ def test_html_params_as_wtforms():
 
 @pytest.mark.parametrize("filled", [False, True])
 def test_every_field_renders_as_wtforms_renders_it(app, filled):
-    classes = _all_form_classes()
+    classes = all_form_classes()
     assert len(classes) > 20  # all blueprints are imported by create_app
     compared = {"input": 0, "textarea": 0, "select": 0}
     with app.test_request_context("/"):

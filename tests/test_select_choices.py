@@ -10,7 +10,6 @@ from datetime import time, timedelta
 import pytest
 from wtforms.fields import choices as wtf_choices
 
-import overleg.forms as forms
 from overleg.domain.agenda import add_item, set_item_access
 from overleg.domain.topics import create_topic
 from overleg.extensions import db
@@ -18,6 +17,7 @@ from overleg.forms import choice, choices
 from overleg.timeutil import today_local
 from tests.conftest import get_page, login
 from tests.factories import make_meeting, meeting_type, person
+from tests.forms_support import all_form_classes
 
 DEMO_PASSWORD = "Veilig-Overleg-2019"
 pytestmark = pytest.mark.usefixtures("seeded")
@@ -41,16 +41,6 @@ def no_tuple_choices(monkeypatch):
     monkeypatch.setattr(wtf_choices.SelectChoice, "from_input", classmethod(strict))
 
 
-def _all_form_classes():
-    seen, todo = [], list(forms.Form.__subclasses__())
-    while todo:
-        cls = todo.pop()
-        if cls not in seen:
-            seen.append(cls)
-            todo.extend(cls.__subclasses__())
-    return seen
-
-
 def test_shared_helpers_build_select_choices():
     assert choice(3, "drie") == wtf_choices.SelectChoice(3, "drie")
     assert choice("x").label == "x"
@@ -66,7 +56,7 @@ def test_shared_helpers_build_select_choices():
 
 
 def test_no_form_declares_tuple_choices(app):
-    classes = _all_form_classes()
+    classes = all_form_classes()
     assert len(classes) > 20  # all blueprints are imported by create_app
     with app.test_request_context("/"), warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)
