@@ -154,14 +154,46 @@ def _clean_db(app, clock):
 
 
 def _empty_tables():
+    """Empties the tables a test wrote to and restarts their id sequences, as TRUNCATE …
+    RESTART IDENTITY on every table would. One query finds the tables that hold rows, and
+    only those get a DELETE, children first: on PostgreSQL a TRUNCATE of all 43 tables took
+    a quarter of a second per test, most tests write to a few."""
     tables = list(reversed(_db.metadata.sorted_tables))
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
+        filled = {row[0] for row in conn.execute(_filled_tables_query(tables))}
+        for table in tables:
+            if table.name in filled:
                 conn.execute(table.delete())
+        if conn.dialect.name == "postgresql":
+            conn.execute(_restart_sequences(conn, tables))
+
+
+def _filled_tables_query(tables):
+    return text(
+        " UNION ALL ".join(
+            f"SELECT '{t.name}' WHERE EXISTS (SELECT 1 FROM \"{t.name}\")" for t in tables
+        )
+    )
+
+
+_SEQUENCES: list[str] = []
+
+
+def _restart_sequences(conn, tables):
+    """One statement that sets every table's id sequence back to 1 (the sequences' names
+    asked once per worker)."""
+    if not _SEQUENCES:
+        for table in tables:
+            pk = list(table.primary_key.columns)
+            if len(pk) == 1 and pk[0].autoincrement in (True, "auto"):
+                name = conn.execute(
+                    text("SELECT pg_get_serial_sequence(:t, :c)"),
+                    {"t": f'"{table.name}"', "c": pk[0].name},
+                ).scalar()
+                if name:
+                    _SEQUENCES.append(name)
+    listed = ", ".join(f"'{name}'" for name in _SEQUENCES)
+    return text(f"SELECT setval(s::regclass, 1, false) FROM unnest(ARRAY[{listed}]) AS s")
 
 
 @pytest.fixture
