@@ -750,6 +750,30 @@ def _action_dict(a: ActionItem, on_meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _carried_dict(a: actions_domain.CarriedAction, on_meeting: Meeting) -> dict[str, Any]:
+    """`_action_dict` of a carried action (`actions.carried_actions`): the same keys."""
+    day = actions_domain.meeting_day(on_meeting)
+    open_then = actions_domain.open_at(a, on_meeting)
+    return {
+        "id": a.id,
+        "item_id": a.agenda_item_id,
+        "meeting_id": a.meeting_id,
+        "topic_id": a.topic_id,
+        "reference": a.topic_reference,
+        "casus": a.topic_is_casus,
+        "besloten": a.item_besloten,
+        "what": a.what,
+        "owner": a.owner_label,
+        "due": a.due_date.isoformat() if a.due_date else None,
+        "due_label": nl_date(a.due_date, "long") if a.due_date else "",
+        "made_at_label": nl_date(a.meeting_starts_at, "long"),
+        "status": "open" if open_then else "afgerond",
+        "status_label": "Open" if open_then else "Afgerond",
+        "closed_here": a.closed_in_meeting_id == on_meeting.id,
+        "overdue": bool(open_then and a.due_date is not None and a.due_date < day),
+    }
+
+
 def build_snapshot(
     minutes: Minutes,
     *,
@@ -859,7 +883,7 @@ def build_snapshot(
         made_dicts.append(ad)
         if a.agenda_item_id in by_item:
             by_item[a.agenda_item_id]["actions"].append(ad)
-    carried_dicts = [_action_dict(a, meeting) for a in carried]
+    carried_dicts = [_carried_dict(a, meeting) for a in carried]
     actielijst = next((e for e in out_items if e["standard_kind"] == "actielijst"), None)
     if actielijst is not None:
         actielijst["carried"] = carried_dicts

@@ -1383,12 +1383,12 @@ def _actions_casus(actions: list[da.ActionRow], visible: set[int]) -> list[str]:
     ]
 
 
-def _agenda_actions_visible(meeting: Meeting, actions: list[ActionItem]) -> set[int]:
+def _agenda_actions_visible(meeting: Meeting, actions: list[da.CarriedAction]) -> set[int]:
     return policy.carried_action_ids(current_user, meeting, actions)
 
 
 @bp.app_template_global("open_actions_for")
-def open_actions_for(meeting: Meeting) -> list[tuple[ActionItem, bool, bool]]:
+def open_actions_for(meeting: Meeting) -> list[tuple[da.CarriedAction, bool, bool]]:
     """For agenda pages and PDFs: the open actions of earlier meetings of the body that return
     under this meeting's actielijst item, each with whether the viewer may read its text (need
     to know) and whether it is overdue on the meeting's date. Use with
