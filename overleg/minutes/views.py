@@ -295,7 +295,10 @@ def _render_edit(
     load_collections((meeting,), (_vacant_seats(),))
     # the meeting's actions once, for the snapshot and for their edit forms
     actions = da.actions_made_at(meeting)
-    snap = dmin.build_snapshot(shown, municipality=_municipality(), made=actions)
+    approved_here, approvable = dmin.approval_lists(meeting)
+    snap = dmin.build_snapshot(
+        shown, municipality=_municipality(), made=actions, approved_here=approved_here
+    )
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
     made = actions if minutes is not None else []
@@ -318,7 +321,7 @@ def _render_edit(
         measure_choices=measure_choices,
         edit_owner_choices={a.id: _action_owner_choices(meeting, a, owner_choices) for a in made},
         owner_values={a.id: _owner_value(a) for a in made},
-        approvable=dmin.approvable_minutes(meeting),
+        approvable=approvable,
         failed=failed or {},
         attendance_errors=attendance_errors or {},
         participants=_sorted_participants(meeting),
