@@ -40,7 +40,7 @@ BOUNDS = {
     (SECRETARY, "overleg"): 5,
     (SECRETARY, "agenda"): 12,
     (SECRETARY, "stukken"): 7,
-    (SECRETARY, "verslag"): 15,
+    (SECRETARY, "verslag"): 14,
     (SECRETARY, "onderwerp"): 9,
     (PARTICIPANT, "overleg"): 4,
     (PARTICIPANT, "agenda"): 12,

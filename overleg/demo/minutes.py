@@ -21,7 +21,7 @@ from ..domain import actions as da
 from ..domain import decisions as dd
 from ..domain import minutes as dm
 from ..extensions import db
-from ..models import AgendaItem, Meeting, MeetingType, Minutes, Organisation, Person
+from ..models import ActionItem, AgendaItem, Meeting, MeetingType, Minutes, Organisation, Person
 from ..timeutil import to_local, utcnow
 
 STANDARD_NOTES = {
@@ -283,4 +283,5 @@ def _fill(
     if n % 2 == 1:
         carried = [a for a in da.carried_actions(meeting) if a.status == "open"]
         if carried:
-            da.close_action(carried[0], meeting, "Afgerond, toegelicht in de vergadering.")
+            oldest = db.session.get_one(ActionItem, carried[0].id)
+            da.close_action(oldest, meeting, "Afgerond, toegelicht in de vergadering.")

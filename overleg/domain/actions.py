@@ -12,7 +12,7 @@ from datetime import MAXYEAR, MINYEAR, date, datetime, time
 from functools import lru_cache
 
 from sqlalchemy import Date, DateTime, Integer, String, and_, bindparam, func, literal, or_, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
@@ -230,7 +230,7 @@ def close_between_meetings(
     record("action_closed", action, person=by)
 
 
-def closed_between(action: ActionItem) -> bool:
+def closed_between(action: ActionItem | CarriedAction) -> bool:
     """Closed outside a meeting (by its owner or the secretary between meetings)."""
     return action.status == "afgerond" and action.closed_in_meeting_id is None
 
@@ -292,45 +292,123 @@ def _carried_statement():
         ActionItem.closed_at.is_not(None),
     )
 
-    def carried(between_meetings):
-        return (
-            select(ActionItem)
-            .join(made_at, made_at.id == ActionItem.meeting_id)
-            .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
-            .where(
-                ActionItem.meeting_type_id == type_id,
-                made_at.starts_at < starts_at,
-                or_(
-                    ActionItem.status == "open",
-                    ActionItem.closed_in_meeting_id == bindparam("meeting_id"),
-                    and_(closed_at.id.is_not(None), closed_at.starts_at > starts_at),
-                    between_meetings,
-                ),
-            )
-            .options(
-                # the two meetings from the joins the query makes anyway (as
-                # `_joined_options`, without joining them twice: fewer tables to plan)
-                contains_eager(ActionItem.meeting.of_type(made_at)),
-                contains_eager(ActionItem.closed_in_meeting.of_type(closed_at)),
-                joinedload(ActionItem.owner_person).joinedload(Person.organisation),
-                joinedload(ActionItem.owner_organisation),
-                joinedload(ActionItem.closed_by),
-                joinedload(ActionItem.agenda_item).joinedload(AgendaItem.topic),
-            )
-            .order_by(made_at.starts_at, ActionItem.id)
-        )
-
+    owner, owner_org = aliased(Person, name="owner_person"), aliased(Organisation, name="owner_org")
+    organisation = aliased(Organisation, name="owner_organisation")
+    closer = aliased(Person, name="closer")
+    item, topic = aliased(AgendaItem, name="item"), aliased(Topic, name="item_topic")
     since_previous = and_(
         between, ActionItem.closed_at > func.coalesce(previous_start, _BEFORE_ALL_MEETINGS)
     )
-    return carried(since_previous)
+    return (
+        # only the columns the actielijst and the minutes show (`CarriedAction`), not the
+        # objects: they cost more to make than the query to run
+        select(
+            ActionItem.id,
+            ActionItem.meeting_id,
+            ActionItem.agenda_item_id,
+            ActionItem.what,
+            owner.name,
+            owner_org.short_name,
+            owner_org.name,
+            organisation.name,
+            ActionItem.due_date,
+            ActionItem.status,
+            ActionItem.closed_at,
+            ActionItem.closed_in_meeting_id,
+            closed_at.starts_at,
+            ActionItem.closing_note,
+            closer.name,
+            made_at.starts_at,
+            item.besloten,
+            item.topic_id,
+            topic.reference,
+            topic.confidentiality,
+        )
+        .join(made_at, made_at.id == ActionItem.meeting_id)
+        .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
+        .outerjoin(owner, owner.id == ActionItem.owner_person_id)
+        .outerjoin(owner_org, owner_org.id == owner.organisation_id)
+        .outerjoin(organisation, organisation.id == ActionItem.owner_organisation_id)
+        .outerjoin(closer, closer.id == ActionItem.closed_by_id)
+        .outerjoin(item, item.id == ActionItem.agenda_item_id)
+        .outerjoin(topic, topic.id == item.topic_id)
+        .where(
+            ActionItem.meeting_type_id == type_id,
+            made_at.starts_at < starts_at,
+            or_(
+                ActionItem.status == "open",
+                ActionItem.closed_in_meeting_id == bindparam("meeting_id"),
+                and_(closed_at.id.is_not(None), closed_at.starts_at > starts_at),
+                since_previous,
+            ),
+        )
+        .order_by(made_at.starts_at, ActionItem.id)
+    )
 
 
 # Earlier than any meeting: the bound on closing between meetings of a body's first meeting.
 _BEFORE_ALL_MEETINGS = literal(datetime(1900, 1, 1), DateTime())  # noqa: DTZ001 (naive UTC, as stored)
 
 
-def carried_actions(meeting: Meeting) -> list[ActionItem]:
+@dataclass(frozen=True, slots=True)
+class CarriedAction:
+    """An action of an earlier meeting on a meeting's actielijst (`carried_actions`), as the
+    actielijst (templates/minutes/_agenda_actions.html), the minutes' snapshot and the read
+    policy (`policy.carried_action_ids`) read it: plain values, no ORM objects."""
+
+    id: int
+    meeting_id: int  # the meeting it was made in
+    agenda_item_id: int | None
+    what: str
+    owner_label: str
+    due_date: date | None
+    status: str
+    closed_at: datetime | None
+    closed_in_meeting_id: int | None
+    closed_in_starts_at: datetime | None  # the meeting it was closed in
+    closing_note: str | None
+    closed_by_name: str | None  # who closed it (between meetings)
+    meeting_starts_at: datetime  # the meeting it was made in
+    item_besloten: bool  # its agenda item's (False without one)
+    topic_id: int | None  # of its agenda item
+    topic_reference: str | None
+    topic_is_casus: bool
+
+    @property
+    def status_label(self) -> str:
+        return ACTION_STATUS_LABELS.get(self.status, self.status)
+
+    def is_overdue(self, on: date) -> bool:
+        return action_overdue(self.status, self.due_date, on)
+
+
+def _carried_row(row) -> CarriedAction:
+    id_, meeting_id, item_id, what, person_name, org_short, org_long, org_name = row[:8]
+    due, status, closed_at, closed_in_id, closed_in, note, closer, starts_at = row[8:16]
+    besloten, topic_id, reference, confidentiality = row[16:]
+    person_org = (org_short or org_long) if org_long is not None else None
+    return CarriedAction(
+        id=id_,
+        meeting_id=meeting_id,
+        agenda_item_id=item_id,
+        what=what,
+        owner_label=action_owner_label(person_name, person_org, org_name),
+        due_date=due,
+        status=status,
+        closed_at=closed_at,
+        closed_in_meeting_id=closed_in_id,
+        closed_in_starts_at=closed_in,
+        closing_note=note,
+        closed_by_name=closer,
+        meeting_starts_at=starts_at,
+        item_besloten=bool(besloten),
+        topic_id=topic_id,
+        topic_reference=reference,
+        topic_is_casus=confidentiality == "casus",
+    )
+
+
+def carried_actions(meeting: Meeting) -> list[CarriedAction]:
     """Actions of earlier meetings of the same body that were still open when this meeting
     began: open now, or closed at this meeting or a later one. Oldest first."""
     params = {
@@ -338,12 +416,12 @@ def carried_actions(meeting: Meeting) -> list[ActionItem]:
         "starts_at": meeting.starts_at,
         "meeting_id": meeting.id,
     }
-    return list(db.session.scalars(_carried_statement(), params))
+    return [_carried_row(row) for row in db.session.execute(_carried_statement(), params)]
 
 
 def actielijst(
-    meeting: Meeting, carried: list[ActionItem]
-) -> tuple[list[ActionItem], list[ActionItem]]:
+    meeting: Meeting, carried: list[CarriedAction]
+) -> tuple[list[CarriedAction], list[CarriedAction]]:
     """Of the carried actions (`carried_actions`), those the meeting's actielijst shows: still
     open at the meeting, and closed between meetings since the previous one."""
     open_ = [a for a in carried if open_at(a, meeting)]
@@ -352,8 +430,8 @@ def actielijst(
 
 
 def actielijst_rows(
-    meeting: Meeting, open_: list[ActionItem], closed: list[ActionItem], visible: set[int]
-) -> tuple[list[tuple[ActionItem, bool, bool]], list[tuple[ActionItem, bool, str | None]]]:
+    meeting: Meeting, open_: list[CarriedAction], closed: list[CarriedAction], visible: set[int]
+) -> tuple[list[tuple[CarriedAction, bool, bool]], list[tuple[CarriedAction, bool, str | None]]]:
     """The actielijst's rows (templates/minutes/_agenda_actions.html): (action, whether the
     reader reads its text, overdue on the meeting's day) of the open ones, (action, read,
     who closed it) of those closed between meetings. ``visible``: the policy's answer
@@ -361,15 +439,20 @@ def actielijst_rows(
     day = meeting_day(meeting)
     return (
         [(a, a.id in visible, a.is_overdue(day)) for a in open_],
-        [(a, a.id in visible, a.closed_by.name if a.closed_by else None) for a in closed],
+        [(a, a.id in visible, a.closed_by_name) for a in closed],
     )
 
 
-def open_at(action: ActionItem, meeting: Meeting) -> bool:
+def open_at(action: ActionItem | CarriedAction, meeting: Meeting) -> bool:
     """Was the action still open at the end of this meeting (not closed here or before)?"""
     if action.status == "open":
         return True
-    if action.closed_in_meeting is not None:
+    if isinstance(action, CarriedAction):
+        if action.closed_in_meeting_id is not None:
+            return action.closed_in_starts_at is not None and (
+                action.closed_in_starts_at > meeting.starts_at
+            )
+    elif action.closed_in_meeting is not None:
         return action.closed_in_meeting.starts_at > meeting.starts_at
     # closed between meetings: open at meetings that began before it was closed
     return action.closed_at is not None and action.closed_at > meeting.starts_at

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import literal_column, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -217,12 +218,11 @@ def _returnable():
     )
 
 
-def returned_items(meeting_type: MeetingType | None = None) -> list[AgendaItem]:
-    """Topic items and proposals of cancelled meetings (of this body; of every body when
-    None) that wait to be placed again, oldest meeting first: still on the cancelled meeting,
-    and for a topic item, its topic not finished and not on a later meeting of that body
-    since. Fixed queries."""
-    stmt = (
+@lru_cache(maxsize=1)
+def _returned_stmt():
+    """`returned_items`' query, made once (the home page runs it on every request): a
+    statement keeps its cache key, and making it cost more than running it."""
+    return (
         select(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         # the literal, so that the partial index ix_meeting_cancelled serves it
@@ -234,7 +234,14 @@ def returned_items(meeting_type: MeetingType | None = None) -> list[AgendaItem]:
         )
         .order_by(Meeting.starts_at, AgendaItem.position, AgendaItem.id)
     )
-    items = list(db.session.scalars(stmt))
+
+
+def returned_items(meeting_type: MeetingType | None = None) -> list[AgendaItem]:
+    """Topic items and proposals of cancelled meetings (of this body; of every body when
+    None) that wait to be placed again, oldest meeting first: still on the cancelled meeting,
+    and for a topic item, its topic not finished and not on a later meeting of that body
+    since. Fixed queries."""
+    items = list(db.session.scalars(_returned_stmt()))
     if meeting_type is not None:
         # one body's, picked here: the cancelled meetings are few and read from their own
         # index, where a filter on the body would make the database read all its meetings

@@ -32,7 +32,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
-from ..models import ActionItem, AgendaItem, Document, Escalation, Meeting, Participant, Person
+from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Person
 from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
 from ..models.documents import DOCUMENT_TYPES
 from ..storage import get_storage
@@ -479,12 +479,12 @@ def agenda_view(meeting: Meeting, person: Person, *, with_actions: bool = False)
     items = [i for i in meeting.agenda_items if i.on_agenda]
     times = start_times(meeting, items)
     agenda_open = policy.agenda_visible_to(person, meeting)
-    shown_actions: tuple[list[ActionItem], list[ActionItem]] = ([], [])
+    shown_actions: tuple[list[actions.CarriedAction], list[actions.CarriedAction]] = ([], [])
     if with_actions and agenda_open and any(i.standard_kind == "actielijst" for i in items):
         shown_actions = actions.actielijst(meeting, actions.carried_actions(meeting))
     carried = shown_actions[0] + shown_actions[1]
-    levels = policy.item_levels(
-        person, items + [a.agenda_item for a in carried if a.agenda_item is not None]
+    levels = policy.item_levels_by_id(
+        person, [i.id for i in items] + [a.agenda_item_id for a in carried]
     )
     if not agenda_open:
         items = []  # what the policy does not release is not shown

@@ -21,13 +21,13 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import CursorResult, and_, bindparam, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
@@ -289,41 +289,60 @@ def _queue_review_mail(minutes: Minutes) -> list[OutboxMessage]:
     return queue_minutes_review_mail(minutes)
 
 
+@dataclass(frozen=True, slots=True)
+class MinutesRef:
+    """Minutes named by their meeting's date (what the verslag item and the approval buttons
+    show): plain values."""
+
+    id: int
+    meeting_id: int
+    meeting_starts_at: datetime
+
+
 @lru_cache(maxsize=1)
-def _approvable_stmt():
+def _approval_stmt():
+    """`approval_lists`' one query (made once, values bound): the minutes approved at the
+    meeting and those of earlier meetings of its body that await approval."""
+    approved_here = Minutes.approved_in_meeting_id == bindparam("meeting_id")
     return (
-        select(Minutes)
+        select(Minutes.id, Minutes.meeting_id, Meeting.starts_at, approved_here)
         .join(Meeting, Meeting.id == Minutes.meeting_id)
         .where(
-            Meeting.meeting_type_id == bindparam("type_id"),
-            Meeting.starts_at < bindparam("starts_at"),
-            Minutes.status == "ter_vaststelling",
+            or_(
+                approved_here,
+                and_(
+                    Meeting.meeting_type_id == bindparam("type_id"),
+                    Meeting.starts_at < bindparam("starts_at"),
+                    Minutes.status == "ter_vaststelling",
+                ),
+            )
         )
-        .options(joinedload(Minutes.meeting))
-        .order_by(Meeting.starts_at)
+        .order_by(Meeting.starts_at, Minutes.id)
     )
 
 
-def approvable_minutes(at_meeting: Meeting) -> list[Minutes]:
-    """Minutes of earlier meetings of the same body that await approval (ter vaststelling)."""
-    params = {"type_id": at_meeting.meeting_type_id, "starts_at": at_meeting.starts_at}
-    return list(db.session.scalars(_approvable_stmt(), params))
+def approval_lists(meeting: Meeting) -> tuple[list[MinutesRef], list[MinutesRef]]:
+    """(minutes approved at this meeting, under its verslag item, by id; minutes of earlier
+    meetings of the same body that await approval (ter vaststelling), oldest first): one
+    query for both."""
+    params = {
+        "meeting_id": meeting.id,
+        "type_id": meeting.meeting_type_id,
+        "starts_at": meeting.starts_at,
+    }
+    approved: list[MinutesRef] = []
+    awaiting: list[MinutesRef] = []
+    for id_, meeting_id, starts_at, here in db.session.execute(_approval_stmt(), params):
+        ref = MinutesRef(id_, meeting_id, starts_at)
+        # minutes awaiting approval were approved nowhere yet
+        (approved if here else awaiting).append(ref)
+    approved.sort(key=lambda m: m.id)
+    return approved, awaiting
 
 
-@lru_cache(maxsize=1)
-def _approved_at_stmt():
-    return (
-        select(Minutes)
-        .where(Minutes.approved_in_meeting_id == bindparam("meeting_id"))
-        .options(joinedload(Minutes.meeting))
-        .order_by(Minutes.id)
-    )
-
-
-def approved_at(meeting: Meeting) -> list[Minutes]:
-    """Minutes approved at this meeting (under its verslag item), with their meeting: one
-    query, however many."""
-    return list(db.session.scalars(_approved_at_stmt(), {"meeting_id": meeting.id}))
+def approved_at(meeting: Meeting) -> list[MinutesRef]:
+    """Minutes approved at this meeting (under its verslag item): one query, however many."""
+    return approval_lists(meeting)[0]
 
 
 def verslag_item(meeting: Meeting) -> AgendaItem | None:
@@ -750,6 +769,30 @@ def _action_dict(a: ActionItem, on_meeting: Meeting) -> dict[str, Any]:
     }
 
 
+def _carried_dict(a: actions_domain.CarriedAction, on_meeting: Meeting) -> dict[str, Any]:
+    """`_action_dict` of a carried action (`actions.carried_actions`): the same keys."""
+    day = actions_domain.meeting_day(on_meeting)
+    open_then = actions_domain.open_at(a, on_meeting)
+    return {
+        "id": a.id,
+        "item_id": a.agenda_item_id,
+        "meeting_id": a.meeting_id,
+        "topic_id": a.topic_id,
+        "reference": a.topic_reference,
+        "casus": a.topic_is_casus,
+        "besloten": a.item_besloten,
+        "what": a.what,
+        "owner": a.owner_label,
+        "due": a.due_date.isoformat() if a.due_date else None,
+        "due_label": nl_date(a.due_date, "long") if a.due_date else "",
+        "made_at_label": nl_date(a.meeting_starts_at, "long"),
+        "status": "open" if open_then else "afgerond",
+        "status_label": "Open" if open_then else "Afgerond",
+        "closed_here": a.closed_in_meeting_id == on_meeting.id,
+        "overdue": bool(open_then and a.due_date is not None and a.due_date < day),
+    }
+
+
 def build_snapshot(
     minutes: Minutes,
     *,
@@ -758,12 +801,14 @@ def build_snapshot(
     version_at: datetime | None = None,
     municipality: str = "",
     made: list[ActionItem] | None = None,
+    approved_here: list[MinutesRef] | None = None,
 ) -> dict[str, Any]:
     """Everything the minutes show, as JSON-safe data with Dutch labels (a frozen version
     reads the same forever). A fixed number of queries, whatever the number of items.
     ``municipality`` is the configured name (the caller reads the app's configuration);
     ``made``: the meeting's own actions when the caller has them already
-    (`actions.actions_made_at`)."""
+    (`actions.actions_made_at`); ``approved_here``: the minutes approved at the meeting when
+    the caller has them already (`approval_lists`)."""
     meeting = minutes.meeting
     mt = meeting.meeting_type
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
@@ -771,7 +816,8 @@ def build_snapshot(
     if made is None:
         made = actions_domain.actions_made_at(meeting)
     carried = actions_domain.carried_actions(meeting)
-    approved_here = approved_at(meeting)
+    if approved_here is None:
+        approved_here = approved_at(meeting)
     taker = db.session.get(Person, minutes.minute_taker_id) if minutes.minute_taker_id else None
 
     attendance: dict[str, list[dict[str, Any]]] = {key: [] for key in ATTENDANCE}
@@ -859,7 +905,7 @@ def build_snapshot(
         made_dicts.append(ad)
         if a.agenda_item_id in by_item:
             by_item[a.agenda_item_id]["actions"].append(ad)
-    carried_dicts = [_action_dict(a, meeting) for a in carried]
+    carried_dicts = [_carried_dict(a, meeting) for a in carried]
     actielijst = next((e for e in out_items if e["standard_kind"] == "actielijst"), None)
     if actielijst is not None:
         actielijst["carried"] = carried_dicts
@@ -868,7 +914,7 @@ def build_snapshot(
         verslag["approved_minutes"] = [
             {
                 "meeting_id": m.meeting_id,
-                "label": f"Het verslag van de vergadering van {nl_date(m.meeting.starts_at)} "
+                "label": f"Het verslag van de vergadering van {nl_date(m.meeting_starts_at)} "
                 f"is vastgesteld.",
             }
             for m in approved_here

@@ -32,10 +32,11 @@ It imports models only (the bottom of the domain): no Flask.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, lru_cache
+from typing import Protocol
 
 from sqlalchemy import (
     BindParameter,
@@ -864,18 +865,47 @@ def action_readable_ids(person, actions: Iterable[ActionFacts]) -> set[int]:
     return result
 
 
+@dataclass(frozen=True)
+class CarriedFacts:
+    """What `carried_action_ids` reads of an action (`actions.CarriedAction` has these too):
+    its meeting, its agenda item, whether that item is besloten and its topic a casus."""
+
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+    item_besloten: bool
+    topic_id: int | None
+    topic_is_casus: bool
+
+
+class _CarriedLike(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def meeting_id(self) -> int: ...
+    @property
+    def agenda_item_id(self) -> int | None: ...
+    @property
+    def item_besloten(self) -> bool: ...
+    @property
+    def topic_id(self) -> int | None: ...
+    @property
+    def topic_is_casus(self) -> bool: ...
+
+
 def carried_action_ids(
     person,
     meeting: Meeting,
-    actions: list[ActionItem],
+    actions: Sequence[_CarriedLike],
     levels: dict[int, str] | None = None,
 ) -> set[int]:
     """Actions of earlier meetings whose text the person reads under this meeting's actielijst
     (the body's action list): none for a guest invited for particular items, none before the
     minutes they were made in were sent; for the others, who reads the actielijst reads an
     action of an open item, and a casus or besloten one only when entitled to its item (a
-    casus also through its topic). ``levels``: `item_levels` answers the caller asked for
-    these actions' items already (with its own: one query for both)."""
+    casus also through its topic). The actions by their facts (`CarriedFacts`, or the
+    actielijst's `actions.CarriedAction`). ``levels``: `item_levels` answers the caller asked
+    for these actions' items already (with its own: one query for both)."""
     if is_staff(person):
         return {a.id for a in actions}
     if not actions or not agenda_visible_to(person, meeting):
@@ -883,28 +913,30 @@ def carried_action_ids(
     if not can_see_meeting(person, meeting) or _named_guest_at(person, meeting):
         return set()
     sent = sent_minutes_meeting_ids({a.meeting_id for a in actions})
-    items = [a.agenda_item for a in actions if a.agenda_item is not None]
-    if levels is not None and all(i.id in levels for i in items):
-        entitled = {i.id for i in items if levels[i.id] == FULL}
+    with_item = [a for a in actions if a.agenda_item_id is not None]
+    item_ids = [a.agenda_item_id for a in actions if a.agenda_item_id is not None]
+    if levels is not None and all(i in levels for i in item_ids):
+        entitled = {i for i in item_ids if levels[i] == FULL}
     else:
-        entitled = entitled_among(person, items)
+        entitled = {i for i, level in item_levels_by_id(person, item_ids).items() if level == FULL}
     casus_topics = {
-        i.topic.id for i in items if i.topic is not None and i.topic.is_casus and not i.besloten
+        a.topic_id
+        for a in with_item
+        if a.topic_id is not None and a.topic_is_casus and not a.item_besloten
     }
     topics = entitled_topic_ids(person, casus_topics) if casus_topics else set()
     result = set()
     for a in actions:
-        item = a.agenda_item
         if a.meeting_id not in sent:
             continue
-        if item is None:
+        if a.agenda_item_id is None:
             result.add(a.id)  # an action without item: the action list is theirs
             continue
-        casus = item.topic is not None and item.topic.is_casus
+        casus = a.topic_id is not None and a.topic_is_casus
         if (
-            not (item.besloten or casus)
-            or item.id in entitled
-            or (casus and not item.besloten and item.topic_id in topics)
+            not (a.item_besloten or casus)
+            or a.agenda_item_id in entitled
+            or (casus and not a.item_besloten and a.topic_id in topics)
         ):
             result.add(a.id)
     return result
@@ -1015,7 +1047,18 @@ def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
     carried_ids = [a["id"] for a in snap.get("carried_actions", [])]
     carried = []
     if carried_ids:
-        carried = list(db.session.scalars(select(ActionItem).where(ActionItem.id.in_(carried_ids))))
+        carried = [
+            CarriedFacts(
+                a.id,
+                a.meeting_id,
+                item.id if item is not None else None,
+                bool(item is not None and item.besloten),
+                item.topic_id if item is not None else None,
+                bool(item is not None and item.topic is not None and item.topic.is_casus),
+            )
+            for a in db.session.scalars(select(ActionItem).where(ActionItem.id.in_(carried_ids)))
+            for item in (a.agenda_item,)
+        ]
     return set(items), carried_action_ids(person, meeting, carried)
 
 
@@ -1180,6 +1223,7 @@ __all__ = [
     "can_see_meeting",
     "can_view_topic",
     "can_view_plan_version",
+    "CarriedFacts",
     "carried_action_ids",
     "decision_visible_ids",
     "entitled_among",

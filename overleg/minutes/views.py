@@ -295,7 +295,10 @@ def _render_edit(
     load_collections((meeting,), (_vacant_seats(),))
     # the meeting's actions once, for the snapshot and for their edit forms
     actions = da.actions_made_at(meeting)
-    snap = dmin.build_snapshot(shown, municipality=_municipality(), made=actions)
+    approved_here, approvable = dmin.approval_lists(meeting)
+    snap = dmin.build_snapshot(
+        shown, municipality=_municipality(), made=actions, approved_here=approved_here
+    )
     hashes = {i["id"]: dmin.text_hash(i["notes"]) for i in snap["items"]}
     owner_choices = _owner_choices(meeting)
     made = actions if minutes is not None else []
@@ -318,7 +321,7 @@ def _render_edit(
         measure_choices=measure_choices,
         edit_owner_choices={a.id: _action_owner_choices(meeting, a, owner_choices) for a in made},
         owner_values={a.id: _owner_value(a) for a in made},
-        approvable=dmin.approvable_minutes(meeting),
+        approvable=approvable,
         failed=failed or {},
         attendance_errors=attendance_errors or {},
         participants=_sorted_participants(meeting),
@@ -1383,12 +1386,12 @@ def _actions_casus(actions: list[da.ActionRow], visible: set[int]) -> list[str]:
     ]
 
 
-def _agenda_actions_visible(meeting: Meeting, actions: list[ActionItem]) -> set[int]:
+def _agenda_actions_visible(meeting: Meeting, actions: list[da.CarriedAction]) -> set[int]:
     return policy.carried_action_ids(current_user, meeting, actions)
 
 
 @bp.app_template_global("open_actions_for")
-def open_actions_for(meeting: Meeting) -> list[tuple[ActionItem, bool, bool]]:
+def open_actions_for(meeting: Meeting) -> list[tuple[da.CarriedAction, bool, bool]]:
     """For agenda pages and PDFs: the open actions of earlier meetings of the body that return
     under this meeting's actielijst item, each with whether the viewer may read its text (need
     to know) and whether it is overdue on the meeting's date. Use with
