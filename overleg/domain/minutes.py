@@ -41,6 +41,7 @@ from ..models import (
     OutboxMessage,
     Participant,
     Person,
+    Topic,
 )
 from ..models.bodies import CONFIDENTIALITY_LABELS, PURPOSE_LABELS
 from ..models.meetings import ATTENDANCE, ATTENDANCE_LABELS
@@ -632,8 +633,9 @@ def _render_pdfs(snap: dict[str, Any]) -> dict[str, Any]:
 def stored_pdf(version: MinutesVersion, redacted: bool) -> tuple[bytes, str]:
     """The stored PDF bytes of a frozen version (full or casus-redacted) and their SHA-256.
     Made and stored once if the version was frozen without PDFs (demo data); the first writer
-    wins, so every download serves the same bytes. Refuses bytes that do not match their hash.
-    May commit (only that)."""
+    wins, so every download serves the same bytes. Refuses bytes that do not match their hash,
+    and the redacted variant of a version that has none (minutes without casus or besloten
+    content: `has_restricted`) rather than serve the full one. May commit (only that)."""
     from sqlalchemy import update
 
     from ..storage import get_storage
@@ -661,8 +663,12 @@ def stored_pdf(version: MinutesVersion, redacted: bool) -> tuple[bytes, str]:
         if redacted
         else (version.pdf_key, version.pdf_sha256)
     )
-    if key is None:  # no casus in it: the full PDF is the only one
-        key, sha = version.pdf_key, version.pdf_sha256
+    if key is None:
+        # no references-only PDF is stored (no casus or besloten in it): never serve the full
+        # one in its place (`stored_variant` asks for it only when `has_restricted`)
+        if redacted:
+            raise RuntimeError(f"minutes version {version.id} has no stored references-only PDF")
+        raise RuntimeError(f"minutes version {version.id} has no stored PDF")
     data = get_storage().open(key)
     if sha256(data) != sha:
         raise RuntimeError(f"stored PDF of minutes version {version.id} does not match its SHA-256")
@@ -735,10 +741,12 @@ def load_meeting(meeting_id: int) -> Meeting | None:
 
 @lru_cache(maxsize=1)
 def _decisions_stmt():
-    """The meeting's decisions in number order (`build_snapshot`), made once (a statement
-    keeps its cache key)."""
+    """The meeting's decisions in number order with their own topic's reference and
+    confidentiality (`build_snapshot`: what an item-less decision carries), made once (a
+    statement keeps its cache key)."""
     return (
-        select(Decision)
+        select(Decision, Topic.reference, Topic.confidentiality)
+        .outerjoin(Topic, Topic.id == Decision.topic_id)
         .where(Decision.meeting_id == bindparam("meeting_id"))
         .order_by(Decision.year, Decision.number)
     )
@@ -812,7 +820,7 @@ def build_snapshot(
     meeting = minutes.meeting
     mt = meeting.meeting_type
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
-    decisions = list(db.session.scalars(_decisions_stmt(), {"meeting_id": meeting.id}))
+    decisions = db.session.execute(_decisions_stmt(), {"meeting_id": meeting.id}).all()
     if made is None:
         made = actions_domain.actions_made_at(meeting)
     carried = actions_domain.carried_actions(meeting)
@@ -882,8 +890,14 @@ def build_snapshot(
         by_item[i.id] = entry
         out_items.append(entry)
     all_decisions = []
-    for d in decisions:
+    for d, own_reference, own_confidentiality in decisions:
         info = by_item.get(d.agenda_item_id) or {}
+        if d.agenda_item_id is None:  # no item (or its item deleted): its own topic decides
+            info = {
+                "topic_id": d.topic_id,
+                "reference": own_reference,
+                "casus": own_confidentiality == "casus",
+            }
         dd = {
             "id": d.id,
             "code": d.code,
@@ -932,7 +946,7 @@ def build_snapshot(
             f"{nl_date(minutes.approved_in_meeting.starts_at)}",
         }
     return {
-        "schema": 1,
+        "schema": policy.LOOSE_ENTRIES_SCHEMA,
         "minutes_id": minutes.id,
         "meeting_id": meeting.id,
         "status": status,
@@ -967,23 +981,45 @@ def build_snapshot(
     }
 
 
+def _loose_known(snap: dict[str, Any]) -> bool:
+    """The snapshot's item-less decisions carry their own topic (a snapshot frozen before
+    they did: its item-less entries are for staff only)."""
+    return snap.get("schema", 1) >= policy.LOOSE_ENTRIES_SCHEMA
+
+
 def has_restricted(snap: dict[str, Any]) -> bool:
-    return any(e["casus"] or e["besloten"] for e in snap["items"]) or any(
-        a["casus"] or a["besloten"] for a in snap["carried_actions"]
+    """The snapshot holds a casus or besloten item, a carried action of one, or a casus
+    decision without an item: what the stored references-only variant shows by reference."""
+    return (
+        any(e["casus"] or e["besloten"] for e in snap["items"])
+        or any(a["casus"] or a["besloten"] for a in snap["carried_actions"])
+        or any(d["item_id"] is None and d["casus"] for d in snap["decisions"])
     )
 
 
+def _text_shown(
+    entry: dict[str, Any], visible_items: set[int], loose: set[int] | frozenset[int]
+) -> bool:
+    """A decision's or made action's text is shown: its item is read in full, or, without
+    an item, the policy gave it (``loose``)."""
+    item_id = entry.get("item_id")
+    return item_id in visible_items if item_id is not None else entry["id"] in loose
+
+
 def redact(
-    snap: dict[str, Any], visible_items: set[int], visible_carried: set[int]
+    snap: dict[str, Any],
+    visible_items: set[int],
+    visible_carried: set[int],
+    loose_decisions: set[int],
+    loose_actions: set[int],
 ) -> dict[str, Any]:
     """A copy in which the items the reader does not read in full show only their reference,
     and their notes, decisions and actions no text. `visible_items`: item ids of this meeting
     the reader reads in full; `visible_carried`: ids of the carried actions whose text the
-    reader reads (both from the read policy, ``policy.minutes_entitlement``)."""
+    reader reads; `loose_decisions`, `loose_actions`: ids of the decisions and actions
+    without an item whose text the reader reads (all from the read policy,
+    ``policy.minutes_entitlement``)."""
     snap = copy.deepcopy(snap)
-
-    def hidden(entry: dict[str, Any]) -> bool:
-        return entry.get("item_id") not in visible_items
 
     for e in snap["items"]:
         if e["id"] not in visible_items:
@@ -993,10 +1029,10 @@ def redact(
             e["description"] = None
             e["outcome"] = None
     for d in snap["decisions"]:
-        if hidden(d):
+        if not _text_shown(d, visible_items, loose_decisions):
             d["text"] = None
     for a in snap["actions"]:
-        if hidden(a):
+        if not _text_shown(a, visible_items, loose_actions):
             a["what"] = None
     for a in snap["carried_actions"]:
         if a["id"] not in visible_carried:
@@ -1013,12 +1049,17 @@ def redact(
 
 def restricted_redaction(snap: dict[str, Any]) -> dict[str, Any]:
     """The stored "references only" variant of a frozen version: every casus and besloten
-    item (and action) by its reference, the rest in full."""
+    item (and action) by its reference, and a casus decision without item, the rest in
+    full."""
     return redact(snap, *_restricted_sets(snap))
 
 
 def _withheld(
-    snap: dict[str, Any], visible_items: set[int], visible_carried: set[int]
+    snap: dict[str, Any],
+    visible_items: set[int],
+    visible_carried: set[int],
+    loose_decisions: set[int],
+    loose_actions: set[int],
 ) -> tuple[frozenset[int], ...]:
     """What `redact` with these sets changes in the snapshot, as ids: the items shown by
     reference, the decisions and the actions whose text it takes out, the carried actions
@@ -1029,18 +1070,26 @@ def _withheld(
 
     return (
         frozenset(e["id"] for e in snap["items"] if e["id"] not in visible_items),
-        ids(snap["decisions"], "text", lambda d: d.get("item_id") in visible_items),
-        ids(snap["actions"], "what", lambda a: a.get("item_id") in visible_items),
+        ids(snap["decisions"], "text", lambda d: _text_shown(d, visible_items, loose_decisions)),
+        ids(snap["actions"], "what", lambda a: _text_shown(a, visible_items, loose_actions)),
         ids(snap["carried_actions"], "what", lambda a: a["id"] in visible_carried),
     )
 
 
-def _restricted_sets(snap: dict[str, Any]) -> tuple[set[int], set[int]]:
-    """The items and carried actions that the references-only variant shows in full: those
-    neither casus nor besloten."""
+def _restricted_sets(
+    snap: dict[str, Any],
+) -> tuple[set[int], set[int], set[int], set[int]]:
+    """What the references-only variant shows in full: the items and carried actions neither
+    casus nor besloten, the decisions without item that are no casus and the actions without
+    item (in a snapshot whose item-less entries carry their own topic; in an older one none
+    of them, as it was stored)."""
     items = {e["id"] for e in snap["items"] if not (e["casus"] or e["besloten"])}
     carried = {a["id"] for a in snap["carried_actions"] if not (a["casus"] or a["besloten"])}
-    return items, carried
+    if not _loose_known(snap):
+        return items, carried, set(), set()
+    decisions = {d["id"] for d in snap["decisions"] if d["item_id"] is None and not d["casus"]}
+    actions = {a["id"] for a in snap["actions"] if a["item_id"] is None}
+    return items, carried, decisions, actions
 
 
 @lru_cache(maxsize=16)
@@ -1064,7 +1113,7 @@ def stored_variant(person, snap: dict[str, Any]) -> str | None:
     """Which stored PDF of a frozen version (``snap``: its snapshot) is exactly what this
     person may read: `STORED_FULL` when the read policy withholds nothing of it,
     `STORED_REDACTED` when it withholds exactly what the stored references-only variant does
-    (minutes with a casus or besloten item: `has_restricted`), None
+    (minutes with casus or besloten content: `has_restricted`), None
     otherwise (then it is rendered for them from `redact_for`). Decided from the policy's
     entitlement (``policy.minutes_entitlement``) without redacting a copy."""
     sets = policy.minutes_entitlement(person, snap)
@@ -1073,8 +1122,8 @@ def stored_variant(person, snap: dict[str, Any]) -> str | None:
     withheld = _withheld(snap, *sets)
     if not any(withheld):
         return STORED_FULL
-    # the references-only variant is stored only for minutes with a casus or besloten item;
-    # without it `stored_pdf` would serve the full one
+    # the references-only variant is stored only for minutes with casus or besloten content;
+    # `stored_pdf` refuses it for others
     if has_restricted(snap) and withheld == _withheld(snap, *_restricted_sets(snap)):
         return STORED_REDACTED
     return None

@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property, lru_cache
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from sqlalchemy import (
     BindParameter,
@@ -1035,14 +1035,32 @@ def notes_readable_clause(person):
     )
 
 
-def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
-    """For a minutes snapshot: (item ids of the meeting the person reads in full, ids of the
-    carried actions whose text they read), or None for "everything" (staff)."""
+class MinutesEntitlement(NamedTuple):
+    """What a reader reads in full of a minutes snapshot (`minutes_entitlement`), as ids."""
+
+    items: set[int]  # agenda items of the meeting
+    carried: set[int]  # carried actions (the actielijst) whose text they read
+    decisions: set[int]  # decisions without an agenda item whose text they read
+    actions: set[int]  # the meeting's actions without an agenda item likewise
+
+
+# A snapshot of this schema or later carries an item-less decision's own topic (its id,
+# reference and casus flag); earlier frozen versions do not, so their item-less decisions
+# and actions are read by staff only.
+LOOSE_ENTRIES_SCHEMA = 2
+
+
+def minutes_entitlement(person, snap: dict) -> MinutesEntitlement | None:
+    """For a minutes snapshot: the item ids of the meeting the person reads in full, the ids
+    of the carried actions, and of the decisions and actions without an agenda item, whose
+    text they read (`decision_readable_ids`, `action_readable_ids`); or None for
+    "everything" (staff). Item-less entries of a snapshot older than
+    `LOOSE_ENTRIES_SCHEMA` (no topic of their own kept) only for staff."""
     if is_staff(person):
         return None
     meeting = db.session.get(Meeting, snap["meeting_id"])
-    if meeting is None:
-        return set(), set()
+    if meeting is None or not is_person(person):
+        return MinutesEntitlement(set(), set(), set(), set())
     items = entitled_items(person, meeting)
     carried_ids = [a["id"] for a in snap.get("carried_actions", [])]
     carried = []
@@ -1059,7 +1077,26 @@ def minutes_entitlement(person, snap: dict) -> tuple[set[int], set[int]] | None:
             for a in db.session.scalars(select(ActionItem).where(ActionItem.id.in_(carried_ids)))
             for item in (a.agenda_item,)
         ]
-    return set(items), carried_action_ids(person, meeting, carried)
+    carried_ok = carried_action_ids(person, meeting, carried)
+    if snap.get("schema", 1) < LOOSE_ENTRIES_SCHEMA:
+        return MinutesEntitlement(set(items), carried_ok, set(), set())
+    decisions = decision_readable_ids(
+        person,
+        [
+            DecisionFacts(d["id"], None, d.get("topic_id"), bool(d.get("casus")))
+            for d in snap["decisions"]
+            if d.get("item_id") is None
+        ],
+    )
+    actions = action_readable_ids(
+        person,
+        [
+            ActionFacts(a["id"], a["meeting_id"], None)
+            for a in snap["actions"]
+            if a.get("item_id") is None
+        ],
+    )
+    return MinutesEntitlement(set(items), carried_ok, decisions, actions)
 
 
 # --- mail and .ics ------------------------------------------------------------------------
@@ -1240,6 +1277,8 @@ __all__ = [
     "mail_removed_heading",
     "may_download",
     "meeting_visibility_clause",
+    "LOOSE_ENTRIES_SCHEMA",
+    "MinutesEntitlement",
     "minutes_entitlement",
     "minutes_readable",
     "named_guest_meetings",

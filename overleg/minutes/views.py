@@ -254,8 +254,14 @@ def _readable(minutes: Minutes | None) -> bool:
 
 
 def _casus_shown(snap: dict) -> list[str]:
-    """References of the casus a (redacted) snapshot shows in full."""
-    return [e["reference"] for e in snap["items"] if e["casus"] and not e["hidden"]]
+    """References of the casus a (redacted) snapshot shows in full: its casus items, and
+    the casus of a decision without item whose text it shows."""
+    shown = [e["reference"] for e in snap["items"] if e["casus"] and not e["hidden"]]
+    for d in snap["decisions"]:
+        ref = d["reference"]
+        if d["item_id"] is None and d["casus"] and d["text"] is not None and ref not in shown:
+            shown.append(ref)
+    return shown
 
 
 def _transient_minutes(meeting: Meeting) -> Minutes:
