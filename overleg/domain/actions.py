@@ -10,8 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import MAXYEAR, MINYEAR, date, datetime, time
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Date, DateTime, Integer, String, and_, bindparam, func, literal, or_, select
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    Select,
+    String,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -263,6 +276,42 @@ def _made_at_stmt():
     )
 
 
+@dataclass(frozen=True)
+class _ShownJoins:
+    """The many-to-ones an action's row shows beside its own columns, as aliases: who owns
+    it and their organisation, the owning organisation, who closed it, its agenda item and
+    that item's topic. `joined` outer-joins them to a select of actions (the actielijst's
+    carried actions and the action register's rows)."""
+
+    owner: Any
+    owner_org: Any
+    organisation: Any
+    closer: Any
+    item: Any
+    topic: Any
+
+    @classmethod
+    def made(cls) -> _ShownJoins:
+        return cls(
+            aliased(Person, name="owner_person"),
+            aliased(Organisation, name="owner_org"),
+            aliased(Organisation, name="owner_organisation"),
+            aliased(Person, name="closer"),
+            aliased(AgendaItem, name="item"),
+            aliased(Topic, name="item_topic"),
+        )
+
+    def joined(self, statement: Select) -> Select:
+        return (
+            statement.outerjoin(self.owner, self.owner.id == ActionItem.owner_person_id)
+            .outerjoin(self.owner_org, self.owner_org.id == self.owner.organisation_id)
+            .outerjoin(self.organisation, self.organisation.id == ActionItem.owner_organisation_id)
+            .outerjoin(self.closer, self.closer.id == ActionItem.closed_by_id)
+            .outerjoin(self.item, self.item.id == ActionItem.agenda_item_id)
+            .outerjoin(self.topic, self.topic.id == self.item.topic_id)
+        )
+
+
 @lru_cache(maxsize=1)
 def _carried_statement():
     """The query of `carried_actions`, made once with bound parameters (``type_id``,
@@ -292,14 +341,11 @@ def _carried_statement():
         ActionItem.closed_at.is_not(None),
     )
 
-    owner, owner_org = aliased(Person, name="owner_person"), aliased(Organisation, name="owner_org")
-    organisation = aliased(Organisation, name="owner_organisation")
-    closer = aliased(Person, name="closer")
-    item, topic = aliased(AgendaItem, name="item"), aliased(Topic, name="item_topic")
+    shown = _ShownJoins.made()
     since_previous = and_(
         between, ActionItem.closed_at > func.coalesce(previous_start, _BEFORE_ALL_MEETINGS)
     )
-    return (
+    statement = (
         # only the columns the actielijst and the minutes show (`CarriedAction`), not the
         # objects: they cost more to make than the query to run
         select(
@@ -307,31 +353,28 @@ def _carried_statement():
             ActionItem.meeting_id,
             ActionItem.agenda_item_id,
             ActionItem.what,
-            owner.name,
-            owner_org.short_name,
-            owner_org.name,
-            organisation.name,
+            shown.owner.name,
+            shown.owner_org.short_name,
+            shown.owner_org.name,
+            shown.organisation.name,
             ActionItem.due_date,
             ActionItem.status,
             ActionItem.closed_at,
             ActionItem.closed_in_meeting_id,
             closed_at.starts_at,
             ActionItem.closing_note,
-            closer.name,
+            shown.closer.name,
             made_at.starts_at,
-            item.besloten,
-            item.topic_id,
-            topic.reference,
-            topic.confidentiality,
+            shown.item.besloten,
+            shown.item.topic_id,
+            shown.topic.reference,
+            shown.topic.confidentiality,
         )
         .join(made_at, made_at.id == ActionItem.meeting_id)
         .outerjoin(closed_at, closed_at.id == ActionItem.closed_in_meeting_id)
-        .outerjoin(owner, owner.id == ActionItem.owner_person_id)
-        .outerjoin(owner_org, owner_org.id == owner.organisation_id)
-        .outerjoin(organisation, organisation.id == ActionItem.owner_organisation_id)
-        .outerjoin(closer, closer.id == ActionItem.closed_by_id)
-        .outerjoin(item, item.id == ActionItem.agenda_item_id)
-        .outerjoin(topic, topic.id == item.topic_id)
+    )
+    return (
+        shown.joined(statement)
         .where(
             ActionItem.meeting_type_id == type_id,
             made_at.starts_at < starts_at,
@@ -758,39 +801,32 @@ def _shown_stmt():
     """The register rows of the actions with ids ``ids``: their columns and the few their
     row shows of their people, meetings and topic (all many-to-one, outer-joined), as plain
     columns. Made once: a statement keeps its cache key."""
-    owner, owner_org, organisation = aliased(Person), aliased(Organisation), aliased(Organisation)
-    closer, closed_in = aliased(Person), aliased(Meeting)
-    item, topic = aliased(AgendaItem), aliased(Topic)
-    return (
+    shown = _ShownJoins.made()
+    closed_in = aliased(Meeting)
+    statement = (
         select(
             ActionItem.id,
             ActionItem.meeting_id,
             ActionItem.agenda_item_id,
             ActionItem.what,
             ActionItem.owner_person_id,
-            owner.name,
-            owner_org.short_name,
-            owner_org.name,
-            organisation.name,
+            shown.owner.name,
+            shown.owner_org.short_name,
+            shown.owner_org.name,
+            shown.organisation.name,
             ActionItem.due_date,
             ActionItem.status,
             ActionItem.closed_at,
-            closer.name,
+            shown.closer.name,
             closed_in.starts_at,
             Meeting.starts_at,
-            topic.reference,
-            topic.confidentiality,
+            shown.topic.reference,
+            shown.topic.confidentiality,
         )
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
-        .outerjoin(owner, owner.id == ActionItem.owner_person_id)
-        .outerjoin(owner_org, owner_org.id == owner.organisation_id)
-        .outerjoin(organisation, organisation.id == ActionItem.owner_organisation_id)
-        .outerjoin(closer, closer.id == ActionItem.closed_by_id)
         .outerjoin(closed_in, closed_in.id == ActionItem.closed_in_meeting_id)
-        .outerjoin(item, item.id == ActionItem.agenda_item_id)
-        .outerjoin(topic, topic.id == item.topic_id)
-        .where(ActionItem.id.in_(bindparam("ids", expanding=True)))
     )
+    return shown.joined(statement).where(ActionItem.id.in_(bindparam("ids", expanding=True)))
 
 
 def _shown_row(row) -> ActionRow:
