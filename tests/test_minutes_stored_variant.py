@@ -297,6 +297,27 @@ def test_entries_without_item_of_an_older_version_for_staff_only(seeded, people,
 # --- the review's probes (attacker's eye) ---------------------------------------------------
 
 
+def _open_topic_item(meeting, reference: str) -> tuple[Topic, AgendaItem]:
+    """An open (intern) TVO topic, "Kermis Hoogezand", and its item on ``meeting`` with
+    notes; not yet added to the session."""
+    topic = Topic(
+        reference=reference,
+        title="Kermis Hoogezand",
+        meeting_type=meeting_type("tvo"),
+        confidentiality="intern",
+    )
+    item = AgendaItem(
+        meeting=meeting,
+        position=3,
+        kind="topic",
+        title="Kermis Hoogezand",
+        topic=topic,
+        purpose="bespreking",
+        notes="Notities Kermis Hoogezand.",
+    )
+    return topic, item
+
+
 def test_casus_decision_without_item_not_in_plain_minutes_pdf(seeded, people, as_role, app):
     """Minutes with only an open item, and a decision without item whose topic is a casus
     (its item was deleted: agenda_item_id SET NULL, topic kept). The read policy denies its
@@ -313,21 +334,7 @@ def test_casus_decision_without_item_not_in_plain_minutes_pdf(seeded, people, as
         meeting_type=meeting_type("tvo"),
         confidentiality="casus",
     )
-    open_topic = Topic(
-        reference="TVO-2019-032",
-        title="Kermis Hoogezand",
-        meeting_type=meeting_type("tvo"),
-        confidentiality="intern",
-    )
-    item = AgendaItem(
-        meeting=first,
-        position=3,
-        kind="topic",
-        title="Kermis Hoogezand",
-        topic=open_topic,
-        purpose="bespreking",
-        notes="Notities Kermis Hoogezand.",
-    )
+    open_topic, item = _open_topic_item(first, "TVO-2019-032")
     db.session.add_all([casus, open_topic, item])
     db.session.flush()
     d = make_decision(first, None, text=SECRET)
@@ -445,21 +452,7 @@ def test_action_without_item_not_in_pdf_of_named_guest(seeded, people, as_role, 
     parts = [(member, "member"), (sec, "secretary"), (guest, "guest")]
     first = past_meeting("tvo", 28, parts)
     second = past_meeting("tvo", 7, parts)
-    topic = Topic(
-        reference="TVO-2019-041",
-        title="Kermis Hoogezand",
-        meeting_type=meeting_type("tvo"),
-        confidentiality="intern",
-    )
-    item = AgendaItem(
-        meeting=first,
-        position=3,
-        kind="topic",
-        title="Kermis Hoogezand",
-        topic=topic,
-        purpose="bespreking",
-        notes="Notities Kermis Hoogezand.",
-    )
+    topic, item = _open_topic_item(first, "TVO-2019-041")
     db.session.add_all([topic, item])
     db.session.flush()
     db.session.add(AgendaItemAccess(agenda_item_id=item.id, person_id=guest.id, kind="gast"))
