@@ -755,45 +755,60 @@ def _decisions_stmt():
 def _action_dict(a: ActionItem, on_meeting: Meeting) -> dict[str, Any]:
     item = a.agenda_item
     topic = item.topic if item is not None else None
-    day = actions_domain.meeting_day(on_meeting)
-    open_then = actions_domain.open_at(a, on_meeting)
-    return {
-        "id": a.id,
-        "item_id": item.id if item is not None else None,
-        "meeting_id": a.meeting_id,
-        "topic_id": topic.id if topic is not None else None,
-        "reference": topic.reference if topic is not None else None,
-        "casus": bool(topic is not None and topic.is_casus),
-        "besloten": bool(item is not None and item.besloten),
-        "what": a.what,
-        "owner": a.owner_label,
-        "due": a.due_date.isoformat() if a.due_date else None,
-        "due_label": nl_date(a.due_date, "long") if a.due_date else "",
-        "made_at_label": nl_date(a.meeting.starts_at, "long"),
-        "status": "open" if open_then else "afgerond",
-        "status_label": "Open" if open_then else "Afgerond",
-        "closed_here": a.closed_in_meeting_id == on_meeting.id,
-        "overdue": bool(open_then and a.due_date is not None and a.due_date < day),
-    }
+    return _action_entry(
+        a,
+        on_meeting,
+        item_id=item.id if item is not None else None,
+        topic_id=topic.id if topic is not None else None,
+        reference=topic.reference if topic is not None else None,
+        casus=bool(topic is not None and topic.is_casus),
+        besloten=bool(item is not None and item.besloten),
+        made_at=a.meeting.starts_at,
+    )
 
 
 def _carried_dict(a: actions_domain.CarriedAction, on_meeting: Meeting) -> dict[str, Any]:
     """`_action_dict` of a carried action (`actions.carried_actions`): the same keys."""
+    return _action_entry(
+        a,
+        on_meeting,
+        item_id=a.agenda_item_id,
+        topic_id=a.topic_id,
+        reference=a.topic_reference,
+        casus=a.topic_is_casus,
+        besloten=a.item_besloten,
+        made_at=a.meeting_starts_at,
+    )
+
+
+def _action_entry(
+    a: ActionItem | actions_domain.CarriedAction,
+    on_meeting: Meeting,
+    *,
+    item_id: int | None,
+    topic_id: int | None,
+    reference: str | None,
+    casus: bool,
+    besloten: bool,
+    made_at: datetime,
+) -> dict[str, Any]:
+    """An action as the snapshot keeps it, as it stood at ``on_meeting``; its item and topic
+    facts given by the caller (from the ORM action or from the actielijst's plain row)."""
     day = actions_domain.meeting_day(on_meeting)
     open_then = actions_domain.open_at(a, on_meeting)
     return {
         "id": a.id,
-        "item_id": a.agenda_item_id,
+        "item_id": item_id,
         "meeting_id": a.meeting_id,
-        "topic_id": a.topic_id,
-        "reference": a.topic_reference,
-        "casus": a.topic_is_casus,
-        "besloten": a.item_besloten,
+        "topic_id": topic_id,
+        "reference": reference,
+        "casus": casus,
+        "besloten": besloten,
         "what": a.what,
         "owner": a.owner_label,
         "due": a.due_date.isoformat() if a.due_date else None,
         "due_label": nl_date(a.due_date, "long") if a.due_date else "",
-        "made_at_label": nl_date(a.meeting_starts_at, "long"),
+        "made_at_label": nl_date(made_at, "long"),
         "status": "open" if open_then else "afgerond",
         "status_label": "Open" if open_then else "Afgerond",
         "closed_here": a.closed_in_meeting_id == on_meeting.id,
