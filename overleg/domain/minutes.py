@@ -1002,6 +1002,17 @@ def _loose_known(snap: dict[str, Any]) -> bool:
     return snap.get("schema", 1) >= policy.LOOSE_ENTRIES_SCHEMA
 
 
+def casus_shown(snap: dict[str, Any]) -> list[str]:
+    """References of the casus a (redacted) snapshot shows in full, for the audit log: its
+    casus items, and the casus of a decision without item whose text it shows."""
+    shown = [e["reference"] for e in snap["items"] if e["casus"] and not e["hidden"]]
+    for d in snap["decisions"]:
+        ref = d["reference"]
+        if d["item_id"] is None and d["casus"] and d["text"] is not None and ref not in shown:
+            shown.append(ref)
+    return shown
+
+
 def has_restricted(snap: dict[str, Any]) -> bool:
     """The snapshot holds a casus or besloten item, a carried action of one, or a casus
     decision without an item: what the stored references-only variant shows by reference."""

@@ -253,17 +253,6 @@ def _readable(minutes: Minutes | None) -> bool:
     return policy.minutes_readable(current_user, minutes)
 
 
-def _casus_shown(snap: dict) -> list[str]:
-    """References of the casus a (redacted) snapshot shows in full: its casus items, and
-    the casus of a decision without item whose text it shows."""
-    shown = [e["reference"] for e in snap["items"] if e["casus"] and not e["hidden"]]
-    for d in snap["decisions"]:
-        ref = d["reference"]
-        if d["item_id"] is None and d["casus"] and d["text"] is not None and ref not in shown:
-            shown.append(ref)
-    return shown
-
-
 def _transient_minutes(meeting: Meeting) -> Minutes:
     """Unsaved minutes for a meeting whose minutes were not started yet (for display)."""
     m = Minutes(status="concept", version=0)
@@ -363,7 +352,7 @@ def _render_read(
         raw = version.snapshot if version is not None else _current_snapshot(minutes)
         snap, withheld = dmin.redact_for(current_user, raw)
         # one event naming the casus shown in full (references; case content never logged)
-        if record_shown(_casus_shown(snap), minutes):
+        if record_shown(dmin.casus_shown(snap), minutes):
             db.session.commit()
     return render_template(
         "minutes/read.html",
@@ -1091,9 +1080,9 @@ def _stored_version_pdf(
     variant = dmin.stored_variant(current_user, snap)
     if variant is not None:
         redacted = variant == dmin.STORED_REDACTED
-        return *dmin.stored_pdf(v, redacted=redacted), [] if redacted else _casus_shown(snap)
+        return *dmin.stored_pdf(v, redacted=redacted), [] if redacted else dmin.casus_shown(snap)
     mine, _ = dmin.redact_for(current_user, snap)
-    return minutes_pdf(mine), None, _casus_shown(mine)
+    return minutes_pdf(mine), None, dmin.casus_shown(mine)
 
 
 def _export_stored(minutes: Minutes, v: MinutesVersion) -> Response:
@@ -1123,7 +1112,7 @@ def pdf(meeting_id: int):
         current_user, dmin.build_snapshot(minutes, municipality=_municipality())
     )
     data, name = minutes_pdf(snap), filename(snap)
-    record("minutes_exported", minutes, ref=joined_refs(_casus_shown(snap)))
+    record("minutes_exported", minutes, ref=joined_refs(dmin.casus_shown(snap)))
     db.session.commit()
     return _pdf_response(data, name)
 
