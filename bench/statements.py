@@ -46,10 +46,12 @@ def profile(url: str, storage: str, email: str, page: str, repeat: int):
     def before(_conn, _cursor, statement, *_args):
         started_at.append(time.perf_counter())
 
-    def after(_conn, _cursor, statement, *_args):
+    def after(_conn, _cursor, statement, parameters, *_args):
         current[statement] += (time.perf_counter() - started_at.pop()) * 1000
+        params[statement] = parameters
 
     totals, sql = [], []
+    params: dict[str, object] = {}
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
     try:
@@ -67,7 +69,16 @@ def profile(url: str, storage: str, email: str, page: str, repeat: int):
     medians = {
         s: statistics.median(v + [0.0] * (repeat - len(v))) for s, v in per_statement.items()
     }
-    return statistics.median(totals), statistics.median(sql), medians
+    plans = {}
+    with app.app_context(), engine.connect() as conn:
+        explain = (
+            "EXPLAIN ANALYZE " if engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+        )
+        for statement in medians:
+            if statement.lstrip().upper().startswith("SELECT"):
+                rows = conn.exec_driver_sql(explain + statement, params[statement]).all()
+                plans[statement] = "\n".join(" | ".join(str(c) for c in r) for r in rows)
+    return statistics.median(totals), statistics.median(sql), medians, plans
 
 
 def main() -> int:
@@ -80,6 +91,7 @@ def main() -> int:
     parser.add_argument("--postgres")
     parser.add_argument("--top", type=int, default=8)
     parser.add_argument("--width", type=int, default=400)
+    parser.add_argument("--explain", action="store_true", help="the plan of each at the last size")
     args = parser.parse_args()
     sizes = [int(s) for s in args.years.split(",")]
     results = {}
@@ -92,7 +104,7 @@ def main() -> int:
         storage = f"{args.dir}/files-{'pg' if args.postgres else 'sqlite'}-{years}"
         results[years] = profile(url, storage, PERSONAS[args.role], args.page, args.repeat)
     for years in sizes:
-        total, sql, medians = results[years]
+        total, sql, medians, _plans = results[years]
         print(
             f"{years}j: {total:.1f} ms, SQL {sql:.1f} ms in {len(medians)} statements, "
             f"buiten SQL {total - sql:.1f} ms"
@@ -107,6 +119,8 @@ def main() -> int:
     for statement in rows[: args.top]:
         a, b = results[first][2].get(statement, 0), results[last][2].get(statement, 0)
         print(f"\n{a:6.2f} -> {b:6.2f} ms  {' '.join(statement.split())[: args.width]}")
+        if args.explain and statement in results[last][3]:
+            print(results[last][3][statement])
     return 0
 
 

@@ -10,6 +10,7 @@ from datetime import time, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from overleg.domain import policy
 from overleg.domain.agenda import set_besloten, set_item_access
@@ -187,6 +188,19 @@ def test_policy_equals_the_reference_and_the_outputs_agree(app, config):
                     ii,
                     meetings,
                 )
+    # Reading a topic in full implies finding it: the search through titles and
+    # descriptions asks the first alone (policy.topic_found_in_full_clause).
+    for person in people:
+        full, found, searched = (
+            set(db.session.scalars(select(Topic.id).where(clause(person))))
+            for clause in (
+                policy.topic_full_clause,
+                policy.topic_visibility_clause,
+                policy.topic_found_in_full_clause,
+            )
+        )
+        assert full <= found
+        assert searched == full
     # The outputs agree with the policy (pages for everyone, the PDF for one reader).
     for p, person in enumerate(people):
         limiter.reset()

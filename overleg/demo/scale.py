@@ -142,11 +142,13 @@ def _meeting_days(code: str, first: date, last: date) -> list[date]:
                 days.append(day)
             month += relativedelta(months=1)
         return days
-    day = first + timedelta(days=(weekday - first.weekday()) % 7)
-    while day <= last:
+    # Counted back from the last day: the meetings of the last years fall on the same days
+    # whatever the number of years before them (bench/pages.py compares the same meetings).
+    day = last - timedelta(days=(last.weekday() - weekday) % 7)
+    while day >= first:
         days.append(day)
-        day += timedelta(weeks=weeks)
-    return days
+        day -= timedelta(weeks=weeks)
+    return days[::-1]
 
 
 class _Generator:
@@ -154,6 +156,7 @@ class _Generator:
         self, years: int, seed: int, today: date, audit_per_year: int, months: int | None
     ) -> None:
         self.years = years if months is None else months / 12
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today
         self.first = today - (
@@ -232,7 +235,9 @@ class _Generator:
                     day, at, (datetime.combine(day, at) + timedelta(minutes=minutes)).time()
                 )
                 past = starts < self.now
-                cancelled = self.rng.random() < 0.03
+                # chances of this meeting alone (see _meeting_rng)
+                rng = random.Random(f"{self.seed}:{body.code}:{starts.isoformat()}:planning")
+                cancelled = rng.random() < 0.03
                 meeting = Meeting(
                     meeting_type=body,
                     starts_at=starts,
@@ -250,7 +255,7 @@ class _Generator:
                 domain_meetings.add_roster_participants(meeting)
                 if past and not cancelled:
                     for i, p in enumerate(meeting.participants):
-                        absent = self.rng.random() < 0.1 and i > 1
+                        absent = rng.random() < 0.1 and i > 1
                         p.rsvp = "komt_niet" if absent else "komt"
                         p.attendance = "afwezig_met_bericht" if absent else "aanwezig"
                 meetings.append(meeting)
@@ -345,9 +350,14 @@ class _Generator:
                 continue
             year = to_local(meeting.starts_at).year
             slots = ITEMS_PER_MEETING - position
-            # Terugkoppelingen first, then escalations to this body, then own topics
-            for esc in feedback.pop(body.id, [])[:3]:
+            # Terugkoppelingen first, then escalations to this body, then own topics. Those
+            # beyond the first three wait for the body's next meeting, as the secretary would
+            # place them (dropped, they stayed in "Te agenderen" for ever: 28 after ten years).
+            returning = feedback.pop(body.id, [])
+            feedback[body.id] = returning[3:]
+            for n, esc in enumerate(returning[:3]):
                 if slots <= 0:
+                    feedback[body.id][:0] = returning[n:3]
                     break
                 target = esc.target_item.meeting if esc.target_item is not None else None
                 item = self._item(
@@ -543,6 +553,7 @@ class _Generator:
             open_actions: list[ActionItem] = []
             previous: Minutes | None = None
             for n, meeting in enumerate(held):
+                rng = self._meeting_rng(meeting)
                 secretary = next(
                     (p.person for p in meeting.participants if p.part == "secretary"), None
                 )
@@ -563,7 +574,7 @@ class _Generator:
                 topic_items = [i for i in items if i.topic is not None]
                 year = to_local(meeting.starts_at).year
                 for item in topic_items:
-                    if self.rng.random() < 0.4:
+                    if rng.random() < 0.4:
                         self.numbers[("decision", meeting.meeting_type_id, year)] += 1
                         number = self.numbers[("decision", meeting.meeting_type_id, year)]
                         db.session.add(
@@ -583,14 +594,14 @@ class _Generator:
                             )
                         )
                         self.counts["decisions"] += 1
-                    if self.rng.random() < 0.4:
-                        owner = self.rng.choice(meeting.participants).person
+                    if rng.random() < 0.4:
+                        owner = rng.choice(meeting.participants).person
                         action = ActionItem(
                             meeting_type_id=meeting.meeting_type_id,
                             meeting=meeting,
                             agenda_item=item,
                             what=f"Uitwerken vervolgstappen {item.topic.reference}.",
-                            owner_person=owner if self.rng.random() < 0.7 else None,
+                            owner_person=owner if rng.random() < 0.7 else None,
                             owner_organisation=None,
                             due_date=meeting.starts_at.date() + timedelta(days=28),
                             status="open",
@@ -598,16 +609,16 @@ class _Generator:
                             updated_at=meeting.starts_at,
                         )
                         if action.owner_person is None:
-                            action.owner_organisation = self.rng.choice(orgs)
+                            action.owner_organisation = rng.choice(orgs)
                         db.session.add(action)
                         open_actions.append(action)
                         self.counts["actions"] += 1
-                    if self.rng.random() < 0.15:
+                    if rng.random() < 0.15:
                         self._document(item)
                 # Close most of what was open, at this meeting (only actions made earlier)
                 if n + 3 < len(held):
                     for action in [a for a in open_actions if a.meeting is not meeting]:
-                        if self.rng.random() < 0.85:
+                        if rng.random() < 0.85:
                             action.status = "afgerond"
                             action.closed_in_meeting = meeting
                             action.closed_at = meeting.ends_at
@@ -615,6 +626,16 @@ class _Generator:
                             open_actions.remove(action)
                 previous = minutes
             db.session.flush()
+
+    def _meeting_rng(self, meeting: Meeting) -> random.Random:
+        """The chances of one held meeting (its decisions, actions, documents, what it
+        closes), from the seed, the body and the meeting's start alone: the meetings of the
+        last year then hold the same whatever the number of years before them, so that
+        bench/pages.py compares the same pages with more history behind them, not one
+        meeting's draw with another's (a body's latest agenda carried 10 open actions at one
+        year and 17 at ten with one stream of chances for everything)."""
+        key = f"{self.seed}:{meeting.meeting_type.code}:{meeting.starts_at.isoformat()}"
+        return random.Random(key)
 
     def _approve(self, minutes: Minutes, at: Meeting, item: AgendaItem, by) -> None:
         """Approved at the next held meeting under its verslag item: version 1 frozen from

@@ -708,6 +708,15 @@ def topic_full_clause(person, *, per_row: bool = False):
     return clauses.topic_full_per_row if per_row else clauses.topic_full
 
 
+def topic_found_in_full_clause(person):
+    """WHERE clause on Topic: the person finds the topic and reads it in full (what a search
+    through titles and descriptions may match). Reading in full implies finding: the item
+    that entitles (`_direct`) passes `_seen_item` and the besloten test that finding asks of
+    an item too, so this is `topic_full_clause` alone, without a second correlated test of
+    every match (tests/test_read_policy_property.py holds the implication)."""
+    return topic_full_clause(person)
+
+
 def topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
     visible = (topic.id in entitled) if entitled is not None else can_see_casus(person, topic)
     return topic.title if visible else topic.reference

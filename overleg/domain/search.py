@@ -212,19 +212,22 @@ class _Engine:
         ).where(vector.op("@@")(tsq), *where)
 
     def _sqlite_rank(self):
-        """Minus the weighted number of matched words in the row's own columns (from
-        ``highlight``). Not ``bm25``: that weighs a word by how many rows of the whole index
-        hold it, rows the reader may not read included, so the order of the hits would tell
-        what those hold. PostgreSQL's ``ts_rank`` looks at the row alone as well."""
+        """Minus the weighted number of matched words in the row's own columns: each match
+        adds a START and a STOP to ``highlight``'s text, so their number is how much longer
+        that is than the column (one ``highlight`` per column). Not ``bm25``: that weighs a
+        word by how many rows of the whole index hold it, rows the reader may not read
+        included, so the order of the hits would tell what those hold. PostgreSQL's
+        ``ts_rank`` looks at the row alone as well."""
         from ..models.search import INDEXES
 
         columns = INDEXES[self.name][1]
         weights = self.weights or (1.0,) * len(columns)
+        marker = len(START) + len(STOP)
         terms = []
-        for i, weight in enumerate(weights):
+        for i, (name, weight) in enumerate(zip(columns, weights, strict=True)):
             marked = func.highlight(literal_column(self.name), i, START, STOP)
-            hits = func.length(marked) - func.length(func.replace(marked, START, ""))
-            terms.append(hits * weight)
+            added = func.length(marked) - func.length(literal_column(f"{self.name}.{name}"))
+            terms.append(func.coalesce(added, 0) / marker * weight)
         total = terms[0]
         for term in terms[1:]:
             total = total + term
@@ -377,7 +380,7 @@ def topics(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Res
         kept = _Engine("search_topic", None, (4.0, 1.0))
         seen = policy.topic_visibility_clause(person)
         full = policy.topic_full_clause(person)
-        arms = [kept.arm(Topic.id, seen, full)]
+        arms = [kept.arm(Topic.id, policy.topic_found_in_full_clause(person))]
         if ref:
             arms.append(
                 select(Topic.id, literal(REFERENCE_RANK), literal(0)).where(

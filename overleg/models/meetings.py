@@ -101,6 +101,9 @@ class Meeting(Timestamped, Model):
         # register's pages and its years, a meeting's previous one, the minutes awaiting
         # approval); cancelled meetings (items waiting to be placed again) on their own.
         Index("ix_meeting_ends_at", "ends_at"),
+        # The next meetings on the home page and the held ones without minutes in the
+        # werkvoorraad: a body's status and its end time, without walking past meetings.
+        Index("ix_meeting_status_ends", "status", "ends_at"),
         Index("ix_meeting_type_starts", "meeting_type_id", "starts_at"),
         Index(
             "ix_meeting_cancelled",

@@ -22,6 +22,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -74,6 +75,13 @@ class Minutes(Timestamped, Model):
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint(
             "status <> 'vastgesteld' OR approved_at IS NOT NULL", name="approved_has_time"
+        ),
+        # Minutes not yet approved (the werkvoorraad): a few among ten years of approved ones.
+        Index(
+            "ix_minutes_open",
+            "meeting_id",
+            sqlite_where=text("status IN ('concept', 'ter_vaststelling')"),
+            postgresql_where=text("status IN ('concept', 'ter_vaststelling')"),
         ),
     )
 
