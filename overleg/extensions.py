@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -15,6 +16,7 @@ from psycopg._preparing import PrepareManager
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import Pool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -107,7 +109,8 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams):
     generic plan (``plan_cache_mode`` auto: after five executions the generic plan when its
     estimate is no worse). Forcing generic plans (``force_generic_plan``) made most pages
     faster but the participant's topic list at ten years 11 -> 130 ms (bench/pages.py), so it
-    is not set here; an operator may still set it through ``PGOPTIONS``."""
+    is not set here but per reader (`generic_plans_for_policy`); an operator may still set it
+    through ``PGOPTIONS``."""
     if dialect.name != "postgresql":
         return None
     given = cparams.get("options") or os.environ.get("PGOPTIONS", "")
@@ -121,3 +124,61 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams):
     if prepared_max is not None:
         conn.prepared_max = prepared_max
     return conn
+
+
+# --- PostgreSQL plans per reader ------------------------------------------------------------
+
+GENERIC_PLAN = "force_generic_plan"
+_PLAN_MODE_KEY = "overleg_plan_cache_mode"
+_plan_mode: ContextVar[str | None] = ContextVar("overleg_plan_cache_mode", default=None)
+
+
+def generic_plans_for_policy(on: bool) -> None:
+    """For the statements of the request under way (a context variable; PostgreSQL only):
+    prepared statements with their generic plan (``plan_cache_mode = force_generic_plan``),
+    or as the server chooses (``on`` False).
+
+    The app turns it on for a participant (overleg/__init__.py): their statements carry the
+    read policy's nested correlated clauses, which PostgreSQL takes 2-15 ms to plan for
+    every set of parameters and runs in under 2 (bench/pages.py at ten years: the decision
+    search 14 -> 1 ms, the action register's years 4.4 -> 0.9 ms), and whose one generic
+    plan serves every person and moment alike. Staff statements have no such clauses; left
+    to the server (custom plans for their parameters), as forcing generic plans made some of
+    theirs slower at ten years (Escalaties 9 -> 16 ms)."""
+    _plan_mode.set(GENERIC_PLAN if on else None)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _apply_plan_mode(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Before a statement on PostgreSQL: the connection's ``plan_cache_mode`` as the request
+    wants it (`generic_plans_for_policy`), set with one ``SET`` on the driver's cursor only
+    when it changes (the connection remembers it in its pool record). Not a statement of the
+    page: the query counts (tests, bench/pages.py) do not see it."""
+    if conn.dialect.name != "postgresql":
+        return
+    wanted = _plan_mode.get() or "auto"
+    info = conn.info
+    if info.get(_PLAN_MODE_KEY, "auto") != wanted:
+        cursor.execute(f"SET plan_cache_mode = {wanted}")
+        info[_PLAN_MODE_KEY] = wanted
+
+
+def _forget_plan_mode(info) -> None:
+    # A SET inside a transaction that is rolled back is undone: set it again next time.
+    info.pop(_PLAN_MODE_KEY, None)
+
+
+@event.listens_for(Engine, "rollback")
+def _plan_mode_rolled_back(conn) -> None:
+    _forget_plan_mode(conn.info)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _plan_mode_savepoint_rolled_back(conn, name, context) -> None:
+    _forget_plan_mode(conn.info)
+
+
+@event.listens_for(Pool, "reset")
+def _plan_mode_reset(dbapi_connection, connection_record, reset_state) -> None:
+    # the pool rolls a returned connection back without the engine's rollback event
+    _forget_plan_mode(connection_record.info)

@@ -393,6 +393,15 @@ class _Clauses:
         return _topic_visible(self.person_id, self.seen_item)
 
     @cached_property
+    def topic_visible_per_row(self):
+        """`topic_visibility_clause(…, per_row=True)`: as `topic_full_per_row`, the same
+        test asked of each topic in turn (OFFSET 0 keeps PostgreSQL from making it a join).
+        For the topic list's walk newest first: as a semi-join, PostgreSQL's generic plan
+        (``plan_cache_mode``) gathered every item the person sees (6,000 at ten years) and
+        compared each topic with all of them, 2.9 million times for a page of 50 (330 ms)."""
+        return _topic_visible(self.person_id, self.seen_item, per_row=True)
+
+    @cached_property
     def named_guest(self):
         """On Participant: the person's row as a guest invited for particular items
         (`named_guest_meetings`)."""
@@ -531,11 +540,11 @@ def _clauses(person_id: int) -> _Clauses:
 _PARTICIPANTS = _Clauses(Participant.person_id)
 
 
-def _topic_visible(person_id, seen_item):
+def _topic_visible(person_id, seen_item, per_row: bool = False):
     """`topic_visibility_clause` for a person (built once per person, see `_clauses`);
     `seen_item` is `_seen_item` for them."""
     closed_row = _visible_closed
-    return (
+    stmt = (
         select(AgendaItem.id)
         .join(Participant, Participant.meeting_id == AgendaItem.meeting_id)
         .where(
@@ -550,8 +559,8 @@ def _topic_visible(person_id, seen_item):
                 ),
             ),
         )
-        .exists()
     )
+    return (stmt.offset(0) if per_row else stmt).exists()
 
 
 def item_levels(person, items: Iterable[AgendaItem]) -> dict[int, str]:
@@ -722,16 +731,18 @@ def topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str
     return topic.title if visible else topic.reference
 
 
-def topic_visibility_clause(person):
+def topic_visibility_clause(person, *, per_row: bool = False):
     """WHERE clause on Topic: topics a person may find (by heading; REFERENCE may show only
     the reference): all for staff; otherwise those with an agenda item the person sees
     (released agenda of a meeting they take part in; a besloten item only for those named on
-    it). Deny by default."""
+    it). Deny by default. `per_row`: as in `topic_full_clause`, for a walk that stops after a
+    page (the topic list)."""
     if is_staff(person):
         return true()
     if not is_person(person):
         return false()
-    return _clauses(person.id).topic_visible
+    clauses = _clauses(person.id)
+    return clauses.topic_visible_per_row if per_row else clauses.topic_visible
 
 
 def visible_topics_stmt(person):

@@ -342,7 +342,8 @@ def list_page(
         # Only what the person may read (overleg.domain.search): a topic they do not read in
         # full is found by its reference only.
         stmt = stmt.where(search.topic_list_clause(person, query))
-    stmt = stmt.where(policy.topic_visibility_clause(person))
+    # per row: the walk asks each topic in turn and stops after a page (see the clause)
+    stmt = stmt.where(policy.topic_visibility_clause(person, per_row=True))
     page = keyset.paginate(stmt, LIST_ORDER, lambda t: (t.created_at, t.id), cursor, size)
     ids = [row.id for row in page.rows]
     found: dict[int, ListedTopic] = {}
