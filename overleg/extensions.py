@@ -138,7 +138,8 @@ def generic_plans_for_policy(on: bool) -> None:
     prepared statements with their generic plan (``plan_cache_mode = force_generic_plan``),
     or as the server chooses (``on`` False).
 
-    The app turns it on for a participant (overleg/__init__.py): their statements carry the
+    The app turns it on for a participant (overleg/__init__.py), for the transactions of their
+    request (`_apply_plan_mode`): their statements carry the
     read policy's nested correlated clauses, which PostgreSQL takes 2-15 ms to plan for
     every set of parameters and runs in under 2 (bench/pages.py at ten years: the decision
     search 14 -> 1 ms, the action register's years 4.4 -> 0.9 ms), and whose one generic
@@ -150,22 +151,31 @@ def generic_plans_for_policy(on: bool) -> None:
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _apply_plan_mode(conn, cursor, statement, parameters, context, executemany) -> None:
-    """Before a statement on PostgreSQL: the connection's ``plan_cache_mode`` as the request
-    wants it (`generic_plans_for_policy`), set with one ``SET`` on the driver's cursor only
-    when it changes (the connection remembers it in its pool record). Not a statement of the
-    page: the query counts (tests, bench/pages.py) do not see it."""
+    """Before a statement on PostgreSQL: the transaction's ``plan_cache_mode`` as the request
+    wants it (`generic_plans_for_policy`), with ``SET LOCAL`` on a cursor of its own (not the
+    statement's, which may be a server-side one) only when it changes. ``SET LOCAL`` ends with
+    the transaction, committed or rolled back, so a connection goes back to the pool with the
+    mode it was configured with (an operator's ``PGOPTIONS`` too); the connection's pool record
+    remembers what this transaction set. Not a statement of the page: the query counts
+    (tests, bench/pages.py) do not see it."""
     if conn.dialect.name != "postgresql":
         return
-    wanted = _plan_mode.get() or "auto"
+    wanted = _plan_mode.get()
     info = conn.info
-    if info.get(_PLAN_MODE_KEY, "auto") != wanted:
-        cursor.execute(f"SET plan_cache_mode = {wanted}")
+    if info.get(_PLAN_MODE_KEY) != wanted:
+        value = wanted or "DEFAULT"
+        cursor.connection.execute(f"SET LOCAL plan_cache_mode = {value}", prepare=False)
         info[_PLAN_MODE_KEY] = wanted
 
 
 def _forget_plan_mode(info) -> None:
-    # A SET inside a transaction that is rolled back is undone: set it again next time.
+    # The transaction ended (or a savepoint's SET was undone): nothing of ours is set.
     info.pop(_PLAN_MODE_KEY, None)
+
+
+@event.listens_for(Engine, "commit")
+def _plan_mode_committed(conn) -> None:
+    _forget_plan_mode(conn.info)
 
 
 @event.listens_for(Engine, "rollback")
@@ -180,5 +190,5 @@ def _plan_mode_savepoint_rolled_back(conn, name, context) -> None:
 
 @event.listens_for(Pool, "reset")
 def _plan_mode_reset(dbapi_connection, connection_record, reset_state) -> None:
-    # the pool rolls a returned connection back without the engine's rollback event
+    # the pool ends a returned connection's transaction without the engine's events
     _forget_plan_mode(connection_record.info)

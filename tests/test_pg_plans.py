@@ -6,9 +6,9 @@ connection a participant used just before."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
-from overleg.extensions import db
+from overleg.extensions import db, generic_plans_for_policy
 from tests.conftest import DEMO_PASSWORD, login
 
 PARTICIPANT = "wijkagent@example.org"
@@ -47,3 +47,27 @@ def test_a_participants_statements_run_on_generic_plans_and_a_secretarys_do_not(
         modes = _modes_during(secretary, "/onderwerpen")
         assert len(modes) >= 3
         assert set(modes) == {"auto"}, modes
+
+
+def test_the_mode_ends_with_the_transaction_committed_or_rolled_back(app):
+    """A participant's transaction that commits (a form, an audit row) leaves nothing set on
+    the connection: the next reader's statements run as configured."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+
+    def mode() -> str:
+        return db.session.execute(text("SHOW plan_cache_mode")).scalar_one()
+
+    try:
+        for end in (db.session.commit, db.session.rollback):
+            generic_plans_for_policy(True)
+            assert mode() == "force_generic_plan"
+            backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            end()
+            db.session.close()  # back to the pool, as at the end of a request
+            generic_plans_for_policy(False)
+            assert db.session.execute(text("SELECT pg_backend_pid()")).scalar_one() == backend
+            assert mode() == "auto"
+            db.session.rollback()
+    finally:
+        generic_plans_for_policy(False)
