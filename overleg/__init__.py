@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, INSTANCE_DIR, Config, engine_options
 
-from .extensions import csrf, db, generic_plans_for_policy, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate
 from .forms import MAX_ID
 
 
@@ -167,20 +167,6 @@ def _init_errors(app: Flask) -> None:
             "Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt). "
             "Laad de pagina opnieuw en probeer het nog eens.",
         )
-
-    @app.before_request
-    def _plans_for_reader():
-        """PostgreSQL's generic plans for a participant's statements (their read policy's
-        clauses; `generic_plans_for_policy`), the server's choice for staff."""
-        from flask_login import current_user
-
-        from .domain.policy import is_person, is_staff
-
-        generic_plans_for_policy(is_person(current_user) and not is_staff(current_user))
-
-    @app.teardown_request
-    def _plans_done(_exc):
-        generic_plans_for_policy(False)
 
     @app.before_request
     def _refuse_nul_in_url():

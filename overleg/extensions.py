@@ -2,7 +2,6 @@
 
 import os
 import sqlite3
-from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 import psycopg
@@ -16,7 +15,6 @@ from psycopg._preparing import PrepareManager
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
-from sqlalchemy.pool import Pool
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -105,12 +103,18 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams):
     With prepared statements (config.engine_options; not with ``OVERLEG_PG_PREPARE=0``): a
     connection whose prepared statements survive a rollback (_KeptPreparedConnection) with
     room for ``prepared_max`` of them (psycopg takes that as an attribute, not as a
-    parameter). PostgreSQL chooses per statement between a plan for its parameters and its
-    generic plan (``plan_cache_mode`` auto: after five executions the generic plan when its
-    estimate is no worse). Forcing generic plans (``force_generic_plan``) made most pages
-    faster but the participant's topic list at ten years 11 -> 130 ms (bench/pages.py), so it
-    is not set here but per reader (`generic_plans_for_policy`); an operator may still set it
-    through ``PGOPTIONS``."""
+    parameter), and each runs on its generic plan (``plan_cache_mode = force_generic_plan``):
+    one plan for every set of parameters, made once per connection. Left to choose (auto),
+    PostgreSQL kept planning the participant's statements anew for their parameters at ten
+    years, 8-14 ms of planning for under a millisecond of work (the read policy's nested
+    correlated clauses; the decision search 13.8 -> 1.1 ms, the action register's years
+    4.4 -> 0.9 ms, a secretary's actions of a meeting 6.8 -> 2.8 ms). A statement whose
+    generic plan would not know how rare its values are says them as literals (the open
+    escalations, the werkvoorraad's statuses), and the topic list asks its policy clause of
+    each topic in turn (`policy.topic_visibility_clause(per_row=True)`; as a semi-join its
+    generic plan took 330 ms). An operator's ``PGOPTIONS`` with its own ``plan_cache_mode``
+    is kept.
+    """
     if dialect.name != "postgresql":
         return None
     given = cparams.get("options") or os.environ.get("PGOPTIONS", "")
@@ -119,76 +123,10 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams):
     if dialect.driver != "psycopg" or cparams.get("prepare_threshold", 5) is None:
         cparams["options"] = options.strip()
         return None
+    if "plan_cache_mode" not in given:
+        options += " -c plan_cache_mode=force_generic_plan"
     cparams["options"] = options.strip()
     conn = _KeptPreparedConnection.connect(*cargs, **cparams)
     if prepared_max is not None:
         conn.prepared_max = prepared_max
     return conn
-
-
-# --- PostgreSQL plans per reader ------------------------------------------------------------
-
-GENERIC_PLAN = "force_generic_plan"
-_PLAN_MODE_KEY = "overleg_plan_cache_mode"
-_plan_mode: ContextVar[str | None] = ContextVar("overleg_plan_cache_mode", default=None)
-
-
-def generic_plans_for_policy(on: bool) -> None:
-    """For the statements of the request under way (a context variable; PostgreSQL only):
-    prepared statements with their generic plan (``plan_cache_mode = force_generic_plan``),
-    or as the server chooses (``on`` False).
-
-    The app turns it on for a participant (overleg/__init__.py), for the transactions of their
-    request (`_apply_plan_mode`): their statements carry the
-    read policy's nested correlated clauses, which PostgreSQL takes 2-15 ms to plan for
-    every set of parameters and runs in under 2 (bench/pages.py at ten years: the decision
-    search 14 -> 1 ms, the action register's years 4.4 -> 0.9 ms), and whose one generic
-    plan serves every person and moment alike. Staff statements have no such clauses; left
-    to the server (custom plans for their parameters), as forcing generic plans made some of
-    theirs slower at ten years (Escalaties 9 -> 16 ms)."""
-    _plan_mode.set(GENERIC_PLAN if on else None)
-
-
-@event.listens_for(Engine, "before_cursor_execute")
-def _apply_plan_mode(conn, cursor, statement, parameters, context, executemany) -> None:
-    """Before a statement on PostgreSQL: the transaction's ``plan_cache_mode`` as the request
-    wants it (`generic_plans_for_policy`), with ``SET LOCAL`` on a cursor of its own (not the
-    statement's, which may be a server-side one) only when it changes. ``SET LOCAL`` ends with
-    the transaction, committed or rolled back, so a connection goes back to the pool with the
-    mode it was configured with (an operator's ``PGOPTIONS`` too); the connection's pool record
-    remembers what this transaction set. Not a statement of the page: the query counts
-    (tests, bench/pages.py) do not see it."""
-    if conn.dialect.name != "postgresql":
-        return
-    wanted = _plan_mode.get()
-    info = conn.info
-    if info.get(_PLAN_MODE_KEY) != wanted:
-        value = wanted or "DEFAULT"
-        cursor.connection.execute(f"SET LOCAL plan_cache_mode = {value}", prepare=False)
-        info[_PLAN_MODE_KEY] = wanted
-
-
-def _forget_plan_mode(info) -> None:
-    # The transaction ended (or a savepoint's SET was undone): nothing of ours is set.
-    info.pop(_PLAN_MODE_KEY, None)
-
-
-@event.listens_for(Engine, "commit")
-def _plan_mode_committed(conn) -> None:
-    _forget_plan_mode(conn.info)
-
-
-@event.listens_for(Engine, "rollback")
-def _plan_mode_rolled_back(conn) -> None:
-    _forget_plan_mode(conn.info)
-
-
-@event.listens_for(Engine, "rollback_savepoint")
-def _plan_mode_savepoint_rolled_back(conn, name, context) -> None:
-    _forget_plan_mode(conn.info)
-
-
-@event.listens_for(Pool, "reset")
-def _plan_mode_reset(dbapi_connection, connection_record, reset_state) -> None:
-    # the pool ends a returned connection's transaction without the engine's events
-    _forget_plan_mode(connection_record.info)

@@ -1,18 +1,25 @@
-"""PostgreSQL plans per reader (overleg/extensions.py, `generic_plans_for_policy`): a
-participant's statements, with the read policy's clauses, run on their generic plan
-(``plan_cache_mode = force_generic_plan``); a secretary's as the server chooses, also on a
-connection a participant used just before."""
+"""PostgreSQL plans (overleg/extensions.py, `_postgresql_options`): with prepared statements
+every statement runs on its generic plan (``plan_cache_mode = force_generic_plan``), a
+participant's (the read policy's clauses) and a secretary's alike; an operator's own
+``plan_cache_mode`` in ``PGOPTIONS`` wins. Without prepared statements (OVERLEG_PG_PREPARE=0)
+nothing is set: tests/test_pg_prepared.py."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 
-from overleg.extensions import db, generic_plans_for_policy
+from config import engine_options
+from overleg.extensions import db
 from tests.conftest import DEMO_PASSWORD, login
 
 PARTICIPANT = "wijkagent@example.org"
 SECRETARY = "oov@example.org"
+
+
+def _postgresql_only():
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite plans every statement itself")
 
 
 def _modes_during(client, url: str) -> list[str]:
@@ -33,41 +40,29 @@ def _modes_during(client, url: str) -> list[str]:
 
 
 @pytest.mark.usefixtures("seeded")
-def test_a_participants_statements_run_on_generic_plans_and_a_secretarys_do_not(app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only: SQLite plans every statement itself")
-    participant, secretary = app.test_client(), app.test_client()
-    assert login(participant, PARTICIPANT, DEMO_PASSWORD).status_code == 302
-    assert login(secretary, SECRETARY, DEMO_PASSWORD).status_code == 302
-    for _ in range(2):  # and again on a connection the other one used last
-        modes = _modes_during(participant, "/onderwerpen")
+def test_every_readers_statements_run_on_their_generic_plan(app):
+    _postgresql_only()
+    for email in (PARTICIPANT, SECRETARY):
+        client = app.test_client()
+        assert login(client, email, DEMO_PASSWORD).status_code == 302
+        modes = _modes_during(client, "/onderwerpen")
         assert len(modes) >= 3
-        # the login session's own lookup comes before the reader is known
-        assert set(modes[1:]) == {"force_generic_plan"}, modes
-        modes = _modes_during(secretary, "/onderwerpen")
-        assert len(modes) >= 3
-        assert set(modes) == {"auto"}, modes
+        assert set(modes) == {"force_generic_plan"}, (email, modes)
 
 
-def test_the_mode_ends_with_the_transaction_committed_or_rolled_back(app):
-    """A participant's transaction that commits (a form, an audit row) leaves nothing set on
-    the connection: the next reader's statements run as configured."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL only")
-
-    def mode() -> str:
-        return db.session.execute(text("SHOW plan_cache_mode")).scalar_one()
-
-    try:
-        for end in (db.session.commit, db.session.rollback):
-            generic_plans_for_policy(True)
-            assert mode() == "force_generic_plan"
-            backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
-            end()
-            db.session.close()  # back to the pool, as at the end of a request
-            generic_plans_for_policy(False)
-            assert db.session.execute(text("SELECT pg_backend_pid()")).scalar_one() == backend
-            assert mode() == "auto"
-            db.session.rollback()
-    finally:
-        generic_plans_for_policy(False)
+def test_an_operators_own_plan_cache_mode_wins(app, monkeypatch):
+    _postgresql_only()
+    url = db.engine.url.render_as_string(hide_password=False)
+    for pgoptions, expected in (
+        ("-c statement_timeout=7777", "force_generic_plan"),
+        ("-c plan_cache_mode=auto -c statement_timeout=7777", "auto"),
+    ):
+        monkeypatch.setenv("PGOPTIONS", pgoptions)
+        engine = create_engine(url, **engine_options(url))
+        try:
+            with engine.connect() as conn:
+                assert conn.execute(text("SHOW plan_cache_mode")).scalar() == expected
+                assert conn.execute(text("SHOW statement_timeout")).scalar() == "7777ms"
+                assert conn.execute(text("SHOW jit")).scalar() == "off"
+        finally:
+            engine.dispose()

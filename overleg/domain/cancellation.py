@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import ColumnElement, and_, func, literal_column, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -218,15 +218,28 @@ def _returnable():
     )
 
 
-@lru_cache(maxsize=1)
-def _returned_stmt():
-    """`returned_items`' query, made once (the home page runs it on every request): a
-    statement keeps its cache key, and making it cost more than running it."""
+@lru_cache(maxsize=2)
+def _returned_stmt(dialect: str):
+    """`returned_items`' query, made once per database (the home page runs it on every
+    request): a statement keeps its cache key, and making it cost more than running it."""
+    # the literal, so that the partial index ix_meeting_cancelled serves it
+    cancelled = Meeting.status == literal_column("'geannuleerd'")
+    among: ColumnElement[bool] = cancelled
+    if dialect == "postgresql":
+        # The cancelled meetings' ids first, as an array computed once, and their items from
+        # ix_agenda_item_meeting_id: as a join PostgreSQL read every agenda item of ten
+        # years to hash them against the 25 cancelled meetings (4.7 ms; now 0.3).
+        among = and_(
+            cancelled,
+            AgendaItem.meeting_id
+            == func.any(
+                literal_column("ARRAY(SELECT id FROM meeting WHERE status = 'geannuleerd')")
+            ),
+        )
     return (
         select(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-        # the literal, so that the partial index ix_meeting_cancelled serves it
-        .where(Meeting.status == literal_column("'geannuleerd'"), _returnable())
+        .where(among, _returnable())
         .options(
             joinedload(AgendaItem.topic),
             joinedload(AgendaItem.meeting).joinedload(Meeting.meeting_type),
@@ -241,7 +254,7 @@ def returned_items(meeting_type: MeetingType | None = None) -> list[AgendaItem]:
     None) that wait to be placed again, oldest meeting first: still on the cancelled meeting,
     and for a topic item, its topic not finished and not on a later meeting of that body
     since. Fixed queries."""
-    items = list(db.session.scalars(_returned_stmt()))
+    items = list(db.session.scalars(_returned_stmt(db.engine.dialect.name)))
     if meeting_type is not None:
         # one body's, picked here: the cancelled meetings are few and read from their own
         # index, where a filter on the body would make the database read all its meetings

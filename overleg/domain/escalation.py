@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -543,13 +543,18 @@ def backlog(
     return Backlog(lists["waiting"], lists["placed"], lists["feedback"], totals)
 
 
+_OPEN_LITERALS = tuple(literal_column(f"'{s}'", String) for s in OPEN_ESCALATION_STATUSES)
+
+
 def open_escalations() -> list[Escalation]:
     """Every open escalation, oldest first, with its topic, bodies and meeting joined: one
     query."""
     return list(
         db.session.scalars(
             select(Escalation)
-            .where(Escalation.status.in_(OPEN_ESCALATION_STATUSES))
+            # literals: the statement's one (generic) plan on PostgreSQL knows how few
+            # escalations are open among ten years of handled ones (bound, 3 -> 6.6 ms)
+            .where(Escalation.status.in_(_OPEN_LITERALS))
             .options(
                 joinedload(Escalation.topic),
                 joinedload(Escalation.from_type),
