@@ -12,16 +12,21 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased, joinedload
 
+from ..extensions import db
 from ..models import Meeting, MeetingType, Participant, Person
-from . import keyset
+from . import keyset, policy
 
 PAGE_SIZE = 10
+UPCOMING_ON_HOME = 5
 CURSOR_TYPES = (datetime, int)  # the meeting's start and id
 
 # Aliased once (an alias made per request costs more to build than the page's queries to
 # run): the meetings not yet ended in `not_ended`, the person's participant row in `page`.
 _live = aliased(Meeting)
 _mine = aliased(Participant)
+# the person's own row beside each meeting on the home page (the visibility clause
+# correlates Participant itself)
+_own = aliased(Participant, name="mine")
 
 
 def not_ended(now: datetime):
@@ -73,3 +78,26 @@ def page(
     order = ((Meeting.starts_at, descending), (Meeting.id, descending))
     found = keyset.paginate(stmt, order, lambda row: (row[1].starts_at, row[1].id), cursor, size)
     return keyset.Page([tuple(r) for r in found.rows], found.next, found.previous, found.first)
+
+
+def upcoming(
+    person, now: datetime, limit: int = UPCOMING_ON_HOME
+) -> list[tuple[Meeting, Participant | None]]:
+    """The home page's next meetings of the person: visible to them (read policy), not
+    cancelled, not yet ended at `now`, soonest first, each with the person's own participant
+    row (None for a secretary who does not take part). One query, which starts at the
+    earliest meeting not yet ended (`not_ended`), not at the first meeting ever."""
+    mine = _own
+    stmt = (
+        select(Meeting, mine)
+        .outerjoin(mine, and_(mine.meeting_id == Meeting.id, mine.person_id == person.id))
+        .where(
+            policy.meeting_visibility_clause(person),
+            Meeting.status == "gepland",
+            not_ended(now),
+        )
+        .options(joinedload(Meeting.meeting_type))
+        .order_by(Meeting.starts_at, Meeting.id)
+        .limit(limit)
+    )
+    return [(m, p) for m, p in db.session.execute(stmt).all()]
