@@ -6,7 +6,7 @@ from datetime import time, timedelta
 from overleg.domain.meetings import plan_meeting
 from overleg.extensions import db
 from overleg.models import Participant
-from overleg.timeutil import nl_date, today_local
+from overleg.timeutil import nl_date, today_local, utcnow
 from tests.conftest import demo_client as _client
 from tests.conftest import get_page, make_person
 from tests.factories import meeting_type, person
@@ -118,3 +118,17 @@ def test_my_meetings_are_paged_ten_at_a_time_soonest_first(seeded, app):
     assert f'href="/overleggen/{planned[0].id}"' not in later
     assert 'rel="prev"' in later
     assert c.get("/mijn-overleggen?komend=onzin").status_code == 400
+
+
+def test_home_shows_the_meeting_under_way_and_not_the_one_just_ended(seeded, app):
+    """Not yet ended counts, not not yet begun: a meeting that began an hour ago and runs for
+    another half hour is on the home page, one that ended five minutes ago is not."""
+    now = utcnow()
+    ongoing = _plan("ovo", 0)
+    ongoing.starts_at, ongoing.ends_at = now - timedelta(hours=1), now + timedelta(minutes=30)
+    ended = _plan("ovo", 0, time(8, 0))
+    ended.starts_at, ended.ends_at = now - timedelta(hours=2), now - timedelta(minutes=5)
+    db.session.commit()
+    section = _upcoming_section(get_page(_client(app, "wijkagent@example.org"), "/"))
+    assert f'href="/overleggen/{ongoing.id}"' in section
+    assert f'href="/overleggen/{ended.id}"' not in section
