@@ -22,8 +22,10 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import aliased, joinedload, selectinload
 from sqlalchemy.sql.elements import BindParameter
@@ -41,6 +43,7 @@ from ..models import (
 )
 from ..models.minutes import ACTION_STATUS_LABELS, action_overdue, action_owner_label
 from ..timeutil import local_to_utc, to_local, today_local, utcnow
+from . import dialect as sql_dialect
 from . import kept, keyset, policy
 from .input import date_in_range, has_control_characters
 
@@ -312,13 +315,22 @@ class _ShownJoins:
         )
 
 
-@lru_cache(maxsize=1)
-def _carried_statement():
-    """The query of `carried_actions`, made once with bound parameters (``type_id``,
-    ``starts_at``, ``meeting_id``): a statement keeps its cache key, and making it took
-    longer than running it. When the body's previous meeting began is a scalar subquery in
-    it (asked once, not per row; for a body's first meeting, no bound on when an action was
-    closed between meetings), not a query of its own."""
+@lru_cache(maxsize=2)
+def _carried_statement(dialect: str):
+    """The query of `carried_actions`, made once per database with bound parameters
+    (``type_id``, ``starts_at``, ``meeting_id``): a statement keeps its cache key, and making
+    it took longer than running it. When the body's previous meeting began is a scalar
+    subquery in it (asked once, not per row; for a body's first meeting, no bound on when an
+    action was closed between meetings), not a query of its own.
+
+    The actions come from four disjoint arms, each read from its own index, so that a
+    meeting's actielijst costs what it shows and not what its body ever decided (as one
+    condition over the body's actions it read all of them: ten years, 3x one year's time):
+    open (ix_action_item_status_due), closed at this meeting and closed at a later one
+    (ix_action_item_closed_in_meeting_id, the later meetings from ix_meeting_starts_at), and
+    closed between meetings since the previous one (ix_action_item_status_closed). The arms
+    are of every body, the body picked from their few rows: with the body in an arm, SQLite
+    read all of the body's actions from ix_action_item_meeting_type_id instead."""
     made_at = aliased(Meeting, name="made_at")
     closed_at = aliased(Meeting, name="closed_at")
     type_id: BindParameter[int] = bindparam("type_id")
@@ -335,16 +347,20 @@ def _carried_statement():
     )
     # Closed between meetings: shown on the first meeting after the previous one of the body
     # (as "afgerond door …"), and as still open on earlier meetings.
-    between = and_(
-        ActionItem.status == "afgerond",
-        ActionItem.closed_in_meeting_id.is_(None),
-        ActionItem.closed_at.is_not(None),
+    later = aliased(Meeting, name="later")
+    arms = union_all(
+        select(ActionItem.id).where(ActionItem.status == literal_column("'open'")),
+        select(ActionItem.id).where(ActionItem.closed_in_meeting_id == bindparam("meeting_id")),
+        select(ActionItem.id)
+        .join(later, later.id == ActionItem.closed_in_meeting_id)
+        .where(later.starts_at > starts_at),
+        select(ActionItem.id).where(
+            ActionItem.status == literal_column("'afgerond'"),
+            ActionItem.closed_at > func.coalesce(previous_start, _BEFORE_ALL_MEETINGS),
+            ActionItem.closed_in_meeting_id.is_(None),
+        ),
     )
-
     shown = _ShownJoins.made()
-    since_previous = and_(
-        between, ActionItem.closed_at > func.coalesce(previous_start, _BEFORE_ALL_MEETINGS)
-    )
     statement = (
         # only the columns the actielijst and the minutes show (`CarriedAction`), not the
         # objects: they cost more to make than the query to run
@@ -376,14 +392,9 @@ def _carried_statement():
     return (
         shown.joined(statement)
         .where(
+            sql_dialect.among(ActionItem.id, select(arms.subquery().c.id), dialect),
             ActionItem.meeting_type_id == type_id,
             made_at.starts_at < starts_at,
-            or_(
-                ActionItem.status == "open",
-                ActionItem.closed_in_meeting_id == bindparam("meeting_id"),
-                and_(closed_at.id.is_not(None), closed_at.starts_at > starts_at),
-                since_previous,
-            ),
         )
         .order_by(made_at.starts_at, ActionItem.id)
     )
@@ -459,7 +470,10 @@ def carried_actions(meeting: Meeting) -> list[CarriedAction]:
         "starts_at": meeting.starts_at,
         "meeting_id": meeting.id,
     }
-    return [_carried_row(row) for row in db.session.execute(_carried_statement(), params)]
+    return [
+        _carried_row(row)
+        for row in db.session.execute(_carried_statement(sql_dialect.name()), params)
+    ]
 
 
 def actielijst(

@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, func, literal_column, select
+from sqlalchemy import ColumnElement, and_, literal_column, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
 from ..models import AgendaItem, Escalation, Meeting, MeetingType
 from ..timeutil import nl_date
 from . import agenda as agenda_domain
+from . import dialect as sql_dialect
 from . import policy
 from .escalation import EscalationError, _check_target
 from .meetings import MeetingError, cancel_meeting, cancel_refusal
@@ -231,9 +232,7 @@ def _returned_stmt(dialect: str):
         # years to hash them against the 25 cancelled meetings (4.7 ms; now 0.3).
         other = aliased(Meeting, name="cancelled_meeting")  # not correlated with the join
         ids = select(other.id).where(other.status == literal_column("'geannuleerd'"))
-        among = and_(
-            cancelled, AgendaItem.meeting_id == func.any(func.array(ids.scalar_subquery()))
-        )
+        among = and_(cancelled, sql_dialect.among(AgendaItem.meeting_id, ids, dialect))
     return (
         select(AgendaItem)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
@@ -252,7 +251,7 @@ def returned_items(meeting_type: MeetingType | None = None) -> list[AgendaItem]:
     None) that wait to be placed again, oldest meeting first: still on the cancelled meeting,
     and for a topic item, its topic not finished and not on a later meeting of that body
     since. Fixed queries."""
-    items = list(db.session.scalars(_returned_stmt(db.engine.dialect.name)))
+    items = list(db.session.scalars(_returned_stmt(sql_dialect.name())))
     if meeting_type is not None:
         # one body's, picked here: the cancelled meetings are few and read from their own
         # index, where a filter on the body would make the database read all its meetings

@@ -54,7 +54,7 @@ from sqlalchemy.sql import ColumnElement, column, table
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, Topic
 from ..models.search import DUTCH, pg_vector
-from . import kept, policy
+from . import dialect, kept, policy
 
 MAX_LENGTH = 200
 MAX_TERMS = 12
@@ -162,10 +162,6 @@ def pg_tsquery(query: Query) -> str:
     return " | ".join("(" + " & ".join(term(t) for t in g) + ")" for g in query.groups)
 
 
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
 @dataclass(frozen=True)
 class _Engine:
     """One search index, as SQL expressions for the current database."""
@@ -176,7 +172,7 @@ class _Engine:
 
     @property
     def sqlite(self) -> bool:
-        return _dialect() == "sqlite"
+        return dialect.name() == "sqlite"
 
     def _fts(self):
         return table(self.name, column("rowid"))
@@ -335,14 +331,14 @@ def _ranked_stmt(arms):
 def _kept(kind: str, person, by_reference: bool, build):
     """The ranked statement of this kind for the reader (`kept.statement`), per database:
     built with the search as parameters."""
-    return kept.statement(("search", kind, by_reference, _dialect()), person, build)
+    return kept.statement(("search", kind, by_reference, dialect.name()), person, build)
 
 
 def _ranked(stmt, query: Query, page: int, size: int) -> list[tuple[int, bool]]:
     """Run a kept ranked statement for this search and page."""
     ref = query.reference
     params = {
-        "search_text": fts5_match(query) if _dialect() == "sqlite" else pg_tsquery(query),
+        "search_text": fts5_match(query) if dialect.name() == "sqlite" else pg_tsquery(query),
         "search_ref": (ref or "") + "%",
         "search_limit": size + 1,
         "search_offset": (page - 1) * size,

@@ -228,6 +228,9 @@ class ActionItem(Timestamped, Model):
         CheckConstraint("status <> 'afgerond' OR closed_at IS NOT NULL", name="closed_has_time"),
         # The werkvoorraad's overdue actions: the open ones by due date.
         Index("ix_action_item_status_due", "status", "due_date"),
+        # An actielijst's actions closed between meetings: those closed since the body's
+        # previous meeting (actions.carried_actions).
+        Index("ix_action_item_status_closed", "status", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
