@@ -27,7 +27,12 @@ from overleg.extensions import limiter
 
 # Shared fixtures of several test modules, registered here rather than imported into each
 # module (an imported fixture is shadowed by the test's argument of the same name).
-pytest_plugins = ["tests.admin_support", "tests.browser_support", "tests.demo_support"]
+pytest_plugins = [
+    "tests.admin_support",
+    "tests.browser_support",
+    "tests.demo_support",
+    "tests.nplusone_guard",
+]
 
 TEST_PASSWORD = "correct-horse-battery"
 

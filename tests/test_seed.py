@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from overleg.demo import seed_all
 from overleg.models import (
@@ -123,7 +124,7 @@ def test_every_body_has_one_chair_and_a_secretary_from_oov(demo):
 
 
 def test_every_role_is_held_by_a_fictional_person(demo):
-    roles = demo.session.scalars(select(Role)).all()
+    roles = demo.session.scalars(select(Role).options(selectinload(Role.holdings))).all()
     assert len(roles) >= 10
     for role in roles:
         holding = role.holding_on(PLAN_DAY)

@@ -18,6 +18,7 @@ from ..domain import audit_changes as changes
 from ..domain import documents as docs
 from ..domain import escalation as de
 from ..domain import policy
+from ..domain.loading import load_collections
 from ..extensions import db
 from ..forms import choice, choices, parse_id
 from ..models import AgendaItem, Meeting, MeetingType, Topic
@@ -87,6 +88,9 @@ def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
 
 
 def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int = 200):
+    # After a refused change the rollback expired what `_meeting` loaded: anew, in the
+    # collections' few queries (loaded ones are left as they are).
+    load_collections([meeting], docs.agenda_collections())
     # The agenda as this reader may see it (before publication a participant sees only the
     # header and their own proposals); the template branches on what the view says.
     view = docs.agenda_page_view(meeting, current_user)
@@ -441,6 +445,8 @@ def escalate(item_id: int):
         except de.EscalationError as exc:
             db.session.rollback()
             _apply(form, {exc.field: str(exc)})
+            # the rollback expired the paths and their bodies: asked anew, in their query
+            paths, chosen = _escalate_choices(form, meeting, wanted)
         else:
             if esc.target_item is not None:
                 flash(

@@ -124,6 +124,16 @@ HINTS = {
 SAMPLE_SIZE = 3
 
 
+def _describe_loads(cls) -> tuple:
+    """Loader options for the samples `_describe` names: what it reads of each row, in the
+    samples' own query."""
+    if cls is RoleHolding:
+        return (joinedload(RoleHolding.role),)
+    if cls is RosterEntry:
+        return (joinedload(RosterEntry.meeting_type),)
+    return ()
+
+
 def _describe(row, column: str) -> str:
     """A short Dutch description of a referring row, for the message. Never free text of a
     topic or action item (it may hold case content): a reference, a body or a date."""
@@ -209,6 +219,7 @@ def usages(obj) -> list[Usage]:
                 .where(column == obj.id)
                 .order_by(*mapper.primary_key)
                 .limit(SAMPLE_SIZE)
+                .options(*_describe_loads(mapper.class_))
             ).all()
             for row in rows:
                 if len(usage.samples) < SAMPLE_SIZE:

@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AgendaItem, AgendaItemAccess, Meeting, Person, Topic
+from ..models import AgendaItem, AgendaItemAccess, AgendaTemplateItem, Meeting, Person, Topic
 from ..models.bodies import PURPOSES
 from ..timeutil import utcnow
 
@@ -22,7 +22,14 @@ def create_standard_items(meeting: Meeting) -> list[AgendaItem]:
     if meeting.agenda_items:
         return list(meeting.agenda_items)
     items = []
-    for pos, tpl in enumerate(meeting.meeting_type.agenda_template):
+    # the body's template by its own query: a planner (a series, the scale generator) plans
+    # meeting after meeting of the bodies it loaded together
+    template = db.session.scalars(
+        select(AgendaTemplateItem)
+        .where(AgendaTemplateItem.meeting_type_id == meeting.meeting_type.id)
+        .order_by(AgendaTemplateItem.position, AgendaTemplateItem.id)
+    )
+    for pos, tpl in enumerate(template):
         item = AgendaItem(
             meeting=meeting,
             position=pos,

@@ -350,13 +350,15 @@ def fill_seat(meeting: Meeting, seat: VacantSeat | None, person: Person | None) 
 def future_meetings(
     meeting_type: MeetingType | None = None, now: datetime | None = None
 ) -> list[Meeting]:
-    """Planned meetings not yet started, with their participants loaded."""
+    """Planned meetings not yet started, with their participants (and who they are) and
+    vacant seats loaded: what `refresh_meeting_participants` reads of each."""
     stmt = (
         select(Meeting)
         .where(Meeting.starts_at > (now or utcnow()), Meeting.status == "gepland")
         .order_by(Meeting.starts_at)
         .options(
-            selectinload(Meeting.participants).selectinload(Participant.person),
+            selectinload(Meeting.participants),
+            selectinload(Meeting.vacant_seats),
             selectinload(Meeting.meeting_type),
         )
     )

@@ -51,6 +51,7 @@ from . import actions as actions_domain
 from . import audit_changes, kept, policy, retention
 from . import decisions as decisions_domain
 from .agenda import meeting_marking
+from .loading import load_related
 from .meetings import chair_label
 
 BESLOTEN_HEADING = "Besloten agendapunt"
@@ -835,6 +836,7 @@ def build_snapshot(
     meeting = minutes.meeting
     mt = meeting.meeting_type
     items = [i for i in meeting.agenda_items if getattr(i, "on_agenda", True)]
+    load_related(items, AgendaItem.topic)  # unless the caller's query loaded them
     decisions = db.session.execute(_decisions_stmt(), {"meeting_id": meeting.id}).all()
     if made is None:
         made = actions_domain.actions_made_at(meeting)

@@ -50,7 +50,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from ..extensions import db
 from ..models import (
@@ -840,7 +840,8 @@ def visible_action_ids(person, actions: list[ActionItem]) -> set[int]:
     return action_readable_ids(
         person,
         [
-            ActionFacts(a.id, a.meeting_id, a.agenda_item_id if a.agenda_item else None)
+            # ON DELETE SET NULL: an id is an item that exists
+            ActionFacts(a.id, a.meeting_id, a.agenda_item_id)
             for a in actions
         ],
     )
@@ -970,8 +971,8 @@ def decision_visible_ids(person, decisions) -> set[int]:
         [
             DecisionFacts(
                 d.id,
-                d.agenda_item_id if d.agenda_item is not None else None,
-                d.topic_id if d.topic is not None else None,
+                d.agenda_item_id,  # ON DELETE SET NULL: an id is an item that exists
+                d.topic_id,
                 d.topic is not None and d.topic.is_casus,
             )
             for d in decisions
@@ -1094,7 +1095,11 @@ def minutes_entitlement(person, snap: dict) -> MinutesEntitlement | None:
                 item.topic_id if item is not None else None,
                 bool(item is not None and item.topic is not None and item.topic.is_casus),
             )
-            for a in db.session.scalars(select(ActionItem).where(ActionItem.id.in_(carried_ids)))
+            for a in db.session.scalars(
+                select(ActionItem)
+                .where(ActionItem.id.in_(carried_ids))
+                .options(joinedload(ActionItem.agenda_item).joinedload(AgendaItem.topic))
+            )
             for item in (a.agenda_item,)
         ]
     carried_ok = carried_action_ids(person, meeting, carried)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 
@@ -20,9 +21,10 @@ from dateutil.rrule import MONTHLY, WEEKLY, rrule
 from dateutil.rrule import weekday as rr_weekday
 
 from ..extensions import db
-from ..models import MeetingSeries, MeetingType, Person
+from ..models import Meeting, MeetingSeries, MeetingType, Person
 from ..timeutil import local_to_utc, today_local, utcnow
 from . import cancellation
+from .loading import collection, load_collections
 from .meetings import MeetingError, cancel_refusal, notify, plan_meeting
 
 FREQUENCIES = ("weekly", "monthly_weekday")
@@ -41,6 +43,13 @@ class SeriesRule:
     first_date: date
     until_date: date | None = None
     occurrences: int | None = None
+
+
+@lru_cache(maxsize=1)
+def _series_collections():
+    """The collections `update_series` reads of every meeting of the series (made once, when
+    the mappers are configured)."""
+    return (collection(Meeting.participants), collection(Meeting.vacant_seats))
 
 
 def parse_time(value: str | time) -> time:
@@ -304,6 +313,8 @@ def update_series(
     result = SeriesChange()
     wanted = set(series_dates(series))
     existing = {m.occurrence_date: m for m in series.meetings}
+    # what each meeting is asked below (was it held, who is invited), for all in one query
+    load_collections(series.meetings, _series_collections())
     for meeting in list(series.meetings):
         if meeting.has_started(now) or meeting.detached or meeting.is_cancelled:
             result.untouched += 1

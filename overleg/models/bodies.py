@@ -203,7 +203,8 @@ class Theme(Model):
     name: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    group: Mapped[ThemeGroup] = relationship(back_populates="themes")
+    # a theme is named with its group (the cluster): loaded with it
+    group: Mapped[ThemeGroup] = relationship(back_populates="themes", lazy="joined", innerjoin=True)
 
     @property
     def year(self) -> int:

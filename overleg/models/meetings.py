@@ -211,8 +211,10 @@ class Participant(Timestamped, Model):
     attendance: Mapped[str | None] = mapped_column(String(30))
 
     meeting: Mapped[Meeting] = relationship(back_populates="participants")
-    person: Mapped[Person] = relationship(foreign_keys=[person_id])
-    role: Mapped[Role | None] = relationship()
+    # Who sits there and in which role, with every participant that is loaded (a list of
+    # participants is shown with their names and roles: one statement, not one per row).
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined", innerjoin=True)
+    role: Mapped[Role | None] = relationship(lazy="joined")
     deputy_for: Mapped[Person | None] = relationship(foreign_keys=[deputy_for_id])
 
     @property

@@ -82,7 +82,8 @@ class Person(UserMixin, Timestamped, Model):
     alarm_minutes: Mapped[int | None] = mapped_column(Integer)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
 
-    organisation: Mapped[Organisation | None] = relationship(back_populates="people")
+    # a person is named with their organisation ("Naam (Politie)"): loaded with them
+    organisation: Mapped[Organisation | None] = relationship(back_populates="people", lazy="joined")
 
     # Flask-Login: the id in the cookie is the login session's token, not the person id,
     # so that logging out on the server ends the session for good.
@@ -185,8 +186,9 @@ class RoleHolding(Timestamped, Model):
     end_date: Mapped[date | None] = mapped_column(Date)
 
     role: Mapped[Role] = relationship(back_populates="holdings")
-    person: Mapped[Person] = relationship(foreign_keys=[person_id])
-    deputy: Mapped[Person | None] = relationship(foreign_keys=[deputy_id])
+    # a holding is shown with who holds it and their deputy: loaded with it
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], lazy="joined", innerjoin=True)
+    deputy: Mapped[Person | None] = relationship(foreign_keys=[deputy_id], lazy="joined")
 
     def covers(self, day: date) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)

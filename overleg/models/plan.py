@@ -130,12 +130,19 @@ class PlanPriority(Model):
     contribution_partners: Mapped[str | None] = mapped_column(Text)
 
     version: Mapped[PlanVersion] = relationship(back_populates="priorities")
-    theme: Mapped[Theme] = relationship()
+    # A priority is shown with its theme, indicators and partners: loaded with it.
+    theme: Mapped[Theme] = relationship(lazy="joined", innerjoin=True)
     indicators: Mapped[list[PlanIndicator]] = relationship(
-        back_populates="priority", order_by="PlanIndicator.position", cascade="all, delete-orphan"
+        back_populates="priority",
+        order_by="PlanIndicator.position",
+        cascade="all, delete-orphan",
+        lazy="selectin",
     )
     partners: Mapped[list[PlanPartner]] = relationship(
-        back_populates="priority", order_by="PlanPartner.id", cascade="all, delete-orphan"
+        back_populates="priority",
+        order_by="PlanPartner.id",
+        cascade="all, delete-orphan",
+        lazy="selectin",
     )
 
     @property

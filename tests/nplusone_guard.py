@@ -1,0 +1,116 @@
+"""N+1 fails loudly: Overleg's own code lazily loading a relationship for a second object out
+of the same query.
+
+That is the N+1 signature: a page walks the rows of a query and asks each for a relationship
+its query did not load, one statement per row. The second such load raises `NPlusOne`
+naming the relationship and the line, in every test, on both databases; the fix is a loader
+option on the query (``joinedload``, ``selectinload``, a `loading.collection`) or a query of
+its own.
+
+Left alone: the first object of a query to load a relationship (a page about one meeting
+reading its body: one statement, whatever the amount of data), a many-to-one the session
+already holds (no SQL: SQLAlchemy takes it from the identity map), and lazy loads by the
+tests' own code, which reads what it checks.
+
+A relationship can also be closed to lazy loading for good (``lazy="raise"``, as the
+retention models are); the guard covers the relationships that a page about one object may
+still read lazily. ``OVERLEG_NPLUSONE=record:<file>`` writes each finding to the file
+instead of raising (to survey a change); ``OVERLEG_NPLUSONE=off`` turns the guard off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Mapper, Session
+
+_ROOT = Path(__file__).resolve().parent.parent
+_APP = (str(_ROOT / "overleg") + os.sep, str(_ROOT / "templates") + os.sep)
+_TESTS = str(_ROOT / "tests") + os.sep
+_THIS = str(Path(__file__).resolve())
+_SIBLINGS = "overleg_siblings"  # key in InstanceState.info: the objects of its query
+_PER_CLASS = "overleg_siblings_per_class"  # key in QueryContext.attributes
+
+
+class NPlusOne(AssertionError):
+    """A relationship lazily loaded for a second object out of the same query."""
+
+
+class _Siblings:
+    """The objects of one class that one query made, and per relationship the first of them
+    that loaded it lazily."""
+
+    __slots__ = ("first_loader",)
+
+    def __init__(self) -> None:
+        self.first_loader: dict[str, int] = {}
+
+
+def _on_load(state, context) -> None:
+    per_class = context.attributes.get(_PER_CLASS)
+    if per_class is None:
+        per_class = context.attributes[_PER_CLASS] = {}
+    siblings = per_class.get(state.class_)
+    if siblings is None:
+        siblings = per_class[state.class_] = _Siblings()
+    state.info[_SIBLINGS] = siblings
+
+
+def _caller() -> str | None:
+    """The innermost line of Overleg's code (a module or a template) that asked, or None when
+    the test itself asked."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(_APP):
+            return f"{Path(filename).relative_to(_ROOT)}:{frame.f_lineno}"
+        if filename.startswith(_TESTS) and filename != _THIS:
+            return None
+        frame = frame.f_back
+    return None
+
+
+def _on_execute(orm_state) -> None:
+    if not orm_state.is_select or not orm_state.is_relationship_load:
+        return
+    parent = orm_state.lazy_loaded_from
+    if parent is None:
+        return
+    siblings = parent.info.get(_SIBLINGS)
+    if siblings is None:
+        return
+    path = orm_state.loader_strategy_path
+    relationship = str(path[-1]) if path is not None and len(path) else "?"
+    first = siblings.first_loader.setdefault(relationship, id(parent))
+    if first == id(parent):
+        return  # the first object of its query to load it: one statement, not one per row
+    where = _caller()
+    if where is None:
+        return
+    mode = os.environ.get("OVERLEG_NPLUSONE", "raise")
+    if mode.startswith("record:"):
+        with open(mode.removeprefix("record:"), "a", encoding="utf-8") as out:
+            out.write(f"{relationship}\t{where}\n")
+        return
+    raise NPlusOne(
+        f"N+1: {relationship} lazily loaded for one object after another of the same query, "
+        f"at {where}; load it in that query"
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nplusone_guard():
+    if os.environ.get("OVERLEG_NPLUSONE") == "off":
+        yield
+        return
+    event.listen(Mapper, "load", _on_load, raw=True)
+    event.listen(Session, "do_orm_execute", _on_execute)
+    try:
+        yield
+    finally:
+        event.remove(Session, "do_orm_execute", _on_execute)
+        event.remove(Mapper, "load", _on_load)
