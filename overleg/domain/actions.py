@@ -71,7 +71,7 @@ def _joined_options():
 
 def _load_options():
     return (
-        selectinload(ActionItem.owner_person).selectinload(Person.organisation),
+        selectinload(ActionItem.owner_person),  # with the organisation (Person's default)
         selectinload(ActionItem.owner_organisation),
         selectinload(ActionItem.meeting),
         selectinload(ActionItem.closed_in_meeting),

@@ -27,7 +27,6 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, and_, bindparam, or_, select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
@@ -39,7 +38,6 @@ from ..models import (
     Minutes,
     MinutesVersion,
     OutboxMessage,
-    Participant,
     Person,
     Topic,
 )
@@ -722,22 +720,6 @@ def approved_for_download(meeting_id: int, person) -> tuple[Minutes, MinutesVers
 
 
 # --- the snapshot: one set of data for page, PDF and frozen versions ----------------------
-
-
-def load_meeting(meeting_id: int) -> Meeting | None:
-    """A meeting with what the minutes need, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Meeting)
-        .where(Meeting.id == meeting_id)
-        .options(
-            selectinload(Meeting.meeting_type),
-            selectinload(Meeting.participants)
-            .selectinload(Participant.person)
-            .selectinload(Person.organisation),
-            selectinload(Meeting.participants).selectinload(Participant.role),
-            selectinload(Meeting.agenda_items).selectinload(AgendaItem.topic),
-        )
-    )
 
 
 @lru_cache(maxsize=1)

@@ -112,7 +112,7 @@ def resolve_seats(meeting_type: MeetingType, day: date) -> list[Seat]:
             or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
         )
         .order_by(RoleHolding.start_date.desc(), RoleHolding.id.desc())
-        .options(selectinload(RoleHolding.person), selectinload(RoleHolding.deputy))
+        # the holder and deputy (and their organisations) come joined (RoleHolding's defaults)
     ).all()
     by_role: dict[int, RoleHolding] = {}
     for h in holdings:
