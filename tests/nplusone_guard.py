@@ -12,6 +12,12 @@ reading its body: one statement, whatever the amount of data), a many-to-one the
 already holds (no SQL: SQLAlchemy takes it from the identity map), and lazy loads by the
 tests' own code, which reads what it checks.
 
+What it cannot see: an object is grouped with the query that made it, or that loaded it
+again after a commit expired it (SQLAlchemy's ``load`` and ``refresh`` events). An object a
+test made itself, or one still fresh in the session from an earlier query, keeps its old
+group (or none): a page walking such objects is not caught here. The query-count tests at
+two sizes (tests/test_demo_scale_queries.py) catch what grows with the data.
+
 A relationship can also be closed to lazy loading for good (``lazy="raise"``, as the
 retention models are); the guard covers the relationships that a page about one object may
 still read lazily. ``OVERLEG_NPLUSONE=record:<file>`` writes each finding to the file
@@ -48,6 +54,13 @@ class _Siblings:
 
     def __init__(self) -> None:
         self.first_loader: dict[str, int] = {}
+
+
+def _on_refresh(state, context, attrs) -> None:
+    """An expired object loaded again (after a commit) by a query: grouped with that query's.
+    (No query context: refreshed by a flush, e.g. a server default; its group stays.)"""
+    if context is not None:
+        _on_load(state, context)
 
 
 def _on_load(state, context) -> None:
@@ -108,9 +121,11 @@ def _nplusone_guard():
         yield
         return
     event.listen(Mapper, "load", _on_load, raw=True)
+    event.listen(Mapper, "refresh", _on_refresh, raw=True)
     event.listen(Session, "do_orm_execute", _on_execute)
     try:
         yield
     finally:
         event.remove(Session, "do_orm_execute", _on_execute)
+        event.remove(Mapper, "refresh", _on_refresh)
         event.remove(Mapper, "load", _on_load)

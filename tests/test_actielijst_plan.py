@@ -46,7 +46,8 @@ def test_every_read_of_the_action_table_is_by_an_index(app):
     assert any("ix_action_item_closed_in_meeting_id (closed_in_meeting_id=?)" in s for s in reads)
 
 
-def test_the_index_is_in_the_migrated_schema(app):
+def test_the_index_is_in_the_schema(app):
+    # (the migrations against the models: tests/test_migrations.py)
     names = {
         row[0]
         for row in db.session.execute(

@@ -131,7 +131,13 @@ def _describe_loads(cls) -> tuple:
         return (joinedload(RoleHolding.role),)
     if cls is RosterEntry:
         return (joinedload(RosterEntry.meeting_type),)
-    return ()
+    relationships = cls.__mapper__.relationships
+    loads: list = [
+        joinedload(getattr(cls, key)) for key in ("from_type", "to_type") if key in relationships
+    ]
+    if "meeting" in relationships and relationships["meeting"].mapper.class_ is Meeting:
+        loads.append(joinedload(cls.meeting).joinedload(Meeting.meeting_type))
+    return tuple(loads)
 
 
 def _describe(row, column: str) -> str:

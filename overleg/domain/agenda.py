@@ -12,9 +12,15 @@ from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import AgendaItem, AgendaItemAccess, AgendaTemplateItem, Meeting, Person, Topic
+from ..models import AgendaItem, AgendaItemAccess, Meeting, MeetingType, Person, Topic
 from ..models.bodies import PURPOSES
 from ..timeutil import utcnow
+from .loading import collection, load_collections
+
+
+@lru_cache(maxsize=1)
+def _template_collections():
+    return (collection(MeetingType.agenda_template),)
 
 
 def create_standard_items(meeting: Meeting) -> list[AgendaItem]:
@@ -22,14 +28,10 @@ def create_standard_items(meeting: Meeting) -> list[AgendaItem]:
     if meeting.agenda_items:
         return list(meeting.agenda_items)
     items = []
-    # the body's template by its own query: a planner (a series, the scale generator) plans
-    # meeting after meeting of the bodies it loaded together
-    template = db.session.scalars(
-        select(AgendaTemplateItem)
-        .where(AgendaTemplateItem.meeting_type_id == meeting.meeting_type.id)
-        .order_by(AgendaTemplateItem.position, AgendaTemplateItem.id)
-    )
-    for pos, tpl in enumerate(template):
+    # the body's template as a collection load, kept on the body: a planner (a series, the
+    # scale generator) plans meeting after meeting of the bodies it loaded together
+    load_collections([meeting.meeting_type], _template_collections())
+    for pos, tpl in enumerate(meeting.meeting_type.agenda_template):
         item = AgendaItem(
             meeting=meeting,
             position=pos,
