@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, insert, select, text
 
+from ..domain import dialect
 from ..domain import meetings as domain_meetings
 from ..domain.decisions import decision_code
 from ..domain.minutes import build_snapshot
@@ -766,7 +767,7 @@ def seed_scale(
     db.session.flush()
     gen.audit()
     db.session.commit()
-    if db.engine.dialect.name == "postgresql":
+    if dialect.name() == "postgresql":
         # The planner's statistics for the new rows now, not whenever autovacuum gets to them:
         # unanalysed, the participant's topic search at ten years took 885 ms instead of 14.
         db.session.execute(text("ANALYZE"))

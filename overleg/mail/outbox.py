@@ -24,7 +24,7 @@ from typing import Any, Literal, cast
 from flask import Flask, current_app, g, has_request_context, render_template
 from sqlalchemy import CursorResult, select, update
 
-from ..domain import policy
+from ..domain import dialect, policy
 from ..extensions import db
 from ..ical import Attendee, attendees_of, meeting_ics, meeting_url
 from ..models.mail import MAIL_REASONS, WITHDRAWN_REASONS, OutboxMessage
@@ -173,7 +173,7 @@ def _claim(now: datetime) -> OutboxMessage | None | Literal[False]:
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(1)
     )
-    if db.session.get_bind().dialect.name == "postgresql":
+    if dialect.name() == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     message = db.session.scalar(stmt)
     if message is None:
