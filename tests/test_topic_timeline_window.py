@@ -75,3 +75,42 @@ def test_the_topic_page_queries_do_not_grow_with_its_timeline(app, seeded, count
             assert c.get(f"/onderwerpen/{topic_id}").status_code == 200
         counts.append(q.count)
     assert counts[0] == counts[1], counts
+
+
+def test_the_topic_page_queries_are_the_same_with_decisions_on_its_timeline(
+    app, seeded, count_queries
+):
+    """Whether an outcome is a numbered decision comes with the timeline's items: the page
+    asks no query more when its items were concluded with decisions (and labels them so)."""
+    from sqlalchemy.orm import joinedload
+
+    from overleg.domain.escalation import conclude
+    from overleg.models import AgendaItem
+
+    plain, decided = _long_topic(3), _long_topic(3)
+    sec = person("oov@example.org")
+    items = db.session.scalars(
+        db.select(AgendaItem)
+        .where(AgendaItem.topic_id == decided.id)
+        .options(joinedload(AgendaItem.meeting))
+        .order_by(AgendaItem.id)
+    ).all()
+    conclude(items[0], outcome="Cameratoezicht ingesteld", outcome_kind="besluit", by=sec)
+    conclude(items[1], outcome="Gesprek met de ondernemers", by=sec)
+    db.session.commit()
+    ids = [plain.id, decided.id]
+    c = app.test_client()
+    login(c, "oov@example.org", DEMO_PASSWORD)
+    counts = []
+    for topic_id in ids:
+        c.get(f"/onderwerpen/{topic_id}")
+        db.session.remove()
+        with count_queries() as q:
+            resp = c.get(f"/onderwerpen/{topic_id}")
+        assert resp.status_code == 200
+        counts.append(q.count)
+    assert counts[0] == counts[1], counts
+    tl = _timeline(resp.get_data(as_text=True))
+    assert "Besluit: OVO-" in tl and ": Cameratoezicht ingesteld" in tl
+    assert "Uitkomst: Gesprek met de ondernemers" in tl
+    assert "Besluit: Gesprek" not in tl and "Uitkomst: OVO-" not in tl

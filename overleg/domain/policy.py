@@ -1253,6 +1253,12 @@ def measure_visibility_clause(person):
     return _clauses(person.id).measure_visible
 
 
+def topic_plan_readable(topic_full: bool) -> bool:
+    """`measure_topic_ids` for one topic whose reading in full (`can_see_casus`) the caller
+    asked already: its plan van aanpak is part of it (the topic page, one query less)."""
+    return topic_full
+
+
 def agenda_measures_visible(row_full: bool) -> bool:
     """The "Voortgang plan van aanpak" under an agenda item belongs to that item: shown only
     to who reads the item in full (a besloten item keeps its plan closed as well)."""
@@ -1269,6 +1275,7 @@ __all__ = [
     "can_edit_aanpak",
     "measure_topic_ids",
     "measure_visibility_clause",
+    "topic_plan_readable",
     "CalendarText",
     "BESLOTEN_HEADING",
     "FULL",

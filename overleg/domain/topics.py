@@ -11,7 +11,16 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import BindParameter
 
 from ..extensions import db
-from ..models import AgendaItem, Escalation, Meeting, MeetingType, Theme, Topic, TopicEvent
+from ..models import (
+    AgendaItem,
+    Decision,
+    Escalation,
+    Meeting,
+    MeetingType,
+    Theme,
+    Topic,
+    TopicEvent,
+)
 from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS, TopicLabels
 from ..timeutil import utcnow
 from . import keyset, numbering, policy, search
@@ -185,8 +194,19 @@ def _timeline_statements(last_meetings: int | None):
     more than running them."""
     topic_id: BindParameter[int] = bindparam("topic_id")
     on_topic = and_(AgendaItem.topic_id == topic_id, _on_agenda_clause())
+    # Whether the item's outcome is one of its numbered decisions ("TVO-2026-03: …"): a
+    # column of the items' query, so the page runs as many queries with decisions as without.
+    decided = (
+        select(Decision.id)
+        .where(
+            Decision.agenda_item_id == AgendaItem.id,
+            func.substr(AgendaItem.outcome, 1, func.length(Decision.code) + 2)
+            == Decision.code + ": ",
+        )
+        .exists()
+    )
     items = (
-        select(AgendaItem)
+        select(AgendaItem, decided)
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
         .where(on_topic)
         .options(joinedload(AgendaItem.meeting).joinedload(Meeting.meeting_type))
@@ -231,7 +251,7 @@ def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
     items_stmt, total_stmt, escalations_stmt, events_stmt = _timeline_statements(last_meetings)
     params = {"topic_id": topic.id}
     total = (db.session.scalar(total_stmt, params) or 0) if total_stmt is not None else 0
-    items = list(db.session.scalars(items_stmt, params))
+    rows = db.session.execute(items_stmt, params).tuples().all()
     escalations = list(db.session.scalars(escalations_stmt, params))
     events = list(db.session.scalars(events_stmt, params))
     by_target = {e.target_item_id: e for e in escalations if e.target_item_id}
@@ -240,25 +260,7 @@ def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
     for e in escalations:
         if e.origin_item_id:
             out.setdefault(e.origin_item_id, []).append(e)
-    on = [i for i in items if i.on_agenda]
-    from ..models import Decision
-
-    concluded = [i for i in on if i.outcome]
-    codes = (
-        db.session.execute(
-            select(Decision.agenda_item_id, Decision.code).where(
-                Decision.agenda_item_id.in_([i.id for i in concluded])
-            )
-        )
-        .tuples()
-        .all()
-        if concluded
-        else []
-    )
-    outcomes: dict[int | None, str] = {i.id: i.outcome or "" for i in concluded}
-    decided = {
-        item_id for item_id, code in codes if outcomes.get(item_id, "").startswith(f"{code}: ")
-    }
+    on = [(i, bool(decided)) for i, decided in rows if i.on_agenda]
     entries = [
         TimelineEntry(
             item=i,
@@ -266,9 +268,9 @@ def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
             escalation_in=by_target.get(i.id),
             escalation_out=out.get(i.id, []),
             feedback_for=by_feedback.get(i.id),
-            decided=i.id in decided,
+            decided=decided and bool(i.outcome),
         )
-        for i in on
+        for i, decided in on
     ]
     result = Timeline(
         entries=entries,

@@ -262,7 +262,7 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
         for e in tl.escalations
     }
     # The plan van aanpak is part of the topic: only for who reads the topic in full.
-    plan_readable = topic.id in policy.measure_topic_ids(current_user, [topic.id])
+    plan_readable = policy.topic_plan_readable(full)
     measures = daanpak.measures_of(topic) if plan_readable else []
     if status_form is None and policy.is_staff(current_user):
         status_form = StatusForm(formdata=None)
