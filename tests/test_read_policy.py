@@ -195,3 +195,51 @@ def test_topic_search_filters_in_sql(app, w):
     resp = c.get("/onderwerpen?q=Jeugdoverlast")
     assert resp.status_code == 200 and "Jeugdoverlast plein" in resp.get_data(as_text=True)
     assert db.session.scalar(select(Topic.id).where(Topic.title == "Gezin Dorpsstraat"))
+
+
+def test_a_carried_casus_action_for_who_joined_later_follows_the_casus_topic(w):
+    """An action of a casus item on a later meeting's actielijst: who sat in the earlier
+    meeting reads it by the item; who joined the body later reads it only when entitled to
+    the casus elsewhere (here: an open item of it at the later meeting), a guest without
+    items not. The same answer as asking the topic of every casus action."""
+    from overleg.domain import minutes as dmin
+
+    sec, member = w["sec"], w["member"]
+    newcomer = make_person("nieuw@policy.example.org")
+    stranger = make_person("vreemd@policy.example.org")
+    earlier = make_meeting(
+        "tvo", today_local() - timedelta(days=28), time(10, 0), participants=[(member, "member")]
+    )
+    casus = _casus("Gezin Molenstraat")
+    case_item = add_item(earlier, title="", topic=casus)
+    plain_item = add_item(earlier, title="", topic=_casus("Overlast station", "vertrouwelijk"))
+    db.session.flush()
+    publish(earlier)
+    minutes = dmin.ensure_minutes(earlier, sec)
+    dmin.touch(minutes, sec)
+    dmin.send_for_approval(minutes, sec)
+    later = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=14),
+        time(10, 0),
+        participants=[(member, "member"), (newcomer, "member"), (stranger, "guest")],
+    )
+    add_item(later, title="", topic=casus)
+    db.session.flush()
+    publish(later)
+    db.session.commit()
+    case_action = policy.CarriedFacts(1, earlier.id, case_item.id, False, casus.id, True)
+    plain_action = policy.CarriedFacts(2, earlier.id, plain_item.id, False, None, False)
+    carried = [case_action, plain_action]
+
+    def by_topic(person) -> set[int]:
+        # the rule written out: a casus action by its item read in full or by its topic
+        levels = policy.item_levels_by_id(person, [case_item.id, plain_item.id])
+        topics = policy.entitled_topic_ids(person, [casus.id])
+        return {2} | ({1} if levels[case_item.id] == "full" or casus.id in topics else set())
+
+    assert policy.item_levels_by_id(newcomer, [case_item.id]) == {case_item.id: "none"}
+    got = {p: policy.carried_action_ids(p, later, carried) for p in (member, newcomer, stranger)}
+    assert got == {member: {1, 2}, newcomer: {1, 2}, stranger: {2}}
+    assert all(got[p] == by_topic(p) for p in got)
+    assert policy.carried_action_ids(sec, later, carried) == {1, 2}

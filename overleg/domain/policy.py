@@ -936,14 +936,20 @@ def carried_action_ids(
     sent = sent_minutes_meeting_ids({a.meeting_id for a in actions})
     with_item = [a for a in actions if a.agenda_item_id is not None]
     item_ids = [a.agenda_item_id for a in actions if a.agenda_item_id is not None]
-    if levels is not None and all(i in levels for i in item_ids):
-        entitled = {i for i in item_ids if levels[i] == FULL}
-    else:
-        entitled = {i for i, level in item_levels_by_id(person, item_ids).items() if level == FULL}
+    if levels is None or not all(i in levels for i in item_ids):
+        levels = item_levels_by_id(person, item_ids)
+    entitled = {i for i in item_ids if levels[i] == FULL}
+    # A casus action's topic is asked about only when the person does not see its item: for
+    # an item they see, reading it in full already holds entitlement to its topic elsewhere
+    # (`_Clauses.casus_carried`), so its level said it (and the usual actielijst, of meetings
+    # the person sat in, needs no query more for its casus).
     casus_topics = {
         a.topic_id
         for a in with_item
-        if a.topic_id is not None and a.topic_is_casus and not a.item_besloten
+        if a.topic_id is not None
+        and a.topic_is_casus
+        and not a.item_besloten
+        and levels.get(a.agenda_item_id or 0) == NONE
     }
     topics = entitled_topic_ids(person, casus_topics) if casus_topics else set()
     result = set()
