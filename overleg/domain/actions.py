@@ -628,7 +628,10 @@ def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
         )
     )
     if not include_closed:
-        stmt = stmt.where(ActionItem.status == "open")
+        # 'open' written in the statement, not bound: PostgreSQL's generic plan of a
+        # prepared statement uses a partial index only when the query itself implies its
+        # condition (ix_action_item_open_owner_*)
+        stmt = stmt.where(ActionItem.status == literal_column("'open'"))
     found = list(db.session.scalars(stmt))
     visible = policy.action_readable_ids(
         person, [policy.ActionFacts(a.id, a.meeting_id, a.agenda_item_id) for a in found]

@@ -231,6 +231,20 @@ class ActionItem(Timestamped, Model):
         # An actielijst's actions closed between meetings: those closed since the body's
         # previous meeting (actions.carried_actions).
         Index("ix_action_item_status_closed", "status", "closed_at"),
+        # "Mijn actiepunten": the open actions of a person and of an organisation, without
+        # reading every action they were ever given (ten years of closed ones).
+        Index(
+            "ix_action_item_open_owner_person",
+            "owner_person_id",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
+        Index(
+            "ix_action_item_open_owner_organisation",
+            "owner_organisation_id",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,108 @@
+""" "Mijn actiepunten" reads the open actions of the person and of their organisation from
+partial indexes of open actions (ix_action_item_open_owner_*), not every action the owner was
+ever given: at ten years that is years of closed ones. The condition is written in the
+statement ('open', not a bound value): only then may SQLite, and PostgreSQL's generic plan
+of a prepared statement, use a partial index. SQLite's plan without statistics does not
+depend on the data, so an empty database shows the plan of a full one."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, text
+
+from overleg.domain import actions
+from overleg.extensions import db
+from overleg.models import Person
+
+
+def _my_actions_statement(person) -> tuple[str, tuple]:
+    """The SQL and parameters of the list's own query (the action table's first read)."""
+    seen: list[tuple[str, tuple]] = []
+
+    def before(_conn, _cursor, statement, parameters, *_args):
+        if statement.lstrip().startswith("SELECT action_item.id"):
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        actions.my_actions(person)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
+    assert seen, "my_actions ran no query on action_item"
+    return seen[0]
+
+
+def _person():
+    person = db.session.scalar(db.select(Person).where(Person.email == "wijkagent@example.org"))
+    assert person is not None and person.organisation_id is not None
+    return person
+
+
+@pytest.mark.usefixtures("seeded")
+def test_sqlite_reads_only_open_actions(app):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL's generic plan below")
+    statement, parameters = _my_actions_statement(_person())
+    assert "action_item.status = 'open'" in statement
+    with db.engine.connect() as conn:
+        steps = [r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+    reads = [s for s in steps if s.startswith(("SEARCH action_item", "SCAN action_item"))]
+    assert reads, steps
+    # the open ones (by status, or by owner among the open ones), never all of an owner's
+    assert all("(status=?)" in s or "ix_action_item_open_owner" in s for s in reads), steps
+
+
+@pytest.mark.usefixtures("seeded")
+def test_postgresql_generic_plan_uses_the_partial_indexes(app):
+    """The statement as the app runs it: prepared by psycopg at its second run, on the
+    generic plan (tests/test_pg_plans.py); EXPLAIN EXECUTE shows that plan."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's generic plan")
+    import re
+
+    from psycopg import sql
+
+    person = _person()
+    statement, parameters = _my_actions_statement(person)
+    assert "action_item.status = 'open'" in statement
+    names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur:
+            for _ in range(2):  # prepared at the second run (prepare_threshold 1)
+                cur.execute(statement, parameters)
+                cur.fetchall()
+            cur.execute("SHOW plan_cache_mode")
+            assert cur.fetchone()[0] == "force_generic_plan"
+            cur.execute(
+                "SELECT name FROM pg_prepared_statements WHERE statement LIKE %s",
+                ("%FROM action_item%owner_person_id%",),
+            )
+            prepared = [row[0] for row in cur.fetchall()]
+            assert len(prepared) == 1, prepared
+            query = sql.SQL("EXPLAIN EXECUTE {}({})").format(
+                sql.Identifier(prepared[0]),
+                sql.SQL(", ").join(sql.Literal(parameters[n]) for n in names),
+            )
+            cur.execute(query)
+            plan = "\n".join(row[0] for row in cur.fetchall())
+        conn.rollback()
+    # Which of the two the planner takes depends on the statistics (on this small database
+    # all open actions through one of them); a bound 'open' would allow neither.
+    assert "ix_action_item_open_owner_" in plan, plan
+    assert "ix_action_item_owner_person_id" not in plan, plan
+    assert "ix_action_item_owner_organisation_id" not in plan, plan
+    assert "Seq Scan on action_item" not in plan, plan
+
+
+def test_the_partial_indexes_are_in_the_schema(app):
+    # (the migrations against the models: tests/test_migrations.py)
+    names = {
+        row[0]
+        for row in db.session.execute(
+            text("SELECT indexname FROM pg_indexes WHERE tablename = 'action_item'")
+            if db.engine.dialect.name == "postgresql"
+            else text("SELECT name FROM sqlite_master WHERE tbl_name = 'action_item'")
+        )
+    }
+    assert {"ix_action_item_open_owner_person", "ix_action_item_open_owner_organisation"} <= names
