@@ -441,8 +441,17 @@ def search_objects(conn) -> dict[str, str]:
             )
         )
     else:
-        rows = conn.execute(
-            text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'ix_search%'")
+        rows = list(
+            conn.execute(
+                text("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'ix_search%'")
+            )
+        )
+        # the stored tsvector each GIN index holds, with its expression
+        rows += conn.execute(
+            text(
+                "SELECT table_name || '.' || column_name, generation_expression "
+                "FROM information_schema.columns WHERE column_name = 'search_vector'"
+            )
         )
     return {name: re.sub(r"\s+", " ", sql or "") for name, sql in rows}
 
@@ -456,8 +465,11 @@ def test_test_schema_has_the_search_indexes(app):
         assert expected <= set(objects)
         assert "remove_diacritics 2" in objects["search_topic"]
     else:
-        assert set(objects) == {f"ix_{n}" for n in names}
-        assert all("gin" in d and "'dutch'::regconfig" in d for d in objects.values())
+        columns = {"topic.search_vector", "decision.search_vector", "agenda_item.search_vector"}
+        assert set(objects) == {f"ix_{n}" for n in names} | columns
+        assert all("gin (search_vector)" in objects[f"ix_{n}"] for n in names)
+        assert all("'dutch'::regconfig" in objects[c] for c in columns)
+        assert "setweight" in objects["topic.search_vector"]
 
 
 def test_the_order_of_hits_tells_nothing_of_what_the_reader_cannot_read(app, people):

@@ -237,13 +237,12 @@ class _Engine:
                 select(fts.c.rowid).where(literal_column(self.name).op("MATCH")(self._text()))
             )
         # The ids whose text matches, from the GIN index (a table of its own in the
-        # subquery, with the index's expression): PostgreSQL then looks a row up in them,
-        # instead of making each row's tsvector anew to test it.
-        from ..models.search import INDEXES, pg_vector_sql
+        # subquery): PostgreSQL then looks a row up in them, instead of testing each row.
+        from ..models.search import INDEXES
 
-        tbl, cols = INDEXES[self.name]
+        tbl, _ = INDEXES[self.name]
         found = table(tbl, column("id")).alias(f"{self.name}_match")
-        vector: ColumnElement = literal_column(f"({pg_vector_sql(cols, f'{found.name}.')})")
+        vector: ColumnElement = pg_vector(self.name, found.name)
         return id_col.in_(select(found.c.id).where(vector.op("@@")(self._tsquery())))
 
     def snippets(self, id_col, ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
