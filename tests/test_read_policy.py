@@ -207,8 +207,16 @@ def test_a_carried_casus_action_for_who_joined_later_follows_the_casus_topic(w):
     sec, member = w["sec"], w["member"]
     newcomer = make_person("nieuw@policy.example.org")
     stranger = make_person("vreemd@policy.example.org")
+    # a guest of the earlier meeting (its casus by reference there) who is a member of the
+    # later one: entitled to the casus there, and by it to the earlier item (its level)
+    former_guest = make_person("oudgast@policy.example.org")
+    # a guest of both: the casus by reference in both, entitled nowhere
+    guest_twice = make_person("tweemaalgast@policy.example.org")
     earlier = make_meeting(
-        "tvo", today_local() - timedelta(days=28), time(10, 0), participants=[(member, "member")]
+        "tvo",
+        today_local() - timedelta(days=28),
+        time(10, 0),
+        participants=[(member, "member"), (former_guest, "guest"), (guest_twice, "guest")],
     )
     casus = _casus("Gezin Molenstraat")
     case_item = add_item(earlier, title="", topic=casus)
@@ -222,7 +230,13 @@ def test_a_carried_casus_action_for_who_joined_later_follows_the_casus_topic(w):
         "tvo",
         today_local() + timedelta(days=14),
         time(10, 0),
-        participants=[(member, "member"), (newcomer, "member"), (stranger, "guest")],
+        participants=[
+            (member, "member"),
+            (newcomer, "member"),
+            (stranger, "guest"),
+            (former_guest, "member"),
+            (guest_twice, "guest"),
+        ],
     )
     add_item(later, title="", topic=casus)
     db.session.flush()
@@ -238,8 +252,63 @@ def test_a_carried_casus_action_for_who_joined_later_follows_the_casus_topic(w):
         topics = policy.entitled_topic_ids(person, [casus.id])
         return {2} | ({1} if levels[case_item.id] == "full" or casus.id in topics else set())
 
-    assert policy.item_levels_by_id(newcomer, [case_item.id]) == {case_item.id: "none"}
-    got = {p: policy.carried_action_ids(p, later, carried) for p in (member, newcomer, stranger)}
-    assert got == {member: {1, 2}, newcomer: {1, 2}, stranger: {2}}
+    level = {
+        p: policy.item_levels_by_id(p, [case_item.id])[case_item.id]
+        for p in (member, newcomer, stranger, former_guest, guest_twice)
+    }
+    assert level == {
+        member: "full",
+        newcomer: "none",  # not in the earlier meeting: only the topic can entitle
+        stranger: "none",
+        former_guest: "full",  # a guest there, entitled to the casus through the later item
+        guest_twice: "reference",
+    }
+    readers = (member, newcomer, stranger, former_guest, guest_twice)
+    got = {p: policy.carried_action_ids(p, later, carried) for p in readers}
+    assert got == {
+        member: {1, 2},
+        newcomer: {1, 2},
+        stranger: {2},
+        former_guest: {1, 2},
+        guest_twice: {2},
+    }
     assert all(got[p] == by_topic(p) for p in got)
     assert policy.carried_action_ids(sec, later, carried) == {1, 2}
+
+
+def test_a_carried_casus_action_asks_the_topic_only_for_an_item_the_reader_does_not_see(
+    w, count_queries
+):
+    """Who sat in the earlier meeting has its casus item's level already, topic entitlement
+    included: no query about the topic; who joined later gets one."""
+    from overleg.domain import minutes as dmin
+
+    sec, member = w["sec"], w["member"]
+    newcomer = make_person("nieuw2@policy.example.org")
+    earlier = make_meeting(
+        "tvo", today_local() - timedelta(days=28), time(10, 0), participants=[(member, "member")]
+    )
+    casus = _casus("Gezin Kerkpad")
+    case_item = add_item(earlier, title="", topic=casus)
+    db.session.flush()
+    publish(earlier)
+    minutes = dmin.ensure_minutes(earlier, sec)
+    dmin.touch(minutes, sec)
+    dmin.send_for_approval(minutes, sec)
+    later = make_meeting(
+        "tvo",
+        today_local() + timedelta(days=14),
+        time(10, 0),
+        participants=[(member, "member"), (newcomer, "member")],
+    )
+    publish(later)
+    db.session.commit()
+    carried = [policy.CarriedFacts(1, earlier.id, case_item.id, False, casus.id, True)]
+    counts = {}
+    for person in (member, newcomer):
+        policy.carried_action_ids(person, later, carried)  # the policy's clauses, made once
+        with count_queries() as q:
+            policy.carried_action_ids(person, later, carried)
+        counts[person] = q.count
+    assert counts[member] >= 2, counts  # the minutes sent and the items' levels
+    assert counts[newcomer] == counts[member] + 1, counts

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, and_, bindparam, func, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, func, or_, select, true
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person, Theme, Topic
 from ..timeutil import to_local
-from . import kept, keyset, numbering, policy
+from . import dialect, kept, keyset, numbering, policy
 from .input import has_control_characters
 
 CONTROL_MESSAGE = "Deze tekst bevat stuurtekens (zoals een NUL-teken); haal die weg."
@@ -256,29 +256,64 @@ def register(meeting_type: MeetingType, person, **filters) -> list[RegisterRow]:
     return [_row(*row) for row in db.session.execute(stmt, params)]
 
 
-@lru_cache(maxsize=1)
-def _shown_stmt():
+@lru_cache(maxsize=2)
+def _shown_stmt(dialect: str):
     """The decisions with ids ``ids`` as a register page shows them: their columns and the
-    few of their meeting, topic and theme (all many-to-one, joined), as plain columns. Made
-    once: a statement keeps its cache key."""
+    few of their meeting, topic and theme (all many-to-one), as plain columns. Made once per
+    database: a statement keeps its cache key.
+
+    On PostgreSQL each many-to-one is a LATERAL subquery (OFFSET 0 keeps it one): looked up
+    by its key for each of the page's rows. As plain joins the planner hashed the whole
+    topic and meeting tables for the page's 50 rows, a cost that grows with the years
+    (0.44 ms at one year, 1.15 ms at ten)."""
+    ids = Decision.id.in_(bindparam("ids", expanding=True))
+    if dialect != "postgresql":
+        return (
+            select(
+                Decision.id,
+                Decision.code,
+                Decision.meeting_id,
+                Meeting.starts_at,
+                Decision.text,
+                Decision.agenda_item_id,
+                Decision.topic_id,
+                Topic.reference,
+                Topic.title,
+                Topic.confidentiality,
+                Theme.name,
+            )
+            .join(Meeting, Meeting.id == Decision.meeting_id)
+            .outerjoin(Topic, Topic.id == Decision.topic_id)
+            .outerjoin(Theme, Theme.id == Decision.theme_id)
+            .where(ids)
+        )
+    meeting = select(Meeting.starts_at).where(Meeting.id == Decision.meeting_id).offset(0).lateral()
+    topic = (
+        select(Topic.reference, Topic.title, Topic.confidentiality)
+        .where(Topic.id == Decision.topic_id)
+        .offset(0)
+        .lateral()
+    )
+    theme = select(Theme.name).where(Theme.id == Decision.theme_id).offset(0).lateral()
     return (
         select(
             Decision.id,
             Decision.code,
             Decision.meeting_id,
-            Meeting.starts_at,
+            meeting.c.starts_at,
             Decision.text,
             Decision.agenda_item_id,
             Decision.topic_id,
-            Topic.reference,
-            Topic.title,
-            Topic.confidentiality,
-            Theme.name,
+            topic.c.reference,
+            topic.c.title,
+            topic.c.confidentiality,
+            theme.c.name,
         )
-        .join(Meeting, Meeting.id == Decision.meeting_id)
-        .outerjoin(Topic, Topic.id == Decision.topic_id)
-        .outerjoin(Theme, Theme.id == Decision.theme_id)
-        .where(Decision.id.in_(bindparam("ids", expanding=True)))
+        .select_from(Decision)
+        .join(meeting, true())
+        .outerjoin(topic, true())
+        .outerjoin(theme, true())
+        .where(ids)
     )
 
 
@@ -326,7 +361,10 @@ def register_page(
     ids = [row.id for row in page.rows]
     found: dict[int, ShownDecision] = {}
     if ids:
-        found = {d.id: d for d in map(_shown, db.session.execute(_shown_stmt(), {"ids": ids}))}
+        found = {
+            d.id: d
+            for d in map(_shown, db.session.execute(_shown_stmt(dialect.name()), {"ids": ids}))
+        }
     readable = policy.decision_readable_ids(
         person,
         [
@@ -373,10 +411,24 @@ def register_topics(
         if also is not None:
             which = or_(which, Decision.topic_id == _TOPIC)
         ids = _visible(person).with_only_columns(Decision.topic_id).where(which)
-        stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
-        return stmt.order_by(Topic.reference)
+        if dialect.name() != "postgresql":
+            stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
+            return stmt.order_by(Topic.reference)
+        # PostgreSQL: the year's few topics each looked up by its key (a LATERAL subquery,
+        # OFFSET 0 keeps it one); as a semi-join it hashed the whole topic table, a cost
+        # that grows with the years (0.38 ms at one year, 1.26 ms at ten)
+        found = ids.where(Decision.topic_id.is_not(None)).distinct().subquery()
+        topic = (
+            select(Topic.id, Topic.reference, Topic.title)
+            .where(Topic.id == found.c.topic_id)
+            .offset(0)
+            .lateral()
+        )
+        stmt = select(topic.c.id, topic.c.reference, topic.c.title).select_from(found)
+        return stmt.join(topic, true()).order_by(topic.c.reference)
 
-    stmt = kept.statement(("decision_topics", also is not None), person, build)
+    key = ("decision_topics", also is not None, dialect.name())
+    stmt = kept.statement(key, person, build)
     params = {"register_body": meeting_type.id, "register_year": year, "register_topic": also}
     return list(db.session.execute(stmt, params))
 

@@ -129,7 +129,12 @@ def is_search_object(name: str | None, type_: str) -> bool:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic's filter: the search indexes are not described by the models."""
+    """Alembic's filter: the search indexes are not described by the models (nor the stored
+    vector, on the searched tables only)."""
+    if type_ == "column" and getattr(getattr(obj, "table", None), "name", None) not in {
+        table for table, _ in INDEXES.values()
+    }:
+        return True
     return not (reflected and compare_to is None and is_search_object(name, type_))
 
 
