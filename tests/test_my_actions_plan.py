@@ -7,9 +7,13 @@ depend on the data, so an empty database shows the plan of a full one."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import event, text
+import re
 
+import pytest
+from psycopg import sql
+from sqlalchemy import create_engine, event, text
+
+from config import engine_options
 from overleg.domain import actions
 from overleg.extensions import db
 from overleg.models import Person
@@ -60,15 +64,15 @@ def test_postgresql_generic_plan_uses_the_partial_indexes(app):
     generic plan (tests/test_pg_plans.py); EXPLAIN EXECUTE shows that plan."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL's generic plan")
-    import re
-
-    from psycopg import sql
-
     person = _person()
     statement, parameters = _my_actions_statement(person)
     assert "action_item.status = 'open'" in statement
     names = list(dict.fromkeys(re.findall(r"%\((\w+)\)s", statement)))
-    with db.engine.connect() as conn:
+    # a connection of its own, as the app makes them: only this statement is prepared there
+    # (the suite's pooled connections hold other statements on action_item)
+    url = db.engine.url.render_as_string(hide_password=False)
+    engine = create_engine(url, **engine_options(url))
+    with engine.connect() as conn:
         raw = conn.connection.driver_connection
         with raw.cursor() as cur:
             for _ in range(2):  # prepared at the second run (prepare_threshold 1)
@@ -89,6 +93,7 @@ def test_postgresql_generic_plan_uses_the_partial_indexes(app):
             cur.execute(query)
             plan = "\n".join(row[0] for row in cur.fetchall())
         conn.rollback()
+    engine.dispose()
     # Which of the two the planner takes depends on the statistics (on this small database
     # all open actions through one of them); a bound 'open' would allow neither.
     assert "ix_action_item_open_owner_" in plan, plan
