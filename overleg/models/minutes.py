@@ -178,14 +178,15 @@ class Decision(Timestamped, Model):
 
     __tablename__ = "decision"
     __table_args__ = (
+        # also the index of a body's decisions (its first column): a second one on
+        # meeting_type_id alone led PostgreSQL to read all of a body's decisions for one
+        # year's (the register's topics at ten years)
         UniqueConstraint("meeting_type_id", "year", "number"),
         CheckConstraint("number >= 1", name="number_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    meeting_type_id: Mapped[int] = mapped_column(
-        ForeignKey("meeting_type.id", ondelete="RESTRICT"), index=True
-    )
+    meeting_type_id: Mapped[int] = mapped_column(ForeignKey("meeting_type.id", ondelete="RESTRICT"))
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(40), unique=True)
