@@ -242,3 +242,15 @@ def make_measure(topic, created, due=None, status: str = "gepland", notes=()):
         )
     db.session.flush()
     return measure
+
+
+def index_names(table: str) -> set[str]:
+    """The names of a table's indexes in the test database (SQLite or PostgreSQL)."""
+    from sqlalchemy import text
+
+    stmt = (
+        text("SELECT indexname FROM pg_indexes WHERE tablename = :t")
+        if db.engine.dialect.name == "postgresql"
+        else text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t")
+    )
+    return set(db.session.scalars(stmt, {"t": table}))

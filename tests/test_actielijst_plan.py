@@ -13,10 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import text
 
 from overleg.domain import actions
 from overleg.extensions import db
+from tests.factories import index_names
 
 
 def _plan(app) -> list[str]:
@@ -48,13 +48,6 @@ def test_every_read_of_the_action_table_is_by_an_index(app):
 
 def test_the_index_is_in_the_schema(app):
     # (the migrations against the models: tests/test_migrations.py)
-    names = {
-        row[0]
-        for row in db.session.execute(
-            text("SELECT indexname FROM pg_indexes WHERE tablename = 'action_item'")
-            if db.engine.dialect.name == "postgresql"
-            else text("SELECT name FROM sqlite_master WHERE tbl_name = 'action_item'")
-        )
-    }
+    names = index_names("action_item")
     assert "ix_action_item_status_closed" in names
     assert "ix_action_item_status_due" in names

@@ -11,12 +11,13 @@ import re
 
 import pytest
 from psycopg import sql
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event
 
 from config import engine_options
 from overleg.domain import actions
 from overleg.extensions import db
 from overleg.models import Person
+from tests.factories import index_names
 
 
 def _my_actions_statement(person) -> tuple[str, tuple]:
@@ -113,12 +114,5 @@ def test_postgresql_generic_plan_uses_the_partial_indexes(app):
 
 def test_the_partial_indexes_are_in_the_schema(app):
     # (the migrations against the models: tests/test_migrations.py)
-    names = {
-        row[0]
-        for row in db.session.execute(
-            text("SELECT indexname FROM pg_indexes WHERE tablename = 'action_item'")
-            if db.engine.dialect.name == "postgresql"
-            else text("SELECT name FROM sqlite_master WHERE tbl_name = 'action_item'")
-        )
-    }
+    names = index_names("action_item")
     assert {"ix_action_item_open_owner_person", "ix_action_item_open_owner_organisation"} <= names

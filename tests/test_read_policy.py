@@ -197,13 +197,22 @@ def test_topic_search_filters_in_sql(app, w):
     assert db.session.scalar(select(Topic.id).where(Topic.title == "Gezin Dorpsstraat"))
 
 
+def _with_minutes_sent(meeting, sec) -> None:
+    """Publish the meeting's agenda and send its minutes for approval: its actions then
+    reach the actielijst's readers (`policy.carried_action_ids`)."""
+    from overleg.domain import minutes as dmin
+
+    publish(meeting)
+    minutes = dmin.ensure_minutes(meeting, sec)
+    dmin.touch(minutes, sec)
+    dmin.send_for_approval(minutes, sec)
+
+
 def test_a_carried_casus_action_for_who_joined_later_follows_the_casus_topic(w):
     """An action of a casus item on a later meeting's actielijst: who sat in the earlier
     meeting reads it by the item; who joined the body later reads it only when entitled to
     the casus elsewhere (here: an open item of it at the later meeting), a guest without
     items not. The same answer as asking the topic of every casus action."""
-    from overleg.domain import minutes as dmin
-
     sec, member = w["sec"], w["member"]
     newcomer = make_person("nieuw@policy.example.org")
     stranger = make_person("vreemd@policy.example.org")
@@ -222,10 +231,7 @@ def test_a_carried_casus_action_for_who_joined_later_follows_the_casus_topic(w):
     case_item = add_item(earlier, title="", topic=casus)
     plain_item = add_item(earlier, title="", topic=_casus("Overlast station", "vertrouwelijk"))
     db.session.flush()
-    publish(earlier)
-    minutes = dmin.ensure_minutes(earlier, sec)
-    dmin.touch(minutes, sec)
-    dmin.send_for_approval(minutes, sec)
+    _with_minutes_sent(earlier, sec)
     later = make_meeting(
         "tvo",
         today_local() + timedelta(days=14),
@@ -281,8 +287,6 @@ def test_a_carried_casus_action_asks_the_topic_only_for_an_item_the_reader_does_
 ):
     """Who sat in the earlier meeting has its casus item's level already, topic entitlement
     included: no query about the topic; who joined later gets one."""
-    from overleg.domain import minutes as dmin
-
     sec, member = w["sec"], w["member"]
     newcomer = make_person("nieuw2@policy.example.org")
     earlier = make_meeting(
@@ -291,10 +295,7 @@ def test_a_carried_casus_action_asks_the_topic_only_for_an_item_the_reader_does_
     casus = _casus("Gezin Kerkpad")
     case_item = add_item(earlier, title="", topic=casus)
     db.session.flush()
-    publish(earlier)
-    minutes = dmin.ensure_minutes(earlier, sec)
-    dmin.touch(minutes, sec)
-    dmin.send_for_approval(minutes, sec)
+    _with_minutes_sent(earlier, sec)
     later = make_meeting(
         "tvo",
         today_local() + timedelta(days=14),
