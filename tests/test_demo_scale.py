@@ -150,6 +150,41 @@ def test_the_same_seed_gives_the_same_database(app):
     assert _digest() != one  # another seed, another year
 
 
+_SETTLED = ("topic", "decision", "agenda_item", "meeting", "audit_event")
+
+
+def _maintenance_counts() -> dict[str, tuple[int, int]]:
+    """Per table, how often it was vacuumed and analysed by hand (autovacuum counts apart),
+    read in a transaction of its own (PostgreSQL keeps a transaction's statistics reads)."""
+    db.session.commit()
+    rows = db.session.execute(
+        text(
+            "SELECT relname, vacuum_count, analyze_count FROM pg_stat_user_tables"
+            " WHERE relname = ANY(:names)"
+        ),
+        {"names": list(_SETTLED)},
+    ).all()
+    db.session.commit()
+    return {name: (vacuums, analyses) for name, vacuums, analyses in rows}
+
+
+def test_a_filled_postgresql_database_is_vacuumed_and_analysed(app):
+    """What a benchmark meets is a settled database: statistics for the planner, the
+    full-text indexes' pending rows merged, the visibility map set (VACUUM (ANALYZE)), not
+    a state autovacuum will change a minute later."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("VACUUM and planner statistics: PostgreSQL")
+    before = _maintenance_counts()
+    seed_scale(1, 7, audit_per_year=0, months=1)
+    after = _maintenance_counts()
+    assert set(after) == set(_SETTLED)
+    for name in _SETTLED:
+        vacuums, analyses = before.get(name, (0, 0))
+        assert after[name][0] > vacuums, name
+        assert after[name][1] > analyses, name
+    assert db.session.scalar(select(func.count(Topic.id))) > 0
+
+
 def test_a_database_with_meetings_is_refused(year_of_work):
     with pytest.raises(ScaleError, match="lege database"):
         seed_scale(1, 7)
