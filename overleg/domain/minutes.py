@@ -26,7 +26,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, and_, bindparam, or_, select
+from sqlalchemy import CursorResult, and_, bindparam, literal_column, or_, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from ..extensions import db
@@ -313,7 +313,10 @@ def _approval_stmt():
                 and_(
                     Meeting.meeting_type_id == bindparam("type_id"),
                     Meeting.starts_at < bindparam("starts_at"),
-                    Minutes.status == "ter_vaststelling",
+                    # a literal: PostgreSQL's generic plan of the prepared statement may
+                    # then take the open minutes' partial index (ix_minutes_open) rather
+                    # than read every minutes ever kept
+                    Minutes.status == literal_column("'ter_vaststelling'"),
                 ),
             )
         )
