@@ -244,13 +244,16 @@ def _released(meeting, now: datetime | None = None):
 def _seen_item(person_id, item=AgendaItem, part=Participant):
     """Condition on an agenda item and a participant row: the row is the person's in the
     item's meeting, and the item is on that meeting's released agenda. Who passes reads at
-    least the item's reference."""
+    least the item's reference. The release is asked of the participant row's meeting (the
+    item's, by the first condition), so that a database that tests each item in turn looks
+    for the person's row first and reads the meeting only for the items of their meetings:
+    the topics a search matches are mostly on meetings the person did not sit in."""
     meeting = _release_meeting
     return and_(
         part.meeting_id == item.meeting_id,
         part.person_id == person_id,
         item.proposal_status.is_(None) | (item.proposal_status == "geaccepteerd"),
-        exists().where(meeting.id == item.meeting_id, _released(meeting)).correlate_except(meeting),
+        exists().where(meeting.id == part.meeting_id, _released(meeting)).correlate_except(meeting),
     )
 
 
