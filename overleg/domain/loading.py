@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import BindParameter, Select, bindparam, select
@@ -59,26 +60,51 @@ def collection(
     )
 
 
+# The keys of the objects a kept `load_related` statement reads, given when it runs.
+_RELATED_KEYS: BindParameter[list[Any]] = bindparam("related_keys", expanding=True)
+
+
+@dataclass(frozen=True)
+class _Related:
+    """How `load_related` loads one many-to-one relationship: the attribute on the objects,
+    the one of the target it names, and the statement of the targets among ``related_keys``."""
+
+    key: str
+    parent_key: str
+    target_key: str
+    stmt: Select
+
+
+@lru_cache(maxsize=32)
+def _related(relationship: InstrumentedAttribute[Any]) -> _Related:
+    """A relationship's `_Related`, made once (a statement keeps its cache key)."""
+    prop = relationship.property
+    ((local, remote),) = prop.local_remote_pairs
+    target = prop.mapper
+    return _Related(
+        key=prop.key,
+        parent_key=prop.parent.get_property_by_column(local).key,
+        target_key=target.get_property_by_column(remote).key,
+        stmt=select(target.class_).where(remote.in_(_RELATED_KEYS)),
+    )
+
+
 def load_related(objects: Iterable[Any], relationship: InstrumentedAttribute[Any]) -> None:
     """Load a many-to-one ``relationship`` (``AgendaItem.topic``) of objects already loaded, in
     one query: what ``joinedload`` does in the objects' own query, for objects that came
     without it. One already set on an object (loaded, or assigned and not yet flushed) is
     left as it is."""
-    prop = relationship.property
-    ((local, remote),) = prop.local_remote_pairs
-    parent_key = prop.parent.get_property_by_column(local).key
-    target = prop.mapper
-    target_key = target.get_property_by_column(remote).key
-    todo = [o for o in objects if prop.key not in o.__dict__]
-    wanted = {getattr(o, parent_key) for o in todo} - {None}
+    rel = _related(relationship)
+    todo = [o for o in objects if rel.key not in o.__dict__]
+    wanted = {getattr(o, rel.parent_key) for o in todo} - {None}
     found = {}
     if wanted:
         found = {
-            getattr(t, target_key): t
-            for t in db.session.scalars(select(target.class_).where(remote.in_(wanted)))
+            getattr(t, rel.target_key): t
+            for t in db.session.scalars(rel.stmt, {"related_keys": sorted(wanted)})
         }
     for o in todo:
-        set_committed_value(o, prop.key, found.get(getattr(o, parent_key)))
+        set_committed_value(o, rel.key, found.get(getattr(o, rel.parent_key)))
 
 
 def load_collections(parents: Iterable[Any], collections: Iterable[Collection]) -> None:
