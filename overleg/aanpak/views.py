@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..access import access
-from ..audit import record, record_shown
+from ..audit import log_shown, record
 from ..domain import aanpak as da
 from ..domain import policy
 from ..extensions import db
@@ -325,6 +325,5 @@ def mine():
         "aanpak/mine.html", organisation=org, measures=measures, today=today_local()
     )
     shown = [m.topic.reference for m in measures if m.topic.is_casus]
-    if record_shown(shown, object_type="measure_list"):
-        db.session.commit()
+    log_shown(shown, object_type="measure_list")
     return html

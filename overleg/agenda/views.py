@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, literal, select, union_all
 from wtforms import SelectChoice
 
 from ..access import access, get_visible_meeting_or_404
-from ..audit import record_change, record_shown
+from ..audit import log_shown, record_change
 from ..domain import agenda as da
 from ..domain import audit_changes as changes
 from ..domain import documents as docs
@@ -118,9 +118,8 @@ def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int 
         has_pdf="documents.agenda_pdf" in current_app.view_functions,
         has_docs="documents.item_documents" in current_app.view_functions,
     )
-    # After rendering: the commit expires what the template reads.
-    if record_shown(view.casus_shown, meeting):
-        db.session.commit()
+    # After rendering: the template has read what the page loaded.
+    log_shown(view.casus_shown, meeting)
     return html, status
 
 

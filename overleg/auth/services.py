@@ -15,6 +15,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import Select, bindparam, delete, exists, select
 from sqlalchemy.orm import joinedload
 
+from ..audit import commit_keeping
 from ..extensions import db
 from ..models import LoginSession, Person, SecondFactor
 from ..models.people import person_by_email
@@ -237,12 +238,7 @@ def _touch(row: LoginSession, now: datetime) -> None:
     The commit keeps what was just loaded: expiring it would reload the person and their
     organisation, a query each, on the one request a minute that writes."""
     row.last_seen_at = now
-    session = db.session()
-    expire, session.expire_on_commit = session.expire_on_commit, False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = expire
+    commit_keeping()
 
 
 def session_started_at(token: str | None) -> datetime | None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..access import access, get_visible_meeting_or_404
-from ..audit import joined_refs, record, record_change, record_shown
+from ..audit import joined_refs, log_shown, record, record_change
 from ..domain import audit_changes as changes
 from ..domain import documents as docs
 from ..domain import policy
@@ -49,8 +49,7 @@ def meeting_documents(meeting_id: int):
     html = render_template(
         "documents/meeting.html", view=view, meeting=meeting, meeting_url=_meeting_url(meeting)
     )
-    if record_shown(view.casus_shown, meeting):
-        db.session.commit()
+    log_shown(view.casus_shown, meeting)
     return html
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from ..access import access, get_visible_meeting_or_404
-from ..audit import record, record_shown
+from ..audit import log_shown, record
 from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
 from ..domain import escalation as de
@@ -411,8 +411,7 @@ def cancel(meeting_id: int):
     rows = dc.work_rows(work, current_user)
     html = render_template("meetings/cancel.html", form=form, meeting=meeting, work=rows)
     # the list names a casus in full for who reads it: logged, by reference
-    if record_shown([r.reference for r in rows if r.full and r.casus], meeting):
-        db.session.commit()
+    log_shown([r.reference for r in rows if r.full and r.casus], meeting)
     return html, status
 
 

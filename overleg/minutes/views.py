@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import access, get_visible_meeting_or_404
-from ..audit import joined_refs, record, record_shown
+from ..audit import joined_refs, log_shown, record
 from ..domain import aanpak as daanpak
 from ..domain import actions as da
 from ..domain import decisions as dd
@@ -352,8 +352,7 @@ def _render_read(
         raw = version.snapshot if version is not None else _current_snapshot(minutes)
         snap, withheld = dmin.redact_for(current_user, raw)
         # one event naming the casus shown in full (references; case content never logged)
-        if record_shown(dmin.casus_shown(snap), minutes):
-            db.session.commit()
+        log_shown(dmin.casus_shown(snap), minutes)
     return render_template(
         "minutes/read.html",
         meeting=meeting,
@@ -1290,8 +1289,7 @@ def decision_register(code: str):
         cursor_error=cursor_error,
     )
     shown = [r.decision.topic_reference for r in rows if r.visible and r.decision.topic_is_casus]
-    if record_shown(shown, mt, object_type="decision_register"):
-        db.session.commit()
+    log_shown(shown, mt, object_type="decision_register")
     return html, status
 
 
@@ -1347,8 +1345,7 @@ def action_register(code: str):
         page_args=_page_args(),
         cursor_error=cursor_error,
     )
-    if record_shown(_actions_casus(actions, visible), mt, object_type="action_register"):
-        db.session.commit()
+    log_shown(_actions_casus(actions, visible), mt, object_type="action_register")
     return html, status
 
 
@@ -1367,8 +1364,7 @@ def my_actions():
         today=today_local(),
     )
     shown = _actions_casus(found.mine + found.org, found.visible)
-    if record_shown(shown, object_type="my_actions"):
-        db.session.commit()
+    log_shown(shown, object_type="my_actions")
     return html
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..access import access
-from ..audit import record, record_shown
+from ..audit import log_shown, record
 from ..domain import indicators as di
 from ..domain import plan as dp
 from ..domain import policy
@@ -84,8 +84,7 @@ def show(year: int):
         and policy.can_view_report(current_user, dp.current_version(plan)),
     )
     shown = [t.reference for t in all_topics if t.id in entitled and t.is_casus]
-    if record_shown(shown, object_type="plan_version"):
-        db.session.commit()
+    log_shown(shown, object_type="plan_version")
     return html
 
 

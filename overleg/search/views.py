@@ -10,10 +10,9 @@ from flask import render_template, request
 from flask_login import current_user
 
 from ..access import access
-from ..audit import record_shown
+from ..audit import log_shown
 from ..domain import search as ds
 from ..domain.input import one_line
-from ..extensions import db
 from . import bp
 
 # per kind on the overview; one kind alone (``soort=``) pages by ds.PAGE_SIZE
@@ -48,6 +47,5 @@ def index():
         labels=ds.KIND_LABELS,
         page_size=ds.PAGE_SIZE,
     )
-    if record_shown(ds.casus_shown(results), object_type="search"):
-        db.session.commit()
+    log_shown(ds.casus_shown(results), object_type="search")
     return html, 400 if error else 200

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ..access import access
-from ..audit import record, record_change, record_shown
+from ..audit import log_shown, record, record_change
 from ..domain import aanpak as daanpak
 from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
@@ -141,8 +141,7 @@ def index():
         error=error,
     )
     shown = [r.topic.reference for r in rows if r.full and r.topic.is_casus]
-    if record_shown(shown, object_type="topic_list"):
-        db.session.commit()
+    log_shown(shown, object_type="topic_list")
     return html, 400 if error else 200
 
 
@@ -418,8 +417,7 @@ def _render_backlog(body: MeetingType, error: str | None = None, status: int = 2
     # the page names every topic by its title: a casus shown so is logged (references only)
     shown = [e.topic for key in ("waiting", "placed", "feedback") for e in lists[key]]
     shown += [i.topic for i in returned if i.id in entitled and i.topic is not None]
-    if record_shown([t.reference for t in shown if t.is_casus], body, object_type="backlog"):
-        db.session.commit()
+    log_shown([t.reference for t in shown if t.is_casus], body, object_type="backlog")
     return html, status
 
 
