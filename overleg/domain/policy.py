@@ -271,6 +271,12 @@ def _is_casus(item=AgendaItem):
 def _direct(person_id, item=AgendaItem, part=Participant):
     """Condition (see `_seen_item`): the person is entitled to this very item by their part
     in its meeting, without anything carried from elsewhere."""
+    return and_(_seen_item(person_id, item, part), _direct_if_seen(person_id, item, part))
+
+
+def _direct_if_seen(person_id, item=AgendaItem, part=Participant):
+    """`_direct` of a participant row that passes `_seen_item` already (the condition it
+    was joined on): what it adds, that the person's part reads this item in full."""
     gast = _guest_here
     named_any = _guest_any
     sibling = _guest_sibling
@@ -296,7 +302,6 @@ def _direct(person_id, item=AgendaItem, part=Participant):
         and_(not_(named_in_meeting), not_(_is_casus(item))),
     )
     return and_(
-        _seen_item(person_id, item, part),
         or_(part.part != "guest", guest_ok),
         or_(
             item.besloten.is_(False),
@@ -363,10 +368,11 @@ class _Clauses:
 
     @cached_property
     def full_item(self):
-        """Condition on AgendaItem + a Participant passing `_seen_item`: read in full.
-        Directly, or, for an open (not besloten) casus item, by entitlement to its topic
-        elsewhere."""
-        return or_(_direct(self.person_id), self.casus_carried)
+        """Condition on AgendaItem + a Participant passing `_seen_item` (every use joins
+        them on `seen_item`): read in full. Directly (`_direct_if_seen`: the join's
+        condition is not asked a second time), or, for an open (not besloten) casus item,
+        by entitlement to its topic elsewhere."""
+        return or_(_direct_if_seen(self.person_id), self.casus_carried)
 
     @cached_property
     def topic_full(self):
