@@ -150,6 +150,29 @@ def test_anonymous_and_outsiders_get_nothing(w):
     assert _levels(w["member"], w["std"]) == ["full"]  # positive control
 
 
+def test_topic_level_opens_the_page_and_says_what_it_shows_in_one_query(w, count_queries):
+    casus = w["casus"]
+    outsider = make_person("buiten2@policy.example.org")
+    db.session.commit()
+    expected = {
+        "member": policy.FULL,  # entitled to the open casus item
+        "guest": policy.REFERENCE,  # sits in the meeting, sees the casus by its reference
+        "sec": policy.FULL,
+    }
+    for key, level in expected.items():
+        person = w[key]
+        assert person.id and casus.id  # loaded before counting
+        with count_queries() as q:
+            got = policy.topic_level(person, casus)
+        assert got == level, key
+        assert q.count == (0 if key == "sec" else 1)
+        # the same answers as the questions it stands for
+        assert policy.can_view_topic(person, casus)
+        assert (casus.id in policy.entitled_topic_ids(person, [casus.id])) == (level == "full")
+    assert policy.topic_level(outsider, casus) == policy.NONE
+    assert not policy.can_view_topic(outsider, casus)
+
+
 def test_owner_picker_offers_only_those_entitled(w):
     people = policy.entitled_people([w["closed_item"], w["other"], w["open_item"]])
     assert people[w["closed_item"].id] == {w["named"].id}

@@ -435,9 +435,10 @@ class _Clauses:
     # ids they are asked about as ``policy_ids``.
 
     @cached_property
-    def topic_view_stmt(self):
-        """`can_view_topic`: the topics among ``policy_ids`` the person may find."""
-        return select(Topic.id).where(self.topic_visible, Topic.id.in_(_IDS))
+    def topic_level_stmt(self):
+        """`topic_level`: (id, read in full) of the topics among ``policy_ids`` the person
+        may find."""
+        return select(Topic.id, self.topic_full).where(self.topic_visible, Topic.id.in_(_IDS))
 
     @cached_property
     def meeting_ids_stmt(self):
@@ -795,14 +796,23 @@ def search_topics_clause(person, needle: str):
     return or_(Topic.reference.ilike(like), and_(text_match, topic_full_clause(person)))
 
 
+def topic_level(person, topic: Topic) -> str:
+    """FULL, REFERENCE or NONE for the topic's page: whether the person may open it at all
+    and whether they read the topic in full (`entitled_topic_ids`). One query."""
+    if is_staff(person):
+        return FULL
+    if not is_person(person):
+        return NONE
+    stmt = _clauses(person.id).topic_level_stmt
+    row = db.session.execute(stmt, {"policy_ids": [topic.id]}).first()
+    if row is None:
+        return NONE
+    return FULL if row[1] else REFERENCE
+
+
 def can_view_topic(person, topic: Topic) -> bool:
     """May the person open the topic's page at all (reference only unless FULL)?"""
-    if is_staff(person):
-        return True
-    if not is_person(person):
-        return False
-    stmt = _clauses(person.id).topic_view_stmt
-    return db.session.scalar(stmt, {"policy_ids": [topic.id]}) is not None
+    return topic_level(person, topic) != NONE
 
 
 def escalation_question_visible(person, origin_item_id, shown_items: set[int], entitled: set[int]):
@@ -1317,6 +1327,7 @@ __all__ = [
     "can_see_casus",
     "can_see_meeting",
     "can_view_topic",
+    "topic_level",
     "can_view_plan_version",
     "CarriedFacts",
     "carried_action_ids",

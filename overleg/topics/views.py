@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ..access import access
-from ..audit import log_shown, record, record_change
+from ..audit import commit_keeping, log_shown, record, record_change
 from ..domain import aanpak as daanpak
 from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
@@ -99,11 +99,18 @@ def _fill(form, year: int, current: Theme | None = None) -> None:
     form.aanbrenger.choices = _org_choices()
 
 
-def _get_topic(topic_id: int) -> Topic:
+def _topic_and_level(topic_id: int) -> tuple[Topic, str]:
+    """The topic and what the reader reads of it (`policy.topic_level`); 404 for a topic
+    they may not find."""
     topic = db.session.get(Topic, topic_id)
-    if topic is None or not policy.can_view_topic(current_user, topic):
+    level = policy.topic_level(current_user, topic) if topic is not None else policy.NONE
+    if topic is None or level == policy.NONE:
         abort(404)
-    return topic
+    return topic, level
+
+
+def _get_topic(topic_id: int) -> Topic:
+    return _topic_and_level(topic_id)[0]
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -209,8 +216,9 @@ def edit(topic_id: int):
 # --- the topic page with its timeline --------------------------------------------------------
 
 
-def _render_topic(topic: Topic, status_form=None, code: int = 200):
-    full = policy.can_see_casus(current_user, topic)
+def _render_topic(topic: Topic, status_form=None, code: int = 200, *, level: str | None = None):
+    """The topic page; `level`: the reader's `policy.topic_level`, when asked already."""
+    full = level == policy.FULL if level is not None else policy.can_see_casus(current_user, topic)
     # the latest meetings only, unless asked for the whole timeline (?tijdlijn=alles): the
     # page stays the same size however long the topic runs
     whole = request.args.get("tijdlijn") == "alles"
@@ -295,14 +303,15 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200):
     )
     if topic.is_casus and full:
         record("casus_viewed", topic)
-        db.session.commit()
+        commit_keeping()
     return html, code
 
 
 @bp.route("/onderwerpen/<int:topic_id>")
 @access("login")
 def view(topic_id: int):
-    return _render_topic(_get_topic(topic_id))
+    topic, level = _topic_and_level(topic_id)
+    return _render_topic(topic, level=level)
 
 
 @bp.route("/onderwerpen/<int:topic_id>/status", methods=["POST"])
