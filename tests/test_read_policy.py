@@ -173,6 +173,24 @@ def test_topic_level_opens_the_page_and_says_what_it_shows_in_one_query(w, count
     assert not policy.can_view_topic(outsider, casus)
 
 
+def test_body_sat_in_finds_the_body_only_for_who_sits_in_it_in_one_query(w, count_queries):
+    outsider = make_person("buiten3@policy.example.org")
+    db.session.commit()
+    member, sec = w["member"], w["sec"]
+    assert member.id and sec.id and outsider.id  # loaded before counting
+    with count_queries() as q:
+        tvo = policy.body_sat_in(member, "tvo")
+    assert tvo is not None and tvo.code == "tvo" and q.count == 1  # sits in a TVO meeting
+    assert tvo.id == w["meeting"].meeting_type_id
+    assert policy.body_sat_in(member, "driehoek") is None  # in no Driehoek meeting
+    assert policy.body_sat_in(outsider, "tvo") is None
+    assert policy.body_sat_in(None, "tvo") is None
+    assert policy.body_sat_in(sec, "driehoek") is not None  # staff: every body
+    assert policy.body_sat_in(sec, "bestaat-niet") is None
+    # the same answers as sits_in_body
+    assert policy.sits_in_body(member, tvo) and not policy.sits_in_body(outsider, tvo)
+
+
 def test_owner_picker_offers_only_those_entitled(w):
     people = policy.entitled_people([w["closed_item"], w["other"], w["open_item"]])
     assert people[w["closed_item"].id] == {w["named"].id}

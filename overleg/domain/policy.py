@@ -190,6 +190,33 @@ def sits_in_body(person, meeting_type: MeetingType) -> bool:
     return db.session.scalar(_sits_in_body_stmt(), params) or False
 
 
+def body_sat_in(person, code: str) -> MeetingType | None:
+    """The body with this code when the person sits in it (`sits_in_body`), else None (a
+    body one does not sit in is not revealed): one query."""
+    if is_staff(person):
+        return db.session.scalar(_body_by_code_stmt(False), {"body_code": code})
+    if not is_person(person):
+        return None
+    params = {"body_code": code, "policy_person": person.id}
+    row = db.session.execute(_body_by_code_stmt(True), params).first()
+    return row[0] if row is not None and row[1] else None
+
+
+@lru_cache(maxsize=2)
+def _body_by_code_stmt(with_seat: bool):
+    """The body with the code ``body_code``, and (`with_seat`) whether ``policy_person``
+    takes part in one of its meetings; made once (a statement keeps its cache key)."""
+    stmt = select(MeetingType).where(MeetingType.code == bindparam("body_code"))
+    if with_seat:
+        seat = exists().where(
+            Participant.person_id == bindparam("policy_person"),
+            Participant.meeting_id == Meeting.id,
+            Meeting.meeting_type_id == MeetingType.id,
+        )
+        stmt = stmt.add_columns(seat)
+    return stmt
+
+
 @lru_cache(maxsize=1)
 def _sits_in_body_stmt():
     """`sits_in_body` for a person and a body given when it runs, made once (a statement
@@ -1356,6 +1383,7 @@ __all__ = [
     "released_minutes_clause",
     "search_topics_clause",
     "sits_in_body",
+    "body_sat_in",
     "topic_full_clause",
     "topic_heading",
     "topic_visibility_clause",

@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, literal, select, union_all
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -1132,15 +1132,9 @@ def version_pdf(meeting_id: int, number: int):
 # --- registers -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _body_stmt():
-    """The body with the code ``body_code``, made once (a statement keeps its cache key)."""
-    return select(MeetingType).where(MeetingType.code == bindparam("body_code"))
-
-
 def _body_or_404(code: str) -> MeetingType:
-    mt = db.session.scalar(_body_stmt(), {"body_code": code})
-    if mt is None or not policy.sits_in_body(current_user, mt):
+    mt = policy.body_sat_in(current_user, code)
+    if mt is None:
         abort(404)  # a body one does not sit in is not revealed
     return mt
 
