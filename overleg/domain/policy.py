@@ -207,27 +207,24 @@ def _body_by_code_stmt(with_seat: bool):
     """The body with the code ``body_code``, and (`with_seat`) whether ``policy_person``
     takes part in one of its meetings; made once (a statement keeps its cache key)."""
     stmt = select(MeetingType).where(MeetingType.code == bindparam("body_code"))
-    if with_seat:
-        seat = exists().where(
-            Participant.person_id == bindparam("policy_person"),
-            Participant.meeting_id == Meeting.id,
-            Meeting.meeting_type_id == MeetingType.id,
-        )
-        stmt = stmt.add_columns(seat)
-    return stmt
+    return stmt.add_columns(_seat(MeetingType.id)) if with_seat else stmt
+
+
+def _seat(body_id):
+    """EXISTS: ``policy_person`` takes part in a meeting of the body `body_id` (its column
+    in the enclosing query, or a parameter)."""
+    return exists().where(
+        Participant.person_id == bindparam("policy_person"),
+        Participant.meeting_id == Meeting.id,
+        Meeting.meeting_type_id == body_id,
+    )
 
 
 @lru_cache(maxsize=1)
 def _sits_in_body_stmt():
     """`sits_in_body` for a person and a body given when it runs, made once (a statement
     keeps its cache key)."""
-    return select(
-        exists().where(
-            Participant.person_id == bindparam("policy_person"),
-            Participant.meeting_id == Meeting.id,
-            Meeting.meeting_type_id == bindparam("policy_body"),
-        )
-    )
+    return select(_seat(bindparam("policy_body")))
 
 
 # --- agenda release -----------------------------------------------------------------------
