@@ -13,7 +13,9 @@ already holds (no SQL: SQLAlchemy takes it from the identity map), and lazy load
 tests' own code, which reads what it checks.
 
 What it cannot see: an object is grouped with the query that made it, or that loaded it
-again after a commit expired it (SQLAlchemy's ``load`` and ``refresh`` events). An object a
+again after a commit expired it (SQLAlchemy's ``load`` and ``refresh`` events). A request
+starts with no object grouped (the tests share one session across requests; production
+opens one per request). An object a
 test made itself, or one still fresh in the session from an earlier query, keeps its old
 group (or none): a page walking such objects is not caught here. The query-count tests at
 two sizes (tests/test_demo_scale_queries.py) catch what grows with the data.
@@ -31,6 +33,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import request_started
 from sqlalchemy import event
 from sqlalchemy.orm import Mapper, Session
 
@@ -115,6 +118,18 @@ def _on_execute(orm_state) -> None:
     )
 
 
+def _on_request_started(sender, **extra) -> None:
+    """A request starts as it does in production, where its session is new: what the tests'
+    shared session still holds from before it (a fixture's queries, an earlier request's)
+    was not loaded by this request's queries, so it is grouped with none of them. Else a
+    page reading one object's relationship (a topic's theme) would count as the next row
+    of the list query of an earlier page that loaded that object too."""
+    from overleg.extensions import db
+
+    for state in db.session.identity_map.all_states():
+        state.info.pop(_SIBLINGS, None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _nplusone_guard():
     if os.environ.get("OVERLEG_NPLUSONE") == "off":
@@ -123,9 +138,11 @@ def _nplusone_guard():
     event.listen(Mapper, "load", _on_load, raw=True)
     event.listen(Mapper, "refresh", _on_refresh, raw=True)
     event.listen(Session, "do_orm_execute", _on_execute)
+    request_started.connect(_on_request_started)
     try:
         yield
     finally:
+        request_started.disconnect(_on_request_started)
         event.remove(Session, "do_orm_execute", _on_execute)
         event.remove(Mapper, "refresh", _on_refresh)
         event.remove(Mapper, "load", _on_load)

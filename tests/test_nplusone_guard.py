@@ -56,3 +56,13 @@ def test_one_objects_relationship_and_the_tests_own_reads_pass(entries):
     db.session.expunge_all()
     one = db.session.scalars(select(RosterEntry).order_by(RosterEntry.id).limit(1)).all()
     assert _app_role_names(one) == [names[0]]
+
+
+def test_a_new_request_groups_nothing_it_did_not_load(entries, client):
+    """What the tests' shared session holds from before a request is not that request's
+    query (in production the request's session starts empty): reading it is no N+1 of the
+    request's page. The same reading before the request is one (positive control above)."""
+    assert len(entries) > 1
+    assert client.get("/inloggen").status_code == 200  # a request starts
+    names = _app_role_names(entries)
+    assert len(names) == len(entries) and all(names)
