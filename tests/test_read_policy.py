@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from overleg.domain import policy
 from overleg.domain.agenda import add_item, set_besloten, set_item_access
@@ -211,6 +211,49 @@ def test_item_levels_take_one_query_whatever_the_number_of_items(w, count_querie
         add_item(w["meeting"], title="", topic=_casus(f"Casus {n}"), duration_minutes=1)
     db.session.commit()
     assert count() == small == 1
+
+
+def test_item_levels_are_one_statement_for_any_number_of_items(w):
+    """The ids go in as one parameter on PostgreSQL (`overleg/models/sql.py`, `in_list`): every number of
+    items runs the same SQL text, so one prepared statement and one plan. SQLite's
+    ``IN (?, ?, …)`` is a text per number, which the capture must see (its control)."""
+    member = w["member"]
+    items = [w["open_item"], w["closed_item"], w["other"], w["std"]]
+    expected = {
+        w["open_item"].id: policy.FULL,
+        w["closed_item"].id: policy.REFERENCE,  # besloten, the member not named
+        w["other"].id: policy.FULL,
+        w["std"].id: policy.FULL,
+    }  # (reading the ids loads the items before the capture, as is_staff the member)
+    assert not policy.is_staff(member)
+    texts: list[str] = []
+
+    def capture(_conn, _cursor, statement, *_args):
+        texts.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        for n in (1, 2, 4):
+            texts.clear()
+            assert policy.item_levels(member, items[:n]) == {
+                i.id: expected[i.id] for i in items[:n]
+            }
+            assert len(texts) == 1, [t[:200] for t in texts]
+            (text,) = texts
+            if n == 1:
+                first = text
+            elif db.engine.dialect.name == "postgresql":
+                assert text == first
+            else:
+                assert text != first
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    # and what the member may not see at all stays NONE, whatever the list's length
+    outside = make_meeting("tvo", today_local() + timedelta(days=8), time(10, 0))
+    hidden = add_item(outside, title="", topic=w["casus"])
+    db.session.flush()
+    assert policy.item_levels(member, [hidden, *items])[hidden.id] == policy.NONE
+    assert policy.item_levels(w["sec"], [hidden])[hidden.id] == policy.FULL
 
 
 def test_topic_search_filters_in_sql(app, w):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -41,6 +41,7 @@ from ..models.aanpak import (
     Measure,
     MeasureNote,
 )
+from ..models.sql import in_list
 from ..timeutil import nl_date, utcnow
 from . import decisions
 from . import minutes as dm
@@ -118,7 +119,7 @@ def _topics_measures_stmt():
     its cache key; the agenda, minutes and topic pages run it on every view)."""
     return (
         _measure_stmt()
-        .where(Measure.topic_id.in_(bindparam("topic_ids", expanding=True)))
+        .where(in_list(Measure.topic_id, "topic_ids"))
         .order_by(Measure.topic_id, Measure.position, Measure.id)
     )
 

@@ -42,6 +42,7 @@ from ..models import (
     Topic,
 )
 from ..models.minutes import ACTION_STATUS_LABELS, action_overdue, action_owner_label
+from ..models.sql import in_list
 from ..timeutil import local_to_utc, to_local, today_local, utcnow
 from . import dialect as sql_dialect
 from . import kept, keyset, policy
@@ -847,7 +848,7 @@ def _shown_stmt():
         .join(Meeting, Meeting.id == ActionItem.meeting_id)
         .outerjoin(closed_in, closed_in.id == ActionItem.closed_in_meeting_id)
     )
-    return shown.joined(statement).where(ActionItem.id.in_(bindparam("ids", expanding=True)))
+    return shown.joined(statement).where(in_list(ActionItem.id, "ids"))
 
 
 def _shown_row(row) -> ActionRow:

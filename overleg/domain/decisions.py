@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person, Theme, Topic
+from ..models.sql import in_list
 from ..timeutil import to_local
 from . import dialect, kept, keyset, numbering, policy
 from .input import has_control_characters
@@ -266,7 +267,7 @@ def _shown_stmt(dialect: str):
     by its key for each of the page's rows. As plain joins the planner hashed the whole
     topic and meeting tables for the page's 50 rows, a cost that grows with the years
     (0.44 ms at one year, 1.15 ms at ten)."""
-    ids = Decision.id.in_(bindparam("ids", expanding=True))
+    ids = in_list(Decision.id, "ids")
     if dialect != "postgresql":
         return (
             select(

@@ -35,6 +35,7 @@ from ..extensions import db
 from ..models import AgendaItem, Document, Escalation, Meeting, Participant, Person
 from ..models.bodies import CONFIDENTIALITY, CONFIDENTIALITY_LABELS
 from ..models.documents import DOCUMENT_TYPES
+from ..models.sql import in_list
 from ..storage import get_storage
 from ..timeutil import nl_date, today_local, utcnow
 from . import actions, policy
@@ -556,14 +557,13 @@ def agenda_view(meeting: Meeting, person: Person, *, with_actions: bool = False)
 def _item_escalations_stmt():
     """The escalations in, out of and fed back to the items among ``item_ids``: made once (a
     statement keeps its cache key)."""
-    ids: BindParameter[list[int]] = bindparam("item_ids", expanding=True)
     return (
         select(Escalation)
         .where(
             or_(
-                Escalation.target_item_id.in_(ids),
-                Escalation.origin_item_id.in_(ids),
-                Escalation.feedback_item_id.in_(ids),
+                in_list(Escalation.target_item_id, "item_ids"),
+                in_list(Escalation.origin_item_id, "item_ids"),
+                in_list(Escalation.feedback_item_id, "item_ids"),
             )
         )
         .options(joinedload(Escalation.from_type), joinedload(Escalation.to_type))

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, bindparam, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
+from ..models.sql import in_list
 
 # The ids of the parents whose collection a kept statement loads, given when it runs.
-_PARENT_IDS: BindParameter[list[int]] = bindparam("parent_ids", expanding=True)
+_PARENT_IDS = "parent_ids"  # `models.sql.in_list`: one SQL text for any number of parents
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,7 +50,7 @@ def collection(
     prop = relationship.property
     ((_, child_column),) = prop.local_remote_pairs
     child = prop.mapper.class_
-    stmt = select(child).where(child_column.in_(_PARENT_IDS)).options(*options)
+    stmt = select(child).where(in_list(child_column, _PARENT_IDS)).options(*options)
     if prop.order_by:
         stmt = stmt.order_by(*prop.order_by)
     return Collection(
@@ -61,7 +62,7 @@ def collection(
 
 
 # The keys of the objects a kept `load_related` statement reads, given when it runs.
-_RELATED_KEYS: BindParameter[list[Any]] = bindparam("related_keys", expanding=True)
+_RELATED_KEYS = "related_keys"
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def _related(relationship: InstrumentedAttribute[Any]) -> _Related:
         key=prop.key,
         parent_key=prop.parent.get_property_by_column(local).key,
         target_key=target.get_property_by_column(remote).key,
-        stmt=select(target.class_).where(remote.in_(_RELATED_KEYS)),
+        stmt=select(target.class_).where(in_list(remote, _RELATED_KEYS)),
     )
 
 

@@ -39,7 +39,6 @@ from functools import cached_property, lru_cache
 from typing import NamedTuple, Protocol
 
 from sqlalchemy import (
-    BindParameter,
     Select,
     and_,
     bindparam,
@@ -66,6 +65,7 @@ from ..models import (
     Participant,
     Topic,
 )
+from ..models.sql import in_list
 from ..timeutil import nl_date, nl_time, utcnow
 
 FULL = "full"
@@ -109,11 +109,11 @@ _action_named_item = aliased(AgendaItem)  # ... of the action's meeting
 _level_part = aliased(Participant)  # `item_levels`: the person's part in the item's meeting
 
 # The ids a kept statement is asked about, given when it runs.
-_IDS: BindParameter[list[int]] = bindparam("policy_ids", expanding=True)
+_IDS = "policy_ids"  # `models.sql.in_list`: one SQL text for any number of ids
 # ... and the meetings those are of, where a statement reads their participants: the join
 # says the same, but without these the planner reads every participant ever (at ten years
 # the verslag's owner picker on PostgreSQL read 3,920 participants for 45).
-_MEETING_IDS: BindParameter[list[int]] = bindparam("policy_meeting_ids", expanding=True)
+_MEETING_IDS = "policy_meeting_ids"
 
 
 # --- who ----------------------------------------------------------------------------------
@@ -462,13 +462,13 @@ class _Clauses:
     def topic_level_stmt(self):
         """`topic_level`: (id, read in full) of the topics among ``policy_ids`` the person
         may find."""
-        return select(Topic.id, self.topic_full).where(self.topic_visible, Topic.id.in_(_IDS))
+        return select(Topic.id, self.topic_full).where(self.topic_visible, in_list(Topic.id, _IDS))
 
     @cached_property
     def meeting_ids_stmt(self):
         """`visible_meeting_ids`: the person's meetings among ``policy_ids``."""
         return select(Participant.meeting_id).where(
-            Participant.person_id == self.person_id, Participant.meeting_id.in_(_IDS)
+            Participant.person_id == self.person_id, in_list(Participant.meeting_id, _IDS)
         )
 
     @cached_property
@@ -482,19 +482,19 @@ class _Clauses:
             exists().where(_direct(self.person_id, AgendaItem, part)).correlate_except(part),
             self.casus_carried,
         )
-        return select(AgendaItem.id, full).where(AgendaItem.id.in_(_IDS), seen)
+        return select(AgendaItem.id, full).where(in_list(AgendaItem.id, _IDS), seen)
 
     @cached_property
     def named_guest_stmt(self):
         """`named_guest_meetings` among ``policy_ids``."""
         return select(Participant.meeting_id).where(
-            self.named_guest, Participant.meeting_id.in_(_IDS)
+            self.named_guest, in_list(Participant.meeting_id, _IDS)
         )
 
     @cached_property
     def topic_ids_stmt(self):
         """`entitled_topic_ids` among ``policy_ids``."""
-        return select(Topic.id).where(Topic.id.in_(_IDS), self.topic_full)
+        return select(Topic.id).where(in_list(Topic.id, _IDS), self.topic_full)
 
     @cached_property
     def decision_text(self):
@@ -683,8 +683,8 @@ def _entitled_people_stmt():
         select(AgendaItem.id, Participant.person_id)
         .join(AgendaItem, _PARTICIPANTS.seen_item)
         .where(
-            AgendaItem.id.in_(_IDS),
-            Participant.meeting_id.in_(_MEETING_IDS),
+            in_list(AgendaItem.id, _IDS),
+            in_list(Participant.meeting_id, _MEETING_IDS),
             _PARTICIPANTS.full_item,
         )
     )
@@ -874,7 +874,7 @@ def _released_minutes(meeting_id_col):
 def _sent_minutes_stmt():
     """`sent_minutes_meeting_ids`, made once (a statement keeps its cache key)."""
     return select(Minutes.meeting_id).where(
-        Minutes.meeting_id.in_(_IDS), Minutes.status.in_(SENT_MINUTES)
+        in_list(Minutes.meeting_id, _IDS), Minutes.status.in_(SENT_MINUTES)
     )
 
 

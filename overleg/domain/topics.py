@@ -21,6 +21,7 @@ from ..models import (
     Topic,
     TopicEvent,
 )
+from ..models.sql import in_list
 from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS, TopicLabels
 from ..timeutil import utcnow
 from . import keyset, numbering, policy, search
@@ -377,5 +378,5 @@ def _listed_stmt():
         )
         .join(MeetingType, MeetingType.id == Topic.meeting_type_id)
         .outerjoin(Theme, Theme.id == Topic.theme_id)
-        .where(Topic.id.in_(bindparam("ids", expanding=True)))
+        .where(in_list(Topic.id, "ids"))
     )
