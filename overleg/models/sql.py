@@ -32,12 +32,22 @@ class _InList(ColumnElement[bool]):
         self.column = column
         self.param = param
 
+    @property
+    def _from_objects(self) -> list[Any]:
+        # the column's table, as ``column.in_(…)`` has it: a statement whose table is named
+        # only here still reads FROM it (inside an EXISTS it would otherwise correlate to the
+        # outer row without a word)
+        return self.column._from_objects
+
 
 def in_list(column: Any, key: str) -> ColumnElement[bool]:
-    """``column`` is one of the values given as ``key`` (a list) when the statement runs.
+    """``column`` (an integer id) is one of the values given as ``key`` (a list) when the
+    statement runs. Values bound on the statement (``.params()``) are not supported.
 
-    On PostgreSQL as ``column = ANY(%(key)s::INTEGER[])``: one SQL text, and so one prepared
-    statement and one plan, for every number of values. ``IN`` with an expanding parameter
+    On PostgreSQL as ``column = ANY(%(key)s::INTEGER[])`` (the array of the column's type:
+    not for ``String(n)`` columns, whose cast cuts longer values to n characters): one SQL
+    text, and so one prepared statement (per array type psycopg sends, int2[] or int4[]) and
+    one plan, for every number of values. ``IN`` with an expanding parameter
     is a new text for each length: each planned anew (3-4 ms for the read policy's item
     query at ten years), each taking one of the connection's prepared statements, and each
     execution first rewritten by SQLAlchemy for its length. Elsewhere ``IN (?, ?, …)``,
