@@ -3,6 +3,7 @@ SQLite, and the column's table kept in FROM like ``column.in_(…)`` does."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
@@ -37,3 +38,10 @@ def test_the_cache_key_tells_columns_and_keys_apart():
     assert key(AgendaItem.id, "ids") == key(AgendaItem.id, "ids")
     assert key(AgendaItem.id, "ids") != key(AgendaItem.meeting_id, "ids")
     assert key(AgendaItem.id, "ids") != key(AgendaItem.id, "other")
+
+
+def test_a_column_that_is_no_integer_is_refused_when_the_statement_is_built():
+    # on PostgreSQL a String(n) column's array cast would cut longer values to n characters
+    with pytest.raises(TypeError, match="integer id columns"):
+        in_list(Topic.reference, "refs")
+    assert in_list(Topic.id, "ids") is not None  # the control: an integer id is taken

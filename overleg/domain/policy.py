@@ -1157,8 +1157,9 @@ def minutes_entitlement(person, snap: dict) -> MinutesEntitlement | None:
             )
             for a in db.session.scalars(
                 select(ActionItem)
-                .where(ActionItem.id.in_(carried_ids))
-                .options(joinedload(ActionItem.agenda_item).joinedload(AgendaItem.topic))
+                .where(in_list(ActionItem.id, _IDS))
+                .options(joinedload(ActionItem.agenda_item).joinedload(AgendaItem.topic)),
+                {_IDS: carried_ids},
             )
             for item in (a.agenda_item,)
         ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, Boolean, ColumnElement, any_, bindparam
+from sqlalchemy import BindParameter, Boolean, ColumnElement, Integer, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import coercions, roles
@@ -51,8 +51,13 @@ def in_list(column: Any, key: str) -> ColumnElement[bool]:
     is a new text for each length: each planned anew (3-4 ms for the read policy's item
     query at ten years), each taking one of the connection's prepared statements, and each
     execution first rewritten by SQLAlchemy for its length. Elsewhere ``IN (?, ?, …)``,
-    which SQLite's planner reads as a list of index probes."""
+    which SQLite's planner reads as a list of index probes.
+
+    A column that is not an integer raises TypeError here, when the statement is built (a
+    relationship to a ``String(n)`` key would otherwise compare cut values on PostgreSQL)."""
     element = coercions.expect(roles.ExpressionElementRole, column)
+    if not isinstance(element.type, Integer):
+        raise TypeError(f"in_list is for integer id columns, not {element.type!r} ({column})")
     return _InList(element, bindparam(key, expanding=True, type_=element.type))
 
 
