@@ -2,7 +2,9 @@
 
 import os
 import sqlite3
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, overload
 
 import psycopg
 from flask_limiter import Limiter
@@ -91,6 +93,57 @@ class _KeptPreparedConnection(psycopg.Connection):
             self._prepared = kept
 
 
+class _Description(Sequence[psycopg.Column]):
+    """A result's ``cursor.description``, its `psycopg.Column` objects made when first read.
+
+    psycopg makes a Column per result column each time ``description`` is read, and
+    SQLAlchemy reads it after every statement; but of a statement it has run before it keeps
+    the result's layout (the compiled statement's cached metadata) and only asks whether
+    there is a description at all. Overleg's ORM statements return 20-60 columns: making
+    them cost some 1.3 µs a column, up to 2 ms of a page (the home page: about 540 columns
+    in 11 statements). The length is the result's field count; the columns are made from
+    the result this description was taken of (what psycopg's Column reads of a cursor: its
+    result, encoding and adapters), also when read after the cursor moved on."""
+
+    __slots__ = ("_source", "_columns")
+
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self._source: Any = SimpleNamespace(
+            pgresult=cursor.pgresult, _encoding=cursor._encoding, adapters=cursor.adapters
+        )
+        self._columns: list[psycopg.Column] | None = None
+
+    def _made(self) -> list[psycopg.Column]:
+        if self._columns is None:
+            source = self._source
+            self._columns = [psycopg.Column(source, i) for i in range(len(self))]
+        return self._columns
+
+    def __len__(self) -> int:
+        return self._source.pgresult.nfields
+
+    @overload
+    def __getitem__(self, index: int) -> psycopg.Column: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[psycopg.Column]: ...
+
+    def __getitem__(self, index):
+        return self._made()[index]
+
+
+class _DescribedOnDemandCursor(psycopg.Cursor):
+    """psycopg's cursor whose ``description`` makes its columns when they are read
+    (`_Description`); results without columns are described as psycopg does."""
+
+    @property
+    def description(self):
+        res = self.pgresult
+        if res is not None and res.nfields:
+            return _Description(self)
+        return super().description
+
+
 @event.listens_for(Engine, "do_connect")
 def _postgresql_options(dialect, conn_rec, cargs, cparams):
     """Per PostgreSQL connection: no JIT compilation. The read policy's clauses are nested
@@ -98,7 +151,8 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams):
     few dozen rows; compiling them then took some 250 ms at ten years of data, for a query
     that runs in a few milliseconds (the topic list's search; EXPLAIN ANALYZE, "JIT: … Total").
     Overleg's queries are short: JIT never pays for itself here. libpq reads ``PGOPTIONS``
-    only when no ``options`` are given, so an operator's ``PGOPTIONS`` are kept here.
+    only when no ``options`` are given, so an operator's ``PGOPTIONS`` are kept here. With
+    psycopg, cursors describe their results on demand (`_DescribedOnDemandCursor`).
 
     With prepared statements (config.engine_options; not with ``OVERLEG_PG_PREPARE=0``): a
     connection whose prepared statements survive a rollback (_KeptPreparedConnection) with
@@ -117,6 +171,8 @@ def _postgresql_options(dialect, conn_rec, cargs, cparams):
     """
     if dialect.name != "postgresql":
         return None
+    if dialect.driver == "psycopg":
+        cparams.setdefault("cursor_factory", _DescribedOnDemandCursor)
     given = cparams.get("options") or os.environ.get("PGOPTIONS", "")
     options = f"{given} -c jit=off"
     prepared_max = cparams.pop("prepared_max", None)

@@ -132,3 +132,62 @@ def test_home_shows_the_meeting_under_way_and_not_the_one_just_ended(seeded, app
     section = _upcoming_section(get_page(_client(app, "wijkagent@example.org"), "/"))
     assert f'href="/overleggen/{ongoing.id}"' in section
     assert f'href="/overleggen/{ended.id}"' not in section
+
+
+def _bodies_section(html):
+    start = html.index("Uw overleggen")
+    return html[start : html.index("</main>", start)] if "</main>" in html else html[start:]
+
+
+def test_home_names_the_roles_held_today_and_the_bodies_they_sit_in(seeded, app):
+    """One query finds the holdings and their bodies: two roles held today, one ended
+    yesterday (its body not shown), the same role held twice (its seats listed once);
+    strategic bodies first, each with the part and the role."""
+    from sqlalchemy import select
+
+    from overleg.models import Role, RoleHolding
+
+    def role(name):
+        return db.session.scalar(select(Role).where(Role.name == name))
+
+    specialist = person("specialist@example.org")
+    today = today_local()
+    social, mayor, own = (
+        role(n)
+        for n in ("Coördinator sociaal team", "Burgemeester", "Operationeel specialist politie")
+    )
+    db.session.add_all(
+        [
+            RoleHolding(role=social, person=specialist, start_date=today),
+            RoleHolding(
+                role=mayor,
+                person=specialist,
+                start_date=today - timedelta(days=30),
+                end_date=today - timedelta(days=1),
+            ),
+            RoleHolding(
+                role=own,
+                person=specialist,
+                start_date=today - timedelta(days=10),
+            ),
+        ]
+    )
+    db.session.commit()
+    html = get_page(_client(app, "specialist@example.org"), "/")
+    assert "Uw functies: " in html
+    functions = html[html.index("Uw functies: ") :].split(".", 1)[0]
+    assert "Operationeel specialist politie" in functions
+    assert "Coördinator sociaal team" in functions and "Burgemeester" not in functions
+    bodies = _bodies_section(html)
+    names = ["Politie Overleg", "Tactisch Veiligheidsoverleg", "Operationeel Veiligheidsoverleg"]
+    assert [bodies.index(n) for n in names] == sorted(bodies.index(n) for n in names)
+    assert "Driehoeksoverleg" not in bodies  # the burgemeester's seat: that holding ended
+    tvo = bodies[bodies.index("Tactisch Veiligheidsoverleg") :].split("</li>", 1)[0]
+    assert "U neemt deel als lid en lid" in tvo
+    assert "(Operationeel specialist politie, Coördinator sociaal team)" in tvo
+    ovo = bodies[bodies.index("Operationeel Veiligheidsoverleg") :].split("</li>", 1)[0]
+    assert "U neemt deel als voorzitter (Operationeel specialist politie)." in ovo
+    # the control: the burgemeester, who holds that role today, does see the Driehoek
+    assert "Driehoeksoverleg" in _bodies_section(
+        get_page(_client(app, "burgemeester@example.org"), "/")
+    )

@@ -113,3 +113,26 @@ def test_the_topic_page_queries_are_the_same_with_decisions_on_its_timeline(
     assert "Besluit: OVO-" in tl and ": Cameratoezicht ingesteld" in tl
     assert "Uitkomst: Gesprek met de ondernemers" in tl
     assert "Besluit: Gesprek" not in tl and "Uitkomst: OVO-" not in tl
+
+
+def test_the_topic_page_names_its_priority_theme_without_a_query_of_its_own(
+    app, seeded, count_queries
+):
+    """The theme comes with the topic: a topic with a priority theme asks no query more than
+    one without, and its page names the theme ("—" for none)."""
+    from sqlalchemy import select
+
+    from overleg.models import Theme
+
+    theme = db.session.scalars(select(Theme).order_by(Theme.id)).first()
+    assert theme is not None
+    with_theme = make_topic("tvo", theme=theme, title="Overlast jeugdgroep Sappemeer")
+    without = make_topic("tvo", title="Inbraken Hoogezand")
+    db.session.commit()
+    (count_with, html_with), (count_without, html_without) = _topic_pages(
+        app, [with_theme.id, without.id], count_queries
+    )
+    assert "Overlast jeugdgroep Sappemeer" in html_with and "Inbraken Hoogezand" in html_without
+    assert f"<dt>Prioriteit</dt><dd>{theme.name}</dd>" in html_with
+    assert "<dt>Prioriteit</dt><dd>—</dd>" in html_without
+    assert count_with == count_without, (count_with, count_without)

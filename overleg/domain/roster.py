@@ -26,26 +26,35 @@ def holdings_of(person: Person, day: date) -> list[RoleHolding]:
     return list(db.session.scalars(stmt))
 
 
-def bodies_of(
-    person: Person, day: date, holdings: list[RoleHolding] | None = None
-) -> list[tuple[MeetingType, list[RosterEntry]]]:
-    """The bodies whose roster includes a role the person holds on a day, with those entries:
-    one query (two without `holdings`, the person's `holdings_of` that day)."""
-    if holdings is None:
-        holdings = holdings_of(person, day)
-    role_ids = [h.role_id for h in holdings]
-    if not role_ids:
-        return []
-    entries = db.session.scalars(
-        select(RosterEntry)
-        .where(RosterEntry.role_id.in_(role_ids))
-        .options(joinedload(RosterEntry.meeting_type), joinedload(RosterEntry.role))
-    ).all()
+def holdings_and_bodies(
+    person: Person, day: date
+) -> tuple[list[RoleHolding], list[tuple[MeetingType, list[RosterEntry]]]]:
+    """The roles a person holds on a day (`holdings_of`, in the order they were given) and
+    the bodies whose roster includes one of them, with those entries, strategic bodies first:
+    one query (each holding with its role's roster entries and their bodies)."""
+    stmt = (
+        select(RoleHolding, RosterEntry)
+        .outerjoin(RosterEntry, RosterEntry.role_id == RoleHolding.role_id)
+        .where(
+            RoleHolding.person_id == person.id,
+            RoleHolding.start_date <= day,
+            or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
+        )
+        .order_by(RoleHolding.id, RosterEntry.id)
+        # the entry's role is the holding's, found in the session without a query
+        .options(joinedload(RoleHolding.role), joinedload(RosterEntry.meeting_type))
+    )
+    holdings: dict[int, RoleHolding] = {}
     by_type: dict[int, tuple[MeetingType, list[RosterEntry]]] = {}
-    for entry in entries:
-        by_type.setdefault(entry.meeting_type_id, (entry.meeting_type, []))[1].append(entry)
+    seen: set[int] = set()  # an entry once, also for two holdings of its role
+    for holding, entry in db.session.execute(stmt):
+        holdings.setdefault(holding.id, holding)
+        if entry is not None and entry.id not in seen:
+            seen.add(entry.id)
+            by_type.setdefault(entry.meeting_type_id, (entry.meeting_type, []))[1].append(entry)
     order = {"strategisch": 0, "tactisch": 1, "operationeel": 2}
-    return sorted(by_type.values(), key=lambda t: (order.get(t[0].level, 9), t[0].name))
+    bodies = sorted(by_type.values(), key=lambda t: (order.get(t[0].level, 9), t[0].name))
+    return list(holdings.values()), bodies
 
 
 # --- seats: who sits where at a meeting on a day --------------------------------------------

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..access import access
 from ..domain import my_meetings
 from ..domain.policy import is_staff
-from ..domain.roster import bodies_of, holdings_of
+from ..domain.roster import holdings_and_bodies, holdings_of
 from ..domain.worklist import worklist
 from ..timeutil import today_local, utcnow
 from . import bp
@@ -18,10 +18,10 @@ from . import bp
 @access("login")
 def home():
     today = today_local()
-    holdings = holdings_of(current_user, today)
+    holdings, bodies = holdings_and_bodies(current_user, today)
     return render_template(
         "main/home.html",
-        bodies=bodies_of(current_user, today, holdings),
+        bodies=bodies,
         holdings=holdings,
         upcoming=my_meetings.upcoming(current_user, utcnow()),
         worklist=worklist(current_user, today),

@@ -10,7 +10,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
 from ..access import access
@@ -99,10 +99,14 @@ def _fill(form, year: int, current: Theme | None = None) -> None:
     form.aanbrenger.choices = _org_choices()
 
 
+_TOPIC_OPTIONS = (joinedload(Topic.theme),)
+
+
 def _topic_and_level(topic_id: int) -> tuple[Topic, str]:
     """The topic and what the reader reads of it (`policy.topic_level`); 404 for a topic
     they may not find."""
-    topic = db.session.get(Topic, topic_id)
+    # its priority theme with it: the topic page names it
+    topic = db.session.get(Topic, topic_id, options=_TOPIC_OPTIONS)
     level = policy.topic_level(current_user, topic) if topic is not None else policy.NONE
     if topic is None or level == policy.NONE:
         abort(404)
