@@ -32,8 +32,9 @@ from ..models import (
     SecondFactor,
     Unavailability,
 )
-from ..models.bodies import PARTS
+from ..models.bodies import LEVEL_RANK, PARTS
 from ..timeutil import nl_date, today_local
+from .roster import held_on
 
 STANDARD_KIND_LABELS = {
     "opening": "Opening",
@@ -393,10 +394,7 @@ def list_roles(
         h.role_id: h
         for h in db.session.scalars(
             select(RoleHolding)
-            .where(
-                RoleHolding.start_date <= day,
-                or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
-            )
+            .where(held_on(day))
             .options(joinedload(RoleHolding.person), joinedload(RoleHolding.deputy))
         )
     }
@@ -413,9 +411,7 @@ def list_meeting_types(q: str | None = None, sort: str = "naam", direction: str 
     )
     stmt = _search(select(MeetingType, roster), q, MeetingType.name, MeetingType.code)
     # levels by rank (strategisch first), not alphabetically
-    rank = case(
-        {"strategisch": 0, "tactisch": 1, "operationeel": 2}, value=MeetingType.level, else_=9
-    )
+    rank = case(LEVEL_RANK, value=MeetingType.level, else_=9)
     stmt, _ = _order(
         stmt,
         {

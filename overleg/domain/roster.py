@@ -5,22 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import MeetingType, Person, Role, RoleHolding, RosterEntry, Unavailability
+from ..models.bodies import LEVEL_RANK
+
+
+def held_on(day: date):
+    """The SQL condition of `RoleHolding.covers`: a holding that runs on this day."""
+    return and_(
+        RoleHolding.start_date <= day,
+        or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
+    )
 
 
 def holdings_of(person: Person, day: date) -> list[RoleHolding]:
     """The roles a person holds on a day (as holder, not as deputy): one query."""
     stmt = (
         select(RoleHolding)
-        .where(
-            RoleHolding.person_id == person.id,
-            RoleHolding.start_date <= day,
-            or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
-        )
+        .where(RoleHolding.person_id == person.id, held_on(day))
+        .order_by(RoleHolding.id)
         .options(joinedload(RoleHolding.role))
     )
     return list(db.session.scalars(stmt))
@@ -29,18 +35,14 @@ def holdings_of(person: Person, day: date) -> list[RoleHolding]:
 def holdings_and_bodies(
     person: Person, day: date
 ) -> tuple[list[RoleHolding], list[tuple[MeetingType, list[RosterEntry]]]]:
-    """The roles a person holds on a day (`holdings_of`, in the order they were given) and
-    the bodies whose roster includes one of them, with those entries, strategic bodies first:
-    one query (each holding with its role's roster entries and their bodies)."""
+    """The roles a person holds on a day (`holdings_of`, in its order) and the bodies whose
+    roster includes one of them, strategic bodies first, each with those entries in roster
+    order: one query (each holding with its role's roster entries and their bodies)."""
     stmt = (
         select(RoleHolding, RosterEntry)
         .outerjoin(RosterEntry, RosterEntry.role_id == RoleHolding.role_id)
-        .where(
-            RoleHolding.person_id == person.id,
-            RoleHolding.start_date <= day,
-            or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
-        )
-        .order_by(RoleHolding.id, RosterEntry.id)
+        .where(RoleHolding.person_id == person.id, held_on(day))
+        .order_by(RoleHolding.id, RosterEntry.position, RosterEntry.id)
         # the entry's role is the holding's, found in the session without a query
         .options(joinedload(RoleHolding.role), joinedload(RosterEntry.meeting_type))
     )
@@ -52,8 +54,9 @@ def holdings_and_bodies(
         if entry is not None and entry.id not in seen:
             seen.add(entry.id)
             by_type.setdefault(entry.meeting_type_id, (entry.meeting_type, []))[1].append(entry)
-    order = {"strategisch": 0, "tactisch": 1, "operationeel": 2}
-    bodies = sorted(by_type.values(), key=lambda t: (order.get(t[0].level, 9), t[0].name))
+    for _, entries in by_type.values():
+        entries.sort(key=lambda e: (e.position, e.id))
+    bodies = sorted(by_type.values(), key=lambda t: (LEVEL_RANK.get(t[0].level, 9), t[0].name))
     return list(holdings.values()), bodies
 
 
@@ -117,8 +120,7 @@ def resolve_seats(meeting_type: MeetingType, day: date) -> list[Seat]:
         select(RoleHolding)
         .where(
             RoleHolding.role_id.in_([e.role_id for e in entries]),
-            RoleHolding.start_date <= day,
-            or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
+            held_on(day),
         )
         .order_by(RoleHolding.start_date.desc(), RoleHolding.id.desc())
         # the holder and deputy (and their organisations) come joined (RoleHolding's defaults)

@@ -10,6 +10,7 @@ from .common import Timestamped, enum_check
 from .people import Role
 
 LEVELS = ("strategisch", "tactisch", "operationeel")
+LEVEL_RANK = {level: n for n, level in enumerate(LEVELS)}  # strategic bodies first
 LEVEL_LABELS = {
     "strategisch": "Strategisch",
     "tactisch": "Tactisch",
