@@ -239,6 +239,12 @@ def main() -> int:
     return report(passes, years_list)
 
 
+def growth_of(runs, first: int, years: int) -> float:
+    """A page's growth from `first` to `years`: the median over its rounds of the ratio of
+    their medians, each within its round."""
+    return statistics.median(r[3][years].median / r[3][first].median for r in runs)
+
+
 def report(passes: list[list[tuple[str, str, float, dict[int, Figure]]]], years_list) -> int:
     """Print each page's figures and verdict. With several passes (rounds over all pages,
     minutes apart), a page's figures are the medians of its passes, each ratio and growth
@@ -261,6 +267,8 @@ def report(passes: list[list[tuple[str, str, float, dict[int, Figure]]]], years_
     header = f"{'rol':<11} {'pagina':<19} {'vloer':>5}"
     for years in years_list:
         header += f" {f'{years}j ms':>8} {'p95':>6} {'x vloer':>7} {'q':>4}"
+        if years != first:
+            header += f" {'groei':>5}"
     if many:
         header += f" {'bereik':>9}"
     print(header + "  oordeel")
@@ -278,13 +286,15 @@ def report(passes: list[list[tuple[str, str, float, dict[int, Figure]]]], years_
                 f" {statistics.median(f.p95 for f in figs):6.1f} {ratio:7.1f}"
                 f" {figs[0].queries:4d}"
             )
+            if years != first:  # the median of the rounds' growths: what is judged
+                row += f" {growth_of(runs, first, years):5.2f}"
         ratios = [r[3][first].median / r[2] for r in runs]
         if many:
             row += f" {f'{min(ratios):.1f}-{max(ratios):.1f}':>9}"
         if statistics.median(ratios) > MAX_FLOOR_RATIO:
             verdict.append(f"TE TRAAG (> {MAX_FLOOR_RATIO:g}x vloer)")
         for years in years_list[1:]:
-            growth = statistics.median(r[3][years].median / r[3][first].median for r in runs)
+            growth = growth_of(runs, first, years)
             if growth > MAX_GROWTH:
                 verdict.append(f"GROEIT ({growth:.2f}x bij {years}j)")
             counts = {(r[3][first].queries, r[3][years].queries) for r in runs}

@@ -64,6 +64,8 @@ def test_growth_and_queries_are_judged_per_round(capsys):
     assert pages.report(rounds, [1, 10]) == 1
     out = capsys.readouterr().out
     assert "GROEIT (1.40x bij 10j)" in out
+    growing = next(line for line in out.splitlines() if "onderwerpen" in line)
+    assert " 1.40 " in growing  # the growth judged, printed in its column
     assert "QUERIES 5->6" in out  # one round that asked one query more is enough
     assert "0 van 2 pagina's halen de doelen" in out
 
