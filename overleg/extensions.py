@@ -99,12 +99,12 @@ class _Description(Sequence[psycopg.Column]):
     psycopg makes a Column per result column each time ``description`` is read, and
     SQLAlchemy reads it after every statement; but of a statement it has run before it keeps
     the result's layout (the compiled statement's cached metadata) and only asks whether
-    there is a description at all (SQL text run as it is, ``exec_driver_sql``, and echo
-    read the columns: they are made then). Overleg's ORM statements return 20-60 columns: making
-    them cost some 1.3 µs a column, up to 2 ms of a page (the home page: about 540 columns
-    in 11 statements). The length is the result's field count; the columns are made from
-    the result this description was taken of (what psycopg's Column reads of a cursor: its
-    result, encoding and adapters), also when read after the cursor moved on."""
+    there is a description at all. SQL text run as it is (``exec_driver_sql``) and echo do
+    read the columns: they are made then. Overleg's ORM statements return 20-60 columns;
+    making them cost some 1.3 µs a column, up to 2 ms of a page (the home page: about 540
+    columns in 11 statements). The length is the result's field count; the columns are made
+    from the result this description was taken of (what psycopg's Column reads of a cursor:
+    its result, encoding and adapters), also when read after the cursor moved on."""
 
     __slots__ = ("_source", "_columns")
 

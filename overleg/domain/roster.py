@@ -42,7 +42,7 @@ def holdings_and_bodies(
         select(RoleHolding, RosterEntry)
         .outerjoin(RosterEntry, RosterEntry.role_id == RoleHolding.role_id)
         .where(RoleHolding.person_id == person.id, held_on(day))
-        .order_by(RoleHolding.id, RosterEntry.position, RosterEntry.id)
+        .order_by(RoleHolding.id)  # each body's entries are put in roster order below
         # the entry's role is the holding's, found in the session without a query
         .options(joinedload(RoleHolding.role), joinedload(RosterEntry.meeting_type))
     )
