@@ -771,7 +771,21 @@ def topic_found_in_full_clause(person):
     return topic_full_clause(person)
 
 
-def topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
+class HeadedTopic(Protocol):
+    """What naming a topic takes: a `Topic`, or a row of an overview that selected only
+    these columns (`escalation.OpenEscalation`'s topic)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def is_casus(self) -> bool: ...
+
+
+def topic_heading(topic: HeadedTopic, person, entitled: set[int] | None = None) -> str:
     visible = (topic.id in entitled) if entitled is not None else can_see_casus(person, topic)
     return topic.title if visible else topic.reference
 
@@ -798,9 +812,9 @@ def visible_topics_stmt(person):
     return stmt.where(topic_visibility_clause(person))
 
 
-def overview_topic_heading(topic: Topic, person, entitled: set[int] | None = None) -> str:
+def overview_topic_heading(topic: HeadedTopic, person, entitled: set[int] | None = None) -> str:
     """How an overview that gathers work from many meetings (the werkvoorraad on the home
-    page) names a topic: a casus by its reference only, whoever reads it (the overview is
+    page, the open escalations) names a topic: a casus by its reference only, whoever reads it (the overview is
     seen at a glance; the link leads to the full page); any other topic as `topic_heading`."""
     if topic.is_casus:
         return topic.reference

@@ -437,7 +437,7 @@ def _render_backlog(body: MeetingType, error: str | None = None, status: int = 2
 @bp.route("/escalaties")
 @access("secretaris")
 def escalations():
-    items = de.open_escalations()
+    items = de.open_escalations(current_user)
     return render_template(
         "topics/escalations.html",
         escalations=items,
