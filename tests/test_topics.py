@@ -296,6 +296,10 @@ def test_backlog_and_escalations_overview(sec):
     # an overview of work from many meetings names a casus by its reference only, as the
     # werkvoorraad does (policy.overview_topic_heading); its page shows it in full
     assert topic.reference in html and "Hennepteelt" not in html
+    # nor its questions (case text); the other escalation's question is shown
+    assert "Extra inzet?" in html
+    assert "Integrale aanpak starten?" not in html and "Bestuurlijke sluiting?" not in html
+    assert "Casus: de vraag staat bij het onderwerp" in html
     assert "Hennepteelt" in sec.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
 
 

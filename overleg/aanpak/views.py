@@ -170,6 +170,14 @@ def version(topic_id: int, number: int):
     return html
 
 
+def _added_message(topic: Topic, measure: Measure) -> str:
+    """The flash message for a new measure: the session cookie is signed, not encrypted, so
+    a casus's measure goes by the topic's reference, never by its title."""
+    if topic.is_casus:
+        return f"De maatregel is toegevoegd aan het plan van aanpak van {topic.reference}."
+    return f"De maatregel ‘{measure.title}’ is toegevoegd."
+
+
 @bp.route("/onderwerpen/<int:topic_id>/aanpak/maatregelen", methods=["POST"])
 @access("secretaris")
 def add_measure(topic_id: int):
@@ -185,7 +193,7 @@ def add_measure(topic_id: int):
         else:
             record("measure_added", measure, ref=topic.reference)
             db.session.commit()
-            flash(f"De maatregel ‘{measure.title}’ is toegevoegd.", "success")
+            flash(_added_message(topic, measure), "success")
             return redirect(url_for("aanpak.plan", topic_id=topic.id) + f"#maatregel-{measure.id}")
     return _render_plan(topic, measure_form=form, status=400)
 
@@ -216,7 +224,11 @@ def edit_measure(measure_id: int):
             )
             return redirect(url_for("aanpak.plan", topic_id=topic.id) + f"#maatregel-{measure.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template("aanpak/edit.html", form=form, measure=measure, topic=topic), status
+    html = render_template("aanpak/edit.html", form=form, measure=measure, topic=topic)
+    if topic.is_casus:
+        # the form shows a measure of the casus's plan in full, as the plan page does
+        log_shown([topic.reference], topic)
+    return html, status
 
 
 @bp.route("/maatregelen/<int:measure_id>/verwijderen", methods=["POST"])

@@ -70,7 +70,13 @@ def _topic_choice_statement():
     body's first."""
     own = Topic.meeting_type_id == bindparam("type_id")
     parts = [
-        select(literal(part).label("part"), Topic.id, Topic.reference, Topic.title)
+        select(
+            literal(part).label("part"),
+            Topic.id,
+            Topic.reference,
+            Topic.title,
+            Topic.confidentiality,
+        )
         .where(where, Topic.status != "afgerond")
         .order_by(Topic.id.desc())
         .limit(limit)
@@ -78,16 +84,26 @@ def _topic_choice_statement():
         for part, (where, limit) in enumerate(((own, TOPIC_CHOICES), (~own, OTHER_TOPIC_CHOICES)))
     ]
     both = union_all(*(select(p) for p in parts)).subquery()
-    return select(both.c.id, both.c.reference, both.c.title).order_by(both.c.part, both.c.id.desc())
+    return select(both.c.id, both.c.reference, both.c.title, both.c.confidentiality).order_by(
+        both.c.part, both.c.id.desc()
+    )
 
 
 def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
     """The open topics an item may be about: the meeting's own body's newest first, then the
-    newest of the other bodies. Each an index walk that stops at its limit."""
+    newest of the other bodies. Each an index walk that stops at its limit. A list of topics
+    from every body names a casus as an overview does: by its reference only
+    (`policy.overview_topic_heading`)."""
     rows = db.session.execute(_topic_choice_statement(), {"type_id": meeting.meeting_type_id})
-    return choices(
-        [(0, "Geen: een vrij agendapunt")] + [(tid, f"{ref} · {title}") for tid, ref, title in rows]
-    )
+    topics = [policy.TopicRow(tid, ref, title, kind == "casus") for tid, ref, title, kind in rows]
+    entitled = policy.entitled_topic_ids(current_user, {t.id for t in topics})
+    labels = []
+    for t in topics:
+        heading = policy.overview_topic_heading(t, current_user, entitled)
+        labels.append(
+            (t.id, t.reference if heading == t.reference else f"{t.reference} · {heading}")
+        )
+    return choices([(0, "Geen: een vrij agendapunt"), *labels])
 
 
 def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int = 200):
@@ -177,6 +193,15 @@ def add(meeting_id: int):
     return _render(meeting, item_form=form, status=400)
 
 
+def _item_page(template: str, item: AgendaItem, status: int, **context):
+    """A page about one agenda item, for the secretary, who reads it in full: rendered, then
+    one event naming its casus (references only), as the agenda page logs its items."""
+    html = render_template(template, item=item, **context)
+    if docs.is_casus_item(item):
+        log_shown([item.topic.reference], item.meeting)
+    return html, status
+
+
 @bp.route("/agendapunten/<int:item_id>/bewerken", methods=["GET", "POST"])
 @access("secretaris")
 def edit(item_id: int):
@@ -200,9 +225,7 @@ def edit(item_id: int):
             flash("Het agendapunt is opgeslagen.", "success")
             return _back(item.meeting_id, f"punt-{item.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "agenda/item_form.html", form=form, item=item, meeting=item.meeting
-    ), status
+    return _item_page("agenda/item_form.html", item, status, form=form, meeting=item.meeting)
 
 
 @bp.route("/agendapunten/<int:item_id>/verwijderen", methods=["POST"])
@@ -291,6 +314,8 @@ def accept(item_id: int):
 @access("secretaris")
 def decline(item_id: int):
     item = _item(item_id)
+    if item.proposal_status != "voorgesteld":
+        abort(404)  # only a proposal still waiting is declined (a handled one: the agenda)
     form = DeclineForm()
     if form.validate_on_submit():
         try:
@@ -303,9 +328,7 @@ def decline(item_id: int):
             flash("Het voorstel is afgewezen.", "success")
             return _back(item.meeting_id, "voorstellen")
     status = 400 if request.method == "POST" else 200
-    return render_template(
-        "agenda/decline.html", form=form, item=item, meeting=item.meeting
-    ), status
+    return _item_page("agenda/decline.html", item, status, form=form, meeting=item.meeting)
 
 
 # --- publication --------------------------------------------------------------------------
@@ -385,7 +408,7 @@ def item_access(item_id: int):
             flash("Wie bij dit agendapunt mag zijn, is opgeslagen.", "success")
             return _back(item.meeting_id, f"punt-{item.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template("agenda/access.html", form=form, item=item, meeting=meeting), status
+    return _item_page("agenda/access.html", item, status, form=form, meeting=meeting)
 
 
 # --- escalation and conclusion -------------------------------------------------------------
@@ -464,15 +487,16 @@ def escalate(item_id: int):
                 )
             return _back(meeting.id, f"punt-{item.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template(
+    return _item_page(
         "agenda/escalate.html",
+        item,
+        status,
         form=form,
-        item=item,
         meeting=meeting,
         paths=paths,
         chosen=chosen,
         heading=policy.item_heading(item, current_user),
-    ), status
+    )
 
 
 def _nl(value) -> str:
@@ -516,10 +540,11 @@ def conclude(item_id: int):
                 flash("De uitkomst is opgeslagen.", "success")
             return _back(item.meeting_id, f"punt-{item.id}")
     status = 400 if request.method == "POST" else 200
-    return render_template(
+    return _item_page(
         "agenda/conclude.html",
+        item,
+        status,
         form=form,
-        item=item,
         meeting=item.meeting,
         heading=policy.item_heading(item, current_user),
-    ), status
+    )

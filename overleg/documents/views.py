@@ -70,16 +70,29 @@ def _limit_label() -> str:
 
 
 def _render_item(item: AgendaItem, form: UploadForm, status: int = 200, error: str | None = None):
+    """The item's documents page, for the secretary, who reads the item in full: rendered,
+    then one event naming its casus (references only)."""
     if error:
         form.file.errors = [error]
-    return render_template(
+    html = render_template(
         "documents/item.html",
         item=item,
         meeting=item.meeting,
         form=form,
         max_upload=_limit_label(),
         allowed=docs.ALLOWED_LABEL,
-    ), status
+    )
+    if docs.is_casus_item(item):
+        log_shown([item.topic.reference], item.meeting)
+    return html, status
+
+
+def _item_label(item: AgendaItem) -> str:
+    """An item as a message names it: a casus by its reference (a flashed message travels in
+    the session cookie, which is signed, not encrypted)."""
+    if docs.is_casus_item(item):
+        return f"agendapunt {item.topic.reference}"
+    return f"agendapunt '{item.title}'"
 
 
 @bp.route("/agendapunten/<int:item_id>/stukken", methods=["GET", "POST"])
@@ -99,6 +112,7 @@ def item_documents(item_id: int):
                     item, upload.filename or "", data, current_user, max_bytes=limit
                 )
             except docs.UploadRefused as refused:
+                db.session.rollback()  # nothing of the refused file is kept
                 return _render_item(item, form, refused.status, str(refused))
             try:
                 db.session.flush()  # the document's id, for the audit event
@@ -108,7 +122,8 @@ def item_documents(item_id: int):
                 db.session.rollback()
                 docs.discard_stored(doc)
                 raise
-            flash(f"{doc.filename} is toegevoegd aan agendapunt '{item.title}'.", "success")
+            name = "Het stuk" if docs.is_casus_item(item) else doc.filename
+            flash(f"{name} is toegevoegd aan {_item_label(item)}.", "success")
             return redirect(url_for("documents.item_documents", item_id=item.id))
     except RequestEntityTooLarge:
         return _render_item(
@@ -132,7 +147,7 @@ def delete_document(doc_id: int):
     from ..storage import get_storage
 
     get_storage().delete(key)
-    flash(f"{name} is verwijderd.", "success")
+    flash(f"{'Het stuk' if docs.is_casus_item(item) else name} is verwijderd.", "success")
     return redirect(url_for("documents.item_documents", item_id=item.id))
 
 
@@ -211,7 +226,7 @@ def agenda_pdf(meeting_id: int):
     )
     if not agenda_visible_to(current_user, meeting):
         abort(404)  # a participant sees the agenda once it is published
-    view = docs.agenda_view(meeting, current_user)
+    view = docs.agenda_view(meeting, current_user, with_actions=True)
     started = time.perf_counter()
     data = _render_agenda(view)
     current_app.logger.info(
@@ -219,11 +234,12 @@ def agenda_pdf(meeting_id: int):
         meeting.id,
         (time.perf_counter() - started) * 1000,
     )
-    if view.has_casus:
-        record("agenda_exported", meeting, ref=joined_refs(view.casus_shown))
+    shown = view.casus_shown  # items' and carried actions' (the actielijst)
+    if view.has_casus or shown:
+        record("agenda_exported", meeting, ref=joined_refs(shown))
         db.session.commit()
     return _attachment(
-        data, _pdf_name(meeting, "agenda"), "application/pdf", private=view.has_casus
+        data, _pdf_name(meeting, "agenda"), "application/pdf", private=view.has_casus or bool(shown)
     )
 
 
@@ -235,17 +251,21 @@ def bundle_pdf(meeting_id: int):
     )
     if not agenda_visible_to(current_user, meeting):
         abort(404)  # a participant sees the agenda once it is published
-    view = docs.agenda_view(meeting, current_user)
+    view = docs.agenda_view(meeting, current_user, with_actions=True)
     bundle = docs.bundle_plan(view)
     data = docs.build_bundle(lambda pages: _render_agenda(view, bundle, pages), bundle)
     for entry in bundle:
         if entry.included and entry.casus:
             record("casus_document_downloaded", entry.document)
-    if view.has_casus:
-        record("agenda_exported", meeting, ref=joined_refs(view.casus_shown))
+    shown = view.casus_shown  # items' and carried actions' (the actielijst)
+    if view.has_casus or shown:
+        record("agenda_exported", meeting, ref=joined_refs(shown))
     db.session.commit()
     return _attachment(
-        data, _pdf_name(meeting, "vergaderstukken"), "application/pdf", private=view.has_casus
+        data,
+        _pdf_name(meeting, "vergaderstukken"),
+        "application/pdf",
+        private=view.has_casus or bool(shown),
     )
 
 

@@ -926,10 +926,10 @@ def register_years(meeting_type: MeetingType, person) -> list[int]:
 def register_topics(
     meeting_type: MeetingType, person, year: int | None, also: int | None = None
 ) -> list:
-    """The topics (id, reference, title) of the items of the actions the person finds in
-    the register at meetings of this year (a year's worth, not every topic of ten years),
-    and the topic `also` when it has actions there (the filter's current choice); by
-    reference. One query."""
+    """The topics (id, reference, title, confidentiality) of the items of the actions the
+    person finds in the register at meetings of this year (a year's worth, not every topic
+    of ten years), and the topic `also` when it has actions there (the filter's current
+    choice); by reference. One query."""
     if year is None or not MINYEAR < year < MAXYEAR:
         return []
 
@@ -940,7 +940,9 @@ def register_topics(
         if also is not None:
             which = or_(which, topic.id == _TOPIC)
         ids = _visible(person, item, topic).with_only_columns(topic.id).where(which)
-        stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
+        stmt = select(Topic.id, Topic.reference, Topic.title, Topic.confidentiality).where(
+            Topic.id.in_(ids)
+        )
         return stmt.order_by(Topic.reference)
 
     stmt = kept.statement(("action_topics", also is not None), person, build)

@@ -401,9 +401,10 @@ def register_years(meeting_type: MeetingType, person) -> list[int]:
 def register_topics(
     meeting_type: MeetingType, person, year: int | None, also: int | None = None
 ) -> list:
-    """The topics (id, reference, title) of the decisions the person finds in the register
-    in this year (a year's worth, not every topic of ten years), and the topic `also` when
-    it has decisions there (the filter's current choice); by reference. One query."""
+    """The topics (id, reference, title, confidentiality) of the decisions the person finds
+    in the register in this year (a year's worth, not every topic of ten years), and the
+    topic `also` when it has decisions there (the filter's current choice); by reference.
+    One query."""
     if year is None:
         return []
 
@@ -413,19 +414,23 @@ def register_topics(
             which = or_(which, Decision.topic_id == _TOPIC)
         ids = _visible(person).with_only_columns(Decision.topic_id).where(which)
         if dialect.name() != "postgresql":
-            stmt = select(Topic.id, Topic.reference, Topic.title).where(Topic.id.in_(ids))
+            stmt = select(Topic.id, Topic.reference, Topic.title, Topic.confidentiality).where(
+                Topic.id.in_(ids)
+            )
             return stmt.order_by(Topic.reference)
         # PostgreSQL: the year's few topics each looked up by its key (a LATERAL subquery,
         # OFFSET 0 keeps it one); as a semi-join it hashed the whole topic table, a cost
         # that grows with the years (0.38 ms at one year, 1.26 ms at ten)
         found = ids.where(Decision.topic_id.is_not(None)).distinct().subquery()
         topic = (
-            select(Topic.id, Topic.reference, Topic.title)
+            select(Topic.id, Topic.reference, Topic.title, Topic.confidentiality)
             .where(Topic.id == found.c.topic_id)
             .offset(0)
             .lateral()
         )
-        stmt = select(topic.c.id, topic.c.reference, topic.c.title).select_from(found)
+        stmt = select(
+            topic.c.id, topic.c.reference, topic.c.title, topic.c.confidentiality
+        ).select_from(found)
         return stmt.join(topic, true()).order_by(topic.c.reference)
 
     key = ("decision_topics", also is not None, dialect.name())

@@ -423,12 +423,22 @@ class AgendaView:
 
     @property
     def casus_shown(self) -> list[str]:
-        """References of the casus this reader sees in full here (for the audit log)."""
-        return [
+        """References of the casus this reader sees in full here (for the audit log): its
+        items', and those of the carried actions whose text the actielijst shows them (a view
+        made ``with_actions``)."""
+        refs = [
             r.item.topic.reference
             for r in self.rows
             if r.full and r.item.topic is not None and r.item.topic.is_casus
         ]
+        for r in self.rows:
+            for group in r.actions or ():
+                refs += [
+                    a.topic_reference
+                    for a, visible, _ in group
+                    if visible and a.topic_is_casus and a.topic_reference
+                ]
+        return refs
 
 
 @lru_cache(maxsize=1)

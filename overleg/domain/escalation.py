@@ -550,16 +550,6 @@ _OPEN_LITERALS = tuple(literal_column(f"'{s}'", String) for s in OPEN_ESCALATION
 
 
 @dataclass(frozen=True, slots=True)
-class OverviewTopic:
-    """The topic of an `OpenEscalation`: what naming it takes (`policy.HeadedTopic`)."""
-
-    id: int
-    reference: str
-    title: str
-    is_casus: bool
-
-
-@dataclass(frozen=True, slots=True)
 class OpenEscalation:
     """A row of the open escalations overview: columns, not model objects (loading each
     escalation with its topic, bodies, item and meeting as objects cost five times the
@@ -568,9 +558,9 @@ class OpenEscalation:
     id: int
     direction: str
     status: str
-    question: str
+    question: str | None  # None for a casus: case text, which an overview does not show
     created_at: datetime
-    topic: OverviewTopic
+    topic: policy.TopicRow
     heading: str  # the topic as the overview names it (a casus by its reference)
     from_name: str
     to_name: str
@@ -622,17 +612,18 @@ def _open_stmt():
 
 def open_escalations(person) -> list[OpenEscalation]:
     """Every open escalation, oldest first, with its topic as an overview names it for this
-    person (`policy.overview_topic_heading`: a casus by its reference only), its bodies and
-    the meeting it is placed on: one query."""
+    person (`policy.overview_topic_heading`: a casus by its reference only, and without its
+    question, which is case text too), its bodies and the meeting it is placed on: one
+    query."""
     rows = db.session.execute(_open_stmt()).all()
-    topics = [OverviewTopic(r[5], r[6], r[7], r[8] == "casus") for r in rows]
+    topics = [policy.TopicRow(r[5], r[6], r[7], r[8] == "casus") for r in rows]
     entitled = policy.entitled_topic_ids(person, {t.id for t in topics})
     return [
         OpenEscalation(
             r[0],
             r[1],
             r[2],
-            r[3],
+            None if topic.is_casus else r[3],
             r[4],
             topic,
             policy.overview_topic_heading(topic, person, entitled),

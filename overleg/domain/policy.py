@@ -772,8 +772,8 @@ def topic_found_in_full_clause(person):
 
 
 class HeadedTopic(Protocol):
-    """What naming a topic takes: a `Topic`, or a row of an overview that selected only
-    these columns (`escalation.OpenEscalation`'s topic)."""
+    """What naming a topic takes: a `Topic`, or a `TopicRow` of an overview that selected
+    only these columns."""
 
     @property
     def id(self) -> int: ...
@@ -783,6 +783,16 @@ class HeadedTopic(Protocol):
     def title(self) -> str: ...
     @property
     def is_casus(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    """A topic as an overview selected it, in columns: what naming it takes (`HeadedTopic`)."""
+
+    id: int
+    reference: str
+    title: str
+    is_casus: bool
 
 
 def topic_heading(topic: HeadedTopic, person, entitled: set[int] | None = None) -> str:

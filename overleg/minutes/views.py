@@ -32,6 +32,7 @@ from ..domain import decisions as dd
 from ..domain import keyset, policy
 from ..domain import minutes as dmin
 from ..domain import retention as dret
+from ..domain.documents import is_casus_item
 from ..domain.loading import Collection, collection, load_collections
 from ..domain.meetings import bodies_seen_by
 from ..extensions import db
@@ -285,7 +286,11 @@ def _render_edit(
     attendance_errors: dict | None = None,
     acting_chosen: int | None = None,
     status: int = 200,
+    deferred_log: list | None = None,
 ):
+    """The minutes editing page. The secretary reads every item in full here: one event
+    names the casus among them (references only), written after rendering, or, with
+    `deferred_log`, left to the caller (who still has a refused change to roll back)."""
     shown = minutes or _transient_minutes(meeting)
     load_collections((meeting,), (_vacant_seats(),))
     # the meeting's actions once, for the snapshot and for their edit forms
@@ -304,7 +309,7 @@ def _render_edit(
         i.id: [(m.id, m.title) for m in by_topic.get(i.topic_id, [])] if i.topic_id else []
         for i in meeting.agenda_items
     }
-    return render_template(
+    html = render_template(
         "minutes/edit.html",
         meeting=meeting,
         minutes=minutes,
@@ -325,7 +330,19 @@ def _render_edit(
         plain_form=PlainForm(formdata=None),
         destroy=dret.destruction_date(meeting),
         today=today_local(),
-    ), status
+    )
+    logged = (dmin.casus_shown(snap), minutes if minutes is not None else meeting)
+    if deferred_log is None:
+        log_shown(*logged)
+    else:
+        deferred_log.append(logged)
+    return html, status
+
+
+def _log_items_shown(items, obj) -> None:
+    """One event naming the casus among these agenda items, which the page shows in full (a
+    staff page: correction, conflict, refusal)."""
+    log_shown([i.topic.reference for i in items if i is not None and is_casus_item(i)], obj)
 
 
 def _acting_participant_id(meeting: Meeting) -> int | None:
@@ -377,14 +394,16 @@ def _refuse(
 ):
     if _wants_json():
         return jsonify({"ok": False, "message": message}), status
-    return render_template(
+    html = render_template(
         "minutes/refused.html",
         meeting=meeting,
         minutes=minutes,
         message=message,
         yours=yours,
         item=item,
-    ), status
+    )
+    _log_items_shown([item], minutes if minutes is not None else meeting)
+    return html, status
 
 
 def _editable_minutes(meeting, yours=None, item=None):
@@ -446,6 +465,7 @@ def attendance(meeting_id: int):
         meeting = _meeting(meeting_id)
         # Show what was chosen, not what is stored; never flushed (a refused value breaks
         # the CHECK constraint), and forgotten after rendering.
+        deferred: list = []
         with db.session.no_autoflush:
             for p in meeting.participants:
                 p.attendance = values.get(p.id)
@@ -455,8 +475,11 @@ def attendance(meeting_id: int):
                 attendance_errors=exc.errors,
                 acting_chosen=acting_id,
                 status=400,
+                deferred_log=deferred,
             )
-        db.session.rollback()
+        db.session.rollback()  # the refused choices, never stored; then the view's event
+        for refs, obj in deferred:
+            log_shown(refs, obj)
         return resp
     flash("De aanwezigheid is vastgelegd.", "success")
     return redirect(_page_url(meeting, "aanwezigheid"))
@@ -559,7 +582,7 @@ def _conflict(meeting: Meeting, item: AgendaItem, yours: str):
             }
         ), 409
     editor = minutes.last_edited_by if minutes is not None else None
-    return render_template(
+    html = render_template(
         "minutes/conflict.html",
         meeting=meeting,
         item=item,
@@ -570,7 +593,9 @@ def _conflict(meeting: Meeting, item: AgendaItem, yours: str):
         version=minutes.version if minutes is not None else 0,
         base=dmin.text_hash(theirs),
         message=message,
-    ), 409
+    )
+    _log_items_shown([item], minutes if minutes is not None else meeting)
+    return html, 409
 
 
 @bp.route("/overleggen/<int:meeting_id>/verslag/punten/<int:item_id>/besluiten", methods=["POST"])
@@ -992,7 +1017,7 @@ def correction(meeting_id: int):
         status = 400
     else:
         status = 200
-    return render_template(
+    html = render_template(
         "minutes/correction.html",
         meeting=meeting,
         minutes=minutes,
@@ -1005,7 +1030,9 @@ def correction(meeting_id: int):
         action_values=action_values,
         owner_groups=owner_groups,
         errors=errors,
-    ), status
+    )
+    _log_items_shown(items, minutes)
+    return html, status
 
 
 def _correction_actions(
@@ -1198,13 +1225,20 @@ def _theme_choices() -> list:
 
 def _topic_choices(topics) -> list:
     """Topics found in the register the reader sees (id, reference, title); their title
-    only for staff (the register shows a topic's reference to anyone who finds its rows)."""
+    only for staff (the register shows a topic's reference to anyone who finds its rows),
+    and a casus's never: a year's topics from every meeting are an overview
+    (`policy.overview_topic_heading`), and the filter is no view of the casus."""
     secretary = policy.is_staff(current_user)
-    ordered = sorted({t.id: t for t in topics if t is not None}.values(), key=lambda t: t.reference)
-    return choices(
-        [("", "Alle onderwerpen")]
-        + [(t.id, f"{t.reference} {t.title}" if secretary else t.reference) for t in ordered]
+    rows = {t.id: t for t in topics if t is not None}.values()
+    ordered = sorted(
+        (policy.TopicRow(t.id, t.reference, t.title, t.confidentiality == "casus") for t in rows),
+        key=lambda t: t.reference,
     )
+    labels = []
+    for t in ordered:
+        heading = policy.overview_topic_heading(t, current_user) if secretary else t.reference
+        labels.append((t.id, t.reference if heading == t.reference else f"{t.reference} {heading}"))
+    return choices([("", "Alle onderwerpen"), *labels])
 
 
 def _topics_year(form, years: list[int]) -> tuple[int | None, str | None]:

@@ -147,11 +147,24 @@ def _forms():
     return topic_form, merge_form, CloseForm(prefix="sluiten")
 
 
+def _topic_title(signal: Signal) -> str | None:
+    """The title beside the reference of the signal's topic, as an overview names it
+    (`policy.overview_topic_heading`): none for a casus, which this page names by its
+    reference only (its page, behind the link, shows it in full and logs that)."""
+    topic = signal.topic
+    if topic is None:
+        return None
+    entitled = policy.entitled_topic_ids(current_user, [topic.id])
+    heading = policy.overview_topic_heading(topic, current_user, entitled)
+    return None if heading == topic.reference else heading
+
+
 def _detail(signal, forms, status=200):
     topic_form, merge_form, close_form = forms
     return render_template(
         "signals/signal.html",
         signal=signal,
+        topic_title=_topic_title(signal),
         topic_form=topic_form,
         merge_form=merge_form,
         close_form=close_form,

@@ -214,7 +214,11 @@ def edit(topic_id: int):
         flash("Het onderwerp is opgeslagen.", "success")
         return redirect(url_for("topics.view", topic_id=topic.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("topics/form.html", form=form, topic=topic), status
+    html = render_template("topics/form.html", form=form, topic=topic)
+    if topic.is_casus:
+        # the form shows the casus in full (its title and description, or what was sent)
+        log_shown([topic.reference], topic)
+    return html, status
 
 
 # --- the topic page with its timeline --------------------------------------------------------
