@@ -130,7 +130,8 @@ def test_the_agenda_topic_picker_names_a_casus_by_its_reference(seeded, people, 
     r = as_role("secretaris").get(f"/overleggen/{coming.id}/agenda")
     html = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert f">{REF}</option>" in html and CASE_TITLE not in html
+    assert f">{REF} (casus)</option>" in html and CASE_TITLE not in html
+    assert "Een casus staat in deze lijst alleen met het kenmerk" in html
     # an open topic that is no casus keeps its title (demo data: the TVO's topics)
     assert " · " in html
 
@@ -169,8 +170,14 @@ def test_the_pages_about_one_casus_item_log_it(seeded, people, as_role):
     for page in ("bewerken", "toegang", "stukken"):
         assert sec.get(f"/agendapunten/{plain.id}/{page}").status_code == 200, page
     assert len(_events("casus_viewed", people["secretaris"])) == len(pages)
-    # declining is for a waiting proposal only: any other item is not found
-    assert sec.get(f"/agendapunten/{item.id}/afwijzen").status_code == 404
+    # declining is for a waiting proposal only: any other item leads back to the agenda,
+    # named nowhere on the way
+    r = sec.get(f"/agendapunten/{item.id}/afwijzen")
+    assert r.status_code == 302 and r.headers["Location"].endswith(
+        f"/overleggen/{first.id}/agenda#voorstellen"
+    )
+    with sec.session_transaction() as session:
+        assert [m for _, m in session.get("_flashes", [])] == ["Dit voorstel is al behandeld."]
 
 
 def test_an_upload_to_a_casus_item_is_announced_by_its_reference(seeded, people, as_role):

@@ -299,7 +299,8 @@ def test_backlog_and_escalations_overview(sec):
     # nor its questions (case text); the other escalation's question is shown
     assert "Extra inzet?" in html
     assert "Integrale aanpak starten?" not in html and "Bestuurlijke sluiting?" not in html
-    assert "Casus: de vraag staat bij het onderwerp" in html
+    assert "Casus: de vraag staat op de pagina van" in html
+    assert "staat in dit overzicht alleen met het kenmerk" in html
     assert "Hennepteelt" in sec.get(f"/onderwerpen/{topic.id}").get_data(as_text=True)
 
 

@@ -93,16 +93,11 @@ def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
     """The open topics an item may be about: the meeting's own body's newest first, then the
     newest of the other bodies. Each an index walk that stops at its limit. A list of topics
     from every body names a casus as an overview does: by its reference only
-    (`policy.overview_topic_heading`)."""
+    (`policy.overview_topic_label`)."""
     rows = db.session.execute(_topic_choice_statement(), {"type_id": meeting.meeting_type_id})
     topics = [policy.TopicRow(tid, ref, title, kind == "casus") for tid, ref, title, kind in rows]
     entitled = policy.entitled_topic_ids(current_user, {t.id for t in topics})
-    labels = []
-    for t in topics:
-        heading = policy.overview_topic_heading(t, current_user, entitled)
-        labels.append(
-            (t.id, t.reference if heading == t.reference else f"{t.reference} · {heading}")
-        )
+    labels = [(t.id, policy.overview_topic_label(t, current_user, entitled)) for t in topics]
     return choices([(0, "Geen: een vrij agendapunt"), *labels])
 
 
@@ -314,8 +309,9 @@ def accept(item_id: int):
 @access("secretaris")
 def decline(item_id: int):
     item = _item(item_id)
-    if item.proposal_status != "voorgesteld":
-        abort(404)  # only a proposal still waiting is declined (a handled one: the agenda)
+    if item.proposal_status != "voorgesteld":  # handled meanwhile (another tab, a colleague)
+        flash("Dit voorstel is al behandeld.", "info")
+        return _back(item.meeting_id, "voorstellen")
     form = DeclineForm()
     if form.validate_on_submit():
         try:

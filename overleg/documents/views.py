@@ -92,7 +92,7 @@ def _item_label(item: AgendaItem) -> str:
     the session cookie, which is signed, not encrypted)."""
     if docs.is_casus_item(item):
         return f"agendapunt {item.topic.reference}"
-    return f"agendapunt '{item.title}'"
+    return f"agendapunt ‘{item.title}’"
 
 
 @bp.route("/agendapunten/<int:item_id>/stukken", methods=["GET", "POST"])

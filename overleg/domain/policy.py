@@ -831,6 +831,17 @@ def overview_topic_heading(topic: HeadedTopic, person, entitled: set[int] | None
     return topic_heading(topic, person, entitled)
 
 
+def overview_topic_label(topic: HeadedTopic, person, entitled: set[int] | None = None) -> str:
+    """A topic as a choice in a list of topics from many meetings (the agenda's topic picker,
+    a register's filter, a signal's merge list): its reference and, as
+    `overview_topic_heading` names it, its title, or for a casus "(casus)", which tells the
+    reader why there is no title."""
+    if topic.is_casus:
+        return f"{topic.reference} (casus)"
+    heading = overview_topic_heading(topic, person, entitled)
+    return topic.reference if heading == topic.reference else f"{topic.reference} · {heading}"
+
+
 def worklist_visible(person) -> bool:
     """The werkvoorraad (what waits for the secretary) is for staff only."""
     return is_staff(person)

@@ -1227,17 +1227,17 @@ def _topic_choices(topics) -> list:
     """Topics found in the register the reader sees (id, reference, title); their title
     only for staff (the register shows a topic's reference to anyone who finds its rows),
     and a casus's never: a year's topics from every meeting are an overview
-    (`policy.overview_topic_heading`), and the filter is no view of the casus."""
+    (`policy.overview_topic_label`), and the filter is no view of the casus."""
     secretary = policy.is_staff(current_user)
     rows = {t.id: t for t in topics if t is not None}.values()
     ordered = sorted(
         (policy.TopicRow(t.id, t.reference, t.title, t.confidentiality == "casus") for t in rows),
         key=lambda t: t.reference,
     )
-    labels = []
-    for t in ordered:
-        heading = policy.overview_topic_heading(t, current_user) if secretary else t.reference
-        labels.append((t.id, t.reference if heading == t.reference else f"{t.reference} {heading}"))
+    labels = [
+        (t.id, policy.overview_topic_label(t, current_user) if secretary else t.reference)
+        for t in ordered
+    ]
     return choices([("", "Alle onderwerpen"), *labels])
 
 

@@ -121,9 +121,8 @@ def triage():
 
 def _merge_label(topic: Topic, entitled: set[int]) -> str:
     """A topic in the merge list: every open topic at once, so a casus by its reference only
-    (`policy.overview_topic_heading`); its page, behind the link, shows it in full."""
-    heading = policy.overview_topic_heading(topic, current_user, entitled)
-    return topic.reference if heading == topic.reference else f"{topic.reference} {heading}"
+    (`policy.overview_topic_label`); its page, behind the link, shows it in full."""
+    return policy.overview_topic_label(topic, current_user, entitled)
 
 
 def _forms():
