@@ -558,7 +558,7 @@ class OpenEscalation:
     id: int
     direction: str
     status: str
-    question: str | None  # None for a casus: case text, which an overview does not show
+    question: str | None  # None where the overview shows no case text (a casus)
     created_at: datetime
     topic: policy.TopicRow
     heading: str  # the topic as the overview names it (a casus by its reference)
@@ -612,9 +612,9 @@ def _open_stmt():
 
 def open_escalations(person) -> list[OpenEscalation]:
     """Every open escalation, oldest first, with its topic as an overview names it for this
-    person (`policy.overview_topic_heading`: a casus by its reference only, and without its
-    question, which is case text too), its bodies and the meeting it is placed on: one
-    query."""
+    person (`policy.overview_topic_heading`: a casus by its reference only) and its question
+    where the overview shows case text (`policy.overview_text_shown`), its bodies and the
+    meeting it is placed on: one query."""
     rows = db.session.execute(_open_stmt()).all()
     topics = [policy.TopicRow(r[5], r[6], r[7], r[8] == "casus") for r in rows]
     entitled = policy.entitled_topic_ids(person, {t.id for t in topics})
@@ -623,7 +623,7 @@ def open_escalations(person) -> list[OpenEscalation]:
             r[0],
             r[1],
             r[2],
-            None if topic.is_casus else r[3],
+            r[3] if policy.overview_text_shown(topic) else None,
             r[4],
             topic,
             policy.overview_topic_heading(topic, person, entitled),

@@ -831,6 +831,13 @@ def overview_topic_heading(topic: HeadedTopic, person, entitled: set[int] | None
     return topic_heading(topic, person, entitled)
 
 
+def overview_text_shown(topic: HeadedTopic) -> bool:
+    """Does an overview of work from many meetings show a topic's case text beside its
+    heading (an open escalation's question)? Not for a casus, which it names by its
+    reference only (`overview_topic_heading`)."""
+    return not topic.is_casus
+
+
 def overview_topic_label(topic: HeadedTopic, person, entitled: set[int] | None = None) -> str:
     """A topic as a choice in a list of topics from many meetings (the agenda's topic picker,
     a register's filter, a signal's merge list): its reference and, as
