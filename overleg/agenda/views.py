@@ -192,8 +192,7 @@ def _item_page(template: str, item: AgendaItem, status: int, **context):
     """A page about one agenda item, for the secretary, who reads it in full: rendered, then
     one event naming its casus (references only), as the agenda page logs its items."""
     html = render_template(template, item=item, **context)
-    if docs.is_casus_item(item):
-        log_shown([item.topic.reference], item.meeting)
+    log_shown(docs.casus_references([item]), item.meeting)
     return html, status
 
 

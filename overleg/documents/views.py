@@ -82,8 +82,7 @@ def _render_item(item: AgendaItem, form: UploadForm, status: int = 200, error: s
         max_upload=_limit_label(),
         allowed=docs.ALLOWED_LABEL,
     )
-    if docs.is_casus_item(item):
-        log_shown([item.topic.reference], item.meeting)
+    log_shown(docs.casus_references([item]), item.meeting)
     return html, status
 
 

@@ -290,6 +290,12 @@ def is_casus_item(item: AgendaItem) -> bool:
     return topic is not None and topic.confidentiality == "casus"
 
 
+def casus_references(items) -> list[str]:
+    """The references of the casus among these agenda items (None skipped): what a page that
+    shows them in full names in its audit event (`audit.log_shown`)."""
+    return [i.topic.reference for i in items if i is not None and is_casus_item(i)]
+
+
 def is_restricted_item(item: AgendaItem) -> bool:
     """A casus or besloten item: its full views and downloads are audited."""
     return bool(item.besloten) or is_casus_item(item)

@@ -824,8 +824,9 @@ def visible_topics_stmt(person):
 
 def overview_topic_heading(topic: HeadedTopic, person, entitled: set[int] | None = None) -> str:
     """How an overview that gathers work from many meetings (the werkvoorraad on the home
-    page, the open escalations) names a topic: a casus by its reference only, whoever reads it (the overview is
-    seen at a glance; the link leads to the full page); any other topic as `topic_heading`."""
+    page, the open escalations) names a topic: a casus by its reference only, whoever reads
+    it (the overview is seen at a glance; the link leads to the full page); any other topic
+    as `topic_heading`."""
     if topic.is_casus:
         return topic.reference
     return topic_heading(topic, person, entitled)

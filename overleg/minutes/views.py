@@ -32,7 +32,7 @@ from ..domain import decisions as dd
 from ..domain import keyset, policy
 from ..domain import minutes as dmin
 from ..domain import retention as dret
-from ..domain.documents import is_casus_item
+from ..domain.documents import casus_references
 from ..domain.loading import Collection, collection, load_collections
 from ..domain.meetings import bodies_seen_by
 from ..extensions import db
@@ -339,12 +339,6 @@ def _render_edit(
     return html, status
 
 
-def _log_items_shown(items, obj) -> None:
-    """One event naming the casus among these agenda items, which the page shows in full (a
-    staff page: correction, conflict, refusal)."""
-    log_shown([i.topic.reference for i in items if i is not None and is_casus_item(i)], obj)
-
-
 def _acting_participant_id(meeting: Meeting) -> int | None:
     return next(
         (p.id for p in meeting.participants if p.person_id == meeting.acting_chair_id), None
@@ -402,7 +396,8 @@ def _refuse(
         yours=yours,
         item=item,
     )
-    _log_items_shown([item], minutes if minutes is not None else meeting)
+    # a staff page showing the item in full: one event naming its casus
+    log_shown(casus_references([item]), minutes if minutes is not None else meeting)
     return html, status
 
 
@@ -594,7 +589,8 @@ def _conflict(meeting: Meeting, item: AgendaItem, yours: str):
         base=dmin.text_hash(theirs),
         message=message,
     )
-    _log_items_shown([item], minutes if minutes is not None else meeting)
+    # a staff page showing the item in full: one event naming its casus
+    log_shown(casus_references([item]), minutes if minutes is not None else meeting)
     return html, 409
 
 
@@ -1031,7 +1027,7 @@ def correction(meeting_id: int):
         owner_groups=owner_groups,
         errors=errors,
     )
-    _log_items_shown(items, minutes)
+    log_shown(casus_references(items), minutes)  # every item, in full
     return html, status
 
 
