@@ -203,3 +203,29 @@ def test_a_year_of_work_is_served_without_errors(app, year_of_work):
     for crawl in crawls:
         assert crawl.findings == [], crawl.findings
     assert len(crawls[1].visited) > 60
+
+
+@pytest.mark.parametrize("seed", [7, 12, 2019])
+def test_escalations_are_in_flight_whatever_the_seed(app, seed):
+    """Each body's last held meeting sends a topic on (overleg/demo/scale.py), so that the
+    /escalaties overview has rows at every size and seed, not by chance: every escalation not
+    yet handled is on the secretary's page, by its topic's reference, and none is handled."""
+    seed_scale(1, seed, audit_per_year=0, months=4)
+    in_flight = db.session.scalars(
+        select(Escalation).where(Escalation.status.in_(("te_agenderen", "geagendeerd")))
+    ).all()
+    # Where the origin body's last held meeting escalated: at least two of the four bodies
+    # (a target body that met before today handled some already).
+    assert len({e.from_type_id for e in in_flight}) >= 2, [e.status for e in in_flight]
+    resp = start_crawl(app, "oov@example.org").client.get("/escalaties")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    for esc in in_flight:
+        assert esc.topic.reference in page
+    handled = db.session.scalars(
+        select(Escalation).where(Escalation.status == "afgehandeld").limit(5)
+    ).all()
+    assert handled  # positive control: handled ones exist, and the overview leaves them out
+    for esc in handled:
+        if esc.topic_id not in {e.topic_id for e in in_flight}:
+            assert esc.topic.reference not in page

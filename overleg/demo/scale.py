@@ -337,6 +337,15 @@ class _Generator:
         open_topics: dict[int, list[Topic]] = defaultdict(list)
         waiting: dict[int, list[Escalation]] = defaultdict(list)  # to place, per target body
         feedback: dict[int, list[Escalation]] = defaultdict(list)  # to report, per origin body
+        # Each body's last held meeting sends one of its topics on, up or down its paths: a
+        # municipality always has escalations in flight, and so the database has them
+        # whatever the seed and the size (the /escalaties overview read an empty list at one
+        # year and five rows at ten, by chance alone).
+        last_held = {
+            m.meeting_type_id: m.id
+            for m in timeline
+            if not m.is_cancelled and m.starts_at < self.now
+        }
         per_meeting_new = {
             code: TOPICS_PER_YEAR[code] / max(1, len(meetings[code]) / (self.years + 0.25))
             for code in meetings
@@ -416,6 +425,7 @@ class _Generator:
                 open_topics[body.id].append(topic)
             candidates = [t for t in open_topics[body.id] if t.meeting_type_id in (None, body.id)]
             self.rng.shuffle(candidates)
+            send_up = last_held.get(body.id) == meeting.id
             for topic in candidates[:slots]:
                 item = self._item(meeting, topic, position)
                 position += 1
@@ -433,7 +443,8 @@ class _Generator:
                 item.notes = "Besproken aan de hand van de inbreng van de partners."
                 roll = self.rng.random()
                 ups = paths.get(body.id, [])
-                if roll < 0.15 and ups:
+                if (roll < 0.15 or send_up) and ups:
+                    send_up = False
                     self._escalate(topic, meeting, item, self.rng.choice(ups), waiting)
                 elif roll < 0.3:
                     topic.status = "afgerond"
