@@ -266,7 +266,7 @@ def _released(meeting, now: datetime | None = None):
     )
 
 
-def _on_agenda(item=AgendaItem):
+def on_agenda_clause(item=AgendaItem):
     """`AgendaItem.on_agenda` in SQL: not a pending or declined proposal."""
     return item.proposal_status.is_(None) | (item.proposal_status == "geaccepteerd")
 
@@ -282,7 +282,7 @@ def _seen_item(person_id, item=AgendaItem, part=Participant):
     return and_(
         part.meeting_id == item.meeting_id,
         part.person_id == person_id,
-        _on_agenda(item),
+        on_agenda_clause(item),
         exists().where(meeting.id == part.meeting_id, _released(meeting)).correlate_except(meeting),
     )
 
@@ -499,7 +499,7 @@ class _Clauses:
             .join(meeting, meeting.id == AgendaItem.meeting_id)
             .where(
                 in_list(AgendaItem.id, _IDS),
-                _on_agenda(AgendaItem),
+                on_agenda_clause(AgendaItem),
                 _released(meeting),
                 seen,
             )

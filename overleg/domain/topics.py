@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -183,18 +183,13 @@ class Timeline:
 TIMELINE_MEETINGS = 12
 
 
-def _on_agenda_clause():
-    """`AgendaItem.on_agenda` in SQL: not a pending or declined proposal."""
-    return or_(AgendaItem.proposal_status.is_(None), AgendaItem.proposal_status == "geaccepteerd")
-
-
 @lru_cache(maxsize=4)
 def _timeline_statements(last_meetings: int | None):
     """`timeline`'s queries (items, number of meetings, escalations, events) for a topic as
     ``topic_id``, made once per limit: a statement keeps its cache key, and making these cost
     more than running them."""
     topic_id: BindParameter[int] = bindparam("topic_id")
-    on_topic = and_(AgendaItem.topic_id == topic_id, _on_agenda_clause())
+    on_topic = and_(AgendaItem.topic_id == topic_id, policy.on_agenda_clause())
     # Whether the item's outcome is one of its numbered decisions ("TVO-2026-03: …"): a
     # column of the items' query, so the page runs as many queries with decisions as without.
     decided = (
