@@ -37,8 +37,13 @@ def year_of_work(app):
     return seed_scale(1, 7, audit_per_year=AUDIT, months=4)
 
 
-def test_a_year_has_the_volumes_asked_for(app):
-    counts = seed_scale(1, 7, audit_per_year=AUDIT).counts
+def test_a_year_has_the_volumes_asked_for_and_obeys_the_rules(app):
+    """A whole year back and three months ahead always holds a turn of the year, whatever
+    the clock: the numbering of topic references (and of decisions, when held meetings fall
+    on both sides) starts again at 1, and every rule of `_assert_obeys_the_rules` holds
+    across it (four months back may not cross one)."""
+    result = seed_scale(1, 7, audit_per_year=AUDIT)
+    counts = result.counts
     # One year back and three months ahead: about 125 meetings, 300 topics a year
     assert 110 <= counts["meetings"] <= 135
     assert 280 <= counts["topics"] <= 420
@@ -50,9 +55,23 @@ def test_a_year_has_the_volumes_asked_for(app):
     for item in db.session.scalars(select(AgendaItem)):
         sizes[item.meeting_id] += 1
     assert all(sizes[m.id] == ITEMS_PER_MEETING for m in held)
+    _assert_obeys_the_rules(result)
+    # positive control: the rules were checked over a turn of the year; every body numbered
+    # its topics in two calendar years, each from 1 (decisions are made at held meetings
+    # only, so on the last day of a year they may all fall in one)
+    years = defaultdict(set)
+    for c in db.session.scalars(select(NumberCounter).where(NumberCounter.kind == "topic")):
+        years[c.meeting_type_id].add(c.year)
+    assert len(years) == 4 and all(len(y) >= 2 for y in years.values()), years
 
 
 def test_every_row_obeys_the_rules(year_of_work):
+    _assert_obeys_the_rules(year_of_work)
+
+
+def _assert_obeys_the_rules(result) -> None:
+    """Every row of a generated database obeys the application's rules: foreign keys,
+    numbers and counters, minutes, escalations, actions and topic statuses."""
     now = utcnow()
     if db.engine.dialect.name == "sqlite":
         assert db.session.execute(text("PRAGMA foreign_key_check")).all() == []
@@ -69,12 +88,14 @@ def test_every_row_obeys_the_rules(year_of_work):
         assert sorted(got) == list(range(1, len(got) + 1)), key
         assert counters[key] == len(got)
     # Topic references per body and year, counted too
-    refs = defaultdict(int)
+    refs = defaultdict(list)
     for t in db.session.scalars(select(Topic)):
-        code, year, _ = t.reference.split("-")
-        refs[(code.lower(), int(year))] += 1
-    assert sum(refs.values()) == year_of_work.counts["topics"]
-    assert year_of_work.counts["escalations"] > 5 and year_of_work.counts["decisions"] > 20
+        code, year, number = t.reference.split("-")
+        refs[(code.lower(), int(year))].append(int(number))
+    for key, got in refs.items():
+        assert sorted(got) == list(range(1, len(got) + 1)), key
+    assert sum(len(got) for got in refs.values()) == result.counts["topics"]
+    assert result.counts["escalations"] > 5 and result.counts["decisions"] > 20
     # Minutes: approved at a later, held meeting of the same body, under its verslag item,
     # with version 1 frozen; the latest held meeting of each body still has a concept
     for m in db.session.scalars(select(Minutes)):
