@@ -13,8 +13,8 @@ a few requests each (`bench_page`), so that a busy moment of the machine weighs 
 alike: the ratio to the floor and the growth are taken within the same seconds. The whole
 round over the pages is made `--passes` times (3): a page's figures are the medians of its
 rounds, with the range of its ratio beside them. On this 2-core machine a page's ratio in one
-round ranged some 20% from another's, minutes apart (the floor beside the pages from 2.4 to
-5.2 ms): one round's verdict on a page near the bar was a throw of the dice.
+round ranged some 20% from another's, minutes apart (the floor beside the pages from 1.2 to
+2.9 ms): one round's verdict on a page near the bar was a throw of the dice.
 
 Targets (printed as OK / TE TRAAG / GROEIT):
 - at one year every page at most 5x the floor;
