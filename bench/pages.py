@@ -131,11 +131,43 @@ class Size:
     pages: dict[str, dict[str, str]]
 
 
+# What every page pays before its own content (printed beside the table, not judged): a
+# logged-in request through all of Overleg's hooks (access rule, login session, security
+# headers, the audit and mail hooks) that answers a word, and the same with the layout
+# (templates/base.html: header, menu, flash messages, footer) around an empty content block.
+FIXED_COSTS = {
+    "ingelogd, zonder pagina": "/_bench/leeg",
+    "met de opmaak (base.html)": "/_bench/opmaak",
+}
+
+
+def add_fixed_cost_routes(app) -> None:
+    """The two routes of FIXED_COSTS, on the bench's app only (before its first request)."""
+    from flask import render_template
+
+    from overleg.access import access
+
+    layout = app.jinja_env.from_string(
+        "{% extends 'base.html' %}{% block content %}<p>Leeg</p>{% endblock %}"
+    )
+
+    @app.route(FIXED_COSTS["ingelogd, zonder pagina"], endpoint="bench_empty")
+    @access("login")
+    def _empty():
+        return "Leeg"
+
+    @app.route(FIXED_COSTS["met de opmaak (base.html)"], endpoint="bench_layout")
+    @access("login")
+    def _layout():
+        return render_template(layout)
+
+
 def open_size(url: str, storage: str, years: int, roles: list[str] | None) -> Size:
     from overleg.extensions import db
     from overleg.seed import DEMO_PASSWORD
 
     app = make_app(url, storage)
+    add_fixed_cost_routes(app)
     with app.app_context():
         counter = Counter(db.engine)
     clients, pages = {}, {}
@@ -164,7 +196,7 @@ def figure(times: list[float], queries: int) -> Figure:
 
 
 def bench_page(
-    sizes: list[Size], persona: str, name: str, floor_client, repeat: int
+    sizes: list[Size], persona: str, name: str, floor_client, repeat: int, url: str | None = None
 ) -> tuple[float, dict[int, Figure]]:
     """One page at every size, and the floor, measured in turns: a block of BLOCK requests of
     the floor, then of the page at one year, at ten years, the floor again, and so on until
@@ -173,8 +205,9 @@ def bench_page(
     other compared one moment's noise with another's. Each block starts with one request that
     is not timed, so that every timed one follows a request of the same page, as in a loop of
     one page alone: a floor page that followed an Overleg page would run with cold caches and
-    make the ratio look better than it is."""
-    urls = {s.years: s.pages[persona][name] for s in sizes}
+    make the ratio look better than it is. ``url``: the same address at every size (instead
+    of the persona's page `name`)."""
+    urls = {s.years: url or s.pages[persona][name] for s in sizes}
     for size in sizes:
         for _ in range(2):
             timed(size.clients[persona], urls[size.years])
@@ -236,7 +269,24 @@ def main() -> int:
                     floor, figures = bench_page(sizes, persona, name, floor_client, args.repeat)
                     rows.append((persona, name, floor, figures))
             passes.append(rows)
+        persona = "deelnemer" if "deelnemer" in sizes[0].clients else next(iter(sizes[0].clients))
+        fixed = [
+            (label, bench_page(sizes[:1], persona, label, floor_client, args.repeat, url))
+            for label, url in FIXED_COSTS.items()
+        ]
+    report_fixed_costs(fixed, persona, years_list[0])
     return report(passes, years_list)
+
+
+def report_fixed_costs(fixed, persona: str, years: int) -> None:
+    """What every page pays before its own content, as a share of the 5x budget."""
+    print(f"\nvaste kosten van elke pagina ({persona}, {years} jaar; niet beoordeeld):")
+    for label, (floor, figures) in fixed:
+        figure = figures[years]
+        print(
+            f"  {label:<27} {figure.median:5.2f} ms = {figure.median / floor:3.1f}x vloer, "
+            f"{figure.queries} queries"
+        )
 
 
 def growth_of(runs, first: int, years: int) -> float:
