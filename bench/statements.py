@@ -6,7 +6,9 @@
 On the databases bench/pages.py made (it must have run once for these sizes), the page is
 requested `repeat` times after three warm-up requests; per SQL statement (by its text, the
 parameters aside) the median time per request, at each size, with the largest growth first,
-and what the page spends outside SQL (Python, templates). Prints; asserts nothing.
+and what the page spends outside SQL: rendering its templates, and the rest (Flask and
+Overleg's hooks, the ORM making objects of the rows, the view and the domain's Python).
+Prints; asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from pages import PERSONAS, make_app, urls_for
 
 
 def profile(url: str, storage: str, email: str, page: str, repeat: int):
+    import flask.templating
     from sqlalchemy import event
 
     from overleg.extensions import db
@@ -50,20 +53,36 @@ def profile(url: str, storage: str, email: str, page: str, repeat: int):
         current[statement] += (time.perf_counter() - started_at.pop()) * 1000
         params[statement] = parameters
 
-    totals, sql = [], []
+    # the time in Flask's render_template / render_template_string (templates, their macros
+    # and whatever they call), summed over a request
+    rendering = [0.0]
+    render = flask.templating._render
+
+    def timed_render(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return render(*args, **kwargs)
+        finally:
+            rendering[0] += (time.perf_counter() - started) * 1000
+
+    totals, sql, templates = [], [], []
     params: dict[str, object] = {}
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
+    flask.templating._render = timed_render
     try:
         for _ in range(repeat):
             current.clear()
+            rendering[0] = 0.0
             t0 = time.perf_counter()
             client.get(path)
             totals.append((time.perf_counter() - t0) * 1000)
             sql.append(sum(current.values()))
+            templates.append(rendering[0])
             for statement, ms in current.items():
                 per_statement[statement].append(ms)
     finally:
+        flask.templating._render = render
         event.remove(engine, "before_cursor_execute", before)
         event.remove(engine, "after_cursor_execute", after)
     medians = {
@@ -78,7 +97,13 @@ def profile(url: str, storage: str, email: str, page: str, repeat: int):
             if statement.lstrip().upper().startswith("SELECT"):
                 rows = conn.exec_driver_sql(explain + statement, params[statement]).all()
                 plans[statement] = "\n".join(" | ".join(str(c) for c in r) for r in rows)
-    return statistics.median(totals), statistics.median(sql), medians, plans
+    return (
+        statistics.median(totals),
+        statistics.median(sql),
+        medians,
+        plans,
+        statistics.median(templates),
+    )
 
 
 def main() -> int:
@@ -104,10 +129,11 @@ def main() -> int:
         storage = f"{args.dir}/files-{'pg' if args.postgres else 'sqlite'}-{years}"
         results[years] = profile(url, storage, PERSONAS[args.role], args.page, args.repeat)
     for years in sizes:
-        total, sql, medians, _plans = results[years]
+        total, sql, medians, _plans, rendering = results[years]
         print(
             f"{years}j: {total:.1f} ms, SQL {sql:.1f} ms in {len(medians)} statements, "
-            f"buiten SQL {total - sql:.1f} ms"
+            f"buiten SQL {total - sql:.1f} ms: templates {rendering:.1f} ms, "
+            f"de rest (Flask, hooks, ORM, view) {total - sql - rendering:.1f} ms"
         )
     first, last = sizes[0], sizes[-1]
     statements = set(results[first][2]) | set(results[last][2])
