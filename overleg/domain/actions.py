@@ -595,22 +595,21 @@ class MyActions:
     unseen_meetings: set[int]  # ids of their meetings the person may not see
 
 
-def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
-    """The actions owned by the person and by the person's organisation, of minutes that
-    reach the person (``released_minutes_clause``), with everything the list shows (owner,
-    meetings, body, item, topic; all many-to-one, only the columns shown) joined in one
-    query; then the read policy's batch answers: whose text the person reads
-    (`policy.action_readable_ids`: their minutes and items) and which of their meetings
-    they see (`policy.visible_meeting_ids`); for staff no query. The policy's clauses as
-    columns of the list's query cost PostgreSQL more to plan than these queries cost to run.
-    An owner not entitled to the action's item reads its reference only."""
+# Mijn actiepunten: the owner (a person, their organisation) as parameters of a kept statement
+_MY_PERSON = bindparam("my_person", type_=Integer)
+_MY_ORGANISATION = bindparam("my_organisation", type_=Integer)
 
-    owned = ActionItem.owner_person_id == person.id
-    if person.organisation_id is not None:
+
+def _my_actions_stmt(person: Person, *, with_org: bool, include_closed: bool):
+    """The statement of `my_actions` for this reader and shape, the owner as parameters:
+    kept (overleg.domain.kept), as its policy clause costs more to walk for a cache key than
+    the query costs to run."""
+    owned = ActionItem.owner_person_id == _MY_PERSON
+    if with_org:
         owned = or_(
             owned,
             and_(
-                ActionItem.owner_organisation_id == person.organisation_id,
+                ActionItem.owner_organisation_id == _MY_ORGANISATION,
                 ActionItem.owner_person_id.is_(None),
             ),
         )
@@ -637,7 +636,27 @@ def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
         # prepared statement uses a partial index only when the query itself implies its
         # condition (ix_action_item_open_owner_*)
         stmt = stmt.where(ActionItem.status == literal_column("'open'"))
-    found = list(db.session.scalars(stmt))
+    return stmt
+
+
+def my_actions(person: Person, *, include_closed: bool = False) -> MyActions:
+    """The actions owned by the person and by the person's organisation, of minutes that
+    reach the person (``released_minutes_clause``), with everything the list shows (owner,
+    meetings, body, item, topic; all many-to-one, only the columns shown) joined in one
+    query; then the read policy's batch answers: whose text the person reads
+    (`policy.action_readable_ids`: their minutes and items) and which of their meetings
+    they see (`policy.visible_meeting_ids`); for staff no query. The policy's clauses as
+    columns of the list's query cost PostgreSQL more to plan than these queries cost to run.
+    An owner not entitled to the action's item reads its reference only."""
+
+    with_org = person.organisation_id is not None
+    stmt = kept.statement(
+        ("my_actions", with_org, include_closed),
+        person,
+        lambda: _my_actions_stmt(person, with_org=with_org, include_closed=include_closed),
+    )
+    params = {"my_person": person.id, "my_organisation": person.organisation_id}
+    found = list(db.session.scalars(stmt, params))
     visible = policy.action_readable_ids(
         person, [policy.ActionFacts(a.id, a.meeting_id, a.agenda_item_id) for a in found]
     )
