@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -13,8 +14,9 @@ from ..models import MeetingType, Person, Role, RoleHolding, RosterEntry, Unavai
 from ..models.bodies import LEVEL_RANK
 
 
-def held_on(day: date):
-    """The SQL condition of `RoleHolding.covers`: a holding that runs on this day."""
+def held_on(day):
+    """The SQL condition of `RoleHolding.covers`: a holding that runs on this day (a date, or
+    a parameter of type Date)."""
     return and_(
         RoleHolding.start_date <= day,
         or_(RoleHolding.end_date.is_(None), RoleHolding.end_date >= day),
@@ -32,24 +34,35 @@ def holdings_of(person: Person, day: date) -> list[RoleHolding]:
     return list(db.session.scalars(stmt))
 
 
+@lru_cache(maxsize=1)
+def _holdings_and_bodies_stmt():
+    """The statement of `holdings_and_bodies`, the person and the day as parameters: made
+    once (a statement keeps its cache key; built per request, its walk cost more than its
+    query)."""
+    return (
+        select(RoleHolding, RosterEntry)
+        .outerjoin(RosterEntry, RosterEntry.role_id == RoleHolding.role_id)
+        .where(
+            RoleHolding.person_id == bindparam("roster_person", type_=RoleHolding.person_id.type),
+            held_on(bindparam("roster_day", type_=RoleHolding.start_date.type)),
+        )
+        .order_by(RoleHolding.id)  # each body's entries are put in roster order below
+        # the entry's role is the holding's, found in the session without a query
+        .options(joinedload(RoleHolding.role), joinedload(RosterEntry.meeting_type))
+    )
+
+
 def holdings_and_bodies(
     person: Person, day: date
 ) -> tuple[list[RoleHolding], list[tuple[MeetingType, list[RosterEntry]]]]:
     """The roles a person holds on a day (`holdings_of`, in its order) and the bodies whose
     roster includes one of them, strategic bodies first, each with those entries in roster
     order: one query (each holding with its role's roster entries and their bodies)."""
-    stmt = (
-        select(RoleHolding, RosterEntry)
-        .outerjoin(RosterEntry, RosterEntry.role_id == RoleHolding.role_id)
-        .where(RoleHolding.person_id == person.id, held_on(day))
-        .order_by(RoleHolding.id)  # each body's entries are put in roster order below
-        # the entry's role is the holding's, found in the session without a query
-        .options(joinedload(RoleHolding.role), joinedload(RosterEntry.meeting_type))
-    )
+    params = {"roster_person": person.id, "roster_day": day}
     holdings: dict[int, RoleHolding] = {}
     by_type: dict[int, tuple[MeetingType, list[RosterEntry]]] = {}
     seen: set[int] = set()  # an entry once, also for two holdings of its role
-    for holding, entry in db.session.execute(stmt):
+    for holding, entry in db.session.execute(_holdings_and_bodies_stmt(), params):
         holdings.setdefault(holding.id, holding)
         if entry is not None and entry.id not in seen:
             seen.add(entry.id)
