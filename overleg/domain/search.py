@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import (
     Integer,
@@ -48,12 +49,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.sql import ColumnElement, column, table
 
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, Topic
 from ..models.search import DUTCH, pg_vector
+from ..models.sql import in_list
 from . import dialect, kept, policy
 
 MAX_LENGTH = 200
@@ -182,7 +184,7 @@ class _Engine:
         parameter ``search_text`` given when a kept statement runs (`_search_params`)."""
         if self.query is None:
             return bindparam("search_text", type_=String)
-        value = fts5_match(self.query) if self.sqlite else pg_tsquery(self.query)
+        value = _search_text(self.query)
         return bindparam("search_text", value, type_=String)
 
     def _tsquery(self):
@@ -247,30 +249,39 @@ class _Engine:
 
     def snippets(self, id_col, ids: list[int]) -> dict[int, list[tuple[str, bool]]]:
         """For these rows (found through their text, so readable): a short passage around
-        what matched, as (text, matched) parts. One query."""
+        what matched, as (text, matched) parts. One query, of a statement made once per
+        index and database, the search and the ids as parameters."""
         if not ids or self.query is None:
             return {}
-        if self.sqlite:
-            fts = self._fts()
-            snip = func.snippet(literal_column(self.name), -1, START, STOP, "…", 24)
-            stmt = select(fts.c.rowid, snip).where(
-                literal_column(self.name).op("MATCH")(fts5_match(self.query)),
-                fts.c.rowid.in_(ids),
-            )
-        else:
-            from ..models.search import INDEXES, pg_document
+        stmt = _snippet_stmt(self.name, id_col, self.sqlite)
+        params = {"search_text": _search_text(self.query), "snippet_ids": ids}
+        return {row_id: _parts(text or "") for row_id, text in db.session.execute(stmt, params)}
 
-            tbl, cols = INDEXES[self.name]
-            tsq = func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), pg_tsquery(self.query))
-            snip = func.ts_headline(
-                literal_column(f"'{DUTCH}'::regconfig"),
-                literal_column(pg_document(cols, f"{tbl}.")),
-                tsq,
-                f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12, '
-                'MaxFragments=2, FragmentDelimiter=" … "',
-            )
-            stmt = select(id_col, snip).where(id_col.in_(ids))
-        return {row_id: _parts(text or "") for row_id, text in db.session.execute(stmt)}
+
+@lru_cache(maxsize=8)
+def _snippet_stmt(name: str, id_col, sqlite: bool):
+    """`_Engine.snippets`' statement for the index `name` (rows by `id_col`), the search as
+    ``search_text`` and the rows as ``snippet_ids``: made once (a statement keeps its cache
+    key)."""
+    text = bindparam("search_text", type_=String)
+    if sqlite:
+        fts = table(name, column("rowid", Integer))
+        snip = func.snippet(literal_column(name), -1, START, STOP, "…", 24)
+        return select(fts.c.rowid, snip).where(
+            literal_column(name).op("MATCH")(text), in_list(fts.c.rowid, "snippet_ids")
+        )
+    from ..models.search import INDEXES, pg_document
+
+    tbl, cols = INDEXES[name]
+    tsq = func.to_tsquery(literal_column(f"'{DUTCH}'::regconfig"), text)
+    snip = func.ts_headline(
+        literal_column(f"'{DUTCH}'::regconfig"),
+        literal_column(pg_document(cols, f"{tbl}.")),
+        tsq,
+        f'StartSel="{START}", StopSel="{STOP}", MaxWords=30, MinWords=12, '
+        'MaxFragments=2, FragmentDelimiter=" … "',
+    )
+    return select(id_col, snip).where(in_list(id_col, "snippet_ids"))
 
 
 def _parts(text: str) -> list[tuple[str, bool]]:
@@ -337,7 +348,7 @@ def _ranked(stmt, query: Query, page: int, size: int) -> list[tuple[int, bool]]:
     """Run a kept ranked statement for this search and page."""
     ref = query.reference
     params = {
-        "search_text": fts5_match(query) if dialect.name() == "sqlite" else pg_tsquery(query),
+        "search_text": _search_text(query),
         "search_ref": (ref or "") + "%",
         "search_limit": size + 1,
         "search_offset": (page - 1) * size,
@@ -346,18 +357,17 @@ def _ranked(stmt, query: Query, page: int, size: int) -> list[tuple[int, bool]]:
     return [(row_id, bool(via)) for row_id, via in rows]
 
 
-def _results(kind, engine, id_col, model, options, ranked, size, page, readable) -> Results:
-    """The page's objects (one query and their eager loads), whether the person reads each in
-    full (`readable`: found through the text, or asked of the policy for a reference hit) and
-    the snippets of those found through their text."""
+def _results(kind, engine, id_col, objects, ranked, size, page, readable) -> Results:
+    """The page's objects (`objects`: their kept statement, the ids as ``search_ids``; one
+    query), whether the person reads each in full (`readable`: found through the text, or
+    asked of the policy for a reference hit) and the snippets of those found through their
+    text."""
     has_next = len(ranked) > size
     ranked = ranked[:size]
     if not ranked:
         return Results(kind, [], page, has_next)
     ids = [i for i, _ in ranked]
-    objs = {
-        o.id: o for o in db.session.scalars(select(model).where(id_col.in_(ids)).options(*options))
-    }
+    objs = {o.id: o for o in db.session.scalars(objects, {"search_ids": ids})}
     via_text = [i for i, via in ranked if via]
     by_reference = [objs[i] for i, via in ranked if not via and i in objs]
     full = set(via_text) | (readable(by_reference) if by_reference else set())
@@ -388,13 +398,11 @@ def topics(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Res
 
     ref = query.reference
     ranked = _ranked(_kept("onderwerpen", person, bool(ref), build), query, page, size)
-    options = (selectinload(Topic.meeting_type), selectinload(Topic.theme))
     return _results(
         "onderwerpen",
         engine,
         Topic.id,
-        Topic,
-        options,
+        _topic_objects(),
         ranked,
         size,
         page,
@@ -402,16 +410,36 @@ def topics(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Res
     )
 
 
-def topic_list_clause(person, query: Query):
+def topic_list_clause(person, query: Query | None = None):
     """WHERE clause on Topic for the topic list's search (its own order and filters): the
     reference contains what was typed, or the title and description match where the person
-    reads the topic in full. Visibility is the list's own clause."""
-    like = "%" + query.raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    reads the topic in full. Visibility is the list's own clause. Without a `query`: for a
+    kept statement, what was typed and the search given as `topic_list_params` when it
+    runs."""
+    like = bindparam("list_like", type_=String) if query is None else _contains(query)
     engine = _Engine("search_topic", query)
     return or_(
         Topic.reference.ilike(like, escape="\\"),
         and_(engine.matches(Topic.id), policy.topic_full_clause(person, per_row=True)),
     )
+
+
+def topic_list_params(query: Query) -> dict[str, str]:
+    """The parameters of a kept `topic_list_clause` for this search."""
+    return {
+        "list_like": _contains(query),
+        "search_text": _search_text(query),
+    }
+
+
+def _search_text(query: Query) -> str:
+    """The search as the ``search_text`` parameter of a kept statement, per database."""
+    return fts5_match(query) if dialect.name() == "sqlite" else pg_tsquery(query)
+
+
+def _contains(query: Query) -> str:
+    """A LIKE pattern (escape character backslash): contains what was typed, literally."""
+    return "%" + query.raw.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def decisions(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Results:
@@ -443,16 +471,11 @@ def decisions(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> 
 
     ref = query.reference
     ranked = _ranked(_kept("besluiten", person, bool(ref), build), query, page, size)
-    options = (
-        selectinload(Decision.meeting).selectinload(Meeting.meeting_type),
-        selectinload(Decision.topic),
-    )
     return _results(
         "besluiten",
         engine,
         Decision.id,
-        Decision,
-        options,
+        _decision_objects(),
         ranked,
         size,
         page,
@@ -473,12 +496,43 @@ def minutes(person, query: Query, *, page: int = 1, size: int = PAGE_SIZE) -> Re
         return _ranked_stmt([arm])
 
     ranked = _ranked(_kept("verslagen", person, False, build), query, page, size)
-    options = (
-        selectinload(AgendaItem.meeting).selectinload(Meeting.meeting_type),
-        selectinload(AgendaItem.topic),
+    return _results("verslagen", engine, AgendaItem.id, _notes_objects(), ranked, size, page, set)
+
+
+# The hits' objects of each kind with what the results show of them (many-to-one, joined),
+# the ids as ``search_ids``: each statement made once (a statement keeps its cache key).
+
+
+@lru_cache(maxsize=1)
+def _topic_objects():
+    return (
+        select(Topic)
+        .where(in_list(Topic.id, "search_ids"))
+        .options(joinedload(Topic.meeting_type), joinedload(Topic.theme))
     )
-    return _results(
-        "verslagen", engine, AgendaItem.id, AgendaItem, options, ranked, size, page, set
+
+
+@lru_cache(maxsize=1)
+def _decision_objects():
+    return (
+        select(Decision)
+        .where(in_list(Decision.id, "search_ids"))
+        .options(
+            joinedload(Decision.meeting).joinedload(Meeting.meeting_type),
+            joinedload(Decision.topic),
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def _notes_objects():
+    return (
+        select(AgendaItem)
+        .where(in_list(AgendaItem.id, "search_ids"))
+        .options(
+            joinedload(AgendaItem.meeting).joinedload(Meeting.meeting_type),
+            joinedload(AgendaItem.topic),
+        )
     )
 
 
@@ -514,5 +568,6 @@ __all__ = [
     "parse",
     "pg_tsquery",
     "topic_list_clause",
+    "topic_list_params",
     "topics",
 ]

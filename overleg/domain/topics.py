@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import String, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.sql.elements import BindParameter
 
@@ -24,7 +24,7 @@ from ..models import (
 from ..models.sql import in_list
 from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS, TopicLabels
 from ..timeutil import utcnow
-from . import keyset, numbering, policy, search
+from . import dialect, kept, keyset, numbering, policy, search
 
 
 class TopicError(ValueError):
@@ -328,21 +328,46 @@ def list_page(
     Two queries (and the eager loads of body and theme), whatever the page and however many
     topics there are: the database walks ``ix_topic_created_at`` from the key
     and stops after `size` + 1 rows it may show."""
-    stmt = select(Topic.id, Topic.created_at)
-    # The cheap filters first (a column, the search's match), the read policy's clause last:
-    # the database tries it only on the topics that pass them.
+    shape = (bool(status), bool(body), query is not None, dialect.name())
+
+    def build():
+        stmt = select(Topic.id, Topic.created_at)
+        # The cheap filters first (a column, the search's match), the read policy's clause
+        # last: the database tries it only on the topics that pass them.
+        if status:
+            stmt = stmt.where(Topic.status == bindparam("list_status", type_=String))
+        if body:
+            body_id = (
+                select(MeetingType.id)
+                .where(MeetingType.code == bindparam("list_body", type_=String))
+                .scalar_subquery()
+            )
+            stmt = stmt.where(Topic.meeting_type_id == body_id)
+        if query is not None:
+            # Only what the person may read (overleg.domain.search): a topic they do not
+            # read in full is found by its reference only.
+            stmt = stmt.where(search.topic_list_clause(person))
+        # per row: the walk asks each topic in turn and stops after a page (see the clause)
+        return stmt.where(policy.topic_visibility_clause(person, per_row=True))
+
+    params: dict[str, str] = {}
     if status:
-        stmt = stmt.where(Topic.status == status)
+        params["list_status"] = status
     if body:
-        body_id = select(MeetingType.id).where(MeetingType.code == body).scalar_subquery()
-        stmt = stmt.where(Topic.meeting_type_id == body_id)
+        params["list_body"] = body
     if query is not None:
-        # Only what the person may read (overleg.domain.search): a topic they do not read in
-        # full is found by its reference only.
-        stmt = stmt.where(search.topic_list_clause(person, query))
-    # per row: the walk asks each topic in turn and stops after a page (see the clause)
-    stmt = stmt.where(policy.topic_visibility_clause(person, per_row=True))
-    page = keyset.paginate(stmt, LIST_ORDER, lambda t: (t.created_at, t.id), cursor, size)
+        params |= search.topic_list_params(query)
+    # kept per reader and shape (overleg.domain.kept): the policy's clause is not walked for
+    # a cache key on every request
+    page = keyset.kept_page(
+        lambda direction, make: kept.statement(("topic_list", *shape, direction), person, make),
+        build,
+        LIST_ORDER,
+        lambda t: (t.created_at, t.id),
+        cursor,
+        size,
+        params,
+    )
     ids = [row.id for row in page.rows]
     found: dict[int, ListedTopic] = {}
     if ids:
