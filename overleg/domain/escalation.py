@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from sqlalchemy import String, and_, case, func, literal_column, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from ..extensions import db
@@ -82,18 +82,23 @@ def next_open_meeting(meeting_type: MeetingType, after: datetime | None = None) 
 def candidate_meetings(meeting_type: MeetingType, after: datetime | None = None) -> list[Meeting]:
     """Meetings the secretary may pick: the body's meetings after `after` (default: now)
     that are not cancelled."""
-    after = after or utcnow()
-    return list(
-        db.session.scalars(
-            select(Meeting)
-            .where(
-                Meeting.meeting_type_id == meeting_type.id,
-                Meeting.status == "gepland",
-                Meeting.starts_at > after,
-            )
-            .order_by(Meeting.starts_at)
-            .limit(20)
+    params = {"candidate_body": meeting_type.id, "candidate_after": after or utcnow()}
+    return list(db.session.scalars(_candidates_stmt(), params))
+
+
+@lru_cache(maxsize=1)
+def _candidates_stmt():
+    """`candidate_meetings`' statement, the body and the time as parameters: made once (a
+    statement keeps its cache key)."""
+    return (
+        select(Meeting)
+        .where(
+            Meeting.meeting_type_id == bindparam("candidate_body", type_=Integer),
+            Meeting.status == "gepland",
+            Meeting.starts_at > bindparam("candidate_after", type_=Meeting.starts_at.type),
         )
+        .order_by(Meeting.starts_at)
+        .limit(20)
     )
 
 

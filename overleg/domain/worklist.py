@@ -39,6 +39,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..models.minutes import MINUTES_STATUS_LABELS
+from ..models.sql import in_list
 from ..timeutil import nl_date, to_local, today_local, utcnow
 from . import cancellation, policy
 
@@ -528,18 +529,21 @@ class MeetingProgress:
     minutes_status: str | None
 
 
+@lru_cache(maxsize=1)
+def _progress_stmt():
+    """The minutes' status of the meetings among ``progress_ids``: made once (a statement
+    keeps its cache key)."""
+    return select(Minutes.meeting_id, Minutes.status).where(
+        in_list(Minutes.meeting_id, "progress_ids")
+    )
+
+
 def progress(meetings: list[Meeting]) -> dict[int, MeetingProgress]:
     """Agenda and minutes status per meeting, for the planning: one query."""
     ids = [m.id for m in meetings]
     statuses: dict[int, str] = {}
     if ids:
-        statuses = dict(
-            db.session.execute(
-                select(Minutes.meeting_id, Minutes.status).where(Minutes.meeting_id.in_(ids))
-            )
-            .tuples()
-            .all()
-        )
+        statuses = dict(db.session.execute(_progress_stmt(), {"progress_ids": ids}).tuples().all())
     result = {}
     for m in meetings:
         status = statuses.get(m.id)
