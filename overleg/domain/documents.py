@@ -42,6 +42,7 @@ from . import actions, policy
 from .aanpak import measures_for_topics
 from .agenda import changed_after_publish, item_access_map, meeting_marking, start_times
 from .loading import Collection, collection
+from .meetings import participants_collection
 
 log = logging.getLogger(__name__)
 
@@ -461,12 +462,7 @@ def agenda_collections() -> tuple[Collection, ...]:
     # The many-to-one objects ride along in their collection's query (LEFT OUTER JOINs):
     # three queries (participants, items, documents) besides the meeting's.
     return (
-        collection(
-            Meeting.participants,
-            joinedload(Participant.person).joinedload(Person.organisation),
-            joinedload(Participant.role),
-            joinedload(Participant.deputy_for),
-        ),
+        participants_collection(),
         collection(
             Meeting.agenda_items,
             joinedload(AgendaItem.topic),

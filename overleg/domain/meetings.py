@@ -12,9 +12,10 @@ import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, and_, bindparam, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -34,6 +35,7 @@ from ..timeutil import (
     to_local,
     utcnow,
 )
+from .loading import Collection, collection
 from .roster import Seat, resolve_seats, unavailable_ids
 
 ANSWERS = tuple(a for a in RSVP if a != "open")
@@ -91,19 +93,58 @@ def meeting_state_label(meeting: Meeting, now: datetime | None = None) -> str:
     return MEETING_STATE_LABELS[meeting_state(meeting, now)]
 
 
+@lru_cache(maxsize=1)
+def participants_collection() -> Collection:
+    """A meeting's participants with their persons (and organisations), roles and whom they
+    stand in for, joined: the collection the meeting and agenda pages load
+    (`overleg.domain.loading`, a statement made once)."""
+    return collection(
+        Meeting.participants,
+        joinedload(Participant.person).joinedload(Person.organisation),
+        joinedload(Participant.role),
+        joinedload(Participant.deputy_for),
+    )
+
+
+@lru_cache(maxsize=1)
+def _active_bodies_stmt():
+    """The active bodies in their fixed order: made once (a statement keeps its cache key;
+    built per request, its walk cost more than the query)."""
+    return select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
+
+
+@lru_cache(maxsize=1)
+def _body_by_code_stmt():
+    return select(MeetingType).where(MeetingType.code == bindparam("code", type_=String))
+
+
+def active_bodies() -> list[MeetingType]:
+    """The active bodies (Driehoek, PO, TVO, OVO …) in their fixed order. One query."""
+    return list(db.session.scalars(_active_bodies_stmt()))
+
+
+def body_by_code(code: str) -> MeetingType | None:
+    """The body with this code (``tvo``), active or not, or None. One query."""
+    return db.session.scalar(_body_by_code_stmt(), {"code": code})
+
+
 def bodies_seen_by(person) -> list[MeetingType]:
     """Active bodies for a person's lists and filters: all for secretaries and
     administrators, else those of which the person may see at least one meeting."""
+    from . import kept
     from .policy import is_staff, meeting_visibility_clause
 
-    stmt = select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
-    if not is_staff(person):
-        stmt = stmt.where(
+    if is_staff(person):
+        return active_bodies()
+
+    def build():
+        return _active_bodies_stmt().where(
             MeetingType.id.in_(
                 select(Meeting.meeting_type_id).where(meeting_visibility_clause(person))
             )
         )
-    return list(db.session.scalars(stmt))
+
+    return list(db.session.scalars(kept.statement(("bodies_seen",), person, build)))
 
 
 # --- times ---------------------------------------------------------------------------------

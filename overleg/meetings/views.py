@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_date
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
@@ -25,10 +26,11 @@ from ..domain import my_meetings as mm
 from ..domain import series as ds
 from ..domain import worklist as dw
 from ..domain.input import date_in_range
+from ..domain.loading import Collection, collection
 from ..domain.policy import agenda_visible_to
 from ..extensions import db
 from ..forms import choices, parse_id
-from ..models import Meeting, MeetingSeries, MeetingType, Participant, Person, VacantSeat
+from ..models import Meeting, MeetingSeries, MeetingType, Person, VacantSeat
 from ..timeutil import LOCALE, local_to_utc, to_local, today_local, utcnow
 from . import bp
 from .forms import (
@@ -47,17 +49,13 @@ DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag
 
 
 def _bodies() -> list[MeetingType]:
-    return list(
-        db.session.scalars(
-            select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
-        )
-    )
+    return dm.active_bodies()
 
 
 def _body_by_code(code: str | None) -> MeetingType | None:
     if not code:
         return None
-    return db.session.scalar(select(MeetingType).where(MeetingType.code == code))
+    return dm.body_by_code(code)
 
 
 def _apply_errors(form, errors: dict[str, str]) -> None:
@@ -151,6 +149,38 @@ def _parse_month(value: str | None) -> date:
     return today.replace(day=1)
 
 
+# The planning list's statements, made once per shape with the clock and the body as
+# parameters: built per request, their walk for a cache key cost more than their queries.
+_PLANNING_NOW = bindparam("planning_now", type_=Meeting.ends_at.type)
+_PLANNING_BODY = bindparam("planning_body", type_=Meeting.meeting_type_id.type)
+
+
+@lru_cache(maxsize=4)
+def _planning_stmt(period: str, with_body: bool):
+    """The coming (``komend``: not yet ended, soonest first) or the earlier meetings (latest
+    first) of all bodies or of one, at most 200."""
+    stmt = select(Meeting).options(joinedload(Meeting.meeting_type))
+    if with_body:
+        stmt = stmt.where(Meeting.meeting_type_id == _PLANNING_BODY)
+    if period == "komend":
+        stmt = stmt.where(Meeting.ends_at >= _PLANNING_NOW).order_by(Meeting.starts_at)
+    else:
+        stmt = stmt.where(Meeting.ends_at < _PLANNING_NOW).order_by(Meeting.starts_at.desc())
+    return stmt.limit(200)
+
+
+@lru_cache(maxsize=2)
+def _series_stmt(with_body: bool):
+    stmt = (
+        select(MeetingSeries)
+        .options(joinedload(MeetingSeries.meeting_type))
+        .order_by(MeetingSeries.meeting_type_id, MeetingSeries.first_date)
+    )
+    if with_body:
+        stmt = stmt.where(MeetingSeries.meeting_type_id == _PLANNING_BODY)
+    return stmt
+
+
 @bp.route("/planning")
 @access("secretaris")
 def planning():
@@ -189,27 +219,14 @@ def planning():
         period = request.args.get("periode", "komend")
         if period not in ("komend", "eerder"):
             abort(404)
-        now = utcnow()
-        stmt = select(Meeting).options(*options)
-        if body is not None:
-            stmt = stmt.where(Meeting.meeting_type_id == body.id)
-        if period == "komend":
-            stmt = stmt.where(Meeting.ends_at >= now).order_by(Meeting.starts_at)
-        else:
-            stmt = stmt.where(Meeting.ends_at < now).order_by(Meeting.starts_at.desc())
-        series_stmt = (
-            select(MeetingSeries)
-            .options(joinedload(MeetingSeries.meeting_type))
-            .order_by(MeetingSeries.meeting_type_id, MeetingSeries.first_date)
-        )
-        if body is not None:
-            series_stmt = series_stmt.where(MeetingSeries.meeting_type_id == body.id)
-        meetings = list(db.session.scalars(stmt.limit(200)))
+        params = {"planning_now": utcnow(), "planning_body": body.id if body else None}
+        with_body = body is not None
+        meetings = list(db.session.scalars(_planning_stmt(period, with_body), params))
         ctx.update(
             meetings=meetings,
             progress=dw.progress(meetings),
             period=period,
-            series=list(db.session.scalars(series_stmt)),
+            series=list(db.session.scalars(_series_stmt(with_body), params)),
             describe=ds.describe,
         )
     return render_template("meetings/planning.html", **ctx)
@@ -290,21 +307,26 @@ def _joined(*parts: str) -> str:
 
 # One tuple for the process: get_visible_meeting_or_404 keeps its statement per visibility
 # clause and options, and loader options compare by identity.
-_MEETING_OPTIONS = (
-    joinedload(Meeting.meeting_type),
-    joinedload(Meeting.series),
-    selectinload(Meeting.participants)
-    .joinedload(Participant.person)
-    .joinedload(Person.organisation),
-    selectinload(Meeting.participants).joinedload(Participant.role),
-    selectinload(Meeting.participants).joinedload(Participant.deputy_for),
-    selectinload(Meeting.vacant_seats).joinedload(VacantSeat.role),
-    selectinload(Meeting.vacant_seats).joinedload(VacantSeat.holder),
-)
+_MEETING_OPTIONS = (joinedload(Meeting.meeting_type), joinedload(Meeting.series))
+
+
+@lru_cache(maxsize=1)
+def _meeting_collections() -> tuple[Collection, ...]:
+    """The participants and vacant seats, each by a statement made once
+    (`overleg.domain.loading`; ``selectinload`` built its statement and its cache key anew on
+    every request: about 1 ms of the meeting page), their many-to-one objects joined."""
+    return (
+        dm.participants_collection(),
+        collection(
+            Meeting.vacant_seats, joinedload(VacantSeat.role), joinedload(VacantSeat.holder)
+        ),
+    )
 
 
 def _load_meeting(meeting_id: int) -> Meeting:
-    return get_visible_meeting_or_404(meeting_id, current_user, options=_MEETING_OPTIONS)
+    return get_visible_meeting_or_404(
+        meeting_id, current_user, options=_MEETING_OPTIONS, collections=_meeting_collections()
+    )
 
 
 @bp.route("/overleggen/<int:meeting_id>/bewerken", methods=["GET", "POST"])
@@ -418,13 +440,19 @@ def cancel(meeting_id: int):
 # --- the meeting page ------------------------------------------------------------------------
 
 
-def _guest_choices(meeting: Meeting) -> list[SelectChoice]:
-    taken = {p.person_id for p in meeting.participants}
-    people = db.session.execute(
+@lru_cache(maxsize=1)
+def _active_people_stmt():
+    """Who may be invited as a guest: made once (a statement keeps its cache key)."""
+    return (
         select(Person.id, Person.name, Person.email)
         .where(Person.active.is_(True))
         .order_by(Person.name)
-    ).all()
+    )
+
+
+def _guest_choices(meeting: Meeting) -> list[SelectChoice]:
+    taken = {p.person_id for p in meeting.participants}
+    people = db.session.execute(_active_people_stmt()).all()
     return choices(
         [("", "Kies een persoon")]
         + [(str(pid), f"{name} ({email})") for pid, name, email in people if pid not in taken]

@@ -11,6 +11,7 @@ from ..access import access
 from ..audit import record
 from ..domain import policy
 from ..domain import signals as ds
+from ..domain.meetings import active_bodies
 from ..extensions import db, limiter
 from ..forms import choices
 from ..models import MeetingType, Signal, Topic
@@ -127,9 +128,7 @@ def _merge_label(topic: Topic, entitled: set[int]) -> str:
 
 def _forms():
     topic_form = TopicFromSignalForm(prefix="onderwerp")
-    bodies = db.session.scalars(
-        select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
-    )
+    bodies = active_bodies()
     topic_form.meeting_type.choices = choices(
         [("", "Kies een overleg")] + [(b.id, b.name) for b in bodies]
     )

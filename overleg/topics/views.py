@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import datetime
+from functools import lru_cache
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
@@ -20,6 +21,7 @@ from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
 from ..domain import escalation as de
 from ..domain import keyset, policy, search
+from ..domain import meetings as dm
 from ..domain import plan as dp
 from ..domain.agenda import AgendaError
 from ..domain.input import one_line
@@ -51,13 +53,22 @@ from ..timeutil import nl_date, nl_time, today_local, utcnow
 from . import bp
 from .forms import EditTopicForm, StatusForm, TopicForm
 
+# The topic page's statement, made once: a statement built per request is walked for its
+# cache key on every request, which costs more than its query to run.
+
+
+@lru_cache(maxsize=1)
+def _topic_stmt():
+    # its priority theme with it: the topic page names it
+    return (
+        select(Topic)
+        .where(Topic.id == bindparam("topic_id", type_=Integer))
+        .options(joinedload(Topic.theme))
+    )
+
 
 def _bodies() -> list[MeetingType]:
-    return list(
-        db.session.scalars(
-            select(MeetingType).where(MeetingType.active.is_(True)).order_by(MeetingType.id)
-        )
-    )
+    return dm.active_bodies()
 
 
 @bp.context_processor
@@ -99,14 +110,10 @@ def _fill(form, year: int, current: Theme | None = None) -> None:
     form.aanbrenger.choices = _org_choices()
 
 
-_TOPIC_OPTIONS = (joinedload(Topic.theme),)
-
-
 def _topic_and_level(topic_id: int) -> tuple[Topic, str]:
     """The topic and what the reader reads of it (`policy.topic_level`); 404 for a topic
     they may not find."""
-    # its priority theme with it: the topic page names it
-    topic = db.session.get(Topic, topic_id, options=_TOPIC_OPTIONS)
+    topic = db.session.scalar(_topic_stmt(), {"topic_id": topic_id})
     level = policy.topic_level(current_user, topic) if topic is not None else policy.NONE
     if topic is None or level == policy.NONE:
         abort(404)
@@ -359,7 +366,7 @@ def _nav_current():
 
 
 def _body_or_404(code: str) -> MeetingType:
-    body = db.session.scalar(select(MeetingType).where(MeetingType.code == code))
+    body = dm.body_by_code(code)
     if body is None:
         abort(404)
     return body
