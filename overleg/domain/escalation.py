@@ -505,6 +505,22 @@ def backlog(
     terugkoppeling by when its escalation was concluded). Of each the first `shown` (None:
     all), of the list `whole` all, with each list's total. One query: the three lists with
     their topics, bodies and meetings joined, numbered and counted per list by a window."""
+    params = {"backlog_body": meeting_type.id, "backlog_shown": shown, "backlog_whole": whole or ""}
+    stmt = _backlog_stmt(shown is not None)
+    lists: dict[str, list[Escalation]] = {k: [] for k in BACKLOG_LISTS}
+    totals: dict[str, int] = {}
+    for esc, key, total in db.session.execute(stmt, params).unique():
+        lists[key].append(esc)
+        totals[key] = total
+    return Backlog(lists["waiting"], lists["placed"], lists["feedback"], totals)
+
+
+@lru_cache(maxsize=2)
+def _backlog_stmt(limited: bool):
+    """`backlog`'s statement, the body, how many of each list and the list shown whole as
+    parameters: made once (a statement keeps its cache key; built per request, its walk cost
+    more than its query)."""
+    body = bindparam("backlog_body", type_=Integer)
     opts = (
         joinedload(Escalation.topic),
         joinedload(Escalation.from_type),
@@ -512,10 +528,10 @@ def backlog(
         joinedload(Escalation.origin_meeting),
         joinedload(Escalation.target_item).joinedload(AgendaItem.meeting),
     )
-    is_waiting = and_(Escalation.to_type_id == meeting_type.id, Escalation.status == "te_agenderen")
-    is_placed = and_(Escalation.to_type_id == meeting_type.id, Escalation.status == "geagendeerd")
+    is_waiting = and_(Escalation.to_type_id == body, Escalation.status == "te_agenderen")
+    is_placed = and_(Escalation.to_type_id == body, Escalation.status == "geagendeerd")
     is_feedback = and_(
-        Escalation.from_type_id == meeting_type.id,
+        Escalation.from_type_id == body,
         Escalation.status == "afgehandeld",
         Escalation.feedback_item_id.is_(None),
     )
@@ -541,14 +557,14 @@ def backlog(
         .options(*opts)
         .order_by(ranked.c.since, Escalation.id)
     )
-    if shown is not None:
-        stmt = stmt.where(or_(ranked.c.n <= shown, ranked.c.kind == (whole or "")))
-    lists: dict[str, list[Escalation]] = {k: [] for k in BACKLOG_LISTS}
-    totals: dict[str, int] = {}
-    for esc, key, total in db.session.execute(stmt).unique():
-        lists[key].append(esc)
-        totals[key] = total
-    return Backlog(lists["waiting"], lists["placed"], lists["feedback"], totals)
+    if limited:
+        stmt = stmt.where(
+            or_(
+                ranked.c.n <= bindparam("backlog_shown", type_=Integer),
+                ranked.c.kind == bindparam("backlog_whole", type_=String),
+            )
+        )
+    return stmt
 
 
 _OPEN_LITERALS = tuple(literal_column(f"'{s}'", String) for s in OPEN_ESCALATION_STATUSES)
