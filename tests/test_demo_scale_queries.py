@@ -9,7 +9,10 @@ Generating the two sizes takes seconds, so one test checks everything on them.""
 from __future__ import annotations
 
 import re
+import traceback
 from collections import Counter
+
+from sqlalchemy.sql.cache_key import HasCacheKey
 
 from overleg.demo.scale import persona_pages, seed_scale
 from overleg.extensions import db
@@ -59,10 +62,34 @@ def _pages(email: str) -> dict[str, str]:
     return pages | {name: url.replace("<code>", code) for name, url in filtered.items()}
 
 
-def _measure(app, months: int) -> dict[tuple[str, str], list[str]]:
+class WalkCounter:
+    """Which statements SQLAlchemy walks for a cache key while it is active: a statement built
+    anew (per request, or by a loader such as ``selectinload``) is walked each time it runs,
+    one made once (overleg.domain.kept, an ``lru_cache``, overleg.domain.loading) only the
+    first time. Named by the page's own code that ran it."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.walked: list[str] | None = None
+        original = HasCacheKey._generate_cache_key
+
+        def counting(element):
+            if self.walked is not None:
+                here = [f for f in traceback.extract_stack()[:-1] if "/overleg/" in f.filename]
+                where = here[-1] if here else None
+                self.walked.append(
+                    f"{type(element).__name__} at "
+                    + (f"{where.filename.split('/overleg/')[-1]}:{where.lineno}" if where else "?")
+                )
+            return original(element)
+
+        monkeypatch.setattr(HasCacheKey, "_generate_cache_key", counting)
+
+
+def _measure(app, months: int, walks: WalkCounter) -> dict[tuple[str, str], list[str]]:
     """The statements of every page (the second request of two, each in a fresh session as
     in production), without the audit event of a casus shown: that depends on whether the
-    page showed one, not on the amount of data."""
+    page showed one, not on the amount of data. The statements walked for a cache key in
+    that second request go to ``walked`` of `walks`, per page."""
     seed_scale(1, 7, audit_per_year=300, months=months)
     found = {}
     for email in (SECRETARY, PARTICIPANT, BEHEERDER):
@@ -71,13 +98,26 @@ def _measure(app, months: int) -> dict[tuple[str, str], list[str]]:
         for name, url in _pages(email).items():
             assert client.get(url).status_code == 200, url  # warm up
             db.session.remove()
+            walks.walked = []
             with QueryCounter(db.engine) as q:
                 resp = client.get(url)
+            WALKED[(email, name)] = walks.walked
+            walks.walked = None
             assert resp.status_code == 200, url
             found[(email, name)] = [
                 s for s in q.statements if not s.startswith("INSERT INTO audit_event")
             ]
     return found
+
+
+WALKED: dict[tuple[str, str], list[str]] = {}
+
+# Pages that still build a statement per request (their figures pass without keeping it).
+BUILT_PER_REQUEST = {
+    (SECRETARY, "planning maand"),
+    (BEHEERDER, "logboek"),
+    (BEHEERDER, "logboek casus"),
+}
 
 
 _PARAM = r"(?:\?|%\(\w+\)s(?:::\w+)?)"  # SQLite's ? or PostgreSQL's %(name)s::INTEGER
@@ -112,14 +152,17 @@ def test_grown_tells_a_statement_repeated_per_row_from_a_missing_eager_load():
     assert not _grown([per_row], [per_row, eager])  # the small size had no such rows
 
 
-def test_every_page_issues_the_same_queries_at_two_sizes(app):
-    """One test for three properties, so that the two sizes are generated once: the same
+def test_every_page_issues_the_same_queries_at_two_sizes(app, monkeypatch):
+    """One test for four properties, so that the two sizes are generated once: the same
     statements at both sizes; no statement by primary key repeated on a page (a lazy load per
-    row); the pages of a meeting and a topic within their BOUNDS."""
-    small = _measure(app, SMALL)
+    row); the pages of a meeting and a topic within their BOUNDS; and no statement built and
+    walked for its cache key on every request (0.3-2 ms apiece, more than most queries cost
+    to run), but on the pages of BUILT_PER_REQUEST."""
+    walks = WalkCounter(monkeypatch)
+    small = _measure(app, SMALL, walks)
     db.session.remove()
     _empty_tables()
-    large = _measure(app, LARGE)
+    large = _measure(app, LARGE, walks)
     assert small.keys() == large.keys()
     assert {name for _, name in large} >= {"agenda", "verslag", "besluiten", "logboek"}
     assert BOUNDS.keys() <= large.keys()
@@ -143,4 +186,8 @@ def test_every_page_issues_the_same_queries_at_two_sizes(app):
         f"{key} loads per row:\n" + "\n".join(lines) for key, lines in repeated.items() if lines
     ]
     problems += [f"{key}: {n} queries, bound {bound}" for key, (n, bound) in over.items()]
+    built = {key: w for key, w in WALKED.items() if w and key not in BUILT_PER_REQUEST}
+    problems += [f"{key} builds per request:\n" + "\n".join(w) for key, w in built.items()]
+    # the counter counts: the pages known to build one do
+    assert all(WALKED[key] for key in BUILT_PER_REQUEST), {k: WALKED[k] for k in BUILT_PER_REQUEST}
     assert not problems, "\n\n".join(problems)

@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import cast
+from functools import lru_cache
+from typing import Any, cast
 
 from sqlalchemy import Table, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -458,24 +459,27 @@ AUDIT_COUNT_CAP = 10_000
 def counts() -> dict[str, int]:
     """How many of each the beheer screens administer (for the index page); the log's rows
     counted up to ``AUDIT_COUNT_CAP + 1`` (more than the cap: "meer dan")."""
+    return {key: db.session.scalar(stmt) or 0 for key, stmt in _count_stmts().items()} | {
+        "audit_events_cap": AUDIT_COUNT_CAP
+    }
 
-    def n(model) -> int:
-        return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+@lru_cache(maxsize=1)
+def _count_stmts() -> dict[str, Any]:
+    """`counts`' statements, made once (a statement keeps its cache key)."""
+
+    def n(model):
+        return select(func.count()).select_from(model)
 
     capped = select(AuditEvent.id).limit(AUDIT_COUNT_CAP + 1).subquery()
-
     return {
         "organisations": n(Organisation),
         "people": n(Person),
-        "accounts": db.session.scalar(
-            select(func.count()).select_from(Person).where(Person.password_hash.is_not(None))
-        )
-        or 0,
+        "accounts": n(Person).where(Person.password_hash.is_not(None)),
         "roles": n(Role),
         "meeting_types": n(MeetingType),
         "paths": n(EscalationPath),
-        "audit_events": db.session.scalar(select(func.count()).select_from(capped)) or 0,
-        "audit_events_cap": AUDIT_COUNT_CAP,
+        "audit_events": select(func.count()).select_from(capped),
     }
 
 
