@@ -17,16 +17,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
 from babel.dates import format_datetime
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, func, select
 
 from ..extensions import db
 from ..models import AuditEvent, Person
 from ..models.bodies import CONFIDENTIALITY_LABELS
 from ..models.people import APP_ROLE_LABELS
 from ..timeutil import LOCALE, TZ, local_to_utc, to_local
-from . import keyset
+from . import kept, keyset
 from .audit_changes import FIELDS
 from .input import one_line
 
@@ -401,19 +402,53 @@ def _like(text: str) -> str:
 
 
 def _where(stmt, f: AuditFilter):
+    """The filter's conditions on `stmt`, their values as the parameters `_where_params`
+    gives: a statement made once per `_shape` serves every value. A group's event names are
+    the shape's own (fixed per group)."""
     if f.event.startswith(GROUP_PREFIX):
         stmt = stmt.where(AuditEvent.event.in_(EVENT_GROUPS[f.event[len(GROUP_PREFIX) :]][1]))
     elif f.event:
-        stmt = stmt.where(AuditEvent.event == f.event)
+        stmt = stmt.where(AuditEvent.event == bindparam("log_event", type_=String))
     if f.person:
-        stmt = stmt.where(Person.name.ilike(_like(f.person), escape="\\"))
+        stmt = stmt.where(Person.name.ilike(bindparam("log_person", type_=String), escape="\\"))
     if f.ref:
-        stmt = stmt.where(AuditEvent.object_ref.ilike(_like(f.ref), escape="\\"))
+        stmt = stmt.where(
+            AuditEvent.object_ref.ilike(bindparam("log_ref", type_=String), escape="\\")
+        )
     if f.start:
-        stmt = stmt.where(AuditEvent.at >= local_to_utc(f.start, time(0, 0)))
+        stmt = stmt.where(AuditEvent.at >= bindparam("log_from", type_=AuditEvent.at.type))
     if f.end:
-        stmt = stmt.where(AuditEvent.at < local_to_utc(f.end + timedelta(days=1), time(0, 0)))
+        stmt = stmt.where(AuditEvent.at < bindparam("log_until", type_=AuditEvent.at.type))
     return stmt
+
+
+def _shape(f: AuditFilter) -> tuple:
+    """What `_where`'s statement depends on besides the values."""
+    group = f.event[len(GROUP_PREFIX) :] if f.event.startswith(GROUP_PREFIX) else None
+    return (
+        group,
+        bool(f.event) and group is None,
+        bool(f.person),
+        bool(f.ref),
+        f.start is not None,
+        f.end is not None,
+    )
+
+
+def _where_params(f: AuditFilter) -> dict[str, Any]:
+    """The values of `_where`'s parameters for this filter."""
+    params: dict[str, Any] = {}
+    if f.event and not f.event.startswith(GROUP_PREFIX):
+        params["log_event"] = f.event
+    if f.person:
+        params["log_person"] = _like(f.person)
+    if f.ref:
+        params["log_ref"] = _like(f.ref)
+    if f.start:
+        params["log_from"] = local_to_utc(f.start, time(0, 0))
+    if f.end:
+        params["log_until"] = local_to_utc(f.end + timedelta(days=1), time(0, 0))
+    return params
 
 
 def _rows(f: AuditFilter):
@@ -428,7 +463,7 @@ def _rows(f: AuditFilter):
 
 def count(f: AuditFilter) -> int:
     stmt = select(func.count(AuditEvent.id)).outerjoin(Person, AuditEvent.person_id == Person.id)
-    return db.session.scalar(_where(stmt, f)) or 0
+    return db.session.scalar(_where(stmt, f), _where_params(f)) or 0
 
 
 @dataclass
@@ -455,9 +490,18 @@ def page(f: AuditFilter) -> Page:
     """One page of events by keyset (``vanaf``: the cursor), two queries whatever the number
     of rows or the page: the rows, the names of people in their values. No count: at a
     million events counting the selection would cost more than the page."""
-    stmt = select(AuditEvent, Person.name).outerjoin(Person, AuditEvent.person_id == Person.id)
-    found = keyset.paginate(
-        _where(stmt, f), ORDER, lambda row: (row[0].at, row[0].id), f.cursor, PAGE_SIZE
+    # kept per filter shape (overleg.domain.kept; no reader: the Logboek is the beheerder's)
+    found = keyset.kept_page(
+        lambda direction, make: kept.statement(("logboek", *_shape(f), direction), None, make),
+        lambda: _where(
+            select(AuditEvent, Person.name).outerjoin(Person, AuditEvent.person_id == Person.id),
+            f,
+        ),
+        ORDER,
+        lambda row: (row[0].at, row[0].id),
+        f.cursor,
+        PAGE_SIZE,
+        _where_params(f),
     )
     rows = [tuple(r) for r in found.rows]
     names = names_of(person_ids(ev for ev, _ in rows))
@@ -622,7 +666,7 @@ def csv_chunks(f: AuditFilter, batch: int = 500) -> Iterator[str]:
     writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
     buf.write("\ufeff")
     writer.writerow(CSV_HEADER)
-    result = db.session.execute(_rows(f).execution_options(yield_per=batch))
+    result = db.session.execute(_rows(f).execution_options(yield_per=batch), _where_params(f))
     for n, (ev, name) in enumerate(result, start=1):
         writer.writerow(
             [

@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import String, and_, bindparam, or_, select
+from sqlalchemy import Integer, String, and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -740,9 +741,30 @@ def chair_label(meeting: Meeting) -> tuple[str | None, bool]:
     return chair.person.name, False
 
 
-def meetings_on(meeting_type: MeetingType | None, first: datetime, last: datetime):
-    """Select of meetings starting in [first, last) (naive UTC), optionally of one body."""
-    stmt = select(Meeting).where(and_(Meeting.starts_at >= first, Meeting.starts_at < last))
+def meetings_between(
+    meeting_type: MeetingType | None, first: datetime, last: datetime
+) -> list[Meeting]:
+    """The meetings starting in [first, last) (naive UTC), optionally of one body, in order
+    of start, each with its body. One query, of a statement made once per shape."""
+    params: dict[str, Any] = {"between_first": first, "between_last": last}
     if meeting_type is not None:
-        stmt = stmt.where(Meeting.meeting_type_id == meeting_type.id)
+        params["between_body"] = meeting_type.id
+    return list(db.session.scalars(_between_stmt(meeting_type is not None), params))
+
+
+@lru_cache(maxsize=2)
+def _between_stmt(with_body: bool):
+    """`meetings_between`' statement, its values as parameters (a statement keeps its cache
+    key)."""
+    starts = Meeting.starts_at
+    stmt = (
+        select(Meeting)
+        .where(
+            starts >= bindparam("between_first", type_=starts.type),
+            starts < bindparam("between_last", type_=starts.type),
+        )
+        .options(joinedload(Meeting.meeting_type))
+    )
+    if with_body:
+        stmt = stmt.where(Meeting.meeting_type_id == bindparam("between_body", type_=Integer))
     return stmt.order_by(Meeting.starts_at)

@@ -191,17 +191,16 @@ def planning():
     view = request.args.get("weergave", "lijst")
     if view not in ("lijst", "maand"):
         abort(404)
-    options = (joinedload(Meeting.meeting_type),)
     ctx: dict[str, Any] = {"bodies": bodies, "body": body, "view": view}
     if view == "maand":
         month = _parse_month(request.args.get("maand"))
         weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month)
         first, last = weeks[0][0], weeks[-1][-1] + timedelta(days=1)
-        stmt = dm.meetings_on(
+        found = dm.meetings_between(
             body, local_to_utc(first, time(0, 0)), local_to_utc(last, time(0, 0))
-        ).options(*options)
+        )
         by_day: dict[date, list[Meeting]] = {}
-        for m in db.session.scalars(stmt):
+        for m in found:
             by_day.setdefault(to_local(m.starts_at).date(), []).append(m)
         prev_month = (month - timedelta(days=1)).replace(day=1)
         next_month = (month + timedelta(days=32)).replace(day=1)
