@@ -181,7 +181,7 @@ class _Engine:
 
     def _text(self):
         """The search as the engine's query string: a bound value, or (no `query`) the
-        parameter ``search_text`` given when a kept statement runs (`_search_params`)."""
+        parameter ``search_text`` given when a kept statement runs (`_search_text`)."""
         if self.query is None:
             return bindparam("search_text", type_=String)
         value = _search_text(self.query)

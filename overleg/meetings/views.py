@@ -48,10 +48,6 @@ PART_ORDER = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
 DAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
 
-def _bodies() -> list[MeetingType]:
-    return dm.active_bodies()
-
-
 def _body_by_code(code: str | None) -> MeetingType | None:
     if not code:
         return None
@@ -184,7 +180,7 @@ def _series_stmt(with_body: bool):
 @bp.route("/planning")
 @access("secretaris")
 def planning():
-    bodies = _bodies()
+    bodies = dm.active_bodies()
     body = _body_by_code(request.args.get("overleg"))
     if request.args.get("overleg") and body is None:
         abort(404)
@@ -242,7 +238,7 @@ def _warnings_block(form, check: dm.Check) -> bool:
 @bp.route("/planning/nieuw", methods=["GET", "POST"])
 @access("secretaris")
 def new():
-    bodies = _bodies()
+    bodies = dm.active_bodies()
     form = MeetingForm()
     form.meeting_type.choices = choices((b.id, b.name) for b in bodies)
     # Opened for one body (?overleg=tvo): its place is filled in. Otherwise the place and end
@@ -654,7 +650,7 @@ def _series_kwargs(form) -> dict:
 @bp.route("/planning/reeks/nieuw", methods=["GET", "POST"])
 @access("secretaris")
 def series_new():
-    bodies = _bodies()
+    bodies = dm.active_bodies()
     form = SeriesForm()
     form.meeting_type.choices = choices((b.id, b.name) for b in bodies)
     chosen = _body_by_code(request.args.get("overleg"))

@@ -67,10 +67,6 @@ def _topic_stmt():
     )
 
 
-def _bodies() -> list[MeetingType]:
-    return dm.active_bodies()
-
-
 @bp.context_processor
 def _labels():
     return {"concluded_label": concluded_label}
@@ -105,7 +101,7 @@ def _org_choices() -> list[SelectChoice]:
 
 def _fill(form, year: int, current: Theme | None = None) -> None:
     if getattr(form, "meeting_type", None) is not None:
-        form.meeting_type.choices = choices((b.id, b.name) for b in _bodies())
+        form.meeting_type.choices = choices((b.id, b.name) for b in dm.active_bodies())
     form.theme.choices = _theme_choices(year, current)
     form.aanbrenger.choices = _org_choices()
 
@@ -154,7 +150,7 @@ def index():
         q=q,
         status=status,
         body=body,
-        bodies=_bodies(),
+        bodies=dm.active_bodies(),
         statuses=TOPIC_STATUS_LABELS,
         error=error,
     )
@@ -171,7 +167,7 @@ def new():
     _fill(form, year)
     if request.method == "GET":
         code = request.args.get("overleg")
-        match = next((b for b in _bodies() if b.code == code), None)
+        match = next((b for b in dm.active_bodies() if b.code == code), None)
         if match is not None:
             form.meeting_type.data = match.id
             form.confidentiality.data = match.default_confidentiality
@@ -375,7 +371,10 @@ def _body_or_404(code: str) -> MeetingType:
 @bp.route("/te-agenderen")
 @access("secretaris")
 def backlogs():
-    return redirect(url_for("topics.backlog", code=_bodies()[0].code)) if _bodies() else abort(404)
+    bodies = dm.active_bodies()
+    if not bodies:
+        abort(404)
+    return redirect(url_for("topics.backlog", code=bodies[0].code))
 
 
 @bp.route("/te-agenderen/<code>")
@@ -419,7 +418,7 @@ def _render_backlog(body: MeetingType, error: str | None = None, status: int = 2
     html = render_template(
         "topics/backlog.html",
         body=body,
-        bodies=_bodies(),
+        bodies=dm.active_bodies(),
         lists=lists,
         whole=whole,
         whole_arg={v: k for k, v in BACKLOG_WHOLE.items()},
@@ -455,7 +454,7 @@ def escalations():
         returned_notes=dc.returned_notes([e.id for e in items if e.status == "te_agenderen"]),
         now=utcnow(),
         waiting_days=de.waiting_days,
-        bodies=_bodies(),
+        bodies=dm.active_bodies(),
     )
 
 
