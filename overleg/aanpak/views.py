@@ -4,11 +4,10 @@ secretary's editing and adoption, and "Maatregelen van mijn organisatie"."""
 from __future__ import annotations
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ..access import access
+from ..access import access, current_person
 from ..audit import log_shown, record
 from ..domain import aanpak as da
 from ..domain import policy
@@ -31,7 +30,7 @@ def _nav_current():
 def _topic(topic_id: int) -> Topic:
     """The topic, when the reader reads its plan (the topic in full); else 404."""
     topic = db.session.get(Topic, topic_id)
-    if topic is None or topic.id not in policy.measure_topic_ids(current_user, [topic.id]):
+    if topic is None or topic.id not in policy.measure_topic_ids(current_person(), [topic.id]):
         abort(404)
     return topic
 
@@ -110,8 +109,8 @@ def _render_plan(
     versions = da.versions_of(topic)
     actions = da.actions_per_measure(m.id for m in measures)
     all_actions = [a for group in actions.values() for a in group]
-    visible_actions = policy.visible_action_ids(current_user, all_actions)
-    editable = policy.can_edit_aanpak(current_user)
+    visible_actions = policy.visible_action_ids(current_person(), all_actions)
+    editable = policy.can_edit_aanpak(current_person())
     if editable and measure_form is None:
         measure_form = MeasureForm(formdata=None)
         _fill(measure_form)
@@ -186,7 +185,7 @@ def add_measure(topic_id: int):
     _fill(form)
     if form.validate_on_submit():
         try:
-            measure = da.add_measure(topic, _data(form), by=current_user)
+            measure = da.add_measure(topic, _data(form), by=current_person())
         except da.MeasureError as exc:
             db.session.rollback()
             _errors_to(form, exc)
@@ -210,7 +209,7 @@ def edit_measure(measure_id: int):
         form.contact.data = measure.contact_id or 0
     if form.validate_on_submit():
         try:
-            changed = da.update_measure(measure, _data(form), by=current_user)
+            changed = da.update_measure(measure, _data(form), by=current_person())
         except da.MeasureError as exc:
             db.session.rollback()
             measure = _measure(measure_id)
@@ -239,7 +238,7 @@ def remove_measure(measure_id: int):
     if not PlainForm().validate_on_submit():
         abort(400)
     try:
-        da.remove_measure(measure, by=current_user)
+        da.remove_measure(measure, by=current_person())
     except da.AanpakError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -263,7 +262,7 @@ def add_note(measure_id: int):
                 noted_on=form.noted_on.data,
                 text=form.text.data,
                 status=form.status.data,
-                by=current_user,
+                by=current_person(),
                 today=today_local(),
             )
         except da.MeasureError as exc:
@@ -305,7 +304,7 @@ def adopt(topic_id: int):
             form.meeting.errors = ["Kies een vergadering uit de lijst."]
         else:
             try:
-                decision = da.adopt(concept, meeting, by=current_user, text=form.text.data)
+                decision = da.adopt(concept, meeting, by=current_person(), text=form.text.data)
             except da.AanpakError as exc:
                 db.session.rollback()
                 form.form_errors.append(str(exc))
@@ -329,9 +328,9 @@ def adopt(topic_id: int):
 def mine():
     """Maatregelen van mijn organisatie: what the reader's organisation carries out, of the
     plans the read policy lets them read."""
-    org = current_user.organisation
+    org = current_person().organisation
     measures = da.organisation_measures(
-        org.id if org is not None else None, policy.measure_visibility_clause(current_user)
+        org.id if org is not None else None, policy.measure_visibility_clause(current_person())
     )
     html = render_template(
         "aanpak/mine.html", organisation=org, measures=measures, today=today_local()

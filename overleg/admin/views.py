@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..access import access
+from ..access import access, current_person
 from ..audit import record, record_change
 from ..auth import mfa
 from ..auth.reauth import recent_login
@@ -129,7 +128,7 @@ def _delete(obj, event: str, label: str) -> bool:
     try:
         record(event, obj)
         if isinstance(obj, Person):
-            domain.delete_person(obj, current_user)
+            domain.delete_person(obj, current_person())
         else:
             domain.delete_object(obj)
     except AdminError as err:
@@ -308,7 +307,7 @@ def _person_form(person: Person):
                 organisation=db.session.get(Organisation, org_id) if org_id else None,
                 app_role=form.app_role.data,
                 active=form.active.data,
-                actor=current_user,
+                actor=current_person(),
             )
             if not new:
                 record("person_changed", person)
@@ -364,7 +363,7 @@ def person_account(person_id: int):
             had_account = person.has_account
             before = changes.account_state(person)
             set_password(person, form.password.data)
-            if person.id != current_user.id:
+            if person.id != current_person().id:
                 domain.end_all_sessions(person)
             event = "account_password_set" if had_account else "account_created"
             record_change(changes.account_change(event, person, before))
@@ -391,7 +390,7 @@ def person_account_remove(person_id: int):
     person = _get(Person, person_id)
     before = changes.account_state(person)
     try:
-        domain.remove_account(person, current_user)
+        domain.remove_account(person, current_person())
         record_change(changes.account_change("account_removed", person, before))
         db.session.commit()
         flash(

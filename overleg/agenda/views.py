@@ -7,11 +7,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import bindparam, literal, select, union_all
 from wtforms import SelectChoice
 
-from ..access import access, get_visible_meeting_or_404
+from ..access import access, current_person, get_visible_meeting_or_404
 from ..audit import log_shown, record_change
 from ..domain import agenda as da
 from ..domain import audit_changes as changes
@@ -38,7 +37,7 @@ from .forms import (
 def _meeting(meeting_id: int) -> Meeting:
     return get_visible_meeting_or_404(
         meeting_id,
-        current_user,
+        current_person(),
         options=docs.agenda_load_options(),
         collections=docs.agenda_collections(),
     )
@@ -53,7 +52,8 @@ def _item(item_id: int) -> AgendaItem:
 
 
 def _participant(meeting: Meeting):
-    return next((p for p in meeting.participants if p.person_id == current_user.id), None)
+    person_id = current_person().id
+    return next((p for p in meeting.participants if p.person_id == person_id), None)
 
 
 # How many open topics the "add an item" picker offers, of the meeting's own body and of
@@ -96,8 +96,9 @@ def _topic_choices(meeting: Meeting) -> list[SelectChoice]:
     (`policy.overview_topic_label`)."""
     rows = db.session.execute(_topic_choice_statement(), {"type_id": meeting.meeting_type_id})
     topics = [policy.TopicRow(tid, ref, title, kind == "casus") for tid, ref, title, kind in rows]
-    entitled = policy.entitled_topic_ids(current_user, {t.id for t in topics})
-    labels = [(t.id, policy.overview_topic_label(t, current_user, entitled)) for t in topics]
+    person = current_person()
+    entitled = policy.entitled_topic_ids(person, {t.id for t in topics})
+    labels = [(t.id, policy.overview_topic_label(t, person, entitled)) for t in topics]
     return choices([(0, "Geen: een vrij agendapunt"), *labels])
 
 
@@ -107,7 +108,7 @@ def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int 
     load_collections([meeting], docs.agenda_collections())
     # The agenda as this reader may see it (before publication a participant sees only the
     # header and their own proposals); the template branches on what the view says.
-    view = docs.agenda_page_view(meeting, current_user)
+    view = docs.agenda_page_view(meeting, current_person())
     if view.can_edit and item_form is None:
         item_form = ItemForm(formdata=None)
     if item_form is not None:
@@ -115,7 +116,7 @@ def _render(meeting: Meeting, *, item_form=None, propose_form=None, status: int 
     if view.can_propose and propose_form is None and not view.can_edit:
         propose_form = ProposeForm(formdata=None)
     pending = (
-        da.change_lines(da.agenda_changes(meeting), current_user)
+        da.change_lines(da.agenda_changes(meeting), current_person())
         if view.can_edit and meeting.agenda_change_pending
         else []
     )
@@ -176,7 +177,7 @@ def add(meeting_id: int):
                 duration_minutes=form.duration_minutes.data,
                 presenter=form.presenter.data,
                 description=form.description.data,
-                by=current_user,
+                by=current_person(),
             )
             db.session.commit()
         except da.AgendaError as exc:
@@ -266,14 +267,14 @@ def move(item_id: int, direction: str):
 @access("login")
 def propose(meeting_id: int):
     meeting = _meeting(meeting_id)
-    if _participant(meeting) is None and not policy.is_staff(current_user):
+    if _participant(meeting) is None and not policy.is_staff(current_person()):
         abort(403)
     form = ProposeForm()
     if form.validate_on_submit():
         try:
             da.propose_item(
                 meeting,
-                current_user,
+                current_person(),
                 title=form.title.data,
                 purpose=form.purpose.data,
                 duration_minutes=form.duration_minutes.data,
@@ -455,7 +456,7 @@ def escalate(item_id: int):
                 to_type,
                 question=form.question.data,
                 reason=form.reason.data,
-                by=current_user,
+                by=current_person(),
                 target_meeting=target,
             )
             db.session.commit()
@@ -490,7 +491,7 @@ def escalate(item_id: int):
         meeting=meeting,
         paths=paths,
         chosen=chosen,
-        heading=policy.item_heading(item, current_user),
+        heading=policy.item_heading(item, current_person()),
     )
 
 
@@ -509,7 +510,7 @@ def conclude(item_id: int):
                 item,
                 outcome=form.outcome.data,
                 outcome_kind=form.outcome_kind.data,
-                by=current_user,
+                by=current_person(),
             )
             db.session.commit()
         except de.NotAllowed:
@@ -541,5 +542,5 @@ def conclude(item_id: int):
         status,
         form=form,
         meeting=item.meeting,
-        heading=policy.item_heading(item, current_user),
+        heading=policy.item_heading(item, current_person()),
     )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
-from flask_login import current_user
 
-from ..access import access
+from ..access import access, current_person
 from ..audit import record_change
 from ..domain import audit_changes as changes
 from ..domain.roster import holdings_of
@@ -39,9 +38,9 @@ def _ics_response(text: str, filename: str | None = None, method: str = "PUBLISH
 @access("login")
 def meeting_ics_download(meeting_id: int):
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not can_see_meeting(current_user, meeting):
+    if meeting is None or not can_see_meeting(current_person(), meeting):
         abort(404)
-    text = meeting_ics(meeting, "PUBLISH", alarm_minutes=current_user.alarm_minutes)
+    text = meeting_ics(meeting, "PUBLISH", alarm_minutes=current_person().alarm_minutes)
     day = to_local(meeting.starts_at).strftime("%Y-%m-%d")
     return _ics_response(text, f"overleg-{meeting.meeting_type.code}-{day}.ics")
 
@@ -67,7 +66,7 @@ def feed_url(person) -> str | None:
 @bp.route("/abonnement", methods=["POST"])
 @access("login")
 def renew_feed():
-    person = current_user._get_current_object()
+    person = current_person()
     had_feed = person.feed_token is not None
     if had_feed:
         renew_feed_token(person)
@@ -87,7 +86,7 @@ def renew_feed():
 @bp.route("/herinnering", methods=["POST"])
 @access("login")
 def alarm():
-    person = current_user._get_current_object()
+    person = current_person()
     form = AlarmForm()
     if form.validate_on_submit():
         set_alarm(person, form.minutes())
@@ -102,7 +101,7 @@ def alarm():
 @bp.app_context_processor
 def _calendar_globals():
     def calendar_profile(form: AlarmForm | None = None) -> dict:
-        person = current_user
+        person = current_person()
         if form is None:
             form = AlarmForm(formdata=None, alarm_minutes=str(person.alarm_minutes or ""))
         return {"feed_url": feed_url(person), "alarm_form": form}

@@ -7,12 +7,11 @@ import time
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..access import access, get_visible_meeting_or_404
+from ..access import access, current_person, get_visible_meeting_or_404
 from ..audit import joined_refs, log_shown, record, record_change
 from ..domain import audit_changes as changes
 from ..domain import documents as docs
@@ -39,13 +38,14 @@ def _meeting_url(meeting) -> str | None:
 @access("login")
 def meeting_documents(meeting_id: int):
     """The agenda with its documents, and the two PDFs, as this reader may see them."""
+    person = current_person()
     meeting = get_visible_meeting_or_404(
-        meeting_id, current_user, docs.agenda_load_options(), docs.agenda_collections()
+        meeting_id, person, docs.agenda_load_options(), docs.agenda_collections()
     )
-    if not agenda_visible_to(current_user, meeting):
+    if not agenda_visible_to(person, meeting):
         # Not published yet: the agenda page says so (and takes proposals).
         return redirect(url_for("agenda.view", meeting_id=meeting.id))
-    view = docs.agenda_view(meeting, current_user)
+    view = docs.agenda_view(meeting, person)
     html = render_template(
         "documents/meeting.html", view=view, meeting=meeting, meeting_url=_meeting_url(meeting)
     )
@@ -61,7 +61,7 @@ def _item_or_404(item_id: int) -> AgendaItem:
     )
     if item is None:
         abort(404)
-    get_visible_meeting_or_404(item.meeting_id, current_user)
+    get_visible_meeting_or_404(item.meeting_id, current_person())
     return item
 
 
@@ -108,7 +108,7 @@ def item_documents(item_id: int):
             data = upload.read(limit + 1)
             try:
                 doc = docs.add_document(
-                    item, upload.filename or "", data, current_user, max_bytes=limit
+                    item, upload.filename or "", data, current_person(), max_bytes=limit
                 )
             except docs.UploadRefused as refused:
                 db.session.rollback()  # nothing of the refused file is kept
@@ -176,7 +176,7 @@ def download(doc_id: int):
     if doc is None:
         abort(404)
     item = doc.agenda_item
-    if not policy.may_download(current_user, doc):
+    if not policy.may_download(current_person(), doc):
         abort(404)
     casus = docs.is_restricted_item(item)
     try:
@@ -210,7 +210,7 @@ def _render_agenda(view, bundle=None, bundle_pages: int | None = None) -> bytes:
         meeting=view.meeting,
         bundle=bundle,
         bundle_pages=bundle_pages,
-        reader=current_user,
+        reader=current_person(),
         now=utcnow(),
     )
     # PDF/UA-1: tagged, /Lang, the title shown, pdfuaid:part in the XMP (WeasyPrint does all)
@@ -220,12 +220,13 @@ def _render_agenda(view, bundle=None, bundle_pages: int | None = None) -> bytes:
 @bp.route("/overleggen/<int:meeting_id>/agenda.pdf")
 @access("login")
 def agenda_pdf(meeting_id: int):
+    person = current_person()
     meeting = get_visible_meeting_or_404(
-        meeting_id, current_user, docs.agenda_load_options(), docs.agenda_collections()
+        meeting_id, person, docs.agenda_load_options(), docs.agenda_collections()
     )
-    if not agenda_visible_to(current_user, meeting):
+    if not agenda_visible_to(person, meeting):
         abort(404)  # a participant sees the agenda once it is published
-    view = docs.agenda_view(meeting, current_user, with_actions=True)
+    view = docs.agenda_view(meeting, person, with_actions=True)
     started = time.perf_counter()
     data = _render_agenda(view)
     current_app.logger.info(
@@ -245,12 +246,13 @@ def agenda_pdf(meeting_id: int):
 @bp.route("/overleggen/<int:meeting_id>/vergaderstukken.pdf")
 @access("login")
 def bundle_pdf(meeting_id: int):
+    person = current_person()
     meeting = get_visible_meeting_or_404(
-        meeting_id, current_user, docs.agenda_load_options(), docs.agenda_collections()
+        meeting_id, person, docs.agenda_load_options(), docs.agenda_collections()
     )
-    if not agenda_visible_to(current_user, meeting):
+    if not agenda_visible_to(person, meeting):
         abort(404)  # a participant sees the agenda once it is published
-    view = docs.agenda_view(meeting, current_user, with_actions=True)
+    view = docs.agenda_view(meeting, person, with_actions=True)
     bundle = docs.bundle_plan(view)
     data = docs.build_bundle(lambda pages: _render_agenda(view, bundle, pages), bundle)
     for entry in bundle:

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from flask import g, render_template
-from flask_login import current_user
 
-from ..access import access
+from ..access import access, current_person
 from ..domain import my_meetings
 from ..domain.policy import is_staff
 from ..domain.roster import holdings_and_bodies, holdings_of
@@ -17,15 +16,16 @@ from . import bp
 @bp.route("/")
 @access("login")
 def home():
+    person = current_person()
     today = today_local()
-    holdings, bodies = holdings_and_bodies(current_user, today)
+    holdings, bodies = holdings_and_bodies(person, today)
     return render_template(
         "main/home.html",
         bodies=bodies,
         holdings=holdings,
-        upcoming=my_meetings.upcoming(current_user, utcnow()),
-        worklist=worklist(current_user, today),
-        show_worklist=is_staff(current_user),
+        upcoming=my_meetings.upcoming(person, utcnow()),
+        worklist=worklist(person, today),
+        show_worklist=is_staff(person),
     )
 
 
@@ -37,8 +37,8 @@ def profile():
 
     return render_template(
         "main/profile.html",
-        holdings=holdings_of(current_user, today_local()),
-        second_factor=has_second_factor(current_user),
+        holdings=holdings_of(current_person(), today_local()),
+        second_factor=has_second_factor(current_person()),
     )
 
 

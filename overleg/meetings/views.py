@@ -10,12 +10,11 @@ from typing import Any
 
 from babel.dates import format_date
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from ..access import access, get_visible_meeting_or_404
+from ..access import access, current_person, get_visible_meeting_or_404
 from ..audit import log_shown, record
 from ..domain import audit_changes as changes
 from ..domain import cancellation as dc
@@ -96,7 +95,7 @@ def _meeting_state(meeting: Meeting) -> str:
 def _nav_current():
     """Which menu item is current: the planning pages under "Planning", the rest under
     "Mijn overleggen" (a secretary's meeting page under "Planning")."""
-    planning = request.endpoint in PLANNING_ENDPOINTS or (policy.is_staff(current_user))
+    planning = request.endpoint in PLANNING_ENDPOINTS or (policy.is_staff(current_person()))
     g.nav_current = "meetings.planning" if planning else "meetings.mine"
     if request.endpoint == "meetings.mine":
         g.nav_current = "meetings.mine"
@@ -120,8 +119,10 @@ def mine():
         }
     except keyset.CursorError as exc:
         return render_template("meetings/mine.html", error=str(exc), body=body), 400
-    upcoming = mm.page(current_user, upcoming=True, now=now, body=body, cursor=cursors["komend"])
-    past = mm.page(current_user, upcoming=False, now=now, body=body, cursor=cursors["eerder"])
+    upcoming = mm.page(
+        current_person(), upcoming=True, now=now, body=body, cursor=cursors["komend"]
+    )
+    past = mm.page(current_person(), upcoming=False, now=now, body=body, cursor=cursors["eerder"])
     args = {k: v for k, v in request.args.items() if k in ("overleg", "komend", "eerder") and v}
     return render_template("meetings/mine.html", upcoming=upcoming, past=past, body=body, args=args)
 
@@ -267,10 +268,10 @@ def new():
                     location=(form.location.data or "").strip(),
                     online_url=(form.online_url.data or "").strip(),
                     remarks=form.remarks.data,
-                    organizer=current_user,
+                    organizer=current_person(),
                 )
                 db.session.flush()
-                placed = de.place_waiting([meeting], by=current_user)
+                placed = de.place_waiting([meeting], by=current_person())
                 record("meeting_planned", meeting)
                 db.session.commit()
             except dm.MeetingError as exc:
@@ -320,7 +321,7 @@ def _meeting_collections() -> tuple[Collection, ...]:
 
 def _load_meeting(meeting_id: int) -> Meeting:
     return get_visible_meeting_or_404(
-        meeting_id, current_user, options=_MEETING_OPTIONS, collections=_meeting_collections()
+        meeting_id, current_person(), options=_MEETING_OPTIONS, collections=_meeting_collections()
     )
 
 
@@ -406,7 +407,7 @@ def cancel(meeting_id: int):
     if form.validate_on_submit():
         try:
             returned = dc.cancel(
-                meeting, form.reason.data, confirmed=bool(form.confirm.data), by=current_user
+                meeting, form.reason.data, confirmed=bool(form.confirm.data), by=current_person()
             )
             record("meeting_cancelled", meeting)
             db.session.commit()
@@ -425,7 +426,7 @@ def cancel(meeting_id: int):
             return redirect(url_for("meetings.view", meeting_id=meeting.id))
     status = 400 if request.method == "POST" else 200
     work = dc.work_on(meeting)
-    rows = dc.work_rows(work, current_user)
+    rows = dc.work_rows(work, current_person())
     html = render_template("meetings/cancel.html", form=form, meeting=meeting, work=rows)
     # the list names a casus in full for who reads it: logged, by reference
     log_shown([r.reference for r in rows if r.full and r.casus], meeting)
@@ -458,12 +459,13 @@ def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: i
     participants = sorted(
         meeting.participants, key=lambda p: (PART_ORDER.get(p.part, 9), p.person.name)
     )
-    mine = next((p for p in participants if p.person_id == current_user.id), None)
+    me = current_person()
+    mine = next((p for p in participants if p.person_id == me.id), None)
     if rsvp_form is None and mine is not None:
         rsvp_form = RsvpForm(
             formdata=None, rsvp=None if mine.rsvp == "open" else mine.rsvp, note=mine.rsvp_note
         )
-    secretary = policy.is_staff(current_user)
+    secretary = policy.is_staff(me)
     if secretary and guest_form is None:
         guest_form = GuestForm(formdata=None)
     people = _guest_choices(meeting) if secretary or guest_form is not None else []
@@ -483,7 +485,7 @@ def _render_meeting(meeting: Meeting, rsvp_form=None, guest_form=None, status: i
         started=started,
         past=dm.is_past(meeting),
         can_cancel=secretary and dm.cancel_refusal(meeting) is None,
-        agenda_visible=agenda_visible_to(current_user, meeting),
+        agenda_visible=agenda_visible_to(me, meeting),
         ics_url=_ics_url(meeting),
         plain_form=PlainForm(formdata=None),
         describe=ds.describe,
@@ -501,7 +503,8 @@ def view(meeting_id: int):
 @access("login")
 def rsvp(meeting_id: int):
     meeting = _load_meeting(meeting_id)
-    mine = next((p for p in meeting.participants if p.person_id == current_user.id), None)
+    person_id = current_person().id
+    mine = next((p for p in meeting.participants if p.person_id == person_id), None)
     if mine is None:
         abort(403)
     form = RsvpForm()
@@ -661,9 +664,9 @@ def series_new():
     if form.validate_on_submit():
         body = db.get_or_404(MeetingType, form.meeting_type.data)
         try:
-            series = ds.create_series(body, organizer=current_user, **_series_kwargs(form))
+            series = ds.create_series(body, organizer=current_person(), **_series_kwargs(form))
             db.session.flush()
-            placed = de.place_waiting(list(series.meetings), by=current_user)
+            placed = de.place_waiting(list(series.meetings), by=current_person())
             record("series_created", series)
             db.session.commit()
         except dm.MeetingError as exc:
@@ -720,9 +723,9 @@ def series_edit(series_id: int):
         form.location.data, form.online_url.data = series.location, series.online_url
     if form.validate_on_submit():
         try:
-            change = ds.update_series(series, organizer=current_user, **_series_kwargs(form))
+            change = ds.update_series(series, organizer=current_person(), **_series_kwargs(form))
             db.session.flush()
-            placed = de.place_waiting(change.created_meetings, by=current_user)
+            placed = de.place_waiting(change.created_meetings, by=current_person())
             record("series_changed", series)
             db.session.commit()
         except dm.MeetingError as exc:

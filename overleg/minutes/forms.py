@@ -1,4 +1,3 @@
-from markupsafe import Markup, escape
 from wtforms import (
     DateField,
     HiddenField,
@@ -9,7 +8,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import Optional as OptionalValidator
-from wtforms.widgets import Select, html_params
 
 from ..forms import Form, max_length, optional, required
 
@@ -74,29 +72,13 @@ class CorrectionForm(Form):
     )
 
 
-class FilterSelect(Select):
-    """A filter's single select with its options written in one pass, the same HTML as
-    WTForms' Select: a register's "Onderwerp" offers a year's topics, and WTForms formats
-    every option's attributes one by one (at a hundred options, most of the page's time)."""
-
-    def __call__(self, field, **kwargs):
-        kwargs.setdefault("id", field.id)
-        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
-        data, coerce = field.data, field.coerce
-        for c in field.choices or ():
-            selected = "selected " if coerce(c.value) == data else ""
-            label = escape(c.label or c.value)
-            html.append(f'<option {selected}value="{escape(c.value)}">{label}</option>')
-        html.append("</select>")
-        return Markup("".join(html))
-
-
 def _filter(label: str, **kwargs) -> SelectField:
+    """A filter's select: any value is taken (the view checks it); its options are written in
+    one pass by the form's quicker select (`overleg.forms`), a year's topics and all."""
     return SelectField(
         label,
         validators=[optional()],
         validate_choice=False,
-        widget=FilterSelect(),
         **kwargs,
     )
 

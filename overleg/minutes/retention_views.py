@@ -5,10 +5,9 @@ and a recent password (``@recent_login``). The rules live in overleg/domain/rete
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import access
+from ..access import access, current_person
 from ..audit import record
 from ..auth.reauth import recent_login
 from ..domain import retention as dret
@@ -89,11 +88,11 @@ def _hold_page(*, meeting: Meeting | None = None, topic=None):
         try:
             if meeting is not None:
                 hold = dret.place_hold(
-                    meeting, form.reason.data, form.held_since.data, current_user
+                    meeting, form.reason.data, form.held_since.data, current_person()
                 )
             else:
                 hold = dret.place_topic_hold(
-                    topic, form.reason.data, form.held_since.data, current_user
+                    topic, form.reason.data, form.held_since.data, current_person()
                 )
         except dret.RetentionError as exc:
             db.session.rollback()
@@ -177,7 +176,7 @@ def lift_hold(hold_id: int):
         message = "; ".join(e for errs in form.errors.values() for e in errs)
         return _render_list(error=message, status=400)
     try:
-        dret.lift_hold(hold, form.reason.data, current_user)
+        dret.lift_hold(hold, form.reason.data, current_person())
     except dret.RetentionError as exc:
         db.session.rollback()
         return _render_list(error=str(exc), status=409)
@@ -213,7 +212,7 @@ def destroy():
         return render_template("minutes/retention_confirm.html", selection=dret.selection(ids))
     report = dret.destroy(
         get_storage(),
-        by=current_user,
+        by=current_person(),
         via="pagina",
         meeting_ids=ids,
         batch_size=current_app.config["RETENTION_BATCH_SIZE"],

@@ -18,13 +18,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..access import access, get_visible_meeting_or_404
+from ..access import access, current_person, get_visible_meeting_or_404
 from ..audit import joined_refs, log_shown, record
 from ..domain import aanpak as daanpak
 from ..domain import actions as da
@@ -117,7 +116,7 @@ def _links():
 
 def _meeting(meeting_id: int) -> Meeting:
     return get_visible_meeting_or_404(
-        meeting_id, current_user, options=MEETING_OPTIONS, collections=_meeting_collections()
+        meeting_id, current_person(), options=MEETING_OPTIONS, collections=_meeting_collections()
     )
 
 
@@ -251,7 +250,7 @@ def _owner_of(value: str | None) -> tuple[Person | None, Organisation | None]:
 
 
 def _readable(minutes: Minutes | None) -> bool:
-    return policy.minutes_readable(current_user, minutes)
+    return policy.minutes_readable(current_person(), minutes)
 
 
 def _transient_minutes(meeting: Meeting) -> Minutes:
@@ -261,7 +260,7 @@ def _transient_minutes(meeting: Meeting) -> Minutes:
     m.versions = []
     taker = next((p.person for p in meeting.participants if p.part == "secretary"), None)
     m.minute_taker_id = (
-        current_user.id if policy.is_staff(current_user) else (taker.id if taker else None)
+        current_person().id if policy.is_staff(current_person()) else (taker.id if taker else None)
     )
     return m
 
@@ -361,7 +360,7 @@ def _render_read(
     withheld = False
     if minutes is not None and _readable(minutes):
         raw = version.snapshot if version is not None else _current_snapshot(minutes)
-        snap, withheld = dmin.redact_for(current_user, raw)
+        snap, withheld = dmin.redact_for(current_person(), raw)
         # one event naming the casus shown in full (references; case content never logged)
         log_shown(dmin.casus_shown(snap), minutes)
     return render_template(
@@ -419,7 +418,7 @@ def _editable_minutes(meeting, yours=None, item=None):
     """(minutes, None) when the meeting's minutes may be edited (created when missing);
     (None, refusal page) otherwise, with the transaction rolled back and what was typed
     (``yours``) shown again so nothing is lost."""
-    minutes = dmin.ensure_minutes(meeting, current_user)
+    minutes = dmin.ensure_minutes(meeting, current_person())
     try:
         dmin.require_editable(minutes)
     except dmin.MinutesError as exc:
@@ -436,7 +435,7 @@ def _editable_minutes(meeting, yours=None, item=None):
 def page(meeting_id: int):
     meeting = _meeting(meeting_id)
     minutes = dmin.get_minutes(meeting)
-    if policy.is_staff(current_user) and (minutes is None or minutes.status == "concept"):
+    if policy.is_staff(current_person()) and (minutes is None or minutes.status == "concept"):
         not_begun = dmin.not_begun_message(meeting)
         if not_begun is not None:
             return render_template(
@@ -452,7 +451,7 @@ def attendance(meeting_id: int):
     meeting = _meeting(meeting_id)
     if not PlainForm().validate_on_submit():
         abort(400)
-    minutes = dmin.ensure_minutes(meeting, current_user)
+    minutes = dmin.ensure_minutes(meeting, current_person())
     values = {}
     for p in meeting.participants:
         value = request.form.get(f"aanwezigheid-{p.id}", "")
@@ -522,7 +521,7 @@ def save_notes(meeting_id: int, item_id: int):
     # text changed (MinutesConflict), as for a stale form (bench/load.py found the race).
     for attempt in range(ATTEMPTS):
         existed = dmin.get_minutes(meeting) is not None
-        minutes = dmin.ensure_minutes(meeting, current_user)
+        minutes = dmin.ensure_minutes(meeting, current_person())
         base_version = form.version.data
         if not existed and not base_version:
             base_version = minutes.version  # the page showed minutes not yet started
@@ -533,7 +532,7 @@ def save_notes(meeting_id: int, item_id: int):
                 yours,
                 base_version=base_version,
                 base_hash=form.base.data,
-                by=current_user,
+                by=current_person(),
             )
             db.session.commit()
             break
@@ -619,8 +618,8 @@ def add_decision(meeting_id: int, item_id: int):
         return refused
     if form.validate_on_submit():
         try:
-            decision = dd.add_decision(meeting, item, form.text.data, by=current_user)
-            dmin.touch(minutes, current_user)
+            decision = dd.add_decision(meeting, item, form.text.data, by=current_person())
+            dmin.touch(minutes, current_person())
             db.session.commit()
         except dd.DecisionError as exc:
             db.session.rollback()
@@ -654,7 +653,7 @@ def delete_decision(meeting_id: int, decision_id: int):
         return refused
     code, item_id = decision.code, decision.agenda_item_id
     dd.delete_decision(decision)
-    dmin.touch(minutes, current_user)
+    dmin.touch(minutes, current_person())
     db.session.commit()
     flash(f"Besluit {code} is verwijderd. Het nummer wordt niet opnieuw gebruikt.", "success")
     return redirect(_page_url(meeting, f"punt-{item_id}" if item_id else None))
@@ -677,7 +676,7 @@ def edit_decision(meeting_id: int, decision_id: int):
         return refused
     if form.validate_on_submit():
         try:
-            changed = dmin.edit_decision(decision, form.text.data, current_user)
+            changed = dmin.edit_decision(decision, form.text.data, current_person())
             db.session.commit()
         except dmin.MinutesError as exc:
             db.session.rollback()
@@ -737,10 +736,10 @@ def add_action(meeting_id: int, item_id: int):
                 owner_person=person,
                 owner_organisation=org,
                 due_date=form.due_date.data,
-                by=current_user,
+                by=current_person(),
                 measure=measure,
             )
-            dmin.touch(minutes, current_user)
+            dmin.touch(minutes, current_person())
             db.session.commit()
         except da.ActionError as exc:
             db.session.rollback()
@@ -792,7 +791,7 @@ def edit_action(meeting_id: int, action_id: int):
             form.what.data, owner_person=person, owner_organisation=org, due_date=form.due_date.data
         )
         try:
-            changed = dmin.edit_action(action, fields, current_user)
+            changed = dmin.edit_action(action, fields, current_person())
             db.session.commit()
         except dmin.MinutesError as exc:
             db.session.rollback()
@@ -840,7 +839,7 @@ def delete_action(meeting_id: int, action_id: int):
         return refused
     item_id = action.agenda_item_id
     db.session.delete(action)
-    dmin.touch(minutes, current_user)
+    dmin.touch(minutes, current_person())
     db.session.commit()
     flash("Het actiepunt is verwijderd.", "success")
     return redirect(_page_url(meeting, f"punt-{item_id}" if item_id else None))
@@ -861,8 +860,8 @@ def close_action(meeting_id: int, action_id: int):
     if refused:
         return refused
     try:
-        da.close_action(action, meeting, form.note.data, by=current_user)
-        dmin.touch(minutes, current_user)
+        da.close_action(action, meeting, form.note.data, by=current_person())
+        dmin.touch(minutes, current_person())
         db.session.commit()
     except da.ActionError as exc:
         db.session.rollback()
@@ -885,7 +884,7 @@ def reopen_action(meeting_id: int, action_id: int):
         return refused
     try:
         da.reopen_action(action, meeting)
-        dmin.touch(minutes, current_user)
+        dmin.touch(minutes, current_person())
         db.session.commit()
     except da.ActionError as exc:
         db.session.rollback()
@@ -903,9 +902,9 @@ def send(meeting_id: int):
     meeting = _meeting(meeting_id)
     if not PlainForm().validate_on_submit():
         abort(400)
-    minutes = dmin.ensure_minutes(meeting, current_user)
+    minutes = dmin.ensure_minutes(meeting, current_person())
     try:
-        messages = dmin.send_for_approval(minutes, current_user)
+        messages = dmin.send_for_approval(minutes, current_person())
         record("minutes_sent", minutes)
         db.session.commit()
     except dmin.MinutesError as exc:
@@ -928,7 +927,7 @@ def back_to_concept(meeting_id: int):
     if minutes is None or not PlainForm().validate_on_submit():
         abort(400)
     try:
-        dmin.back_to_concept(minutes, current_user)
+        dmin.back_to_concept(minutes, current_person())
         db.session.commit()
     except dmin.MinutesError as exc:
         db.session.rollback()
@@ -946,7 +945,7 @@ def approve(meeting_id: int, minutes_id: int):
     if earlier is None or not PlainForm().validate_on_submit():
         abort(404)
     try:
-        version = dmin.approve(earlier, meeting, current_user, municipality=_municipality())
+        version = dmin.approve(earlier, meeting, current_person(), municipality=_municipality())
         record("minutes_approved", earlier)
         db.session.commit()
     except dmin.MinutesError as exc:
@@ -1009,7 +1008,7 @@ def correction(meeting_id: int):
                     minutes,
                     values,
                     form.reason.data,
-                    current_user,
+                    current_person(),
                     decisions=decision_values,
                     actions=fields,
                     municipality=_municipality(),
@@ -1113,11 +1112,11 @@ def _stored_version_pdf(
     for readers entitled to every item in it, the stored one with casus and besloten items by
     reference when that is exactly the reader's view (it shows no casus), else rendered for
     this reader (e.g. a guest invited for one item). SHA-256 for the stored variants only."""
-    variant = dmin.stored_variant(current_user, snap)
+    variant = dmin.stored_variant(current_person(), snap)
     if variant is not None:
         redacted = variant == dmin.STORED_REDACTED
         return *dmin.stored_pdf(v, redacted=redacted), [] if redacted else dmin.casus_shown(snap)
-    mine, _ = dmin.redact_for(current_user, snap)
+    mine, _ = dmin.redact_for(current_person(), snap)
     return minutes_pdf(mine), None, dmin.casus_shown(mine)
 
 
@@ -1134,7 +1133,7 @@ def _export_stored(minutes: Minutes, v: MinutesVersion) -> Response:
 @bp.route("/overleggen/<int:meeting_id>/verslag.pdf")
 @access("login")
 def pdf(meeting_id: int):
-    approved = dmin.approved_for_download(meeting_id, current_user)
+    approved = dmin.approved_for_download(meeting_id, current_person())
     if approved is not None:  # the stored PDF: no need for the meeting's participants, agenda
         return _export_stored(*approved)
     meeting = _meeting(meeting_id)
@@ -1145,7 +1144,7 @@ def pdf(meeting_id: int):
     if minutes.status == "vastgesteld" and latest is not None:
         return _export_stored(minutes, latest)
     snap, _ = dmin.redact_for(
-        current_user, dmin.build_snapshot(minutes, municipality=_municipality())
+        current_person(), dmin.build_snapshot(minutes, municipality=_municipality())
     )
     data, name = minutes_pdf(snap), filename(snap)
     record("minutes_exported", minutes, ref=joined_refs(dmin.casus_shown(snap)))
@@ -1170,7 +1169,7 @@ def version_pdf(meeting_id: int, number: int):
 
 
 def _body_or_404(code: str) -> MeetingType:
-    mt = policy.body_sat_in(current_user, code)
+    mt = policy.body_sat_in(current_person(), code)
     if mt is None:
         abort(404)  # a body one does not sit in is not revealed
     return mt
@@ -1187,7 +1186,7 @@ def index():
     now = utcnow()
     body = request.args.get("overleg", "")
     stmt = (
-        visible_meetings(current_user)
+        visible_meetings(current_person())
         .add_columns(Minutes.status, Minutes.id)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
         .where(
@@ -1199,7 +1198,7 @@ def index():
         .order_by(Meeting.starts_at.desc())
         .limit(300)
     )
-    bodies = bodies_seen_by(current_user)  # only bodies the person takes part in
+    bodies = bodies_seen_by(current_person())  # only bodies the person takes part in
     chosen = next((b for b in bodies if b.code == body), None)
     if chosen is not None:
         stmt = stmt.where(Meeting.meeting_type_id == chosen.id)
@@ -1212,7 +1211,7 @@ def index():
 @bp.route("/besluiten")
 @access("login")
 def registers():
-    bodies = bodies_seen_by(current_user)  # only bodies the person takes part in
+    bodies = bodies_seen_by(current_person())  # only bodies the person takes part in
     return render_template("minutes/registers.html", bodies=bodies)
 
 
@@ -1238,16 +1237,17 @@ def _topic_choices(topics) -> list:
     only for staff (the register shows a topic's reference to anyone who finds its rows),
     and a casus's never: a year's topics from every meeting are an overview
     (`policy.overview_topic_label`), and the filter is no view of the casus."""
-    secretary = policy.is_staff(current_user)
+    person = current_person()
     rows = {t.id: t for t in topics if t is not None}.values()
     ordered = sorted(
         (policy.TopicRow(t.id, t.reference, t.title, t.confidentiality == "casus") for t in rows),
         key=lambda t: t.reference,
     )
-    labels = [
-        (t.id, policy.overview_topic_label(t, current_user) if secretary else t.reference)
-        for t in ordered
-    ]
+    if policy.is_staff(person):
+        entitled = policy.entitled_topic_ids(person, [t.id for t in ordered])
+        labels = [(t.id, policy.overview_topic_label(t, person, entitled)) for t in ordered]
+    else:
+        labels = [(t.id, t.reference) for t in ordered]
     return choices([("", "Alle onderwerpen"), *labels])
 
 
@@ -1285,16 +1285,17 @@ def _cursor(types):
 @bp.route("/besluiten/<code>")
 @access("login")
 def decision_register(code: str):
+    person = current_person()
     mt = _body_or_404(code)
     form = DecisionFilterForm(request.args)
     # Filter choices come from the decisions the reader finds in this register (meetings
     # they may see), so the filters give nothing away about the others.
-    years = dd.register_years(mt, current_user)
+    years = dd.register_years(mt, person)
     form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
     form.thema.choices = _theme_choices()
     topics_year, topics_help = _topics_year(form, years)
     form.onderwerp.choices = _topic_choices(
-        dd.register_topics(mt, current_user, topics_year, also=parse_id(form.onderwerp.data))
+        dd.register_topics(mt, person, topics_year, also=parse_id(form.onderwerp.data))
     )
     cursor, cursor_error = _cursor(dd.CURSOR_TYPES)
     status = 200
@@ -1307,7 +1308,7 @@ def decision_register(code: str):
         topic_id, text = parse_id(form.onderwerp.data), (form.tekst.data or "").strip() or None
         page = dd.register_page(
             mt,
-            current_user,
+            person,
             cursor=cursor,
             size=REGISTER_PAGE_SIZE,
             year=year,
@@ -1334,16 +1335,17 @@ def decision_register(code: str):
 @bp.route("/actiepunten/<code>")
 @access("login")
 def action_register(code: str):
+    person = current_person()
     mt = _body_or_404(code)
     form = ActionFilterForm(request.args)
     today = today_local()
     # filter choices from the actions the reader finds in this register (see decisions)
-    years = da.register_years(mt, current_user)
+    years = da.register_years(mt, person)
     form.jaar.choices = choices([("", "Alle jaren")] + [(y, y) for y in years])
     form.thema.choices = _theme_choices()
     topics_year, topics_help = _topics_year(form, years)
     form.onderwerp.choices = _topic_choices(
-        da.register_topics(mt, current_user, topics_year, also=parse_id(form.onderwerp.data))
+        da.register_topics(mt, person, topics_year, also=parse_id(form.onderwerp.data))
     )
     cursor, cursor_error = _cursor(da.CURSOR_TYPES)
     status = 200
@@ -1359,7 +1361,7 @@ def action_register(code: str):
         topic_id, text = parse_id(form.onderwerp.data), (form.tekst.data or "").strip() or None
         page, visible = da.register_view(
             mt,
-            current_user,
+            person,
             cursor=cursor,
             size=REGISTER_PAGE_SIZE,
             status=status_filter,
@@ -1391,7 +1393,7 @@ def action_register(code: str):
 @access("login")
 def my_actions():
     show_closed = request.args.get("afgerond") == "1"
-    found = da.my_actions(current_user, include_closed=show_closed)
+    found = da.my_actions(current_person(), include_closed=show_closed)
     html = render_template(
         "minutes/mine.html",
         mine=found.mine,
@@ -1416,7 +1418,7 @@ def _actions_casus(actions: list[da.ActionRow], visible: set[int]) -> list[str]:
 
 
 def _agenda_actions_visible(meeting: Meeting, actions: list[da.CarriedAction]) -> set[int]:
-    return policy.carried_action_ids(current_user, meeting, actions)
+    return policy.carried_action_ids(current_person(), meeting, actions)
 
 
 @bp.app_template_global("open_actions_for")
@@ -1447,7 +1449,7 @@ def close_own_action(action_id: int):
     """ "Mijn actiepunten": the named owner (or a secretary) closes an action between
     meetings, with an optional short note."""
     action = db.session.get(ActionItem, action_id)
-    if action is None or not da.may_close(current_user, action):
+    if action is None or not da.may_close(current_person(), action):
         abort(404)  # not revealed to anyone else
     form = CloseActionForm()
     if not form.validate_on_submit():
@@ -1456,7 +1458,7 @@ def close_own_action(action_id: int):
         flash("; ".join(e for errs in form.errors.values() for e in errs), "error")
         return redirect(url_for("minutes.my_actions")), 303
     try:
-        da.close_between_meetings(action, current_user, form.note.data)
+        da.close_between_meetings(action, current_person(), form.note.data)
         db.session.commit()
     except da.ActionError as exc:
         db.session.rollback()

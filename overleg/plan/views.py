@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import access
+from ..access import access, current_person
 from ..audit import log_shown, record
 from ..domain import indicators as di
 from ..domain import plan as dp
@@ -27,7 +26,7 @@ from .forms import AdoptForm, CopyForm, PriorityForm
 
 def _version(version_id: int) -> PlanVersion:
     version = dp.load_version(version_id)
-    if version is None or not policy.can_view_plan_version(current_user, version):
+    if version is None or not policy.can_view_plan_version(current_person(), version):
         abort(404)
     return version
 
@@ -37,7 +36,7 @@ def _version(version_id: int) -> PlanVersion:
 def index():
     rows = []
     for plan in reversed(dp.plans()):
-        visible = [v for v in plan.versions if policy.can_view_plan_version(current_user, v)]
+        visible = [v for v in plan.versions if policy.can_view_plan_version(current_person(), v)]
         if not visible:
             continue
         rows.append({"plan": plan, "current": dp.current_version(plan), "versions": visible})
@@ -47,10 +46,11 @@ def index():
 @bp.route("/jaarplan/<int:year>")
 @access("login")
 def show(year: int):
+    person = current_person()
     plan = dp.plan_of_year(year)
     if plan is None:  # as the progress report says it
         return _refused(404, "Geen jaarplan", f"Er is geen jaarplan voor {year}.")
-    visible = [v for v in plan.versions if policy.can_view_plan_version(current_user, v)]
+    visible = [v for v in plan.versions if policy.can_view_plan_version(person, v)]
     if not visible:
         abort(404)
     wanted = parse_id(request.args.get("versie"))
@@ -64,9 +64,9 @@ def show(year: int):
     version = dp.load_version(version.id) or abort(404)
     groups = dp.clusters(version)
     theme_ids = [p.theme_id for p in version.priorities]
-    topics = dp.topics_per_theme(theme_ids, policy.visible_topics_stmt(current_user))
+    topics = dp.topics_per_theme(theme_ids, policy.visible_topics_stmt(person))
     all_topics = [t for ts in topics.values() for t in ts]
-    entitled = policy.entitled_topic_ids(current_user, [t.id for t in all_topics])
+    entitled = policy.entitled_topic_ids(person, [t.id for t in all_topics])
     headings = {t.id: t.title if t.id in entitled else t.reference for t in all_topics}
     concept = dp.concept_of(plan)
     html = render_template(
@@ -81,7 +81,7 @@ def show(year: int):
         concept=concept,
         is_current=version is dp.current_version(plan),
         can_report=bool(dr.begun_quarters(plan.year))
-        and policy.can_view_report(current_user, dp.current_version(plan)),
+        and policy.can_view_report(person, dp.current_version(plan)),
     )
     shown = [t.reference for t in all_topics if t.id in entitled and t.is_casus]
     log_shown(shown, object_type="plan_version")
@@ -97,11 +97,11 @@ def copy():
         form.year.data = max([p.year for p in plans], default=today_local().year - 1) + 1
     if form.validate_on_submit():
         try:
-            version = dp.copy_to_year(form.year.data, by=current_user)
+            version = dp.copy_to_year(form.year.data, by=current_person())
         except dp.PlanError as exc:
             form.year.errors = [str(exc)]
         else:
-            record("plan_copied", version, person=current_user)
+            record("plan_copied", version, person=current_person())
             db.session.commit()
             flash(f"Het {version.plan.title} is opgesteld als kopie; pas het aan.", "success")
             return redirect(url_for("plan.show", year=version.plan.year))
@@ -151,7 +151,7 @@ def edit(version_id: int):
         except dp.PlanError as exc:
             form.form_errors.append(str(exc))
         else:
-            record("plan_changed", version, person=current_user)
+            record("plan_changed", version, person=current_person())
             db.session.commit()
             flash(f"De prioriteit ‘{priority.heading}’ is opgeslagen.", "success")
             return redirect(
@@ -167,11 +167,11 @@ def edit(version_id: int):
 def new_version(version_id: int):
     version = _version(version_id)
     try:
-        copy = dp.new_version(version, by=current_user)
+        copy = dp.new_version(version, by=current_person())
     except dp.PlanError as exc:
         flash(str(exc), "error")
         return redirect(url_for("plan.show", year=version.plan.year)), 303
-    record("plan_version_created", copy, person=current_user)
+    record("plan_version_created", copy, person=current_person())
     db.session.commit()
     flash(f"Versie {copy.number} is gemaakt als concept; wijzig die versie.", "success")
     return redirect(url_for("plan.show", year=version.plan.year, versie=copy.number))
@@ -202,11 +202,11 @@ def adopt(version_id: int):
             form.meeting.errors = ["Kies een vergadering uit de lijst."]
         else:
             try:
-                decision = dp.adopt(version, meeting, by=current_user, text=form.text.data)
+                decision = dp.adopt(version, meeting, by=current_person(), text=form.text.data)
             except dp.PlanError as exc:
                 form.form_errors.append(str(exc))
             else:
-                record("plan_adopted", version, person=current_user, ref=decision.code)
+                record("plan_adopted", version, person=current_person(), ref=decision.code)
                 db.session.commit()
                 flash(
                     f"Versie {version.number} van het jaarplan is vastgesteld (besluit "
@@ -284,7 +284,7 @@ def indicators(year: int):
                 source=request.form.get(f"bron-{key}"),
                 delivered=request.form.get(f"geleverd-{key}"),
                 note=request.form.get(f"toelichting-{key}"),
-                by=current_user,
+                by=current_person(),
             )
         except di.FigureError as exc:
             errors[indicator.id] = str(exc)
@@ -293,7 +293,7 @@ def indicators(year: int):
     if errors:
         db.session.rollback()
         return _indicator_page(year, quarter, errors=errors, status=400)
-    record("indicator_figures_recorded", version, person=current_user, ref=f"{year}-K{quarter}")
+    record("indicator_figures_recorded", version, person=current_person(), ref=f"{year}-K{quarter}")
     db.session.commit()
     flash(f"{saved} cijfers voor kwartaal {quarter} van {year} opgeslagen.", "success")
     return redirect(url_for("plan.indicators", year=year, kwartaal=quarter))
@@ -333,12 +333,12 @@ def indicator_import(year: int):
         flash("Het bestand is te groot voor een kwartaal aan cijfers.", "error")
         return _indicator_page(year, quarter, status=413)
     try:
-        report = di.import_csv(version, year, quarter, data, by=current_user)
+        report = di.import_csv(version, year, quarter, data, by=current_person())
     except di.FigureError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return _indicator_page(year, quarter, status=400)
-    record("indicator_figures_imported", version, person=current_user, ref=f"{year}-K{quarter}")
+    record("indicator_figures_imported", version, person=current_person(), ref=f"{year}-K{quarter}")
     db.session.commit()
     return _indicator_page(year, quarter, report=report, status=200)
 
@@ -363,7 +363,7 @@ def _report(year: int):
         plan_version = dr.report_version(year)
     except LookupError:
         return None, _refused(404, "Geen jaarplan", f"Er is geen jaarplan voor {year}.")
-    if not policy.can_view_report(current_user, plan_version[1]):
+    if not policy.can_view_report(current_person(), plan_version[1]):
         abort(404)
     try:
         quarter = dr.parse_quarter(request.args.get("kwartaal"))
@@ -419,7 +419,7 @@ def report_pdf(year: int):
         **_report_context(found),
     )
     data = render_pdf(html, **REPORT_PDF_OPTIONS)
-    record("report_exported", found.version, person=current_user, ref=_report_ref(found))
+    record("report_exported", found.version, person=current_person(), ref=_report_ref(found))
     db.session.commit()
     return Response(
         data,
@@ -434,7 +434,7 @@ def report_csv(year: int):
     found, refused = _report(year)
     if found is None:
         return refused
-    record("report_exported", found.version, person=current_user, ref=_report_ref(found))
+    record("report_exported", found.version, person=current_person(), ref=_report_ref(found))
     db.session.commit()
     return Response(
         dr.to_csv(found),

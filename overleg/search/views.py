@@ -7,9 +7,8 @@ and the read policy; a refused search is the page again with a Dutch message and
 from __future__ import annotations
 
 from flask import render_template, request
-from flask_login import current_user
 
-from ..access import access
+from ..access import access, current_person
 from ..audit import log_shown
 from ..domain import search as ds
 from ..domain.input import one_line
@@ -37,7 +36,7 @@ def index():
         else:
             kinds = [kind] if kind else list(ds.KINDS)
             size = ds.PAGE_SIZE if kind else OVERVIEW_SIZE
-            results = [ds.KINDS[k](current_user, query, page=page, size=size) for k in kinds]
+            results = [ds.KINDS[k](current_person(), query, page=page, size=size) for k in kinds]
     html = render_template(
         "search/index.html",
         q=raw,

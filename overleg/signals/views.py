@@ -4,10 +4,9 @@ throttling per address, a size limit) and the secretary's triage list."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import access
+from ..access import access, current_person
 from ..audit import record
 from ..domain import policy
 from ..domain import signals as ds
@@ -101,7 +100,7 @@ def thanks():
 
 def _signal(signal_id: int) -> Signal:
     signal = db.session.get(Signal, signal_id)
-    if signal is None or not policy.can_read_signal(current_user):
+    if signal is None or not policy.can_read_signal(current_person()):
         abort(404)
     return signal
 
@@ -109,7 +108,7 @@ def _signal(signal_id: int) -> Signal:
 @bp.route("/signalen")
 @access("secretaris")
 def triage():
-    if not policy.can_read_signal(current_user):
+    if not policy.can_read_signal(current_person()):
         abort(404)
     status = request.args.get("status") or "open"
     if status not in SIGNAL_STATUS_LABELS and status not in ("open", "alle"):
@@ -123,7 +122,7 @@ def triage():
 def _merge_label(topic: Topic, entitled: set[int]) -> str:
     """A topic in the merge list: every open topic at once, so a casus by its reference only
     (`policy.overview_topic_label`); its page, behind the link, shows it in full."""
-    return policy.overview_topic_label(topic, current_user, entitled)
+    return policy.overview_topic_label(topic, current_person(), entitled)
 
 
 def _forms():
@@ -138,7 +137,7 @@ def _forms():
             select(Topic).where(Topic.status != "afgerond").order_by(Topic.reference)
         )
     )
-    entitled = policy.entitled_topic_ids(current_user, [t.id for t in topics])
+    entitled = policy.entitled_topic_ids(current_person(), [t.id for t in topics])
     merge_form.topic.choices = choices(
         [("", "Kies een onderwerp")] + [(t.id, _merge_label(t, entitled)) for t in topics]
     )
@@ -152,8 +151,8 @@ def _topic_title(signal: Signal) -> str | None:
     topic = signal.topic
     if topic is None:
         return None
-    entitled = policy.entitled_topic_ids(current_user, [topic.id])
-    heading = policy.overview_topic_heading(topic, current_user, entitled)
+    entitled = policy.entitled_topic_ids(current_person(), [topic.id])
+    heading = policy.overview_topic_heading(topic, current_person(), entitled)
     return None if heading == topic.reference else heading
 
 
@@ -181,7 +180,7 @@ def view(signal_id: int):
 
 
 def _done(signal: Signal, event: str, message: str):
-    record(event, signal, person=current_user)
+    record(event, signal, person=current_person())
     db.session.commit()
     if signal.reply_message_id is not None:
         g.overleg_outbox_queued = True
@@ -213,7 +212,7 @@ def make_topic(signal_id: int):
             title=form.title.data,
             description=form.description.data,
             confidentiality=form.confidentiality.data,
-            by=current_user,
+            by=current_person(),
             municipality=current_app.config["MUNICIPALITY"],
             now=utcnow(),
         )
@@ -239,7 +238,7 @@ def merge(signal_id: int):
         form.topic.errors = ["Kies een onderwerp uit de lijst."]
         return _detail(signal, forms, 400)
     try:
-        ds.merge(signal, topic, current_user, current_app.config["MUNICIPALITY"])
+        ds.merge(signal, topic, current_person(), current_app.config["MUNICIPALITY"])
     except ds.SignalError as exc:
         return _refused(signal, forms, exc)
     return _done(
@@ -256,7 +255,7 @@ def close(signal_id: int):
     if not form.validate_on_submit():
         return _detail(signal, forms, 400)
     try:
-        ds.close(signal, form.reason.data, current_user, current_app.config["MUNICIPALITY"])
+        ds.close(signal, form.reason.data, current_person(), current_app.config["MUNICIPALITY"])
     except ds.SignalError as exc:
         return _refused(signal, forms, exc)
     return _done(signal, "signal_closed", f"Signaal {signal.reference} is gesloten.")

@@ -8,13 +8,12 @@ from datetime import datetime
 from functools import lru_cache
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
-from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Integer, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from ..access import access
+from ..access import access, current_person
 from ..audit import commit_keeping, log_shown, record, record_change
 from ..domain import aanpak as daanpak
 from ..domain import audit_changes as changes
@@ -110,7 +109,7 @@ def _topic_and_level(topic_id: int) -> tuple[Topic, str]:
     """The topic and what the reader reads of it (`policy.topic_level`); 404 for a topic
     they may not find."""
     topic = db.session.scalar(_topic_stmt(), {"topic_id": topic_id})
-    level = policy.topic_level(current_user, topic) if topic is not None else policy.NONE
+    level = policy.topic_level(current_person(), topic) if topic is not None else policy.NONE
     if topic is None or level == policy.NONE:
         abort(404)
     return topic, level
@@ -139,7 +138,7 @@ def index():
     except (keyset.CursorError, search.SearchError) as exc:
         error = str(exc)
     else:
-        page = list_page(current_user, query=query, status=status, body=body, cursor=cursor)
+        page = list_page(current_person(), query=query, status=status, body=body, cursor=cursor)
     rows = page.rows if page is not None else []
     html = render_template(
         "topics/index.html",
@@ -182,7 +181,7 @@ def new():
             aanbrenger=db.session.get(Organisation, form.aanbrenger.data)
             if form.aanbrenger.data
             else None,
-            by=current_user,
+            by=current_person(),
             year=year,
         )
         db.session.commit()
@@ -211,7 +210,7 @@ def edit(topic_id: int):
         topic.confidentiality = form.confidentiality.data
         from ..domain.topics import add_event
 
-        add_event(topic, "gewijzigd", by=current_user)
+        add_event(topic, "gewijzigd", by=current_person())
         record_change(changes.confidentiality_change(topic, was))
         db.session.commit()
         flash("Het onderwerp is opgeslagen.", "success")
@@ -229,21 +228,22 @@ def edit(topic_id: int):
 
 def _render_topic(topic: Topic, status_form=None, code: int = 200, *, level: str | None = None):
     """The topic page; `level`: the reader's `policy.topic_level`, when asked already."""
-    full = level == policy.FULL if level is not None else policy.can_see_casus(current_user, topic)
+    person = current_person()
+    full = level == policy.FULL if level is not None else policy.can_see_casus(person, topic)
     # the latest meetings only, unless asked for the whole timeline (?tijdlijn=alles): the
     # page stays the same size however long the topic runs
     whole = request.args.get("tijdlijn") == "alles"
     tl = timeline(topic, None if whole else TIMELINE_MEETINGS)
     # Each timeline entry by the item-level check (a besloten item stays closed to those not
     # named on it, whatever the topic's confidentiality).
-    entitled = policy.entitled_among(current_user, [e.item for e in tl.entries])
+    entitled = policy.entitled_among(person, [e.item for e in tl.entries])
     # Only meetings the reader takes part in, and whose agenda is out, are on the timeline
     # (the others' body and date stay unseen); the page only says that there were others.
-    seen = policy.visible_meeting_ids(current_user, {g.meeting.id for g in tl.meetings})
+    seen = policy.visible_meeting_ids(person, {g.meeting.id for g in tl.meetings})
     groups = [
         g
         for g in tl.meetings
-        if g.meeting.id in seen and policy.agenda_visible_to(current_user, g.meeting)
+        if g.meeting.id in seen and policy.agenda_visible_to(person, g.meeting)
     ]
     shown_items = {e.item.id for g in groups for e in g.entries}
     # "teruggezet: … geannuleerd": on the timeline at the cancelled meeting, for who reads
@@ -251,7 +251,7 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200, *, level: str
     returned = [
         ev for ev in tl.events if full and ev.kind == "teruggezet" and ev.meeting_id is not None
     ]
-    returned_seen = policy.visible_meeting_ids(current_user, {ev.meeting_id for ev in returned})
+    returned_seen = policy.visible_meeting_ids(person, {ev.meeting_id for ev in returned})
     returned_by_meeting: dict[int, list] = {}
     for ev in returned:
         if ev.meeting_id in returned_seen:
@@ -274,15 +274,13 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200, *, level: str
     # An escalation's question belongs to the item it came from: shown only with that item.
     question_visible = {
         e.id: full
-        and policy.escalation_question_visible(
-            current_user, e.origin_item_id, shown_items, entitled
-        )
+        and policy.escalation_question_visible(person, e.origin_item_id, shown_items, entitled)
         for e in tl.escalations
     }
     # The plan van aanpak is part of the topic: only for who reads the topic in full.
     plan_readable = policy.topic_plan_readable(full)
     measures = daanpak.measures_of(topic) if plan_readable else []
-    if status_form is None and policy.is_staff(current_user):
+    if status_form is None and policy.is_staff(person):
         status_form = StatusForm(formdata=None)
     if status_form is not None:
         status_form.status.choices = choices(allowed_statuses(topic))
@@ -333,7 +331,7 @@ def set_status(topic_id: int):
     form.status.choices = choices(allowed_statuses(topic))
     if form.validate_on_submit():
         try:
-            change_status(topic, form.status.data, by=current_user, note=form.note.data or None)
+            change_status(topic, form.status.data, by=current_person(), note=form.note.data or None)
         except TopicError as exc:
             db.session.rollback()
             form.status.errors = [str(exc)]
@@ -412,7 +410,7 @@ BACKLOG_WHOLE = {"wacht": "waiting", "geagendeerd": "placed", "terugkoppelingen"
 
 def _render_backlog(body: MeetingType, error: str | None = None, status: int = 200):
     returned = dc.returned_items(body)
-    entitled = policy.entitled_among(current_user, returned)
+    entitled = policy.entitled_among(current_person(), returned)
     whole = BACKLOG_WHOLE.get(request.args.get("alle") or "")
     lists = de.backlog(body, whole=whole)
     html = render_template(
@@ -427,7 +425,7 @@ def _render_backlog(body: MeetingType, error: str | None = None, status: int = 2
         returned=[
             {
                 "item": i,
-                "heading": policy.item_heading(i, current_user, entitled),
+                "heading": policy.item_heading(i, current_person(), entitled),
                 "full": i.id in entitled,
             }
             for i in returned
@@ -447,7 +445,7 @@ def _render_backlog(body: MeetingType, error: str | None = None, status: int = 2
 @bp.route("/escalaties")
 @access("secretaris")
 def escalations():
-    items = de.open_escalations(current_user)
+    items = de.open_escalations(current_person())
     return render_template(
         "topics/escalations.html",
         escalations=items,
@@ -479,7 +477,7 @@ def place(esc_id: int):
         flash("Kies een overleg.", "error")
         return redirect(url_for("topics.backlog", code=esc.to_type.code)), 303
     try:
-        de.place(esc, meeting, by=current_user)
+        de.place(esc, meeting, by=current_person())
     except de.EscalationError as exc:
         db.session.rollback()
         flash(str(exc), "error")
@@ -498,7 +496,7 @@ def place_feedback(esc_id: int):
         flash("Kies een overleg.", "error")
         return redirect(url_for("topics.backlog", code=esc.from_type.code)), 303
     try:
-        de.place_feedback(esc, meeting, by=current_user)
+        de.place_feedback(esc, meeting, by=current_person())
     except de.EscalationError as exc:
         db.session.rollback()
         return _render_backlog(esc.from_type, str(exc), 400)
@@ -520,7 +518,7 @@ def place_returned(item_id: int):
         flash("Kies een overleg.", "error")
         return redirect(url_for("topics.backlog", code=body.code)), 303
     try:
-        dc.place_returned(item, meeting, by=current_user)
+        dc.place_returned(item, meeting, by=current_person())
     except (de.EscalationError, AgendaError) as exc:
         db.session.rollback()
         return _render_backlog(body, str(exc), 400)
