@@ -24,6 +24,7 @@ from sqlalchemy import event, text
 from overleg import create_app
 from overleg.extensions import db as _db
 from overleg.extensions import limiter
+from overleg.models import sql as _sql
 
 # Shared fixtures of several test modules, registered here rather than imported into each
 # module (an imported fixture is shadowed by the test's argument of the same name).
@@ -33,6 +34,9 @@ pytest_plugins = [
     "tests.demo_support",
     "tests.nplusone_guard",
 ]
+
+# Every `columns()` call in the suite checks that its statement selects columns, not objects.
+_sql.CHECK_COLUMNS = True
 
 TEST_PASSWORD = "correct-horse-battery"
 

@@ -42,7 +42,7 @@ from ..models import (
     Topic,
 )
 from ..models.minutes import ACTION_STATUS_LABELS, action_overdue, action_owner_label
-from ..models.sql import in_list
+from ..models.sql import columns, in_list
 from ..timeutil import local_to_utc, to_local, today_local, utcnow
 from . import dialect as sql_dialect
 from . import kept, keyset, policy
@@ -475,10 +475,7 @@ def carried_actions(meeting: Meeting) -> list[CarriedAction]:
         "starts_at": meeting.starts_at,
         "meeting_id": meeting.id,
     }
-    return [
-        _carried_row(row)
-        for row in db.session.execute(_carried_statement(sql_dialect.name()), params)
-    ]
+    return [_carried_row(row) for row in columns(_carried_statement(sql_dialect.name()), params)]
 
 
 def actielijst(
@@ -828,7 +825,7 @@ def register_view(
     ids = [row.id for row in page.rows]
     found: dict[int, ActionRow] = {}
     if ids:
-        found = {a.id: a for a in map(_shown_row, db.session.execute(_shown_stmt(), {"ids": ids}))}
+        found = {a.id: a for a in map(_shown_row, columns(_shown_stmt(), {"ids": ids}))}
     actions = [found[i] for i in ids]
     readable = policy.action_readable_ids(
         person, [policy.ActionFacts(a.id, a.meeting_id, a.agenda_item_id) for a in actions]
@@ -936,7 +933,7 @@ def register_years(meeting_type: MeetingType, person) -> list[int]:
         return select(first, last)
 
     stmt = kept.statement(("action_years",), person, build)
-    low, high = db.session.execute(stmt, {"register_body": meeting_type.id}).one()
+    low, high = columns(stmt, {"register_body": meeting_type.id}).one()
     if low is None or high is None:
         return []
     return list(range(to_local(high).year, to_local(low).year - 1, -1))
@@ -966,4 +963,4 @@ def register_topics(
 
     stmt = kept.statement(("action_topics", also is not None), person, build)
     params = {"register_body": meeting_type.id, "register_topic": also, **_year_params(year)}
-    return list(db.session.execute(stmt, params))
+    return list(columns(stmt, params))

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import AgendaItem, AgendaItemAccess, Meeting, MeetingType, Person, Topic
 from ..models.bodies import PURPOSES
+from ..models.sql import columns
 from ..timeutil import utcnow
 from .loading import collection, load_collections
 
@@ -552,7 +553,7 @@ def _item_access_stmt():
 def item_access_map(meeting: Meeting) -> dict[int, dict[str, list[int]]]:
     """{item id: {"gast": [person ids], "besloten": [...]}} in one query."""
     result: dict[int, dict[str, list[int]]] = {}
-    rows = db.session.execute(_item_access_stmt(), {"meeting_id": meeting.id})
+    rows = columns(_item_access_stmt(), {"meeting_id": meeting.id})
     for item_id, kind, pid in rows:
         result.setdefault(item_id, {}).setdefault(kind, []).append(pid)
     return result

@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, MeetingType, Minutes, Person, Theme, Topic
-from ..models.sql import in_list
+from ..models.sql import columns, in_list
 from ..timeutil import to_local
 from . import dialect, kept, keyset, numbering, policy
 from .input import has_control_characters
@@ -362,10 +362,7 @@ def register_page(
     ids = [row.id for row in page.rows]
     found: dict[int, ShownDecision] = {}
     if ids:
-        found = {
-            d.id: d
-            for d in map(_shown, db.session.execute(_shown_stmt(dialect.name()), {"ids": ids}))
-        }
+        found = {d.id: d for d in map(_shown, columns(_shown_stmt(dialect.name()), {"ids": ids}))}
     readable = policy.decision_readable_ids(
         person,
         [
@@ -392,7 +389,7 @@ def register_years(meeting_type: MeetingType, person) -> list[int]:
         return select(first, last)
 
     stmt = kept.statement(("decision_years",), person, build)
-    low, high = db.session.execute(stmt, {"register_body": meeting_type.id}).one()
+    low, high = columns(stmt, {"register_body": meeting_type.id}).one()
     if low is None or high is None:
         return []
     return list(range(high, low - 1, -1))
@@ -436,7 +433,7 @@ def register_topics(
     key = ("decision_topics", also is not None, dialect.name())
     stmt = kept.statement(key, person, build)
     params = {"register_body": meeting_type.id, "register_year": year, "register_topic": also}
-    return list(db.session.execute(stmt, params))
+    return list(columns(stmt, params))
 
 
 def contains_pattern(text: str) -> str:

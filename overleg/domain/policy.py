@@ -49,7 +49,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
@@ -65,7 +65,7 @@ from ..models import (
     Participant,
     Topic,
 )
-from ..models.sql import in_list
+from ..models.sql import columns, in_list
 from ..timeutil import nl_date, nl_time, utcnow
 
 FULL = "full"
@@ -637,7 +637,7 @@ def item_levels_by_id(person, item_ids: Iterable[int | None]) -> dict[int, str]:
     levels = dict.fromkeys(ids, NONE)
     if not ids or not is_person(person):
         return levels
-    rows = db.session.execute(_clauses(person.id).levels_stmt, {"policy_ids": list(ids)}).all()
+    rows = columns(_clauses(person.id).levels_stmt, {"policy_ids": list(ids)}).all()
     for item_id, full in rows:
         levels[item_id] = FULL if full else REFERENCE
     return levels
@@ -718,7 +718,7 @@ def entitled_people(items: Iterable[AgendaItem]) -> dict[int, set[int]]:
     result: dict[int, set[int]] = {i.id: set() for i in items}
     if not items:
         return result
-    rows = db.session.execute(
+    rows = columns(
         _entitled_people_stmt(),
         {"policy_ids": list(result), "policy_meeting_ids": sorted({i.meeting_id for i in items})},
     ).all()
@@ -892,7 +892,7 @@ def topic_level(person, topic: Topic) -> str:
     if not is_person(person):
         return NONE
     stmt = _clauses(person.id).topic_level_stmt
-    row = db.session.execute(stmt, {"policy_ids": [topic.id]}).first()
+    row = columns(stmt, {"policy_ids": [topic.id]}).first()
     if row is None:
         return NONE
     return FULL if row[1] else REFERENCE
@@ -1015,6 +1015,23 @@ class CarriedFacts:
     item_besloten: bool
     topic_id: int | None
     topic_is_casus: bool
+
+
+# `minutes_entitlement`: the facts of the snapshot's carried actions, in columns (made once,
+# the ids given when it runs)
+_CARRIED_FACTS = (
+    select(
+        ActionItem.id,
+        ActionItem.meeting_id,
+        AgendaItem.id,
+        AgendaItem.besloten,
+        AgendaItem.topic_id,
+        Topic.confidentiality,
+    )
+    .outerjoin(AgendaItem, AgendaItem.id == ActionItem.agenda_item_id)
+    .outerjoin(Topic, Topic.id == AgendaItem.topic_id)
+    .where(in_list(ActionItem.id, _IDS))
+)
 
 
 class _CarriedLike(Protocol):
@@ -1211,21 +1228,10 @@ def minutes_entitlement(person, snap: dict) -> MinutesEntitlement | None:
     carried = []
     if carried_ids:
         carried = [
-            CarriedFacts(
-                a.id,
-                a.meeting_id,
-                item.id if item is not None else None,
-                bool(item is not None and item.besloten),
-                item.topic_id if item is not None else None,
-                bool(item is not None and item.topic is not None and item.topic.is_casus),
+            CarriedFacts(id_, meeting_id, item_id, bool(besloten), topic_id, kind == "casus")
+            for id_, meeting_id, item_id, besloten, topic_id, kind in columns(
+                _CARRIED_FACTS, {_IDS: carried_ids}
             )
-            for a in db.session.scalars(
-                select(ActionItem)
-                .where(in_list(ActionItem.id, _IDS))
-                .options(joinedload(ActionItem.agenda_item).joinedload(AgendaItem.topic)),
-                {_IDS: carried_ids},
-            )
-            for item in (a.agenda_item,)
         ]
     carried_ok = carried_action_ids(person, meeting, carried)
     if snap.get("schema", 1) < LOOSE_ENTRIES_SCHEMA:

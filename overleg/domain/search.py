@@ -55,7 +55,7 @@ from sqlalchemy.sql import ColumnElement, column, table
 from ..extensions import db
 from ..models import AgendaItem, Decision, Meeting, Topic
 from ..models.search import DUTCH, pg_vector
-from ..models.sql import in_list
+from ..models.sql import columns, in_list
 from . import dialect, kept, policy
 
 MAX_LENGTH = 200
@@ -255,7 +255,7 @@ class _Engine:
             return {}
         stmt = _snippet_stmt(self.name, id_col, self.sqlite)
         params = {"search_text": _search_text(self.query), "snippet_ids": ids}
-        return {row_id: _parts(text or "") for row_id, text in db.session.execute(stmt, params)}
+        return {row_id: _parts(text or "") for row_id, text in columns(stmt, params)}
 
 
 @lru_cache(maxsize=8)
@@ -353,7 +353,7 @@ def _ranked(stmt, query: Query, page: int, size: int) -> list[tuple[int, bool]]:
         "search_limit": size + 1,
         "search_offset": (page - 1) * size,
     }
-    rows = db.session.execute(stmt, params).all()
+    rows = columns(stmt, params).all()
     return [(row_id, bool(via)) for row_id, via in rows]
 
 

@@ -21,7 +21,7 @@ from ..models import (
     Topic,
     TopicEvent,
 )
-from ..models.sql import in_list
+from ..models.sql import columns, in_list
 from ..models.topics import TOPIC_STATUS_LABELS, TOPIC_TRANSITIONS, TopicLabels
 from ..timeutil import utcnow
 from . import dialect, kept, keyset, numbering, policy, search
@@ -371,7 +371,7 @@ def list_page(
     ids = [row.id for row in page.rows]
     found: dict[int, ListedTopic] = {}
     if ids:
-        rows = db.session.execute(_listed_stmt(), {"ids": ids})
+        rows = columns(_listed_stmt(), {"ids": ids})
         found = {t.id: t for t in (ListedTopic(*row) for row in rows)}
     # Which of them the person reads in full: asked of the policy for this page's ids (as a
     # column of the page's own query PostgreSQL would work it out for every topic at once).

@@ -39,7 +39,7 @@ from ..models import (
     OutboxMessage,
 )
 from ..models.minutes import MINUTES_STATUS_LABELS
-from ..models.sql import in_list
+from ..models.sql import columns, in_list
 from ..timeutil import nl_date, to_local, today_local, utcnow
 from . import cancellation, policy
 
@@ -543,7 +543,7 @@ def progress(meetings: list[Meeting]) -> dict[int, MeetingProgress]:
     ids = [m.id for m in meetings]
     statuses: dict[int, str] = {}
     if ids:
-        statuses = dict(db.session.execute(_progress_stmt(), {"progress_ids": ids}).tuples().all())
+        statuses = dict(columns(_progress_stmt(), {"progress_ids": ids}).tuples().all())
     result = {}
     for m in meetings:
         status = statuses.get(m.id)

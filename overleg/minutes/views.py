@@ -53,6 +53,7 @@ from ..models import (
     VacantSeat,
 )
 from ..models.minutes import MINUTES_STATUS_LABELS
+from ..models.sql import columns
 from ..timeutil import nl_date, nl_time, today_local, utcnow
 from . import bp
 from .export import filename, minutes_pdf
@@ -1226,7 +1227,7 @@ def _themes_stmt():
 
 
 def _theme_choices() -> list:
-    rows = db.session.execute(_themes_stmt()).all()
+    rows = columns(_themes_stmt()).all()
     # Each year's plan has its own priorities, often with the same names: the year tells
     # them apart in the list.
     return choices([("", "Alle thema's")] + [(id_, f"{name} ({year})") for id_, name, year in rows])

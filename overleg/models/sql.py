@@ -2,17 +2,20 @@
 policy imports nothing of the domain).
 
 `in_list`: a column among a list of values given when the statement runs.
+`columns`: the rows of a statement of columns, without the ORM's work per execution.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, Boolean, ColumnElement, Integer, any_, bindparam
+from sqlalchemy import BindParameter, Boolean, ColumnElement, CursorResult, Integer, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import coercions, roles
 from sqlalchemy.sql.visitors import InternalTraversal
+
+from ..extensions import db
 
 
 class _InList(ColumnElement[bool]):
@@ -70,3 +73,32 @@ def _in_list_default(element: _InList, compiler, **kw) -> str:
 def _in_list_postgresql(element: _InList, compiler, **kw) -> str:
     values = bindparam(element.param.key, type_=ARRAY(element.column.type))
     return compiler.process(element.column == any_(values), **kw)
+
+
+# Set by the test suite: `columns` then refuses a statement that selects mapped objects.
+# Not in production: asking a statement what it selects costs a third of what `columns`
+# saves.
+CHECK_COLUMNS = False
+
+
+def columns(statement: Any, params: dict[str, Any] | None = None) -> CursorResult[Any]:
+    """The rows of a statement that selects columns, not mapped objects, run on the session's
+    connection (in its transaction). The ORM's own work for an execution, which a statement
+    of columns has no use for (some 30 µs each; a register asks five), is skipped; what the
+    ORM does first is done here too: the session is flushed, so a change not yet written is
+    read. Not for a statement of objects (its rows would hold columns) nor of audit events
+    (reading those first writes the ones kept, `overleg.audit`)."""
+    if CHECK_COLUMNS:
+        from .audit import AuditEvent
+
+        selected = [
+            d["expr"] for d in statement.column_descriptions if d["expr"] is d.get("entity")
+        ]
+        if selected:
+            raise TypeError(f"columns() is for a statement of columns, not of {selected}")
+        if any(d.get("entity") is AuditEvent for d in statement.column_descriptions):
+            raise TypeError("columns() reads no audit events (the kept ones would be missed)")
+    session = db.session()
+    if session.autoflush:
+        session.flush()
+    return session.connection().execute(statement, params)
