@@ -154,7 +154,9 @@ class Timeline:
     entries: list[TimelineEntry]
     escalations: list[Escalation]
     open_escalations: list[Escalation]
-    events: list[TopicEvent]
+    # the events that put one of its items back to be placed again, at a cancelled meeting
+    # ("teruggezet"; the page shows them at that meeting), not the whole history
+    returned: list[TopicEvent]
     # how many meetings the topic passed through in all (`timeline(last_meetings=...)` holds
     # the entries of the latest ones only)
     total_meetings: int = 0
@@ -185,7 +187,7 @@ TIMELINE_MEETINGS = 12
 
 @lru_cache(maxsize=4)
 def _timeline_statements(last_meetings: int | None):
-    """`timeline`'s queries (items, number of meetings, escalations, events) for a topic as
+    """`timeline`'s queries (items, number of meetings, escalations, returned events) for a topic as
     ``topic_id``, made once per limit: a statement keeps its cache key, and making these cost
     more than running them."""
     topic_id: BindParameter[int] = bindparam("topic_id")
@@ -230,13 +232,16 @@ def _timeline_statements(last_meetings: int | None):
         )
         .order_by(Escalation.created_at, Escalation.id)
     )
-    events = (
+    returned = (
         select(TopicEvent)
-        .where(TopicEvent.topic_id == topic_id)
-        .options(joinedload(TopicEvent.person))
+        .where(
+            TopicEvent.topic_id == topic_id,
+            TopicEvent.kind == "teruggezet",
+            TopicEvent.meeting_id.is_not(None),
+        )
         .order_by(TopicEvent.at, TopicEvent.id)
     )
-    return items, total, escalations, events
+    return items, total, escalations, returned
 
 
 def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
@@ -244,12 +249,12 @@ def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
     escalations in and out; a fixed number of queries whatever the length. With
     ``last_meetings``, the items of only the latest that many meetings (``total_meetings``
     says how many there are in all)."""
-    items_stmt, total_stmt, escalations_stmt, events_stmt = _timeline_statements(last_meetings)
+    items_stmt, total_stmt, escalations_stmt, returned_stmt = _timeline_statements(last_meetings)
     params = {"topic_id": topic.id}
     total = (db.session.scalar(total_stmt, params) or 0) if total_stmt is not None else 0
     rows = db.session.execute(items_stmt, params).tuples().all()
     escalations = list(db.session.scalars(escalations_stmt, params))
-    events = list(db.session.scalars(events_stmt, params))
+    returned = list(db.session.scalars(returned_stmt, params))
     by_target = {e.target_item_id: e for e in escalations if e.target_item_id}
     by_feedback = {e.feedback_item_id: e for e in escalations if e.feedback_item_id}
     out: dict[int, list[Escalation]] = {}
@@ -272,7 +277,7 @@ def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
         entries=entries,
         escalations=escalations,
         open_escalations=[e for e in escalations if e.is_open],
-        events=events,
+        returned=returned,
     )
     result.total_meetings = total if last_meetings is not None else len(result.meetings)
     return result

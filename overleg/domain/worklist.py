@@ -37,6 +37,7 @@ from ..models import (
     MeetingType,
     Minutes,
     OutboxMessage,
+    Person,
 )
 from ..models.minutes import MINUTES_STATUS_LABELS
 from ..models.sql import columns, in_list
@@ -102,8 +103,12 @@ def working_days_before(day: date, days: int) -> date:
 
 def publish_deadline(meeting: Meeting) -> date:
     """The last day to publish the agenda of this meeting (its body's setting)."""
-    days = meeting.meeting_type.agenda_deadline_days
-    return working_days_before(to_local(meeting.starts_at).date(), days if days is not None else 5)
+    return _deadline(meeting.starts_at, meeting.meeting_type.agenda_deadline_days)
+
+
+def _deadline(starts_at: datetime, days: int | None) -> date:
+    """`publish_deadline` of a meeting that begins then, of a body with this setting."""
+    return working_days_before(to_local(starts_at).date(), days if days is not None else 5)
 
 
 def deadline_label(days: int) -> str:
@@ -121,33 +126,39 @@ def _day(value: datetime | None, fallback: date) -> date:
 
 # The queries of the kinds are made once, with the moment as bound parameters (``now``,
 # ``until``, ``today``): a statement keeps its cache key, and making one cost more than
-# running it (the home page runs them all).
+# running it (the home page runs them all). They read the columns an entry shows
+# (`columns`): objects with their joined bodies cost the ORM more than the queries.
 
 
 @lru_cache(maxsize=1)
 def _agendas_stmt():
     return (
-        select(Meeting)
+        select(
+            Meeting.id,
+            Meeting.starts_at,
+            Meeting.agenda_status,
+            Meeting.agenda_published_at,
+            MeetingType.name,
+            MeetingType.agenda_deadline_days,
+        )
+        .join(MeetingType, MeetingType.id == Meeting.meeting_type_id)
         .where(
             Meeting.status == "gepland",
             Meeting.starts_at > bindparam("now"),
             Meeting.starts_at <= bindparam("until"),
             (Meeting.agenda_status == "concept") | Meeting.agenda_change_pending.is_(True),
         )
-        .options(joinedload(Meeting.meeting_type))
         .order_by(Meeting.starts_at, Meeting.id)
     )
 
 
 def _agendas(today: date, now: datetime) -> list[WorkEntry]:
-    meetings = db.session.scalars(
-        _agendas_stmt(), {"now": now, "until": now + AGENDA_HORIZON}
-    ).all()
+    rows = columns(_agendas_stmt(), {"now": now, "until": now + AGENDA_HORIZON})
     entries = []
-    for m in meetings:
-        name = f"{m.meeting_type.name} van {nl_date(m.starts_at)}"
+    for m in rows:
+        name = f"{m.name} van {nl_date(m.starts_at)}"
         if m.agenda_status == "concept":
-            due = publish_deadline(m)
+            due = _deadline(m.starts_at, m.agenda_deadline_days)
             if due > today + timedelta(days=AGENDA_LOOKAHEAD_DAYS):
                 continue
             entries.append(
@@ -156,7 +167,7 @@ def _agendas(today: date, now: datetime) -> list[WorkEntry]:
                     since=due,
                     title=name,
                     detail=f"Uiterlijk publiceren op {nl_date(due)} "
-                    f"({deadline_label(m.meeting_type.agenda_deadline_days)})",
+                    f"({deadline_label(m.agenda_deadline_days)})",
                     endpoint="agenda.view",
                     args={"meeting_id": m.id},
                     late=due < today,
@@ -201,52 +212,51 @@ def _minutes_stmt():
         ),
     )
     return (
-        select(Meeting, Minutes)
+        select(Meeting.id, Meeting.starts_at, MeetingType.name, Minutes.status, Minutes.sent_at)
+        .join(MeetingType, MeetingType.id == Meeting.meeting_type_id)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
         .where(
             Meeting.status == gepland,
             Meeting.ends_at <= bindparam("now"),
             Meeting.id.in_(waiting),
         )
-        .options(joinedload(Meeting.meeting_type))
         .order_by(Meeting.starts_at, Meeting.id)
         .limit(PER_KIND * 2)
     )
 
 
 def _minutes(today: date, now: datetime) -> list[WorkEntry]:
-    rows = db.session.execute(_minutes_stmt(), {"now": now}).all()
     entries = []
-    for m, minutes in rows:
-        name = f"{m.meeting_type.name} van {nl_date(m.starts_at)}"
-        if minutes is not None and minutes.status == "ter_vaststelling":
+    for meeting_id, starts_at, body, status, sent_at in columns(_minutes_stmt(), {"now": now}):
+        name = f"{body} van {nl_date(starts_at)}"
+        if status == "ter_vaststelling":
             entries.append(
                 WorkEntry(
                     kind="minutes_approve",
-                    since=_day(minutes.sent_at, to_local(m.starts_at).date()),
+                    since=_day(sent_at, to_local(starts_at).date()),
                     title=name,
                     detail=f"{MINUTES_STATUS_LABELS['ter_vaststelling']}: vast te stellen in de "
-                    f"volgende vergadering van het {m.meeting_type.name}",
+                    f"volgende vergadering van het {body}",
                     endpoint="minutes.page",
-                    args={"meeting_id": m.id},
-                    key=m.id,
+                    args={"meeting_id": meeting_id},
+                    key=meeting_id,
                 )
             )
         else:
             detail = (
                 "Nog geen verslag"
-                if minutes is None
+                if status is None
                 else "Concept: afmaken en ter vaststelling sturen"
             )
             entries.append(
                 WorkEntry(
                     kind="minutes",
-                    since=to_local(m.starts_at).date(),
+                    since=to_local(starts_at).date(),
                     title=name,
                     detail=detail,
                     endpoint="minutes.page",
-                    args={"meeting_id": m.id},
-                    key=m.id,
+                    args={"meeting_id": meeting_id},
+                    key=meeting_id,
                 )
             )
     return entries
@@ -255,17 +265,23 @@ def _minutes(today: date, now: datetime) -> list[WorkEntry]:
 @lru_cache(maxsize=1)
 def _proposals_stmt():
     return (
-        select(AgendaItem)
+        select(
+            AgendaItem.id,
+            AgendaItem.title,
+            AgendaItem.created_at,
+            AgendaItem.meeting_id,
+            Meeting.starts_at,
+            MeetingType.name.label("body"),
+            Person.name.label("proposer"),
+        )
         .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .join(MeetingType, MeetingType.id == Meeting.meeting_type_id)
+        .outerjoin(Person, Person.id == AgendaItem.proposed_by_id)
         .where(
             # the literal, so that the partial index ix_agenda_item_proposed serves it
             AgendaItem.proposal_status == literal_column("'voorgesteld'"),
             Meeting.status == "gepland",
             Meeting.ends_at > bindparam("now"),
-        )
-        .options(
-            joinedload(AgendaItem.meeting).joinedload(Meeting.meeting_type),
-            joinedload(AgendaItem.proposed_by),
         )
         .order_by(AgendaItem.created_at, AgendaItem.id)
         .limit(PER_KIND)
@@ -273,20 +289,19 @@ def _proposals_stmt():
 
 
 def _proposals(today: date, now: datetime) -> list[WorkEntry]:
-    items = db.session.scalars(_proposals_stmt(), {"now": now}).all()
     return [
         WorkEntry(
             kind="proposal",
             since=_day(i.created_at, today),
             title=i.title,
-            detail=f"Voorgesteld door {i.proposed_by.name if i.proposed_by else 'onbekend'} "
-            f"voor het {i.meeting.meeting_type.name} van {nl_date(i.meeting.starts_at)}",
+            detail=f"Voorgesteld door {i.proposer or 'onbekend'} "
+            f"voor het {i.body} van {nl_date(i.starts_at)}",
             endpoint="agenda.view",
             args={"meeting_id": i.meeting_id},
             anchor="voorstellen",
             key=i.id,
         )
-        for i in items
+        for i in columns(_proposals_stmt(), {"now": now})
     ]
 
 
@@ -426,7 +441,13 @@ def _returned(person, today: date) -> list[WorkEntry]:
 @lru_cache(maxsize=1)
 def _actions_stmt():
     return (
-        select(MeetingType, func.count(ActionItem.id), func.min(ActionItem.due_date))
+        select(
+            MeetingType.id,
+            MeetingType.code,
+            MeetingType.name,
+            func.count(ActionItem.id),
+            func.min(ActionItem.due_date),
+        )
         .join(ActionItem, ActionItem.meeting_type_id == MeetingType.id)
         .where(
             ActionItem.status == "open",
@@ -439,20 +460,19 @@ def _actions_stmt():
 
 
 def _actions(today: date) -> list[WorkEntry]:
-    rows = db.session.execute(_actions_stmt(), {"today": today}).all()
     return [
         WorkEntry(
             kind="actions",
             since=oldest,
-            title=mt.name,
+            title=name,
             detail=f"{n} actiepunt{'en' if n != 1 else ''} over de datum "
             f"(het oudste sinds {nl_date(oldest)})",
             endpoint="minutes.action_register",
-            args={"code": mt.code, "status": "verlopen"},
+            args={"code": code, "status": "verlopen"},
             late=True,
-            key=mt.id,
+            key=type_id,
         )
-        for mt, n, oldest in rows
+        for type_id, code, name, n, oldest in columns(_actions_stmt(), {"today": today})
     ]
 
 

@@ -248,9 +248,7 @@ def _render_topic(topic: Topic, status_form=None, code: int = 200, *, level: str
     shown_items = {e.item.id for g in groups for e in g.entries}
     # "teruggezet: … geannuleerd": on the timeline at the cancelled meeting, for who reads
     # the topic in full and sees that meeting (also when the item has moved on since)
-    returned = [
-        ev for ev in tl.events if full and ev.kind == "teruggezet" and ev.meeting_id is not None
-    ]
+    returned = tl.returned if full else []
     returned_seen = policy.visible_meeting_ids(person, {ev.meeting_id for ev in returned})
     returned_by_meeting: dict[int, list] = {}
     for ev in returned:
