@@ -91,6 +91,17 @@ def _measure_stmt():
     return select(Measure).options(joinedload(Measure.organisation), joinedload(Measure.contact))
 
 
+@lru_cache(maxsize=1)
+def _notes_stmt():
+    """`_attach_notes`' query, the measures as ``measure_ids``: made once (a statement keeps
+    its cache key; built per request it was walked for it on every agenda with measures)."""
+    return (
+        select(MeasureNote)
+        .where(in_list(MeasureNote.measure_id, "measure_ids"))
+        .order_by(MeasureNote.noted_on, MeasureNote.id)
+    )
+
+
 def _attach_notes(measures: list[Measure]) -> None:
     """Load the notes of these measures in one query whatever their number (none without
     measures)."""
@@ -98,11 +109,7 @@ def _attach_notes(measures: list[Measure]) -> None:
     if not ids:
         return
     by_measure: dict[int, list[MeasureNote]] = {i: [] for i in ids}
-    for note in db.session.scalars(
-        select(MeasureNote)
-        .where(MeasureNote.measure_id.in_(ids))
-        .order_by(MeasureNote.noted_on, MeasureNote.id)
-    ):
+    for note in db.session.scalars(_notes_stmt(), {"measure_ids": ids}):
         by_measure[note.measure_id].append(note)
     for m in measures:  # the loaded collection, without marking the measure changed
         set_committed_value(m, "notes", by_measure[m.id])
