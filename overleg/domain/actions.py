@@ -821,6 +821,7 @@ def register_view(
         cursor,
         size,
         params,
+        of_columns=True,
     )
     ids = [row.id for row in page.rows]
     found: dict[int, ActionRow] = {}

@@ -358,6 +358,7 @@ def register_page(
         cursor,
         size,
         params,
+        of_columns=True,
     )
     ids = [row.id for row in page.rows]
     found: dict[int, ShownDecision] = {}

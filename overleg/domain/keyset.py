@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Integer, and_, bindparam, or_
 
 from ..extensions import db
+from ..models.sql import columns
 
 T = TypeVar("T")
 
@@ -144,11 +145,14 @@ def kept_page(
     cursor: Cursor | None,
     size: int,
     params: dict[str, Any],
+    *,
+    of_columns: bool = False,
 ) -> Page:
     """`paginate` on a kept statement (overleg.domain.kept): `build()` makes the statement
     without ORDER BY, its values as the parameters in `params`; the cursor's key and the
     limit are parameters too, so ``keep(direction, make)`` keeps one statement per direction
-    (None: the first page) and `make` is called only the first time."""
+    (None: the first page) and `make` is called only the first time. `of_columns`: the
+    statement selects columns, run by `models.sql.columns`."""
     forward = cursor is None or cursor.direction == NEXT
 
     def make():
@@ -165,7 +169,8 @@ def kept_page(
     values = {**params, "keyset_limit": size + 1}
     if cursor is not None:
         values |= {f"keyset_{i}": v for i, v in enumerate(cursor.key)}
-    return _page(list(db.session.execute(stmt, values)), key_of, cursor, size)
+    run = columns if of_columns else db.session.execute
+    return _page(list(run(stmt, values)), key_of, cursor, size)
 
 
 def _page(rows: list, key_of: Callable[[Any], tuple], cursor: Cursor | None, size: int) -> Page:

@@ -372,6 +372,7 @@ def list_page(
         cursor,
         size,
         params,
+        of_columns=True,
     )
     ids = [row.id for row in page.rows]
     found: dict[int, ListedTopic] = {}
