@@ -225,7 +225,9 @@ def engine_options(url: str, pg_prepare: bool = True) -> dict:
     request. A pooler in transaction mode (PgBouncer) gives each transaction some server
     connection, where the prepared statements are another client's: `OVERLEG_PG_PREPARE=0`
     (pg_prepare False) turns them off (`prepare_threshold` None)."""
-    options: dict = {"pool_pre_ping": True}
+    # no pool_pre_ping: a pooled connection idle for a while is pinged before use instead
+    # (overleg/extensions.py, _ping_if_idle), not every one at every request
+    options: dict = {}
     if url.startswith("postgresql+psycopg:"):
         options["connect_args"] = (
             {"prepare_threshold": 1, "prepared_max": PG_PREPARED_MAX}

@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, INSTANCE_DIR, Config, engine_options
 
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, limiter, login_manager, migrate, ping_idle_connections
 from .forms import MAX_ID
 
 
@@ -48,6 +48,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore
 
     db.init_app(app)
+    with app.app_context():  # Flask-SQLAlchemy made the engines in init_app
+        for engine in db.engines.values():
+            ping_idle_connections(engine)
     from .models.search import include_object
 
     migrate.init_app(

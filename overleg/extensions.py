@@ -2,6 +2,7 @@
 
 import os
 import sqlite3
+import time
 from collections.abc import Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, overload
@@ -16,6 +17,7 @@ from flask_wtf.csrf import CSRFProtect
 from psycopg._preparing import PrepareManager
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -70,6 +72,40 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+# A pooled connection unused for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 10.0
+_LAST_USED = "overleg_last_used"
+
+
+def ping_idle_connections(engine: Engine) -> None:
+    """Before the engine's pool hands out a connection that has been idle for a while (or was
+    never used), ask the database whether it is still there (the dialect's own ping); if
+    not, the pool replaces it (`DisconnectionError`: it takes a fresh one and tries again).
+
+    Instead of SQLAlchemy's ``pool_pre_ping``, which asks at every checkout: one round trip
+    per request on PostgreSQL (0.09 ms of an empty page's 0.8). A connection used within the
+    last `PING_AFTER_IDLE_SECONDS` is asked nothing; should the server go away within those
+    seconds (a restart), the one request that meets the dead connection fails, and
+    SQLAlchemy then replaces every connection of the pool."""
+    dialect = engine.dialect
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, connection_record, connection_proxy) -> None:
+        last = connection_record.info.get(_LAST_USED)
+        if last is not None and time.monotonic() - last < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # whatever the ping met, this connection is not to be used
+            raise DisconnectionError("connection lost while idle") from exc
+        if not alive:
+            raise DisconnectionError("connection lost while idle")
+
+    @event.listens_for(engine, "checkin")
+    def _note_use(dbapi_connection, connection_record) -> None:
+        connection_record.info[_LAST_USED] = time.monotonic()
 
 
 class _KeptPreparedConnection(psycopg.Connection):

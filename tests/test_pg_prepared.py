@@ -26,11 +26,10 @@ def _postgresql_only():
 
 def test_engine_options_prepare_on_postgresql_only(monkeypatch, tmp_path):
     assert engine_options(PG) == {
-        "pool_pre_ping": True,
         "connect_args": {"prepare_threshold": 1, "prepared_max": config.PG_PREPARED_MAX},
     }
     assert engine_options(PG, pg_prepare=False)["connect_args"] == {"prepare_threshold": None}
-    assert engine_options("sqlite:////var/lib/overleg/overleg.db") == {"pool_pre_ping": True}
+    assert engine_options("sqlite:////var/lib/overleg/overleg.db") == {}
     # the operator's switch, from the environment
     monkeypatch.setattr(config, "INSTANCE_DIR", tmp_path)
     monkeypatch.setenv("DATABASE_URL", "postgresql://overleg@/overleg?host=/tmp")
