@@ -85,3 +85,24 @@ def test_today_is_amsterdam_not_utc(clock):
     clock.move_to(datetime(2027, 1, 15, 0, 30, tzinfo=timeutil.TZ))
     assert timeutil.today_local() == date(2027, 1, 15)
     assert timeutil.utcnow().date() == date(2027, 1, 14)
+
+
+def test_nl_timestamp_reads_as_babels_long_date_and_time():
+    """The Logboek's timestamp, written by hand for speed, reads as Babel's
+    "d MMMM y, HH:mm:ss" in Amsterdam time: in winter, in summer and on both DST changes."""
+    from babel.dates import format_datetime
+
+    moments = [
+        datetime(2019, 3, 12, 9, 0, 5),  # 10:00:05 CET
+        datetime(2027, 3, 28, 0, 59, 59),  # the last second before the spring change
+        datetime(2027, 3, 28, 1, 0, 0),  # 03:00 CEST
+        datetime(2027, 10, 31, 0, 30, 7),  # 02:30 CEST, the first time
+        datetime(2027, 10, 31, 1, 30, 7),  # 02:30 CET, the second time
+        datetime(2026, 12, 31, 23, 0, 0),  # midnight in Amsterdam: the next day and year
+    ]
+    for moment in moments:
+        expected = format_datetime(
+            moment.replace(tzinfo=UTC), "d MMMM y, HH:mm:ss", tzinfo=timeutil.TZ, locale="nl_NL"
+        )
+        assert timeutil.nl_timestamp(moment) == expected
+    assert timeutil.nl_timestamp(moments[0]) == "12 maart 2019, 10:00:05"

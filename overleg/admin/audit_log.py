@@ -12,7 +12,7 @@ from ..audit import record
 from ..auth.reauth import recent_login
 from ..domain import audit_log as log
 from ..extensions import db
-from ..timeutil import to_local, utcnow
+from ..timeutil import nl_timestamp, to_local, utcnow
 from . import bp
 
 
@@ -26,7 +26,7 @@ def _render(f, errors, pg=None, status: int = 200):
         event_label=log.event_label,
         object_label=log.object_label,
         describe_change=log.describe_change,
-        timestamp=log.nl_timestamp,
+        timestamp=nl_timestamp,
         page_size=log.PAGE_SIZE,
     ), status
 

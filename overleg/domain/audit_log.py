@@ -19,14 +19,13 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import format_datetime
 from sqlalchemy import String, bindparam, func, select
 
 from ..extensions import db
 from ..models import AuditEvent, Person
 from ..models.bodies import CONFIDENTIALITY_LABELS
 from ..models.people import APP_ROLE_LABELS
-from ..timeutil import LOCALE, TZ, local_to_utc, to_local
+from ..timeutil import TZ, local_to_utc, to_local
 from . import kept, keyset
 from .audit_changes import FIELDS
 from .input import one_line
@@ -308,11 +307,6 @@ def object_label(event: AuditEvent) -> str:
     else:
         which = ""
     return " ".join(part for part in (kind, which) if part)
-
-
-def nl_timestamp(value: datetime) -> str:
-    """'12 maart 2019, 10:00:05' in Amsterdam time."""
-    return format_datetime(to_local(value), "d MMMM y, HH:mm:ss", tzinfo=TZ, locale=LOCALE)
 
 
 # --- the filter ---------------------------------------------------------------------------
