@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, g, request, url_for
 from flask.templating import Environment as FlaskEnvironment
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from . import timeutil
 from .access import allowed, current_person, rule_for
@@ -112,6 +114,37 @@ def url_maker(endpoint: str, slot: str, **values: Any) -> Callable[[int], str]:
     return make
 
 
+# A topic's status badge's kind (templates/_macros/ui.html's `badge`), per status
+_TOPIC_STATUS_KINDS = {
+    "nieuw": "neutral",
+    "in_behandeling": "warning",
+    "opgeschaald": "danger",
+    "afgerond": "success",
+}
+
+
+@lru_cache(maxsize=64)
+def _badge(text: str, status: str) -> Markup:
+    """The HTML of the `badge` macro (templates/_macros/ui.html), kept per text and kind."""
+    html = '<span class="utrecht-status-badge utrecht-status-badge--{}">{}</span>\n'
+    return Markup(html).format(status, text)
+
+
+def topic_status_badge(topic) -> Markup:
+    """A topic's status as a badge. Functions, not macros: a list of fifty topics called a
+    macro for two badges a row, some 0.4 ms of the page."""
+    return _badge(topic.status_label, _TOPIC_STATUS_KINDS.get(topic.status, "neutral"))
+
+
+def topic_conf_badge(topic) -> Markup:
+    """A topic's confidentiality as a badge (`topic_status_badge`)."""
+    if topic.is_casus:
+        return _badge("Casus", "danger")
+    if topic.confidentiality == "vertrouwelijk":
+        return _badge("Vertrouwelijk", "warning")
+    return _badge("Intern", "neutral")
+
+
 # What a plain dict answers as attributes: its methods, nothing else (no instance __dict__).
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
@@ -144,6 +177,8 @@ def init_templating(app: Flask) -> None:
     """Call after ``csrf.init_app`` (its ``csrf_token`` global is replaced here)."""
     app.jinja_env.globals["csrf_token"] = csrf_token
     app.jinja_env.globals["url_maker"] = url_maker
+    app.jinja_env.globals["topic_status_badge"] = topic_status_badge
+    app.jinja_env.globals["topic_conf_badge"] = topic_conf_badge
     app.jinja_env.filters["nl_date"] = timeutil.nl_date
     app.jinja_env.filters["nl_time"] = timeutil.nl_time
     app.jinja_env.filters["nl_datetime"] = timeutil.nl_datetime
