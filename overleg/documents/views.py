@@ -45,7 +45,7 @@ def meeting_documents(meeting_id: int):
     if not agenda_visible_to(person, meeting):
         # Not published yet: the agenda page says so (and takes proposals).
         return redirect(url_for("agenda.view", meeting_id=meeting.id))
-    view = docs.agenda_view(meeting, person)
+    view = docs.agenda_view(meeting, person, documents_only=True)
     html = render_template(
         "documents/meeting.html", view=view, meeting=meeting, meeting_url=_meeting_url(meeting)
     )

@@ -484,11 +484,15 @@ def _item_text(item: AgendaItem) -> str | None:
 _PART_ORDER = {"chair": 0, "member": 1, "advisor": 2, "secretary": 3, "guest": 4}
 
 
-def agenda_view(meeting: Meeting, person: Person, *, with_actions: bool = False) -> AgendaView:
+def agenda_view(
+    meeting: Meeting, person: Person, *, with_actions: bool = False, documents_only: bool = False
+) -> AgendaView:
     """The agenda of a meeting as this reader may see it: numbered items on the agenda with
     their start times, headings (reference only for a casus they are not entitled to),
     presenters and the documents they may download. ``with_actions``: the actielijst item's
-    carried actions too (`AgendaRow.actions`), their items' levels asked with the agenda's."""
+    carried actions too (`AgendaRow.actions`), their items' levels asked with the agenda's.
+    ``documents_only``: without the topics' measures and the previous minutes of a verslag
+    item (the stukken page shows the items and their documents only: two queries less)."""
     items = [i for i in meeting.agenda_items if i.on_agenda]
     times = start_times(meeting, items)
     agenda_open = policy.agenda_visible_to(person, meeting)
@@ -534,7 +538,11 @@ def agenda_view(meeting: Meeting, person: Person, *, with_actions: bool = False)
         )
     # The plan van aanpak of each topic item, for who reads the item in full: the measures of
     # all items in one go (a fixed number of queries, whatever the number of items).
-    plan_rows = [r for r in rows if r.item.topic_id and policy.agenda_measures_visible(r.full)]
+    plan_rows = [
+        r
+        for r in rows
+        if not documents_only and r.item.topic_id and policy.agenda_measures_visible(r.full)
+    ]
     measures = measures_for_topics({r.item.topic_id for r in plan_rows})
     for r in plan_rows:
         r.measures = measures.get(r.item.topic_id or 0, [])
@@ -543,7 +551,9 @@ def agenda_view(meeting: Meeting, person: Person, *, with_actions: bool = False)
         visible = policy.carried_action_ids(person, meeting, carried, levels=levels)
         for r in actielijst:
             r.actions = actions.actielijst_rows(meeting, *shown_actions, visible)
-    verslag = [r for r in rows if r.full and r.item.standard_kind == "verslag"]
+    verslag = [
+        r for r in rows if not documents_only and r.full and r.item.standard_kind == "verslag"
+    ]
     if verslag:
         earlier = previous_minutes(meeting, person)
         for r in verslag:
