@@ -41,7 +41,7 @@ from ..models.aanpak import (
     Measure,
     MeasureNote,
 )
-from ..models.sql import in_list
+from ..models.sql import columns, in_list
 from ..timeutil import nl_date, utcnow
 from . import decisions
 from . import minutes as dm
@@ -131,13 +131,24 @@ def _topics_measures_stmt():
     )
 
 
+@lru_cache(maxsize=1)
+def _has_measures_stmt():
+    """Some measure of the topics among ``topic_ids`` (made once)."""
+    return select(Measure.id).where(in_list(Measure.topic_id, "topic_ids")).limit(1)
+
+
 def measures_for_topics(topic_ids: Iterable[int | None]) -> dict[int, list[Measure]]:
-    """The measures of these topics, per topic, in the plan's order: at most two queries,
+    """The measures of these topics, per topic, in the plan's order: at most three queries,
     whatever the number of topics and measures (the agenda loads those of all its items at
     once); none without topics, one when they have no measures."""
     ids = {t for t in topic_ids if t is not None}
     out: dict[int, list[Measure]] = {t: [] for t in ids}
     if not ids:
+        return out
+    # Most topics have no plan van aanpak: whether these have measures at all, asked in a
+    # column (a query of objects with their joined organisation and contact cost the ORM
+    # 0.1 ms even when it found none); the measures themselves only when they do.
+    if columns(_has_measures_stmt(), {"topic_ids": list(ids)}).scalar() is None:
         return out
     measures = list(db.session.scalars(_topics_measures_stmt(), {"topic_ids": list(ids)}).unique())
     _attach_notes(measures)
