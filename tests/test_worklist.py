@@ -254,6 +254,7 @@ def test_failed_outbox_message(app):
     row = _row_with(section, f'href="/uitgaande-post/{msg.id}"')
     assert "Bericht mislukt:" in row and "Uitnodiging aan Xander" in row
     assert "20 pogingen" in row and "niet meer geprobeerd" in row and "te laat" in row
+    assert f"over het Tactisch Veiligheidsoverleg van {nl_date(m.starts_at)}" in row
     assert f'href="/uitgaande-post/{sent.id}"' not in section
 
 

@@ -39,6 +39,7 @@ from ..models import (
     OutboxMessage,
     Person,
 )
+from ..models.mail import reason_label
 from ..models.minutes import MINUTES_STATUS_LABELS
 from ..models.sql import columns, in_list
 from ..timeutil import nl_date, to_local, today_local, utcnow
@@ -479,23 +480,29 @@ def _actions(today: date) -> list[WorkEntry]:
 @lru_cache(maxsize=1)
 def _outbox_stmt():
     return (
-        select(OutboxMessage)
+        select(
+            OutboxMessage.id,
+            OutboxMessage.created_at,
+            OutboxMessage.reason,
+            OutboxMessage.recipient,
+            OutboxMessage.recipient_name,
+            OutboxMessage.attempts,
+            OutboxMessage.next_attempt_at,
+            Meeting.starts_at,
+            MeetingType.name.label("body"),
+        )
+        .outerjoin(Meeting, Meeting.id == OutboxMessage.meeting_id)
+        .outerjoin(MeetingType, MeetingType.id == Meeting.meeting_type_id)
         .where(OutboxMessage.status == "failed")
-        .options(joinedload(OutboxMessage.meeting).joinedload(Meeting.meeting_type))
         .order_by(OutboxMessage.created_at, OutboxMessage.id)
         .limit(PER_KIND)
     )
 
 
 def _outbox(today: date) -> list[WorkEntry]:
-    messages = db.session.scalars(_outbox_stmt()).all()
     entries = []
-    for msg in messages:
-        about = (
-            f" over het {msg.meeting.meeting_type.name} van {nl_date(msg.meeting.starts_at)}"
-            if msg.meeting is not None
-            else ""
-        )
+    for msg in columns(_outbox_stmt()):
+        about = f" over het {msg.body} van {nl_date(msg.starts_at)}" if msg.body is not None else ""
         retry = (
             "wordt opnieuw geprobeerd"
             if msg.next_attempt_at is not None
@@ -505,7 +512,8 @@ def _outbox(today: date) -> list[WorkEntry]:
             WorkEntry(
                 kind="outbox",
                 since=_day(msg.created_at, today),
-                title=f"{msg.reason_label or 'Bericht'} aan {msg.recipient_name or msg.recipient}",
+                title=f"{reason_label(msg.reason) or 'Bericht'} aan "
+                f"{msg.recipient_name or msg.recipient}",
                 detail=f"{msg.attempts} poging{'en' if msg.attempts != 1 else ''}{about}; {retry}",
                 endpoint="mail.message",
                 args={"message_id": msg.id},

@@ -85,4 +85,9 @@ class OutboxMessage(Timestamped, Model):
 
     @property
     def reason_label(self) -> str:
-        return MAIL_REASON_LABELS.get(self.reason or "", self.reason or "")
+        return reason_label(self.reason)
+
+
+def reason_label(reason: str | None) -> str:
+    """A message's reason as the outbox and the werkvoorraad name it."""
+    return MAIL_REASON_LABELS.get(reason or "", reason or "")
