@@ -272,9 +272,11 @@ def _municipality() -> str:
 
 
 def _current_snapshot(minutes: Minutes) -> dict:
-    latest = dmin.latest_version(minutes) if minutes.id else None
-    if minutes.status == "vastgesteld" and latest is not None:
-        return latest.snapshot
+    """Approved minutes as their last frozen version; others as they stand now."""
+    if minutes.id and minutes.status == "vastgesteld":
+        latest = dmin.latest_version(minutes)
+        if latest is not None:
+            return latest.snapshot
     return dmin.build_snapshot(minutes, municipality=_municipality())
 
 
@@ -359,6 +361,7 @@ def _render_read(
 ):
     snap = None
     withheld = False
+    versions = _versions_of(minutes)  # before the snapshot, which may take the latest
     if minutes is not None and _readable(minutes):
         raw = version.snapshot if version is not None else _current_snapshot(minutes)
         snap, withheld = dmin.redact_for(current_person(), raw)
@@ -371,7 +374,7 @@ def _render_read(
         s=snap,
         version=version,
         withheld=withheld,
-        versions=_versions_of(minutes),
+        versions=versions,
         plain_form=PlainForm(formdata=None),
         destroy=dret.destruction_date(meeting),
     ), status
