@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import String, and_, bindparam, func, select
 from sqlalchemy.orm import joinedload
@@ -155,8 +156,9 @@ class Timeline:
     escalations: list[Escalation]
     open_escalations: list[Escalation]
     # the events that put one of its items back to be placed again, at a cancelled meeting
-    # ("teruggezet"; the page shows them at that meeting), not the whole history
-    returned: list[TopicEvent]
+    # ("teruggezet"; the page shows them at that meeting), not the whole history: rows of
+    # (id, meeting_id, note)
+    returned: list[Any]
     # how many meetings the topic passed through in all (`timeline(last_meetings=...)` holds
     # the entries of the latest ones only)
     total_meetings: int = 0
@@ -233,7 +235,7 @@ def _timeline_statements(last_meetings: int | None):
         .order_by(Escalation.created_at, Escalation.id)
     )
     returned = (
-        select(TopicEvent)
+        select(TopicEvent.id, TopicEvent.meeting_id, TopicEvent.note)
         .where(
             TopicEvent.topic_id == topic_id,
             TopicEvent.kind == "teruggezet",
@@ -254,7 +256,7 @@ def timeline(topic: Topic, last_meetings: int | None = None) -> Timeline:
     total = (db.session.scalar(total_stmt, params) or 0) if total_stmt is not None else 0
     rows = db.session.execute(items_stmt, params).tuples().all()
     escalations = list(db.session.scalars(escalations_stmt, params))
-    returned = list(db.session.scalars(returned_stmt, params))
+    returned = list(columns(returned_stmt, params))
     by_target = {e.target_item_id: e for e in escalations if e.target_item_id}
     by_feedback = {e.feedback_item_id: e for e in escalations if e.feedback_item_id}
     out: dict[int, list[Escalation]] = {}
