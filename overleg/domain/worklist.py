@@ -26,9 +26,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import String, and_, bindparam, case, func, literal_column, or_, select, union_all
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
-from ..extensions import db
 from ..models import (
     ActionItem,
     AgendaItem,
@@ -38,6 +37,7 @@ from ..models import (
     Minutes,
     OutboxMessage,
     Person,
+    Topic,
 )
 from ..models.mail import reason_label
 from ..models.minutes import MINUTES_STATUS_LABELS
@@ -314,11 +314,6 @@ def _plural(n: int, one: str, many: str) -> str:
 def _escalations_stmt():
     """`_escalations`: each waiting escalation and terugkoppeling with its number in its
     kind and body, and their count."""
-    opts = (
-        joinedload(Escalation.topic),
-        joinedload(Escalation.from_type),
-        joinedload(Escalation.to_type),
-    )
     is_waiting = Escalation.status == "te_agenderen"
     is_feedback = and_(Escalation.status == "afgehandeld", Escalation.feedback_item_id.is_(None))
     body = case((is_waiting, Escalation.to_type_id), else_=Escalation.from_type_id)
@@ -336,11 +331,31 @@ def _escalations_stmt():
         .where(or_(is_waiting, is_feedback))
         .subquery()
     )
+    source = aliased(MeetingType, name="source")
+    target = aliased(MeetingType, name="target")
     return (
-        select(Escalation, ranked.c.n, ranked.c.total)
+        select(
+            Escalation.id,
+            Escalation.status,
+            Escalation.direction,
+            Escalation.created_at,
+            Escalation.concluded_at,
+            Escalation.topic_id,
+            Topic.reference,
+            Topic.title,
+            Topic.confidentiality,
+            source.name.label("from_name"),
+            source.code.label("from_code"),
+            target.name.label("to_name"),
+            target.code.label("to_code"),
+            ranked.c.n,
+            ranked.c.total,
+        )
         .join(ranked, ranked.c.id == Escalation.id)
+        .join(Topic, Topic.id == Escalation.topic_id)
+        .join(source, source.id == Escalation.from_type_id)
+        .join(target, target.id == Escalation.to_type_id)
         .where(ranked.c.n <= WAITING_SHOWN + 1)
-        .options(*opts)
         .order_by(Escalation.created_at, Escalation.id)
     )
 
@@ -349,15 +364,16 @@ def _escalations(person, today: date) -> list[WorkEntry]:
     """The oldest `WAITING_SHOWN` escalations waiting in each body's backlog and as many
     terugkoppelingen waiting for each origin body, and per body one entry for the rest: one
     query (a window numbers them per kind and body and counts them)."""
-    rows = db.session.execute(_escalations_stmt()).all()
-    shown = [e for e, n, _ in rows if n <= WAITING_SHOWN]
+    rows = columns(_escalations_stmt()).all()
+    shown = [e for e in rows if e.n <= WAITING_SHOWN]
     entitled = policy.entitled_topic_ids(person, {e.topic_id for e in shown})
     entries = []
-    for e, n, total in rows:
-        if n > WAITING_SHOWN:
-            entries.append(_rest_entry(e, total - WAITING_SHOWN, today))
+    for e in rows:
+        if e.n > WAITING_SHOWN:
+            entries.append(_rest_entry(e, e.total - WAITING_SHOWN, today))
             continue
-        heading = policy.overview_topic_heading(e.topic, person, entitled)
+        topic = policy.TopicRow(e.topic_id, e.reference, e.title, e.confidentiality == "casus")
+        heading = policy.overview_topic_heading(topic, person, entitled)
         if e.status == "te_agenderen":
             verb = "Opgeschaald" if e.direction == "up" else "Opdracht"
             entries.append(
@@ -365,10 +381,10 @@ def _escalations(person, today: date) -> list[WorkEntry]:
                     kind="escalation",
                     since=_day(e.created_at, today),
                     title=heading,
-                    detail=f"{verb} door het {e.from_type.name}; wacht op een overleg van het "
-                    f"{e.to_type.name}",
+                    detail=f"{verb} door het {e.from_name}; wacht op een overleg van het "
+                    f"{e.to_name}",
                     endpoint="topics.backlog",
-                    args={"code": e.to_type.code},
+                    args={"code": e.to_code},
                     key=e.id,
                 )
             )
@@ -378,35 +394,35 @@ def _escalations(person, today: date) -> list[WorkEntry]:
                     kind="feedback",
                     since=_day(e.concluded_at, today),
                     title=heading,
-                    detail=f"Afgehandeld door het {e.to_type.name}; de terugkoppeling wacht op "
-                    f"een overleg van het {e.from_type.name}",
+                    detail=f"Afgehandeld door het {e.to_name}; de terugkoppeling wacht op "
+                    f"een overleg van het {e.from_name}",
                     endpoint="topics.backlog",
-                    args={"code": e.from_type.code},
+                    args={"code": e.from_code},
                     key=e.id,
                 )
             )
     return entries
 
 
-def _rest_entry(first: Escalation, rest: int, today: date) -> WorkEntry:
+def _rest_entry(first, rest: int, today: date) -> WorkEntry:
     """The escalations (or terugkoppelingen) of one body beyond the ones shown, from the
-    oldest of them (`first`); no topic named."""
+    oldest of them (`first`, a row of `_escalations_stmt`); no topic named."""
     if first.status == "te_agenderen":
-        body = first.to_type
+        name, code = first.to_name, first.to_code
         what = _plural(rest, "opschaling of opdracht wacht", "opschalingen of opdrachten wachten")
         kind, since, whole = "escalation", _day(first.created_at, today), "wacht"
     else:
-        body = first.from_type
+        name, code = first.from_name, first.from_code
         what = _plural(rest, "terugkoppeling wacht", "terugkoppelingen wachten")
         kind, since, whole = "feedback", _day(first.concluded_at, today), "terugkoppelingen"
     return WorkEntry(
         kind=kind,
         since=since,
-        title=f"nog {rest} voor het {body.name}",
-        detail=f"Nog {what} op een overleg van het {body.name}. Bekijk ze alle onder Te agenderen.",
+        title=f"nog {rest} voor het {name}",
+        detail=f"Nog {what} op een overleg van het {name}. Bekijk ze alle onder Te agenderen.",
         endpoint="topics.backlog",
         # Te agenderen with this list in full (it shows the oldest few of each list), at it
-        args={"code": body.code, "alle": whole},
+        args={"code": code, "alle": whole},
         anchor=whole,
         key=first.id,
     )
