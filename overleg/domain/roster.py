@@ -11,7 +11,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import MeetingType, Person, Role, RoleHolding, RosterEntry, Unavailability
-from ..models.bodies import LEVEL_RANK
+from ..models.bodies import LEVEL_LABELS, LEVEL_RANK, PART_LABELS
+from ..models.sql import columns
 
 
 def held_on(day):
@@ -34,39 +35,88 @@ def holdings_of(person: Person, day: date) -> list[RoleHolding]:
     return list(db.session.scalars(stmt))
 
 
+@dataclass(frozen=True, slots=True)
+class HeldRole:
+    """A role a person holds, as the home page names it."""
+
+    id: int  # the holding's
+    role_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class BodySeat:
+    """A roster entry of a body for one of the person's roles, as the home page shows it."""
+
+    id: int
+    role_name: str
+    part: str
+    position: int
+
+    @property
+    def part_label(self) -> str:
+        return PART_LABELS[self.part]
+
+
+@dataclass(frozen=True, slots=True)
+class SeatedBody:
+    """A body whose roster holds one of the person's roles, as the home page shows it."""
+
+    id: int
+    code: str
+    name: str
+    level: str
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level)
+
+
 @lru_cache(maxsize=1)
 def _holdings_and_bodies_stmt():
     """The statement of `holdings_and_bodies`, the person and the day as parameters: made
     once (a statement keeps its cache key; built per request, its walk cost more than its
-    query)."""
+    query). The columns the home page shows (`columns`: as objects with their roles and
+    bodies they cost the ORM more than the query)."""
     return (
-        select(RoleHolding, RosterEntry)
+        select(
+            RoleHolding.id,
+            Role.name.label("role_name"),
+            RosterEntry.id.label("entry_id"),
+            RosterEntry.part,
+            RosterEntry.position,
+            MeetingType.id.label("body_id"),
+            MeetingType.code,
+            MeetingType.name.label("body_name"),
+            MeetingType.level,
+        )
+        .join(Role, Role.id == RoleHolding.role_id)
         .outerjoin(RosterEntry, RosterEntry.role_id == RoleHolding.role_id)
+        .outerjoin(MeetingType, MeetingType.id == RosterEntry.meeting_type_id)
         .where(
             RoleHolding.person_id == bindparam("roster_person", type_=RoleHolding.person_id.type),
             held_on(bindparam("roster_day", type_=RoleHolding.start_date.type)),
         )
         .order_by(RoleHolding.id)  # each body's entries are put in roster order below
-        # the entry's role is the holding's, found in the session without a query
-        .options(joinedload(RoleHolding.role), joinedload(RosterEntry.meeting_type))
     )
 
 
 def holdings_and_bodies(
     person: Person, day: date
-) -> tuple[list[RoleHolding], list[tuple[MeetingType, list[RosterEntry]]]]:
+) -> tuple[list[HeldRole], list[tuple[SeatedBody, list[BodySeat]]]]:
     """The roles a person holds on a day (`holdings_of`, in its order) and the bodies whose
     roster includes one of them, strategic bodies first, each with those entries in roster
     order: one query (each holding with its role's roster entries and their bodies)."""
     params = {"roster_person": person.id, "roster_day": day}
-    holdings: dict[int, RoleHolding] = {}
-    by_type: dict[int, tuple[MeetingType, list[RosterEntry]]] = {}
+    holdings: dict[int, HeldRole] = {}
+    by_type: dict[int, tuple[SeatedBody, list[BodySeat]]] = {}
     seen: set[int] = set()  # an entry once, also for two holdings of its role
-    for holding, entry in db.session.execute(_holdings_and_bodies_stmt(), params):
-        holdings.setdefault(holding.id, holding)
-        if entry is not None and entry.id not in seen:
-            seen.add(entry.id)
-            by_type.setdefault(entry.meeting_type_id, (entry.meeting_type, []))[1].append(entry)
+    for row in columns(_holdings_and_bodies_stmt(), params):
+        holdings.setdefault(row.id, HeldRole(row.id, row.role_name))
+        if row.entry_id is not None and row.entry_id not in seen:
+            seen.add(row.entry_id)
+            body = SeatedBody(row.body_id, row.code, row.body_name, row.level)
+            entry = BodySeat(row.entry_id, row.role_name, row.part, row.position)
+            by_type.setdefault(row.body_id, (body, []))[1].append(entry)
     for _, entries in by_type.values():
         entries.sort(key=lambda e: (e.position, e.id))
     bodies = sorted(by_type.values(), key=lambda t: (LEVEL_RANK.get(t[0].level, 9), t[0].name))
