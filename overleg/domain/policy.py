@@ -1252,7 +1252,6 @@ def minutes_entitlement(person, snap: dict) -> MinutesEntitlement | None:
     meeting = db.session.get(Meeting, snap["meeting_id"])
     if meeting is None or not is_person(person):
         return MinutesEntitlement(set(), set(), set(), set())
-    items = entitled_items(person, meeting)
     carried_ids = [a["id"] for a in snap.get("carried_actions", [])]
     carried = []
     if carried_ids:
@@ -1262,7 +1261,11 @@ def minutes_entitlement(person, snap: dict) -> MinutesEntitlement | None:
                 _CARRIED_FACTS, {_IDS: carried_ids}
             )
         ]
-    carried_ok = carried_action_ids(person, meeting, carried)
+    # the levels of the meeting's items and of the carried actions' items in one query
+    own = [i.id for i in meeting.agenda_items]
+    levels = item_levels_by_id(person, own + [a.agenda_item_id for a in carried])
+    items = {i for i in own if levels.get(i) == FULL}
+    carried_ok = carried_action_ids(person, meeting, carried, levels=levels)
     if snap.get("schema", 1) < LOOSE_ENTRIES_SCHEMA:
         return MinutesEntitlement(set(items), carried_ok, set(), set())
     decisions = decision_readable_ids(
