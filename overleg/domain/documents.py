@@ -466,7 +466,8 @@ def agenda_collections() -> tuple[Collection, ...]:
         collection(
             Meeting.agenda_items,
             joinedload(AgendaItem.topic),
-            joinedload(AgendaItem.proposed_by),
+            # the proposer's name only: not their organisation (Person's default join)
+            joinedload(AgendaItem.proposed_by).lazyload(Person.organisation),
             nested=(collection(AgendaItem.documents),),
         ),
     )
